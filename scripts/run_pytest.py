@@ -1,0 +1,33 @@
+"""Run the whole pytest suite; exit 0 when pytest collected no tests (its exit code 5).
+
+Says plainly whether the browser tests run (a chromium was found) or are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+
+NO_TESTS_COLLECTED = 5
+
+
+def main() -> int:
+    """Run pytest with the given arguments (default: the whole suite)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        print(f"Browser tests: using {chromium}")
+    else:
+        print("Browser tests: SKIPPED – no chromium found (Debian: apt-get install chromium)")
+    if os.environ.get("DOMSTADT_TEST_DATABASE_URL"):
+        print("Database tests: SQLite and PostgreSQL")
+    else:
+        print("Database tests: SQLite only (set DOMSTADT_TEST_DATABASE_URL for PostgreSQL)")
+    code = pytest.main(sys.argv[1:] or ["tests"])
+    return 0 if code == NO_TESTS_COLLECTED else int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

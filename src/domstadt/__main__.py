@@ -1,0 +1,5 @@
+"""``python -m domstadt`` runs the CLI."""
+
+from domstadt.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Open data catalogue: DCAT-AP.de, CKAN Action API, harvesting, normaliser (planned)."""

@@ -1,0 +1,247 @@
+"""The ``domstadt`` command: serve, migrate, demo data, accounts, tokens, config, worker."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from domstadt.core.auth import directory_service as directory
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.auth.schemas import UserCreate
+from domstadt.core.config import ConfigError, get_settings
+from domstadt.core.db import Database, NotMigrated
+from domstadt.core.errors import DomainError
+
+app = typer.Typer(
+    help="Domstadt – open platform for the Masterplan Digitales Köln.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="Cologne demo data.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+departments_app = typer.Typer(help="The city's departments.", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (user_app, "user"),
+    (token_app, "token"),
+    (config_app, "config"),
+    (departments_app, "departments"),
+):
+    app.add_typer(sub, name=name)
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` to stderr and return the Exit to raise."""
+    err.print(f"[bold red]Fehler:[/] {message}")
+    return typer.Exit(code)
+
+
+def database() -> Database:
+    """The configured database."""
+    return Database(get_settings().database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or update the schema to the newest revision."""
+    from domstadt.core.migrate import current_revision, head_revision, upgrade
+
+    db = database()
+    before = current_revision(db)
+    upgrade(db)
+    console.print(
+        f"Datenbank {db.engine.url.render_as_string(hide_password=True)}: "
+        f"{before or 'leer'} → {head_revision(db)}"
+    )
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and of the code."""
+    from domstadt.core.migrate import current_revision, head_revision
+
+    db = database()
+    console.print(
+        f"Datenbank: {current_revision(db) or 'nicht migriert'}; Code: {head_revision(db)}"
+    )
+
+
+def _load_demo(db: Database) -> dict[str, dict[str, int]]:
+    from domstadt.demo.loader import LOADERS
+
+    actor = system_actor("demo")
+    results: dict[str, dict[str, int]] = {}
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Demo-Daten laden", total=len(LOADERS))
+        with db.session() as session:
+            for name, loader in LOADERS:
+                progress.update(task, description=f"Demo-Daten: {name}")
+                results[name] = loader(session, actor)
+                progress.advance(task)
+    return results
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the Cologne demo data (idempotent: existing records are kept)."""
+    db = _migrated_or_exit(database())
+    for name, counts in _load_demo(db).items():
+        added = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        console.print(f"{name}: {added}")
+
+
+def _migrated_or_exit(db: Database) -> Database:
+    from domstadt.core.migrate import ensure_migrated
+
+    try:
+        ensure_migrated(db)
+    except NotMigrated as exc:
+        raise fail(str(exc)) from None
+    return db
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    name: str = typer.Option(..., "--name", help="Full name"),
+    role: Role = typer.Option(Role.MEMBER, "--role", help="admin, editor, moderator or member"),
+    password: str = typer.Option(..., "--password", help="At least 12 characters"),
+    department: str | None = typer.Option(
+        None, "--department", help="Department code (editors need one)"
+    ),
+) -> None:
+    """Create an account."""
+    db = _migrated_or_exit(database())
+    try:
+        data = UserCreate(
+            email=email, name=name, role=role, password=password, department_code=department
+        )
+        with db.session() as session:
+            user = auth.user_create(session, actor=system_actor(), data=data)
+    except ValidationError as exc:
+        raise fail(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+    except DomainError as exc:
+        raise fail(exc.message) from None
+    console.print(f"Konto {user.email} ({user.role.value}) angelegt, id {user.id}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List accounts."""
+    db = _migrated_or_exit(database())
+    with db.session() as session:
+        users = auth.user_list(session, actor=system_actor(), limit=10_000)
+    table = Table("id", "E-Mail", "Name", "Rolle", "Dienststelle")
+    for u in users:
+        table.add_row(str(u.id), u.email, u.name, u.role.value, u.department_name or "")
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    email: str, name: str = typer.Option(..., "--name", help="What the token is for")
+) -> None:
+    """Create an API token for EMAIL; the token is printed alone on the last line."""
+    db = _migrated_or_exit(database())
+    try:
+        with db.session() as session:
+            created = auth.token_create(session, actor=system_actor(), name=name, email=email)
+    except DomainError as exc:
+        raise fail(exc.message) from None
+    err.print(f"Token '{created.info.name}' für {email} angelegt. Es wird nur einmal angezeigt:")
+    print(created.token)
+
+
+@config_app.command("show")
+def config_show(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """Print the effective settings with secrets masked."""
+    masked = get_settings().masked()
+    if as_json:
+        print(json.dumps(masked, indent=2, default=str))
+        return
+    table = Table("Einstellung (DOMSTADT_…)", "Wert")
+    for key, value in masked.items():
+        table.add_row(key.upper(), str(value))
+    console.print(table)
+
+
+@departments_app.command("list")
+def departments_list() -> None:
+    """List the departments with their codes."""
+    db = _migrated_or_exit(database())
+    with db.session() as session:
+        rows = directory.department_list(session, actor=system_actor())
+    table = Table("Kürzel", "Name", "Art")
+    for d in rows:
+        table.add_row(d.code, d.name, d.kind.value)
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+    port: int = typer.Option(8000, help="Port"),
+    demo: bool = typer.Option(False, "--demo", help="Migrate and load demo data if empty"),
+) -> None:
+    """Serve the platform with uvicorn."""
+    import uvicorn
+
+    from domstadt.web.app import create_app
+
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    db = database()
+    if demo:
+        from domstadt.core.migrate import upgrade
+
+        upgrade(db)
+        with db.session() as session:
+            empty = not directory.department_list(session, actor=system_actor())
+        if empty:
+            _load_demo(db)
+    try:
+        application = create_app(settings, db)
+    except (NotMigrated, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Domstadt läuft auf http://{host}:{port}")
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def worker(workers: int = typer.Option(1, help="Worker threads")) -> None:
+    """Run the background job consumer (huey)."""
+    from huey.consumer import Consumer
+
+    from domstadt.core.jobs import backend_name, get_huey
+
+    queue = get_huey()
+    console.print(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
+    Consumer(queue, workers=workers, worker_type="thread").run()
+
+
+def main() -> None:
+    """Entry point for ``python -m domstadt.cli``."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

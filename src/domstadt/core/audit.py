@@ -1,0 +1,112 @@
+"""Append-only audit log of every write: who did what to which entity, before and after, when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import JSON, ForeignKey, Integer, String, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from domstadt.core.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from domstadt.core.auth.permissions import Actor
+
+
+class AuditEntry(Base):
+    """One write. Rows are only ever inserted; nothing updates or deletes them."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    actor_label: Mapped[str] = mapped_column(String(400))
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    entity_type: Mapped[str] = mapped_column(String(100), index=True)
+    entity_id: Mapped[str] = mapped_column(String(100))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class AuditEntryPublic(BaseModel):
+    """An audit entry as shown to admins."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: Any
+    after: Any
+
+
+class AuditPage(BaseModel):
+    """A page of audit entries, newest first."""
+
+    total: int
+    items: list[AuditEntryPublic]
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Append one entry; called by service functions in the same transaction as the write."""
+    session.add(
+        AuditEntry(
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=_jsonable(before),
+            after=_jsonable(after),
+        )
+    )
+
+
+def query_entries(
+    session: Session, *, entity_type: str | None, limit: int, offset: int
+) -> AuditPage:
+    """Newest entries first, optionally for one entity type (permission checked by the caller)."""
+    stmt = select(AuditEntry)
+    count = select(func.count()).select_from(AuditEntry)
+    if entity_type:
+        stmt = stmt.where(AuditEntry.entity_type == entity_type)
+        count = count.where(AuditEntry.entity_type == entity_type)
+    rows = session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
+    return AuditPage(
+        total=session.scalar(count) or 0,
+        items=[AuditEntryPublic.model_validate(r) for r in rows],
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -1,0 +1,1 @@
+"""Accounts and permissions: people, organisations, departments, roles, API tokens, passwords."""

@@ -1,0 +1,146 @@
+"""Accounts: people (User), organisations, the city's departments (Dezernate and Ämter), tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domstadt.core.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    """Platform roles; an editor's rights are scoped to a department and its sub-units."""
+
+    ADMIN = "admin"
+    EDITOR = "editor"
+    MODERATOR = "moderator"
+    MEMBER = "member"
+
+
+class OrganisationKind(enum.StrEnum):
+    """Kinds of organisation that take part (S1.1)."""
+
+    COMPANY = "company"
+    STARTUP = "startup"
+    ASSOCIATION = "association"
+    RESEARCH = "research"
+    PUBLIC_BODY = "public_body"
+
+
+class DepartmentKind(enum.StrEnum):
+    """Levels of the city administration: Dezernat (division) > Amt (office); Stabsstelle."""
+
+    DEZERNAT = "dezernat"
+    AMT = "amt"
+    STABSSTELLE = "stabsstelle"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
+    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
+
+
+class Department(Base):
+    """A unit of the city administration (Dezernat or Amt); units form a tree."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[DepartmentKind] = mapped_column(_enum(DepartmentKind, "department_kind"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="RESTRICT"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[Department | None] = relationship(remote_side=[id])
+
+
+class Organisation(Base):
+    """A company, start-up, association, research institute or public body."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    website: Mapped[str] = mapped_column(String(500), default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    """A person with an account; e-mail is stored lower-case and unique."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.MEMBER)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="SET NULL"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department | None] = relationship()
+
+
+class Membership(Base):
+    """A person speaks for an organisation (member or organisation admin)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(Base):
+    """A named API token; only its SHA-256 hash is stored, the prefix tells tokens apart."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed sign-in counter per key (e-mail or client address) for brute-force protection."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

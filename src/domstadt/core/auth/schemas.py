@@ -1,0 +1,128 @@
+"""Pydantic shapes of accounts as the API, views and CLI see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from domstadt.core.auth.models import DepartmentKind, OrganisationKind, Role
+from domstadt.core.auth.passwords import MIN_PASSWORD_LENGTH
+
+
+class UserCreate(BaseModel):
+    """A new account."""
+
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = Role.MEMBER
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
+    department_code: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Der Name darf nicht leer sein.")
+        return value
+
+
+class OrganisationRef(BaseModel):
+    """An organisation a person speaks for."""
+
+    id: int
+    name: str
+    verified: bool
+    is_admin: bool
+
+
+class UserPublic(BaseModel):
+    """A person as shown to themselves and to admins."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    department_id: int | None
+    department_name: str | None = None
+    is_active: bool
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+    organisations: list[OrganisationRef] = []
+
+
+class TokenPublic(BaseModel):
+    """An API token without its secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(BaseModel):
+    """A new token; ``token`` is shown this once and never again."""
+
+    token: str
+    info: TokenPublic
+
+
+class DepartmentCreate(BaseModel):
+    """A new Dezernat, Amt or Stabsstelle."""
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=300)
+    kind: DepartmentKind
+    parent_code: str | None = None
+    description: str = ""
+
+
+class DepartmentPublic(BaseModel):
+    """A unit of the city administration."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    kind: DepartmentKind
+    parent_id: int | None
+    description: str
+
+
+class DepartmentNode(DepartmentPublic):
+    """A department with its sub-units, for the tree view."""
+
+    children: list[DepartmentNode] = []
+
+
+class OrganisationCreate(BaseModel):
+    """A new organisation; it starts unverified."""
+
+    name: str = Field(min_length=2, max_length=300)
+    kind: OrganisationKind
+    website: str = Field(default="", max_length=500)
+    city: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=5000)
+
+
+class OrganisationPublic(BaseModel):
+    """An organisation as shown publicly."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: OrganisationKind
+    verified: bool
+    website: str
+    city: str
+    description: str
+    member_count: int = 0

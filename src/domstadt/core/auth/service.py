@@ -1,0 +1,270 @@
+"""People, sign-in, API tokens and the audit log: the operations behind API, views and CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domstadt.core import audit
+from domstadt.core.auth import throttle
+from domstadt.core.auth.models import ApiToken, Department, Membership, Role, User
+from domstadt.core.auth.passwords import hash_password, new_token, token_digest, verify_password
+from domstadt.core.auth.permissions import Actor, Permission, check, public, requires
+from domstadt.core.auth.schemas import (
+    OrganisationRef,
+    TokenCreated,
+    TokenPublic,
+    UserCreate,
+    UserPublic,
+)
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Conflict, Invalid, NotFound, Unauthenticated
+
+LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist falsch."
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def _user_public(session: Session, user: User) -> UserPublic:
+    memberships = session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    public_user = UserPublic.model_validate(user)
+    public_user.department_name = user.department.name if user.department else None
+    public_user.organisations = [
+        OrganisationRef(
+            id=m.organisation.id,
+            name=m.organisation.name,
+            verified=m.organisation.verified,
+            is_admin=m.is_admin,
+        )
+        for m in memberships
+    ]
+    return public_user
+
+
+def _find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+@requires(Permission.USER_MANAGE)
+def user_create(session: Session, *, actor: Actor, data: UserCreate) -> UserPublic:
+    """Create an account; e-mail must be new, an editor needs a department."""
+    email = str(data.email).lower()
+    if _find_user(session, email):
+        raise Conflict(f"Es gibt bereits ein Konto mit der E-Mail-Adresse {email}.", field="email")
+    department_id = None
+    if data.department_code:
+        department = session.scalar(
+            select(Department).where(Department.code == data.department_code)
+        )
+        if department is None:
+            raise Invalid(
+                f"Unbekannte Dienststelle '{data.department_code}'. "
+                "`domstadt departments list` zeigt die vorhandenen Kürzel.",
+                field="department_code",
+            )
+        department_id = department.id
+    elif data.role == Role.EDITOR:
+        raise Invalid(
+            "Redakteurinnen und Redakteure brauchen eine Dienststelle (--department).",
+            field="department_code",
+        )
+    user = User(
+        email=email,
+        name=data.name,
+        role=data.role,
+        password_hash=hash_password(data.password),
+        department_id=department_id,
+    )
+    session.add(user)
+    session.flush()
+    result = _user_public(session, user)
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        entity_type="user",
+        entity_id=user.id,
+        after=result.model_dump(exclude={"last_login_at"}),
+    )
+    return result
+
+
+@requires(Permission.USER_MANAGE)
+def user_list(
+    session: Session, *, actor: Actor, limit: int = 100, offset: int = 0
+) -> list[UserPublic]:
+    """All accounts, ordered by e-mail."""
+    users = session.scalars(select(User).order_by(User.email).limit(limit).offset(offset)).all()
+    return [_user_public(session, u) for u in users]
+
+
+@requires(Permission.ACCOUNT_SELF)
+def user_me(session: Session, *, actor: Actor) -> UserPublic:
+    """The signed-in person's own account."""
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None:
+        raise NotFound("Dieses Konto gibt es nicht mehr.")
+    return _user_public(session, user)
+
+
+@public("sign-in is how anonymous people become actors; guarded by the throttle")
+def authenticate(session: Session, *, email: str, password: str, client: str) -> UserPublic:
+    """Check e-mail and password; the same message for unknown e-mail and wrong password."""
+    keys = throttle.keys_for(email, client)
+    throttle.ensure_not_locked(session, keys)
+    user = _find_user(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        throttle.record_failure(session, keys)
+        raise Unauthenticated(LOGIN_FAILED)
+    throttle.clear(session, keys)
+    user.last_login_at = utcnow()
+    audit.record(
+        session,
+        actor=_actor_from_user(session, user, via="session"),
+        action="user.login",
+        entity_type="user",
+        entity_id=user.id,
+    )
+    return _user_public(session, user)
+
+
+def _department_scope(session: Session, department_id: int | None) -> frozenset[int]:
+    if department_id is None:
+        return frozenset()
+    scope = {department_id}
+    frontier = [department_id]
+    while frontier:
+        children = session.scalars(
+            select(Department.id).where(Department.parent_id.in_(frontier))
+        ).all()
+        frontier = [c for c in children if c not in scope]
+        scope.update(frontier)
+    return frozenset(scope)
+
+
+def _actor_from_user(session: Session, user: User, *, via: str) -> Actor:
+    """Build the Actor for ``user`` (department scope, organisations)."""
+    org_ids = session.scalars(
+        select(Membership.organisation_id).where(Membership.user_id == user.id)
+    ).all()
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        department_ids=_department_scope(session, user.department_id),
+        organisation_ids=frozenset(org_ids),
+        via=via,
+    )
+
+
+@public("resolves the person behind a signed session cookie")
+def actor_for_session(session: Session, *, user_id: int) -> Actor | None:
+    """The actor for a session's user id, or None when the account is gone or disabled."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    return _actor_from_user(session, user, via="session")
+
+
+@public("authenticates a bearer token; the token itself is the credential")
+def actor_for_token(session: Session, *, token: str) -> Actor | None:
+    """The actor behind an API token, or None when unknown or revoked; records last use."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now
+    return _actor_from_user(session, row.user, via="token")
+
+
+@public("authenticates e-mail plus API token as used by HTTP Basic clients")
+def actor_for_basic(session: Session, *, email: str, token: str) -> Actor | None:
+    """The actor for HTTP Basic credentials where the password is one of the user's tokens."""
+    actor = actor_for_token(session, token=token)
+    if actor is None or actor.email != email.strip().lower():
+        return None
+    return actor
+
+
+def _token_owner(session: Session, actor: Actor, email: str | None) -> User:
+    if email is None or (actor.email and email.strip().lower() == actor.email):
+        user = session.get(User, actor.user_id) if actor.user_id else None
+    else:
+        check(actor, Permission.USER_MANAGE)
+        user = _find_user(session, email)
+    if user is None:
+        raise NotFound(f"Kein Konto mit der E-Mail-Adresse {email} gefunden.", field="email")
+    return user
+
+
+@requires(Permission.ACCOUNT_SELF)
+def token_create(
+    session: Session, *, actor: Actor, name: str, email: str | None = None
+) -> TokenCreated:
+    """Issue a named API token for the actor (or, for admins, for the account ``email``)."""
+    name = name.strip()
+    if not name:
+        raise Invalid("Bitte geben Sie dem Token einen Namen.", field="name")
+    user = _token_owner(session, actor, email)
+    plain = new_token()
+    row = ApiToken(user_id=user.id, name=name, token_hash=token_digest(plain), prefix=plain[:8])
+    session.add(row)
+    session.flush()
+    info = TokenPublic.model_validate(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="token.create",
+        entity_type="api_token",
+        entity_id=row.id,
+        after={"user_id": user.id, "name": name, "prefix": row.prefix},
+    )
+    return TokenCreated(token=plain, info=info)
+
+
+@requires(Permission.ACCOUNT_SELF)
+def token_list(session: Session, *, actor: Actor) -> list[TokenPublic]:
+    """The actor's own tokens, newest first."""
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id.desc())
+    ).all()
+    return [TokenPublic.model_validate(r) for r in rows]
+
+
+@requires(Permission.ACCOUNT_SELF)
+def token_revoke(session: Session, *, actor: Actor, token_id: int) -> TokenPublic:
+    """Revoke one of the actor's tokens (admins may revoke any)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != actor.user_id and not actor.can(Permission.USER_MANAGE)):
+        raise NotFound(f"Token {token_id} nicht gefunden.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record(
+            session,
+            actor=actor,
+            action="token.revoke",
+            entity_type="api_token",
+            entity_id=row.id,
+            before={"revoked_at": None},
+            after={"revoked_at": row.revoked_at.isoformat()},
+        )
+    return TokenPublic.model_validate(row)
+
+
+@requires(Permission.AUDIT_READ)
+def audit_list(
+    session: Session,
+    *,
+    actor: Actor,
+    entity_type: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> audit.AuditPage:
+    """The audit log, newest first (admins only)."""
+    return audit.query_entries(
+        session, entity_type=entity_type, limit=min(max(limit, 1), 500), offset=max(offset, 0)
+    )

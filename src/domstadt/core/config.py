@@ -1,0 +1,103 @@
+"""One pydantic-settings object for the whole platform (environment prefix ``DOMSTADT_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-domstadt-development-only"
+
+Environment = Literal["development", "demo", "test", "production"]
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which variable to set."""
+
+
+class Settings(BaseSettings):
+    """Effective settings; every value can be set as ``DOMSTADT_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="DOMSTADT_", env_file=".env", extra="ignore")
+
+    environment: Environment = "development"
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    base_url: str = "http://127.0.0.1:8000"
+    redis_url: str = ""
+    mqtt_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "domstadt@localhost"
+    smtp_starttls: bool = True
+    default_locale: Literal["de", "en"] = "de"
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    embedding_model: Literal["auto", "e5", "use", "lexical"] = "auto"
+    log_level: str = "INFO"
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'domstadt.sqlite3').as_posix()}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    def check_secure(self) -> None:
+        """Refuse a placeholder secret outside development, demo and tests."""
+        if self.environment == "production" and (
+            self.secret_key.get_secret_value() in {"", PLACEHOLDER_SECRET}
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise ConfigError(
+                "DOMSTADT_SECRET_KEY is unset or the placeholder. Set it to a random value of at "
+                "least 32 characters, e.g. from "
+                "`python -c 'import secrets;print(secrets.token_urlsafe(48))'`."
+            )
+
+    def masked(self) -> dict[str, Any]:
+        """Settings as a dict with every secret (and the password in URLs) masked."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                out[name] = "********" if value.get_secret_value() else ""
+            elif name.endswith("_url") and isinstance(value, str):
+                out[name] = _mask_url_password(value)
+            else:
+                out[name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+def _mask_url_password(url: str) -> str:
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:********@{host}"
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

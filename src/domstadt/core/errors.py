@@ -1,0 +1,72 @@
+"""Domain errors: each knows its HTTP status and carries a message a person can act on.
+
+``web/errors.py`` maps them to HTTP once; standard APIs wrap them in their own envelopes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status_code = 400
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as JSON-ready data (no stack trace, no internals)."""
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            out["field"] = self.field
+        if self.details is not None:
+            out["details"] = self.details
+        return out
+
+
+class Invalid(DomainError):
+    """Input breaks a rule; ``field`` names what to fix."""
+
+    status_code = 422
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """The entity does not exist (or the actor may not know it exists)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The actor is known but lacks the permission."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class Unauthenticated(DomainError):
+    """No valid session or token was given."""
+
+    status_code = 401
+    code = "unauthenticated"
+
+
+class Conflict(DomainError):
+    """The write clashes with existing data (duplicate key, stale version, cycle)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """Rate or brute-force limit reached; retry later."""
+
+    status_code = 429
+    code = "too_many_requests"

@@ -1,0 +1,247 @@
+"""Full-text search over any entity kind: SQLite FTS5 or PostgreSQL tsvector, one interface.
+
+Domains call :func:`index_document` when an entity is written and :func:`remove_document` when
+it goes away. User query text never reaches the query language unescaped: it is cut into words
+(letters and digits only) which are quoted, so no input can raise a syntax error.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import TextClause, bindparam, delete, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Invalid
+from domstadt.core.text.models import SearchDocument
+from domstadt.core.text.normalize import query_terms, spelling_variants
+
+MAX_BODY_CHARS = 200_000
+"""Longer bodies are indexed up to here (PostgreSQL limits a tsvector to 1 MB)."""
+
+MAX_LIMIT = 200
+MIN_PREFIX_LENGTH = 3
+"""Terms this long (the last, being typed, from 2 characters) match as prefixes."""
+
+_Page = tuple[int, list[tuple[Any, ...]]]
+"""Total match count and the rows (kind, entity_id, title, score, marked snippet) of a page."""
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+"""Private-use marker characters around matches in snippets; stripped from indexed text."""
+
+_PG_HEADLINE = (
+    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, ShortWord=2, "
+    'MaxFragments=1, FragmentDelimiter=" … "'
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: ``snippet`` is plain text, ``snippet_html`` escaped with ``<mark>`` tags."""
+
+    kind: str
+    entity_id: int
+    title: str
+    score: float
+    snippet: str
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """``total`` matches overall; ``hits`` is the requested page, best first."""
+
+    total: int
+    hits: list[SearchHit]
+
+
+def _clean(value: str, limit: int) -> str:
+    return value[:limit].replace(_OPEN, "").replace(_CLOSE, "").replace("\x00", " ")
+
+
+def _check_kind(kind: str) -> None:
+    if not kind or len(kind) > 64:
+        raise Invalid("kind must be 1 to 64 characters", field="kind")
+
+
+def index_document(
+    session: Session, *, kind: str, entity_id: int, title: str, body: str, language: str = "de"
+) -> None:
+    """Add or replace the search document of ``kind``/``entity_id`` (the caller commits)."""
+    _check_kind(kind)
+    values = {
+        "kind": kind,
+        "entity_id": entity_id,
+        "title": _clean(title, 2000),
+        "body": _clean(body, MAX_BODY_CHARS),
+        "language": language[:8],
+        "updated": utcnow(),
+    }
+    changed = {k: values[k] for k in ("title", "body", "language", "updated")}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg_stmt = postgresql.insert(SearchDocument).values(**values)
+        session.execute(
+            pg_stmt.on_conflict_do_update(index_elements=["kind", "entity_id"], set_=changed)
+        )
+    else:
+        lite_stmt = sqlite.insert(SearchDocument).values(**values)
+        session.execute(
+            lite_stmt.on_conflict_do_update(index_elements=["kind", "entity_id"], set_=changed)
+        )
+
+
+def remove_document(session: Session, *, kind: str, entity_id: int) -> None:
+    """Drop the search document of ``kind``/``entity_id``; nothing happens when there is none."""
+    session.execute(
+        delete(SearchDocument).where(
+            SearchDocument.kind == kind, SearchDocument.entity_id == entity_id
+        )
+    )
+
+
+def _is_prefix(term: str, last: bool) -> bool:
+    """Long terms match as prefixes ('Baum' finds 'Baumpflanzung'); the last one (being typed)
+    from two characters on."""
+    return len(term) >= (2 if last else MIN_PREFIX_LENGTH)
+
+
+def _fts5_match(terms: list[str], operator: str) -> str:
+    """An FTS5 MATCH expression of quoted terms; words hold no quote, so quoting is safe."""
+    groups = []
+    for position, term in enumerate(terms):
+        star = "*" if _is_prefix(term, position == len(terms) - 1) else ""
+        alternatives = " OR ".join(f'"{v}"{star}' for v in spelling_variants(term))
+        groups.append(f"({alternatives})")
+    return f" {operator} ".join(groups)
+
+
+def _tsquery(terms: list[str], operator: str) -> str:
+    """A to_tsquery() input of single-quoted terms; words hold no quote, so quoting is safe."""
+    groups = []
+    for position, term in enumerate(terms):
+        star = ":*" if _is_prefix(term, position == len(terms) - 1) else ""
+        alternatives = " | ".join(f"'{v}'{star}" for v in spelling_variants(term))
+        groups.append(f"({alternatives})")
+    return f" {operator} ".join(groups)
+
+
+_TSQUERY_OPS = {"AND": "&", "OR": "|"}
+
+
+def _kind_filter(kinds: Collection[str] | None) -> str:
+    return " AND d.kind IN :kinds" if kinds is not None else ""
+
+
+def _params(kinds: Collection[str] | None, **values: object) -> dict[str, object]:
+    if kinds is not None:
+        values["kinds"] = list(kinds)
+    return values
+
+
+def _bind(sql: str, kinds: Collection[str] | None) -> TextClause:
+    statement = text(sql)
+    if kinds is not None:
+        statement = statement.bindparams(bindparam("kinds", expanding=True))
+    return statement
+
+
+def _sqlite_page(
+    session: Session, match: str, kinds: Collection[str] | None, limit: int, offset: int
+) -> _Page:
+    where = f"search_fts MATCH :match{_kind_filter(kinds)}"
+    join = "search_fts JOIN search_document AS d ON d.id = search_fts.rowid"
+    total = session.execute(
+        _bind(f"SELECT count(*) FROM {join} WHERE {where}", kinds), _params(kinds, match=match)
+    ).scalar_one()
+    if not total:
+        return 0, []
+    rows = session.execute(
+        _bind(
+            "SELECT d.kind, d.entity_id, d.title, -bm25(search_fts, 4.0, 1.0) AS score, "
+            f"snippet(search_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) "
+            f"FROM {join} WHERE {where} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset",
+            kinds,
+        ),
+        _params(kinds, match=match, limit=limit, offset=offset),
+    ).all()
+    return int(total), [tuple(row) for row in rows]
+
+
+def _postgresql_page(
+    session: Session, tsquery: str, kinds: Collection[str] | None, limit: int, offset: int
+) -> _Page:
+    matches = f"d.search_vector @@ to_tsquery('german', :tsquery){_kind_filter(kinds)}"
+    total = session.execute(
+        _bind(f"SELECT count(*) FROM search_document AS d WHERE {matches}", kinds),
+        _params(kinds, tsquery=tsquery),
+    ).scalar_one()
+    if not total:
+        return 0, []
+    rows = session.execute(
+        _bind(
+            "WITH page AS (SELECT d.id, d.kind, d.entity_id, d.title, d.body, "
+            "ts_rank(d.search_vector, to_tsquery('german', :tsquery)) AS score "
+            f"FROM search_document AS d WHERE {matches} "
+            "ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset) "
+            "SELECT kind, entity_id, title, score, ts_headline('german', left(body, 20000), "
+            "to_tsquery('german', :tsquery), :headline) FROM page ORDER BY score DESC, id",
+            kinds,
+        ),
+        _params(kinds, tsquery=tsquery, limit=limit, offset=offset, headline=_PG_HEADLINE),
+    ).all()
+    return int(total), [tuple(row) for row in rows]
+
+
+def _run(
+    session: Session,
+    terms: list[str],
+    operator: str,
+    kinds: Collection[str] | None,
+    page: tuple[int, int],
+) -> _Page:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return _sqlite_page(session, _fts5_match(terms, operator), kinds, *page)
+    if dialect == "postgresql":
+        return _postgresql_page(session, _tsquery(terms, _TSQUERY_OPS[operator]), kinds, *page)
+    raise NotImplementedError(f"full-text search is not available on {dialect}")
+
+
+def _hit(row: tuple[Any, ...]) -> SearchHit:
+    kind, entity_id, title, score, raw = row
+    raw = raw or ""
+    plain = raw.replace(_OPEN, "").replace(_CLOSE, "")
+    marked = html.escape(raw).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return SearchHit(kind, int(entity_id), title, float(score), plain, marked)
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    kinds: Collection[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Documents matching all words of ``query`` (any word when none matches all), best first.
+
+    Words are matched case- and accent-insensitively, with common German respellings (ß/ss,
+    ä/ae) and as prefixes; an empty query or one without letters or digits finds nothing.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    if offset < 0:
+        raise Invalid("offset must not be negative", field="offset")
+    terms = query_terms(query)
+    if not terms or (kinds is not None and not kinds):
+        return SearchResult(0, [])
+    total, rows = _run(session, terms, "AND", kinds, (limit, offset))
+    if total == 0 and len(terms) > 1:
+        total, rows = _run(session, terms, "OR", kinds, (limit, offset))
+    return SearchResult(total, [_hit(row) for row in rows])

@@ -1,0 +1,17 @@
+"""Run every domain's demo loader in order, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from domstadt.core.auth.permissions import Actor
+from domstadt.demo import core, masterplan
+
+Loader = Callable[[Session, Actor], dict[str, int]]
+
+LOADERS: list[tuple[str, Loader]] = [
+    ("core", core.load),
+    ("masterplan", masterplan.load),
+]

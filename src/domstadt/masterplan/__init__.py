@@ -1,0 +1,1 @@
+"""Masterplan domain: fields of action (Handlungsfelder), sectors and, later, measures."""

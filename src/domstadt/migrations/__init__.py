@@ -1,0 +1,1 @@
+"""The one Alembic migration tree for the whole schema (run with `domstadt db upgrade`)."""

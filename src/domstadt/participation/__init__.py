@@ -1,0 +1,1 @@
+"""Participation domain: feedback, challenges, pitches, events, labs and UX tests (planned)."""

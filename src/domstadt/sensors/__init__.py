@@ -1,0 +1,1 @@
+"""Sensor hub: OGC SensorThings API 1.1, MQTT ingest, analytics (planned)."""

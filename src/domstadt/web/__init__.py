@@ -1,0 +1,1 @@
+"""Web layer: app factory, middleware, error handlers, templates, static assets, core routes."""

@@ -1,0 +1,109 @@
+"""Native JSON API for the core: the signed-in person, tokens, departments, organisations, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from domstadt.core.audit import AuditPage
+from domstadt.core.auth import directory_service as directory
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.schemas import (
+    DepartmentCreate,
+    DepartmentNode,
+    DepartmentPublic,
+    OrganisationCreate,
+    OrganisationPublic,
+    TokenCreated,
+    TokenPublic,
+    UserPublic,
+)
+from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+
+router = APIRouter(prefix="/api/v1", tags=["core"], dependencies=[Depends(verify_csrf_api)])
+
+
+class TokenRequest(BaseModel):
+    """Name of a new API token."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/me", summary="The person behind the token or session")
+def me(session: SessionDep, actor: ActorDep) -> UserPublic:
+    """401 without a valid token or session."""
+    return auth.user_me(session, actor=actor)
+
+
+@router.get("/tokens", summary="My API tokens")
+def tokens(session: SessionDep, actor: ActorDep) -> list[TokenPublic]:
+    """The caller's tokens without their secrets."""
+    return auth.token_list(session, actor=actor)
+
+
+@router.post("/tokens", status_code=201, summary="Create an API token")
+def token_create(body: TokenRequest, session: SessionDep, actor: ActorDep) -> TokenCreated:
+    """The token is returned once; store it safely."""
+    return auth.token_create(session, actor=actor, name=body.name)
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke an API token")
+def token_revoke(token_id: int, session: SessionDep, actor: ActorDep) -> TokenPublic:
+    """Revoked tokens stop working at once."""
+    return auth.token_revoke(session, actor=actor, token_id=token_id)
+
+
+@router.get("/departments", summary="Departments (Dezernate, Ämter) as a tree")
+def departments(session: SessionDep, actor: ActorDep) -> list[DepartmentNode]:
+    """JSON twin of /verwaltung."""
+    return directory.department_tree(session, actor=actor)
+
+
+@router.post("/departments", status_code=201, summary="Add a department (admins)")
+def department_create(
+    body: DepartmentCreate, session: SessionDep, actor: ActorDep
+) -> DepartmentPublic:
+    """Code must be new; parent given by code."""
+    return directory.department_create(session, actor=actor, data=body)
+
+
+@router.get("/departments/{code}", summary="One department")
+def department(code: str, session: SessionDep, actor: ActorDep) -> DepartmentPublic:
+    """JSON twin of /verwaltung/{code}."""
+    return directory.department_get(session, actor=actor, code=code)
+
+
+@router.get("/organisations", summary="Organisations taking part")
+def organisations(session: SessionDep, actor: ActorDep) -> list[OrganisationPublic]:
+    """JSON twin of /beteiligung/organisationen."""
+    return directory.organisation_list(session, actor=actor)
+
+
+@router.post("/organisations", status_code=201, summary="Register an organisation")
+def organisation_create(
+    body: OrganisationCreate, session: SessionDep, actor: ActorDep
+) -> OrganisationPublic:
+    """Starts unverified; the caller becomes its admin."""
+    return directory.organisation_create(session, actor=actor, data=body)
+
+
+@router.get("/organisations/{organisation_id}", summary="One organisation")
+def organisation(organisation_id: int, session: SessionDep, actor: ActorDep) -> OrganisationPublic:
+    """JSON twin of /beteiligung/organisationen/{id}."""
+    return directory.organisation_get(session, actor=actor, organisation_id=organisation_id)
+
+
+@router.get("/audit", summary="Audit log (admins)")
+def audit_log(
+    session: SessionDep,
+    actor: ActorDep,
+    entity_type: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AuditPage:
+    """JSON twin of /admin/audit."""
+    return auth.audit_list(
+        session, actor=actor, entity_type=entity_type, limit=limit, offset=offset
+    )

@@ -1,0 +1,84 @@
+"""The FastAPI app factory: one app serves the UI, the native API and the standard APIs."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from domstadt import __version__
+from domstadt.core.config import Settings, get_settings
+from domstadt.core.db import Database
+from domstadt.core.migrate import ensure_migrated
+from domstadt.masterplan import api as masterplan_api
+from domstadt.masterplan import views as masterplan_views
+from domstadt.web import account_views, api, errors, ops, templating, views
+from domstadt.web.middleware import (
+    BodyLimitMiddleware,
+    LocaleMiddleware,
+    Metrics,
+    MetricsMiddleware,
+    SecurityHeadersMiddleware,
+)
+
+log = logging.getLogger("domstadt")
+
+SESSION_COOKIE = "domstadt_session"
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """Build the app; refuses to start on an unsafe config or an un-migrated database."""
+    settings = settings or get_settings()
+    settings.check_secure()
+    database = database or Database(settings.database_url)
+    ensure_migrated(database)
+
+    app = FastAPI(
+        title="Domstadt API",
+        version=__version__,
+        description="Native JSON API of Domstadt, the open platform for Cologne's digital "
+        "masterplan. Standard APIs (SensorThings, CKAN, DCAT) are documented in docs/api.md.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.metrics = Metrics()
+
+    errors.install(app)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(resources.files("domstadt.web") / "static")),
+        name="static",
+    )
+    templating.add_template_package("domstadt.masterplan")
+    routers = (
+        ops.router,
+        api.router,
+        masterplan_api.router,
+        account_views.router,
+        views.router,
+        masterplan_views.router,
+    )
+    for router in routers:
+        app.include_router(router)
+
+    # Added last = outermost: size limit and metrics see every request.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
+    app.add_middleware(LocaleMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
+    return app

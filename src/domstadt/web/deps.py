@@ -1,0 +1,114 @@
+"""Request dependencies: database session, the acting person, CSRF and locale."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.permissions import ANONYMOUS, Actor
+from domstadt.core.db import Database, DbSession
+from domstadt.core.errors import Forbidden, Unauthenticated
+
+SESSION_USER = "uid"
+SESSION_CSRF = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+def get_database(request: Request) -> Database:
+    """The app's database (set by the app factory)."""
+    db: Database = request.app.state.database
+    return db
+
+
+def get_session(request: Request) -> Iterator[DbSession]:
+    """A session per request: committed on success, rolled back on any error."""
+    with get_database(request).session() as session:
+        yield session
+
+
+SessionDep = Annotated[DbSession, Depends(get_session, scope="function")]
+
+
+def _bearer_or_basic(request: Request, session: DbSession) -> Actor | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        actor = auth.actor_for_token(session, token=value)
+    elif scheme.lower() == "basic" and value:
+        try:
+            email, _, token = base64.b64decode(value).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthenticated(
+                "Der Authorization-Header ist kein gültiges HTTP-Basic."
+            ) from None
+        actor = auth.actor_for_basic(session, email=email, token=token)
+    else:
+        return None
+    if actor is None:
+        raise Unauthenticated(
+            "Das API-Token ist unbekannt oder widerrufen. Erzeugen Sie unter /konto ein neues."
+        )
+    return actor
+
+
+def current_actor(request: Request, session: SessionDep) -> Actor:
+    """The person behind the request: API token (Bearer or Basic), else the session cookie."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    actor = _bearer_or_basic(request, session)
+    if actor is None:
+        uid = request.session.get(SESSION_USER)
+        actor = auth.actor_for_session(session, user_id=int(uid)) if uid else None
+        if actor is None and uid:
+            request.session.clear()
+    request.state.actor = actor or ANONYMOUS
+    return request.state.actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return str(token)
+
+
+def _csrf_matches(request: Request, given: str | None) -> bool:
+    expected = request.session.get(SESSION_CSRF)
+    return bool(expected and given and hmac.compare_digest(str(expected), given))
+
+
+async def verify_csrf_form(request: Request) -> None:
+    """Reject an HTML form post whose hidden CSRF token does not match the session's."""
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    if not _csrf_matches(request, given if isinstance(given, str) else None):
+        raise Forbidden(
+            "Das Formular ist abgelaufen oder unvollständig (CSRF-Schutz). "
+            "Bitte laden Sie die Seite neu und senden Sie es erneut."
+        )
+
+
+def verify_csrf_api(request: Request, actor: ActorDep) -> None:
+    """API writes with a session cookie need the CSRF header; token requests do not."""
+    if request.method in {"GET", "HEAD", "OPTIONS"} or actor.via != "session":
+        return
+    if not _csrf_matches(request, request.headers.get(CSRF_HEADER)):
+        raise Forbidden(
+            "Schreibende API-Aufrufe mit Sitzungs-Cookie brauchen den Header X-CSRF-Token; "
+            "Programme verwenden besser ein API-Token (Authorization: Bearer …)."
+        )

@@ -1,0 +1,222 @@
+"""ASGI middleware: request body limit, UI language, request metrics, security headers."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domstadt.web import i18n
+
+LANG_COOKIE = "lang"
+
+
+class BodyTooLarge(Exception):
+    """The client sent more than the configured maximum."""
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies above ``max_bytes`` with 413 and a message, before any handler reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(send)
+            return
+        seen = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not response_started:
+                await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        limit_mb = self.max_bytes / (1024 * 1024)
+        body = json.dumps(
+            {
+                "error": {
+                    "code": "too_large",
+                    "message": (
+                        f"Die Anfrage ist größer als {limit_mb:.0f} MB. "
+                        "Bitte senden Sie kleinere Dateien."
+                    ),
+                }
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class LocaleMiddleware:
+    """Choose the UI language per request; ``?lang=`` also stores it in a cookie."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query_lang = _query_param(scope, "lang")
+        cookie_lang = _cookie(scope, LANG_COOKIE)
+        locale = i18n.negotiate(query_lang, cookie_lang)
+        scope.setdefault("state", {})["locale"] = locale
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"content-language", locale.encode()))
+                if query_lang in i18n.LOCALES and query_lang != cookie_lang:
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            (
+                                f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
+                            ).encode(),
+                        )
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+class SecurityHeadersMiddleware:
+    """Conservative browser security headers on every response."""
+
+    HEADERS = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"DENY"),
+        (
+            b"content-security-policy",
+            (
+                b"default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
+                b"style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"
+            ),
+        ),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Metrics:
+    """Prometheus counters and latency histogram of HTTP requests, by route template."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "domstadt_http_requests",
+            "HTTP requests served",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "domstadt_http_request_duration_seconds",
+            "Time to serve an HTTP request",
+            ["method", "route"],
+            registry=self.registry,
+        )
+
+
+class MetricsMiddleware:
+    """Count every request and its duration (route templates keep label cardinality bounded)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        finally:
+            route = _route_template(scope)
+            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - start)
+
+
+def _route_template(scope: Scope) -> str:
+    route: Any = scope.get("route")
+    return str(getattr(route, "path", None) or "unmatched")
+
+
+def _query_param(scope: Scope, name: str) -> str | None:
+    from urllib.parse import parse_qs
+
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
+    return values[0] if values else None
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    from http.cookies import SimpleCookie
+
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return None
+            if name in jar:
+                return jar[name].value
+    return None

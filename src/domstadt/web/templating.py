@@ -1,0 +1,80 @@
+"""Jinja2 rendering with the request's language, actor, CSRF token and navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from domstadt.core.auth.permissions import ANONYMOUS, Permission
+from domstadt.web import i18n
+from domstadt.web.deps import csrf_token
+from domstadt.web.i18n import N_
+
+NAVIGATION = (
+    ("/masterplan", N_("Masterplan")),
+    ("/beteiligung", N_("Participation")),
+    ("/daten", N_("Data")),
+    ("/sensoren", N_("Sensors")),
+)
+
+_loaders: list[PackageLoader] = [PackageLoader("domstadt.web", "templates")]
+_packages: set[str] = set()
+environment = Environment(
+    loader=ChoiceLoader(_loaders),
+    autoescape=select_autoescape(["html", "xml"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def add_template_package(package: str) -> None:
+    """Let a domain package contribute its own ``templates/`` directory (once)."""
+    if package not in _packages:
+        _packages.add(package)
+        _loaders.append(PackageLoader(package, "templates"))
+
+
+def _format_datetime(value: dt.datetime | None, locale: str = "de") -> str:
+    if value is None:
+        return "–"
+    local = value.astimezone(dt.timezone(dt.timedelta(hours=1)))  # display in CET
+    return local.strftime("%d.%m.%Y %H:%M") if locale == "de" else local.strftime("%Y-%m-%d %H:%M")
+
+
+environment.filters["datetime"] = _format_datetime
+
+
+def locale_of(request: Request) -> str:
+    """The request's UI language (set by the locale middleware)."""
+    return str(getattr(request.state, "locale", i18n.DEFAULT_LOCALE))
+
+
+def gettext_for(request: Request) -> Any:
+    """The ``_`` function for the request's language."""
+    return i18n.translations(locale_of(request)).gettext
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page template with the shared layout context."""
+    actor = getattr(request.state, "actor", None) or ANONYMOUS
+    locale = locale_of(request)
+    full = {
+        "request": request,
+        "actor": actor,
+        "is_admin": actor.can(Permission.AUDIT_READ),
+        "csrf_token": csrf_token(request),
+        "locale": locale,
+        "other_locale": "en" if locale == "de" else "de",
+        "_": gettext_for(request),
+        "navigation": NAVIGATION,
+        "current_path": request.url.path,
+    }
+    full.update(context or {})
+    html = environment.get_template(name).render(full)
+    return HTMLResponse(html, status_code=status_code)

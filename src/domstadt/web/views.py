@@ -1,0 +1,88 @@
+"""Public HTML pages of the core: start page, area overviews, departments, organisations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from domstadt.core.auth import directory_service as directory
+from domstadt.web.deps import ActorDep, SessionDep
+from domstadt.web.templating import gettext_for, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """Start page: what the platform offers, by area."""
+    _ = gettext_for(request)
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "title": _("Domstadt – Cologne's open platform for the digital masterplan"),
+            "departments": directory.department_list(session, actor=actor),
+            "organisations": directory.organisation_list(session, actor=actor),
+        },
+    )
+
+
+@router.get("/beteiligung")
+def participation(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """Participation: the organisations taking part (JSON twin: /api/v1/organisations)."""
+    _ = gettext_for(request)
+    return render(
+        request,
+        "pages/participation.html",
+        {
+            "title": _("Participation"),
+            "organisations": directory.organisation_list(session, actor=actor),
+        },
+    )
+
+
+@router.get("/beteiligung/organisationen/{organisation_id}")
+def organisation(
+    request: Request, organisation_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """One organisation (JSON twin: /api/v1/organisations/{id})."""
+    org = directory.organisation_get(session, actor=actor, organisation_id=organisation_id)
+    return render(request, "pages/organisation.html", {"title": org.name, "org": org})
+
+
+@router.get("/verwaltung")
+def administration(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The city's Dezernate and Ämter (JSON twin: /api/v1/departments)."""
+    _ = gettext_for(request)
+    return render(
+        request,
+        "pages/departments.html",
+        {
+            "title": _("City administration"),
+            "tree": directory.department_tree(session, actor=actor),
+        },
+    )
+
+
+@router.get("/verwaltung/{code}")
+def department(request: Request, code: str, session: SessionDep, actor: ActorDep) -> Response:
+    """One department (JSON twin: /api/v1/departments/{code})."""
+    dept = directory.department_get(session, actor=actor, code=code)
+    units = [d for d in directory.department_list(session, actor=actor) if d.parent_id == dept.id]
+    return render(
+        request, "pages/department.html", {"title": dept.name, "dept": dept, "units": units}
+    )
+
+
+@router.get("/daten")
+def data(request: Request) -> Response:
+    """Open data: how to reach the catalogue's standard APIs."""
+    _ = gettext_for(request)
+    return render(request, "pages/data.html", {"title": _("Open data")})
+
+
+@router.get("/sensoren")
+def sensors(request: Request) -> Response:
+    """Sensors: how to reach the SensorThings hub."""
+    _ = gettext_for(request)
+    return render(request, "pages/sensors.html", {"title": _("Sensors")})

@@ -1,0 +1,162 @@
+"""Shared fixtures: a migrated database per test on SQLite and, when
+``DOMSTADT_TEST_DATABASE_URL`` is set, on PostgreSQL too; an app client; account factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import Actor, system_actor
+from domstadt.core.auth.schemas import UserCreate, UserPublic
+from domstadt.core.config import Settings
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+
+PG_URL = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")
+PASSWORD = "correct horse battery staple"
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not PG_URL, reason="DOMSTADT_TEST_DATABASE_URL not set: PostgreSQL variant skipped"
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (fast, fully isolated)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[Database]:
+    """The PostgreSQL test database, reset and migrated once per run."""
+    db = Database(PG_URL)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(db)
+    yield db
+    db.dispose()
+
+
+def _truncate_all(db: Database) -> None:
+    with db.engine.begin() as conn:
+        names = (
+            conn.execute(
+                text(
+                    "SELECT quote_ident(tablename) FROM pg_tables "
+                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, target)
+        database = Database(f"sqlite:///{target}")
+        yield database
+        database.dispose()
+        return
+    database = request.getfixturevalue("pg_database")
+    yield database
+    _truncate_all(database)
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Path) -> Settings:
+    """Test settings pointing at the test database."""
+    return Settings(
+        environment="test", data_dir=tmp_path / "data", database_url=db.url, secret_key=TEST_SECRET
+    )  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    """An in-process HTTP client for the app."""
+    from domstadt.web.app import create_app
+
+    with TestClient(create_app(settings, db), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def system() -> Actor:
+    """The operator actor used by the CLI."""
+    return system_actor("tests")
+
+
+def make_user(
+    db: Database,
+    email: str,
+    role: Role = Role.MEMBER,
+    department_code: str | None = None,
+    name: str | None = None,
+) -> UserPublic:
+    """Create an account through the service layer."""
+    with db.session() as session:
+        return auth.user_create(
+            session,
+            actor=system_actor("tests"),
+            data=UserCreate(
+                email=email,
+                name=name or email.split("@")[0].title(),
+                role=role,
+                password=PASSWORD,
+                department_code=department_code,
+            ),
+        )
+
+
+def make_token(db: Database, email: str) -> str:
+    """Create an API token for ``email`` and return its secret."""
+    with db.session() as session:
+        return auth.token_create(
+            session, actor=system_actor("tests"), name="test", email=email
+        ).token
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form (with its CSRF token)."""
+    page = client.get("/login")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def csrf_of(client: TestClient, path: str = "/") -> str:
+    """The CSRF token embedded in a rendered page."""
+    page = client.get(path)
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
