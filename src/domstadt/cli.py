@@ -41,6 +41,16 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 
+def _register_domains() -> None:
+    from domstadt.catalog import cli as catalog_cli
+    from domstadt.masterplan import cli as masterplan_cli
+    from domstadt.sensors import cli as sensors_cli
+
+    for module in (masterplan_cli, catalog_cli, sensors_cli):
+        module.register(app)
+
+
+_register_domains()
 console = Console()
 err = Console(stderr=True)
 

@@ -105,13 +105,16 @@ def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
         )
 
 
-def _healthz_ok(url: str) -> bool:
+def _healthz(url: str) -> str:
+    """'200' when healthy, else what the server answered (or why it did not)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(url, timeout=2) as response:
-            return int(response.status) == 200
-    except (urllib.error.URLError, OSError):
-        return False
+        with opener.open(url, timeout=5) as response:
+            return str(response.status)
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return f"no answer ({exc})"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -165,7 +168,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(base_url=base_url, data_dir=data_dir, log_path=log_path, process=process)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthz_ok(server.url("/healthz")):
+        while (answer := _healthz(server.url("/healthz"))) != "200":
             if process.poll() is not None:
                 pytest.fail(
                     f"`domstadt serve` exited with {process.returncode} before /healthz "
@@ -174,8 +177,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 )
             if time.monotonic() > deadline:
                 pytest.fail(
-                    f"GET /healthz did not answer 200 within {SERVER_START_TIMEOUT:.0f} s."
-                    f"\n--- server log ---\n{server.log_tail()}",
+                    f"GET /healthz did not answer 200 within {SERVER_START_TIMEOUT:.0f} s "
+                    f"(last: {answer}).\n--- server log ---\n{server.log_tail(40)}",
                     pytrace=False,
                 )
             time.sleep(0.25)

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor
-from domstadt.demo import core, masterplan
+from domstadt.demo import catalog, core, masterplan, sensors
 
 Loader = Callable[[Session, Actor], dict[str, int]]
 
 LOADERS: list[tuple[str, Loader]] = [
     ("core", core.load),
     ("masterplan", masterplan.load),
+    ("catalog", catalog.load),
+    ("sensors", sensors.load),
 ]

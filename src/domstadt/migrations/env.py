@@ -13,6 +13,8 @@ MODEL_MODULES = [
     "domstadt.core.audit",
     "domstadt.core.text.models",
     "domstadt.masterplan.models",
+    "domstadt.catalog.models",
+    "domstadt.sensors.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

@@ -13,9 +13,8 @@ from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database
 from domstadt.core.migrate import ensure_migrated
-from domstadt.masterplan import api as masterplan_api
-from domstadt.masterplan import views as masterplan_views
 from domstadt.web import account_views, api, errors, ops, templating, views
+from domstadt.web.domains import DOMAIN_PACKAGES, domain_routers
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     LocaleMiddleware,
@@ -55,16 +54,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         StaticFiles(directory=str(resources.files("domstadt.web") / "static")),
         name="static",
     )
-    templating.add_template_package("domstadt.masterplan")
-    routers = (
-        ops.router,
-        api.router,
-        masterplan_api.router,
-        account_views.router,
-        views.router,
-        masterplan_views.router,
-    )
-    for router in routers:
+    for package in DOMAIN_PACKAGES:
+        templating.add_template_package(package)
+    for router in (ops.router, api.router, account_views.router, *domain_routers(), views.router):
         app.include_router(router)
 
     # Added last = outermost: size limit and metrics see every request.

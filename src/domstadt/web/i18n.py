@@ -1,6 +1,7 @@
 """German-first UI with an English switch: Babel catalogues read from the package at start.
 
-Source strings are English; ``locale/de/LC_MESSAGES/messages.po`` holds the German. The
+Source strings are English; ``locale/de/LC_MESSAGES/messages.po`` of the web layer and of each
+domain package holds the German. The
 catalogue is compiled in memory, so no build step is needed to run from a checkout.
 """
 
@@ -10,7 +11,9 @@ import gettext
 import io
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -19,14 +22,29 @@ LOCALES = ("de", "en")
 DEFAULT_LOCALE = "de"
 
 
+def catalogue_files(locale: str) -> list[Traversable]:
+    """The web layer's catalogue and each domain's own, for ``locale``."""
+    from domstadt.web.domains import DOMAIN_PACKAGES
+
+    files = []
+    for package in ("domstadt.web", *DOMAIN_PACKAGES):
+        path = resources.files(package) / "locale" / locale / "LC_MESSAGES" / "messages.po"
+        if path.is_file():
+            files.append(path)
+    return files
+
+
 @lru_cache(maxsize=4)
 def translations(locale: str) -> gettext.NullTranslations:
     """The catalogue for ``locale``; English is the source language (identity)."""
     if locale == "en":
         return gettext.NullTranslations()
-    path = resources.files("domstadt.web") / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    catalog = Catalog(locale=locale)
+    for path in catalogue_files(locale):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string:
+                    catalog.add(message.id, message.string)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 from typing import Any
 
 from fastapi import Request
@@ -35,7 +36,8 @@ def add_template_package(package: str) -> None:
     """Let a domain package contribute its own ``templates/`` directory (once)."""
     if package not in _packages:
         _packages.add(package)
-        _loaders.append(PackageLoader(package, "templates"))
+        if (resources.files(package) / "templates").is_dir():
+            _loaders.append(PackageLoader(package, "templates"))
 
 
 def _format_datetime(value: dt.datetime | None, locale: str = "de") -> str:

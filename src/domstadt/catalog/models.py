@@ -1,0 +1,1 @@
+"""Database models of the catalog domain (imported by the migration environment)."""

@@ -1,0 +1,1 @@
+"""Database models of the sensors domain (imported by the migration environment)."""

@@ -1,0 +1,5 @@
+"""Routers of the sensors domain, mounted by the app factory."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []

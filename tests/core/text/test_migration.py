@@ -1,0 +1,41 @@
+"""Migration 0002_text upgrades and downgrades cleanly (SQLite; PostgreSQL runs it in ``db``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import inspect, text
+
+from domstadt.core.db import Database
+from domstadt.core.migrate import alembic_config, upgrade
+
+TEXT_TABLES = {"search_document", "text_embedding", "search_fts"}
+
+
+def _tables(db: Database) -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def _triggers(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        return {name for (name,) in rows}
+
+
+def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
+    try:
+        upgrade(db, "0002_text")
+        assert _tables(db) >= TEXT_TABLES
+        assert len(_triggers(db)) == 3
+        cfg = alembic_config(db.url)
+        with db.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, "0001_core")
+        assert not (TEXT_TABLES | {"search_fts_data"}) & _tables(db)
+        assert _triggers(db) == set()
+        upgrade(db, "0002_text")
+        assert _tables(db) >= TEXT_TABLES
+    finally:
+        db.dispose()
