@@ -232,6 +232,9 @@ def serve(
         application = create_app(settings, db)
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
+    from domstadt.core.text.embedders import active_embedder_info
+
+    console.print(f"Textmodell: {active_embedder_info()['name']}")
     console.print(f"Domstadt läuft auf http://{host}:{port}")
     uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
 

@@ -16,15 +16,36 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_marked_string_is_translated_to_german(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_", "-k", "N_", "--no-location", "-o", str(pot), "."],
-        check=True, capture_output=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     with pot.open("rb") as handle:
         wanted = {m.id for m in read_po(handle) if m.id}
     german = i18n.translations("de")
-    missing = sorted(m for m in wanted if isinstance(m, str) and german.gettext(m) == m
-                     and m not in {"Masterplan", "Status", "Name", "Filter", "Website"})
+    missing = sorted(
+        m
+        for m in wanted
+        if isinstance(m, str)
+        and german.gettext(m) == m
+        and m not in {"Masterplan", "Status", "Name", "Filter", "Website"}
+    )
     assert len(wanted) > 50
     assert not missing, "no German translation for: " + "; ".join(missing)
 

@@ -194,3 +194,17 @@ def test_departments_and_organisations_twins(client: TestClient, db: Database) -
     ihk = next(o for o in orgs if o["name"] == "IHK Köln")
     assert ihk["verified"] is True
     assert "IHK Köln" in client.get(f"/beteiligung/organisationen/{ihk['id']}").text
+
+
+def test_expired_session_sends_back_to_login_with_a_notice(
+    client: TestClient, db: Database
+) -> None:
+    make_user(db, "ada@example.org")
+    login(client, "ada@example.org")
+    client.cookies.delete("domstadt_session")  # what the browser holds after the session expired
+    response = client.get("/konto", follow_redirects=False)
+    assert response.status_code == 303 and "expired=1" in response.headers["location"]
+    assert "Ihre Sitzung ist abgelaufen" in client.get(response.headers["location"]).text
+    client.cookies.clear()
+    fresh = client.get("/konto", follow_redirects=False)
+    assert "expired" not in fresh.headers["location"]

@@ -1,1 +1,178 @@
-"""Database models of the sensors domain (imported by the migration environment)."""
+"""Database models of the sensors domain: the eight OGC SensorThings entity types.
+
+Integer ids throughout. Observations are built for volume: one composite unique index on
+``(datastream_id, phenomenon_time_start)`` serves ordered reads, keyset paging, the "latest
+observation" fast path and the duplicate policy (one observation per datastream and
+phenomenon time). Numeric results live in ``result_number`` (a float column that can be
+aggregated); every other result in ``result_json``. No triggers; deletes cascade in the
+database (``ON DELETE CASCADE``) as the SensorThings specification asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domstadt.core.db import Base, UTCDateTime
+
+thing_location = Table(
+    "sta_thing_location",
+    Base.metadata,
+    Column("thing_id", ForeignKey("sta_thing.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "location_id", ForeignKey("sta_location.id", ondelete="CASCADE"), primary_key=True,
+        index=True,
+    ),
+)
+
+historical_location_location = Table(
+    "sta_historical_location_location",
+    Base.metadata,
+    Column(
+        "historical_location_id",
+        ForeignKey("sta_historical_location.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "location_id", ForeignKey("sta_location.id", ondelete="CASCADE"), primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Thing(Base):
+    """A physical or virtual object (a street segment, a weather station)."""
+
+    __tablename__ = "sta_thing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class Location(Base):
+    """Where a Thing is; ``location`` holds GeoJSON (WGS84) when encodingType says so."""
+
+    __tablename__ = "sta_location"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    encoding_type: Mapped[str] = mapped_column(String(200))
+    location: Mapped[Any] = mapped_column(JSON)
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class HistoricalLocation(Base):
+    """When a Thing was at its Locations (written on every location change)."""
+
+    __tablename__ = "sta_historical_location"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    thing_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_thing.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Sensor(Base):
+    """An instrument that observes a property."""
+
+    __tablename__ = "sta_sensor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    encoding_type: Mapped[str] = mapped_column(String(200))
+    metadata_: Mapped[Any] = mapped_column("metadata", JSON, nullable=True)
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class ObservedProperty(Base):
+    """The phenomenon observed (traffic load, NO2 concentration)."""
+
+    __tablename__ = "sta_observed_property"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    definition: Mapped[str] = mapped_column(String(1000), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class Datastream(Base):
+    """A series of observations of one property of one Thing by one Sensor."""
+
+    __tablename__ = "sta_datastream"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    observation_type: Mapped[str] = mapped_column(String(200))
+    unit_of_measurement: Mapped[Any] = mapped_column(JSON)
+    observed_area: Mapped[Any] = mapped_column(JSON, nullable=True)
+    phenomenon_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    thing_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_thing.id", ondelete="CASCADE"), index=True
+    )
+    sensor_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_sensor.id", ondelete="CASCADE"), index=True
+    )
+    observed_property_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_observed_property.id", ondelete="CASCADE"), index=True
+    )
+
+
+class FeatureOfInterest(Base):
+    """What an observation is about; created from the Thing's Location when not given."""
+
+    __tablename__ = "sta_feature_of_interest"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    encoding_type: Mapped[str] = mapped_column(String(200))
+    feature: Mapped[Any] = mapped_column(JSON)
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    source_location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sta_location.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+
+class Observation(Base):
+    """One measured value. See the module docstring for the storage choices."""
+
+    __tablename__ = "sta_observation"
+    __table_args__ = (
+        Index(
+            "uq_sta_observation_datastream_time",
+            "datastream_id",
+            "phenomenon_time_start",
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    datastream_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_datastream.id", ondelete="CASCADE")
+    )
+    phenomenon_time_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_number: Mapped[float | None] = mapped_column(Float, nullable=True)
+    result_json: Mapped[Any] = mapped_column(JSON, nullable=True)
+    result_quality: Mapped[Any] = mapped_column(JSON, nullable=True)
+    valid_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    valid_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    parameters: Mapped[Any] = mapped_column(JSON, nullable=True)
+    feature_of_interest_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_feature_of_interest.id", ondelete="CASCADE"), index=True
+    )

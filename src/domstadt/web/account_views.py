@@ -21,6 +21,8 @@ from domstadt.web.deps import (
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
+SIGNED_IN_COOKIE = "domstadt_signed_in"
+"""Set at sign-in, removed at sign-out: when it outlives the session, the session expired."""
 CsrfChecked = Depends(verify_csrf_form)
 
 
@@ -35,7 +37,7 @@ def require_login(request: Request, actor: Actor) -> RedirectResponse | None:
     """Send anonymous visitors to the sign-in page, noting an expired session."""
     if actor.is_authenticated:
         return None
-    expired = "&expired=1" if "domstadt_session" in request.cookies else ""
+    expired = "&expired=1" if SIGNED_IN_COOKIE in request.cookies else ""
     return RedirectResponse(f"/login?next={quote(request.url.path)}{expired}", status_code=303)
 
 
@@ -85,14 +87,18 @@ def login(
     request.session.clear()
     request.session[SESSION_USER] = user.id
     request.session.pop(SESSION_CSRF, None)
-    return RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="lax")
+    return response
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(request: Request) -> Response:
     """End the session."""
     request.session.clear()
-    return RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SIGNED_IN_COOKIE)
+    return response
 
 
 @router.get("/konto")

@@ -15,11 +15,32 @@ from domstadt.core.auth import service as auth
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import Database, DbSession
 from domstadt.core.errors import Forbidden, Unauthenticated
+from domstadt.web import i18n
+from domstadt.web.i18n import N_
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+
+
+CSRF_FORM_MESSAGE = N_(
+    "The form has expired or is incomplete (CSRF protection). Please reload the page and "
+    "send it again."
+)
+CSRF_API_MESSAGE = N_(
+    "API writes with a session cookie need the X-CSRF-Token header; programs should use an "
+    "API token instead (Authorization: Bearer …)."
+)
+BAD_TOKEN_MESSAGE = N_(
+    "The API token is unknown or revoked. Create a new one on your account page (/konto)."
+)
+BAD_BASIC_MESSAGE = N_("The Authorization header is not valid HTTP Basic.")
+
+
+def _translate(request: Request, message: str) -> str:
+    locale = str(getattr(request.state, "locale", i18n.DEFAULT_LOCALE))
+    return i18n.translations(locale).gettext(message)
 
 
 def get_database(request: Request) -> Database:
@@ -47,16 +68,12 @@ def _bearer_or_basic(request: Request, session: DbSession) -> Actor | None:
         try:
             email, _, token = base64.b64decode(value).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            raise Unauthenticated(
-                "Der Authorization-Header ist kein gültiges HTTP-Basic."
-            ) from None
+            raise Unauthenticated(_translate(request, BAD_BASIC_MESSAGE)) from None
         actor = auth.actor_for_basic(session, email=email, token=token)
     else:
         return None
     if actor is None:
-        raise Unauthenticated(
-            "Das API-Token ist unbekannt oder widerrufen. Erzeugen Sie unter /konto ein neues."
-        )
+        raise Unauthenticated(_translate(request, BAD_TOKEN_MESSAGE))
     return actor
 
 
@@ -97,10 +114,7 @@ async def verify_csrf_form(request: Request) -> None:
     form = await request.form()
     given = form.get(CSRF_FIELD)
     if not _csrf_matches(request, given if isinstance(given, str) else None):
-        raise Forbidden(
-            "Das Formular ist abgelaufen oder unvollständig (CSRF-Schutz). "
-            "Bitte laden Sie die Seite neu und senden Sie es erneut."
-        )
+        raise Forbidden(_translate(request, CSRF_FORM_MESSAGE))
 
 
 def verify_csrf_api(request: Request, actor: ActorDep) -> None:
@@ -108,7 +122,4 @@ def verify_csrf_api(request: Request, actor: ActorDep) -> None:
     if request.method in {"GET", "HEAD", "OPTIONS"} or actor.via != "session":
         return
     if not _csrf_matches(request, request.headers.get(CSRF_HEADER)):
-        raise Forbidden(
-            "Schreibende API-Aufrufe mit Sitzungs-Cookie brauchen den Header X-CSRF-Token; "
-            "Programme verwenden besser ein API-Token (Authorization: Bearer …)."
-        )
+        raise Forbidden(_translate(request, CSRF_API_MESSAGE))

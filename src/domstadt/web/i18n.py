@@ -23,14 +23,18 @@ DEFAULT_LOCALE = "de"
 
 
 def catalogue_files(locale: str) -> list[Traversable]:
-    """The web layer's catalogue and each domain's own, for ``locale``."""
+    """Every ``*.po`` of the web layer and of each domain package, for ``locale``."""
     from domstadt.web.domains import DOMAIN_PACKAGES
 
-    files = []
+    files: list[Traversable] = []
     for package in ("domstadt.web", *DOMAIN_PACKAGES):
-        path = resources.files(package) / "locale" / locale / "LC_MESSAGES" / "messages.po"
-        if path.is_file():
-            files.append(path)
+        folder = resources.files(package) / "locale" / locale / "LC_MESSAGES"
+        if folder.is_dir():
+            files.extend(
+                sorted(
+                    (p for p in folder.iterdir() if p.name.endswith(".po")), key=lambda p: p.name
+                )
+            )
     return files
 
 

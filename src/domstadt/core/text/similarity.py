@@ -220,7 +220,8 @@ def _scores(
     if embedder.dim == 0:
         return None, lexical, lexical
     query = embedder.embed([text], kind="query")[0]
-    cosine = snapshot.matrix @ query
+    # einsum runs in numpy's own loop: a BLAS thread pool would fight e5's OpenMP threads.
+    cosine = np.einsum("ij,j->i", snapshot.matrix, query)
     floor = np.float32(embedder.cosine_floor)
     semantic = np.clip((cosine - floor) / (np.float32(1.0) - floor), 0.0, 1.0)
     combined = np.float32(weights.semantic) * semantic + np.float32(weights.lexical) * lexical
