@@ -12,6 +12,7 @@ embeds the stored texts with the model too.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -19,11 +20,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import delete
 
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.core.text import select_embedder, similar, upsert_text, upsert_texts
 from domstadt.core.text.embedders import Embedder, EmbedKind, Vectors
+from domstadt.core.text.models import TextEmbedding
 
 DISTRICTS = ["Kalk", "Ehrenfeld", "Nippes", "Porz", "Chorweiler", "Mülheim", "Lindenthal", "Sülz"]
 TOPICS = [
@@ -45,6 +48,9 @@ REASONS = [
     "damit alle Bürgerinnen und Bürger profitieren",
     "weil die Anlage seit Jahren verfällt",
 ]
+
+
+KIND = "benchmark"
 
 
 class RandomVectors:
@@ -69,10 +75,12 @@ def make_text(rng: random.Random, number: int) -> str:
 def seed(db: Database, embedder: Embedder, count: int, real: bool) -> float:
     """Store ``count`` texts; returns the seconds it took."""
     rng = random.Random(42)
+    with db.session() as session:  # a reused database keeps no rows of an earlier run
+        session.execute(delete(TextEmbedding).where(TextEmbedding.kind == KIND))
     writer: Embedder = embedder if real else RandomVectors(embedder)
     started = time.perf_counter()
     for start in range(0, count, 1000):
-        items = [("proposal", n, make_text(rng, n)) for n in range(start, min(start + 1000, count))]
+        items = [(KIND, n, make_text(rng, n)) for n in range(start, min(start + 1000, count))]
         with db.session() as session:
             upsert_texts(session, items, embedder=writer)
     return time.perf_counter() - started
@@ -104,13 +112,14 @@ def main() -> None:
         db = Database(url)
         upgrade(db)
         embedder = select_embedder(args.embedder)
-        print(f"database {db.dialect}, embedder {embedder.name} (dim {embedder.dim})")
+        cores = os.cpu_count()
+        print(f"database {db.dialect}, embedder {embedder.name} (dim {embedder.dim}), {cores} CPUs")
         print(f"seeded {args.count} texts in {seed(db, embedder, args.count, args.real):.1f} s")
 
         cold = timed_queries(db, embedder, 1)[0]
         warm = timed_queries(db, embedder, args.queries)
         with db.session() as session:  # one write: the next query refreshes incrementally
-            upsert_text(session, kind="proposal", entity_id=-1, text="Neu", embedder=embedder)
+            upsert_text(session, kind=KIND, entity_id=-1, text="Neu", embedder=embedder)
         refresh = timed_queries(db, embedder, 1)[0]
         started = time.perf_counter()
         for _ in range(20):

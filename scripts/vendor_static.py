@@ -94,6 +94,15 @@ PACKAGES: tuple[Package, ...] = (
         integrity="sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
         files={"axe.min.js": "axe.min.js"},
     ),
+    Package(
+        name="swagger-ui-dist",
+        version="5.35.0",
+        integrity="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==",
+        files={
+            "swagger-ui-bundle.js": "swagger-ui-bundle.js",
+            "swagger-ui.css": "swagger-ui.css",
+        },
+    ),
 )
 
 

@@ -2,4 +2,8 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from domstadt.catalog import api, views
+from domstadt.catalog.ckan import api as ckan_api
+from domstadt.catalog.dcat import api as dcat_api
+
+routers: list[APIRouter] = [ckan_api.router, dcat_api.router, api.router, views.router]

@@ -8,7 +8,6 @@ from functools import lru_cache
 from importlib import resources
 
 
-
 def N_(message: str) -> str:
     """Mark a label for extraction; translated where it is shown."""
     return message
@@ -80,7 +79,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 @lru_cache(maxsize=1)
 def licenses() -> dict[str, dict[str, object]]:
-    """The dcat-ap.de licence list (``data/licenses.json``), keyed by short id (``dl-by-de/2.0``)."""
+    """The dcat-ap.de licence list (``data/licenses.json``) by short id (``dl-by-de/2.0``)."""
     path = resources.files("domstadt.catalog") / "data" / "licenses.json"
     rows = json.loads(path.read_text(encoding="utf-8"))["licenses"]
     return {str(r["id"]): r for r in rows}

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domstadt.core.auth.models import Department, Organisation
 from domstadt.core.db import Base, UTCDateTime, utcnow
 
 
@@ -111,6 +112,14 @@ class Measure(Base):
         cascade="all, delete-orphan", order_by="Milestone.position"
     )
     kpis: Mapped[list[Kpi]] = relationship(cascade="all, delete-orphan", order_by="Kpi.position")
+    lead_department: Mapped[Department] = relationship()
+    partner_departments: Mapped[list[Department]] = relationship(
+        secondary=measure_partner_department, order_by=Department.code
+    )
+    partner_organisations: Mapped[list[Organisation]] = relationship(
+        secondary=measure_partner_organisation, order_by=Organisation.name
+    )
+    parent: Mapped[Measure | None] = relationship(remote_side=[id])
 
 
 class Milestone(Base):
@@ -153,7 +162,9 @@ class KpiValue(Base):
     __tablename__ = "measure_kpi_value"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kpi_id: Mapped[int] = mapped_column(ForeignKey("measure_kpi.id", ondelete="CASCADE"), index=True)
+    kpi_id: Mapped[int] = mapped_column(
+        ForeignKey("measure_kpi.id", ondelete="CASCADE"), index=True
+    )
     date: Mapped[dt.date] = mapped_column(Date)
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(500), default="")
@@ -184,9 +195,7 @@ class MeasureVersion(Base):
     )
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(String(400))
     changes: Mapped[Any] = mapped_column(JSON)
 

@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "domstadt.masterplan.models",
     "domstadt.catalog.models",
     "domstadt.sensors.models",
+    "domstadt.masterplan.registry.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

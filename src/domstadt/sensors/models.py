@@ -23,7 +23,9 @@ thing_location = Table(
     Base.metadata,
     Column("thing_id", ForeignKey("sta_thing.id", ondelete="CASCADE"), primary_key=True),
     Column(
-        "location_id", ForeignKey("sta_location.id", ondelete="CASCADE"), primary_key=True,
+        "location_id",
+        ForeignKey("sta_location.id", ondelete="CASCADE"),
+        primary_key=True,
         index=True,
     ),
 )
@@ -37,7 +39,9 @@ historical_location_location = Table(
         primary_key=True,
     ),
     Column(
-        "location_id", ForeignKey("sta_location.id", ondelete="CASCADE"), primary_key=True,
+        "location_id",
+        ForeignKey("sta_location.id", ondelete="CASCADE"),
+        primary_key=True,
         index=True,
     ),
 )
@@ -161,9 +165,7 @@ class Observation(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    datastream_id: Mapped[int] = mapped_column(
-        ForeignKey("sta_datastream.id", ondelete="CASCADE")
-    )
+    datastream_id: Mapped[int] = mapped_column(ForeignKey("sta_datastream.id", ondelete="CASCADE"))
     phenomenon_time_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

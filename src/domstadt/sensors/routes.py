@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from domstadt.sensors.sta import routes as sta
+
+routers: list[APIRouter] = [sta.router]

@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="Native JSON API of Domstadt, the open platform for Cologne's digital "
         "masterplan. Standard APIs (SensorThings, CKAN, DCAT) are documented in docs/api.md.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 DOMAIN_PACKAGES = (
     "domstadt.masterplan",
+    "domstadt.masterplan.registry",
     "domstadt.catalog",
     "domstadt.sensors",
 )

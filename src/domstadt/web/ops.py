@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from domstadt import __version__
@@ -32,3 +32,17 @@ def metrics(request: Request) -> Response:
     """Request counts and latencies in the Prometheus text format."""
     registry = request.app.state.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+API_DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Domstadt API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui-dist/swagger-ui.css"></head>
+<body><main id="swagger-ui"></main>
+<script src="/static/vendor/swagger-ui-dist/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script></body></html>"""
+
+
+@router.get("/api/v1/docs", include_in_schema=False)
+def api_docs() -> HTMLResponse:
+    """Interactive API documentation, served from vendored Swagger UI (no CDN)."""
+    return HTMLResponse(API_DOCS_PAGE)

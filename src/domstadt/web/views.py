@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from domstadt.core.auth import directory_service as directory
-from domstadt.web.deps import ActorDep, SessionDep
+from domstadt.web.deps import ActorDep, SessionDep, current_actor
 from domstadt.web.templating import gettext_for, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(current_actor)])
 
 
 @router.get("/")
@@ -72,13 +72,6 @@ def department(request: Request, code: str, session: SessionDep, actor: ActorDep
     return render(
         request, "pages/department.html", {"title": dept.name, "dept": dept, "units": units}
     )
-
-
-@router.get("/daten")
-def data(request: Request) -> Response:
-    """Open data: how to reach the catalogue's standard APIs."""
-    _ = gettext_for(request)
-    return render(request, "pages/data.html", {"title": _("Open data")})
 
 
 @router.get("/sensoren")

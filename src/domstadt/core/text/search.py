@@ -66,7 +66,7 @@ def _clean(value: str, limit: int) -> str:
 
 def _check_kind(kind: str) -> None:
     if not kind or len(kind) > 64:
-        raise Invalid("kind must be 1 to 64 characters", field="kind")
+        raise Invalid("Die Art (kind) muss 1 bis 64 Zeichen lang sein.", field="kind")
 
 
 def index_document(
@@ -82,18 +82,20 @@ def index_document(
         "language": language[:8],
         "updated": utcnow(),
     }
-    changed = {k: values[k] for k in ("title", "body", "language", "updated")}
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg_stmt = postgresql.insert(SearchDocument).values(**values)
-        session.execute(
-            pg_stmt.on_conflict_do_update(index_elements=["kind", "entity_id"], set_=changed)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SearchDocument).values(**values)
+    new = statement.excluded
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "entity_id"],
+            set_={k: values[k] for k in ("title", "body", "language", "updated")},
+            # unchanged documents are left alone: no index churn, no new timestamp
+            where=(SearchDocument.title != new.title)
+            | (SearchDocument.body != new.body)
+            | (SearchDocument.language != new.language),
         )
-    else:
-        lite_stmt = sqlite.insert(SearchDocument).values(**values)
-        session.execute(
-            lite_stmt.on_conflict_do_update(index_elements=["kind", "entity_id"], set_=changed)
-        )
+    )
 
 
 def remove_document(session: Session, *, kind: str, entity_id: int) -> None:
@@ -111,27 +113,25 @@ def _is_prefix(term: str, last: bool) -> bool:
     return len(term) >= (2 if last else MIN_PREFIX_LENGTH)
 
 
-def _fts5_match(terms: list[str], operator: str) -> str:
-    """An FTS5 MATCH expression of quoted terms; words hold no quote, so quoting is safe."""
+_SYNTAX = {
+    # dialect: (quote, prefix marker, OR within a term's variants, operator spelling)
+    "sqlite": ('"', "*", " OR ", {"AND": " AND ", "OR": " OR "}),
+    "postgresql": ("'", ":*", " | ", {"AND": " & ", "OR": " | "}),
+}
+
+
+def _expression(terms: list[str], operator: str, dialect: str) -> str:
+    """An FTS5 MATCH or to_tsquery() input of quoted terms and their respellings.
+
+    Terms consist of letters and digits only (see ``normalize.words``), so quoting is safe.
+    """
+    quote, star, either, operators = _SYNTAX[dialect]
     groups = []
     for position, term in enumerate(terms):
-        star = "*" if _is_prefix(term, position == len(terms) - 1) else ""
-        alternatives = " OR ".join(f'"{v}"{star}' for v in spelling_variants(term))
-        groups.append(f"({alternatives})")
-    return f" {operator} ".join(groups)
-
-
-def _tsquery(terms: list[str], operator: str) -> str:
-    """A to_tsquery() input of single-quoted terms; words hold no quote, so quoting is safe."""
-    groups = []
-    for position, term in enumerate(terms):
-        star = ":*" if _is_prefix(term, position == len(terms) - 1) else ""
-        alternatives = " | ".join(f"'{v}'{star}" for v in spelling_variants(term))
-        groups.append(f"({alternatives})")
-    return f" {operator} ".join(groups)
-
-
-_TSQUERY_OPS = {"AND": "&", "OR": "|"}
+        suffix = star if _is_prefix(term, position == len(terms) - 1) else ""
+        variants = either.join(f"{quote}{v}{quote}{suffix}" for v in spelling_variants(term))
+        groups.append(f"({variants})")
+    return operators[operator].join(groups)
 
 
 def _kind_filter(kinds: Collection[str] | None) -> str:
@@ -207,9 +207,9 @@ def _run(
 ) -> _Page:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return _sqlite_page(session, _fts5_match(terms, operator), kinds, *page)
+        return _sqlite_page(session, _expression(terms, operator, dialect), kinds, *page)
     if dialect == "postgresql":
-        return _postgresql_page(session, _tsquery(terms, _TSQUERY_OPS[operator]), kinds, *page)
+        return _postgresql_page(session, _expression(terms, operator, dialect), kinds, *page)
     raise NotImplementedError(f"full-text search is not available on {dialect}")
 
 
@@ -235,9 +235,9 @@ def search(
     ä/ae) and as prefixes; an empty query or one without letters or digits finds nothing.
     """
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+        raise Invalid(f"Die Anzahl (limit) muss zwischen 1 und {MAX_LIMIT} liegen.", field="limit")
     if offset < 0:
-        raise Invalid("offset must not be negative", field="offset")
+        raise Invalid("Der Versatz (offset) darf nicht negativ sein.", field="offset")
     terms = query_terms(query)
     if not terms or (kinds is not None and not kinds):
         return SearchResult(0, [])

@@ -64,7 +64,7 @@ def text_hash(text: str) -> str:
 
 def _check_kind(kind: str) -> None:
     if not kind or len(kind) > 64:
-        raise Invalid("kind must be 1 to 64 characters", field="kind")
+        raise Invalid("Die Art (kind) muss 1 bis 64 Zeichen lang sein.", field="kind")
 
 
 def _existing(session: Session, keys: list[Key]) -> list[tuple[int, str, int, str, str]]:
@@ -244,7 +244,7 @@ def similar(
     Only committed rows are compared. ``rerank`` sees a pool of 4 × ``limit`` candidates.
     """
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+        raise Invalid(f"Die Anzahl (limit) muss zwischen 1 und {MAX_LIMIT} liegen.", field="limit")
     active = embedder or get_embedder()
     snapshot = load_snapshot(session, active.name, active.dim)
     if len(snapshot) == 0 or not text.strip():

@@ -63,46 +63,68 @@ class _Row:
     signature: Signature
 
 
-def _build(fingerprint: Fingerprint, rows: Sequence[_Row], dim: int) -> Snapshot:
-    codes: dict[str, int] = {}
-    kinds = [codes.setdefault(row.kind, len(codes)) for row in rows]
-    matrix = (
-        np.ascontiguousarray(np.vstack([row.vector for row in rows]), dtype=np.float32)
-        if rows
-        else np.zeros((0, dim), dtype=np.float32)
+def _empty(dim: int) -> Snapshot:
+    return Snapshot(
+        fingerprint=(0, 0, 0, "None"),
+        stamps=(),
+        row_ids=np.zeros(0, dtype=np.int64),
+        kinds=np.zeros(0, dtype=np.int32),
+        kind_names=(),
+        entity_ids=np.zeros(0, dtype=np.int64),
+        matrix=np.zeros((0, dim), dtype=np.float32),
+        signatures=(),
+        lexical=LexicalMatrix([]),
     )
-    signatures = tuple(row.signature for row in rows)
+
+
+def _merge(
+    old: Snapshot, current: Sequence[Stamp], fetched: dict[int, _Row], fingerprint: Fingerprint
+) -> Snapshot:
+    """Rows of ``current`` in order: known ones copied from ``old`` as arrays, others fetched.
+
+    A current row that vanished before it could be fetched is left out.
+    """
+    index = {stamp: position for position, stamp in enumerate(old.stamps)}
+    source = np.fromiter((index.get(s, -1) for s in current), dtype=np.int64, count=len(current))
+    present = (source >= 0) | np.fromiter(
+        (s[0] in fetched for s in current), dtype=bool, count=len(current)
+    )
+    source, stamps = source[present], [s for s, p in zip(current, present, strict=True) if p]
+    kept, new = source >= 0, np.flatnonzero(source < 0)
+    names = {name: code for code, name in enumerate(old.kind_names)}
+    rows = [fetched[stamps[i][0]] for i in new]
+    dim = old.matrix.shape[1]
+    matrix = np.empty((len(stamps), dim), dtype=np.float32)
+    matrix[kept] = old.matrix[source[kept]]
+    kinds = np.empty(len(stamps), dtype=np.int32)
+    kinds[kept] = old.kinds[source[kept]]
+    entity_ids = np.empty(len(stamps), dtype=np.int64)
+    entity_ids[kept] = old.entity_ids[source[kept]]
+    placeholder = np.zeros(0, dtype=np.uint32)
+    signatures = [old.signatures[i] if i >= 0 else placeholder for i in source.tolist()]
+    for position, row in zip(new.tolist(), rows, strict=True):
+        matrix[position] = row.vector
+        kinds[position] = names.setdefault(row.kind, len(names))
+        entity_ids[position] = row.entity_id
+        signatures[position] = row.signature
     return Snapshot(
         fingerprint=fingerprint,
-        stamps=tuple(row.stamp for row in rows),
-        row_ids=np.array([row.stamp[0] for row in rows], dtype=np.int64),
-        kinds=np.array(kinds, dtype=np.int32),
-        kind_names=tuple(codes),
-        entity_ids=np.array([row.entity_id for row in rows], dtype=np.int64),
-        matrix=matrix.reshape(len(rows), dim),
-        signatures=signatures,
+        stamps=tuple(stamps),
+        row_ids=np.array([s[0] for s in stamps], dtype=np.int64),
+        kinds=kinds,
+        kind_names=tuple(names),
+        entity_ids=entity_ids,
+        matrix=matrix,
+        signatures=tuple(signatures),
         lexical=LexicalMatrix(signatures),
     )
-
-
-def _rows_of(snapshot: Snapshot) -> dict[Stamp, _Row]:
-    return {
-        stamp: _Row(
-            stamp,
-            snapshot.kind_name(position),
-            int(snapshot.entity_ids[position]),
-            snapshot.matrix[position],
-            snapshot.signatures[position],
-        )
-        for position, stamp in enumerate(snapshot.stamps)
-    }
 
 
 def _fingerprint(conn: Connection, model: str) -> Fingerprint:
     row = conn.execute(
         text(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0), max(updated) "
-            "FROM text_embedding WHERE model = :model"
+            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0), "
+            "CAST(max(updated) AS VARCHAR(64)) FROM text_embedding WHERE model = :model"
         ),
         {"model": model},
     ).one()
@@ -110,24 +132,28 @@ def _fingerprint(conn: Connection, model: str) -> Fingerprint:
 
 
 def _current_stamps(conn: Connection, model: str) -> list[Stamp]:
-    result = conn.execute(
-        text("SELECT id, updated FROM text_embedding WHERE model = :model ORDER BY id"),
+    rows = conn.execute(
+        text(
+            "SELECT id, CAST(updated AS VARCHAR(64)) FROM text_embedding "
+            "WHERE model = :model ORDER BY id"
+        ),
         {"model": model},
-    )
-    return [(int(row_id), str(updated)) for row_id, updated in result]
+    ).all()
+    return [(int(row_id), str(updated)) for row_id, updated in rows]
 
 
 def _fetch(conn: Connection, stamps: Sequence[Stamp], dim: int) -> dict[int, _Row]:
-    """Rows by id; a row replaced since its stamp was read comes back with its new stamp."""
+    """The rows of ``stamps`` by id (rows deleted meanwhile are absent)."""
     statement = text(
-        "SELECT id, updated, kind, entity_id, vector, lexical FROM text_embedding WHERE id IN :ids"
+        "SELECT id, CAST(updated AS VARCHAR(64)), kind, entity_id, vector, lexical "
+        "FROM text_embedding WHERE id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     rows: dict[int, _Row] = {}
     for start in range(0, len(stamps), _FETCH_CHUNK):
         ids = [row_id for row_id, _ in stamps[start : start + _FETCH_CHUNK]]
         for row_id, updated, kind, entity_id, vector, lexical in conn.execute(
             statement, {"ids": ids}
-        ):
+        ).all():
             rows[int(row_id)] = _Row(
                 (int(row_id), str(updated)),
                 str(kind),
@@ -140,12 +166,10 @@ def _fetch(conn: Connection, stamps: Sequence[Stamp], dim: int) -> dict[int, _Ro
 
 def _refresh(conn: Connection, old: Snapshot, fingerprint: Fingerprint, model: str) -> Snapshot:
     """A snapshot equal to the database: rows with a known stamp kept, the others fetched."""
-    dim = old.matrix.shape[1]
-    known = _rows_of(old)
+    known = set(old.stamps)
     current = _current_stamps(conn, model)
-    fetched = _fetch(conn, [stamp for stamp in current if stamp not in known], dim)
-    rows = [known.get(stamp) or fetched.get(stamp[0]) for stamp in current]
-    return _build(fingerprint, [row for row in rows if row is not None], dim)
+    missing = [stamp for stamp in current if stamp not in known]
+    return _merge(old, current, _fetch(conn, missing, old.matrix.shape[1]), fingerprint)
 
 
 class ModelCache:
@@ -154,7 +178,7 @@ class ModelCache:
     def __init__(self, model: str, dim: int) -> None:
         self.model = model
         self.dim = dim
-        self._snapshot = _build((0, 0, 0, "None"), [], dim)
+        self._snapshot = _empty(dim)
         self._lock = threading.Lock()
 
     def snapshot(self, conn: Connection) -> Snapshot:

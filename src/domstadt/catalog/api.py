@@ -1,0 +1,36 @@
+"""Native JSON API of the catalogue: the twins of /daten and /daten/{name}."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from domstadt.catalog import search_service, service
+from domstadt.catalog.schemas import DatasetPublic, SearchPage, SearchQuery
+from domstadt.web.deps import ActorDep, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+FACETS = ["theme", "publisher", "format", "license", "keyword"]
+
+
+@router.get("/datasets", summary="Search datasets with facets")
+def datasets(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    q: str = "",
+    sort: str = "",
+    rows: int = 20,
+    start: int = 0,
+) -> SearchPage:
+    """JSON twin of /daten: facet filters as repeated query parameters (theme=TRAN)."""
+    filters = {
+        f: request.query_params.getlist(f) for f in FACETS if request.query_params.getlist(f)
+    }
+    query = SearchQuery(q=q, filters=filters, facets=FACETS, sort=sort, rows=rows, start=start)
+    return search_service.dataset_search(session, actor=actor, query=query)
+
+
+@router.get("/datasets/{name}", summary="One dataset")
+def dataset(session: SessionDep, actor: ActorDep, name: str) -> DatasetPublic:
+    """JSON twin of /daten/{name}."""
+    return service.dataset_get(session, actor=actor, id_or_name=name)

@@ -1,0 +1,293 @@
+"""The CKAN actions Domstadt implements, each a thin mapping onto the catalogue services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from domstadt import __version__
+from domstadt.catalog import distribution_service, search_service, service
+from domstadt.catalog.ckan import package as pk
+from domstadt.catalog.schemas import SearchQuery
+from domstadt.core.auth.permissions import Actor
+from domstadt.core.db import DbSession
+from domstadt.core.errors import Invalid, NotFound
+
+
+@dataclass
+class Context:
+    """What an action runs with: the session, the actor, storage and an optional upload."""
+
+    session: DbSession
+    actor: Actor
+    data_dir: Path
+    base_url: str
+    upload: tuple[str, bytes] | None = None
+
+
+def _int(data: dict[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    try:
+        return int(value if value not in (None, "") else default)
+    except (TypeError, ValueError):
+        raise Invalid(f"{key} muss eine ganze Zahl sein.", field=key) from None
+
+
+def _required(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value in (None, ""):
+        raise Invalid(f"Fehlender Wert: {key}", field=key, details={key: ["Missing value"]})
+    return str(value)
+
+
+def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN package_search: q, fq, facet.field, rows, start, sort."""
+    filters, since, until = pk.parse_fq(str(data.get("fq") or ""))
+    fields = pk.facet_fields(data.get("facet.field"))
+    query = SearchQuery(
+        q=str(data.get("q") or ""),
+        filters=filters,
+        modified_since=since,
+        modified_until=until,
+        facets=fields,
+        sort=str(data.get("sort") or ""),
+        rows=_int(data, "rows", 10),
+        start=_int(data, "start", 0),
+        facet_limit=max(_int(data, "facet.limit", 50), 1),
+    )
+    page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
+    return {
+        "count": page.count,
+        "sort": page.sort,
+        "results": [pk.package_dict(d) for d in page.results],
+        "facets": {f: {i.name: i.count for i in items} for f, items in page.facets.items()},
+        "search_facets": {
+            f: {
+                "title": f,
+                "items": [
+                    {"name": i.name, "display_name": i.display_name, "count": i.count}
+                    for i in items
+                ],
+            }
+            for f, items in page.facets.items()
+        },
+    }
+
+
+def package_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN package_show by id or name."""
+    ds = service.dataset_get(ctx.session, actor=ctx.actor, id_or_name=_required(data, "id"))
+    return pk.package_dict(ds)
+
+
+def package_list(ctx: Context, data: dict[str, Any]) -> list[str]:
+    """CKAN package_list: names of public datasets."""
+    limit = data.get("limit")
+    return service.dataset_names(
+        ctx.session,
+        actor=ctx.actor,
+        limit=_int(data, "limit", 0) if limit not in (None, "") else None,
+        offset=_int(data, "offset", 0),
+    )
+
+
+def current_package_list_with_resources(ctx: Context, data: dict[str, Any]) -> list[Any]:
+    """CKAN current_package_list_with_resources: recently modified first, paged."""
+    limit = _int(data, "limit", 10)
+    offset = _int(data, "offset", 0)
+    query = SearchQuery(sort="metadata_modified desc", rows=limit, start=offset)
+    page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
+    return [pk.package_dict(d) for d in page.results]
+
+
+def organization_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
+    """CKAN organization_list: publishers of visible datasets (names, or dicts)."""
+    items = search_service.publisher_list(ctx.session, actor=ctx.actor)
+    if str(data.get("all_fields", "")).lower() in {"true", "1"}:
+        return [pk.organization_dict(i.name, i.display_name, i.count) for i in items]
+    return sorted(i.name for i in items)
+
+
+def organization_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN organization_show by name."""
+    wanted = _required(data, "id")
+    for item in search_service.publisher_list(ctx.session, actor=ctx.actor):
+        if item.name == wanted:
+            return pk.organization_dict(item.name, item.display_name, item.count)
+    raise NotFound(f"Organisation '{wanted}' nicht gefunden.")
+
+
+def group_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
+    """CKAN group_list: EU data themes in use."""
+    items = search_service.term_list(ctx.session, actor=ctx.actor, kind="groups")
+    if str(data.get("all_fields", "")).lower() in {"true", "1"}:
+        return [pk.group_dict(i) for i in items]
+    return sorted(i.name.lower() for i in items)
+
+
+def tag_list(ctx: Context, data: dict[str, Any]) -> list[str]:
+    """CKAN tag_list: keywords in use (optionally those containing ``query``)."""
+    items = search_service.term_list(ctx.session, actor=ctx.actor, kind="tags")
+    query = str(data.get("query") or "").lower()
+    return sorted(i.name for i in items if query in i.name.lower())
+
+
+def resource_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN resource_show by id."""
+    res = distribution_service.distribution_get(
+        ctx.session, actor=ctx.actor, resource_id=_required(data, "id")
+    )
+    return pk.resource_dict(res)
+
+
+def status_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN status_show: what this server is."""
+    return {
+        "site_title": "Domstadt – Offene Daten Köln",
+        "site_description": "Open-Data-Katalog der Plattform Domstadt (DCAT-AP.de)",
+        "site_url": ctx.base_url,
+        "ckan_version": "2.10.0",
+        "domstadt_version": __version__,
+        "locale_default": "de",
+        "extensions": ["datastore", "dcat", "harvest"],
+    }
+
+
+def license_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """CKAN license_list: the dcat-ap.de licence list."""
+    return [
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "url": r["uri"],
+            "od_conformance": "approved" if r["open"] else "not reviewed",
+        }
+        for r in service.license_list(ctx.session, actor=ctx.actor)
+    ]
+
+
+def package_create(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN package_create (resources given inline are added as links)."""
+    ds = service.dataset_create(ctx.session, actor=ctx.actor, data=pk.to_create(data))
+    for res in data.get("resources") or []:
+        _add_resource(ctx, ds.id, res, None)
+    return package_show(ctx, {"id": ds.id})
+
+
+def package_update(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN package_update: replaces the metadata."""
+    key = str(data.get("id") or data.get("name") or "")
+    ds = service.dataset_update(
+        ctx.session,
+        actor=ctx.actor,
+        id_or_name=_required({"id": key}, "id"),
+        data=pk.to_create(data),
+    )
+    return pk.package_dict(ds)
+
+
+def package_patch(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN package_patch: changes only the given fields."""
+    key = _required(data, "id")
+    body = {k: v for k, v in data.items() if k != "id"}
+    ds = service.dataset_patch(ctx.session, actor=ctx.actor, id_or_name=key, data=pk.to_patch(body))
+    return pk.package_dict(ds)
+
+
+def package_delete(ctx: Context, data: dict[str, Any]) -> None:
+    """CKAN package_delete: the dataset's state becomes 'deleted'."""
+    service.dataset_delete(ctx.session, actor=ctx.actor, id_or_name=_required(data, "id"))
+
+
+def _add_resource(
+    ctx: Context, package_id: str, data: dict[str, Any], upload: tuple[str, bytes] | None
+) -> dict[str, Any]:
+    res = distribution_service.distribution_create(
+        ctx.session,
+        actor=ctx.actor,
+        dataset=package_id,
+        data=pk.to_resource(data),
+        data_dir=ctx.data_dir,
+        base_url=ctx.base_url,
+        upload=upload,
+    )
+    return pk.resource_dict(res)
+
+
+def resource_create(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN resource_create with a URL or a multipart file ``upload``."""
+    return _add_resource(ctx, _required(data, "package_id"), data, ctx.upload)
+
+
+def _json_param(data: dict[str, Any], key: str, default: Any) -> Any:
+    value = data.get(key, default)
+    if isinstance(value, str) and value.strip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise Invalid(f"{key} ist kein gültiges JSON.", field=key) from None
+    return value
+
+
+def datastore_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN datastore_search: filters, q, fields, sort, limit, offset; returns total."""
+    fields = _json_param(data, "fields", [])
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    filters = _json_param(data, "filters", {})
+    if not isinstance(filters, dict):
+        raise Invalid("filters muss ein Objekt sein.", field="filters")
+    return distribution_service.datastore_search(
+        ctx.session,
+        actor=ctx.actor,
+        resource_id=_required(data, "resource_id"),
+        data_dir=ctx.data_dir,
+        filters=filters,
+        q=str(data.get("q") or ""),
+        fields=fields,
+        sort=str(data.get("sort") or ""),
+        limit=_int(data, "limit", 100),
+        offset=_int(data, "offset", 0),
+    )
+
+
+def datastore_search_sql(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN datastore_search_sql: one read-only SELECT."""
+    return distribution_service.datastore_search_sql(
+        ctx.session, actor=ctx.actor, sql=_required(data, "sql"), data_dir=ctx.data_dir
+    )
+
+
+ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
+    fn.__name__: fn
+    for fn in (
+        package_search,
+        package_show,
+        package_list,
+        current_package_list_with_resources,
+        organization_list,
+        organization_show,
+        group_list,
+        tag_list,
+        resource_show,
+        status_show,
+        license_list,
+        package_create,
+        package_update,
+        package_patch,
+        package_delete,
+        resource_create,
+        datastore_search,
+        datastore_search_sql,
+    )
+}
+WRITE_ACTIONS = {
+    "package_create",
+    "package_update",
+    "package_patch",
+    "package_delete",
+    "resource_create",
+}

@@ -1,0 +1,172 @@
+"""CKAN Action API at /api/3/action/<name> and /api/action/<name> with CKAN's envelope.
+
+Errors keep CKAN's shape and status: Not Found Error 404, Validation Error 409 (field → list
+of messages), Authorization Error 403, Bad request 400. Tokens: ``Authorization: <token>``
+(as ckanapi sends it), ``Authorization: Bearer <token>`` or ``X-CKAN-API-Key``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from domstadt.catalog.ckan.actions import ACTIONS, WRITE_ACTIONS, Context
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.permissions import ANONYMOUS, Actor
+from domstadt.core.db import DbSession
+from domstadt.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
+from domstadt.web.deps import SessionDep
+
+log = logging.getLogger("domstadt.catalog.ckan")
+router = APIRouter(tags=["ckan"], include_in_schema=False)
+
+
+class CkanError(Exception):
+    """An error already in CKAN's shape."""
+
+    def __init__(self, status: int, error: dict[str, Any]) -> None:
+        super().__init__(error.get("message", ""))
+        self.status = status
+        self.error = error
+
+
+def _actor(request: Request, session: DbSession) -> Actor:
+    header = request.headers.get("authorization", "").strip()
+    key = request.headers.get("x-ckan-api-key", "").strip()
+    scheme, _, rest = header.partition(" ")
+    token = rest.strip() if scheme.lower() == "bearer" else header if " " not in header else ""
+    if scheme.lower() == "basic":
+        return ANONYMOUS
+    token = token or key
+    if not token:
+        return ANONYMOUS
+    actor = auth.actor_for_token(session, token=token)
+    if actor is None:
+        raise CkanError(
+            403,
+            {
+                "__type": "Authorization Error",
+                "message": "Das API-Token ist unbekannt oder widerrufen.",
+            },
+        )
+    return actor
+
+
+async def _params(request: Request) -> tuple[dict[str, Any], tuple[str, bytes] | None]:
+    if request.method == "GET":
+        return dict(request.query_params), None
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        data: dict[str, Any] = {}
+        upload = None
+        async with request.form() as form:
+            for key, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    upload = (value.filename or "upload", await value.read())
+                else:
+                    data[key] = value
+        return data, upload
+    body = await request.body()
+    if not body.strip():
+        return dict(request.query_params), None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        raise CkanError(
+            400, {"__type": "Bad request", "message": "Bad request - JSON Error: ungültiges JSON"}
+        ) from None
+    if not isinstance(parsed, dict):
+        raise CkanError(
+            400, {"__type": "Bad request", "message": "Bad request - JSON Error: kein Objekt"}
+        )
+    return parsed, None
+
+
+def _ckan_error(exc: DomainError) -> tuple[int, dict[str, Any]]:
+    if isinstance(exc, NotFound):
+        return 404, {"__type": "Not Found Error", "message": f"Not found: {exc.message}"}
+    if isinstance(exc, Forbidden | Unauthenticated):
+        return 403, {"__type": "Authorization Error", "message": f"Access denied: {exc.message}"}
+    if isinstance(exc, Invalid | Conflict):
+        fields = (
+            exc.details
+            if isinstance(exc.details, dict)
+            else {exc.field or "message": [exc.message]}
+        )
+        return 409, {"__type": "Validation Error", "message": exc.message, **fields}
+    if isinstance(exc, TooManyRequests):
+        return 429, {"__type": "Too Many Requests", "message": exc.message}
+    return 400, {"__type": "Bad request", "message": exc.message}
+
+
+def _help(request: Request, name: str) -> str:
+    return f"{request.url_for('ckan_action_3', name='help_show')}?name={name}"
+
+
+async def _handle(request: Request, session: DbSession, name: str) -> JSONResponse:
+    help_url = _help(request, name)
+    try:
+        action = ACTIONS.get(name)
+        if action is None:
+            raise CkanError(
+                400,
+                {
+                    "__type": "Bad request",
+                    "message": f"Bad request - Action name not known: {name}",
+                },
+            )
+        if request.method == "GET" and name in WRITE_ACTIONS:
+            raise CkanError(
+                400,
+                {
+                    "__type": "Bad request",
+                    "message": "Bad request - JSON Error: Invalid request. "
+                    "Please use POST method for your request",
+                },
+            )
+        data, upload = await _params(request)
+        settings = request.app.state.settings
+        ctx = Context(
+            session, _actor(request, session), settings.data_dir, settings.base_url, upload
+        )
+        result = await run_in_threadpool(action, ctx, data)
+    except CkanError as exc:
+        session.rollback()
+        return JSONResponse({"help": help_url, "success": False, "error": exc.error}, exc.status)
+    except DomainError as exc:
+        session.rollback()
+        status, error = _ckan_error(exc)
+        return JSONResponse({"help": help_url, "success": False, "error": error}, status)
+    return JSONResponse({"help": help_url, "success": True, "result": _jsonable(result)})
+
+
+def _jsonable(value: Any) -> Any:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(value)
+
+
+@router.api_route("/api/3/action/{name}", methods=["GET", "POST"], name="ckan_action_3")
+async def action_3(request: Request, session: SessionDep, name: str) -> JSONResponse:
+    """CKAN Action API, versioned path."""
+    return await _handle(request, session, name)
+
+
+@router.api_route("/api/action/{name}", methods=["GET", "POST"], name="ckan_action")
+async def action(request: Request, session: SessionDep, name: str) -> JSONResponse:
+    """CKAN Action API, unversioned path (what ckanapi calls)."""
+    return await _handle(request, session, name)

@@ -1,0 +1,190 @@
+"""DataStore queries: DuckDB over the Parquet files the normaliser wrote.
+
+``search`` builds parameterised SQL from filters, q, fields and sort (column names are checked
+against the table). ``search_sql`` runs one read-only SELECT with a time limit and a row cap.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from domstadt.core.errors import Invalid
+
+SQL_TIME_LIMIT_SECONDS = 5.0
+SQL_ROW_CAP = 10_000
+MAX_LIMIT = 32_000
+_FORBIDDEN = re.compile(
+    r"\b(insert|update|delete|create|drop|alter|attach|detach|copy|pragma|install|load|set|"
+    r"call|export|import|checkpoint|vacuum|begin|commit|rollback|read_csv\w*|read_json\w*|"
+    r"read_parquet|read_text|read_blob|glob|parquet_scan)\b",
+    re.IGNORECASE,
+)
+_RESOURCE_RE = re.compile(r'"([0-9a-f-]{36})"')
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET threads TO 1")
+    return con
+
+
+def columns_of(path: Path) -> list[tuple[str, str]]:
+    """Column names and DuckDB types of a Parquet file."""
+    con = _connect()
+    try:
+        rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    finally:
+        con.close()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def _where(
+    names: set[str], filters: dict[str, Any], q: str, text_columns: list[str]
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in filters.items():
+        if column not in names:
+            raise Invalid(f"Unbekannte Spalte '{column}' in filters.", field="filters")
+        values = value if isinstance(value, list) else [value]
+        marks = ", ".join("?" for _ in values)
+        clauses.append(f"CAST({_quote(column)} AS VARCHAR) IN ({marks})")
+        params.extend(str(v) for v in values)
+    if q:
+        ors = " OR ".join(f"CAST({_quote(c)} AS VARCHAR) ILIKE ?" for c in text_columns)
+        clauses.append(f"({ors})")
+        params.extend(f"%{q}%" for _ in text_columns)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(names: set[str], sort: str) -> str:
+    parts = []
+    for part in [p.strip() for p in sort.split(",") if p.strip()]:
+        column, _, direction = part.rpartition(" ")
+        if not column or direction.lower() not in {"asc", "desc"}:
+            column, direction = part, "asc"
+        column = column.strip().strip('"')
+        if column not in names:
+            raise Invalid(f"Unbekannte Spalte '{column}' in sort.", field="sort")
+        parts.append(f"{_quote(column)} {direction.upper()}")
+    return (" ORDER BY " + ", ".join(parts)) if parts else ""
+
+
+def search(
+    path: Path,
+    *,
+    filters: dict[str, Any],
+    q: str,
+    fields: list[str],
+    sort: str,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """Rows of one table with CKAN datastore_search semantics: fields, records, total."""
+    if not 0 <= limit <= MAX_LIMIT or offset < 0:
+        raise Invalid(f"limit muss zwischen 0 und {MAX_LIMIT} liegen.", field="limit")
+    described = columns_of(path)
+    names = {n for n, _ in described}
+    for column in fields:
+        if column not in names:
+            raise Invalid(f"Unbekannte Spalte '{column}' in fields.", field="fields")
+    chosen = fields or [n for n, _ in described]
+    text_columns = [n for n, t in described if t == "VARCHAR"] or [n for n, _ in described]
+    where, params = _where(names, filters, q, text_columns)
+    select_list = ", ".join(_quote(c) for c in chosen)
+    source = "read_parquet(?)"
+    con = _connect()
+    try:
+        total = con.execute(
+            f"SELECT count(*) FROM {source}{where}", [str(path), *params]
+        ).fetchone()
+        sql = f"SELECT {select_list} FROM {source}{where}{_order(names, sort)} LIMIT ? OFFSET ?"
+        cursor = con.execute(sql, [str(path), *params, limit, offset])
+        records = [dict(zip(chosen, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+    types = dict(described)
+    return {
+        "fields": [{"id": c, "type": _ckan_type(types[c])} for c in chosen],
+        "records": records,
+        "total": int(total[0]) if total else 0,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _ckan_type(duck_type: str) -> str:
+    if duck_type in {"BIGINT", "INTEGER"}:
+        return "int"
+    if duck_type in {"DOUBLE", "FLOAT"} or duck_type.startswith("DECIMAL"):
+        return "numeric"
+    if duck_type == "DATE":
+        return "date"
+    if duck_type == "BOOLEAN":
+        return "bool"
+    return "text"
+
+
+def check_select(sql: str) -> str:
+    """Accept exactly one SELECT (or WITH … SELECT) statement that reads, never writes."""
+    statement = sql.strip().rstrip(";").strip()
+    if not statement:
+        raise Invalid("Bitte geben Sie eine SQL-Abfrage an.", field="sql")
+    if ";" in statement:
+        raise Invalid("Nur eine einzelne SELECT-Anweisung ist erlaubt.", field="sql")
+    if not re.match(r"^(select|with)\b", statement, re.IGNORECASE):
+        raise Invalid("Nur lesende SELECT-Anweisungen sind erlaubt.", field="sql")
+    match = _FORBIDDEN.search(statement)
+    if match:
+        raise Invalid(
+            f"'{match.group(0)}' ist in datastore_search_sql nicht erlaubt (nur lesen).",
+            field="sql",
+        )
+    return statement
+
+
+def resource_ids_in(sql: str) -> list[str]:
+    """The resource ids quoted as table names in ``sql`` ("<uuid>")."""
+    return sorted(set(_RESOURCE_RE.findall(sql)))
+
+
+def search_sql(sql: str, tables: dict[str, Path]) -> dict[str, Any]:
+    """Run a checked SELECT over the given resources (views named by resource id)."""
+    statement = check_select(sql)
+    con = _connect()
+    timer = threading.Timer(SQL_TIME_LIMIT_SECONDS, con.interrupt)
+    try:
+        for resource_id, path in tables.items():
+            escaped = str(path).replace("'", "''")
+            con.execute(f"CREATE VIEW {_quote(resource_id)} AS SELECT * FROM '{escaped}'")
+        folders = sorted({str(p.parent) + "/" for p in tables.values()})
+        con.execute("SET allowed_directories = ?", [folders])
+        con.execute("SET enable_external_access = false")
+        timer.start()
+        cursor = con.execute(f"SELECT * FROM ({statement}) LIMIT {SQL_ROW_CAP + 1}")
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    except duckdb.InterruptException:
+        raise Invalid(
+            f"Die Abfrage dauerte länger als {SQL_TIME_LIMIT_SECONDS:.0f} s und wurde abgebrochen.",
+            field="sql",
+        ) from None
+    except duckdb.Error as exc:
+        raise Invalid(f"SQL-Fehler: {str(exc).splitlines()[0]}", field="sql") from None
+    finally:
+        timer.cancel()
+        con.close()
+    return {
+        "fields": [{"id": n} for n in names],
+        "records": [dict(zip(names, r, strict=True)) for r in rows[:SQL_ROW_CAP]],
+        "records_truncated": len(rows) > SQL_ROW_CAP,
+    }

@@ -1,0 +1,195 @@
+"""Pydantic models of the catalogue: what services accept and return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class DatasetCreate(BaseModel):
+    """A new dataset. ``name`` (URL slug) is derived from the title when empty."""
+
+    title: str = Field(default="", max_length=500)
+    name: str = Field(default="", max_length=100)
+    identifier: str = Field(default="", max_length=500)
+    description: str = ""
+    department_code: str | None = None
+    organisation_id: int | None = None
+    contact_name: str = Field(default="", max_length=300)
+    contact_email: str = Field(default="", max_length=320)
+    license_id: str = "dl-by-de/2.0"
+    themes: list[str] = []
+    keywords: list[str] = []
+    political_geocoding_uri: str = ""
+    spatial_uri: str = ""
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    frequency: str = ""
+    access_rights: str = "PUBLIC"
+    restriction_reason: str = ""
+    landing_page: str = ""
+    issued: dt.datetime | None = None
+    modified: dt.datetime | None = None
+
+
+class DatasetPatch(BaseModel):
+    """Fields to change; only the fields given are touched."""
+
+    title: str | None = Field(default=None, max_length=500)
+    name: str | None = Field(default=None, max_length=100)
+    identifier: str | None = None
+    description: str | None = None
+    department_code: str | None = None
+    organisation_id: int | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    license_id: str | None = None
+    themes: list[str] | None = None
+    keywords: list[str] | None = None
+    political_geocoding_uri: str | None = None
+    spatial_uri: str | None = None
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    frequency: str | None = None
+    access_rights: str | None = None
+    restriction_reason: str | None = None
+    landing_page: str | None = None
+    issued: dt.datetime | None = None
+    modified: dt.datetime | None = None
+
+
+class DistributionCreate(BaseModel):
+    """A new distribution: a download URL, or a file given separately to the service."""
+
+    title: str = Field(default="", max_length=500)
+    description: str = ""
+    download_url: str = Field(default="", max_length=2000)
+    access_url: str = Field(default="", max_length=2000)
+    format: str = Field(default="", max_length=40)
+    media_type: str = Field(default="", max_length=200)
+    license_id: str = ""
+    byte_size: int | None = None
+    checksum: str = Field(default="", max_length=64)
+
+
+class DistributionPublic(BaseModel):
+    """A distribution as shown to everyone."""
+
+    id: str
+    dataset_id: str
+    title: str
+    description: str
+    access_url: str
+    download_url: str
+    format: str
+    media_type: str
+    license_id: str
+    byte_size: int | None
+    checksum: str
+    position: int
+    derived_from: str | None = None
+    datastore_active: bool = False
+    table_schema: Any = None
+    provenance: Any = None
+    has_file: bool = False
+    created: dt.datetime
+    modified: dt.datetime
+
+
+class Publisher(BaseModel):
+    """The department or organisation that publishes a dataset (CKAN organization)."""
+
+    name: str
+    title: str
+    kind: str
+
+
+class DatasetPublic(BaseModel):
+    """A dataset with its distributions."""
+
+    id: str
+    name: str
+    identifier: str
+    title: str
+    description: str
+    department_code: str | None
+    publisher: Publisher | None
+    contact_name: str
+    contact_email: str
+    license_id: str
+    license_title: str
+    themes: list[str]
+    keywords: list[str]
+    political_geocoding_uri: str
+    spatial_uri: str
+    temporal_start: dt.date | None
+    temporal_end: dt.date | None
+    frequency: str
+    access_rights: str
+    restriction_reason: str
+    landing_page: str
+    issued: dt.datetime | None
+    modified: dt.datetime | None
+    state: str
+    metadata_created: dt.datetime
+    metadata_modified: dt.datetime
+    harvest_source: str | None = None
+    distributions: list[DistributionPublic]
+
+
+class FacetItem(BaseModel):
+    """One value of a facet with its count."""
+
+    name: str
+    display_name: str
+    count: int
+
+
+class SearchQuery(BaseModel):
+    """A catalogue search: text, facet filters, sort, page."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = {}
+    modified_since: dt.datetime | None = None
+    modified_until: dt.datetime | None = None
+    facets: list[str] = []
+    sort: str = ""
+    rows: int = 10
+    start: int = 0
+    facet_limit: int = 50
+
+
+class SearchPage(BaseModel):
+    """A page of search results with the facet counts over all matches."""
+
+    count: int
+    results: list[DatasetPublic]
+    facets: dict[str, list[FacetItem]]
+    sort: str
+
+
+class HarvestReport(BaseModel):
+    """Outcome of one harvest job."""
+
+    job_id: int
+    source: str
+    status: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errored: int = 0
+    errors: list[dict[str, str]] = []
+    error: str = ""
+
+
+class HarvestSourcePublic(BaseModel):
+    """A harvest source and its last job."""
+
+    id: int
+    name: str
+    url: str
+    type: str
+    last_job: HarvestReport | None = None

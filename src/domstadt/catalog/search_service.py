@@ -1,0 +1,265 @@
+"""Catalogue search: full text (core text search, kind "dataset"), facet filters, facet counts,
+sort and paging; plus the lists behind CKAN's organization_list, group_list and tag_list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from domstadt.catalog import store, vocab
+from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
+from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
+from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
+from domstadt.core.auth.models import Department, Organisation, Role
+from domstadt.core.auth.permissions import Actor, Permission, public
+from domstadt.core.errors import Invalid
+from domstadt.core.text import search as text_search
+
+MAX_ROWS = 1000
+MAX_TEXT_HITS = 1000
+"""Full-text matches considered per query (ranked); facets count within them."""
+
+FACET_ALIASES = {
+    "theme": "groups",
+    "groups": "groups",
+    "keyword": "tags",
+    "tags": "tags",
+    "publisher": "organization",
+    "organization": "organization",
+    "format": "res_format",
+    "res_format": "res_format",
+    "license": "license_id",
+    "license_id": "license_id",
+}
+SORT_COLUMNS: dict[str, Any] = {
+    "id": Dataset.uuid,
+    "name": Dataset.name,
+    "title_string": Dataset.title,
+    "title": Dataset.title,
+    "metadata_modified": Dataset.metadata_modified,
+    "metadata_created": Dataset.metadata_created,
+}
+
+
+def _visible(stmt: Select[Any], actor: Actor) -> Select[Any]:
+    stmt = stmt.where(Dataset.state == "active")
+    if actor.is_system or actor.role == Role.ADMIN:
+        return stmt
+    if actor.can(Permission.CONTENT_EDIT) and actor.department_ids:
+        return stmt.where(
+            or_(Dataset.access_rights == "PUBLIC", Dataset.department_id.in_(actor.department_ids))
+        )
+    return stmt.where(Dataset.access_rights == "PUBLIC")
+
+
+def _publisher_condition(session: Session, name: str) -> Any:
+    if name.startswith("org-") and name[4:].isdigit():
+        return Dataset.organisation_id == int(name[4:])
+    if name.startswith("stadt-koeln-"):
+        code = name.removeprefix("stadt-koeln-")
+        dept_id = session.scalar(select(Department.id).where(func.lower(Department.code) == code))
+        return (Dataset.department_id == dept_id) & Dataset.organisation_id.is_(None)
+    return Dataset.id.is_(None)
+
+
+def _filter(session: Session, stmt: Select[Any], field: str, value: str) -> Select[Any]:
+    key = FACET_ALIASES.get(field)
+    if key == "groups":
+        code = vocab.code_of(value, vocab.THEME_BASE).upper()
+        return stmt.where(
+            Dataset.id.in_(select(DatasetTheme.dataset_id).where(DatasetTheme.theme == code))
+        )
+    if key == "tags":
+        return stmt.where(
+            Dataset.id.in_(select(DatasetKeyword.dataset_id).where(DatasetKeyword.keyword == value))
+        )
+    if key == "res_format":
+        return stmt.where(
+            Dataset.id.in_(
+                select(Distribution.dataset_id).where(Distribution.format == value.upper())
+            )
+        )
+    if key == "license_id":
+        return stmt.where(Dataset.license_id == (vocab.license_id_of(value) or value))
+    if key == "organization":
+        return stmt.where(_publisher_condition(session, value))
+    if field in {"name", "id"}:
+        return stmt.where(Dataset.name == value if field == "name" else Dataset.uuid == value)
+    raise Invalid(f"Nach dem Feld '{field}' kann nicht gefiltert werden.", field="fq")
+
+
+def _text_ranks(session: Session, q: str) -> dict[int, int] | None:
+    q = q.strip()
+    if not q or q in {"*:*", "*"}:
+        return None
+    ranks: dict[int, int] = {}
+    offset = 0
+    while offset < MAX_TEXT_HITS:
+        page = text_search(session, q, kinds=[store.SEARCH_KIND], limit=200, offset=offset)
+        for hit in page.hits:
+            ranks.setdefault(hit.entity_id, len(ranks))
+        offset += 200
+        if offset >= page.total:
+            break
+    return ranks
+
+
+def _matching(session: Session, actor: Actor, query: SearchQuery) -> tuple[Select[Any], Any]:
+    stmt = _visible(select(Dataset.id), actor)
+    for field, values in query.filters.items():
+        for value in values:
+            stmt = _filter(session, stmt, field, value)
+    if query.modified_since:
+        stmt = stmt.where(Dataset.metadata_modified >= query.modified_since)
+    if query.modified_until:
+        stmt = stmt.where(Dataset.metadata_modified <= query.modified_until)
+    ranks = _text_ranks(session, query.q)
+    if ranks is not None:
+        stmt = stmt.where(Dataset.id.in_(list(ranks)))
+    return stmt, ranks
+
+
+def _order(sort: str, ranked: bool) -> tuple[list[Any], bool]:
+    """SQL order clauses for a CKAN sort string, and whether the text rank comes first."""
+    clauses: list[Any] = []
+    by_rank = False
+    for part in [p.strip() for p in sort.split(",") if p.strip()]:
+        field, _, direction = part.partition(" ")
+        direction = direction.strip().lower() or "asc"
+        if direction not in {"asc", "desc"}:
+            raise Invalid(f"Unbekannte Sortierrichtung '{direction}'.", field="sort")
+        if field == "score":
+            by_rank = ranked and not clauses
+            continue
+        column = SORT_COLUMNS.get(field)
+        if column is None:
+            raise Invalid(f"Nach '{field}' kann nicht sortiert werden.", field="sort")
+        clauses.append(column.desc() if direction == "desc" else column.asc())
+    if not clauses:
+        clauses.append(Dataset.metadata_modified.desc())
+    clauses.append(Dataset.id.asc())
+    return clauses, by_rank
+
+
+def _page_ids(
+    session: Session, stmt: Select[Any], query: SearchQuery, ranks: dict[int, int] | None
+) -> list[int]:
+    sort = query.sort or ("score desc, metadata_modified desc")
+    clauses, by_rank = _order(sort, ranks is not None)
+    ordered = stmt.order_by(*clauses)
+    if by_rank and ranks is not None:
+        ids = list(session.scalars(ordered).all())
+        ids.sort(key=lambda i: ranks.get(i, MAX_TEXT_HITS))
+        return ids[query.start : query.start + query.rows]
+    return list(session.scalars(ordered.offset(query.start).limit(query.rows)).all())
+
+
+def _facet_rows(session: Session, key: str, ids: Any, limit: int) -> list[tuple[str, int]]:
+    count = func.count(func.distinct(Dataset.id))
+    if key == "groups":
+        col: Any = DatasetTheme.theme
+        stmt = select(col, count).join(Dataset, Dataset.id == DatasetTheme.dataset_id)
+    elif key == "tags":
+        col = DatasetKeyword.keyword
+        stmt = select(col, count).join(Dataset, Dataset.id == DatasetKeyword.dataset_id)
+    elif key == "res_format":
+        col = Distribution.format
+        stmt = select(col, count).join(Dataset, Dataset.id == Distribution.dataset_id)
+        stmt = stmt.where(Distribution.format != "")
+    elif key == "license_id":
+        col = Dataset.license_id
+        stmt = select(col, count)
+    else:
+        return _publisher_facet(session, ids, limit)
+    stmt = stmt.where(Dataset.id.in_(ids)).group_by(col).order_by(count.desc(), col).limit(limit)
+    return [(str(name), int(n)) for name, n in session.execute(stmt).all()]
+
+
+def _publisher_facet(session: Session, ids: Any, limit: int) -> list[tuple[str, int]]:
+    count = func.count(Dataset.id)
+    stmt = (
+        select(Dataset.organisation_id, Department.code, count)
+        .outerjoin(Department, Department.id == Dataset.department_id)
+        .where(Dataset.id.in_(ids))
+        .group_by(Dataset.organisation_id, Department.code)
+        .order_by(count.desc())
+    )
+    out: dict[str, int] = {}
+    for org_id, code, n in session.execute(stmt).all():
+        if org_id is not None:
+            name = organisation_org_name(org_id)
+        elif code is not None:
+            name = department_org_name(code)
+        else:
+            continue
+        out[name] = out.get(name, 0) + int(n)
+    return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def _display_name(session: Session, key: str, name: str) -> str:
+    if key == "groups":
+        return vocab.THEMES.get(name, name)
+    if key == "license_id":
+        return vocab.license_title(name)
+    if key == "organization":
+        return _publisher_title(session, name)
+    return name
+
+
+def _publisher_title(session: Session, name: str) -> str:
+    if name.startswith("org-") and name[4:].isdigit():
+        org = session.get(Organisation, int(name[4:]))
+        return org.name if org else name
+    code = name.removeprefix("stadt-koeln-")
+    dept = session.scalar(select(Department).where(func.lower(Department.code) == code))
+    return dept.name if dept else name
+
+
+@public("searches only what the actor may see (public datasets, or their own department's)")
+def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> SearchPage:
+    """Datasets matching text and filters, one page of them, and facet counts over all."""
+    if not 0 <= query.rows <= MAX_ROWS:
+        raise Invalid(f"rows muss zwischen 0 und {MAX_ROWS} liegen.", field="rows")
+    if query.start < 0:
+        raise Invalid("start darf nicht negativ sein.", field="start")
+    stmt, ranks = _matching(session, actor, query)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page_ids = _page_ids(session, stmt, query, ranks) if query.rows else []
+    rows = {d.id: d for d in session.scalars(select(Dataset).where(Dataset.id.in_(page_ids)))}
+    facets: dict[str, list[FacetItem]] = {}
+    for field in query.facets:
+        key = FACET_ALIASES.get(field)
+        if key is None:
+            raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
+        facets[field] = [
+            FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
+            for name, n in _facet_rows(session, key, stmt.scalar_subquery(), query.facet_limit)
+        ]
+    return SearchPage(
+        count=total,
+        results=[dataset_public(session, rows[i]) for i in page_ids if i in rows],
+        facets=facets,
+        sort=query.sort or "score desc, metadata_modified desc",
+    )
+
+
+@public("publishers of public data are public")
+def publisher_list(session: Session, *, actor: Actor) -> list[FacetItem]:
+    """Departments and organisations that publish at least one visible dataset."""
+    ids = _visible(select(Dataset.id), actor).scalar_subquery()
+    return [
+        FacetItem(name=name, display_name=_publisher_title(session, name), count=n)
+        for name, n in _publisher_facet(session, ids, 10_000)
+    ]
+
+
+@public("themes and keywords of public data are public")
+def term_list(session: Session, *, actor: Actor, kind: str) -> list[FacetItem]:
+    """Themes (kind 'groups') or keywords (kind 'tags') in use, with counts."""
+    ids = _visible(select(Dataset.id), actor).scalar_subquery()
+    return [
+        FacetItem(name=name, display_name=_display_name(session, kind, name), count=n)
+        for name, n in _facet_rows(session, kind, ids, 10_000)
+    ]

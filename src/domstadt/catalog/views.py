@@ -1,0 +1,251 @@
+"""Catalogue pages: search with facets (/daten), dataset page with downloads and preview,
+editors' forms to create and edit datasets and upload files."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from domstadt.catalog import distribution_service, search_service, service, vocab
+from domstadt.catalog.dcat import api as dcat_api
+from domstadt.catalog.schemas import DatasetCreate, DatasetPublic, DistributionCreate, SearchQuery
+from domstadt.core.auth.permissions import Permission
+from domstadt.core.errors import Invalid
+from domstadt.web.account_views import require_login
+from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.templating import gettext_for, render
+
+router = APIRouter(include_in_schema=False)
+CsrfChecked = Depends(verify_csrf_form)
+PAGE_SIZE = 20
+FACETS = ("theme", "publisher", "format", "license", "keyword")
+SORTS = {
+    "": "score desc, metadata_modified desc",
+    "modified": "metadata_modified desc",
+    "title": "title_string asc",
+}
+RDF_ACCEPT = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+def _search_query(request: Request, q: str, sort: str, page: int) -> SearchQuery:
+    filters = {
+        f: request.query_params.getlist(f) for f in FACETS if request.query_params.getlist(f)
+    }
+    return SearchQuery(
+        q=q,
+        filters=filters,
+        facets=list(FACETS),
+        sort=SORTS.get(sort, SORTS[""]),
+        rows=PAGE_SIZE,
+        start=(max(page, 1) - 1) * PAGE_SIZE,
+        facet_limit=10,
+    )
+
+
+def _link(request: Request, **changes: Any) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    for key, value in changes.items():
+        if value not in (None, ""):
+            params.append((key, str(value)))
+    return "/daten?" + urlencode(params)
+
+
+@router.get("/daten")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    q: str = "",
+    sort: str = "",
+    page: int = 1,
+) -> Response:
+    """Search the catalogue with facets, sort and paging (JSON twin: /api/v1/datasets)."""
+    _ = gettext_for(request)
+    query = _search_query(request, q, sort, page)
+    result = search_service.dataset_search(session, actor=actor, query=query)
+    pages = max(1, -(-result.count // PAGE_SIZE))
+    active = {f: request.query_params.getlist(f) for f in FACETS}
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "title": _("Open data"),
+            "result": result,
+            "q": q,
+            "sort": sort,
+            "page": page,
+            "pages": pages,
+            "active": active,
+            "link": lambda **c: _link(request, **c),
+            "themes": vocab.THEMES,
+            "can_edit": actor.can(Permission.CONTENT_EDIT),
+        },
+    )
+
+
+def _preview(session: Any, actor: Any, ds: DatasetPublic, data_dir: Any) -> dict[str, Any] | None:
+    for res in ds.distributions:
+        if res.datastore_active and res.derived_from is None:
+            rows = distribution_service.datastore_search(
+                session, actor=actor, resource_id=res.id, data_dir=data_dir, limit=10
+            )
+            return {"resource": res, **rows}
+    return None
+
+
+@router.get("/daten/{name}")
+def dataset_page(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
+    """A dataset with its distributions, downloads and a table preview (RDF by Accept)."""
+    ds = service.dataset_get(session, actor=actor, id_or_name=name)
+    accept = request.headers.get("accept", "")
+    for media, fmt in RDF_ACCEPT.items():
+        if media in accept and "text/html" not in accept:
+            return dcat_api.dataset_rdf(request, ds, fmt)
+    _ = gettext_for(request)
+    data_dir = request.app.state.settings.data_dir
+    return render(
+        request,
+        "catalog/dataset.html",
+        {
+            "title": ds.title,
+            "ds": ds,
+            "preview": _preview(session, actor, ds, data_dir),
+            "vocab": vocab,
+            "can_edit": service.dataset_can_edit(session, actor=actor, id_or_name=ds.id),
+        },
+    )
+
+
+@router.get("/daten/ressource/{resource_id}/download")
+def download(request: Request, session: SessionDep, actor: ActorDep, resource_id: str) -> Response:
+    """The stored file of a distribution."""
+    path, media_type, filename = distribution_service.distribution_file(
+        session, actor=actor, resource_id=resource_id, data_dir=request.app.state.settings.data_dir
+    )
+    return FileResponse(path, media_type=media_type, filename=filename)
+
+
+def _form_context(request: Request, ds: DatasetPublic | None, error: str = "") -> dict[str, Any]:
+    _ = gettext_for(request)
+    return {
+        "title": _("Edit dataset") if ds else _("New dataset"),
+        "ds": ds,
+        "error": error,
+        "vocab": vocab,
+        "licenses": vocab.licenses(),
+    }
+
+
+@router.get("/daten-neu")
+def new_form(request: Request, actor: ActorDep) -> Response:
+    """Form for a new dataset (editors)."""
+    return require_login(request, actor) or render(
+        request, "catalog/form.html", _form_context(request, None)
+    )
+
+
+def _form_data(form: Any) -> DatasetCreate:
+    keywords = [k.strip() for k in str(form.get("keywords", "")).split(",") if k.strip()]
+    values: dict[str, Any] = {
+        key: str(form.get(key, "")).strip()
+        for key in (
+            "title",
+            "name",
+            "description",
+            "contact_name",
+            "contact_email",
+            "license_id",
+            "frequency",
+            "access_rights",
+            "restriction_reason",
+            "landing_page",
+        )
+    }
+    values["themes"] = form.getlist("themes")
+    values["keywords"] = keywords
+    for key in ("temporal_start", "temporal_end"):
+        values[key] = str(form.get(key, "")).strip() or None
+    try:
+        return DatasetCreate.model_validate(values)
+    except ValueError:
+        raise Invalid(
+            "Bitte prüfen Sie die Datumsangaben (JJJJ-MM-TT).", field="temporal"
+        ) from None
+
+
+@router.post("/daten-neu", dependencies=[CsrfChecked])
+async def create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """Create a dataset from the form; errors re-render it with the message."""
+    async with request.form() as form:
+        try:
+            ds = service.dataset_create(session, actor=actor, data=_form_data(form))
+        except Invalid as exc:
+            session.rollback()
+            return render(
+                request,
+                "catalog/form.html",
+                _form_context(request, None, exc.message),
+                status_code=422,
+            )
+    return RedirectResponse(f"/daten/{ds.name}", status_code=303)
+
+
+@router.get("/daten/{name}/bearbeiten")
+def edit_form(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
+    """Form to edit a dataset and upload files (editors of its department)."""
+    ds = service.dataset_get(session, actor=actor, id_or_name=name)
+    return require_login(request, actor) or render(
+        request, "catalog/form.html", _form_context(request, ds)
+    )
+
+
+@router.post("/daten/{name}/bearbeiten", dependencies=[CsrfChecked])
+async def update(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
+    """Save the edited metadata."""
+    current = service.dataset_get(session, actor=actor, id_or_name=name)
+    async with request.form() as form:
+        try:
+            ds = service.dataset_update(
+                session, actor=actor, id_or_name=name, data=_form_data(form)
+            )
+        except Invalid as exc:
+            session.rollback()
+            return render(
+                request,
+                "catalog/form.html",
+                _form_context(request, current, exc.message),
+                status_code=422,
+            )
+    return RedirectResponse(f"/daten/{ds.name}", status_code=303)
+
+
+@router.post("/daten/{name}/dateien", dependencies=[CsrfChecked])
+async def upload(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    name: str,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Upload a file as a new distribution (tabular files are normalised)."""
+    settings = request.app.state.settings
+    content = await file.read()
+    await file.close()
+    distribution_service.distribution_create(
+        session,
+        actor=actor,
+        dataset=name,
+        data=DistributionCreate(title=title),
+        data_dir=settings.data_dir,
+        base_url=settings.base_url,
+        upload=(file.filename or "upload", content),
+    )
+    return RedirectResponse(f"/daten/{name}", status_code=303)

@@ -1,0 +1,139 @@
+"""Near-duplicate candidates from core similarity, judged by :mod:`signals`, and suggestions.
+
+Helpers of the registry's services (no permission checks here: callers check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from domstadt.core.text import SimilarHit, similar
+from domstadt.core.text.models import SearchDocument, TextEmbedding
+from domstadt.masterplan.registry.models import DuplicateSuggestion, Initiative, SuggestionStatus
+from domstadt.masterplan.registry.signals import Assessment, assess
+
+KIND = "initiative"
+MEASURE_KIND = "measure"
+TYPES = (KIND, MEASURE_KIND)
+SUGGEST_LIMIT = 5
+
+
+def text_of(title: str, description: str) -> str:
+    """The text an initiative is compared by: title line, then description."""
+    return f"{title.strip()}\n{description.strip()}".strip()
+
+
+def _stored_texts(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(TextEmbedding.kind, TextEmbedding.entity_id, TextEmbedding.text).where(
+            tuple_(TextEmbedding.kind, TextEmbedding.entity_id).in_(keys)
+        )
+    )
+    return {(kind, entity_id): value for kind, entity_id, value in rows}
+
+
+def _hidden(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    rows = session.scalars(
+        select(Initiative.id).where(
+            Initiative.id.in_(ids),
+            or_(
+                Initiative.duplicate_of_id.is_not(None),
+                Initiative.duplicate_of_measure_id.is_not(None),
+            ),
+        )
+    )
+    return set(rows)
+
+
+def judged(
+    session: Session,
+    text: str,
+    *,
+    kinds: Collection[str] = TYPES,
+    limit: int = 10,
+    exclude: Collection[tuple[str, int]] = (),
+) -> list[tuple[SimilarHit, Assessment]]:
+    """Candidates like ``text`` with the platform's verdict, best (judged) score first.
+
+    Initiatives already merged into another entry are not offered again.
+    """
+    verdicts: dict[tuple[str, int], Assessment] = {}
+
+    def rerank(query: str, hits: list[SimilarHit]) -> list[SimilarHit]:
+        keys = [(h.kind, h.entity_id) for h in hits]
+        texts = _stored_texts(session, keys)
+        hidden = _hidden(session, [h.entity_id for h in hits if h.kind == KIND])
+        kept = [h for h in hits if not (h.kind == KIND and h.entity_id in hidden)]
+        for hit in kept:
+            other = texts.get((hit.kind, hit.entity_id), "")
+            verdicts[(hit.kind, hit.entity_id)] = assess(
+                query, other, hit.score, semantic=hit.cosine is not None
+            )
+        return sorted(kept, key=lambda h: -verdicts[(h.kind, h.entity_id)].score)
+
+    hits = similar(session, text, kinds=list(kinds), limit=limit, exclude=exclude, rerank=rerank)
+    return [(hit, verdicts[(hit.kind, hit.entity_id)]) for hit in hits]
+
+
+def titles(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Display titles of initiatives and measures (from the full-text index)."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(SearchDocument.kind, SearchDocument.entity_id, SearchDocument.title).where(
+            tuple_(SearchDocument.kind, SearchDocument.entity_id).in_(keys)
+        )
+    )
+    return {(kind, entity_id): title for kind, entity_id, title in rows}
+
+
+def _decided_pairs(session: Session, initiative_id: int) -> set[tuple[str, int]]:
+    """Entries already suggested for (or rejected with) this initiative, in either direction."""
+    rows = session.execute(
+        select(
+            DuplicateSuggestion.initiative_id,
+            DuplicateSuggestion.other_kind,
+            DuplicateSuggestion.other_id,
+        ).where(
+            or_(
+                DuplicateSuggestion.initiative_id == initiative_id,
+                (DuplicateSuggestion.other_kind == KIND)
+                & (DuplicateSuggestion.other_id == initiative_id),
+            )
+        )
+    )
+    seen: set[tuple[str, int]] = set()
+    for owner, kind, other in rows:
+        seen.add((kind, other) if owner == initiative_id else (KIND, owner))
+    return seen
+
+
+def suggest(session: Session, initiative_id: int, text: str) -> list[DuplicateSuggestion]:
+    """Store open suggestions for every candidate judged a duplicate (not seen before)."""
+    seen = _decided_pairs(session, initiative_id)
+    created = []
+    for hit, verdict in judged(session, text, limit=SUGGEST_LIMIT, exclude=[(KIND, initiative_id)]):
+        key = (hit.kind, hit.entity_id)
+        if not verdict.duplicate or key in seen:
+            continue
+        row = DuplicateSuggestion(
+            initiative_id=initiative_id,
+            other_kind=hit.kind,
+            other_id=hit.entity_id,
+            score=round(verdict.score, 4),
+            reasons=[f"Ähnlichkeit {verdict.base:.2f}"],
+            status=SuggestionStatus.OPEN,
+            decided_by="",
+            decision_note="",
+        )
+        session.add(row)
+        created.append(row)
+    session.flush()
+    return created

@@ -1,0 +1,1 @@
+"""OData query options for SensorThings: $filter/$orderby parser and SQL compiler."""

@@ -1,0 +1,237 @@
+"""The SensorThings entity types: names, properties and navigation, mapped onto the models.
+
+One registry drives the path parser, the $filter compiler, serialisation and writes, so a
+property or relation is declared exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import Table
+
+from domstadt.core.db import Base
+from domstadt.sensors import models as m
+
+PropKind = Literal["text", "json", "time", "interval", "result", "required_json"]
+NavKind = Literal["one", "many", "m2m"]
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One property: its SensorThings name, the model attribute(s) and how it is encoded."""
+
+    name: str
+    attr: str
+    kind: PropKind = "text"
+    end_attr: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Nav:
+    """A navigation property. ``one``: foreign key ``attr`` on this entity; ``many``: foreign
+    key ``attr`` on the target; ``m2m``: link ``table`` with this side's and the target's
+    columns ``attr`` and ``target_attr``."""
+
+    name: str
+    target: str
+    kind: NavKind
+    attr: str
+    table: Table | None = None
+    target_attr: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """An entity set (``Things``) with its singular name, model, properties and navigation."""
+
+    set_name: str
+    singular: str
+    model: type[Base]
+    props: dict[str, Prop]
+    navs: dict[str, Nav] = field(default_factory=dict)
+
+
+def _props(*items: Prop) -> dict[str, Prop]:
+    return {p.name: p for p in items}
+
+
+def _navs(*items: Nav) -> dict[str, Nav]:
+    return {n.name: n for n in items}
+
+
+NAME = Prop("name", "name", required=True)
+DESCRIPTION = Prop("description", "description", required=True)
+PROPERTIES = Prop("properties", "properties", "json")
+ENCODING = Prop("encodingType", "encoding_type", required=True)
+TL = m.thing_location
+HLL = m.historical_location_location
+
+ENTITY_TYPES: dict[str, EntityType] = {
+    e.set_name: e
+    for e in (
+        EntityType(
+            "Things",
+            "Thing",
+            m.Thing,
+            _props(NAME, DESCRIPTION, PROPERTIES),
+            _navs(
+                Nav("Locations", "Locations", "m2m", "thing_id", TL, "location_id"),
+                Nav("HistoricalLocations", "HistoricalLocations", "many", "thing_id"),
+                Nav("Datastreams", "Datastreams", "many", "thing_id"),
+            ),
+        ),
+        EntityType(
+            "Locations",
+            "Location",
+            m.Location,
+            _props(
+                NAME,
+                DESCRIPTION,
+                ENCODING,
+                Prop("location", "location", "required_json"),
+                PROPERTIES,
+            ),
+            _navs(
+                Nav("Things", "Things", "m2m", "location_id", TL, "thing_id"),
+                Nav(
+                    "HistoricalLocations",
+                    "HistoricalLocations",
+                    "m2m",
+                    "location_id",
+                    HLL,
+                    "historical_location_id",
+                ),
+            ),
+        ),
+        EntityType(
+            "HistoricalLocations",
+            "HistoricalLocation",
+            m.HistoricalLocation,
+            _props(Prop("time", "time", "time", required=True)),
+            _navs(
+                Nav("Thing", "Things", "one", "thing_id", required=True),
+                Nav("Locations", "Locations", "m2m", "historical_location_id", HLL, "location_id"),
+            ),
+        ),
+        EntityType(
+            "Sensors",
+            "Sensor",
+            m.Sensor,
+            _props(
+                NAME,
+                DESCRIPTION,
+                ENCODING,
+                Prop("metadata", "metadata_", "required_json"),
+                PROPERTIES,
+            ),
+            _navs(Nav("Datastreams", "Datastreams", "many", "sensor_id")),
+        ),
+        EntityType(
+            "ObservedProperties",
+            "ObservedProperty",
+            m.ObservedProperty,
+            _props(NAME, Prop("definition", "definition", required=True), DESCRIPTION, PROPERTIES),
+            _navs(Nav("Datastreams", "Datastreams", "many", "observed_property_id")),
+        ),
+        EntityType(
+            "Datastreams",
+            "Datastream",
+            m.Datastream,
+            _props(
+                NAME,
+                DESCRIPTION,
+                Prop("observationType", "observation_type", required=True),
+                Prop("unitOfMeasurement", "unit_of_measurement", "required_json"),
+                Prop("observedArea", "observed_area", "json"),
+                Prop("phenomenonTime", "phenomenon_time_start", "interval", "phenomenon_time_end"),
+                Prop("resultTime", "result_time_start", "interval", "result_time_end"),
+                PROPERTIES,
+            ),
+            _navs(
+                Nav("Thing", "Things", "one", "thing_id", required=True),
+                Nav("Sensor", "Sensors", "one", "sensor_id", required=True),
+                Nav(
+                    "ObservedProperty",
+                    "ObservedProperties",
+                    "one",
+                    "observed_property_id",
+                    required=True,
+                ),
+                Nav("Observations", "Observations", "many", "datastream_id"),
+            ),
+        ),
+        EntityType(
+            "Observations",
+            "Observation",
+            m.Observation,
+            _props(
+                Prop("phenomenonTime", "phenomenon_time_start", "interval", "phenomenon_time_end"),
+                Prop("resultTime", "result_time", "time"),
+                Prop("result", "result_number", "result", required=True),
+                Prop("resultQuality", "result_quality", "json"),
+                Prop("validTime", "valid_time_start", "interval", "valid_time_end"),
+                Prop("parameters", "parameters", "json"),
+            ),
+            _navs(
+                Nav("Datastream", "Datastreams", "one", "datastream_id", required=True),
+                Nav("FeatureOfInterest", "FeaturesOfInterest", "one", "feature_of_interest_id"),
+            ),
+        ),
+        EntityType(
+            "FeaturesOfInterest",
+            "FeatureOfInterest",
+            m.FeatureOfInterest,
+            _props(
+                NAME,
+                DESCRIPTION,
+                ENCODING,
+                Prop("feature", "feature", "required_json"),
+                PROPERTIES,
+            ),
+            _navs(Nav("Observations", "Observations", "many", "feature_of_interest_id")),
+        ),
+    )
+}
+
+SINGULAR: dict[str, EntityType] = {e.singular: e for e in ENTITY_TYPES.values()}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a trailing Z, as SensorThings clients expect."""
+    if value is None:
+        return None
+    text = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return text
+
+
+def interval(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
+    """A time or an interval ``start/end``."""
+    if start is None:
+        return None
+    if end is None or end == start:
+        return iso(start)
+    return f"{iso(start)}/{iso(end)}"
+
+
+def result_value(row: Any) -> Any:
+    """An observation's result: the number when numeric, else the stored JSON."""
+    number = row.result_number
+    if number is None:
+        return row.result_json
+    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
+
+
+def prop_value(row: Any, prop: Prop) -> Any:
+    """The JSON value of ``prop`` on ``row``."""
+    if prop.kind == "result":
+        return result_value(row)
+    if prop.kind == "interval":
+        return interval(getattr(row, prop.attr), getattr(row, prop.end_attr))
+    if prop.kind == "time":
+        return iso(getattr(row, prop.attr))
+    return getattr(row, prop.attr)

@@ -1,0 +1,90 @@
+"""Resource paths of the SensorThings API: ``Things(1)/Datastreams``, ``…/name/$value``, ``$ref``.
+
+A path is a chain of entity steps (an entity set, then navigation properties, each optionally
+keyed by ``(id)``) and an optional tail: a property, its ``$value``, or ``$ref``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domstadt.core.errors import NotFound
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
+
+_SEGMENT = re.compile(r"^([A-Za-z]+)(?:\((\d+)\))?$")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entity step; ``nav`` is None for the entity set at the start."""
+
+    entity: EntityType
+    nav: Nav | None
+    key: int | None
+
+    @property
+    def single(self) -> bool:
+        """True when the step names one entity (a key, or a to-one navigation)."""
+        return self.key is not None or (self.nav is not None and self.nav.kind == "one")
+
+
+@dataclass(frozen=True)
+class ResourcePath:
+    """The parsed path: entity steps, then an optional property, ``$value`` or ``$ref``."""
+
+    steps: tuple[Step, ...]
+    prop: str | None = None
+    value: bool = False
+    ref: bool = False
+
+    @property
+    def last(self) -> Step:
+        """The final entity step."""
+        return self.steps[-1]
+
+
+def _not_found(text: str) -> NotFound:
+    return NotFound(f"Der Pfad {text!r} ist in der SensorThings API unbekannt.")
+
+
+def parse_path(path: str) -> ResourcePath:
+    """Parse a path relative to /sta/v1.1; unknown names are NotFound (404)."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    if not parts:
+        raise _not_found(path)
+    steps: list[Step] = []
+    for index, part in enumerate(parts):
+        match = _SEGMENT.match(part)
+        name, key = (match.group(1), match.group(2)) if match else (part, None)
+        if not steps:
+            entity = ENTITY_TYPES.get(name) if match else None
+            if entity is None:
+                raise _not_found(part)
+            steps.append(Step(entity, None, int(key) if key else None))
+            continue
+        previous = steps[-1]
+        if part == "$ref" and index == len(parts) - 1:
+            return ResourcePath(tuple(steps), ref=True)
+        if not previous.single:
+            raise _not_found(part)
+        nav = previous.entity.navs.get(name) if match else None
+        if nav is not None:
+            steps.append(Step(ENTITY_TYPES[nav.target], nav, int(key) if key else None))
+            continue
+        return _tail(tuple(steps), parts[index:], path)
+    return ResourcePath(tuple(steps))
+
+
+def _tail(steps: tuple[Step, ...], rest: list[str], path: str) -> ResourcePath:
+    if rest == ["$ref"]:
+        return ResourcePath(steps, ref=True)
+    name = rest[0]
+    props = steps[-1].entity.props
+    if name not in props and name not in {"id", "@iot.id"}:
+        raise _not_found(name)
+    if len(rest) == 1:
+        return ResourcePath(steps, prop=name)
+    if rest[1:] == ["$value"]:
+        return ResourcePath(steps, prop=name, value=True)
+    raise _not_found(path)

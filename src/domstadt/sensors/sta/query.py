@@ -1,0 +1,259 @@
+"""Running SensorThings reads: resolve a path, apply query options, page, serialise.
+
+Paging: when every $orderby key is a plain non-null column of the entity (the default is
+``id``), the next link carries a ``$skiptoken`` with the last row's keys (keyset paging, no
+deep OFFSET), so walking the next links visits every row exactly once even while rows are
+added. Other orderings fall back to ``$skip``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from domstadt.core.db import UTCDateTime
+from domstadt.core.errors import Invalid, NotFound
+from domstadt.sensors.odata.compiler import compile_filter, compile_orderby
+from domstadt.sensors.odata.options import QueryOptions
+from domstadt.sensors.odata.parser import FilterError, Path
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, prop_value
+from domstadt.sensors.sta.paths import ResourcePath
+
+
+@dataclass
+class Target:
+    """What a path resolved to: one entity id, or a collection with an optional condition."""
+
+    entity: EntityType
+    entity_id: int | None
+    condition: Any = None
+
+
+def _missing(entity: EntityType, key: int) -> NotFound:
+    return NotFound(f"{entity.singular} mit der id {key} gibt es nicht.")
+
+
+def nav_condition(nav: Nav, parent_id: Any) -> Any:
+    """Condition on the target model selecting the targets of ``nav`` of parent ``parent_id``."""
+    target: Any = ENTITY_TYPES[nav.target].model
+    if nav.kind == "many":
+        return getattr(target, nav.attr) == parent_id
+    assert nav.table is not None
+    link = nav.table.c
+    return target.id.in_(select(link[nav.target_attr]).where(link[nav.attr] == parent_id))
+
+
+def resolve(session: Session, path: ResourcePath) -> Target:
+    """Walk the path's steps; every keyed or to-one step must exist (else NotFound)."""
+    first = path.steps[0]
+    current: int | None = first.key
+    if current is not None and session.get(first.entity.model, current) is None:
+        raise _missing(first.entity, current)
+    condition = None
+    parent = first
+    for step in path.steps[1:]:
+        nav = step.nav
+        assert nav is not None and current is not None
+        parent_model: Any = parent.entity.model
+        if nav.kind == "one":
+            fk = session.scalar(
+                select(getattr(parent_model, nav.attr)).where(parent_model.id == current)
+            )
+            if fk is None or (step.key is not None and step.key != fk):
+                raise NotFound(f"{parent.entity.singular} {current} hat kein {nav.name}.")
+            current, condition = fk, None
+        else:
+            condition = nav_condition(nav, current)
+            current = step.key
+            if current is not None:
+                model: Any = step.entity.model
+                if not session.scalar(select(exists().where(model.id == current, condition))):
+                    raise _missing(step.entity, current)
+                condition = None
+        parent = step
+    return Target(path.last.entity, current, condition)
+
+
+def _orderings(entity: EntityType, opts: QueryOptions) -> tuple[list[tuple[Any, bool]], bool]:
+    """ORDER BY keys (id appended as tie-breaker) and whether keyset paging applies."""
+    model: Any = entity.model
+    keys: list[tuple[Any, bool]] = []
+    keyset = True
+    if opts.orderby:
+        for expr, descending, node in compile_orderby(entity, opts.orderby):
+            keys.append((expr, descending))
+            keyset = keyset and _plain_non_null(entity, node)
+    if not any(k[0] is model.id for k in keys):
+        keys.append((model.id, keys[-1][1] if keys else False))
+    return keys, keyset
+
+
+def _plain_non_null(entity: EntityType, node: Path | None) -> bool:
+    if node is None or len(node.segments) != 1:
+        return False
+    name = node.segments[0]
+    if name in {"id", "@iot.id"}:
+        return True
+    prop = entity.props.get(name)
+    if prop is None or prop.kind not in {"text", "time", "interval"}:
+        return False
+    column = getattr(entity.model, prop.attr)
+    return not column.expression.nullable
+
+
+def _encode_token(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode_token(token: str, keys: list[tuple[Any, bool]]) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        assert isinstance(raw, list) and len(raw) == len(keys)
+        values = []
+        for value, (expr, _desc) in zip(raw, keys, strict=True):
+            is_time = isinstance(expr.type, UTCDateTime)
+            values.append(dt.datetime.fromisoformat(value) if is_time else value)
+        return values
+    except Exception:
+        raise Invalid(
+            "$skiptoken ist ungültig; folgen Sie dem @iot.nextLink unverändert."
+        ) from None
+
+
+def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
+    """Rows after ``values`` in the ordering (row values when all directions agree)."""
+    if len({d for _, d in keys}) == 1:
+        row = tuple_(*[k for k, _ in keys])
+        bound = tuple_(
+            *[bindparam(None, v, type_=k.type) for (k, _), v in zip(keys, values, strict=True)]
+        )
+        return row < bound if keys[0][1] else row > bound
+    clauses = []
+    for i, (expr, descending) in enumerate(keys):
+        equal = [keys[j][0] == values[j] for j in range(i)]
+        clauses.append(and_(*equal, expr < values[i] if descending else expr > values[i]))
+    return or_(*clauses)
+
+
+@dataclass
+class Page:
+    """Rows of one page, whether more follow, the total when asked, the next token."""
+
+    rows: list[Any]
+    more: bool
+    count: int | None
+    next_params: dict[str, str] | None
+
+
+def query_rows(session: Session, entity: EntityType, condition: Any, opts: QueryOptions) -> Page:
+    """Run a collection query with $filter, $orderby, $skip/$skiptoken, $top and $count."""
+    model: Any = entity.model
+    stmt = select(model)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if opts.filter:
+        stmt = stmt.where(compile_filter(entity, opts.filter))
+    count = None
+    if opts.count:
+        count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    keys, keyset = _orderings(entity, opts)
+    if opts.skiptoken:
+        if not keyset:
+            raise FilterError("$skiptoken passt nicht zu dieser Sortierung", option="$skiptoken")
+        stmt = stmt.where(_after(keys, _decode_token(opts.skiptoken, keys)))
+    stmt = stmt.order_by(*[k.desc() if d else k.asc() for k, d in keys])
+    size = opts.page_size
+    rows = list(session.scalars(stmt.offset(opts.skip or None).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    next_params = None
+    if more and rows:
+        if keyset:
+            last = rows[-1]
+            values = [getattr(last, k.key) for k, _ in keys]
+            next_params = {"$skiptoken": _encode_token(values), "$skip": ""}
+        else:
+            next_params = {"$skip": str(opts.skip + size)}
+    return Page(rows, more, count, next_params)
+
+
+def next_link(url: str, params: list[tuple[str, str]], changes: dict[str, str]) -> str:
+    """``url`` with ``params`` updated by ``changes`` (an empty value drops the option)."""
+    kept = [(k, v) for k, v in params if k.lower() not in {c.lower() for c in changes}]
+    kept += [(k, v) for k, v in changes.items() if v]
+    return f"{url}?{urlencode(kept, safe='$/,()')}"
+
+
+class Serializer:
+    """Turns rows into SensorThings JSON with self and navigation links and expansions."""
+
+    def __init__(self, session: Session, base: str) -> None:
+        self.session = session
+        self.base = base
+
+    def self_link(self, entity: EntityType, entity_id: int) -> str:
+        """Absolute link of one entity."""
+        return f"{self.base}/{entity.set_name}({entity_id})"
+
+    def entity(self, entity: EntityType, row: Any, opts: QueryOptions) -> dict[str, Any]:
+        """One entity as JSON, honouring $select and $expand."""
+        selected = set(opts.select) if opts.select else None
+        out: dict[str, Any] = {}
+        link = self.self_link(entity, row.id)
+        if selected is None or selected & {"id", "@iot.id"}:
+            out["@iot.id"] = row.id
+        if selected is None or "@iot.selfLink" in selected:
+            out["@iot.selfLink"] = link
+        for name, prop in entity.props.items():
+            if selected is None or name in selected:
+                out[name] = prop_value(row, prop)
+        unknown = (selected or set()) - set(entity.props) - set(entity.navs)
+        unknown -= {"id", "@iot.id", "@iot.selfLink"}
+        if unknown:
+            raise FilterError(
+                f"unbekannte Eigenschaft {sorted(unknown)[0]!r} von {entity.singular}",
+                option="$select",
+            )
+        for name in entity.navs:
+            if selected is None or name in selected:
+                out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
+        for item in opts.expand:
+            nav = entity.navs.get(item.nav)
+            if nav is None:
+                raise FilterError(
+                    f"{entity.singular} hat keine Navigation {item.nav!r}", option="$expand"
+                )
+            self._expand(out, nav, row, item.options)
+        return out
+
+    def _expand(self, out: dict[str, Any], nav: Nav, row: Any, opts: QueryOptions) -> None:
+        target = ENTITY_TYPES[nav.target]
+        if nav.kind == "one":
+            fk = getattr(row, nav.attr)
+            related = self.session.get(target.model, fk) if fk is not None else None
+            out[nav.name] = self.entity(target, related, opts) if related is not None else None
+            return
+        page = query_rows(self.session, target, nav_condition(nav, row.id), opts)
+        out[nav.name] = [self.entity(target, r, opts) for r in page.rows]
+        if page.count is not None:
+            out[f"{nav.name}@iot.count"] = page.count
+        if page.more:
+            link = f"{self.self_link(ENTITY_TYPES[_set_of(row)], row.id)}/{nav.name}"
+            out[f"{nav.name}@iot.nextLink"] = next_link(
+                link, [("$top", str(opts.page_size))], page.next_params or {}
+            )
+
+
+def _set_of(row: Any) -> str:
+    for name, entity in ENTITY_TYPES.items():
+        if isinstance(row, entity.model):
+            return name
+    raise LookupError(type(row).__name__)

@@ -1,0 +1,116 @@
+"""SensorThings reads: the landing page, collections, entities, properties, $value and $ref."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from domstadt.core.auth.permissions import Actor, public
+from domstadt.core.errors import NotFound
+from domstadt.sensors.odata.options import parse_options
+from domstadt.sensors.sta.entities import ENTITY_TYPES, prop_value
+from domstadt.sensors.sta.paths import ResourcePath, parse_path
+from domstadt.sensors.sta.query import Serializer, next_link, query_rows, resolve
+
+SPEC = "http://www.opengis.net/spec/iot_sensing/1.1/req"
+CONFORMANCE = [
+    f"{SPEC}/datamodel",
+    f"{SPEC}/resource-path/resource-path-to-entities",
+    f"{SPEC}/create-update-delete",
+]
+PARTIAL = {
+    "requestData": {
+        "implemented": [
+            "$top",
+            "$skip",
+            "$count",
+            "$orderby",
+            "$select",
+            "$expand (nested)",
+            "$filter: comparison, logical, arithmetic, string, math, date/time functions, "
+            "paths through to-one relations and into JSON properties",
+            "POST CreateObservations (dataArray)",
+        ],
+        "missing": [
+            "geo.* and st_* functions",
+            "$filter paths through to-many relations",
+            "$resultFormat=dataArray",
+            "batch requests",
+            "MultiDatastream",
+            "MQTT",
+        ],
+    }
+}
+
+
+@dataclass
+class ReadResult:
+    """A JSON body, or plain text for ``$value``."""
+
+    body: Any
+    text: str | None = None
+
+
+@public("the SensorThings service description is public")
+def landing(*, actor: Actor, base: str) -> dict[str, Any]:
+    """The landing page: every entity set with its URL, and what this server implements."""
+    return {
+        "value": [{"name": name, "url": f"{base}/{name}"} for name in ENTITY_TYPES],
+        "serverSettings": {"conformance": CONFORMANCE, "domstadt:partial": PARTIAL},
+    }
+
+
+@public("sensor data is open data; reads need no account")
+def read(
+    session: Session, *, actor: Actor, path: str, params: list[tuple[str, str]], base: str
+) -> ReadResult:
+    """Answer a GET on ``path`` (relative to /sta/v1.1) with the query options ``params``."""
+    resource = parse_path(path)
+    opts = parse_options(params)
+    target = resolve(session, resource)
+    serializer = Serializer(session, base)
+    entity = target.entity
+    if target.entity_id is not None:
+        row = session.get(entity.model, target.entity_id)
+        if row is None:
+            raise NotFound(f"{entity.singular} mit der id {target.entity_id} gibt es nicht.")
+        return _single(serializer, resource, row, opts)
+    if resource.prop is not None:
+        raise NotFound("Eigenschaften gibt es nur an einzelnen Entitäten.")
+    page = query_rows(session, entity, target.condition, opts)
+    body: dict[str, Any] = {}
+    if page.count is not None:
+        body["@iot.count"] = page.count
+    url = f"{base}/{path.strip('/')}"
+    if page.next_params is not None:
+        body["@iot.nextLink"] = next_link(url, params, page.next_params)
+    if resource.ref:
+        body["value"] = [{"@iot.selfLink": serializer.self_link(entity, r.id)} for r in page.rows]
+    else:
+        body["value"] = [serializer.entity(entity, r, opts) for r in page.rows]
+    return ReadResult(body)
+
+
+def _single(serializer: Serializer, resource: ResourcePath, row: Any, opts: Any) -> ReadResult:
+    entity = resource.last.entity
+    if resource.ref:
+        return ReadResult({"@iot.selfLink": serializer.self_link(entity, row.id)})
+    if resource.prop is None:
+        return ReadResult(serializer.entity(entity, row, opts))
+    name = resource.prop
+    value = row.id if name in {"id", "@iot.id"} else prop_value(row, entity.props[name])
+    if resource.value:
+        if value is None:
+            raise NotFound(f"{name} hat keinen Wert.")
+        text = value if isinstance(value, str) else _json_text(value)
+        return ReadResult(None, text)
+    return ReadResult({name: value})
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,263 @@
+"""Deep insert and update of SensorThings entities (validation, links by @iot.id, side effects).
+
+Side effects the specification asks for: a Thing's new or changed Locations write a
+HistoricalLocation; an Observation without FeatureOfInterest gets one made from (or reused
+for) its Thing's Location; a Datastream's phenomenonTime/resultTime widen with its
+observations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Invalid
+from domstadt.sensors import models as m
+from domstadt.sensors.odata.parser import parse_datetime
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop
+
+ID_KEYS = {"@iot.id", "id"}
+
+
+def parse_time(value: Any, field: str) -> dt.datetime:
+    """An ISO 8601 timestamp (UTC when no offset is given)."""
+    if not isinstance(value, str):
+        raise Invalid(f"{field}: Zeitpunkt als ISO-8601-Text erwartet.", field=field)
+    try:
+        return parse_datetime(value.strip(), 0)
+    except ValueError:
+        raise Invalid(f"{field}: {value!r} ist kein ISO-8601-Zeitpunkt.", field=field) from None
+
+
+def parse_interval(value: Any, field: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """A time or an interval ``start/end``."""
+    if value is None:
+        return None, None
+    if isinstance(value, str) and "/" in value:
+        start, _, end = value.partition("/")
+        return parse_time(start, field), parse_time(end, field)
+    moment = parse_time(value, field)
+    return moment, None
+
+
+def set_prop(row: Any, prop: Prop, value: Any, entity: EntityType) -> None:
+    """Check and assign one property from its JSON value."""
+    field = f"{entity.singular}.{prop.name}"
+    if value is None and prop.required:
+        raise Invalid(f"{field} darf nicht leer sein.", field=field)
+    if prop.kind == "text":
+        if not isinstance(value, str):
+            raise Invalid(f"{field}: Text erwartet.", field=field)
+        setattr(row, prop.attr, value)
+    elif prop.kind == "time":
+        setattr(row, prop.attr, parse_time(value, field))
+    elif prop.kind == "interval":
+        start, end = parse_interval(value, field)
+        setattr(row, prop.attr, start)
+        setattr(row, prop.end_attr, end)
+    elif prop.kind == "result":
+        number, other = split_result(value)
+        row.result_number, row.result_json = number, other
+    else:
+        if prop.name in {"properties", "parameters"} and not isinstance(value, dict | None):
+            raise Invalid(f"{field}: ein JSON-Objekt erwartet.", field=field)
+        setattr(row, prop.attr, value)
+
+
+def split_result(value: Any) -> tuple[float | None, Any]:
+    """Numbers go to the float column, everything else to the JSON column."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None
+    return None, value
+
+
+def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
+    key = data.get("@iot.id", data.get("id"))
+    if not isinstance(key, int) or isinstance(key, bool):
+        raise Invalid(f"{entity.singular}: @iot.id muss eine ganze Zahl sein.", field="@iot.id")
+    row = session.get(entity.model, key)
+    if row is None:
+        raise Invalid(
+            f"Verknüpfung ins Leere: {entity.singular} mit @iot.id {key} gibt es nicht.",
+            field=entity.singular,
+        )
+    return row
+
+
+class DeepInsert:
+    """Creates an entity with nested entities and links inside the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.created = 0
+
+    def entity(self, entity: EntityType, data: Any, preset: dict[str, Any] | None = None) -> Any:
+        """Create (or, for ``{"@iot.id": n}``, link) one entity; returns the row."""
+        if not isinstance(data, dict):
+            raise Invalid(f"{entity.singular}: ein JSON-Objekt erwartet.", field=entity.singular)
+        if set(data) <= ID_KEYS and data:
+            return _link(self.session, entity, data)
+        if set(data) & ID_KEYS:
+            raise Invalid(
+                f"{entity.singular}: @iot.id wird vom Server vergeben; zum Verknüpfen nur "
+                "@iot.id angeben.",
+                field="@iot.id",
+            )
+        unknown = set(data) - set(entity.props) - set(entity.navs)
+        unknown = {k for k in unknown if "@" not in k}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise Invalid(f"{entity.singular} hat keine Eigenschaft {name!r}.", field=name)
+        row: Any = entity.model()
+        for name, prop in entity.props.items():
+            if name in data:
+                set_prop(row, prop, data[name], entity)
+            elif prop.required and entity.singular != "Observation":
+                field = f"{entity.singular}.{name}"
+                raise Invalid(f"{field} fehlt.", field=field)
+        for key, value in (preset or {}).items():
+            setattr(row, key, value)
+        for nav in entity.navs.values():
+            if nav.kind == "one" and nav.name in data:
+                target = self.entity(ENTITY_TYPES[nav.target], data[nav.name])
+                setattr(row, nav.attr, target.id)
+        if entity.singular == "Observation":
+            self._observation_defaults(row, data)
+        self._require_links(entity, row)
+        self.session.add(row)
+        self.session.flush()
+        self.created += 1
+        self._children(entity, row, data)
+        return row
+
+    def _require_links(self, entity: EntityType, row: Any) -> None:
+        for nav in entity.navs.values():
+            if nav.required and getattr(row, nav.attr) is None:
+                raise Invalid(
+                    f"{entity.singular}: die Verknüpfung {nav.name} fehlt "
+                    f'(z. B. "{nav.name}": {{"@iot.id": 1}}).',
+                    field=nav.name,
+                )
+
+    def _children(self, entity: EntityType, row: Any, data: dict[str, Any]) -> None:
+        for nav in entity.navs.values():
+            if nav.kind == "one" or nav.name not in data:
+                continue
+            items = data[nav.name]
+            if not isinstance(items, list):
+                raise Invalid(f"{entity.singular}.{nav.name}: eine Liste erwartet.", field=nav.name)
+            target = ENTITY_TYPES[nav.target]
+            if nav.kind == "many":
+                for item in items:
+                    self.entity(target, item, {nav.attr: row.id})
+            else:
+                linked = [self.entity(target, item) for item in items]
+                self.link_many(nav, row.id, [r.id for r in linked], replace=False)
+
+    def link_many(self, nav: Nav, own_id: int, target_ids: list[int], *, replace: bool) -> None:
+        """Write m2m links; a Thing's changed Locations also write a HistoricalLocation."""
+        assert nav.table is not None
+        table = nav.table
+        if replace:
+            self.session.execute(delete(table).where(table.c[nav.attr] == own_id))
+        rows = [{nav.attr: own_id, nav.target_attr: t} for t in dict.fromkeys(target_ids)]
+        if rows:
+            self.session.execute(insert(table), rows)
+        if table is m.thing_location and rows:
+            things = [own_id] if nav.attr == "thing_id" else [r["thing_id"] for r in rows]
+            for thing_id in things:
+                self.historical_location(thing_id)
+
+    def historical_location(self, thing_id: int) -> None:
+        """Record the Thing's current Locations as of now."""
+        history = m.HistoricalLocation(time=utcnow(), thing_id=thing_id)
+        self.session.add(history)
+        self.session.flush()
+        tl = m.thing_location.c
+        location_ids = self.session.scalars(
+            select(tl.location_id).where(tl.thing_id == thing_id)
+        ).all()
+        if location_ids:
+            self.session.execute(
+                insert(m.historical_location_location),
+                [{"historical_location_id": history.id, "location_id": i} for i in location_ids],
+            )
+
+    def _observation_defaults(self, row: m.Observation, data: dict[str, Any]) -> None:
+        if "result" not in data:
+            raise Invalid("Observation.result fehlt.", field="result")
+        if row.phenomenon_time_start is None:
+            row.phenomenon_time_start = utcnow()
+        if row.datastream_id is not None and row.feature_of_interest_id is None:
+            row.feature_of_interest_id = feature_for_datastream(self.session, row.datastream_id)
+
+
+def feature_for_datastream(session: Session, datastream_id: int) -> int:
+    """The FeatureOfInterest made from the Datastream's Thing's Location (reused if present)."""
+    tl = m.thing_location.c
+    location = session.scalar(
+        select(m.Location)
+        .join(m.thing_location, tl.location_id == m.Location.id)
+        .join(m.Datastream, m.Datastream.thing_id == tl.thing_id)
+        .where(m.Datastream.id == datastream_id)
+        .order_by(m.Location.id)
+        .limit(1)
+    )
+    if location is None:
+        raise Invalid(
+            "Observation: FeatureOfInterest fehlt, und das Thing des Datastreams hat keine "
+            "Location, aus der eines erzeugt werden könnte.",
+            field="FeatureOfInterest",
+        )
+    existing = session.scalar(
+        select(m.FeatureOfInterest.id).where(m.FeatureOfInterest.source_location_id == location.id)
+    )
+    if existing is not None:
+        return existing
+    feature = m.FeatureOfInterest(
+        name=location.name,
+        description=location.description,
+        encoding_type=location.encoding_type,
+        feature=location.location,
+        source_location_id=location.id,
+    )
+    session.add(feature)
+    session.flush()
+    return feature.id
+
+
+def widen_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Widen each Datastream's phenomenonTime/resultTime to cover the new observation rows.
+
+    Incremental (no scan of old observations); deletes do not shrink the spans.
+    """
+    spans: dict[int, list[Any]] = {}
+    for row in rows:
+        start = row["phenomenon_time_start"]
+        end = row.get("phenomenon_time_end") or start
+        result_time = row.get("result_time")
+        span = spans.setdefault(row["datastream_id"], [start, end, result_time, result_time])
+        span[0], span[1] = min(span[0], start), max(span[1], end)
+        if result_time is not None:
+            span[2] = result_time if span[2] is None else min(span[2], result_time)
+            span[3] = result_time if span[3] is None else max(span[3], result_time)
+    for ds_id, (start, end, r_start, r_end) in spans.items():
+        ds = session.get(m.Datastream, ds_id)
+        if ds is None:
+            continue
+        ds.phenomenon_time_start = _earliest(ds.phenomenon_time_start, start)
+        ds.phenomenon_time_end = _latest(ds.phenomenon_time_end, end)
+        ds.result_time_start = _earliest(ds.result_time_start, r_start)
+        ds.result_time_end = _latest(ds.result_time_end, r_end)
+
+
+def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _latest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
+    return b if a is None else a if b is None else max(a, b)

@@ -1,0 +1,34 @@
+// KPI charts on the measure page: one uPlot line chart per KPI, from the data-charts attribute.
+// The same values are in the tables below the charts, so the page works without JavaScript.
+(function () {
+  "use strict";
+  function draw() {
+    var box = document.getElementById("mp-kpi-charts");
+    if (!box || typeof uPlot === "undefined") { return; }
+    var charts = JSON.parse(box.getAttribute("data-charts") || "[]");
+    var width = Math.min(box.clientWidth || 640, 720);
+    charts.forEach(function (kpi) {
+      if (!kpi.points.length) { return; }
+      var figure = document.createElement("figure");
+      figure.className = "mp-chart";
+      var caption = document.createElement("figcaption");
+      caption.textContent = kpi.name + (kpi.unit ? " (" + kpi.unit + ")" : "");
+      var xs = kpi.points.map(function (p) { return Date.parse(p[0]) / 1000; });
+      var ys = kpi.points.map(function (p) { return p[1]; });
+      var series = [{}, { label: kpi.name, stroke: "#7a0014", width: 2, points: { show: true } }];
+      var data = [xs, ys];
+      if (kpi.target !== null) {
+        series.push({ label: "Ziel", stroke: "#1d6b2f", dash: [6, 4] });
+        data.push(xs.map(function () { return kpi.target; }));
+      }
+      figure.appendChild(caption);
+      box.appendChild(figure);
+      new uPlot({ width: width, height: 220, series: series, axes: [{}, { label: kpi.unit }] }, data, figure);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
