@@ -31,6 +31,7 @@ user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 departments_app = typer.Typer(help="The city's departments.", no_args_is_help=True)
+text_app = typer.Typer(help="Search and similarity indexes.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
@@ -38,8 +39,10 @@ for sub, name in (
     (token_app, "token"),
     (config_app, "config"),
     (departments_app, "departments"),
+    (text_app, "text"),
 ):
     app.add_typer(sub, name=name)
+
 
 def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
@@ -239,14 +242,28 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
 
 
+@text_app.command("backfill")
+def text_backfill() -> None:
+    """Embed every stored text for the active model (after a model change or on a new CPU)."""
+    from domstadt.core.text import backfill
+    from domstadt.core.text.embedders import active_embedder_info
+
+    db = _migrated_or_exit(database())
+    with db.session() as session:
+        count = backfill(session)
+    console.print(f"{count} Texte mit {active_embedder_info()['name']} eingebettet.")
+
+
 @app.command()
 def worker(workers: int = typer.Option(1, help="Worker threads")) -> None:
     """Run the background job consumer (huey)."""
     from huey.consumer import Consumer
 
     from domstadt.core.jobs import backend_name, get_huey
+    from domstadt.core.text.embedders import active_embedder_info
 
     queue = get_huey()
+    console.print(f"Textmodell: {active_embedder_info()['name']}")
     console.print(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
     Consumer(queue, workers=workers, worker_type="thread").run()
 

@@ -77,8 +77,12 @@ def live_server(settings: Settings, db: Database) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     live_settings = settings.model_copy(update={"base_url": base})
     config = uvicorn.Config(
-        create_app(live_settings, db), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="off", ws="none",
+        create_app(live_settings, db),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="none",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -60,9 +60,7 @@ def test_errors_arrive_as_ckanapi_exceptions(ckan: ckanapi.RemoteCKAN, live_serv
         stranger.action.package_list()
 
 
-def test_editor_cannot_write_another_department(
-    ckan: ckanapi.RemoteCKAN, db: Database
-) -> None:
+def test_editor_cannot_write_another_department(ckan: ckanapi.RemoteCKAN, db: Database) -> None:
     other = make_dataset(db, name="laermkarte", title="Lärmkarte", department_code="57")
     with pytest.raises(ckanapi.NotAuthorized):
         ckan.action.package_patch(id=other.id, title="Übernommen")
@@ -71,8 +69,10 @@ def test_editor_cannot_write_another_department(
 
 def test_upload_csv_normalises_and_datastore_answers(ckan: ckanapi.RemoteCKAN) -> None:
     ckan.action.package_create(
-        name="bundestagswahl-2013", title="Bundestagswahl 2013 nach Stadtbezirken",
-        owner_org="stadt-koeln-69", license_id="cc-by/4.0",
+        name="bundestagswahl-2013",
+        title="Bundestagswahl 2013 nach Stadtbezirken",
+        owner_org="stadt-koeln-69",
+        license_id="cc-by/4.0",
     )
     with (DATA_DIR / "result_stadtbezirk.csv").open("rb") as handle:
         res = ckan.action.resource_create(

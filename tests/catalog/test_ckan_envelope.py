@@ -78,8 +78,11 @@ def test_harvest_pattern_pages_by_id_and_filters_by_modified(
     assert later.json()["result"]["count"] == 0
     past = client.get(
         "/api/3/action/package_search",
-        params={"fq": "metadata_modified:[2020-01-01T00:00:00Z TO *]", "rows": 0,
-                "facet.field": '["tags","organization"]'},
+        params={
+            "fq": "metadata_modified:[2020-01-01T00:00:00Z TO *]",
+            "rows": 0,
+            "facet.field": '["tags","organization"]',
+        },
     ).json()["result"]
     assert past["count"] == 7 and past["results"] == []
     assert past["facets"]["tags"] == {"Verkehr": 7}
@@ -100,9 +103,15 @@ def test_restricted_dataset_needs_a_reason_and_stays_hidden(
     assert no_reason.status_code == 409 and "restriction_reason" in no_reason.json()["error"]
     made = client.post(
         "/api/3/action/package_create",
-        json={"name": "intern", "title": "Intern", "owner_org": "stadt-koeln-69",
-              "extras": [{"key": "access_rights", "value": "RESTRICTED"},
-                         {"key": "restriction_reason", "value": "personal_data"}]},
+        json={
+            "name": "intern",
+            "title": "Intern",
+            "owner_org": "stadt-koeln-69",
+            "extras": [
+                {"key": "access_rights", "value": "RESTRICTED"},
+                {"key": "restriction_reason", "value": "personal_data"},
+            ],
+        },
         headers=headers,
     )
     assert made.status_code == 200 and made.json()["result"]["private"] is True

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from starlette.testclient import TestClient
 from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT
+from starlette.testclient import TestClient
 
 from domstadt.catalog import distribution_service
 from domstadt.catalog.schemas import DistributionCreate
@@ -22,15 +23,26 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 def _full_dataset(db: Database, settings: Settings) -> str:
     ds = make_dataset(
-        db, name="wahl-2013", title="Bundestagswahl 2013", description="Ergebnisse je Bezirk",
-        themes=["GOVE"], keywords=["Wahl"], frequency="NEVER", contact_email="wahlen@stadt-koeln.de",
-        contact_name="Wahlamt", temporal_start="2013-09-22", temporal_end="2013-09-22",
+        db,
+        name="wahl-2013",
+        title="Bundestagswahl 2013",
+        description="Ergebnisse je Bezirk",
+        themes=["GOVE"],
+        keywords=["Wahl"],
+        frequency="NEVER",
+        contact_email="wahlen@stadt-koeln.de",
+        contact_name="Wahlamt",
+        temporal_start="2013-09-22",
+        temporal_end="2013-09-22",
         issued="2013-10-01T00:00:00Z",
     )
     with db.session() as session:
         distribution_service.distribution_create(
-            session, actor=system_actor("tests"), dataset=ds.id,
-            data=DistributionCreate(title="Ergebnis"), data_dir=settings.data_dir,
+            session,
+            actor=system_actor("tests"),
+            dataset=ds.id,
+            data=DistributionCreate(title="Ergebnis"),
+            data_dir=settings.data_dir,
             base_url=settings.base_url,
             upload=("result.csv", (DATA_DIR / "result_stadtbezirk.csv").read_bytes()),
         )
@@ -46,7 +58,9 @@ def test_catalog_formats_and_hydra_paging(
     graph = Graph().parse(data=ttl.text, format="turtle")
     assert int(next(graph.objects(None, HYDRA.totalItems))) == 1
     assert client.get("/catalog.rdf").headers["content-type"].startswith("application/rdf+xml")
-    assert "@context" in client.get("/catalog.jsonld").text or client.get("/catalog.jsonld").json()
+    jsonld = client.get("/catalog.jsonld")
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert jsonld.text.count(str(DCAT.Dataset)) == 1
     assert client.get("/catalog.csv").status_code == 404
 
 
@@ -55,7 +69,9 @@ def test_content_negotiation_on_dataset_page(
 ) -> None:
     make_dataset(db, name="eins", title="Eins")
     turtle = client.get("/daten/eins", headers={"Accept": "text/turtle"})
-    assert turtle.headers["content-type"].startswith("text/turtle") and "dcat:Dataset" in turtle.text
+    assert (
+        turtle.headers["content-type"].startswith("text/turtle") and "dcat:Dataset" in turtle.text
+    )
     assert client.get("/dataset/eins.rdf").headers["content-type"].startswith("application/rdf")
     html = client.get("/daten/eins", headers={"Accept": "text/html"})
     assert html.headers["content-type"].startswith("text/html") and "Eins" in html.text
@@ -79,7 +95,7 @@ def test_export_conforms_to_dcat_ap_de_shapes(
     ontology = Graph()
     for path in (SHAPES / "mirror").iterdir():
         ontology.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
-    conforms, report, text = validate(
+    conforms, _report, text = validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
     )
     assert conforms, text

@@ -13,9 +13,8 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.auth.schemas import DepartmentCreate
 from domstadt.core.db import Database
 from domstadt.demo import masterplan as demo
-from domstadt.masterplan import measure_service
+from domstadt.masterplan import measure_service, service
 from domstadt.masterplan.schemas import MeasureCreate, MeasurePublic, TaxonUpsert
-from domstadt.masterplan import service
 from tests.conftest import make_token, make_user
 
 DEPARTMENTS = [
@@ -43,7 +42,9 @@ def plan(db: Database) -> Database:
                 session,
                 actor=actor,
                 kind="field_of_action",
-                data=TaxonUpsert(slug=slug, name=name, name_en=name_en, description=text, position=pos),
+                data=TaxonUpsert(
+                    slug=slug, name=name, name_en=name_en, description=text, position=pos
+                ),
             )
         for pos, (slug, name, name_en) in enumerate(demo.SECTORS):
             service.taxon_upsert(

@@ -45,13 +45,18 @@ def test_unknown_ids_and_paths_are_404_in_frost_envelope(
     assert response.status_code == 404
     assert response.json()["code"] == 404 and response.json()["type"] == "error"
     assert "999999" in response.json()["message"]
-    assert client.get(f"{STA}/Things({seeded['Segment B']})/Datastreams({seeded['ds']})").status_code == 404
+    assert (
+        client.get(f"{STA}/Things({seeded['Segment B']})/Datastreams({seeded['ds']})").status_code
+        == 404
+    )
     assert client.get(f"{STA}/Gadgets").status_code == 404
 
 
 def test_filter_orderby_select_count(client: TestClient, seeded: dict[str, int]) -> None:
     url = f"{STA}/Things?$filter=properties/owner eq 'Stadt Köln'&$select=name,id"
-    assert client.get(url).json()["value"] == [{"@iot.id": seeded["Segment A"], "name": "Segment A"}]
+    assert client.get(url).json()["value"] == [
+        {"@iot.id": seeded["Segment A"], "name": "Segment A"}
+    ]
     obs = f"{STA}/Observations?$filter=result ge 30 and result lt 60 or result eq 110&$count=true"
     body = client.get(obs + "&$orderby=result DESC").json()
     assert body["@iot.count"] == 4
@@ -60,7 +65,10 @@ def test_filter_orderby_select_count(client: TestClient, seeded: dict[str, int])
         f"{STA}/Observations?$filter=Datastream/Thing/name eq 'Segment A' and "
         "hour(phenomenonTime) eq 0 and minute(phenomenonTime) ge 50&$orderby=phenomenonTime asc"
     ).json()["value"]
-    assert [o["phenomenonTime"] for o in by_thing] == ["2014-02-03T00:50:00Z", "2014-02-03T00:55:00Z"]
+    assert [o["phenomenonTime"] for o in by_thing] == [
+        "2014-02-03T00:50:00Z",
+        "2014-02-03T00:55:00Z",
+    ]
     strings = client.get(
         f"{STA}/Things?$filter=substringof('ment', name) and startswith(tolower(name), 'segment b')"
     ).json()["value"]
@@ -82,7 +90,9 @@ def test_expand_with_nested_options(client: TestClient, seeded: dict[str, int]) 
     assert with_path["value"][0]["Datastream"]["Thing"]["name"] == "Segment A"
 
 
-def test_next_links_visit_every_row_exactly_once(client: TestClient, seeded: dict[str, int]) -> None:
+def test_next_links_visit_every_row_exactly_once(
+    client: TestClient, seeded: dict[str, int]
+) -> None:
     for orderby in ("phenomenonTime desc", "id", "result desc"):
         url: str | None = f"{STA}/Observations?$top=5&$orderby={orderby}"
         seen: list[int] = []

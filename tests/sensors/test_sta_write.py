@@ -39,7 +39,9 @@ def test_deep_insert_returns_201_location_and_writes_audit(
     assert any(e["action"] == "sta.Thing.create" for e in audit["items"])
 
 
-def test_broken_link_in_deep_insert_writes_nothing(client: TestClient, auth: dict[str, str]) -> None:
+def test_broken_link_in_deep_insert_writes_nothing(
+    client: TestClient, auth: dict[str, str]
+) -> None:
     payload = thing_payload()
     payload["Datastreams"][0]["Sensor"] = {"@iot.id": 4711}
     response = client.post(f"{STA}/Things", json=payload, headers=auth)
@@ -83,7 +85,9 @@ def test_patch_put_and_location_history(
     patched = client.patch(thing, json={"description": "neu"}, headers=auth)
     assert patched.status_code == 200 and patched.json()["name"] == "Segment A"
     location_b = client.get(f"{STA}/Things({seeded['Segment B']})/Locations").json()["value"][0]
-    moved = client.patch(thing, json={"Locations": [{"@iot.id": location_b["@iot.id"]}]}, headers=auth)
+    moved = client.patch(
+        thing, json={"Locations": [{"@iot.id": location_b["@iot.id"]}]}, headers=auth
+    )
     assert moved.status_code == 200
     assert len(client.get(f"{thing}/HistoricalLocations").json()["value"]) == 2
     assert client.get(f"{thing}/Locations").json()["value"][0]["name"] == "Segment B Ort"

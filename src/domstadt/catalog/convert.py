@@ -96,7 +96,9 @@ def dataset_public(session: Session, ds: Dataset) -> DatasetPublic:
         state=ds.state,
         metadata_created=ds.metadata_created,
         metadata_modified=ds.metadata_modified,
+        contributor_id=ds.contributor_id,
         harvest_source=source.name if source else None,
+        harvest_source_url=source.url if source else None,
         distributions=[
             distribution_public(
                 d, ds.uuid, by_id.get(d.derived_from_id) if d.derived_from_id else None

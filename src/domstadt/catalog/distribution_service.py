@@ -114,6 +114,7 @@ def distribution_create(
     nothing: a file that is not a table is refused and nothing is left behind)."""
     ds = store.visible_dataset(session, actor, dataset)
     check_department(actor, ds.department_id)
+    store.check_not_harvested(session, ds)
     _validate(data, upload is not None)
     values = data.model_dump()
     values["license_id"] = vocab.license_id_of(values["license_id"]) or ds.license_id

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -29,6 +30,9 @@ class Dataset(Base):
     organisation when one is set, else the department."""
 
     __tablename__ = "catalog_dataset"
+    __table_args__ = (
+        Index("ix_catalog_dataset_harvest_guid", "harvest_source_id", "harvest_guid"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -63,6 +67,7 @@ class Dataset(Base):
     )
     harvest_guid: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    contributor_id: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     keywords: Mapped[list[DatasetKeyword]] = relationship(
         cascade="all, delete-orphan", order_by="DatasetKeyword.keyword"
@@ -143,6 +148,8 @@ class HarvestSource(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="SET NULL")
     )
+    license_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """Licence assumed for records that name none (a plain file has no metadata)."""
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -160,6 +167,8 @@ class HarvestJob(Base):
     finished: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     report: Mapped[Any] = mapped_column(JSON, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
+    time_limit: Mapped[int] = mapped_column(Integer, default=3600, server_default="3600")
+    """Seconds the job may run; a job 'running' for longer is marked failed."""
 
 
 class HarvestObject(Base):
@@ -178,3 +187,26 @@ class HarvestObject(Base):
     dataset_id: Mapped[int | None] = mapped_column(
         ForeignKey("catalog_dataset.id", ondelete="SET NULL")
     )
+
+
+class PrivacyFinding(Base):
+    """Personal data the privacy gate found in a tabular distribution, and the editor's
+    decision: ``open`` (blocks publication), ``cleared`` (with a reason) or ``fixed``."""
+
+    __tablename__ = "catalog_privacy_finding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_dataset.id", ondelete="CASCADE"), index=True
+    )
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_distribution.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    column: Mapped[str] = mapped_column(String(200))
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    example: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

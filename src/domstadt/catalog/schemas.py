@@ -32,6 +32,7 @@ class DatasetCreate(BaseModel):
     landing_page: str = ""
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None
+    contributor_id: str = Field(default="", max_length=500)
 
 
 class DatasetPatch(BaseModel):
@@ -58,6 +59,7 @@ class DatasetPatch(BaseModel):
     landing_page: str | None = None
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None
+    contributor_id: str | None = Field(default=None, max_length=500)
 
 
 class DistributionCreate(BaseModel):
@@ -135,7 +137,9 @@ class DatasetPublic(BaseModel):
     state: str
     metadata_created: dt.datetime
     metadata_modified: dt.datetime
+    contributor_id: str = ""
     harvest_source: str | None = None
+    harvest_source_url: str | None = None
     distributions: list[DistributionPublic]
 
 
@@ -183,6 +187,8 @@ class HarvestReport(BaseModel):
     errored: int = 0
     errors: list[dict[str, str]] = []
     error: str = ""
+    started: dt.datetime | None = None
+    finished: dt.datetime | None = None
 
 
 class HarvestSourcePublic(BaseModel):
@@ -192,4 +198,6 @@ class HarvestSourcePublic(BaseModel):
     name: str
     url: str
     type: str
+    department_code: str | None = None
+    license_id: str = ""
     last_job: HarvestReport | None = None

@@ -44,6 +44,7 @@ def dataset_update(
 ) -> DatasetPublic:
     """Replace a dataset's metadata with ``data`` (fields not given fall back to defaults)."""
     ds = store.visible_dataset(session, actor, id_or_name)
+    store.check_not_harvested(session, ds)
     before = dataset_public(session, ds)
     values = data.model_dump()
     if not values["department_code"]:
@@ -58,6 +59,7 @@ def dataset_patch(
 ) -> DatasetPublic:
     """Change only the fields given in ``data``."""
     ds = store.visible_dataset(session, actor, id_or_name)
+    store.check_not_harvested(session, ds)
     before = dataset_public(session, ds)
     values = store.current_values(session, ds)
     values.update(data.model_dump(include=data.model_fields_set))
@@ -86,6 +88,7 @@ def dataset_delete(session: Session, *, actor: Actor, id_or_name: str) -> Datase
     """Mark a dataset deleted (CKAN semantics): it leaves search, lists and the DCAT feed."""
     ds = store.visible_dataset(session, actor, id_or_name)
     check_department(actor, ds.department_id)
+    store.check_not_harvested(session, ds)
     before = dataset_public(session, ds)
     ds.state = "deleted"
     ds.metadata_modified = utcnow()
@@ -126,4 +129,8 @@ def license_list(session: Session, *, actor: Actor) -> list[dict[str, object]]:
 def dataset_can_edit(session: Session, *, actor: Actor, id_or_name: str) -> bool:
     """True when the actor may edit the dataset (editor of its department, or admin)."""
     ds = store.visible_dataset(session, actor, id_or_name)
-    return actor.can(Permission.CONTENT_EDIT) and actor.can_edit_department(ds.department_id)
+    return (
+        ds.harvest_source_id is None
+        and actor.can(Permission.CONTENT_EDIT)
+        and actor.can_edit_department(ds.department_id)
+    )

@@ -18,7 +18,7 @@ from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme
 from domstadt.catalog.schemas import DatasetCreate
 from domstadt.core.auth.permissions import Actor, Permission, check_department
 from domstadt.core.db import utcnow
-from domstadt.core.errors import NotFound
+from domstadt.core.errors import Conflict, NotFound
 from domstadt.core.text import index_document, remove_document
 
 SEARCH_KIND = "dataset"
@@ -40,6 +40,7 @@ FIELDS = (
     "landing_page",
     "issued",
     "modified",
+    "contributor_id",
 )
 
 
@@ -65,6 +66,20 @@ def visible_dataset(session: Session, actor: Actor, id_or_name: str) -> Dataset:
     if not may_see(actor, ds):
         raise NotFound(f"Datensatz '{id_or_name}' nicht gefunden.")
     return ds
+
+
+def check_not_harvested(session: Session, ds: Dataset) -> None:
+    """Harvested datasets are read-only here: their source is the place to change them."""
+    if ds.harvest_source_id is None:
+        return
+    from domstadt.catalog.models import HarvestSource
+
+    source = session.get(HarvestSource, ds.harvest_source_id)
+    name = source.name if source else "?"
+    raise Conflict(
+        f"Der Datensatz '{ds.name}' wird aus der Harvest-Quelle '{name}' übernommen und ist "
+        "hier schreibgeschützt; ändern Sie ihn in der Quelle."
+    )
 
 
 def normalised(values: dict[str, Any]) -> dict[str, Any]:

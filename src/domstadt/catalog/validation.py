@@ -94,7 +94,7 @@ def check_fields(values: dict[str, Any], problems: Problems) -> None:
     start, end = values["temporal_start"], values["temporal_end"]
     if start and end and end < start:
         problems.add("temporal_end", "Das Ende des Zeitraums liegt vor seinem Beginn.")
-    for key in ("landing_page", "spatial_uri", "political_geocoding_uri"):
+    for key in ("landing_page", "spatial_uri", "political_geocoding_uri", "contributor_id"):
         if values[key] and not values[key].startswith(("http://", "https://")):
             problems.add(key, f"'{values[key]}' ist keine http(s)-Adresse.")
 

@@ -168,6 +168,9 @@ def _form_data(form: Any) -> DatasetCreate:
             "landing_page",
         )
     }
+    for key in ("license_id", "access_rights"):
+        if not values[key]:
+            del values[key]
     values["themes"] = form.getlist("themes")
     values["keywords"] = keywords
     for key in ("temporal_start", "temporal_end"):

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor
-from domstadt.demo import catalog, core, masterplan, sensors
+from domstadt.demo import catalog, core, masterplan, registry, sensors
 
 Loader = Callable[[Session, Actor], dict[str, int]]
 
 LOADERS: list[tuple[str, Loader]] = [
     ("core", core.load),
     ("masterplan", masterplan.load),
+    ("registry", registry.load),
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]

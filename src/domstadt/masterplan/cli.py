@@ -29,6 +29,8 @@ def report_create(
     except (DomainError, NotMigrated) as exc:
         Console(stderr=True).print(f"[bold red]Fehler:[/] {exc}")
         raise typer.Exit(1) from None
+    finally:
+        db.dispose()
     Console().print(
         f"Statusbericht {report.id} '{report.title}': {report.measure_count} Maßnahmen, "
         f"{report.change_count} Änderungen, {report.stalled_count} stockende Piloten → "

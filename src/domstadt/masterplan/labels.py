@@ -18,9 +18,9 @@ STATUS = {
 }
 STAGE = {
     RolloutStage.IDEA: N_("Idea stage"),
-    RolloutStage.PILOT: N_("Pilot"),
+    RolloutStage.PILOT: N_("Pilot phase"),
     RolloutStage.EVALUATED: N_("Evaluated"),
-    RolloutStage.ROLLOUT: N_("Rollout"),
+    RolloutStage.ROLLOUT: N_("Rolling out"),
     RolloutStage.CITY_WIDE: N_("City-wide"),
     RolloutStage.STOPPED: N_("Stopped"),
 }
@@ -64,6 +64,18 @@ FIELD = {
 }
 
 
+def euro(value: object) -> str:
+    """An amount in whole euros with German digit grouping, e.g. 1.250.000 €."""
+    return f"{float(str(value)):,.0f} €".replace(",", ".")
+
+
 def template_globals() -> dict[str, object]:
-    """The label tables for templates."""
-    return {"STATUS": STATUS, "STAGE": STAGE, "PRIORITY": PRIORITY, "LINK": LINK, "FIELD": FIELD}
+    """The label tables and formatters for templates."""
+    return {
+        "STATUS": STATUS,
+        "STAGE": STAGE,
+        "PRIORITY": PRIORITY,
+        "LINK": LINK,
+        "FIELD": FIELD,
+        "euro": euro,
+    }

@@ -23,8 +23,8 @@ from domstadt.masterplan.schemas import (
     MeasureVersionPublic,
 )
 
-MAX_SEARCH_HITS = 2000
-"""Full-text matches considered for one filtered list (best first)."""
+MAX_SEARCH_HITS = 200
+"""Full-text matches considered for one filtered list (the best ones; one search call)."""
 
 
 class ChangeEntry(BaseModel):
@@ -59,7 +59,20 @@ def measure_list(session: Session, *, actor: Actor, filters: MeasureFilter) -> M
     """Measures matching the filters, by code (by relevance when searching), one page."""
     stmt = filtered(session, filters)
     start = (filters.page - 1) * filters.per_page
-    if filters.q.strip():
+    only_text = not filters.model_dump(exclude_defaults=True, exclude={"q", "page", "per_page"})
+    if filters.q.strip() and only_text:
+        found = search(session, filters.q, kinds=["measure"], limit=filters.per_page, offset=start)
+        rows = {
+            m.id: m
+            for m in session.scalars(
+                select(Measure)
+                .where(Measure.id.in_([h.entity_id for h in found.hits]))
+                .options(*SUMMARY_LOAD)
+            )
+        }
+        items = [summary(rows[h.entity_id]) for h in found.hits if h.entity_id in rows]
+        total = found.total
+    elif filters.q.strip():
         ranked = _search_ids(session, filters.q)
         keep = set(
             session.scalars(stmt.with_only_columns(Measure.id).where(Measure.id.in_(ranked)))

@@ -160,7 +160,7 @@ def _write_parts(session: Session, m: Measure, values: dict[str, Any], out: dict
         session.add_all(MeasureDependency(measure_id=b.id, requires_id=m.id) for b in out["blocks"])
 
 
-def roll_up(session: Session, measure_id: int | None) -> None:
+def _roll_up(session: Session, measure_id: int | None) -> None:
     """Recompute the effective progress of a measure and of all its ancestors."""
     seen: set[int] = set()
     while measure_id is not None and measure_id not in seen:
@@ -221,9 +221,9 @@ def _save(
     _write_parts(session, m, values, out)
     session.flush()
     session.refresh(m)
-    roll_up(session, m.id)
+    _roll_up(session, m.id)
     if old_parent != m.parent_id:
-        roll_up(session, old_parent)
+        _roll_up(session, old_parent)
     return _record(session, actor, m, before)
 
 

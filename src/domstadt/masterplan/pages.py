@@ -18,7 +18,7 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     """Status mix overall, per field and Dezernat; stalled pilots."""
     _ = gettext_for(request)
     data = overview_service.dashboard(session, actor=actor)
-    return page(request, "masterplan/dashboard.html", {"title": _("Dashboard"), "data": data})
+    return page(request, "masterplan/dashboard.html", {"title": _("Status overview"), "data": data})
 
 
 @router.get("/masterplan/budget")
@@ -26,7 +26,7 @@ def budget(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """Budget pools with their years, allocations and what is left."""
     _ = gettext_for(request)
     data = budget_service.budget_overview(session, actor=actor)
-    return page(request, "masterplan/budget.html", {"title": _("Budget"), "data": data})
+    return page(request, "masterplan/budget.html", {"title": _("Budget pools"), "data": data})
 
 
 @router.get("/berichte")

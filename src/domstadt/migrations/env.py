@@ -16,11 +16,13 @@ MODEL_MODULES = [
     "domstadt.catalog.models",
     "domstadt.sensors.models",
     "domstadt.masterplan.registry.models",
+    "domstadt.masterplan.screening.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)
 
 target_metadata = Base.metadata
+text_models = importlib.import_module("domstadt.core.text.models")
 
 
 def run_migrations_online() -> None:
@@ -41,6 +43,8 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=text_models.autogenerate_include_name,
+        include_object=text_models.autogenerate_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

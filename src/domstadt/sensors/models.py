@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime
+from domstadt.core.db import Base, UTCDateTime, utcnow
 
 thing_location = Table(
     "sta_thing_location",
@@ -178,3 +178,17 @@ class Observation(Base):
     feature_of_interest_id: Mapped[int] = mapped_column(
         ForeignKey("sta_feature_of_interest.id", ondelete="CASCADE"), index=True
     )
+
+
+class MqttSelectTopic(Base):
+    """A registered ``$select`` notification topic (``Observations?$select=result``).
+
+    A plain MQTT broker does not tell Domstadt what clients subscribed to, so select topics
+    are registered and published for every matching event.
+    """
+
+    __tablename__ = "sta_mqtt_select_topic"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(1000), unique=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -72,10 +72,3 @@ def department(request: Request, code: str, session: SessionDep, actor: ActorDep
     return render(
         request, "pages/department.html", {"title": dept.name, "dept": dept, "units": units}
     )
-
-
-@router.get("/sensoren")
-def sensors(request: Request) -> Response:
-    """Sensors: how to reach the SensorThings hub."""
-    _ = gettext_for(request)
-    return render(request, "pages/sensors.html", {"title": _("Sensors")})

@@ -39,3 +39,21 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
         assert _tables(db) >= TEXT_TABLES
     finally:
         db.dispose()
+
+
+def test_models_match_migration_with_autogenerate_hooks(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from domstadt.core.db import Base
+    from domstadt.core.text import models
+
+    opts = {
+        "compare_type": True,
+        "include_name": models.autogenerate_include_name,
+        "include_object": models.autogenerate_include_object,
+    }
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
+    mine = [d for d in diff if "search_" in repr(d) or "text_embedding" in repr(d)]
+    assert mine == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
-from tests.conftest import csrf_of, login
+from tests.conftest import csrf_of, login, make_user
 from tests.masterplan.conftest import add_measure
 from tests.masterplan.registry.conftest import create
 
@@ -75,7 +76,9 @@ def test_bad_input_names_the_field_and_writes_nothing(
     assert client.get("/api/v1/initiatives").json()["total"] == 1
 
 
-def test_link_and_unlink_measures(client: TestClient, plan: Database, editor: dict[str, str]) -> None:
+def test_link_and_unlink_measures(
+    client: TestClient, plan: Database, editor: dict[str, str]
+) -> None:
     measure = add_measure(plan, code="DV-01", title="Digitales Bürgerportal")
     item = create(client, editor, title="Bürgerportal-Testlabor", description="Tests mit Bürgern.")
     url = f"/api/v1/initiatives/{item['id']}/measures/{measure.id}"
@@ -90,11 +93,10 @@ def test_link_and_unlink_measures(client: TestClient, plan: Database, editor: di
     assert missing.status_code == 422 and "4711" in missing.json()["error"]["message"]
 
 
-def test_html_form_creates_and_links(client: TestClient, plan: Database, editor: dict[str, str]) -> None:
+def test_html_form_creates_and_links(
+    client: TestClient, plan: Database, editor: dict[str, str]
+) -> None:
     measure = add_measure(plan, code="SC-02", title="Smarte Straßenbeleuchtung")
-    from domstadt.core.auth.models import Role
-    from tests.conftest import make_user
-
     make_user(plan, "redaktion@stadt-koeln.example", Role.EDITOR, department_code="DIG")
     login(client, "redaktion@stadt-koeln.example")
     form = client.get("/initiativen/neu")
@@ -102,7 +104,12 @@ def test_html_form_creates_and_links(client: TestClient, plan: Database, editor:
     token = csrf_of(client, "/initiativen/neu")
     bad = client.post(
         "/initiativen/neu",
-        data={"csrf_token": token, "title": "Licht", "description": "x", "start_date": "32.13.2024"},
+        data={
+            "csrf_token": token,
+            "title": "Licht",
+            "description": "x",
+            "start_date": "32.13.2024",
+        },
     )
     assert bad.status_code == 422 and "Beginn (start_date)" in bad.text
     response = client.post(
@@ -118,7 +125,13 @@ def test_html_form_creates_and_links(client: TestClient, plan: Database, editor:
     assert client.get("/initiativen").text.count("Lichtsensoren in Nippes") == 1
 
 
-def test_anonymous_cannot_open_the_form(client: TestClient) -> None:
-    assert client.get("/initiativen/neu").status_code == 401
-    assert client.get("/initiativen/import").status_code == 401
-    assert client.get("/initiativen/dubletten").status_code == 401
+def test_editor_pages_send_anonymous_to_sign_in_and_refuse_members(
+    client: TestClient, plan: Database
+) -> None:
+    for path in ("/initiativen/neu", "/initiativen/import", "/initiativen/dubletten"):
+        response = client.get(path, follow_redirects=False)
+        assert response.headers["location"].startswith(f"/login?next={path}")
+    make_user(plan, "max@example.org")
+    login(client, "max@example.org")
+    for path in ("/initiativen/neu", "/initiativen/import", "/initiativen/dubletten"):
+        assert client.get(path).status_code == 403

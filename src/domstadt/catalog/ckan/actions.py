@@ -59,10 +59,14 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         facet_limit=max(_int(data, "facet.limit", 50), 1),
     )
     page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
+    results = [pk.package_dict(d) for d in page.results]
+    fl = [f.strip() for f in str(data.get("fl") or "").replace(",", " ").split() if f.strip()]
+    if fl:
+        results = [{key: pkg.get(key) for key in fl} for pkg in results]
     return {
         "count": page.count,
         "sort": page.sort,
-        "results": [pk.package_dict(d) for d in page.results],
+        "results": results,
         "facets": {f: {i.name: i.count for i in items} for f, items in page.facets.items()},
         "search_facets": {
             f: {

@@ -30,6 +30,7 @@ EXTRA_FIELDS = (
     "restriction_reason",
     "issued",
     "modified",
+    "contributor_id",
 )
 _FQ_RE = re.compile(r'([+-]?)([\w.]+):("([^"]*)"|\[([^\]]*)\]|(\S+))')
 

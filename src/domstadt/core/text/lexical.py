@@ -25,10 +25,14 @@ _MASK = (1 << HASH_BITS) - 1
 Signature = npt.NDArray[np.uint32]
 
 
+MAX_LEXICAL_CHARS = 20_000
+"""Only this much of a text is turned into trigrams; longer texts add noise, not signal."""
+
+
 def trigrams(text: str) -> set[str]:
     """Character trigrams of the folded content words, each word padded with spaces."""
     grams: set[str] = set()
-    for word in content_words(text):
+    for word in content_words(text[:MAX_LEXICAL_CHARS]):
         padded = f" {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return grams

@@ -52,3 +52,22 @@ class TextEmbedding(Base):
     text_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     updated: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+DIALECT_ONLY_TABLE_PREFIX = "search_fts"
+"""The SQLite FTS5 table and its shadow tables; created by migration 0002, not by metadata."""
+
+DIALECT_ONLY_NAMES = frozenset({"search_vector", "ix_search_document_search_vector"})
+"""PostgreSQL-only column and index of ``search_document`` (migration 0002)."""
+
+
+def autogenerate_include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: hide the FTS5 tables from autogenerate comparisons."""
+    return not (type_ == "table" and (name or "").startswith(DIALECT_ONLY_TABLE_PREFIX))
+
+
+def autogenerate_include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic ``include_object`` hook: hide the tsvector column and its GIN index."""
+    return not (reflected and type_ in {"column", "index"} and name in DIALECT_ONLY_NAMES)

@@ -155,7 +155,8 @@ def _sqlite_page(
     session: Session, match: str, kinds: Collection[str] | None, limit: int, offset: int
 ) -> _Page:
     where = f"search_fts MATCH :match{_kind_filter(kinds)}"
-    join = "search_fts JOIN search_document AS d ON d.id = search_fts.rowid"
+    # CROSS JOIN makes SQLite drive the loop from the FTS match, not from search_document
+    join = "search_fts CROSS JOIN search_document AS d ON d.id = search_fts.rowid"
     total = session.execute(
         _bind(f"SELECT count(*) FROM {join} WHERE {where}", kinds), _params(kinds, match=match)
     ).scalar_one()

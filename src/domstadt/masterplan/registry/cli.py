@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -21,16 +23,21 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _database() -> Database:
+@contextmanager
+def _database() -> Iterator[Database]:
+    """The configured, migrated database; its connections are closed afterwards."""
     from domstadt.core.migrate import ensure_migrated
 
     db = Database(get_settings().database_url)
     try:
-        ensure_migrated(db)
-    except NotMigrated as exc:
-        err.print(f"[bold red]Fehler:[/] {exc}")
-        raise typer.Exit(1) from None
-    return db
+        try:
+            ensure_migrated(db)
+        except NotMigrated as exc:
+            err.print(f"[bold red]Fehler:[/] {exc}")
+            raise typer.Exit(1) from None
+        yield db
+    finally:
+        db.dispose()
 
 
 def _mapping(text: str | None) -> dict[str, str] | None:
@@ -74,9 +81,8 @@ def import_file(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check only; write nothing"),
 ) -> None:
     """Import initiatives: all rows or none; problems are listed by row and column."""
-    db = _database()
     try:
-        with db.session() as session:
+        with _database() as db, db.session() as session:
             report = import_service.initiatives_import(
                 session,
                 actor=system_actor("import"),
@@ -106,8 +112,7 @@ def import_file(
 @initiatives_app.command("similar")
 def similar(text: str, limit: int = typer.Option(10, "--limit", min=1, max=50)) -> None:
     """Show initiatives and measures similar to TEXT, with the duplicate judgement."""
-    db = _database()
-    with db.session() as session:
+    with _database() as db, db.session() as session:
         found = review_service.similar_entries(
             session, actor=system_actor("cli"), text=text, limit=limit
         )

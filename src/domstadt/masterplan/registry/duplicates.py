@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domstadt.core.text import SimilarHit, similar
@@ -26,15 +26,24 @@ def text_of(title: str, description: str) -> str:
     return f"{title.strip()}\n{description.strip()}".strip()
 
 
+def _by_kind(keys: list[tuple[str, int]]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for kind, entity_id in keys:
+        grouped.setdefault(kind, []).append(entity_id)
+    return grouped
+
+
 def _stored_texts(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(TextEmbedding.kind, TextEmbedding.entity_id, TextEmbedding.text).where(
-            tuple_(TextEmbedding.kind, TextEmbedding.entity_id).in_(keys)
+    """The texts core similarity compared (one indexed query per kind)."""
+    found: dict[tuple[str, int], str] = {}
+    for kind, ids in _by_kind(keys).items():
+        rows = session.execute(
+            select(TextEmbedding.entity_id, TextEmbedding.text).where(
+                TextEmbedding.kind == kind, TextEmbedding.entity_id.in_(ids)
+            )
         )
-    )
-    return {(kind, entity_id): value for kind, entity_id, value in rows}
+        found.update({(kind, entity_id): value for entity_id, value in rows})
+    return found
 
 
 def _hidden(session: Session, ids: list[int]) -> set[int]:
@@ -84,14 +93,15 @@ def judged(
 
 def titles(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """Display titles of initiatives and measures (from the full-text index)."""
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(SearchDocument.kind, SearchDocument.entity_id, SearchDocument.title).where(
-            tuple_(SearchDocument.kind, SearchDocument.entity_id).in_(keys)
+    found: dict[tuple[str, int], str] = {}
+    for kind, ids in _by_kind(keys).items():
+        rows = session.execute(
+            select(SearchDocument.entity_id, SearchDocument.title).where(
+                SearchDocument.kind == kind, SearchDocument.entity_id.in_(ids)
+            )
         )
-    )
-    return {(kind, entity_id): title for kind, entity_id, title in rows}
+        found.update({(kind, entity_id): title for entity_id, title in rows})
+    return found
 
 
 def _decided_pairs(session: Session, initiative_id: int) -> set[tuple[str, int]]:

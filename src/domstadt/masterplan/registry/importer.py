@@ -194,8 +194,8 @@ def detect_mapping(columns: list[str], override: dict[str, str] | None = None) -
     """Target field → source column: by known column names, then ``override`` on top."""
     folded = {fold(c.lower()).strip(): c for c in columns}
     mapping: dict[str, str] = {}
-    for target, names in SYNONYMS.items():
-        for name in names:
+    for target, synonyms in SYNONYMS.items():
+        for name in synonyms:
             if name in folded and folded[name] not in mapping.values():
                 mapping[target] = folded[name]
                 break
@@ -207,9 +207,9 @@ def detect_mapping(columns: list[str], override: dict[str, str] | None = None) -
         mapping[target] = column
     missing = [f for f in ("title", "description") if f not in mapping]
     if missing:
-        names = ", ".join(f"{FIELD_LABELS[f]} ({f})" for f in missing)
+        wanted = ", ".join(f"{FIELD_LABELS[f]} ({f})" for f in missing)
         raise Invalid(
-            f"Pflichtspalte fehlt: {names}. Gefundene Spalten: {', '.join(columns)}. "
+            f"Pflichtspalte fehlt: {wanted}. Gefundene Spalten: {', '.join(columns)}. "
             "Ordnen Sie sie mit --mapping zu.",
             field="mapping",
         )

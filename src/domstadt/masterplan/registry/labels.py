@@ -15,4 +15,6 @@ DYNAMIC_MESSAGES = (
     N_("rejected"),
     N_("initiative"),
     N_("measure"),
+    N_("proposed"),
+    N_("overridden"),
 )

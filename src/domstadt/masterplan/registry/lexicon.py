@@ -94,12 +94,6 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _compiled(kind: str) -> dict[str, re.Pattern[str]]:
-    table = ACTIONS if kind == "action" else TARGET_GROUPS
-    return {name: re.compile(pattern) for name, pattern in table.items()}
-
-
 GENERIC_NOUNS = frozenset(
     [
         "stadt",
@@ -135,14 +129,28 @@ GENERIC_NOUNS = frozenset(
 """Folded capitalised words that say nothing about what a text is about."""
 
 
+@lru_cache(maxsize=2)
+def _combined(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation of every class's pattern as named groups: a single pass per text."""
+    table = ACTIONS if kind == "action" else TARGET_GROUPS
+    names = {f"c{i}": name for i, name in enumerate(table)}
+    body = "|".join(f"(?P<{group}>{table[name]})" for group, name in names.items())
+    return re.compile(body), names
+
+
+def _classes(kind: str, folded: str) -> frozenset[str]:
+    pattern, names = _combined(kind)
+    return frozenset(names[m.lastgroup] for m in pattern.finditer(folded) if m.lastgroup)
+
+
 def actions_in(folded: str) -> frozenset[str]:
     """Action classes named in folded text."""
-    return frozenset(n for n, p in _compiled("action").items() if p.search(folded))
+    return _classes("action", folded)
 
 
 def groups_in(folded: str) -> frozenset[str]:
     """Target groups named in folded text."""
-    return frozenset(n for n, p in _compiled("group").items() if p.search(folded))
+    return _classes("group", folded)
 
 
 def years_in(folded: str) -> frozenset[str]:

@@ -58,26 +58,43 @@ def stadtteile() -> list[str]:
     return [name for quarters in STADTBEZIRKE.values() for name in quarters]
 
 
+def _normal(name: str) -> str:
+    return fold(name.lower()).replace("-", " ")
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    """(pattern, place key) for every name and name part, longest first."""
+def _names() -> dict[str, str]:
+    """Normalised name or name part → place key."""
     names: dict[str, str] = {}
     for bezirk, quarters in STADTBEZIRKE.items():
-        names[bezirk] = f"bezirk:{fold(bezirk.lower())}"
+        bezirk_key = f"bezirk:{fold(bezirk.lower())}"
+        names[_normal(bezirk)] = bezirk_key
         for quarter in quarters:
-            key = f"teil:{fold(quarter.lower())}"
-            if quarter == bezirk:
-                key = f"bezirk:{fold(bezirk.lower())}"
-            names[quarter] = key
+            key = bezirk_key if quarter == bezirk else f"teil:{fold(quarter.lower())}"
+            names[_normal(quarter)] = key
             for part in re.split(r"[/-]", quarter):
                 if len(part) > 3 and part not in ("Nord", "Süd"):
-                    names.setdefault(part, key)
-    patterns = []
-    for name in sorted(names, key=len, reverse=True):
-        body = re.escape(name).replace(r"\-", "[- ]?")
-        prefix = _PREPOSITION if name.lower() in AMBIGUOUS else ""
-        patterns.append((re.compile(rf"(?<!\w){prefix}{body}(?!\w)", re.IGNORECASE), names[name]))
-    return patterns
+                    names.setdefault(_normal(part), key)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    """One alternation of every name, longest first; ambiguous ones after a preposition."""
+
+    def alternatives(ambiguous: bool) -> str:
+        found = []
+        for bezirk, quarters in STADTBEZIRKE.items():
+            for name in [bezirk, *quarters, *re.split(r"[/-]", "/".join(quarters))]:
+                if len(name) > 2 and (name.lower() in AMBIGUOUS) == ambiguous:
+                    found.append(re.escape(name).replace(r"\-", "[- ]?"))
+        return "|".join(sorted(set(found), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<!\w)(?:{_PREPOSITION}(?P<amb>{alternatives(True)})|(?P<name>{alternatives(False)}))"
+        r"(?!\w)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -92,15 +109,24 @@ def _bezirk_of() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def places_in(text: str) -> frozenset[str]:
     """Keys of the Cologne places ``text`` names (``bezirk:kalk``, ``teil:vingst``)."""
-    found: set[str] = set()
-    rest = text
-    for pattern, key in _patterns():
-        if pattern.search(rest):
+    names = _names()
+    found = set()
+    for match in _pattern().finditer(text):
+        word = match.group("amb") or match.group("name")
+        key = names.get(_normal(word).replace("  ", " "))
+        if key is None:
+            key = names.get(_normal(word).replace(" ", ""))
+        if key is not None:
             found.add(key)
-            rest = pattern.sub(" ", rest)
     return frozenset(found)
+
+
+def is_place(word: str) -> bool:
+    """True when a single word is a Cologne place name."""
+    return _normal(word) in _names()
 
 
 def places_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -113,11 +139,16 @@ def places_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for bezirk, quarters in STADTBEZIRKE.items():
+        for name in [bezirk, *quarters]:
+            labels.setdefault(fold(name.lower()), name)
+    return labels
+
+
 def place_label(key: str) -> str:
     """A readable name for a place key."""
     wanted = key.split(":", 1)[1]
-    for bezirk, quarters in STADTBEZIRKE.items():
-        for name in [bezirk, *quarters]:
-            if fold(name.lower()) == wanted:
-                return name
-    return wanted
+    return _labels().get(wanted, wanted)

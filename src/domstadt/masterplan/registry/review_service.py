@@ -41,11 +41,12 @@ def similar_entries(
     """Entries like ``text``, best first, each with the platform's duplicate judgement."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit muss zwischen 1 und {MAX_LIMIT} liegen.", field="limit")
+    kinds = _types(types)
     text = text.strip()[:MAX_QUERY_CHARS]
     if len(text) < 3:
         return SimilarResult(items=[])
     exclude = [(duplicates.KIND, exclude_initiative)] if exclude_initiative else []
-    found = duplicates.judged(session, text, kinds=_types(types), limit=limit, exclude=exclude)
+    found = duplicates.judged(session, text, kinds=kinds, limit=limit, exclude=exclude)
     names = duplicates.titles(session, [(h.kind, h.entity_id) for h, _ in found])
     return SimilarResult(
         items=[
@@ -82,6 +83,33 @@ def _public(session: Session, rows: list[DuplicateSuggestion]) -> list[Suggestio
         )
         for r in rows
     ]
+
+
+@requires(Permission.CONTENT_EDIT)
+def suggestions_rescan(
+    session: Session, *, actor: Actor, initiative_ids: list[int] | None = None
+) -> int:
+    """Look for duplicates of the given (default: all unmerged) initiatives again, e.g. after
+    an import whose rows duplicate each other; returns how many new suggestions were made."""
+    stmt = select(Initiative).where(
+        Initiative.duplicate_of_id.is_(None), Initiative.duplicate_of_measure_id.is_(None)
+    )
+    if initiative_ids is not None:
+        stmt = stmt.where(Initiative.id.in_(initiative_ids))
+    found = 0
+    for row in session.scalars(stmt.order_by(Initiative.id)).all():
+        text = duplicates.text_of(row.title, row.description)
+        found += len(duplicates.suggest(session, row.id, text))
+    if found:
+        audit.record(
+            session,
+            actor=actor,
+            action="duplicate.rescan",
+            entity_type="initiative",
+            entity_id="*",
+            after={"suggestions": found},
+        )
+    return found
 
 
 @requires(Permission.CONTENT_EDIT)

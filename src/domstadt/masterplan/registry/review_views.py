@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Permission, check
 from domstadt.core.errors import Invalid
 from domstadt.masterplan.registry import import_service, review_service
 from domstadt.masterplan.registry.models import SuggestionStatus
+from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
@@ -27,6 +29,8 @@ def queue(
     status: SuggestionStatus = SuggestionStatus.OPEN,
 ) -> Response:
     """Suggested duplicates to confirm or reject (JSON twin: /api/v1/duplicate-suggestions)."""
+    if (redirect := require_login(request, actor)) is not None:
+        return redirect
     _ = gettext_for(request)
     items = review_service.suggestion_list(session, actor=actor, status=status)
     context = {
@@ -61,6 +65,8 @@ async def decide(
 @router.get("/initiativen/import")
 def import_form(request: Request, actor: ActorDep) -> Response:
     """Upload form: a file, an optional column mapping, check only or import."""
+    if (redirect := require_login(request, actor)) is not None:
+        return redirect
     check(actor, Permission.CONTENT_EDIT)
     _ = gettext_for(request)
     context = {"title": _("Import initiatives"), "report": None, "mapping": "", "error": None}
@@ -80,18 +86,20 @@ def _mapping(text: str) -> dict[str, str] | None:
 
 
 @router.post("/initiativen/import", dependencies=[CsrfChecked])
-async def import_run(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+async def import_run(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    mapping: Annotated[str, Form(max_length=4000)] = "",
+    dry_run: Annotated[str, Form(max_length=1)] = "1",
+) -> Response:
     """Check the file (dry run) or import it; show mapping, first rows and row errors."""
     check(actor, Permission.CONTENT_EDIT)
     _ = gettext_for(request)
-    form = await request.form()
-    upload = form.get("file")
-    mapping_text = str(form.get("mapping", ""))
-    context = {"title": _("Import initiatives"), "report": None, "mapping": mapping_text}
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        context["error"] = _("Please choose a file.")
-        return render(request, "registry/import.html", context, status_code=422)
-    content = await upload.read(MAX_UPLOAD + 1)
+    context: dict[str, Any] = {"title": _("Import initiatives"), "report": None, "mapping": mapping}
+    content = await file.read(MAX_UPLOAD + 1)
+    await file.close()
     if len(content) > MAX_UPLOAD:
         context["error"] = _("The file is larger than 8 MB.")
         return render(request, "registry/import.html", context, status_code=413)
@@ -100,14 +108,13 @@ async def import_run(request: Request, session: SessionDep, actor: ActorDep) -> 
             session,
             actor=actor,
             content=content,
-            filename=upload.filename,
-            mapping=_mapping(mapping_text),
-            dry_run=form.get("dry_run") == "1",
+            filename=file.filename or "upload.csv",
+            mapping=_mapping(mapping),
+            dry_run=dry_run != "0",
         )
     except Invalid as exc:
         context["error"] = exc.message
         return render(request, "registry/import.html", context, status_code=422)
     context.update(report=report, error=None)
-    return render(
-        request, "registry/import.html", context, status_code=422 if report.errors else 200
-    )
+    status = 422 if report.errors else 200
+    return render(request, "registry/import.html", context, status_code=status)

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from domstadt.core.text import lexical_similarity
+from domstadt.core.text.lexical import Signature, overlap, signature
 from domstadt.core.text.normalize import STOPWORDS, content_words, fold
 from domstadt.masterplan.registry import lexicon
-from domstadt.masterplan.registry.places import place_label, places_compatible, places_in
+from domstadt.masterplan.registry.places import (
+    is_place,
+    place_label,
+    places_compatible,
+    places_in,
+)
 
-THRESHOLD_SEMANTIC = 0.38
+THRESHOLD_SEMANTIC = 0.42
 """Base score from which a candidate without conflicts counts as a duplicate (with a model)."""
 
 THRESHOLD_LEXICAL = 0.55
@@ -99,6 +105,7 @@ class Assessment:
         return [c.describe() for c in self.conflicts]
 
 
+@lru_cache(maxsize=8192)
 def facets(text: str) -> Facets:
     """Extract the facets of ``text``."""
     folded = fold(text.lower())
@@ -111,9 +118,19 @@ def facets(text: str) -> Facets:
     )
 
 
-def sentences(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[str, ...]:
     """The sentences of ``text`` (title lines count as sentences)."""
-    return [s.strip() for s in _SENTENCE.split(text) if len(s.strip()) > 2]
+    return tuple(s.strip() for s in _SENTENCE.split(text) if len(s.strip()) > 2)
+
+
+@lru_cache(maxsize=8192)
+def _signature(text: str) -> Signature:
+    return signature(text)
+
+
+def _alike(a: str, b: str) -> float:
+    return overlap(_signature(a), _signature(b))
 
 
 def _action_conflict(a: frozenset[str], b: frozenset[str]) -> Conflict | None:
@@ -144,17 +161,18 @@ def compare(a: Facets, b: Facets) -> list[Conflict]:
     return [c for c in found if c is not None]
 
 
+@lru_cache(maxsize=16384)
+def _noun_key(word: str) -> str | None:
+    """The folded noun, or None for places, target groups and generic words."""
+    folded = fold(word.lower())
+    if folded in STOPWORDS or folded in lexicon.GENERIC_NOUNS or is_place(word):
+        return None
+    return None if lexicon.groups_in(folded) else folded
+
+
 def nouns(text: str) -> frozenset[str]:
     """Folded capitalised words that are not places, groups or generic words."""
-    found = set()
-    for word in _NOUN.findall(text):
-        folded = fold(word.lower())
-        if folded in STOPWORDS or folded in lexicon.GENERIC_NOUNS or places_in(word):
-            continue
-        if lexicon.groups_in(folded):
-            continue
-        found.add(folded)
-    return frozenset(found)
+    return frozenset(k for k in map(_noun_key, _NOUN.findall(text)) if k is not None)
 
 
 def _grams(word: str) -> set[str]:
@@ -162,6 +180,12 @@ def _grams(word: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(content_words(text))
+
+
+@lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
     """Folded words that are inflections or compounds of one another ('stadtbaeume',
     'strassenbaeumen' share the head; 'termine' lies in 'terminvergabe')."""
@@ -176,7 +200,7 @@ def same_word(a: str, b: str) -> bool:
 def object_conflict(left: str, right: str) -> Conflict | None:
     """A swapped slot: most words of each side recur on the other, but each side has a noun
     the other lacks ("Fragen zum Wohngeld" / "Fragen zur Müllabfuhr")."""
-    words_a, words_b = set(content_words(left)), set(content_words(right))
+    words_a, words_b = _words(left), _words(right)
     only_a = {w for w in words_a if not any(same_word(w, o) for o in words_b)}
     only_b = {w for w in words_b if not any(same_word(w, o) for o in words_a)}
     if not words_a or not words_b:
@@ -193,17 +217,18 @@ def object_conflict(left: str, right: str) -> Conflict | None:
 
 def aligned_pairs(left: str, right: str) -> list[tuple[str, str]]:
     """Each sentence of the shorter text with its closest sentence of the other."""
-    a, b = sentences(left) or [left], sentences(right) or [right]
+    a, b = sentences(left) or (left,), sentences(right) or (right,)
     swap = len(a) > len(b)
     short, long_ = (b, a) if swap else (a, b)
     pairs = []
     for sentence in short:
-        best = max(long_, key=lambda other: lexical_similarity(sentence, other))
-        if len(short) == 1 or lexical_similarity(sentence, best) >= ALIGN_MIN:
+        best = max(long_, key=lambda other: _alike(sentence, other))
+        if len(short) == 1 or _alike(sentence, best) >= ALIGN_MIN:
             pairs.append((best, sentence) if swap else (sentence, best))
     return pairs
 
 
+@lru_cache(maxsize=8192)
 def conflicts_between(left: str, right: str) -> tuple[Conflict, ...]:
     """Conflicts of the whole texts and of their aligned sentences, one per facet."""
     by_facet: dict[str, Conflict] = {}

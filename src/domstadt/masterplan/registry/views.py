@@ -14,6 +14,7 @@ from domstadt.masterplan.registry import review_service, service
 from domstadt.masterplan.registry.messages import describe, problems
 from domstadt.masterplan.registry.models import InitiativeStatus
 from domstadt.masterplan.registry.schemas import InitiativeCreate
+from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
@@ -80,6 +81,8 @@ def _form_page(
 @router.get("/initiativen/neu")
 def initiative_new(request: Request, actor: ActorDep) -> Response:
     """The form for a new initiative (editors)."""
+    if (redirect := require_login(request, actor)) is not None:
+        return redirect
     if not _can_edit(actor):
         raise Forbidden("Nur Redaktion und Administration können Initiativen eintragen.")
     return _form_page(request, {"status": "active"}, [])

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("type", sa.String(length=10), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("license_id", sa.String(length=100), nullable=False, server_default=""),
         sa.Column("created", domstadt.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["department_id"],
@@ -65,6 +66,7 @@ def upgrade() -> None:
         sa.Column("harvest_source_id", sa.Integer(), nullable=True),
         sa.Column("harvest_guid", sa.String(length=500), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("contributor_id", sa.String(length=500), nullable=False, server_default=""),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["department.id"],
@@ -124,6 +126,7 @@ def upgrade() -> None:
         sa.Column("finished", domstadt.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("time_limit", sa.Integer(), nullable=False, server_default="3600"),
         sa.ForeignKeyConstraint(
             ["source_id"],
             ["catalog_harvest_source.id"],
@@ -246,10 +249,54 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_catalog_harvest_object_job_id"), "catalog_harvest_object", ["job_id"], unique=False
     )
+    op.create_table(
+        "catalog_privacy_finding",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("distribution_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("column", sa.String(length=200), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.Column("example", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("decided_by", sa.String(length=200), nullable=False),
+        sa.Column("decided_at", domstadt.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["catalog_dataset.id"],
+            name=op.f("fk_catalog_privacy_finding_dataset_id_catalog_dataset"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["distribution_id"],
+            ["catalog_distribution.id"],
+            name=op.f("fk_catalog_privacy_finding_distribution_id_catalog_distribution"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_privacy_finding")),
+    )
+    op.create_index(
+        op.f("ix_catalog_privacy_finding_dataset_id"),
+        "catalog_privacy_finding",
+        ["dataset_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_catalog_dataset_harvest_guid"),
+        "catalog_dataset",
+        ["harvest_source_id", "harvest_guid"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
     """Reverse of upgrade()."""
+    op.drop_index(op.f("ix_catalog_dataset_harvest_guid"), table_name="catalog_dataset")
+    op.drop_index(
+        op.f("ix_catalog_privacy_finding_dataset_id"), table_name="catalog_privacy_finding"
+    )
+    op.drop_table("catalog_privacy_finding")
     op.drop_index(op.f("ix_catalog_harvest_object_job_id"), table_name="catalog_harvest_object")
     op.drop_table("catalog_harvest_object")
     op.drop_index(op.f("ix_catalog_distribution_format"), table_name="catalog_distribution")

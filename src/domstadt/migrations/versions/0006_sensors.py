@@ -248,10 +248,19 @@ def upgrade() -> None:
         ["datastream_id", "phenomenon_time_start"],
         unique=True,
     )
+    op.create_table(
+        "sta_mqtt_select_topic",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("topic", sa.String(length=1000), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sta_mqtt_select_topic")),
+        sa.UniqueConstraint("topic", name=op.f("uq_sta_mqtt_select_topic_topic")),
+    )
 
 
 def downgrade() -> None:
     """Reverse of upgrade()."""
+    op.drop_table("sta_mqtt_select_topic")
     op.drop_index("uq_sta_observation_datastream_time", table_name="sta_observation")
     op.drop_index(op.f("ix_sta_observation_feature_of_interest_id"), table_name="sta_observation")
     op.drop_table("sta_observation")

@@ -117,15 +117,43 @@ def _suggestions() -> None:
     op.create_index(op.f("ix_duplicate_suggestion_status"), "duplicate_suggestion", ["status"])
 
 
+def _screening() -> None:
+    op.create_table(
+        "measure_screening",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("measure_id", sa.Integer(), nullable=False),
+        sa.Column("inputs", sa.JSON(), nullable=False),
+        sa.Column("proposal", sa.JSON(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("proposed", "confirmed", "overridden", name="review_status", native_enum=False),
+            nullable=False,
+        ),
+        sa.Column("override", sa.JSON(), nullable=True),
+        sa.Column("reasons", sa.Text(), nullable=False),
+        sa.Column("reviewed_by", sa.String(length=400), nullable=False),
+        sa.Column("reviewed_at", _TS, nullable=True),
+        sa.Column("updated_at", _TS, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["measure_id"], ["measure.id"],
+            name=op.f("fk_measure_screening_measure_id_measure"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_measure_screening")),
+        sa.UniqueConstraint("measure_id", name=op.f("uq_measure_screening_measure_id")),
+    )  # fmt: skip
+
+
 def upgrade() -> None:
-    """Initiatives, their measure links and duplicate suggestions."""
+    """Initiatives, their measure links, duplicate suggestions and AI screenings."""
     _initiative()
     _links()
     _suggestions()
+    _screening()
 
 
 def downgrade() -> None:
     """Reverse of upgrade()."""
+    op.drop_table("measure_screening")
     op.drop_table("duplicate_suggestion")
     op.drop_table("initiative_measure")
     op.drop_table("initiative")

@@ -227,7 +227,7 @@ class Compiler:
         return Typed(-self._expect(operand, "number"), "number", node.pos)
 
     def _expect(self, typed: Typed, kind: str) -> Any:
-        if typed.kind == kind or typed.kind == "json":
+        if typed.kind == kind or (typed.kind == "json" and kind != "datetime"):
             return typed.as_kind(kind)
         raise FilterError(
             f"{_KIND_NAMES[kind]} erwartet, aber {_KIND_NAMES.get(typed.kind, typed.kind)} "

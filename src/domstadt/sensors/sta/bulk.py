@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
+from domstadt.sensors.sta.entities import interval, iso, result_value
 from domstadt.sensors.sta.writer import (
     feature_for_datastream,
     parse_interval,
@@ -46,6 +48,7 @@ class BulkResult:
     created: int = 0
     refused: int = 0
     datastream_ids: list[int] = field(default_factory=list)
+    inserted: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 class RowError(ValueError):
@@ -175,5 +178,23 @@ def create_observations(session: Session, data: Any, link_base: str) -> BulkResu
         else:
             result.links.append(answer)
     result.created = len(ids)
+    result.inserted = list(zip(ids, to_insert, strict=True))
     result.refused = len(answers) - len(ids)
     return result
+
+
+def observation_json(base: str, obs_id: int, row: dict[str, Any]) -> dict[str, Any]:
+    """The SensorThings JSON of an inserted row, built without reading it back."""
+    link = f"{base}/Observations({obs_id})"
+    return {
+        "@iot.id": obs_id,
+        "@iot.selfLink": link,
+        "phenomenonTime": interval(row["phenomenon_time_start"], row["phenomenon_time_end"]),
+        "resultTime": iso(row["result_time"]),
+        "result": result_value(SimpleNamespace(**row)),
+        "resultQuality": row["result_quality"],
+        "validTime": interval(row["valid_time_start"], row["valid_time_end"]),
+        "parameters": row["parameters"],
+        "Datastream@iot.navigationLink": f"{link}/Datastream",
+        "FeatureOfInterest@iot.navigationLink": f"{link}/FeatureOfInterest",
+    }

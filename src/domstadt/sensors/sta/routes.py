@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta import read_service, write_service
@@ -41,20 +42,33 @@ class StaRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
-            except FilterError as exc:
-                return frost_error(400, str(exc))
-            except DomainError as exc:
-                status = 400 if exc.status_code == 422 else exc.status_code
-                response = frost_error(status, exc.message)
-                if status == 401:
-                    response.headers["WWW-Authenticate"] = 'Basic realm="domstadt"'
-                return response
-            except RequestValidationError as exc:
-                return frost_error(400, f"Ungültige Anfrage: {exc.errors()[:1]}")
-            except StarletteHTTPException as exc:
-                return frost_error(exc.status_code, str(exc.detail))
+            except Exception as exc:
+                # The request's session is closed by FastAPI after this handler returns, so
+                # it would commit: roll back first, nothing half-written stays.
+                session = getattr(request.state, "sta_session", None)
+                if session is not None:
+                    session.rollback()
+                return _error_response(exc)
 
         return handle
+
+
+def _error_response(exc: Exception) -> Response:
+    """Map an exception to the SensorThings envelope (unexpected ones are logged, 500)."""
+    if isinstance(exc, FilterError):
+        return frost_error(400, str(exc))
+    if isinstance(exc, DomainError):
+        status = 400 if exc.status_code == 422 else exc.status_code
+        response = frost_error(status, exc.message)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Basic realm="domstadt"'
+        return response
+    if isinstance(exc, RequestValidationError):
+        return frost_error(400, f"Ungültige Anfrage: {exc.errors()[:1]}")
+    if isinstance(exc, StarletteHTTPException):
+        return frost_error(exc.status_code, str(exc.detail))
+    log.error("unhandled SensorThings error", exc_info=exc)
+    return frost_error(500, "Interner Fehler; er wurde protokolliert.")
 
 
 router = APIRouter(prefix=PREFIX, route_class=StaRoute, tags=["sensorthings"])
@@ -82,7 +96,14 @@ async def json_body(request: Request) -> Any:
         raise Invalid(f"Der Request-Body ist kein gültiges JSON ({where}): {exc.msg}.") from None
 
 
+def sta_session(request: Request, session: SessionDep) -> DbSession:
+    """The request's session, remembered so that an error can roll it back."""
+    request.state.sta_session = session
+    return session
+
+
 BodyDep = Annotated[Any, Depends(json_body)]
+StaSession = Annotated[DbSession, Depends(sta_session)]
 WRITE = [Depends(verify_csrf_api)]
 
 
@@ -95,7 +116,7 @@ def landing(request: Request, actor: ActorDep) -> dict[str, Any]:
 
 @router.post("/CreateObservations", status_code=201, dependencies=WRITE)
 def create_observations(
-    request: Request, session: SessionDep, actor: ActorDep, body: BodyDep
+    request: Request, session: StaSession, actor: ActorDep, body: BodyDep
 ) -> JSONResponse:
     """Bulk ingest in the dataArray format; answers one self link or error per row."""
     result = write_service.create_observations(
@@ -105,7 +126,7 @@ def create_observations(
 
 
 @router.get("/{path:path}", summary="Read entities, properties, $value, $ref")
-def read(request: Request, path: str, session: SessionDep, actor: ActorDep) -> Response:
+def read(request: Request, path: str, session: StaSession, actor: ActorDep) -> Response:
     """Any SensorThings read."""
     result = read_service.read(
         session,
@@ -121,7 +142,7 @@ def read(request: Request, path: str, session: SessionDep, actor: ActorDep) -> R
 
 @router.post("/{path:path}", status_code=201, dependencies=WRITE, summary="Create (deep insert)")
 def create(
-    request: Request, path: str, session: SessionDep, actor: ActorDep, body: BodyDep
+    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
 ) -> JSONResponse:
     """Create an entity (with nested entities) in the set or navigation named by ``path``."""
     base = base_url(request)
@@ -133,7 +154,7 @@ def create(
 
 @router.patch("/{path:path}", dependencies=WRITE, summary="Update (JSON merge)")
 def patch(
-    request: Request, path: str, session: SessionDep, actor: ActorDep, body: BodyDep
+    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
 ) -> JSONResponse:
     """Merge ``body`` into the entity."""
     base = base_url(request)
@@ -144,7 +165,7 @@ def patch(
 
 @router.put("/{path:path}", dependencies=WRITE, summary="Replace")
 def put(
-    request: Request, path: str, session: SessionDep, actor: ActorDep, body: BodyDep
+    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
 ) -> JSONResponse:
     """Replace the entity's properties with ``body``."""
     base = base_url(request)
@@ -154,7 +175,7 @@ def put(
 
 
 @router.delete("/{path:path}", dependencies=WRITE, summary="Delete (with the spec's cascades)")
-def delete(path: str, session: SessionDep, actor: ActorDep) -> Response:
+def delete(path: str, session: StaSession, actor: ActorDep) -> Response:
     """Delete one entity; dependent entities go with it as the specification says."""
     write_service.delete(session, actor=actor, path=path)
     return Response(status_code=200)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Conflict, Invalid, NotFound
+from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.sta import bulk
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
@@ -76,7 +77,9 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         entity_id=row.id,
         after={"created": inserter.created, "entity": _summary(body)},
     )
+    notify.entity_changed(session, last.entity, row, body)
     return body
+
 
 
 def _obs_span(row: Any) -> dict[str, Any]:
@@ -141,6 +144,8 @@ def update(
         before=before,
         after=_summary(after),
     )
+    changed = [k for k in entity.props if before.get(k) != after.get(k)]
+    notify.entity_changed(session, entity, row, after, changed)
     return after
 
 
@@ -182,6 +187,7 @@ def create_observations(session: Session, *, actor: Actor, data: Any, base: str)
     """Bulk ingest (``CreateObservations``, dataArray format): one self link per row, or
     ``"error: …"`` for a row that was refused (bad value, duplicate time)."""
     result = bulk.create_observations(session, data, f"{base}/Observations")
+    notify.observations_created(session, base, result)
     audit.record(
         session,
         actor=actor,
@@ -191,3 +197,4 @@ def create_observations(session: Session, *, actor: Actor, data: Any, base: str)
         after={"created": result.created, "refused": result.refused},
     )
     return result.links
+

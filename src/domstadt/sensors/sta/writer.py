@@ -20,8 +20,6 @@ from domstadt.sensors import models as m
 from domstadt.sensors.odata.parser import parse_datetime
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop
 
-ID_KEYS = {"@iot.id", "id"}
-
 
 def parse_time(value: Any, field: str) -> dt.datetime:
     """An ISO 8601 timestamp (UTC when no offset is given)."""
@@ -76,7 +74,7 @@ def split_result(value: Any) -> tuple[float | None, Any]:
 
 
 def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
-    key = data.get("@iot.id", data.get("id"))
+    key = data.get("@iot.id")
     if not isinstance(key, int) or isinstance(key, bool):
         raise Invalid(f"{entity.singular}: @iot.id muss eine ganze Zahl sein.", field="@iot.id")
     row = session.get(entity.model, key)
@@ -99,14 +97,8 @@ class DeepInsert:
         """Create (or, for ``{"@iot.id": n}``, link) one entity; returns the row."""
         if not isinstance(data, dict):
             raise Invalid(f"{entity.singular}: ein JSON-Objekt erwartet.", field=entity.singular)
-        if set(data) <= ID_KEYS and data:
+        if "@iot.id" in data:  # a link to an existing entity; other keys are ignored (FROST)
             return _link(self.session, entity, data)
-        if set(data) & ID_KEYS:
-            raise Invalid(
-                f"{entity.singular}: @iot.id wird vom Server vergeben; zum Verknüpfen nur "
-                "@iot.id angeben.",
-                field="@iot.id",
-            )
         unknown = set(data) - set(entity.props) - set(entity.navs)
         unknown = {k for k in unknown if "@" not in k}
         if unknown:

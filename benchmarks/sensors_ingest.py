@@ -1,0 +1,223 @@
+"""Sensor hub benchmark: CreateObservations ingest vs raw executemany, and read latency.
+
+Usage: .venv/bin/python benchmarks/sensors_ingest.py [--observations 1000000] [--datastreams 10]
+
+Builds a fresh SQLite database under a temporary directory, creates the datastreams through
+the SensorThings API (in-process ASGI client), then measures
+1. ingest via POST /CreateObservations (batches of 5,000 rows) against a raw executemany of
+   the same rows into the same table (the physical limit);
+2. with the table filled to ``--observations`` rows: latest 100 of one datastream and a
+   filtered time range of 1,000 rows (p50/p95 over 50 requests, through the HTTP API), and
+   one day of 5-minute buckets for 10 datastreams (aggregation extension).
+Prints a Markdown table for docs/benchmarks.md. Not a test: timings vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from starlette.testclient import TestClient
+
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.auth.schemas import UserCreate
+from domstadt.core.config import Settings
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+from domstadt.sensors import models as m
+from domstadt.web.app import create_app
+
+START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+STEP = dt.timedelta(minutes=5)
+BATCH = 5000
+
+
+def _thing(i: int) -> dict[str, Any]:
+    return {
+        "name": f"Bench {i}",
+        "description": "bench",
+        "Locations": [
+            {
+                "name": "L",
+                "description": "L",
+                "encodingType": "application/geo+json",
+                "location": {"type": "Point", "coordinates": [6.9, 50.9]},
+            }
+        ],
+        "Datastreams": [
+            {
+                "name": f"DS {i}",
+                "description": "d",
+                "observationType": "OM_Measurement",
+                "unitOfMeasurement": {"name": "x", "symbol": "", "definition": ""},
+                "Sensor": {
+                    "name": "S",
+                    "description": "s",
+                    "encodingType": "text/plain",
+                    "metadata": "-",
+                },
+                "ObservedProperty": {"name": "P", "definition": "p", "description": "p"},
+            }
+        ],
+    }
+
+
+def _timed(fn: Any, repeat: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--observations", type=int, default=1_000_000)
+    parser.add_argument("--datastreams", type=int, default=10)
+    parser.add_argument("--ingest-rows", type=int, default=50_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="domstadt-bench-"))
+    db = Database(f"sqlite:///{workdir}/bench.sqlite3")
+    upgrade(db)
+    with db.session() as session:
+        auth.user_create(
+            session,
+            actor=system_actor("bench"),
+            data=UserCreate(
+                email="bench@example.org", name="Bench", role=Role.ADMIN, password="x" * 16
+            ),
+        )
+        token = auth.token_create(
+            session, actor=system_actor("bench"), name="b", email="bench@example.org"
+        ).token
+    settings = Settings(
+        environment="test",
+        data_dir=workdir,
+        database_url=db.url,
+        secret_key="bench-secret-0123456789-0123456789-abcdef",
+    )  # type: ignore[arg-type]
+    client = TestClient(create_app(settings, db))
+    headers = {"Authorization": f"Bearer {token}"}
+    ds_ids = []
+    for i in range(args.datastreams + 1):
+        thing = client.post("/sta/v1.1/Things", json=_thing(i), headers=headers).json()
+        ds = client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
+        ds_ids.append(ds["@iot.id"])
+    raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
+
+    # 1. ingest: API vs raw executemany (same row count, same table)
+    n = args.ingest_rows
+    began = time.perf_counter()
+    for start in range(0, n, BATCH):
+        rows = [
+            [(START + STEP * k).isoformat(), float(k % 97)] for k in range(start, start + BATCH)
+        ]
+        body = [
+            {
+                "Datastream": {"@iot.id": api_ds},
+                "components": ["phenomenonTime", "result"],
+                "dataArray": rows,
+            }
+        ]
+        response = client.post("/sta/v1.1/CreateObservations", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+    api_rate = n / (time.perf_counter() - began)
+    with db.engine.begin() as conn:
+        foi = conn.execute(m.FeatureOfInterest.__table__.select().limit(1)).first()
+    assert foi is not None
+    table: Any = m.Observation.__table__
+    began = time.perf_counter()
+    with db.engine.begin() as conn:
+        for start in range(0, n, BATCH):
+            conn.execute(
+                insert(table),
+                [
+                    {
+                        "datastream_id": raw_ds,
+                        "phenomenon_time_start": START + STEP * k,
+                        "result_number": float(k % 97),
+                        "feature_of_interest_id": foi.id,
+                    }
+                    for k in range(start, start + BATCH)
+                ],
+            )
+    raw_rate = n / (time.perf_counter() - began)
+
+    # 2. fill to the target size (raw, fast) spread over the data datastreams
+    per_ds = args.observations // len(data_ds)
+    began = time.perf_counter()
+    with db.engine.begin() as conn:
+        for ds in data_ds:
+            first = n if ds == api_ds else 0
+            for start in range(first, per_ds, 20_000):
+                conn.execute(
+                    insert(table),
+                    [
+                        {
+                            "datastream_id": ds,
+                            "phenomenon_time_start": START + STEP * k,
+                            "result_number": float(k % 97),
+                            "feature_of_interest_id": foi.id,
+                        }
+                        for k in range(start, min(start + 20_000, per_ds))
+                    ],
+                )
+    fill_seconds = time.perf_counter() - began
+    total = per_ds * len(data_ds) + n
+
+    target = data_ds[-1]
+    latest = _timed(
+        lambda: client.get(
+            f"/sta/v1.1/Datastreams({target})/Observations?$orderby=phenomenonTime desc&$top=100"
+        ),
+        50,
+    )
+    lo = START + STEP * (per_ds // 2)
+    hi = lo + STEP * 1000
+    flt = (
+        f"phenomenonTime ge {lo.isoformat().replace('+00:00', 'Z')} and "
+        f"phenomenonTime lt {hi.isoformat().replace('+00:00', 'Z')}"
+    )
+    span = _timed(
+        lambda: client.get(
+            f"/sta/v1.1/Datastreams({target})/Observations",
+            params={"$filter": flt, "$top": "1000", "$orderby": "phenomenonTime"},
+        ),
+        50,
+    )
+    day = _timed(
+        lambda: client.get(
+            "/api/v1/sensors/aggregate",
+            params={
+                "datastream": data_ds[:10],
+                "start": lo.isoformat(),
+                "end": (lo + dt.timedelta(days=1)).isoformat(),
+                "bucket": 300,
+            },
+        ),
+        20,
+    )
+
+    print(f"| observations in table | {total:,} (filled in {fill_seconds:.0f} s) |")
+    print(f"| CreateObservations ingest | {api_rate:,.0f} obs/s |")
+    print(f"| raw executemany, same rows and table | {raw_rate:,.0f} obs/s |")
+    print(f"| ingest / raw | {api_rate / raw_rate:.0%} |")
+    print(f"| latest 100 of one datastream (p50 / p95) | {latest[0]:.1f} / {latest[1]:.1f} ms |")
+    print(f"| time range of 1,000 rows (p50 / p95) | {span[0]:.1f} / {span[1]:.1f} ms |")
+    print(
+        f"| 1 day of 5-min buckets, 10 datastreams (p50 / p95) | {day[0]:.1f} / {day[1]:.1f} ms |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Harvest DCAT catalogues (RDF/XML, Turtle, JSON-LD) with Hydra paging. Namespaces of
+DCAT-AP.de 1.x/2.x and common misspellings (https instead of http, dc elements) are mapped
+to the current ones before reading, so one reader serves every version."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.term import Node
+
+from domstadt.catalog import vocab
+from domstadt.catalog.harvest import records as r
+from domstadt.catalog.harvest.fetch import Answer, Fetcher, FetchError
+
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+MAX_PAGES = 1000
+NAMESPACE_FIXES = {
+    "http://dcat-ap.de/def/dcatde/1.0.1/": str(DCATDE),
+    "http://dcat-ap.de/def/dcatde/1_0/": str(DCATDE),
+    "http://dcat-ap.de/def/dcatde/1.0/": str(DCATDE),
+    "https://dcat-ap.de/def/dcatde/": str(DCATDE),
+    "https://www.w3.org/ns/dcat#": str(DCAT),
+    "http://www.w3.org/ns/dcat/": str(DCAT),
+    "https://purl.org/dc/terms/": str(DCTERMS),
+    "http://purl.org/dc/elements/1.1/": str(DCTERMS),
+    "https://xmlns.com/foaf/0.1/": str(FOAF),
+    "https://www.w3.org/2006/vcard/ns#": str(VCARD),
+    "https://www.w3.org/ns/hydra/core#": str(HYDRA),
+}
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+}
+
+
+def _fix(term: Node) -> Node:
+    if isinstance(term, URIRef):
+        text = str(term)
+        for wrong, right in NAMESPACE_FIXES.items():
+            if text.startswith(wrong):
+                return URIRef(right + text[len(wrong) :])
+    return term
+
+
+def parse(answer: Answer) -> Graph:
+    """The document as a graph with namespaces fixed; HTML or broken RDF fail with a reason."""
+    head = answer.content.lstrip()[:200].lower()
+    if answer.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html")):
+        raise FetchError(f"{answer.url}: Die Quelle lieferte HTML statt RDF.")
+    guessed = FORMATS.get(answer.content_type)
+    if guessed is None:
+        suffix = answer.url.rsplit(".", 1)[-1].lower()
+        guessed = {"ttl": "turtle", "jsonld": "json-ld", "json": "json-ld"}.get(suffix, "xml")
+    raw = Graph()
+    try:
+        with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
+            warnings.simplefilter("ignore", DeprecationWarning)
+            raw.parse(data=answer.content, format=guessed, publicID=answer.url)
+    except Exception as exc:
+        raise FetchError(f"{answer.url}: kein lesbares RDF ({guessed}): {exc}"[:500]) from None
+    graph = Graph()
+    for s, p, o in raw:
+        graph.add((_fix(s), _fix(p), _fix(o)))
+    return graph
+
+
+def _text(graph: Graph, node: Node, prop: URIRef) -> str:
+    values = list(graph.objects(node, prop))
+    for value in values:
+        if isinstance(value, Literal) and value.language in ("de", None):
+            return str(value)
+    return str(values[0]) if values else ""
+
+
+def _first(graph: Graph, node: Node, prop: URIRef) -> Node | None:
+    return next(iter(graph.objects(node, prop)), None)
+
+
+def _contact(graph: Graph, node: Node) -> tuple[str, str]:
+    point = _first(graph, node, DCAT.contactPoint)
+    if point is None:
+        return "", ""
+    email = r.email_of(_first(graph, point, VCARD.hasEmail))
+    return _text(graph, point, VCARD.fn), email
+
+
+def _temporal(graph: Graph, node: Node) -> tuple[Any, Any]:
+    period = _first(graph, node, DCTERMS.temporal)
+    if period is None:
+        return None, None
+    schema = Namespace("http://schema.org/")
+    start = _first(graph, period, DCAT.startDate) or _first(graph, period, schema.startDate)
+    end = _first(graph, period, DCAT.endDate) or _first(graph, period, schema.endDate)
+    return r.parse_date(start), r.parse_date(end)
+
+
+def _checksum(graph: Graph, node: Node) -> str:
+    checksum = _first(graph, node, SPDX.checksum)
+    return _text(graph, checksum, SPDX.checksumValue) if checksum is not None else ""
+
+
+def _distributions(graph: Graph, node: Node, license_id: str) -> list[dict[str, Any]]:
+    out = []
+    for dist in list(graph.objects(node, DCAT.distribution))[: r.MAX_DISTRIBUTIONS]:
+        item = r.distribution(
+            title=_text(graph, dist, DCTERMS.title),
+            description=_text(graph, dist, DCTERMS.description),
+            download_url=_first(graph, dist, DCAT.downloadURL),
+            access_url=_first(graph, dist, DCAT.accessURL),
+            format=_first(graph, dist, DCTERMS.format),
+            media_type=_first(graph, dist, DCAT.mediaType),
+            license_id=r.license_of(_first(graph, dist, DCTERMS.license)) or license_id,
+            byte_size=_first(graph, dist, DCAT.byteSize),
+            checksum=_checksum(graph, dist),
+        )
+        if item:
+            out.append(item)
+    return out
+
+
+def _license(graph: Graph, node: Node, default: str) -> tuple[str | None, str]:
+    candidates = [_first(graph, node, DCTERMS.license)]
+    candidates += [
+        _first(graph, d, DCTERMS.license) for d in graph.objects(node, DCAT.distribution)
+    ]
+    named = [str(c) for c in candidates if c is not None]
+    for value in named:
+        found = r.license_of(value)
+        if found:
+            return found, ""
+    return r.license_of(default), named[0] if named else ""
+
+
+def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.BadRecord:
+    """One dcat:Dataset as a harvest record."""
+    guid = _text(graph, node, DCTERMS.identifier) or (str(node) if isinstance(node, URIRef) else "")
+    if not guid:
+        return r.BadRecord(str(node)[:200], "Datensatz ohne Kennung (dct:identifier) und URI.")
+    license_id, named = _license(graph, node, default_license)
+    if license_id is None:
+        return r.BadRecord(guid, f"Unbekannte oder fehlende Lizenz '{named}'.")
+    contact_name, email = _contact(graph, node)
+    start, end = _temporal(graph, node)
+    spatial = [s for s in graph.objects(node, DCTERMS.spatial) if isinstance(s, URIRef)]
+    values = {
+        "title": _text(graph, node, DCTERMS.title) or guid,
+        "description": _text(graph, node, DCTERMS.description),
+        "identifier": guid,
+        "landing_page": r.http_url(_first(graph, node, DCAT.landingPage)),
+        "contact_name": contact_name,
+        "contact_email": email,
+        "license_id": license_id,
+        "keywords": sorted(str(k) for k in graph.objects(node, DCAT.keyword)),
+        "themes": sorted(
+            {
+                code
+                for t in graph.objects(node, DCAT.theme)
+                if (code := r.vocab_code(t, vocab.THEME_BASE, vocab.THEMES))
+            }
+        ),
+        "political_geocoding_uri": r.http_url(_first(graph, node, DCATDE.politicalGeocodingURI)),
+        "contributor_id": r.http_url(_first(graph, node, DCATDE.contributorID)),
+        "spatial_uri": r.http_url(spatial[0]) if spatial else "",
+        "temporal_start": start,
+        "temporal_end": end,
+        "frequency": r.vocab_code(
+            _first(graph, node, DCTERMS.accrualPeriodicity), vocab.FREQUENCY_BASE, vocab.FREQUENCIES
+        ),
+        "issued": r.parse_datetime(_first(graph, node, DCTERMS.issued)),
+        "modified": r.parse_datetime(_first(graph, node, DCTERMS.modified)),
+    }
+    return r.Record(guid, r.trimmed_values(values), _distributions(graph, node, license_id))
+
+
+def next_page(graph: Graph) -> str:
+    """The Hydra ``next`` page of a paged catalogue, or ""."""
+    for value in graph.objects(None, HYDRA.next):
+        if not isinstance(value, BNode):
+            return str(value)
+    return ""
+
+
+class DcatHarvester:
+    """Every dcat:Dataset of a catalogue, following Hydra ``next`` links."""
+
+    def __init__(self, fetcher: Fetcher, url: str, license_id: str):
+        self.fetcher = fetcher
+        self.url = url
+        self.license_id = license_id
+
+    def records(self) -> Iterator[r.Record | r.BadRecord]:
+        """Page by page; a page that cannot be read fails the job (nothing is withdrawn)."""
+        url, visited = self.url, set[str]()
+        while url and url not in visited and len(visited) < MAX_PAGES:
+            visited.add(url)
+            graph = parse(self.fetcher.get(url))
+            for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
+                try:
+                    yield to_record(graph, node, self.license_id)
+                except Exception as exc:  # one unreadable record never stops the job
+                    yield r.BadRecord(str(node)[:200], f"Unlesbar: {exc}"[:500])
+            following = next_page(graph)
+            url = urljoin(url, following) if following else ""
+
+    def present_guids(self, seen: set[str]) -> set[str]:
+        """A DCAT catalogue is read whole on every run."""
+        return seen

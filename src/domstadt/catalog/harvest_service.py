@@ -1,0 +1,151 @@
+"""Harvest sources and jobs: register a remote catalogue, run it, read its reports.
+
+Editors register sources for their department (admins and operators for any); datasets a
+source brings in belong to that department and are read-only here (they show their source).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domstadt.catalog.harvest import records
+from domstadt.catalog.harvest.runner import Limits, run_job
+from domstadt.catalog.models import HarvestJob, HarvestSource
+from domstadt.catalog.schemas import HarvestReport, HarvestSourcePublic
+from domstadt.core import audit
+from domstadt.core.auth.models import Department
+from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
+from domstadt.core.db import Database
+from domstadt.core.errors import Conflict, Invalid, NotFound
+
+TYPES = {"ckan": "CKAN Action API", "dcat": "DCAT (RDF)", "dkan": "DKAN data.json", "file": "Datei"}
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
+
+
+def _report(job: HarvestJob | None, source: HarvestSource) -> HarvestReport | None:
+    if job is None:
+        return None
+    if job.report:
+        return HarvestReport.model_validate(job.report)
+    return HarvestReport(
+        job_id=job.id, source=source.name, status=job.status, error=job.error, started=job.started
+    )
+
+
+def _public(session: Session, source: HarvestSource) -> HarvestSourcePublic:
+    last = session.scalar(
+        select(HarvestJob)
+        .where(HarvestJob.source_id == source.id)
+        .order_by(HarvestJob.id.desc())
+        .limit(1)
+    )
+    dept = session.get(Department, source.department_id) if source.department_id else None
+    return HarvestSourcePublic(
+        id=source.id,
+        name=source.name,
+        url=source.url,
+        type=source.type,
+        department_code=dept.code if dept else None,
+        license_id=source.license_id,
+        last_job=_report(last, source),
+    )
+
+
+def _check(name: str, url: str, type_: str, license_id: str) -> None:
+    if not NAME_RE.match(name):
+        raise Invalid(
+            "Der Name der Quelle darf nur Kleinbuchstaben, Ziffern, - und _ enthalten.",
+            field="name",
+        )
+    if not url.startswith(("http://", "https://")):
+        raise Invalid(f"'{url}' ist keine http(s)-Adresse.", field="url")
+    if type_ not in TYPES:
+        raise Invalid(f"Unbekannter Quelltyp '{type_}'. Erlaubt: {', '.join(TYPES)}.", field="type")
+    if license_id and records.license_of(license_id) is None:
+        raise Invalid(f"Unbekannte Lizenz '{license_id}'.", field="license_id")
+    if type_ == "file" and not license_id:
+        raise Invalid(
+            "Für eine Datei-Quelle bitte die Lizenz der Datei angeben.", field="license_id"
+        )
+
+
+@requires(Permission.CONTENT_EDIT)
+def source_create(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    url: str,
+    type: str,
+    department_code: str | None = None,
+    license_id: str = "",
+) -> HarvestSourcePublic:
+    """Register a harvest source (CKAN, DCAT, DKAN or a plain file URL)."""
+    _check(name, url, type, license_id)
+    dept_id = None
+    if department_code:
+        dept_id = session.scalar(select(Department.id).where(Department.code == department_code))
+        if dept_id is None:
+            raise Invalid(f"Unbekannte Dienststelle '{department_code}'.", field="department_code")
+    check_department(actor, dept_id)
+    if session.scalar(select(HarvestSource.id).where(HarvestSource.name == name)):
+        raise Conflict(f"Eine Harvest-Quelle '{name}' gibt es bereits.")
+    source = HarvestSource(
+        name=name,
+        url=url,
+        type=type,
+        department_id=dept_id,
+        license_id=records.license_of(license_id) or "",
+    )
+    session.add(source)
+    session.flush()
+    result = _public(session, source)
+    audit.record(
+        session,
+        actor=actor,
+        action="harvest_source.create",
+        entity_type="harvest_source",
+        entity_id=name,
+        after=result,
+    )
+    return result
+
+
+@public("names and addresses of harvested catalogues are shown on their datasets anyway")
+def source_list(session: Session, *, actor: Actor) -> list[HarvestSourcePublic]:
+    """All harvest sources with the report of their last job."""
+    sources = session.scalars(select(HarvestSource).order_by(HarvestSource.name)).all()
+    return [_public(session, s) for s in sources]
+
+
+@public("job reports of harvested public catalogues hold no secrets")
+def job_list(session: Session, *, actor: Actor, name: str, limit: int = 20) -> list[HarvestReport]:
+    """The latest jobs of a source, newest first."""
+    source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
+    if source is None:
+        raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
+    jobs = session.scalars(
+        select(HarvestJob)
+        .where(HarvestJob.source_id == source.id)
+        .order_by(HarvestJob.id.desc())
+        .limit(limit)
+    ).all()
+    return [r for j in jobs if (r := _report(j, source)) is not None]
+
+
+@requires(Permission.CONTENT_EDIT)
+def harvest_run(
+    database: Database, *, actor: Actor, name: str, limits: Limits | None = None
+) -> HarvestReport:
+    """Run a source now and return the job's report. The job manages its own transactions
+    (it is visible as "running" while it works); NotFound or Conflict (already running)
+    mean it could not run at all; every other failure ends in a "failed" report."""
+    with database.session() as session:
+        source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
+        if source is None:
+            raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
+        check_department(actor, source.department_id)
+    return run_job(database, actor=actor, name=name, limits=limits or Limits())

@@ -1,0 +1,47 @@
+"""Background jobs of the catalogue (huey): run one harvest source, or all of them nightly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huey import crontab
+
+from domstadt.catalog import harvest_service
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.config import get_settings
+from domstadt.core.db import Database
+from domstadt.core.jobs import get_huey
+
+huey = get_huey()
+
+
+def run_source(name: str, database_url: str | None = None) -> dict[str, Any]:
+    """Run harvest source ``name`` and return its report as a dict."""
+    database = Database(database_url or get_settings().database_url)
+    try:
+        report = harvest_service.harvest_run(database, actor=system_actor("harvest"), name=name)
+        return report.model_dump(mode="json")
+    finally:
+        database.dispose()
+
+
+@huey.task()
+def harvest_source(name: str, database_url: str | None = None) -> dict[str, Any]:
+    """Queue: run one harvest source."""
+    return run_source(name, database_url)
+
+
+@huey.periodic_task(crontab(hour="3", minute="41"))
+def harvest_all_nightly() -> list[str]:
+    """Nightly: queue every harvest source."""
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            names = [
+                s.name for s in harvest_service.source_list(session, actor=system_actor("harvest"))
+            ]
+    finally:
+        database.dispose()
+    for name in names:
+        harvest_source(name)
+    return names

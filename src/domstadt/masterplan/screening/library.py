@@ -1,0 +1,75 @@
+"""The reference library: German (and a few European) public-sector AI use cases shipped with
+Domstadt, and the search for the cases most like a measure."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
+
+from domstadt.core.text import get_embedder, lexical_similarity
+
+
+class ReferenceCase(BaseModel):
+    """One documented use of AI in a public administration."""
+
+    id: int
+    title: str
+    description: str
+    technique: str
+    technique_key: str
+    domain: str
+    place: str
+    country: str
+    outcome: str
+
+
+class CaseMatch(BaseModel):
+    """A reference case and how similar it is to the screened measure."""
+
+    case: ReferenceCase
+    score: float
+
+
+@lru_cache(maxsize=1)
+def cases() -> tuple[ReferenceCase, ...]:
+    """All reference cases, in file order."""
+    raw = resources.files("domstadt.masterplan.screening") / "data" / "reference_cases.json"
+    data = json.loads(raw.read_text(encoding="utf-8"))
+    return tuple(ReferenceCase.model_validate(item) for item in data)
+
+
+@lru_cache(maxsize=4)
+def _vectors(model: str) -> npt.NDArray[np.float32]:
+    embedder = get_embedder()
+    return embedder.embed([f"{c.title}. {c.description}" for c in cases()], kind="passage")
+
+
+def most_similar(text: str, limit: int = 3) -> list[CaseMatch]:
+    """The cases most like ``text``: 0.7 × cosine (semantic model) + 0.3 × trigram overlap."""
+    embedder = get_embedder()
+    lexical = np.array([lexical_similarity(text, f"{c.title} {c.description}") for c in cases()])
+    if embedder.dim:
+        query = embedder.embed([text], kind="query")[0]
+        floor = embedder.cosine_floor
+        cosine = np.clip((_vectors(embedder.name) @ query - floor) / (1 - floor), 0, 1)
+        scores = 0.7 * cosine + 0.3 * lexical
+    else:
+        scores = lexical
+    order = np.argsort(-scores)[:limit]
+    return [CaseMatch(case=cases()[i], score=round(float(scores[i]), 3)) for i in order]
+
+
+def technique_from(matches: list[CaseMatch]) -> tuple[str, str] | None:
+    """The technique most of the similar cases used, with the reason shown to reviewers."""
+    if not matches:
+        return None
+    counts = Counter(m.case.technique for m in matches)
+    technique, _ = counts.most_common(1)[0]
+    examples = ", ".join(m.case.place for m in matches if m.case.technique == technique)
+    return technique, f"in den ähnlichsten Referenzfällen eingesetzt ({examples})"

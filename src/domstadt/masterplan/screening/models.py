@@ -1,0 +1,44 @@
+"""Screening table: one AI-feasibility screening per measure, with the reviewer's decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+import domstadt.masterplan.models  # noqa: F401  (defines the "measure" table referred to)
+from domstadt.core.db import Base, UTCDateTime, utcnow
+
+
+class ReviewStatus(enum.StrEnum):
+    """The system proposed; a reviewer confirmed or overrode the proposal."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    OVERRIDDEN = "overridden"
+
+
+class Screening(Base):
+    """KI-Prüfung (AI-feasibility screening) of a measure: answers, proposal, review."""
+
+    __tablename__ = "measure_screening"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), unique=True
+    )
+    inputs: Mapped[Any] = mapped_column(JSON)
+    proposal: Mapped[Any] = mapped_column(JSON)
+    status: Mapped[ReviewStatus] = mapped_column(
+        Enum(ReviewStatus, name="review_status", native_enum=False,
+             values_callable=lambda e: [m.value for m in e]),
+        default=ReviewStatus.PROPOSED,
+    )  # fmt: skip
+    override: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(400), default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,178 @@
+"""AI-feasibility screening of measures (S2.0): the system proposes, a reviewer confirms or
+overrides with reasons; coverage per field of action and department."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domstadt.core import audit
+from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Invalid, NotFound
+from domstadt.masterplan import measure_read_service
+from domstadt.masterplan.schemas import MeasureFilter, MeasurePublic, MeasureSummary
+from domstadt.masterplan.screening import library
+from domstadt.masterplan.screening.models import ReviewStatus, Screening
+from domstadt.masterplan.screening.rubric import InputProblem, Result, ScreeningInput, evaluate
+from domstadt.masterplan.screening.schemas import (
+    Coverage,
+    CoverageRow,
+    Effective,
+    Review,
+    ScreeningPublic,
+)
+
+
+def _measure(session: Session, actor: Actor, measure_id: int) -> MeasurePublic:
+    return measure_read_service.measure_get(session, actor=actor, measure_id=measure_id)
+
+
+def _text(measure: MeasurePublic) -> str:
+    return "\n".join(x for x in (measure.title, measure.summary, measure.description) if x)
+
+
+def _effective(row: Screening) -> Effective:
+    proposal = Result.model_validate(row.proposal)
+    override: dict[str, Any] = dict(row.override or {})
+    return Effective(
+        risk_level=override.get("risk_level") or proposal.risk_level,
+        ai_act_tier=override.get("ai_act_tier") or proposal.ai_act_tier,
+        technique=override.get("technique") or proposal.technique,
+        recommendation=override.get("recommendation") or proposal.recommendation,
+        overridden=sorted(k for k, v in override.items() if v),
+    )
+
+
+def _public(measure: MeasurePublic, row: Screening | None) -> ScreeningPublic:
+    matches = library.most_similar(_text(measure))
+    if row is None:
+        return ScreeningPublic(
+            measure_id=measure.id, measure_title=measure.title, screened=False, status=None,
+            inputs=None, proposal=None, effective=None, similar_cases=matches, reasons="",
+            reviewed_by="", reviewed_at=None,
+        )  # fmt: skip
+    return ScreeningPublic(
+        measure_id=measure.id, measure_title=measure.title, screened=True, status=row.status,
+        inputs=ScreeningInput.model_validate(row.inputs),
+        proposal=Result.model_validate(row.proposal), effective=_effective(row),
+        similar_cases=matches, reasons=row.reasons, reviewed_by=row.reviewed_by,
+        reviewed_at=row.reviewed_at,
+    )  # fmt: skip
+
+
+def _row(session: Session, measure_id: int) -> Screening | None:
+    return session.scalar(select(Screening).where(Screening.measure_id == measure_id))
+
+
+@public("every measure's AI screening is published (S2.0)")
+def screening_get(session: Session, *, actor: Actor, measure_id: int) -> ScreeningPublic:
+    """A measure's screening with the most similar reference cases (also when unscreened)."""
+    measure = _measure(session, actor, measure_id)
+    return _public(measure, _row(session, measure_id))
+
+
+@requires(Permission.CONTENT_EDIT)
+def screening_propose(
+    session: Session, *, actor: Actor, measure_id: int, data: ScreeningInput
+) -> ScreeningPublic:
+    """Score the answers and store the system's proposal; an earlier review is reset."""
+    measure = _measure(session, actor, measure_id)
+    check_department(actor, measure.lead_department.id)
+    matches = library.most_similar(_text(measure))
+    try:
+        result = evaluate(data, library.technique_from(matches))
+    except InputProblem as exc:
+        raise Invalid(exc.message, field=exc.field) from None
+    row = _row(session, measure_id)
+    before = _public(measure, row).model_dump(mode="json") if row else None
+    if row is None:
+        row = Screening(measure_id=measure_id, reasons="", reviewed_by="")
+        session.add(row)
+    row.inputs = data.model_dump(mode="json")
+    row.proposal = result.model_dump(mode="json")
+    row.status, row.override, row.reasons = ReviewStatus.PROPOSED, None, ""
+    row.reviewed_by, row.reviewed_at, row.updated_at = "", None, utcnow()
+    session.flush()
+    out = _public(measure, row)
+    audit.record(session, actor=actor, action="screening.propose", entity_type="measure",
+                 entity_id=measure_id, before=before, after=out.proposal)  # fmt: skip
+    return out
+
+
+@requires(Permission.CONTENT_EDIT)
+def screening_review(
+    session: Session, *, actor: Actor, measure_id: int, review: Review
+) -> ScreeningPublic:
+    """Confirm the proposal or override parts of it; reasons are kept and shown."""
+    measure = _measure(session, actor, measure_id)
+    check_department(actor, measure.lead_department.id)
+    row = _row(session, measure_id)
+    if row is None:
+        raise NotFound("Für diese Maßnahme gibt es noch keinen Vorschlag der KI-Prüfung.")
+    if review.decision == "confirm":
+        row.status, row.override = ReviewStatus.CONFIRMED, None
+    else:
+        row.status = ReviewStatus.OVERRIDDEN
+        row.override = review.override.model_dump(exclude_none=True) if review.override else None
+    row.reasons = review.reasons.strip()
+    row.reviewed_by, row.reviewed_at, row.updated_at = actor.label, utcnow(), utcnow()
+    session.flush()
+    out = _public(measure, row)
+    audit.record(session, actor=actor, action=f"screening.{review.decision}",
+                 entity_type="measure", entity_id=measure_id, after=review)  # fmt: skip
+    return out
+
+
+def _all_measures(session: Session, actor: Actor) -> list[MeasureSummary]:
+    items: list[MeasureSummary] = []
+    page = 1
+    while True:
+        result = measure_read_service.measure_list(
+            session, actor=actor, filters=MeasureFilter(page=page, per_page=100)
+        )
+        items.extend(result.items)
+        if len(items) >= result.total or not result.items:
+            return items
+        page += 1
+
+
+def _rows(
+    groups: dict[str, tuple[str, list[int]]], status: dict[int, ReviewStatus]
+) -> list[CoverageRow]:
+    rows = []
+    for key, (name, ids) in sorted(groups.items(), key=lambda g: g[1][0]):
+        screened = sum(1 for i in ids if i in status)
+        reviewed = sum(
+            1 for i in ids if status.get(i, ReviewStatus.PROPOSED) != ReviewStatus.PROPOSED
+        )
+        share = round(screened / len(ids), 3)
+        rows.append(
+            CoverageRow(key=key, name=name, measures=len(ids), screened=screened,
+                        reviewed=reviewed, share=share)
+        )  # fmt: skip
+    return rows
+
+
+@public("screening coverage is part of the public dashboard")
+def screening_coverage(session: Session, *, actor: Actor) -> Coverage:
+    """How many measures are screened (and reviewed), per field of action and department."""
+    measures = _all_measures(session, actor)
+    status = dict(session.execute(select(Screening.measure_id, Screening.status)).all())
+    by_field: dict[str, tuple[str, list[int]]] = {}
+    by_department: dict[str, tuple[str, list[int]]] = {}
+    for m in measures:
+        for f in m.fields:
+            by_field.setdefault(f.code, (f.name, []))[1].append(m.id)
+        dept = m.lead_department
+        by_department.setdefault(dept.code, (dept.name, []))[1].append(m.id)
+    screened = [m.id for m in measures if m.id in status]
+    return Coverage(
+        measures=len(measures),
+        screened=len(screened),
+        reviewed=sum(1 for i in screened if status[i] != ReviewStatus.PROPOSED),
+        by_field=_rows(by_field, status),
+        by_department=_rows(by_department, status),
+    )

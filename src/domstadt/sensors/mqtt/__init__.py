@@ -1,0 +1,1 @@
+"""SensorThings MQTT extension: topics, the broker connection, the ingest worker."""

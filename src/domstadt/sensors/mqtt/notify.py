@@ -1,0 +1,106 @@
+"""Notifications after commit: writes record events on the session, a commit publishes them.
+
+REST writes (the SensorThings routes attach the process's publisher when
+``DOMSTADT_MQTT_URL`` is set) and MQTT ingest both go through here, so a subscriber sees every
+committed change, and nothing of a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from domstadt.sensors import models as m
+from domstadt.sensors.mqtt.client import Publisher
+from domstadt.sensors.mqtt.topics import Event, event_messages, parents_of, select_topic_parts
+from domstadt.sensors.sta.bulk import BulkResult, observation_json
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+
+log = logging.getLogger("domstadt.sensors.mqtt")
+SELECT_CACHE_SECONDS = 5.0
+_select_cache: dict[str, tuple[float, dict[str, list[tuple[str, list[str]]]]]] = {}
+
+
+def attach(session: Session, publisher: Publisher) -> None:
+    """Publish the events of ``session``'s transactions through ``publisher`` after commit."""
+    if "sta_publisher" not in session.info:
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+    session.info["sta_publisher"] = publisher
+
+
+def enabled(session: Session) -> bool:
+    """True when a publisher is attached (events are worth building)."""
+    return "sta_publisher" in session.info
+
+
+def record(session: Session, *events: Event) -> None:
+    """Queue events until the transaction commits (no-op without a publisher)."""
+    if not enabled(session) or not events:
+        return
+    queued = session.info.setdefault("sta_events", [])
+    if not queued:
+        session.info["sta_selects"] = _selects(session)
+    queued.extend(events)
+
+
+def entity_changed(
+    session: Session, entity: EntityType, row: Any, body: dict[str, Any], changed: Any = None
+) -> None:
+    """Queue the notification of a created (``changed`` None) or updated entity."""
+    if enabled(session):
+        links = {n.attr: getattr(row, n.attr) for n in entity.navs.values() if n.kind == "one"}
+        record(session, Event(entity, row.id, body, parents_of(entity, links), changed))
+
+
+def observations_created(session: Session, base: str, result: BulkResult) -> None:
+    """Queue the notifications of bulk-inserted observations."""
+    if not enabled(session):
+        return
+    entity = ENTITY_TYPES["Observations"]
+    events = [
+        Event(entity, obs_id, observation_json(base, obs_id, row), parents_of(entity, row))
+        for obs_id, row in result.inserted
+    ]
+    record(session, *events)
+
+
+def _selects(session: Session) -> dict[str, list[tuple[str, list[str]]]]:
+    """Registered $select topics by path (cached a few seconds per database)."""
+    key = str(session.get_bind().engine.url)
+    cached = _select_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < SELECT_CACHE_SECONDS:
+        return cached[1]
+    by_path: dict[str, list[tuple[str, list[str]]]] = {}
+    for topic in session.scalars(select(m.MqttSelectTopic.topic)):
+        path, names = select_topic_parts(topic)
+        by_path.setdefault(path, []).append((topic, names))
+    _select_cache[key] = (time.monotonic(), by_path)
+    return by_path
+
+
+def forget_selects() -> None:
+    """Drop the cache of registered $select topics (after a change)."""
+    _select_cache.clear()
+
+
+def _after_commit(session: Session) -> None:
+    events: list[Event] = session.info.pop("sta_events", [])
+    selects: dict[str, Any] = session.info.pop("sta_selects", {})
+    publisher: Publisher | None = session.info.get("sta_publisher")
+    if not events or publisher is None:
+        return
+    try:
+        messages = [msg for e in events for msg in event_messages(publisher.root, e, selects)]
+        publisher.publish(messages)
+    except Exception:  # a broker problem must never fail a committed write
+        log.exception("MQTT notifications could not be published")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("sta_events", None)
+    session.info.pop("sta_selects", None)

@@ -1,0 +1,168 @@
+"""MQTT topics of the SensorThings MQTT extension (OGC 18-088, clause 14), without I/O.
+
+Topics live under a root, ``v1.1`` by default; a path in ``DOMSTADT_MQTT_URL``
+(``mqtt://host:1883/city``) puts them under ``city/v1.1`` so several installations (or test
+runs) can share one broker. Notifications a subscriber can receive:
+
+- ``v1.1/Observations``: every new Observation (likewise every entity set);
+- ``v1.1/Datastreams(1)/Observations``: new entities reachable through a navigation link;
+- ``v1.1/Things(3)``: the entity after each create or update;
+- ``v1.1/Things(3)/name``: ``{"name": …}`` when that property changed;
+- ``v1.1/Observations?$select=result,phenomenonTime``: new entities with only the selected
+  properties. A plain broker does not tell Domstadt who subscribed to what, so these topics are
+  registered (``domstadt sensors mqtt select …``) and published for every registered topic.
+
+Observations are created by publishing an Observation to ``v1.1/Datastreams(id)/Observations``,
+``v1.1/FeaturesOfInterest(id)/Observations`` (with a Datastream link) or ``v1.1/Observations``
+(with a Datastream link).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+
+VERSION = "v1.1"
+EVENT_MARKER = ("domstadt-event", "1")
+"""MQTT 5 user property on every notification Domstadt publishes (ingest skips those)."""
+
+
+@dataclass(frozen=True)
+class BrokerUrl:
+    """A parsed ``mqtt://[user[:password]@]host[:port][/prefix]`` (``mqtts://`` for TLS)."""
+
+    host: str
+    port: int
+    tls: bool
+    username: str | None
+    password: str | None
+    root: str
+
+    @classmethod
+    def parse(cls, url: str) -> BrokerUrl:
+        """Parse ``url``; ValueError with a readable message when it is not an MQTT URL."""
+        parts = urlsplit(url)
+        if parts.scheme not in {"mqtt", "mqtts", "tcp"} or not parts.hostname:
+            raise ValueError(f"{url!r} ist keine MQTT-URL (erwartet mqtt://host:1883).")
+        tls = parts.scheme == "mqtts"
+        prefix = parts.path.strip("/")
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (8883 if tls else 1883),
+            tls=tls,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            root=f"{prefix}/{VERSION}" if prefix else VERSION,
+        )
+
+
+def ingest_subscriptions(root: str, group: str = "domstadt") -> list[str]:
+    """Shared subscriptions on the topics clients publish new Observations to."""
+    return [f"$share/{group}/{root}/Observations", f"$share/{group}/{root}/+/Observations"]
+
+
+_NAV_SEGMENT = re.compile(r"^(Datastreams|FeaturesOfInterest)\((\d+)\)$")
+
+
+@dataclass(frozen=True)
+class IngestTarget:
+    """Which links a publish topic implies for the new Observation."""
+
+    datastream_id: int | None = None
+    feature_id: int | None = None
+
+
+def ingest_target(root: str, topic: str) -> IngestTarget:
+    """The links implied by ``topic``; ValueError for a topic that creates nothing."""
+    rest = topic[len(root) + 1 :] if topic.startswith(root + "/") else ""
+    if rest == "Observations":
+        return IngestTarget()
+    head, _, tail = rest.partition("/")
+    match = _NAV_SEGMENT.match(head)
+    if match is None or tail != "Observations":
+        raise ValueError(f"Auf dem Topic {topic!r} werden keine Observations angelegt.")
+    key = int(match.group(2))
+    if match.group(1) == "Datastreams":
+        return IngestTarget(datastream_id=key)
+    return IngestTarget(feature_id=key)
+
+
+@dataclass
+class Event:
+    """An entity created or updated in a committed transaction.
+
+    ``parents`` lists (entity set, id, navigation name) of the entities whose navigation
+    collection now holds this one (``Datastreams(1)/Observations``); ``changed`` names the
+    properties an update changed (None for a create).
+    """
+
+    entity: EntityType
+    entity_id: int
+    body: dict[str, Any]
+    parents: list[tuple[str, int, str]] = field(default_factory=list)
+    changed: list[str] | None = None
+
+
+def parents_of(entity: EntityType, links: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """Parent collections of a new entity from its to-one foreign keys ``links`` (attr → id)."""
+    out = []
+    for nav in entity.navs.values():
+        parent_id = links.get(nav.attr)
+        if nav.kind != "one" or parent_id is None:
+            continue
+        parent = ENTITY_TYPES[nav.target]
+        reverse = next(
+            (n for n in parent.navs.values() if n.kind == "many" and n.attr == nav.attr), None
+        )
+        if reverse is not None:
+            out.append((parent.set_name, int(parent_id), reverse.name))
+    return out
+
+
+def select_topic_parts(topic: str) -> tuple[str, list[str]]:
+    """Split a registered ``Observations?$select=a,b`` into its path and property list."""
+    path, sep, query = topic.partition("?")
+    key, eq, value = query.partition("=")
+    if not sep or key.strip().lower() != "$select" or not eq:
+        raise ValueError(f"{topic!r}: erwartet wird PFAD?$select=eigenschaft,…")
+    names = [n.strip() for n in unquote(value).split(",") if n.strip()]
+    if not names:
+        raise ValueError(f"{topic!r}: $select nennt keine Eigenschaft.")
+    return path.strip("/"), names
+
+
+def _selected(body: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    wanted = {"@iot.id" if n in {"id", "@iot.id"} else n for n in names}
+    return {k: v for k, v in body.items() if k in wanted}
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def event_messages(
+    root: str, event: Event, selects: dict[str, list[tuple[str, list[str]]]]
+) -> list[tuple[str, bytes]]:
+    """(topic, payload) pairs to publish for ``event``.
+
+    ``selects`` maps a path (``Observations``) to its registered select topics.
+    """
+    own = f"{event.entity.set_name}({event.entity_id})"
+    paths = [own]
+    if event.changed is None:
+        paths.append(event.entity.set_name)
+        paths += [f"{s}({i})/{nav}" for s, i, nav in event.parents]
+    body = _encode(event.body)
+    messages = [(f"{root}/{path}", body) for path in paths]
+    for path in paths:
+        for topic, names in selects.get(path, []):
+            messages.append((f"{root}/{topic}", _encode(_selected(event.body, names))))
+    for name in event.changed or []:
+        if name in event.body:
+            messages.append((f"{root}/{own}/{name}", _encode({name: event.body[name]})))
+    return messages

@@ -1,0 +1,113 @@
+"""Local servers for harvest tests: a tiny http.server with fixed answers (RDF, data.json,
+HTML, a slow endpoint) and a second Domstadt app (its own SQLite file) as CKAN source."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import uvicorn
+
+from domstadt.core.config import Settings
+from domstadt.core.db import Database
+from tests.catalog.conftest import _free_port
+from tests.conftest import TEST_SECRET
+
+
+@dataclass
+class Routes:
+    """path → (content type, body, delay in seconds); change them while the server runs."""
+
+    answers: dict[str, tuple[str, bytes, float]] = field(default_factory=dict)
+    base: str = ""
+
+    def set(self, path: str, content_type: str, body: bytes | str, delay: float = 0.0) -> str:
+        """Serve ``body`` at ``path``; returns the full URL."""
+        data = body.encode() if isinstance(body, str) else body
+        self.answers[path] = (content_type, data, delay)
+        return self.base + path
+
+
+@contextmanager
+def static_server() -> Iterator[Routes]:
+    """http.server on 127.0.0.1 answering from a Routes table."""
+    routes = Routes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            answer = routes.answers.get(self.path.split("?", 1)[0])
+            if answer is None:
+                self.send_error(404)
+                return
+            ctype, body, delay = answer
+            if delay:
+                time.sleep(delay)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    routes.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield routes
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def domstadt_server(template: Path, folder: Path) -> Iterator[tuple[str, Database]]:
+    """A second Domstadt (own SQLite database) served by uvicorn; yields URL and database."""
+    from domstadt.web.app import create_app
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "remote.sqlite3"
+    shutil.copyfile(template, target)
+    database = Database(f"sqlite:///{target}")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        environment="test",
+        data_dir=folder / "data",
+        database_url=database.url,
+        secret_key=TEST_SECRET,
+        base_url=base,
+    )  # type: ignore[arg-type]
+    config = uvicorn.Config(
+        create_app(settings, database),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws="none",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield base, database
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        database.dispose()

@@ -1,0 +1,141 @@
+"""The real frost-sta-client library against a live Domstadt server (uvicorn, free port)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import frost_sta_client as fsc
+import httpx
+import pytest
+
+from domstadt.core.auth.models import Role
+from domstadt.core.db import Database
+from tests.conftest import TEST_SECRET, make_token, make_user
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(db: Database, tmp_path: Path) -> Iterator[str]:
+    """A uvicorn process serving the app on the test database; yields its /sta/v1.1 URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DOMSTADT_DATABASE_URL": db.url,
+        "DOMSTADT_SECRET_KEY": TEST_SECRET,
+        "DOMSTADT_ENVIRONMENT": "test",
+        "DOMSTADT_DATA_DIR": str(tmp_path / "data"),
+        "DOMSTADT_EMBEDDING_MODEL": "lexical",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "domstadt.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/sta/v1.1/", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                pytest.fail("uvicorn stopped during start-up")
+            time.sleep(0.1)
+        yield f"{base}/sta/v1.1"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.filterwarnings("ignore:furl.pathstr is deprecated:DeprecationWarning")
+def test_frost_client_create_find_query_page_and_bulk(live_server: str, db: Database) -> None:
+    make_user(db, "frost@example.org", Role.ADMIN)
+    token = make_token(db, "frost@example.org")
+    service = fsc.SensorThingsService(
+        live_server, auth_handler=fsc.AuthHandler("frost@example.org", token)
+    )
+
+    thing = fsc.Thing(
+        name="Messstelle Neumarkt", description="Luftqualität", properties={"owner": "Stadt Köln"}
+    )
+    location = fsc.Location(
+        name="Neumarkt",
+        description="Platz",
+        encoding_type="application/geo+json",
+        location={"type": "Point", "coordinates": [6.947, 50.936]},
+    )
+    thing.locations = [location]
+    datastream = fsc.Datastream(
+        name="NO2 Neumarkt",
+        description="Stickstoffdioxid",
+        observation_type="http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+        unit_of_measurement=fsc.UnitOfMeasurement(name="µg/m³", symbol="µg/m³", definition=""),
+        sensor=fsc.Sensor(
+            name="Passivsammler", description="NO2", encoding_type="text/plain", metadata="-"
+        ),
+        observed_property=fsc.ObservedProperty(
+            name="NO2", definition="https://example.org/no2", description="Stickstoffdioxid"
+        ),
+    )
+    thing.datastreams = [datastream]
+    service.create(thing)
+    assert isinstance(thing.id, int)
+
+    found = service.things().find(thing.id)
+    assert found.name == "Messstelle Neumarkt"
+    stream = service.datastreams().query().filter("name eq 'NO2 Neumarkt'").list().get(0)
+
+    for minute in range(3):
+        service.create(
+            fsc.Observation(
+                result=40 + minute,
+                phenomenon_time=f"2024-05-01T10:0{minute}:00Z",
+                datastream=stream,
+            )
+        )
+    bulk = fsc.DataArrayValue()
+    bulk.datastream = stream
+    bulk.components = {
+        fsc.DataArrayValue.Property.PHENOMENON_TIME,
+        fsc.DataArrayValue.Property.RESULT,
+    }
+    for minute in range(10, 40):
+        bulk.add_observation(
+            fsc.Observation(
+                phenomenon_time=f"2024-05-01T10:{minute}:00Z", result=minute, datastream=stream
+            )
+        )
+    document = fsc.DataArrayDocument()
+    document.add_data_array_value(bulk)
+    links = service.observations().create(document)
+    assert len(links) == 30 and all("Observations(" in o.self_link for o in links)
+
+    high = service.observations().query().filter("result ge 41 and result lt 20").list()
+    assert len(list(high)) == 0
+    ordered = service.observations().query().filter("result gt 35").orderby("result", "DESC").list()
+    assert [o.result for o in ordered] == [42, 41, 40, 39, 38, 37, 36]
+    expanded = service.things().query().expand("Datastreams($expand=Observations($top=2))").list()
+    assert len(expanded.get(0).datastreams.entities[0].observations.entities) == 2
+    paged = service.observations().query().top(7).list()
+    assert len({o.id for o in paged}) == 33  # the client follows the absolute next links
