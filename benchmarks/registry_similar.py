@@ -25,11 +25,11 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.core.text import index_document, select_embedder, set_embedder, upsert_texts
-from domstadt.masterplan.registry import review_service, service
+from domstadt.masterplan.registry import review_service, store
 from domstadt.masterplan.registry.schemas import InitiativeCreate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from similarity_10k import DISTRICTS, REASONS, TOPICS, RandomVectors  # noqa: E402
+from similarity_10k import DISTRICTS, REASONS, TOPICS, RandomVectors
 
 GROUPS = ["für Senioren", "für Schüler", "für Familien", "für Unternehmen", ""]
 
@@ -49,7 +49,7 @@ def seed(db: Database, initiatives: int, measures: int) -> float:
         with db.session() as session:
             for n in range(start, min(start + 1000, initiatives)):
                 title, body = text(rng, n)
-                service.insert(session, actor, InitiativeCreate(title=title, description=body))
+                store.insert(session, actor, InitiativeCreate(title=title, description=body))
     for start in range(0, measures, 1000):
         with db.session() as session:
             items = []
@@ -91,7 +91,9 @@ def main() -> None:
         seconds = seed(db, args.initiatives, args.measures)
         set_embedder(model, "benchmark queries")
         print(f"database {db.dialect}, model {model.name}")
-        print(f"seeded {args.initiatives} initiatives + {args.measures} measures in {seconds:.0f} s")
+        print(
+            f"seeded {args.initiatives} initiatives + {args.measures} measures in {seconds:.0f} s"
+        )
         cold = timed_checks(db, 1)[0]
         warm = timed_checks(db, args.queries)
         p50, p95 = statistics.median(warm), statistics.quantiles(warm, n=20)[-1]

@@ -47,9 +47,10 @@ for sub, name in (
 def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
     from domstadt.masterplan import cli as masterplan_cli
+    from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.sensors import cli as sensors_cli
 
-    for module in (masterplan_cli, catalog_cli, sensors_cli):
+    for module in (masterplan_cli, registry_cli, catalog_cli, sensors_cli):
         module.register(app)
 
 

@@ -43,7 +43,21 @@ pytestmark = pytest.mark.browser
 
 TOP_LEVEL_PAGES = ["/", "/masterplan", "/beteiligung", "/daten", "/sensoren"]
 NAV_PAGES = ["/masterplan", "/beteiligung", "/daten", "/sensoren"]
-ADMIN_PAGES = [*TOP_LEVEL_PAGES, "/admin/audit"]
+ADMIN_PAGES = [
+    *TOP_LEVEL_PAGES,
+    "/admin/audit",
+    "/verwaltung",
+    "/konto",
+    "/massnahmen",
+    "/massnahmen/1",
+    "/massnahmen/1/ki-pruefung",
+    "/masterplan/dashboard",
+    "/masterplan/budget",
+    "/berichte",
+    "/initiativen",
+    "/initiativen/dubletten",
+    "/daten/dashboard",
+]
 # Assets the page itself must never take from another host (no CDN at run time).
 MUST_BE_LOCAL = {"script", "stylesheet", "font"}
 

@@ -20,10 +20,15 @@ harvest_app = typer.Typer(help="Harvest remote catalogues.", no_args_is_help=Tru
 def list_datasets(q: str = typer.Option("", help="Full-text query")) -> None:
     """Print name, publisher and title of the catalogue's datasets (up to 1000)."""
     database = Database(get_settings().database_url)
-    with database.session() as session:
-        page = search_service.dataset_search(
-            session, actor=system_actor("cli"), query=SearchQuery(q=q, sort="name asc", rows=1000)
-        )
+    try:
+        with database.session() as session:
+            page = search_service.dataset_search(
+                session,
+                actor=system_actor("cli"),
+                query=SearchQuery(q=q, sort="name asc", rows=1000),
+            )
+    finally:
+        database.dispose()
     for ds in page.results:
         publisher = ds.publisher.name if ds.publisher else "-"
         typer.echo(f"{ds.name}\t{publisher}\t{ds.title}")
@@ -54,6 +59,8 @@ def harvest_add(
     except DomainError as exc:
         typer.echo(f"Fehler: {exc.message}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        database.dispose()
     typer.echo(f"Harvest-Quelle '{source.name}' ({source.type}) angelegt: {source.url}")
 
 
@@ -88,6 +95,8 @@ def harvest_run(
     except DomainError as exc:
         typer.echo(f"Fehler: {exc.message}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        database.dispose()
     print_report(report)
 
 
@@ -95,8 +104,11 @@ def harvest_run(
 def harvest_list() -> None:
     """Print the harvest sources with the outcome of their last job."""
     database = Database(get_settings().database_url)
-    with database.session() as session:
-        sources = harvest_service.source_list(session, actor=system_actor("cli"))
+    try:
+        with database.session() as session:
+            sources = harvest_service.source_list(session, actor=system_actor("cli"))
+    finally:
+        database.dispose()
     for source in sources:
         last = source.last_job
         state = (

@@ -18,6 +18,7 @@ from domstadt.catalog.convert import distribution_public
 from domstadt.catalog.datastore import engine
 from domstadt.catalog.models import Dataset, Distribution
 from domstadt.catalog.normalise import tabular
+from domstadt.catalog.privacy import gate
 from domstadt.catalog.schemas import DistributionCreate, DistributionPublic
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
@@ -77,6 +78,7 @@ def _normalise(
         "rows": table.row_count,
         "tool": "domstadt.catalog.normalise",
     }
+    gate.record_findings(session, ds, original, table.names, table.columns)
     original.table_schema = table.schema
     original.provenance = provenance
     original.datastore_path = str(paths["PARQUET"].relative_to(data_dir))

@@ -2,8 +2,15 @@
 
 from fastapi import APIRouter
 
-from domstadt.catalog import api, views
+from domstadt.catalog import api, privacy_views, views
 from domstadt.catalog.ckan import api as ckan_api
 from domstadt.catalog.dcat import api as dcat_api
 
-routers: list[APIRouter] = [ckan_api.router, dcat_api.router, api.router, views.router]
+routers: list[APIRouter] = [
+    ckan_api.router,
+    dcat_api.router,
+    privacy_views.api_router,
+    api.router,
+    privacy_views.router,
+    views.router,
+]

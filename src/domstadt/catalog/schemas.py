@@ -201,3 +201,50 @@ class HarvestSourcePublic(BaseModel):
     department_code: str | None = None
     license_id: str = ""
     last_job: HarvestReport | None = None
+
+
+class FindingPublic(BaseModel):
+    """A privacy-gate finding as editors see it (the example is masked)."""
+
+    id: int
+    distribution_id: str
+    distribution_title: str
+    kind: str
+    column: str
+    hits: int
+    example: str
+    status: str
+    reason: str
+    decided_by: str
+    decided_at: dt.datetime | None
+
+
+class DepartmentCounts(BaseModel):
+    """Datasets of one department by publication status."""
+
+    department_code: str | None
+    department_name: str
+    open: int = 0
+    restricted: int = 0
+    restricted_reasons: dict[str, int] = {}
+    waiting: int = 0
+
+
+class QualityRow(BaseModel):
+    """One dataset's metadata quality."""
+
+    name: str
+    title: str
+    department_code: str | None
+    state: str
+    access_rights: str
+    score: int
+    missing: list[str]
+
+
+class Dashboard(BaseModel):
+    """Open-by-default dashboard: counts per department and quality per dataset."""
+
+    departments: list[DepartmentCounts]
+    datasets: list[QualityRow]
+    average_score: float

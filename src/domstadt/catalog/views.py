@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from domstadt.catalog import distribution_service, search_service, service, vocab
+from domstadt.catalog import distribution_service, privacy_service, search_service, service, vocab
 from domstadt.catalog.dcat import api as dcat_api
+from domstadt.catalog.privacy.scan import KINDS
 from domstadt.catalog.schemas import DatasetCreate, DatasetPublic, DistributionCreate, SearchQuery
 from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
@@ -204,9 +205,12 @@ async def create(request: Request, session: SessionDep, actor: ActorDep) -> Resp
 def edit_form(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
     """Form to edit a dataset and upload files (editors of its department)."""
     ds = service.dataset_get(session, actor=actor, id_or_name=name)
-    return require_login(request, actor) or render(
-        request, "catalog/form.html", _form_context(request, ds)
-    )
+    if (redirect := require_login(request, actor)) is not None:
+        return redirect
+    context = _form_context(request, ds)
+    context["findings"] = privacy_service.finding_list(session, actor=actor, dataset=ds.id)
+    context["kinds"] = KINDS
+    return render(request, "catalog/form.html", context)
 
 
 @router.post("/daten/{name}/bearbeiten", dependencies=[CsrfChecked])

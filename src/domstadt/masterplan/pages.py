@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domstadt.masterplan import budget_service, overview_service, report_service
+from domstadt.masterplan.feedback import service as feedback_service
 from domstadt.masterplan.views import page
 from domstadt.web.deps import ActorDep, SessionDep
 from domstadt.web.templating import gettext_for
@@ -18,7 +19,9 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     """Status mix overall, per field and Dezernat; stalled pilots."""
     _ = gettext_for(request)
     data = overview_service.dashboard(session, actor=actor)
-    return page(request, "masterplan/dashboard.html", {"title": _("Status overview"), "data": data})
+    voices = feedback_service.feedback_summary(session, actor=actor)
+    context = {"title": _("Status overview"), "data": data, "feedback_summary": voices}
+    return page(request, "masterplan/dashboard.html", context)
 
 
 @router.get("/masterplan/budget")

@@ -16,6 +16,7 @@ from domstadt.core.errors import DomainError, Invalid
 from domstadt.masterplan import budget_service, forms, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
+from domstadt.masterplan.feedback import views as feedback_views
 from domstadt.masterplan.measure_history import word_diff
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
@@ -179,6 +180,7 @@ def measure(request: Request, measure_id: int, session: SessionDep, actor: Actor
             "charts_json": json.dumps(charts),
             "can_edit": actor.can_edit_department(m.lead_department.id)
             and actor.can(Permission.CONTENT_EDIT),
+            **feedback_views.section_context(session, actor, measure_id),
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 import typer
 
 sensors_app = typer.Typer(help="Sensor hub (SensorThings API).", no_args_is_help=True)
@@ -42,6 +44,114 @@ def import_traffic() -> None:
         f"{report.observations} Observations importiert "
         f"({report.skipped_rows} Zeilen übersprungen). {import_service.ATTRIBUTION}"
     )
+
+
+@sensors_app.command("mqtt")
+def mqtt_worker(
+    client_id: str = typer.Option(
+        "", help="Fixed MQTT client id (persistent session); default domstadt-ingest-<host>"
+    ),
+    group: str = typer.Option("domstadt", help="Shared-subscription group of the workers"),
+    batch: int = typer.Option(2000, min=1, help="Observations per transaction at most"),
+    metrics_port: int = typer.Option(0, help="Serve Prometheus metrics on this port (0: off)"),
+) -> None:
+    """Run an MQTT ingest worker against DOMSTADT_MQTT_URL (start several to split the load)."""
+    import logging
+    import socket
+
+    from domstadt.core.config import get_settings
+    from domstadt.core.db import Database
+    from domstadt.core.migrate import ensure_migrated
+    from domstadt.sensors.mqtt.ingest import IngestWorker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    if not settings.mqtt_url:
+        _fail("DOMSTADT_MQTT_URL ist leer; setzen Sie z. B. mqtt://127.0.0.1:1883.")
+    db = Database(settings.database_url)
+    ensure_migrated(db)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
+    worker = IngestWorker(
+        db,
+        settings.mqtt_url,
+        client_id=client_id or f"domstadt-ingest-{socket.gethostname()}",
+        group=group,
+        base=f"{settings.base_url}/sta/v1.1",
+        max_batch=batch,
+    )
+    try:
+        worker.start()
+    except (OSError, ValueError) as exc:
+        _fail(f"MQTT-Broker nicht erreichbar ({settings.mqtt_url}): {exc}")
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+
+
+select_app = typer.Typer(help="MQTT $select notification topics.", no_args_is_help=True)
+sensors_app.add_typer(select_app, name="select-topic")
+
+
+@select_app.command("add")
+def select_add(topic: str) -> None:
+    """Publish notifications on TOPIC, e.g. 'v1.1/Observations?$select=result,phenomenonTime'."""
+    from domstadt.sensors import mqtt_service
+
+    added = _run(
+        lambda session, actor: mqtt_service.select_topic_add(session, actor=actor, topic=topic)
+    )
+    print(f"{added.id}\t{added.topic}")
+
+
+@select_app.command("list")
+def select_list() -> None:
+    """List the registered $select topics."""
+    from domstadt.sensors import mqtt_service
+
+    for item in _run(lambda session, _actor: mqtt_service.select_topics(session)):
+        print(f"{item.id}\t{item.topic}")
+
+
+@select_app.command("remove")
+def select_remove(topic_id: int) -> None:
+    """Stop publishing the $select topic with this id."""
+    from domstadt.sensors import mqtt_service
+
+    _run(
+        lambda session, actor: mqtt_service.select_topic_remove(
+            session, actor=actor, topic_id=topic_id
+        )
+    )
+
+
+def _run(operation: Any) -> Any:
+    """Run ``operation(session, actor)`` in one transaction as the operator."""
+    from domstadt.core.auth.permissions import system_actor
+    from domstadt.core.config import get_settings
+    from domstadt.core.db import Database, NotMigrated
+    from domstadt.core.errors import DomainError
+    from domstadt.core.migrate import ensure_migrated
+
+    db = Database(get_settings().database_url)
+    try:
+        ensure_migrated(db)
+        with db.session() as session:
+            return operation(session, system_actor("sensors cli"))
+    except (DomainError, NotMigrated) as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> NoReturn:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]Fehler:[/] {message}")
+    raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ def test_demo_initiatives_and_their_suggested_duplicates(db: Database, client: T
         masterplan.load(session, actor)
         counts = registry.load(session, actor)
     assert counts["initiatives"] == 30 and counts["duplicate_suggestions"] >= 6
+    assert counts["screenings"] == 3
     with db.session() as session:
         assert registry.load(session, actor)["initiatives"] == 0
     with db.session() as session:
@@ -33,3 +34,5 @@ def test_demo_initiatives_and_their_suggested_duplicates(db: Database, client: T
     assert not hard_negatives & titles
     listing = client.get("/initiativen")
     assert listing.status_code == 200 and "30 Initiativen" in listing.text
+    coverage = client.get("/api/v1/screening/coverage").json()
+    assert coverage["screened"] == 3 and coverage["reviewed"] == 1

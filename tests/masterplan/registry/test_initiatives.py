@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
+from domstadt.masterplan.registry import service
 from tests.conftest import csrf_of, login, make_user
 from tests.masterplan.conftest import add_measure
 from tests.masterplan.registry.conftest import create
@@ -87,6 +89,13 @@ def test_link_and_unlink_measures(
     assert linked.json()["measures"] == [{"id": measure.id, "title": "Digitales Bürgerportal"}]
     assert client.put(url, headers=editor).json()["measures"][0]["id"] == measure.id
     assert "Digitales Bürgerportal" in client.get(f"/initiativen/{item['id']}").text
+    with plan.session() as session:
+        linked_here = service.initiatives_for_measure(
+            session, actor=system_actor("t"), measure_id=measure.id
+        )
+    assert [i.title for i in linked_here] == ["Bürgerportal-Testlabor"]
+    english = client.get(f"/initiativen/{item['id']}?lang=en").text
+    assert "Linked measures" in english and "Unlink" not in english
     assert client.delete(url, headers=editor).json()["measures"] == []
     assert client.delete(url, headers=editor).status_code == 404
     missing = client.put(f"/api/v1/initiatives/{item['id']}/measures/4711", headers=editor)

@@ -82,7 +82,7 @@ def mask(value: str) -> str:
 
 
 def _phone(text: str) -> str | None:
-    for match in PHONE.finditer(text):
+    for match in PHONE.finditer(IBAN.sub(" ", text)):
         digits = re.sub(r"\D", "", match.group())
         if 7 <= len(digits) <= 15:
             return match.group()

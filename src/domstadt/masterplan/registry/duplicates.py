@@ -19,6 +19,8 @@ KIND = "initiative"
 MEASURE_KIND = "measure"
 TYPES = (KIND, MEASURE_KIND)
 SUGGEST_LIMIT = 5
+POOL_FACTOR = 2
+MAX_POOL = 200
 
 
 def text_of(title: str, description: str) -> str:
@@ -71,24 +73,21 @@ def judged(
 ) -> list[tuple[SimilarHit, Assessment]]:
     """Candidates like ``text`` with the platform's verdict, best (judged) score first.
 
-    Initiatives already merged into another entry are not offered again.
+    Core similarity proposes a pool of ``POOL_FACTOR`` × ``limit`` candidates; each is judged
+    and the pool re-ordered. Initiatives already merged into another entry are left out.
     """
-    verdicts: dict[tuple[str, int], Assessment] = {}
-
-    def rerank(query: str, hits: list[SimilarHit]) -> list[SimilarHit]:
-        keys = [(h.kind, h.entity_id) for h in hits]
-        texts = _stored_texts(session, keys)
-        hidden = _hidden(session, [h.entity_id for h in hits if h.kind == KIND])
-        kept = [h for h in hits if not (h.kind == KIND and h.entity_id in hidden)]
-        for hit in kept:
-            other = texts.get((hit.kind, hit.entity_id), "")
-            verdicts[(hit.kind, hit.entity_id)] = assess(
-                query, other, hit.score, semantic=hit.cosine is not None
-            )
-        return sorted(kept, key=lambda h: -verdicts[(h.kind, h.entity_id)].score)
-
-    hits = similar(session, text, kinds=list(kinds), limit=limit, exclude=exclude, rerank=rerank)
-    return [(hit, verdicts[(hit.kind, hit.entity_id)]) for hit in hits]
+    pool = min(limit * POOL_FACTOR, MAX_POOL)
+    hits = similar(session, text, kinds=list(kinds), limit=pool, exclude=exclude)
+    texts = _stored_texts(session, [(h.kind, h.entity_id) for h in hits])
+    hidden = _hidden(session, [h.entity_id for h in hits if h.kind == KIND])
+    found = [
+        (hit, assess(text, texts.get((hit.kind, hit.entity_id), ""), hit.score,
+                     semantic=hit.cosine is not None))
+        for hit in hits
+        if not (hit.kind == KIND and hit.entity_id in hidden)
+    ]  # fmt: skip
+    found.sort(key=lambda pair: -pair[1].score)
+    return found[:limit]
 
 
 def titles(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:

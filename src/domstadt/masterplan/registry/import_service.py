@@ -17,7 +17,7 @@ from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Invalid
-from domstadt.masterplan.registry import duplicates, importer, service
+from domstadt.masterplan.registry import duplicates, importer, store
 from domstadt.masterplan.registry.importer import Checked, RowError
 from domstadt.masterplan.registry.models import Initiative
 
@@ -68,7 +68,7 @@ def _unknown_refs(
         for measure_id in record.measure_ids:
             if measure_id not in known_measures:
                 try:
-                    service.check_measure(session, actor, measure_id, "measure_ids")
+                    store.check_measure(session, actor, measure_id, "measure_ids")
                     known_measures[measure_id] = True
                 except Invalid:
                     known_measures[measure_id] = False
@@ -123,7 +123,7 @@ def initiatives_import(
     }
     if errors or dry_run:
         return ImportReport(**report)
-    rows = [service.insert(session, actor, record) for _, record in checked.records]
+    rows = [store.insert(session, actor, record) for _, record in checked.records]
     found = sum(
         len(duplicates.suggest(session, r.id, duplicates.text_of(r.title, r.description)))
         for r in rows

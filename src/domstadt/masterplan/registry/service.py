@@ -6,19 +6,16 @@ search and similarity (kind "initiative"), computes duplicate suggestions and is
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Conflict, Invalid, NotFound
-from domstadt.core.text import index_document, search, upsert_text
-from domstadt.masterplan import measure_read_service
-from domstadt.masterplan.registry import duplicates
+from domstadt.core.errors import Invalid, NotFound
+from domstadt.core.text import search
+from domstadt.masterplan.registry import duplicates, store
 from domstadt.masterplan.registry.models import Initiative, InitiativeMeasure, InitiativeStatus
 from domstadt.masterplan.registry.schemas import (
     InitiativeCreate,
@@ -80,68 +77,13 @@ def _public(session: Session, row: Initiative) -> InitiativePublic:
     )
 
 
-def check_measure(session: Session, actor: Actor, measure_id: int, field: str) -> None:
-    """Raise Invalid naming ``field`` unless the measure exists."""
-    try:
-        measure_read_service.measure_get(session, actor=actor, measure_id=measure_id)
-    except NotFound:
-        raise Invalid(f"Maßnahme {measure_id} gibt es nicht.", field=field) from None
-
-
-def validate(session: Session, actor: Actor, data: InitiativeCreate, row_id: int | None) -> None:
-    """Rules that need the database: known organisation and measures, unique code."""
-    if data.owner_organisation_id is not None and (
-        session.get(Organisation, data.owner_organisation_id) is None
-    ):
-        raise Invalid(
-            f"Organisation {data.owner_organisation_id} gibt es nicht.",
-            field="owner_organisation_id",
-        )
-    if data.code:
-        clash = session.scalar(select(Initiative.id).where(Initiative.code == data.code))
-        if clash is not None and clash != row_id:
-            raise Conflict(f"Das Kürzel '{data.code}' ist bereits vergeben.", field="code")
-    for measure_id in data.measure_ids:
-        check_measure(session, actor, measure_id, "measure_ids")
-
-
-def _index(session: Session, row: Initiative) -> None:
-    body = "\n".join(x for x in (row.code or "", row.owner_name, row.description) if x)
-    index_document(session, kind=KIND, entity_id=row.id, title=row.title, body=body)
-    upsert_text(
-        session, kind=KIND, entity_id=row.id, text=duplicates.text_of(row.title, row.description)
-    )
-
-
-def insert(session: Session, actor: Actor, data: InitiativeCreate) -> Initiative:
-    """Write one validated initiative with its links and index entries (no permission check:
-    for this module and the importer, which checked it)."""
-    values: dict[str, Any] = data.model_dump(exclude={"measure_ids"})
-    row = Initiative(**values, created_at=utcnow(), updated_at=utcnow())
-    session.add(row)
-    session.flush()
-    for measure_id in dict.fromkeys(data.measure_ids):
-        session.add(InitiativeMeasure(initiative_id=row.id, measure_id=measure_id))
-    session.flush()
-    _index(session, row)
-    audit.record(
-        session,
-        actor=actor,
-        action="initiative.create",
-        entity_type="initiative",
-        entity_id=row.id,
-        after=data,
-    )
-    return row
-
-
 @requires(Permission.CONTENT_EDIT)
 def initiative_create(
     session: Session, *, actor: Actor, data: InitiativeCreate
 ) -> InitiativePublic:
     """Register an initiative and compute its duplicate suggestions."""
-    validate(session, actor, data, None)
-    row = insert(session, actor, data)
+    store.validate(session, actor, data, None)
+    row = store.insert(session, actor, data)
     duplicates.suggest(session, row.id, duplicates.text_of(row.title, row.description))
     return _public(session, row)
 
@@ -152,7 +94,7 @@ def initiative_update(
 ) -> InitiativePublic:
     """Replace an initiative's fields (and measure links)."""
     row = _get(session, initiative_id)
-    validate(session, actor, data, row.id)
+    store.validate(session, actor, data, row.id)
     before = _public(session, row)
     for key, value in data.model_dump(exclude={"measure_ids"}).items():
         setattr(row, key, value)
@@ -161,7 +103,7 @@ def initiative_update(
     for measure_id in dict.fromkeys(data.measure_ids):
         session.add(InitiativeMeasure(initiative_id=row.id, measure_id=measure_id))
     session.flush()
-    _index(session, row)
+    store.index(session, row)
     duplicates.suggest(session, row.id, duplicates.text_of(row.title, row.description))
     result = _public(session, row)
     audit.record(
@@ -237,7 +179,7 @@ def initiative_link_measure(
 ) -> InitiativePublic:
     """Link an initiative to a measure it contributes to (idempotent)."""
     row = _get(session, initiative_id)
-    check_measure(session, actor, measure_id, "measure_id")
+    store.check_measure(session, actor, measure_id, "measure_id")
     exists = session.get(InitiativeMeasure, (row.id, measure_id))
     if exists is None:
         session.add(InitiativeMeasure(initiative_id=row.id, measure_id=measure_id))
@@ -284,7 +226,7 @@ def initiatives_for_measure(
         select(Initiative)
         .join(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
         .where(InitiativeMeasure.measure_id == measure_id)
-        .where(or_(Initiative.duplicate_of_id.is_(None)))
+        .where(Initiative.duplicate_of_id.is_(None))
         .order_by(Initiative.title)
     ).all()
     return [

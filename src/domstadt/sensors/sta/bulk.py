@@ -137,6 +137,37 @@ def _existing_times(session: Session, ds_id: int, rows: list[dict[str, Any]]) ->
     return {t.astimezone(dt.UTC) for t in found}
 
 
+def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Multi-row INSERT; the new ids in input order.
+
+    PostgreSQL batches ``INSERT … RETURNING`` in parameter order. SQLite cannot promise the
+    order of RETURNING for a multi-row insert, so SQLAlchemy would fall back to one statement
+    per row (4× slower); there the rows go in as one executemany and their ids are read back
+    by the unique key (datastream, phenomenonTime), one index range scan per datastream.
+    """
+    table: Any = m.Observation.__table__
+    if session.get_bind().dialect.name != "sqlite":
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(stmt, rows).scalars())
+    session.execute(insert(table), rows)
+    by_ds: dict[int, list[dt.datetime]] = {}
+    for row in rows:
+        by_ds.setdefault(row["datastream_id"], []).append(row["phenomenon_time_start"])
+    found: dict[tuple[int, dt.datetime], int] = {}
+    o = m.Observation
+    for ds_id, times in by_ds.items():
+        query = select(o.id, o.phenomenon_time_start).where(
+            o.datastream_id == ds_id,
+            o.phenomenon_time_start >= min(times),
+            o.phenomenon_time_start <= max(times),
+        )
+        for obs_id, moment in session.execute(query):
+            found[(ds_id, moment.astimezone(dt.UTC))] = obs_id
+    return [
+        found[(r["datastream_id"], r["phenomenon_time_start"].astimezone(dt.UTC))] for r in rows
+    ]
+
+
 def create_observations(session: Session, data: Any, link_base: str) -> BulkResult:
     """Validate, de-duplicate and insert; see the module docstring for the rules."""
     if not isinstance(data, list):
@@ -168,9 +199,7 @@ def create_observations(session: Session, data: Any, link_base: str) -> BulkResu
             to_insert.append(item)
     ids: list[int] = []
     if to_insert:
-        table: Any = m.Observation.__table__
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.execute(stmt, to_insert).scalars())
+        ids = _insert(session, to_insert)
         widen_datastream_times(session, to_insert)
     for answer in answers:
         if isinstance(answer, int):

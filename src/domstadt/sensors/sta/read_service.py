@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.core.errors import NotFound
+from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.odata.options import parse_options
 from domstadt.sensors.sta.entities import ENTITY_TYPES, prop_value
 from domstadt.sensors.sta.paths import ResourcePath, parse_path
@@ -33,6 +34,7 @@ PARTIAL = {
             "$filter: comparison, logical, arithmetic, string, math, date/time functions, "
             "paths through to-one relations and into JSON properties",
             "POST CreateObservations (dataArray)",
+            "MQTT (with DOMSTADT_MQTT_URL and `domstadt sensors mqtt` workers)",
         ],
         "missing": [
             "geo.* and st_* functions",
@@ -40,7 +42,6 @@ PARTIAL = {
             "$resultFormat=dataArray",
             "batch requests",
             "MultiDatastream",
-            "MQTT",
         ],
     }
 }
@@ -54,12 +55,28 @@ class ReadResult:
     text: str | None = None
 
 
+MQTT_CREATE = f"{SPEC}/create-observations-via-mqtt/observations-creation"
+MQTT_RECEIVE = f"{SPEC}/receive-updates-via-mqtt/receive-updates"
+
+
 @public("the SensorThings service description is public")
-def landing(*, actor: Actor, base: str) -> dict[str, Any]:
-    """The landing page: every entity set with its URL, and what this server implements."""
+def landing(*, actor: Actor, base: str, mqtt_url: str = "") -> dict[str, Any]:
+    """The landing page: every entity set with its URL, and what this server implements.
+
+    The MQTT classes are listed only when a broker is configured (DOMSTADT_MQTT_URL).
+    """
+    settings: dict[str, Any] = {"conformance": list(CONFORMANCE), "domstadt:partial": PARTIAL}
+    if mqtt_url:
+        broker = BrokerUrl.parse(mqtt_url)
+        scheme = "mqtts" if broker.tls else "mqtt"
+        endpoint = {"endpoints": [f"{scheme}://{broker.host}:{broker.port}"]}
+        settings["conformance"] += [MQTT_CREATE, MQTT_RECEIVE]
+        settings[MQTT_CREATE] = endpoint
+        settings[MQTT_RECEIVE] = endpoint
+        settings["domstadt:mqttTopicRoot"] = broker.root
     return {
         "value": [{"name": name, "url": f"{base}/{name}"} for name in ENTITY_TYPES],
-        "serverSettings": {"conformance": CONFORMANCE, "domstadt:partial": PARTIAL},
+        "serverSettings": settings,
     }
 
 

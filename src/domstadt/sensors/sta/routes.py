@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
+from domstadt.sensors.mqtt import notify
+from domstadt.sensors.mqtt.client import publisher_for
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta import read_service, write_service
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
@@ -97,8 +99,12 @@ async def json_body(request: Request) -> Any:
 
 
 def sta_session(request: Request, session: SessionDep) -> DbSession:
-    """The request's session, remembered so that an error can roll it back."""
+    """The request's session, remembered so that an error can roll it back; writes publish
+    MQTT notifications after commit when DOMSTADT_MQTT_URL is set."""
     request.state.sta_session = session
+    mqtt_url = request.app.state.settings.mqtt_url
+    if mqtt_url and request.method != "GET":
+        notify.attach(session, publisher_for(mqtt_url))
     return session
 
 
@@ -111,7 +117,8 @@ WRITE = [Depends(verify_csrf_api)]
 @router.get("/", summary="SensorThings landing page")
 def landing(request: Request, actor: ActorDep) -> dict[str, Any]:
     """Entity sets and the conformance classes this server implements."""
-    return read_service.landing(actor=actor, base=base_url(request))
+    mqtt_url = request.app.state.settings.mqtt_url
+    return read_service.landing(actor=actor, base=base_url(request), mqtt_url=mqtt_url)
 
 
 @router.post("/CreateObservations", status_code=201, dependencies=WRITE)

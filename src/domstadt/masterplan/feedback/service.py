@@ -1,0 +1,375 @@
+"""Feedback operations (S1.1): comment and rate a measure, aggregate the voices per measure
+and per field of action (companies vs citizens), report comments, moderate them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from domstadt.core import audit
+from domstadt.core.auth.models import Organisation
+from domstadt.core.auth.permissions import Actor, Permission, public, requires
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from domstadt.masterplan.feedback.models import Feedback, FeedbackReport, Stance
+from domstadt.masterplan.feedback.schemas import (
+    FeedbackAggregate,
+    FeedbackCreate,
+    FeedbackPublic,
+    FeedbackSummary,
+    FieldFeedback,
+    MeasureFeedback,
+    OrganisationChoice,
+    QueueItem,
+    ReportCreate,
+    ReportPublic,
+    VoiceAggregate,
+)
+from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
+
+REPORTS_PER_HOUR = 10
+"""Reports one client (address) may send per hour; anonymous reports are allowed."""
+
+
+def _public(row: Feedback) -> FeedbackPublic:
+    return FeedbackPublic(
+        id=row.id,
+        measure_id=row.measure_id,
+        author_name=row.author_name,
+        organisation_id=row.organisation_id,
+        organisation_name=row.organisation_name,
+        voice="company" if row.organisation_id is not None else "citizen",
+        relevance=row.relevance,
+        stance=row.stance,
+        comment=row.comment,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _measure(session: Session, measure_id: int) -> Measure:
+    m = session.get(Measure, measure_id)
+    if m is None:
+        raise NotFound(f"Maßnahme {measure_id} nicht gefunden.")
+    return m
+
+
+def _visible() -> ColumnElement[bool]:
+    return Feedback.hidden_at.is_(None)
+
+
+def _aggregate(rows: Iterable[Sequence[Any]]) -> FeedbackAggregate:
+    """Rows of (is_company, stance, count, relevance sum) into the three groups."""
+    result = FeedbackAggregate()
+    sums = {"all": 0, "companies": 0, "citizens": 0}
+    for is_company, stance, count, total in rows:
+        for name in ("all", "companies" if is_company else "citizens"):
+            group: VoiceAggregate = getattr(result, name)
+            group.count += count
+            group.stance[Stance(stance)] += count
+            sums[name] += int(total or 0)
+    for name, total in sums.items():
+        group = getattr(result, name)
+        group.mean_relevance = round(total / group.count, 2) if group.count else None
+    return result
+
+
+def _grouped(session: Session, *where: ColumnElement[bool], by: Any = None) -> list[Any]:
+    is_company = Feedback.organisation_id.is_not(None)
+    columns = [is_company, Feedback.stance, func.count(), func.sum(Feedback.relevance)]
+    group = [is_company, Feedback.stance]
+    if by is not None:
+        columns.insert(0, by)
+        group.insert(0, by)
+    stmt = select(*columns).where(_visible(), *where).group_by(*group)
+    return list(session.execute(stmt).all())
+
+
+@public("feedback on measures is published with its author (S1.1)")
+def feedback_for_measure(session: Session, *, actor: Actor, measure_id: int) -> MeasureFeedback:
+    """The measure's visible comments, newest first, and their aggregate."""
+    _measure(session, measure_id)
+    rows = session.scalars(
+        select(Feedback)
+        .where(Feedback.measure_id == measure_id, _visible())
+        .order_by(Feedback.updated_at.desc(), Feedback.id.desc())
+    ).all()
+    aggregate = _aggregate(_grouped(session, Feedback.measure_id == measure_id))
+    return MeasureFeedback(
+        measure_id=measure_id, aggregate=aggregate, items=[_public(r) for r in rows]
+    )
+
+
+@public("aggregated feedback per field of action is published (S1.1)")
+def feedback_summary(
+    session: Session, *, actor: Actor, field_slug: str | None = None
+) -> FeedbackSummary:
+    """Aggregates per field of action (only ``field_slug`` when given) and their total."""
+    stmt = select(FieldOfAction).order_by(FieldOfAction.position)
+    if field_slug:
+        stmt = stmt.where(FieldOfAction.slug == field_slug)
+    fields = session.scalars(stmt).all()
+    if field_slug and not fields:
+        raise NotFound(f"Handlungsfeld '{field_slug}' nicht gefunden.", field="field")
+    field_ids = [f.id for f in fields]
+    in_fields = Feedback.measure_id.in_(
+        select(measure_field.c.measure_id).where(measure_field.c.field_of_action_id.in_(field_ids))
+    )
+    total = _aggregate(_grouped(session, in_fields))
+    per_field: dict[int, list[Any]] = {i: [] for i in field_ids}
+    joined = _grouped(
+        session,
+        measure_field.c.measure_id == Feedback.measure_id,
+        measure_field.c.field_of_action_id.in_(field_ids),
+        by=measure_field.c.field_of_action_id,
+    )
+    for field_id, *rest in joined:
+        per_field[field_id].append(rest)
+    counts: dict[int, int] = dict(
+        session.execute(
+            select(measure_field.c.field_of_action_id, func.count())
+            .where(measure_field.c.field_of_action_id.in_(field_ids))
+            .group_by(measure_field.c.field_of_action_id)
+        ).all()
+    )
+    return FeedbackSummary(
+        total=total,
+        fields=[
+            FieldFeedback(
+                field=f.slug,
+                name=f.name,
+                measures=counts.get(f.id, 0),
+                aggregate=_aggregate(per_field[f.id]),
+            )
+            for f in fields
+        ],
+    )
+
+
+@public("lists only the acting person's own verified organisations (none when anonymous)")
+def speaking_options(session: Session, *, actor: Actor) -> list[OrganisationChoice]:
+    """The verified organisations the actor may speak for, by name."""
+    if not actor.organisation_ids:
+        return []
+    rows = session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(actor.organisation_ids), Organisation.verified.is_(True))
+        .order_by(Organisation.name)
+    )
+    return [OrganisationChoice(id=o.id, name=o.name) for o in rows]
+
+
+def _speaking_for(session: Session, actor: Actor, organisation_id: int | None) -> str:
+    """The organisation's name when the actor may speak for it; '' for a personal voice."""
+    if organisation_id is None:
+        return ""
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise Invalid(f"Organisation {organisation_id} gibt es nicht.", field="organisation_id")
+    if organisation_id not in actor.organisation_ids and not actor.is_system:
+        raise Forbidden(
+            f"Sie sind nicht Mitglied von {org.name} und können nicht für sie sprechen.",
+        )
+    if not org.verified:
+        raise Invalid(
+            f"{org.name} ist noch nicht verifiziert. Nur verifizierte Organisationen können "
+            "Stellungnahmen abgeben; bis dahin äußern Sie sich bitte persönlich.",
+            field="organisation_id",
+        )
+    return org.name
+
+
+@requires(Permission.FEEDBACK_WRITE)
+def feedback_submit(
+    session: Session, *, actor: Actor, measure_id: int, data: FeedbackCreate
+) -> FeedbackPublic:
+    """Comment on and rate a measure, personally or for a verified organisation one belongs
+    to. A person's earlier visible voice (same organisation or personal) is replaced."""
+    if actor.user_id is None:
+        raise Forbidden("Feedback geben nur angemeldete Personen mit einem Konto.")
+    _measure(session, measure_id)
+    org_name = _speaking_for(session, actor, data.organisation_id)
+    row = session.scalar(
+        select(Feedback).where(
+            Feedback.measure_id == measure_id,
+            Feedback.user_id == actor.user_id,
+            Feedback.organisation_id.is_(None)
+            if data.organisation_id is None
+            else Feedback.organisation_id == data.organisation_id,
+            _visible(),
+        )
+    )
+    before = _public(row) if row else None
+    now = utcnow()
+    if row is None:
+        row = Feedback(
+            measure_id=measure_id, user_id=actor.user_id, created_at=now, hidden_reason=""
+        )
+        session.add(row)
+    row.author_name = actor.name
+    row.organisation_id = data.organisation_id
+    row.organisation_name = org_name
+    row.relevance = data.relevance
+    row.stance = data.stance
+    row.comment = data.comment
+    row.updated_at = now
+    session.flush()
+    result = _public(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="feedback.update" if before else "feedback.create",
+        entity_type="measure_feedback",
+        entity_id=row.id,
+        before=before,
+        after=result,
+    )
+    return result
+
+
+def _visible_feedback(session: Session, feedback_id: int) -> Feedback:
+    row = session.get(Feedback, feedback_id)
+    if row is None or row.hidden_at is not None:
+        raise NotFound(f"Beitrag {feedback_id} nicht gefunden.")
+    return row
+
+
+def _client_key(client: str) -> str:
+    """A one-way key for a client address (the address itself is not stored)."""
+    return hashlib.sha256(f"feedback-report:{client}".encode()).hexdigest()
+
+
+@public("anyone may ask moderators to look at a comment; rate-limited per client address")
+def feedback_report(
+    session: Session, *, actor: Actor, feedback_id: int, data: ReportCreate, client: str
+) -> None:
+    """Record a report of a visible comment for the moderation queue."""
+    _visible_feedback(session, feedback_id)
+    key = _client_key(client)
+    since = utcnow() - dt.timedelta(hours=1)
+    recent = session.scalar(
+        select(func.count())
+        .select_from(FeedbackReport)
+        .where(FeedbackReport.client_key == key, FeedbackReport.created_at >= since)
+    )
+    if (recent or 0) >= REPORTS_PER_HOUR:
+        raise TooManyRequests(
+            "Sie haben in der letzten Stunde schon viele Beiträge gemeldet. Bitte versuchen Sie "
+            "es später noch einmal."
+        )
+    if session.scalar(
+        select(FeedbackReport.id).where(
+            FeedbackReport.feedback_id == feedback_id,
+            FeedbackReport.client_key == key,
+            FeedbackReport.resolved_at.is_(None),
+        )
+    ):
+        raise Conflict("Sie haben diesen Beitrag bereits gemeldet; die Moderation prüft ihn.")
+    report = FeedbackReport(
+        feedback_id=feedback_id,
+        reason=data.reason,
+        note=data.note.strip(),
+        reporter_id=actor.user_id,
+        client_key=key,
+        created_at=utcnow(),
+        resolution="",
+    )
+    session.add(report)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="feedback.report",
+        entity_type="measure_feedback",
+        entity_id=feedback_id,
+        after={"report_id": report.id, "reason": data.reason.value, "note": report.note},
+    )
+
+
+@requires(Permission.CONTENT_MODERATE)
+def moderation_queue(session: Session, *, actor: Actor) -> list[QueueItem]:
+    """Visible comments with open reports, most reported first."""
+    open_reports = session.scalars(
+        select(FeedbackReport)
+        .join(Feedback, Feedback.id == FeedbackReport.feedback_id)
+        .where(FeedbackReport.resolved_at.is_(None), _visible())
+        .order_by(FeedbackReport.created_at)
+    ).all()
+    by_feedback: dict[int, list[FeedbackReport]] = {}
+    for r in open_reports:
+        by_feedback.setdefault(r.feedback_id, []).append(r)
+    items: list[QueueItem] = []
+    for feedback_id, reports in by_feedback.items():
+        row = session.get(Feedback, feedback_id)
+        assert row is not None
+        m = _measure(session, row.measure_id)
+        items.append(
+            QueueItem(
+                feedback=_public(row),
+                measure_code=m.code,
+                measure_title=m.title,
+                reports=[
+                    ReportPublic(reason=r.reason, note=r.note, created_at=r.created_at)
+                    for r in reports
+                ],
+            )
+        )
+    items.sort(key=lambda i: (-len(i.reports), i.reports[0].created_at))
+    return items
+
+
+def _resolve(session: Session, feedback_id: int, resolution: str) -> int:
+    reports = session.scalars(
+        select(FeedbackReport).where(
+            FeedbackReport.feedback_id == feedback_id, FeedbackReport.resolved_at.is_(None)
+        )
+    ).all()
+    for r in reports:
+        r.resolved_at = utcnow()
+        r.resolution = resolution
+    return len(reports)
+
+
+@requires(Permission.CONTENT_MODERATE)
+def feedback_hide(session: Session, *, actor: Actor, feedback_id: int, reason: str) -> None:
+    """Hide a comment from the public with a reason; it stays stored and in the audit log."""
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise Invalid("Bitte geben Sie einen Grund für das Ausblenden an.", field="reason")
+    row = _visible_feedback(session, feedback_id)
+    before = _public(row)
+    row.hidden_at = utcnow()
+    row.hidden_reason = reason[:500]
+    row.hidden_by = actor.label[:400]
+    resolved = _resolve(session, feedback_id, "hidden")
+    audit.record(
+        session,
+        actor=actor,
+        action="feedback.hide",
+        entity_type="measure_feedback",
+        entity_id=feedback_id,
+        before=before,
+        after={"hidden_reason": row.hidden_reason, "reports_resolved": resolved},
+    )
+
+
+@requires(Permission.CONTENT_MODERATE)
+def reports_dismiss(session: Session, *, actor: Actor, feedback_id: int) -> None:
+    """Close a comment's open reports and keep it visible."""
+    _visible_feedback(session, feedback_id)
+    resolved = _resolve(session, feedback_id, "dismissed")
+    if not resolved:
+        raise Conflict(f"Zu Beitrag {feedback_id} liegen keine offenen Meldungen vor.")
+    audit.record(
+        session,
+        actor=actor,
+        action="feedback.reports_dismiss",
+        entity_type="measure_feedback",
+        entity_id=feedback_id,
+        after={"reports_resolved": resolved},
+    )

@@ -1,0 +1,163 @@
+"""Feedback pages: the feedback section of a measure page (with htmx partial update), the
+report form and the moderators' queue at /moderation (JSON twins in api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from domstadt.core.auth.permissions import Actor, Permission
+from domstadt.core.db import DbSession
+from domstadt.core.errors import DomainError, Invalid
+from domstadt.masterplan.feedback import labels, service
+from domstadt.masterplan.feedback.api import client_address
+from domstadt.masterplan.feedback.schemas import FeedbackCreate, ReportCreate
+from domstadt.web.account_views import require_login
+from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.templating import gettext_for, render
+
+router = APIRouter(include_in_schema=False)
+CsrfChecked = Depends(verify_csrf_form)
+
+
+def section_context(
+    session: DbSession, actor: Actor, measure_id: int, **extra: Any
+) -> dict[str, Any]:
+    """What the feedback section of a measure page needs (also used by the measure view)."""
+    return {
+        "feedback": service.feedback_for_measure(session, actor=actor, measure_id=measure_id),
+        "feedback_orgs": service.speaking_options(session, actor=actor),
+        "feedback_can_write": actor.can(Permission.FEEDBACK_WRITE) and actor.user_id is not None,
+        "feedback_error": None,
+        "feedback_notice": None,
+        "feedback_values": {},
+        "STANCE": labels.STANCE,
+        "REASON": labels.REASON,
+        "RELEVANCE": labels.RELEVANCE,
+        "VOICE": labels.VOICE,
+        **extra,
+    }
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _section(
+    request: Request, session: DbSession, actor: Actor, measure_id: int, **extra: Any
+) -> Response:
+    context = section_context(session, actor, measure_id, **extra)
+    name = "feedback/_section.html" if _is_htmx(request) else "feedback/page.html"
+    status = 422 if extra.get("feedback_error") and not _is_htmx(request) else 200
+    _ = gettext_for(request)
+    return render(
+        request, name, {"title": _("Feedback"), "measure_id": measure_id, **context}, status
+    )
+
+
+def _parse(form: dict[str, str]) -> FeedbackCreate:
+    org = form.get("organisation_id", "").strip()
+    try:
+        return FeedbackCreate(
+            relevance=form.get("relevance", ""),
+            stance=form.get("stance", ""),
+            comment=form.get("comment", ""),
+            organisation_id=int(org) if org.isdigit() else None,
+        )
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        message = {
+            "relevance": "Bitte wählen Sie die Relevanz von 1 bis 5.",
+            "stance": "Bitte wählen Sie Ihre Haltung: Unterstützung, neutral oder Bedenken.",
+            "comment": "Der Kommentar darf höchstens 4000 Zeichen lang sein.",
+        }.get(field, exc.errors()[0]["msg"])
+        raise Invalid(message, field=field) from None
+
+
+@router.post("/massnahmen/{measure_id}/feedback", dependencies=[CsrfChecked])
+async def feedback_post(
+    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """Comment on and rate a measure; htmx swaps the updated section, others are redirected."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    _ = gettext_for(request)
+    try:
+        service.feedback_submit(session, actor=actor, measure_id=measure_id, data=_parse(form))
+    except DomainError as exc:
+        if exc.status_code in (401, 404):
+            raise
+        session.rollback()
+        return _section(
+            request, session, actor, measure_id, feedback_error=exc, feedback_values=form
+        )
+    if _is_htmx(request):
+        return _section(
+            request, session, actor, measure_id, feedback_notice=_("Thank you for your feedback.")
+        )
+    return RedirectResponse(f"/massnahmen/{measure_id}?feedback=1#feedback", status_code=303)
+
+
+@router.post("/feedback/{feedback_id}/melden", dependencies=[CsrfChecked])
+async def report_post(
+    request: Request, feedback_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """Anyone reports a comment with a reason; the page confirms it."""
+    form = await request.form()
+    _ = gettext_for(request)
+    measure_id = str(form.get("measure_id", ""))
+    back = f"/massnahmen/{measure_id}#feedback" if measure_id.isdigit() else "/massnahmen"
+    try:
+        data = ReportCreate(reason=str(form.get("reason", "")), note=str(form.get("note", "")))
+    except ValidationError:
+        raise Invalid("Bitte wählen Sie einen Grund für die Meldung.", field="reason") from None
+    service.feedback_report(
+        session, actor=actor, feedback_id=feedback_id, data=data, client=client_address(request)
+    )
+    return render(
+        request,
+        "feedback/reported.html",
+        {"title": _("Comment reported"), "back": back},
+    )
+
+
+@router.get("/moderation")
+def moderation(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The moderators' queue of reported comments (JSON: /api/v1/moderation/feedback)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    _ = gettext_for(request)
+    items = service.moderation_queue(session, actor=actor)
+    return render(
+        request,
+        "feedback/moderation.html",
+        {
+            "title": _("Reported comments"),
+            "items": items,
+            "STANCE": labels.STANCE,
+            "REASON": labels.REASON,
+            "done": request.query_params.get("erledigt") == "1",
+        },
+    )
+
+
+@router.post("/moderation/{feedback_id}/ausblenden", dependencies=[CsrfChecked])
+async def hide_post(
+    request: Request, feedback_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """Hide a reported comment with the given reason."""
+    form = await request.form()
+    service.feedback_hide(
+        session, actor=actor, feedback_id=feedback_id, reason=str(form.get("reason", ""))
+    )
+    return RedirectResponse("/moderation?erledigt=1", status_code=303)
+
+
+@router.post("/moderation/{feedback_id}/behalten", dependencies=[CsrfChecked])
+def keep_post(request: Request, feedback_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """Dismiss the reports and keep the comment visible."""
+    service.reports_dismiss(session, actor=actor, feedback_id=feedback_id)
+    return RedirectResponse("/moderation?erledigt=1", status_code=303)

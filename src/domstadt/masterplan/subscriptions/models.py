@@ -1,0 +1,86 @@
+"""Subscription tables: who follows which measure or field, and each webhook delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domstadt.core.db import Base, UTCDateTime, utcnow
+
+
+class Channel(enum.StrEnum):
+    """How changes reach the subscriber."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """State of one webhook delivery."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
+    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
+
+
+class Subscription(Base):
+    """Follow a measure (``measure_id``) or a field of action (``field_id``).
+
+    E-mail subscriptions of anonymous people wait for the opt-in (``confirmed_at``); the
+    ``token`` in every message confirms or ends the subscription. ``cursor_at``: changes
+    up to this time have been delivered.
+    """
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), default="")
+    measure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), index=True
+    )
+    field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("field_of_action.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "subscription_channel"))
+    webhook_url: Mapped[str] = mapped_column(String(1000), default="")
+    secret: Mapped[str] = mapped_column(String(100), default="")
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    client_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cursor_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class WebhookDelivery(Base):
+    """One change posted to one webhook, with its attempts and the next retry (backoff)."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("subscription.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "webhook_delivery_status"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,166 @@
+"""The MQTT ingest worker (``domstadt sensors mqtt``): shared subscription, batches, acks.
+
+Several workers subscribe to ``$share/domstadt/v1.1/+/Observations`` (and
+``…/v1.1/Observations``) and the broker splits the messages between them. Each worker keeps
+a persistent MQTT 5 session (fixed client id, clean start off, session expiry one week) and
+acknowledges a QoS 1 message only after the batch holding it is committed, so neither a
+reconnect nor a crash loses one: unacknowledged messages are delivered again, and the
+duplicate policy (one Observation per Datastream and phenomenonTime) absorbs repeats.
+Messages are batched (up to ``max_batch`` or ``max_wait`` seconds) into one transaction with
+one multi-row INSERT. A message that is not an Observation is logged and counted
+(``domstadt_mqtt_messages_total{outcome="invalid"}``) and acknowledged; ingest goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter as Tally
+from typing import Any
+
+import paho.mqtt.client as paho
+from paho.mqtt.subscribeoptions import SubscribeOptions
+from prometheus_client import Counter
+
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.db import Database
+from domstadt.sensors import mqtt_service
+from domstadt.sensors.mqtt import notify
+from domstadt.sensors.mqtt.client import Publisher, connect, is_event, make_client
+from domstadt.sensors.mqtt.topics import BrokerUrl, ingest_subscriptions
+
+log = logging.getLogger("domstadt.sensors.mqtt")
+MESSAGES = Counter(
+    "domstadt_mqtt_messages", "MQTT messages handled by ingest workers, by outcome", ["outcome"]
+)
+RETRIES = 3
+
+
+class IngestWorker:
+    """One ingest worker; ``run()`` blocks until ``stop()``."""
+
+    def __init__(
+        self,
+        database: Database,
+        url: str,
+        *,
+        client_id: str,
+        base: str,
+        group: str = "domstadt",
+        max_batch: int = 2000,
+        max_wait: float = 0.05,
+        publish: bool = True,
+    ) -> None:
+        self.database = database
+        self.broker = BrokerUrl.parse(url)
+        self.base = base
+        self.group = group
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.client = make_client(self.broker, client_id, persistent=True, manual_ack=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None
+        self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.stats: Tally[str] = Tally()
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self.actor = system_actor("mqtt ingest")
+
+    def _on_connect(self, client: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.error("MQTT broker refused the connection: %s", reason)
+            return
+        options = SubscribeOptions(qos=1)
+        client.subscribe([(t, options) for t in ingest_subscriptions(self.broker.root, self.group)])
+        log.info("MQTT ingest connected to %s:%s", self.broker.host, self.broker.port)
+        self.connected.set()
+
+    def _on_message(self, client: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
+        if is_event(message):  # our own notification on an observation topic
+            client.ack(message.mid, message.qos)
+            self._count("echo")
+            return
+        self.inbox.put(message)
+
+    def _count(self, outcome: str, n: int = 1) -> None:
+        self.stats[outcome] += n
+        MESSAGES.labels(outcome).inc(n)
+
+    def start(self) -> None:
+        """Connect (persistent session) and start receiving in the background."""
+        connect(self.client, self.broker, persistent=True, wait=True)
+        self.client.loop_start()
+
+    def run(self) -> None:
+        """Take batches from the inbox and write them until ``stop()`` is called."""
+        while not self._stop.is_set():
+            batch = self._take()
+            if batch:
+                self._process(batch)
+
+    def stop(self) -> None:
+        """Stop after the current batch; unacknowledged messages stay with the broker."""
+        self._stop.set()
+        self.client.disconnect()
+        self.client.loop_stop()
+        if self.publisher is not None:
+            self.publisher.stop()
+
+    def _take(self) -> list[paho.MQTTMessage]:
+        try:
+            batch = [self.inbox.get(timeout=0.2)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + self.max_wait
+        while len(batch) < self.max_batch:
+            remaining = deadline - time.monotonic()
+            try:
+                batch.append(
+                    self.inbox.get(timeout=max(remaining, 0))
+                    if remaining > 0
+                    else self.inbox.get_nowait()
+                )
+            except queue.Empty:
+                break
+        return batch
+
+    def _process(self, batch: list[paho.MQTTMessage]) -> None:
+        for attempt in range(RETRIES):
+            try:
+                outcomes = self._write(batch)
+                break
+            except Exception:
+                log.exception("MQTT batch of %d failed (attempt %d)", len(batch), attempt + 1)
+                time.sleep(0.5 * (attempt + 1))
+        else:  # a batch that keeps failing: write each message alone, refuse what still fails
+            outcomes = [self._write_alone(message) for message in batch]
+        for message, outcome in zip(batch, outcomes, strict=True):
+            self.client.ack(message.mid, message.qos)
+            kind = outcome.split(":", 1)[0]
+            self._count(kind)
+            if kind == "invalid":
+                log.warning("MQTT message on %s refused: %s", message.topic, outcome[9:])
+
+    def _write(self, batch: list[paho.MQTTMessage]) -> list[str]:
+        messages = [mqtt_service.Message(msg.topic, bytes(msg.payload)) for msg in batch]
+        with self.database.session() as session:
+            if self.publisher is not None:
+                notify.attach(session, self.publisher)
+            report = mqtt_service.ingest(
+                session,
+                actor=self.actor,
+                messages=messages,
+                root=self.broker.root,
+                base=self.base,
+            )
+        return report.outcomes
+
+    def _write_alone(self, message: paho.MQTTMessage) -> str:
+        try:
+            return self._write([message])[0]
+        except Exception as exc:
+            log.exception("MQTT message on %s could not be written", message.topic)
+            return f"invalid: {type(exc).__name__}"

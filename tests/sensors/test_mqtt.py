@@ -1,0 +1,214 @@
+"""SensorThings over MQTT against the real local broker (DOMSTADT_TEST_MQTT_URL).
+
+Each test uses its own topic root (``mqtt://host:port/<unique>`` → ``<unique>/v1.1``) and
+its own client ids, so parallel runs on one broker do not see each other's messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import paho.mqtt.client as paho
+import pytest
+from starlette.testclient import TestClient
+
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.config import Settings
+from domstadt.core.db import Database
+from domstadt.sensors import mqtt_service
+from domstadt.sensors.mqtt.ingest import IngestWorker
+from domstadt.sensors.mqtt.topics import BrokerUrl
+from tests.sensors.conftest import STA, thing_payload
+
+BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
+pytestmark = pytest.mark.skipif(
+    not BROKER, reason="DOMSTADT_TEST_MQTT_URL not set (e.g. mqtt://127.0.0.1:1883): MQTT skipped"
+)
+WAIT = 20.0
+
+
+@pytest.fixture
+def mqtt_url() -> str:
+    """The test broker with a topic root of this test's own."""
+    return f"{BROKER.rstrip('/')}/t{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def mqtt_client(settings: Settings, db: Database, mqtt_url: str) -> Iterator[TestClient]:
+    """An app client whose writes publish notifications to the test broker."""
+    from domstadt.web.app import create_app
+
+    settings = settings.model_copy(update={"mqtt_url": mqtt_url})
+    with TestClient(create_app(settings, db), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+class Subscriber:
+    """A plain MQTT 5 client that records what arrives on its topics."""
+
+    def __init__(self, url: str, topics: list[str]) -> None:
+        broker = BrokerUrl.parse(url)
+        self.root = broker.root
+        self.received: list[tuple[str, Any]] = []
+        self.client = paho.Client(
+            paho.CallbackAPIVersion.VERSION2,
+            client_id=f"sub-{uuid.uuid4().hex[:10]}",
+            protocol=paho.MQTTv5,
+        )
+        subscribed = threading.Event()
+        self.client.on_message = lambda _c, _u, msg: self.received.append(
+            (msg.topic, _decode(msg.payload))
+        )
+        self.client.on_subscribe = lambda *_args: subscribed.set()
+        self.client.connect(broker.host, broker.port)
+        self.client.loop_start()
+        if topics:
+            self.client.subscribe([(f"{self.root}/{t}", 1) for t in topics])
+            assert subscribed.wait(WAIT)
+
+    def on(self, path: str) -> list[Any]:
+        """Payloads received on ``root/path``."""
+        return [p for t, p in self.received if t == f"{self.root}/{path}"]
+
+    def publish(self, path: str, payload: Any, *, raw: bool = False) -> None:
+        data = payload if raw else json.dumps(payload)
+        self.client.publish(f"{self.root}/{path}", data, qos=1).wait_for_publish(WAIT)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def _decode(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None  # the malformed message this test publishes itself
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _worker(db: Database, url: str, client_id: str) -> tuple[IngestWorker, threading.Thread]:
+    worker = IngestWorker(db, url, client_id=client_id, base=f"http://testserver{STA}")
+    worker.start()
+    assert worker.connected.wait(WAIT)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    return worker, thread
+
+
+def _observations(client: TestClient, ds: int) -> list[dict[str, Any]]:
+    return client.get(f"{STA}/Datastreams({ds})/Observations?$orderby=phenomenonTime").json()[
+        "value"
+    ]
+
+
+def _seed(client: TestClient, auth: dict[str, str]) -> tuple[int, int]:
+    thing = client.post(f"{STA}/Things", json=thing_payload(), headers=auth).json()
+    ds = client.get(f"{STA}/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
+    return thing["@iot.id"], ds["@iot.id"]
+
+
+def test_published_observations_are_stored_and_notified(
+    mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    thing_id, ds = _seed(mqtt_client, auth)
+    with db.session() as session:
+        mqtt_service.select_topic_add(
+            session,
+            actor=system_actor("t"),
+            topic="v1.1/Observations?$select=result,phenomenonTime",
+        )
+    sub = Subscriber(
+        mqtt_url,
+        [
+            f"Datastreams({ds})/Observations",
+            "Observations?$select=result,phenomenonTime",
+            f"Things({thing_id})/name",
+        ],
+    )
+    worker, thread = _worker(db, mqtt_url, f"ingest-{uuid.uuid4().hex[:8]}")
+    try:
+        sub.publish(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": "2014-02-03T08:00:00Z", "result": 41},
+        )
+        sub.publish(
+            "Observations",
+            {"phenomenonTime": "2014-02-03T08:05:00Z", "result": 42, "Datastream": {"@iot.id": ds}},
+        )
+        sub.publish(f"Datastreams({ds})/Observations", b"{kein json", raw=True)
+        sub.publish("Datastreams(999999)/Observations", {"result": 1})
+        sub.publish("Observations", {"result": 3})
+        assert _until(lambda: worker.stats["invalid"] == 3), worker.stats
+        assert [o["result"] for o in _observations(mqtt_client, ds)] == [41, 42]
+        # the server keeps working and notifies subscribers after every commit
+        assert _until(
+            lambda: (
+                len([p for p in sub.on(f"Datastreams({ds})/Observations") if p and "@iot.id" in p])
+                == 2
+            )
+        )
+        selected = sub.on("Observations?$select=result,phenomenonTime")
+        assert sorted(p["result"] for p in selected) == [41, 42]
+        assert all(set(p) == {"result", "phenomenonTime"} for p in selected)
+        renamed = mqtt_client.patch(f"{STA}/Things({thing_id})", json={"name": "Neu"}, headers=auth)
+        assert renamed.status_code == 200
+        assert _until(lambda: sub.on(f"Things({thing_id})/name") == [{"name": "Neu"}])
+    finally:
+        worker.stop()
+        thread.join(WAIT)
+        sub.close()
+
+
+def test_rest_created_observation_is_notified_and_landing_lists_mqtt(
+    mqtt_client: TestClient, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    _thing, ds = _seed(mqtt_client, auth)
+    sub = Subscriber(mqtt_url, ["Observations", f"Datastreams({ds})"])
+    created = mqtt_client.post(
+        f"{STA}/Datastreams({ds})/Observations", json={"result": 7}, headers=auth
+    ).json()
+    assert _until(lambda: [p["@iot.id"] for p in sub.on("Observations")] == [created["@iot.id"]])
+    sub.close()
+    settings = mqtt_client.get(f"{STA}/").json()["serverSettings"]
+    create_class = next(c for c in settings["conformance"] if "create-observations-via-mqtt" in c)
+    assert settings[create_class]["endpoints"] == [BROKER.rstrip("/")]
+    assert settings["domstadt:mqttTopicRoot"] == BrokerUrl.parse(mqtt_url).root
+
+
+def test_messages_published_while_the_worker_is_away_are_not_lost(
+    mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    _thing, ds = _seed(mqtt_client, auth)
+    client_id = f"ingest-{uuid.uuid4().hex[:8]}"
+    worker, thread = _worker(db, mqtt_url, client_id)  # creates the persistent session
+    worker.stop()
+    thread.join(WAIT)
+    sub = Subscriber(mqtt_url, [])
+    for minute in range(30):
+        sub.publish(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": f"2014-02-04T10:{minute:02d}:00Z", "result": minute},
+        )
+    sub.close()
+    worker, thread = _worker(db, mqtt_url, client_id)
+    try:
+        assert _until(lambda: worker.stats["created"] == 30), worker.stats
+        assert len(_observations(mqtt_client, ds)) == 30
+    finally:
+        worker.stop()
+        thread.join(WAIT)
