@@ -1,10 +1,15 @@
-"""Benchmark: the public measure list (with filters and search) and the Atom feed with 5,000
-measures, p50/p95 through the in-process client on a temporary SQLite database.
+"""Benchmark: the public measure list (with filters and search), the Atom feeds and the full
+status report snapshot with 5,000 measures and 20,000 initiatives, p50/p95 through the
+in-process client, on a temporary SQLite file or an empty PostgreSQL scratch database.
 
-    .venv/bin/python benchmarks/masterplan_list.py [--measures 5000] [--rounds 40]
+    .venv/bin/python benchmarks/masterplan_list.py [--measures 5000] [--initiatives 20000]
+        [--rounds 40] [--url postgresql://postgres@127.0.0.1:5432/SCRATCH]
 
-Measures are created through the service layer (with the model-free lexical embedder, so
-creating them does not dominate the run); results go to docs/benchmarks.md by hand.
+Measures and initiatives are created through the service layer (with the model-free lexical
+embedder, so creating them does not dominate the run); the initiatives fill the shared
+full-text index the list's search runs on. The snapshot is timed on the `domstadt report
+create` path (`report_service.report_create` in its own session, committed), twice: the
+first report, then one that compares with it. Results go to docs/benchmarks.md by hand.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from domstadt.core.migrate import upgrade
 from domstadt.core.text import set_embedder
 from domstadt.core.text.embedders import LexicalEmbedder
 from domstadt.demo import core, masterplan
-from domstadt.masterplan import measure_service
-from domstadt.masterplan.schemas import MeasureCreate, RolloutStage, Status
+from domstadt.masterplan import measure_service, report_service
+from domstadt.masterplan.registry import store
+from domstadt.masterplan.registry.schemas import InitiativeCreate
+from domstadt.masterplan.schemas import MeasureCreate, MeasureUpdate, RolloutStage, Status
 
 WORDS = [
     "Sensor",
@@ -77,6 +84,48 @@ def populate(db: Database, count: int) -> None:
     print(f"created {count} measures in {time.perf_counter() - start:.0f} s")
 
 
+def populate_initiatives(db: Database, count: int) -> None:
+    """``count`` generated initiatives through the registry's insert (index and audit)."""
+    rng, actor = random.Random(11), system_actor("benchmark")
+    start = time.perf_counter()
+    for batch in range(0, count, 1000):
+        with db.session() as session:
+            for i in range(batch, min(count, batch + 1000)):
+                words = rng.sample(WORDS, 3)
+                store.insert(
+                    session,
+                    actor,
+                    InitiativeCreate(
+                        title=f"{words[0]} {words[1]} Initiative {i}",
+                        description=f"{words[2]} in Köln, Projekt {i} von {rng.choice(DEPTS)}.",
+                    ),
+                )
+    print(f"created {count} initiatives in {time.perf_counter() - start:.0f} s")
+
+
+def touch(db: Database, count: int, total: int) -> None:
+    """Change the progress of ``count`` measures, so the next report has changes to list."""
+    actor = system_actor("benchmark")
+    with db.session() as session:
+        for i in range(1, count + 1):
+            measure_service.measure_update(
+                session,
+                actor=actor,
+                measure_id=1 + (i * 7) % total,
+                data=MeasureUpdate(progress=i % 100),
+            )
+
+
+def snapshot(db: Database) -> float:
+    """Seconds for one committed report snapshot of all measures (the CLI's path)."""
+    start = time.perf_counter()
+    with db.session() as session:
+        report = report_service.report_create(session, actor=system_actor(), title="Benchmark")
+    elapsed = time.perf_counter() - start
+    print(f"report {report.id}: {report.measure_count} measures, {report.change_count} changes")
+    return elapsed
+
+
 def timings(client: TestClient, path: str, rounds: int) -> tuple[float, float]:
     """p50 and p95 in milliseconds of ``rounds`` GETs (after one warm-up)."""
     assert client.get(path).status_code == 200, path
@@ -100,19 +149,28 @@ PATHS = [
     "/api/v1/measures?field=datenoekonomie&per_page=50",
     "/feeds/measures.atom",
     "/feeds/fields/smart-city.atom",
+    "/masterplan/dashboard",
+    "/api/v1/screening/coverage",
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--measures", type=int, default=5000)
+    parser.add_argument("--initiatives", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--url", default="", help="an empty scratch database (default: SQLite)")
     args = parser.parse_args()
     set_embedder(LexicalEmbedder(), "benchmark")
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        db = Database(args.url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         upgrade(db)
         populate(db, args.measures)
+        populate_initiatives(db, args.initiatives)
+        first = snapshot(db)
+        touch(db, 250, args.measures)
+        second = snapshot(db)
+        print(f"report snapshot: first {first:.2f} s, second (with changes) {second:.2f} s")
         settings = Settings(
             environment="test",
             data_dir=Path(tmp),
@@ -126,6 +184,8 @@ def main() -> None:
             for path in PATHS:
                 p50, p95 = timings(client, path, args.rounds)
                 print(f"| `{path}` | {p50:.0f} | {p95:.0f} |")
+            p50, p95 = timings(client, "/berichte/2", max(5, args.rounds // 4))
+            print(f"| `/berichte/2` | {p50:.0f} | {p95:.0f} |")
         db.dispose()
 
 

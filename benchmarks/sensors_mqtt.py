@@ -38,6 +38,8 @@ from domstadt.sensors.mqtt.ingest import IngestWorker
 from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.sta import write_service
 
+STALL_SECONDS = 15.0  # no new row for this long: the broker dropped messages (see the docs)
+
 
 def _datastreams(db: Database, count: int) -> list[int]:
     ids = []
@@ -157,11 +159,15 @@ def main() -> None:
     publisher.start()
     ready.wait(60)
     started = time.perf_counter()
-    while sum(w.stats["created"] for w in workers) < args.messages:
+    done, progress_at = 0, time.perf_counter()
+    while done < args.messages and time.perf_counter() - progress_at < STALL_SECONDS:
         if not publisher.is_alive() and publisher.exitcode:
             raise SystemExit("publisher failed")
         time.sleep(0.02)
-    elapsed = time.perf_counter() - started
+        now_done = sum(w.stats["created"] for w in workers)
+        if now_done != done:
+            done, progress_at = now_done, time.perf_counter()
+    elapsed = progress_at - started
     publisher.join()
     stored = _stored(db)
     for worker in workers:

@@ -24,7 +24,7 @@ from domstadt.core.errors import Conflict
 from tests.catalog.harvest_servers import Routes, domstadt_server, static_server
 
 SYSTEM = system_actor("tests")
-ROSTOCK = Path("/work/shared/data/dataset_gov_de.rdf")
+ROSTOCK = Path(__file__).parent / "data" / "dataset_gov_de.rdf"
 FAST = Limits(job_seconds=60, request_seconds=5)
 
 

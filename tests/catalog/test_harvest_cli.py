@@ -88,7 +88,7 @@ def routes_file(db: Database, departments: None) -> Iterator[Routes]:
         url = routes.set(
             "/rostock.rdf",
             "application/rdf+xml",
-            Path("/work/shared/data/dataset_gov_de.rdf").read_bytes(),
+            (Path(__file__).parent / "data" / "dataset_gov_de.rdf").read_bytes(),
         )
         with db.session() as session:
             harvest_service.source_create(

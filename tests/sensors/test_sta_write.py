@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -143,3 +144,25 @@ def test_create_observations_for_missing_datastream_writes_nothing(
     response = client.post(f"{STA}/CreateObservations", json=body, headers=auth)
     assert response.status_code == 400 and "999" in response.json()["message"]
     assert _count(client, "Observations") == 12
+
+
+def test_json_patch_changes_only_what_the_operations_say(
+    client: TestClient, seeded: dict[str, int], auth: dict[str, str]
+) -> None:
+    thing = f"{STA}/Things({seeded['Segment A']})"
+    headers = {**auth, "Content-Type": "application/json-patch+json"}
+    ops = [
+        {"op": "replace", "path": "/properties/owner", "value": "Stadtwerke"},
+        {"op": "add", "path": "/properties/colour", "value": "grün"},
+        {"op": "remove", "path": "/properties/lanes"},
+    ]
+    patched = client.patch(thing, content=json.dumps(ops), headers=headers)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["properties"] == {"owner": "Stadtwerke", "colour": "grün"}
+    assert patched.json()["name"] == "Segment A"
+    failing = [{"op": "test", "path": "/name", "value": "anders"}]
+    refused = client.patch(thing, content=json.dumps(failing), headers=headers)
+    assert refused.status_code == 400 and "JSON-Patch" in refused.json()["message"]
+    required = [{"op": "remove", "path": "/name"}]
+    assert client.patch(thing, content=json.dumps(required), headers=headers).status_code == 400
+    assert client.get(thing).json()["properties"]["owner"] == "Stadtwerke"

@@ -35,6 +35,18 @@ def list_datasets(q: str = typer.Option("", help="Full-text query")) -> None:
     typer.echo(f"{page.count} Datensätze")
 
 
+@datasets_app.command("reindex")
+def reindex_datasets() -> None:
+    """Rebuild the full-text index of every dataset."""
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            count = search_service.reindex_all(session, actor=system_actor("cli"))
+    finally:
+        database.dispose()
+    typer.echo(f"{count} Datensätze neu indiziert")
+
+
 @harvest_app.command("add")
 def harvest_add(
     name: str,

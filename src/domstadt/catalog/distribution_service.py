@@ -1,5 +1,6 @@
 """Distributions (CKAN resources): links and uploaded files; tabular uploads are normalised
-into canonical CSV, JSON and Parquet beside the original and loaded into the DataStore."""
+into canonical CSV, JSON and Parquet beside the original and loaded into the DataStore;
+GeoJSON uploads and tables with coordinate columns also get a canonical WGS 84 GeoJSON."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from domstadt.catalog import store, vocab
 from domstadt.catalog.convert import distribution_public
 from domstadt.catalog.datastore import engine
 from domstadt.catalog.models import Dataset, Distribution
-from domstadt.catalog.normalise import tabular
+from domstadt.catalog.normalise import geo, tabular
 from domstadt.catalog.privacy import gate
 from domstadt.catalog.schemas import DistributionCreate, DistributionPublic
 from domstadt.core import audit
@@ -27,6 +28,7 @@ from domstadt.core.errors import Invalid, NotFound
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 TABULAR = {"CSV", "XLSX"}
+GEO = {"GEOJSON"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -83,22 +85,65 @@ def _normalise(
     original.provenance = provenance
     original.datastore_path = str(paths["PARQUET"].relative_to(data_dir))
     for fmt, path in paths.items():
-        raw = path.read_bytes()
-        dist = _add(
-            session,
-            ds,
-            title=f"{original.title or 'Daten'} ({fmt}, normalisiert)",
-            file_path=str(path.relative_to(data_dir)),
-            format=fmt,
-            media_type=vocab.MEDIA_TYPES.get(fmt, ""),
-            license_id=original.license_id,
-            byte_size=len(raw),
-            checksum=hashlib.sha256(raw).hexdigest(),
-            derived_from_id=original.id,
-            table_schema=table.schema,
-            provenance=provenance,
-        )
-        dist.download_url = f"{base}/daten/ressource/{dist.uuid}/download"
+        _add_derived(session, ds, original, fmt, path, data_dir, base, table.schema, provenance)
+    points = geo.from_table(table.names, table.columns)
+    if points is not None:
+        geo_provenance = {**provenance, **points.provenance}
+        original.provenance = {**provenance, "geo": points.provenance}
+        path = geo.write(points, folder, "data")
+        _add_derived(session, ds, original, "GEOJSON", path, data_dir, base, None, geo_provenance)
+
+
+def _add_derived(
+    session: Session,
+    ds: Dataset,
+    original: Distribution,
+    fmt: str,
+    path: Path,
+    data_dir: Path,
+    base: str,
+    schema: dict[str, Any] | None,
+    provenance: dict[str, Any],
+) -> Distribution:
+    raw = path.read_bytes()
+    label = "GeoJSON, WGS 84" if fmt == "GEOJSON" else fmt
+    dist = _add(
+        session,
+        ds,
+        title=f"{original.title or 'Daten'} ({label}, normalisiert)",
+        file_path=str(path.relative_to(data_dir)),
+        format=fmt,
+        media_type=vocab.MEDIA_TYPES.get(fmt, ""),
+        license_id=original.license_id,
+        byte_size=len(raw),
+        checksum=hashlib.sha256(raw).hexdigest(),
+        derived_from_id=original.id,
+        table_schema=schema,
+        provenance=provenance,
+    )
+    dist.download_url = f"{base}/daten/ressource/{dist.uuid}/download"
+    return dist
+
+
+def _normalise_geo(
+    session: Session, ds: Dataset, original: Distribution, content: bytes, data_dir: Path, base: str
+) -> None:
+    """GeoJSON in any supported coordinate system: canonical WGS 84 GeoJSON beside it."""
+    data = geo.read_geojson(content)
+    provenance = {
+        **data.provenance,
+        "source": original.uuid,
+        "source_checksum": original.checksum,
+        "normalised_at": utcnow().isoformat(),
+        "tool": "domstadt.catalog.normalise.geo",
+    }
+    names, columns = geo.property_columns(data)
+    if names:
+        gate.record_findings(session, ds, original, names, columns)
+    original.provenance = provenance
+    folder = data_dir / "catalog" / "files" / original.uuid / "normalised"
+    path = geo.write(data, folder, "data")
+    _add_derived(session, ds, original, "GEOJSON", path, data_dir, base, None, provenance)
 
 
 @requires(Permission.CONTENT_EDIT)
@@ -112,8 +157,9 @@ def distribution_create(
     base_url: str,
     upload: tuple[str, bytes] | None = None,
 ) -> DistributionPublic:
-    """Add a link or an uploaded file to a dataset; tabular files are normalised (all or
-    nothing: a file that is not a table is refused and nothing is left behind)."""
+    """Add a link or an uploaded file to a dataset; tabular and GeoJSON files are normalised
+    (all or nothing: a file that is not a table or not GeoJSON is refused and nothing is left
+    behind)."""
     ds = store.visible_dataset(session, actor, dataset)
     check_department(actor, ds.department_id)
     store.check_not_harvested(session, ds)
@@ -166,6 +212,8 @@ def _attach(
         dist.title = dist.title or Path(filename).name
         if dist.format in TABULAR:
             _normalise(session, ds, dist, content, data_dir, base_url)
+        elif dist.format in GEO:
+            _normalise_geo(session, ds, dist, content, data_dir, base_url)
     except BaseException:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise

@@ -6,19 +6,26 @@ source brings in belong to that department and are read-only here (they show the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.catalog.harvest import records
 from domstadt.catalog.harvest.runner import Limits, run_job
-from domstadt.catalog.models import HarvestJob, HarvestSource
-from domstadt.catalog.schemas import HarvestReport, HarvestSourcePublic
+from domstadt.catalog.models import Dataset, HarvestJob, HarvestObject, HarvestSource
+from domstadt.catalog.schemas import (
+    HarvestJobDetail,
+    HarvestObjectPublic,
+    HarvestReport,
+    HarvestSourceOverview,
+    HarvestSourcePublic,
+)
 from domstadt.core import audit
 from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
-from domstadt.core.db import Database
+from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound
 
 TYPES = {"ckan": "CKAN Action API", "dcat": "DCAT (RDF)", "dkan": "DKAN data.json", "file": "Datei"}
@@ -149,3 +156,80 @@ def harvest_run(
             raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
         check_department(actor, source.department_id)
     return run_job(database, actor=actor, name=name, limits=limits or Limits())
+
+
+OBJECT_STATES = ("added", "updated", "unchanged", "deleted", "errored")
+
+
+@requires(Permission.CONTENT_EDIT)
+def harvest_overview(
+    session: Session, *, actor: Actor, jobs_per_source: int = 5
+) -> list[HarvestSourceOverview]:
+    """Every source with its latest jobs, newest first (the editors' harvest page)."""
+    result = []
+    for source in source_list(session, actor=actor):
+        jobs = job_list(session, actor=actor, name=source.name, limit=jobs_per_source)
+        result.append(HarvestSourceOverview(**source.model_dump(), jobs=jobs))
+    return result
+
+
+@requires(Permission.CONTENT_EDIT)
+def job_get(
+    session: Session,
+    *,
+    actor: Actor,
+    job_id: int,
+    state: str = "",
+    limit: int = 200,
+    offset: int = 0,
+) -> HarvestJobDetail:
+    """One job's report with its per-record objects (optionally only one state)."""
+    job = session.get(HarvestJob, job_id)
+    source = session.get(HarvestSource, job.source_id) if job else None
+    if job is None or source is None:
+        raise NotFound(f"Harvest-Job {job_id} nicht gefunden.")
+    if state and state not in OBJECT_STATES:
+        raise Invalid(
+            f"Unbekannter Zustand '{state}'. Erlaubt: {', '.join(OBJECT_STATES)}.", field="state"
+        )
+    query = select(HarvestObject, Dataset.name).outerjoin(
+        Dataset, Dataset.id == HarvestObject.dataset_id
+    )
+    query = query.where(HarvestObject.job_id == job.id)
+    if state:
+        query = query.where(HarvestObject.state == state)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(HarvestObject.id).limit(max(1, min(limit, 1000))).offset(max(0, offset))
+    ).all()
+    report = _report(job, source)
+    assert report is not None
+    objects = [
+        HarvestObjectPublic(guid=o.guid, state=o.state, reason=o.reason, dataset_name=name)
+        for o, name in rows
+    ]
+    return HarvestJobDetail(**report.model_dump(), objects=objects, object_count=total)
+
+
+@requires(Permission.DEPARTMENT_MANAGE)
+def harvest_request(session: Session, *, actor: Actor, name: str) -> HarvestSourcePublic:
+    """Record that an admin asked for a run of a source now; the caller queues the job
+    (``catalog.tasks.harvest_source``) after committing. Conflict when one is running."""
+    source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
+    if source is None:
+        raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
+    for job in session.scalars(
+        select(HarvestJob).where(HarvestJob.source_id == source.id, HarvestJob.status == "running")
+    ):
+        if job.started + dt.timedelta(seconds=job.time_limit) > utcnow():  # else stale
+            raise Conflict(f"Die Quelle '{name}' wird gerade geerntet (Job {job.id}).")
+    result = _public(session, source)
+    audit.record(
+        session,
+        actor=actor,
+        action="harvest.request",
+        entity_type="harvest_source",
+        entity_id=name,
+        after=result,
+    )
+    return result

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from domstadt.catalog import api, privacy_views, views
+from domstadt.catalog import api, harvest_views, privacy_views, views
 from domstadt.catalog.ckan import api as ckan_api
 from domstadt.catalog.dcat import api as dcat_api
 
@@ -10,7 +10,9 @@ routers: list[APIRouter] = [
     ckan_api.router,
     dcat_api.router,
     privacy_views.api_router,
+    harvest_views.api_router,
     api.router,
     privacy_views.router,
+    harvest_views.router,
     views.router,
 ]

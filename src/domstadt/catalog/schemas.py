@@ -203,6 +203,28 @@ class HarvestSourcePublic(BaseModel):
     last_job: HarvestReport | None = None
 
 
+class HarvestSourceOverview(HarvestSourcePublic):
+    """A harvest source with its latest jobs, newest first (the harvest page)."""
+
+    jobs: list[HarvestReport] = []
+
+
+class HarvestObjectPublic(BaseModel):
+    """One remote record a job saw: its outcome and, when it failed, the reason."""
+
+    guid: str
+    state: str
+    reason: str = ""
+    dataset_name: str | None = None
+
+
+class HarvestJobDetail(HarvestReport):
+    """A job's report with its per-record objects (filtered by state, paged)."""
+
+    objects: list[HarvestObjectPublic] = []
+    object_count: int = 0
+
+
 class FindingPublic(BaseModel):
     """A privacy-gate finding as editors see it (the example is masked)."""
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from domstadt.catalog import store, vocab
 from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
 from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
+from domstadt.core import audit
 from domstadt.core.auth.models import Department, Organisation, Role
-from domstadt.core.auth.permissions import Actor, Permission, public
+from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Invalid
-from domstadt.core.text import search as text_search
+from domstadt.core.text import ranked_ids
 
 MAX_ROWS = 1000
 MAX_TEXT_HITS = 1000
@@ -94,16 +95,8 @@ def _text_ranks(session: Session, q: str) -> dict[int, int] | None:
     q = q.strip()
     if not q or q in {"*:*", "*"}:
         return None
-    ranks: dict[int, int] = {}
-    offset = 0
-    while offset < MAX_TEXT_HITS:
-        page = text_search(session, q, kinds=[store.SEARCH_KIND], limit=200, offset=offset)
-        for hit in page.hits:
-            ranks.setdefault(hit.entity_id, len(ranks))
-        offset += 200
-        if offset >= page.total:
-            break
-    return ranks
+    found = ranked_ids(session, q, kinds=[store.SEARCH_KIND], limit=MAX_TEXT_HITS)
+    return {entity_id: rank for rank, (_, entity_id) in enumerate(found)}
 
 
 def _matching(session: Session, actor: Actor, query: SearchQuery) -> tuple[Select[Any], Any]:
@@ -144,36 +137,44 @@ def _order(sort: str, ranked: bool) -> tuple[list[Any], bool]:
 
 
 def _page_ids(
-    session: Session, stmt: Select[Any], query: SearchQuery, ranks: dict[int, int] | None
+    session: Session,
+    stmt: Select[Any],
+    query: SearchQuery,
+    ranks: dict[int, int] | None,
+    matched: list[int] | None,
 ) -> list[int]:
     sort = query.sort or ("score desc, metadata_modified desc")
     clauses, by_rank = _order(sort, ranks is not None)
-    ordered = stmt.order_by(*clauses)
     if by_rank and ranks is not None:
-        ids = list(session.scalars(ordered).all())
+        # ranks are unique, so no SQL order is needed (an ORDER BY here made SQLite walk the
+        # metadata_modified index over every dataset instead of looking up the matched ids)
+        ids = list(matched) if matched is not None else list(session.scalars(stmt).all())
         ids.sort(key=lambda i: ranks.get(i, MAX_TEXT_HITS))
         return ids[query.start : query.start + query.rows]
+    ordered = stmt.order_by(*clauses)
     return list(session.scalars(ordered.offset(query.start).limit(query.rows)).all())
 
 
 def _facet_rows(session: Session, key: str, ids: Any, limit: int) -> list[tuple[str, int]]:
-    count = func.count(func.distinct(Dataset.id))
+    # (dataset, theme) and (dataset, keyword) are primary keys: a plain count is exact and
+    # no join with the dataset table is needed; a dataset may have several files per format
+    count: Any = func.count()
     if key == "groups":
         col: Any = DatasetTheme.theme
-        stmt = select(col, count).join(Dataset, Dataset.id == DatasetTheme.dataset_id)
+        stmt = select(col, count).where(DatasetTheme.dataset_id.in_(ids))
     elif key == "tags":
         col = DatasetKeyword.keyword
-        stmt = select(col, count).join(Dataset, Dataset.id == DatasetKeyword.dataset_id)
+        stmt = select(col, count).where(DatasetKeyword.dataset_id.in_(ids))
     elif key == "res_format":
         col = Distribution.format
-        stmt = select(col, count).join(Dataset, Dataset.id == Distribution.dataset_id)
-        stmt = stmt.where(Distribution.format != "")
+        count = func.count(func.distinct(Distribution.dataset_id))
+        stmt = select(col, count).where(Distribution.dataset_id.in_(ids), col != "")
     elif key == "license_id":
         col = Dataset.license_id
-        stmt = select(col, count)
+        stmt = select(col, count).where(Dataset.id.in_(ids))
     else:
         return _publisher_facet(session, ids, limit)
-    stmt = stmt.where(Dataset.id.in_(ids)).group_by(col).order_by(count.desc(), col).limit(limit)
+    stmt = stmt.group_by(col).order_by(count.desc(), col).limit(limit)
     return [(str(name), int(n)) for name, n in session.execute(stmt).all()]
 
 
@@ -225,9 +226,22 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
     if query.start < 0:
         raise Invalid("start darf nicht negativ sein.", field="start")
     stmt, ranks = _matching(session, actor, query)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page_ids = _page_ids(session, stmt, query, ranks) if query.rows else []
-    rows = {d.id: d for d in session.scalars(select(Dataset).where(Dataset.id.in_(page_ids)))}
+    matched: list[int] | None = None
+    ids: Any
+    if ranks is not None:  # at most MAX_TEXT_HITS: fetch the ids once, count and facet them
+        matched = list(session.scalars(stmt).all())
+        total, ids = len(matched), matched
+    else:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        ids = stmt.scalar_subquery()
+    page_ids = _page_ids(session, stmt, query, ranks, matched) if query.rows else []
+    page = select(Dataset).where(Dataset.id.in_(page_ids))
+    page = page.options(
+        selectinload(Dataset.keywords),
+        selectinload(Dataset.themes),
+        selectinload(Dataset.distributions),
+    )
+    rows = {d.id: d for d in session.scalars(page)}
     facets: dict[str, list[FacetItem]] = {}
     for field in query.facets:
         key = FACET_ALIASES.get(field)
@@ -235,7 +249,7 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
             raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
         facets[field] = [
             FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
-            for name, n in _facet_rows(session, key, stmt.scalar_subquery(), query.facet_limit)
+            for name, n in _facet_rows(session, key, ids, query.facet_limit)
         ]
     return SearchPage(
         count=total,
@@ -263,3 +277,38 @@ def term_list(session: Session, *, actor: Actor, kind: str) -> list[FacetItem]:
         FacetItem(name=name, display_name=_display_name(session, kind, name), count=n)
         for name, n in _facet_rows(session, kind, ids, 10_000)
     ]
+
+
+REINDEX_BATCH = 2000
+
+
+@requires(Permission.DEPARTMENT_MANAGE)
+def reindex_all(session: Session, *, actor: Actor) -> int:
+    """Rebuild the full-text document of every dataset (after an import or a change of the
+    search configuration), in batches; returns how many datasets were indexed or removed.
+    Objects loaded in ``session`` are detached on the way (memory stays flat)."""
+    done, last_id = 0, 0
+    while True:
+        batch = session.scalars(
+            select(Dataset)
+            .where(Dataset.id > last_id)
+            .order_by(Dataset.id)
+            .limit(REINDEX_BATCH)
+            .options(selectinload(Dataset.keywords))
+        ).all()
+        if not batch:
+            break
+        for ds in batch:
+            store.reindex(session, ds)
+        session.flush()
+        session.expunge_all()
+        done, last_id = done + len(batch), batch[-1].id
+    audit.record(
+        session,
+        actor=actor,
+        action="catalog.reindex",
+        entity_type="catalog",
+        entity_id="datasets",
+        after={"datasets": done},
+    )
+    return done

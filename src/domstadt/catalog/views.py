@@ -101,9 +101,18 @@ def _preview(session: Any, actor: Any, ds: DatasetPublic, data_dir: Any) -> dict
     return None
 
 
+def _map_url(ds: DatasetPublic) -> str | None:
+    """The canonical (WGS 84) GeoJSON of the dataset, drawn as the map preview."""
+    for res in ds.distributions:
+        if res.format == "GEOJSON" and res.derived_from is not None and res.has_file:
+            return f"/daten/ressource/{res.id}/download"
+    return None
+
+
 @router.get("/daten/{name}")
 def dataset_page(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
-    """A dataset with its distributions, downloads and a table preview (RDF by Accept)."""
+    """A dataset with its distributions, downloads, a table and a map preview (RDF by
+    Accept)."""
     ds = service.dataset_get(session, actor=actor, id_or_name=name)
     accept = request.headers.get("accept", "")
     for media, fmt in RDF_ACCEPT.items():
@@ -118,6 +127,7 @@ def dataset_page(request: Request, session: SessionDep, actor: ActorDep, name: s
             "title": ds.title,
             "ds": ds,
             "preview": _preview(session, actor, ds, data_dir),
+            "map_url": _map_url(ds),
             "vocab": vocab,
             "can_edit": service.dataset_can_edit(session, actor=actor, id_or_name=ds.id),
         },

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from domstadt.core.errors import Invalid
+from domstadt.masterplan import kpi_form
 from domstadt.masterplan.schemas import MeasurePublic
 
 TEXT_FIELDS = (
@@ -101,6 +102,8 @@ def parse(form: dict[str, Any]) -> dict[str, Any]:
     values["milestones"] = _milestones(str(form.get("milestones", "")))
     values["links"] = _links(str(form.get("links", "")))
     values["location"] = _location(str(form.get("location", "")))
+    values["partner_organisations"] = [int(o) for o in form.get("organisations_list", [])]
+    values["kpis"] = kpi_form.parse(form.get("kpi_rows", []))
     for key in ("weight", "progress"):
         raw = str(form.get(key, "")).strip().replace(",", ".")
         if raw:
@@ -125,6 +128,8 @@ def initial(m: MeasurePublic | None) -> dict[str, Any]:
         blocks=", ".join(r.code for r in m.blocks),
         fields_list=[f.code for f in m.fields],
         sectors_list=[s.code for s in m.sectors],
+        organisations_list=[str(o.id) for o in m.partner_organisations],
+        kpi_rows=kpi_form.rows_of(m.kpis),
         lead_department=m.lead_department.code,
         parent=m.parent.code if m.parent else "",
         weight=f"{m.weight:g}",

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from domstadt.core.auth.models import Department
 from domstadt.masterplan.measure_history import dependencies
@@ -23,7 +23,17 @@ from domstadt.masterplan.schemas import (
     RolloutStage,
 )
 
-SUMMARY_LOAD = (selectinload(Measure.fields), selectinload(Measure.lead_department))
+SUMMARY_LOAD = (
+    selectinload(Measure.fields),
+    selectinload(Measure.lead_department),
+    # a summary needs none of the long texts and JSON columns: lists of thousands load faster
+    defer(Measure.description),
+    defer(Measure.goals),
+    defer(Measure.success_criteria),
+    defer(Measure.risks),
+    defer(Measure.location),
+    defer(Measure.links),
+)
 
 
 def today() -> dt.date:

@@ -4,6 +4,8 @@ mix and stalled pilots (S6.1)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import or_, select
@@ -13,8 +15,15 @@ from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.masterplan.measure_present import SUMMARY_LOAD, dept_ref, summary
 from domstadt.masterplan.measure_queries import department_scope, stalled_pilots
-from domstadt.masterplan.models import FieldOfAction, Measure, measure_partner_department
+from domstadt.masterplan.models import (
+    FieldOfAction,
+    Measure,
+    measure_field,
+    measure_partner_department,
+)
 from domstadt.masterplan.schemas import MeasureSummary, Ref, RolloutStage, Status
+from domstadt.masterplan.screening import service as screening_service
+from domstadt.masterplan.screening.schemas import Coverage
 
 
 class StatusMix(BaseModel):
@@ -44,15 +53,23 @@ class GroupMix(BaseModel):
 
 
 class Dashboard(BaseModel):
-    """Status mix overall, per field and per Dezernat, and the stalled pilots."""
+    """Status mix overall, per field and per Dezernat, the stalled pilots and how far the AI
+    screening has got (per field of action and per lead department)."""
 
     mix: StatusMix
     by_field: list[GroupMix]
     by_department: list[GroupMix]
     stalled: list[MeasureSummary]
+    screening: Coverage
 
 
-def _mix(items: list[MeasureSummary]) -> StatusMix:
+class _Row(Protocol):
+    status: Status
+    rollout_stage: RolloutStage
+    progress: int
+
+
+def _mix(items: Sequence[_Row]) -> StatusMix:
     statuses = Counter(i.status for i in items)
     stages = Counter(i.rollout_stage for i in items)
     return StatusMix(
@@ -103,27 +120,39 @@ def _top_department(departments: dict[int, Department], dept_id: int) -> Departm
 
 @public("the state of the masterplan is public (S1.3)")
 def dashboard(session: Session, *, actor: Actor) -> Dashboard:
-    """Status mix overall, per field of action and per Dezernat, and the stalled pilots."""
-    rows = session.scalars(select(Measure).options(*SUMMARY_LOAD)).all()
-    items = {m.id: summary(m) for m in rows}
-    departments = {d.id: d for d in session.scalars(select(Department))}
-    by_field = []
-    for field in session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)):
-        members = [items[m.id] for m in rows if any(f.id == field.id for f in m.fields)]
-        by_field.append(
-            GroupMix(group=Ref(id=field.id, code=field.slug, name=field.name), mix=_mix(members))
+    """Status mix overall, per field of action and per Dezernat, stalled pilots, screening.
+
+    The mixes are counted from plain rows (no ORM objects), so thousands of measures are cheap.
+    """
+    rows = {
+        r.id: r
+        for r in session.execute(
+            select(Measure.id, Measure.status, Measure.rollout_stage, Measure.progress,
+                   Measure.lead_department_id)
         )
-    groups: dict[int, list[MeasureSummary]] = {}
-    for m in rows:
-        top = _top_department(departments, m.lead_department_id)
-        groups.setdefault(top.id, []).append(items[m.id])
+    }  # fmt: skip
+    departments = {d.id: d for d in session.scalars(select(Department))}
+    members: dict[int, list[int]] = {}
+    for measure_id, field_id in session.execute(select(measure_field)):
+        members.setdefault(field_id, []).append(measure_id)
+    by_field = [
+        GroupMix(
+            group=Ref(id=field.id, code=field.slug, name=field.name),
+            mix=_mix([rows[i] for i in members.get(field.id, [])]),
+        )
+        for field in session.scalars(select(FieldOfAction).order_by(FieldOfAction.position))
+    ]
+    groups: dict[int, list[Any]] = {}
+    for r in rows.values():
+        groups.setdefault(_top_department(departments, r.lead_department_id).id, []).append(r)
     by_department = [
-        GroupMix(group=dept_ref(departments[i]), mix=_mix(members))
-        for i, members in sorted(groups.items(), key=lambda kv: departments[kv[0]].code)
+        GroupMix(group=dept_ref(departments[i]), mix=_mix(group))
+        for i, group in sorted(groups.items(), key=lambda kv: departments[kv[0]].code)
     ]
     return Dashboard(
-        mix=_mix(list(items.values())),
+        mix=_mix(list(rows.values())),
         by_field=by_field,
         by_department=by_department,
         stalled=stalled_pilots(session),
+        screening=screening_service.screening_coverage(session, actor=actor),
     )

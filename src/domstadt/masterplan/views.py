@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,12 +14,14 @@ from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
-from domstadt.masterplan import budget_service, forms, labels, overview_service, service
+from domstadt.masterplan import budget_service, forms, kpi_form, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
 from domstadt.masterplan.feedback import views as feedback_views
 from domstadt.masterplan.measure_history import word_diff
+from domstadt.masterplan.registry import service as registry_service
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
+from domstadt.masterplan.screening import service as screening_service
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
@@ -87,6 +90,7 @@ def _form_context(
             for d in directory.department_list(session, actor=actor)
             if actor.can_edit_department(d.id)
         ],
+        "organisations": directory.organisation_list(session, actor=actor),
     }
 
 
@@ -110,6 +114,10 @@ async def _submitted(request: Request) -> dict[str, Any]:
     data: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     data["fields_list"] = [v for v in form.getlist("fields") if isinstance(v, str)]
     data["sectors_list"] = [v for v in form.getlist("sectors") if isinstance(v, str)]
+    data["organisations_list"] = [
+        v for v in form.getlist("partner_organisations") if isinstance(v, str) and v.isdigit()
+    ]
+    data["kpi_rows"] = kpi_form.rows_from_form(data)
     return data
 
 
@@ -178,6 +186,13 @@ def measure(request: Request, measure_id: int, session: SessionDep, actor: Actor
             "diff": word_diff,
             "budget": budget_service.measure_budget(session, actor=actor, measure_id=measure_id),
             "charts_json": json.dumps(charts),
+            "screening": screening_service.screening_headline(
+                session, actor=actor, measure_id=measure_id
+            ),
+            "initiatives": registry_service.initiatives_for_measure(
+                session, actor=actor, measure_id=measure_id
+            ),
+            "map_tiles": os.environ.get("DOMSTADT_MAP_TILES", ""),
             "can_edit": actor.can_edit_department(m.lead_department.id)
             and actor.can(Permission.CONTENT_EDIT),
             **feedback_views.section_context(session, actor, measure_id),

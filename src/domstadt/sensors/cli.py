@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -44,6 +45,41 @@ def import_traffic() -> None:
         f"{report.observations} Observations importiert "
         f"({report.skipped_rows} Zeilen übersprungen). {import_service.ATTRIBUTION}"
     )
+
+
+@import_app.command("csv")
+def import_csv(
+    file: Path = typer.Argument(..., help="CSV file with a time column and value columns"),
+    mapping: str = typer.Option(
+        ..., help="Column mapping: a JSON file or JSON text (see docs/api.md, Sensors)"
+    ),
+) -> None:
+    """Import other time series from CSV with a column mapping (re-import adds only new rows)."""
+    from domstadt.core.errors import Invalid
+    from domstadt.sensors import csv_import_service as service
+
+    text = mapping if mapping.lstrip().startswith("{") else _read_text(Path(mapping))
+    try:
+        spec = service.parse_mapping(text)
+    except Invalid as exc:
+        _fail(str(exc))
+    report = _run(
+        lambda session, actor: service.import_csv(session, actor=actor, path=file, mapping=spec)
+    )
+    print(
+        f"Thing {report.thing_id}: {report.datastreams_created} Datastreams neu, "
+        f"{report.observations} Observations importiert, {report.skipped_existing} schon "
+        f"vorhanden, {report.missing_values} fehlende Werte übersprungen "
+        f"({report.rows} Zeilen, {report.repeated_rows} wiederholte Zeilen übersprungen). "
+        f"{spec.attribution}".rstrip()
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"Mapping-Datei nicht lesbar: {exc}")
 
 
 @sensors_app.command("mqtt")
@@ -92,6 +128,44 @@ def mqtt_worker(
         pass
     finally:
         worker.stop()
+
+
+@sensors_app.command("retention")
+def retention(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would be deleted"),
+) -> None:
+    """Delete observations older than each datastream's retention (see set-retention)."""
+    from domstadt.sensors import retention_service
+
+    report = _run(
+        lambda session, actor: retention_service.apply_retention(
+            session, actor=actor, dry_run=dry_run
+        )
+    )
+    verb = "würden gelöscht" if dry_run else "gelöscht"
+    for item in report.datastreams:
+        print(
+            f"{item.datastream_id}\t{item.name}\t{item.retention_days} Tage\t"
+            f"vor {item.cutoff:%Y-%m-%d %H:%M}\t{item.deleted} {verb}"
+        )
+    print(f"{report.deleted} Beobachtungen {verb}.")
+
+
+@sensors_app.command("set-retention")
+def set_retention(
+    datastream_id: int,
+    days: int = typer.Option(0, min=0, help="Keep observations this many days (0: keep all)"),
+) -> None:
+    """Set how long a datastream keeps its observations."""
+    from domstadt.sensors import retention_service
+
+    setting = _run(
+        lambda session, actor: retention_service.set_retention(
+            session, actor=actor, datastream_id=datastream_id, days=days or None
+        )
+    )
+    kept = f"{setting.retention_days} Tage" if setting.retention_days else "unbegrenzt"
+    print(f"{setting.datastream_id}\t{setting.name}\t{kept}")
 
 
 select_app = typer.Typer(help="MQTT $select notification topics.", no_args_is_help=True)
@@ -145,6 +219,8 @@ def _run(operation: Any) -> Any:
             return operation(session, system_actor("sensors cli"))
     except (DomainError, NotMigrated) as exc:
         _fail(str(exc))
+    finally:
+        db.dispose()
 
 
 def _fail(message: str) -> NoReturn:
@@ -155,5 +231,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def register(app: typer.Typer) -> None:
-    """Add this domain's commands to the root CLI."""
+    """Add this domain's commands to the root CLI (and its background jobs to the worker)."""
+    import domstadt.sensors.tasks  # noqa: F401  (registers the daily retention job with huey)
+
     app.add_typer(sensors_app, name="sensors")

@@ -124,6 +124,9 @@ class Datastream(Base):
     result_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # Domstadt extension, not a SensorThings property: observations older than this many
+    # days are deleted by ``domstadt sensors retention`` and the daily job (None: keep all).
+    retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     thing_id: Mapped[int] = mapped_column(
         ForeignKey("sta_thing.id", ondelete="CASCADE"), index=True
     )

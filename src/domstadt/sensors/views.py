@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from domstadt.sensors import analysis_service as analysis
 from domstadt.sensors import analytics_service as analytics
 from domstadt.web.deps import ActorDep, SessionDep
 from domstadt.web.templating import gettext_for, render
@@ -13,12 +14,21 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/sensoren")
-def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """Map of Locations, datastreams with latest values, a chart (JSON twin:
-    /api/v1/sensors/datastreams)."""
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    a: int | None = None,
+    b: int | None = None,
+) -> Response:
+    """Map of Locations, datastreams with latest values, a chart, and the analysis of one or
+    two chosen datastreams (JSON twins: /api/v1/sensors/datastreams, …/correlation,
+    …/datastreams/{id}/anomalies)."""
     _ = gettext_for(request)
+    streams = analytics.latest_values(session, actor=actor)
+    result = analysis.analyse_pair(session, actor=actor, a=a, b=b) if a else None
     return render(
         request,
         "sensors/dashboard.html",
-        {"title": _("Sensors"), "streams": analytics.latest_values(session, actor=actor)},
+        {"title": _("Sensors"), "streams": streams, "analysis": result, "a": a, "b": b},
     )

@@ -218,3 +218,15 @@ def test_any_text_as_query_never_raises(seeded: Database, query: str) -> None:
     with seeded.session() as session:
         result = search(session, query, limit=5)
     assert len(result.hits) <= 5
+
+
+def test_ranked_ids_agree_with_search_order(seeded: Database) -> None:
+    from domstadt.core.text import ranked_ids
+
+    with seeded.session() as session:
+        for query in ("Bäume", "Radweg Sülz", "Köln"):
+            expected = [(h.kind, h.entity_id) for h in search(session, query, limit=50).hits]
+            assert ranked_ids(session, query, limit=50) == expected
+        assert ranked_ids(session, "\"'()*") == []
+        with pytest.raises(Invalid):
+            ranked_ids(session, "Köln", limit=0)

@@ -67,13 +67,14 @@ def test_signed_in_digest_lists_changes_since_last_and_unsubscribes(
     assert "DV-10 Digitale Gewerbeanmeldung" in mine.text
 
     assert _digests(plan, config).messages_sent == 0  # nothing changed since subscribing
-    _change(plan, m.id, progress=40)
+    _change(plan, m.id, progress=40, status="in_implementation")
     run = _digests(plan, config)
     assert (run.messages_sent, run.changes) == (1, 1)
     [mail] = inbox.to("lena@rheinland.example")
     assert mail["From"] == "masterplan@stadt-koeln.example"
     text = _body(mail)
     assert "DV-10 Digitale Gewerbeanmeldung" in text and "Fortschritt: 10 → 40" in text
+    assert "Status: Idee → In Umsetzung" in text
     assert "http://domstadt.example/massnahmen/" in text
     assert _digests(plan, config).messages_sent == 0  # already delivered
 
@@ -123,7 +124,7 @@ def test_anonymous_email_needs_double_opt_in_and_field_digest(
     assert _digests(plan, config).messages_sent == 1
     digest = inbox.to("ayse@example.org")[-1]
     assert "Handlungsfeld: Digitale Verwaltung" in _body(digest)
-    assert "Bürgerkonto NRW" in _body(digest)
+    assert "Bürgerkonto NRW" in _body(digest) and "Status" not in _body(digest)
 
     bad = mail_client.post(
         "/abonnieren",

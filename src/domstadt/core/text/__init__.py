@@ -1,6 +1,6 @@
 """Text services: full-text search and text similarity for every domain (German first).
 
-Search: :func:`index_document`, :func:`remove_document`, :func:`search`.
+Search: :func:`index_document`, :func:`remove_document`, :func:`search`, :func:`ranked_ids`.
 Similarity: :func:`upsert_text`, :func:`remove_text`, :func:`similar`, with the embedder chosen
 once per process by :func:`select_embedder` and reported by :func:`active_embedder_info`.
 """
@@ -18,6 +18,7 @@ from domstadt.core.text.search import (
     SearchHit,
     SearchResult,
     index_document,
+    ranked_ids,
     remove_document,
     search,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "get_embedder",
     "index_document",
     "lexical_similarity",
+    "ranked_ids",
     "remove_document",
     "remove_text",
     "search",

@@ -246,3 +246,48 @@ def search(
     if total == 0 and len(terms) > 1:
         total, rows = _run(session, terms, "OR", kinds, (limit, offset))
     return SearchResult(total, [_hit(row) for row in rows])
+
+
+MAX_RANKED_IDS = 10_000
+
+
+def _ranked_sql(dialect: str, kinds: Collection[str] | None) -> str:
+    if dialect == "sqlite":
+        return (
+            "SELECT d.kind, d.entity_id FROM search_fts CROSS JOIN search_document AS d "
+            f"ON d.id = search_fts.rowid WHERE search_fts MATCH :match{_kind_filter(kinds)} "
+            "ORDER BY bm25(search_fts, 4.0, 1.0), d.id LIMIT :limit"
+        )
+    return (
+        "SELECT d.kind, d.entity_id FROM search_document AS d "
+        f"WHERE d.search_vector @@ to_tsquery('german', :match){_kind_filter(kinds)} "
+        "ORDER BY ts_rank(d.search_vector, to_tsquery('german', :match)) DESC, d.id "
+        "LIMIT :limit"
+    )
+
+
+def ranked_ids(
+    session: Session, query: str, *, kinds: Collection[str] | None = None, limit: int = 1000
+) -> list[tuple[str, int]]:
+    """(kind, entity_id) of the best ``limit`` matches, best first, without counts or snippets.
+
+    For callers that combine text relevance with their own filters and facets; same matching
+    rules as :func:`search`.
+    """
+    if not 1 <= limit <= MAX_RANKED_IDS:
+        raise Invalid(
+            f"Die Anzahl (limit) muss zwischen 1 und {MAX_RANKED_IDS} liegen.", field="limit"
+        )
+    terms = query_terms(query)
+    if not terms or (kinds is not None and not kinds):
+        return []
+    dialect = session.get_bind().dialect.name
+    statement = _bind(_ranked_sql(dialect, kinds), kinds)
+    rows: list[tuple[str, int]] = []
+    for operator in ("AND", "OR") if len(terms) > 1 else ("AND",):
+        match = _expression(terms, operator, dialect)
+        result = session.execute(statement, _params(kinds, match=match, limit=limit))
+        rows = [(str(kind), int(entity_id)) for kind, entity_id in result]
+        if rows:
+            break
+    return rows

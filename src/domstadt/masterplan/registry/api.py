@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from domstadt.masterplan import measure_read_service
 from domstadt.masterplan.registry import review_service, service
 from domstadt.masterplan.registry.models import InitiativeStatus, SuggestionStatus
 from domstadt.masterplan.registry.schemas import (
     InitiativeCreate,
     InitiativePage,
     InitiativePublic,
+    InitiativeSummary,
     SimilarResult,
     SuggestionPublic,
 )
@@ -54,6 +56,15 @@ def initiative_create(
 def initiative_get(initiative_id: int, session: SessionDep, actor: ActorDep) -> InitiativePublic:
     """JSON twin of /initiativen/{id}; merged duplicates stay reachable."""
     return service.initiative_get(session, actor=actor, initiative_id=initiative_id)
+
+
+@router.get("/measures/{measure_id}/initiatives", summary="Initiatives linked to a measure")
+def measure_initiatives(
+    measure_id: int, session: SessionDep, actor: ActorDep
+) -> list[InitiativeSummary]:
+    """The initiatives shown on the measure's page (404 for an unknown measure)."""
+    measure_read_service.measure_get(session, actor=actor, measure_id=measure_id)
+    return service.initiatives_for_measure(session, actor=actor, measure_id=measure_id)
 
 
 @router.put("/initiatives/{initiative_id}", summary="Replace an initiative (editors)")

@@ -125,6 +125,17 @@ def similar(text: str, limit: int = typer.Option(10, "--limit", min=1, max=50)) 
     console.print(table)
 
 
+@initiatives_app.command("rescan")
+def rescan() -> None:
+    """Recompute the open duplicate suggestions of all initiatives (decided ones stay)."""
+    with _database() as db, db.session() as session:
+        report = review_service.suggestions_recompute(session, actor=system_actor("cli"))
+    console.print(
+        f"{report.scanned} Initiativen verglichen: {report.dropped} offene Vorschläge verworfen, "
+        f"{report.suggested} mögliche Dubletten zur Prüfung unter /initiativen/dubletten."
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `domstadt initiatives` to the root CLI."""
     app.add_typer(initiatives_app, name="initiatives")

@@ -2,7 +2,9 @@
 
 The file is read, mapped and every row checked (also against the database: codes already
 taken, unknown organisations and measures) before anything is written. With errors, or on a
-dry run, nothing is written and the report lists every problem by row and column.
+dry run, nothing is written and the report lists every problem by row and column. After the
+import every new row is compared with the registry and measures and with the file's other
+rows; near duplicates become suggestions in the review queue.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Invalid
-from domstadt.masterplan.registry import duplicates, importer, store
+from domstadt.masterplan.registry import batch, duplicates, importer, store
 from domstadt.masterplan.registry.importer import Checked, RowError
 from domstadt.masterplan.registry.models import Initiative
 
@@ -124,10 +126,9 @@ def initiatives_import(
     if errors or dry_run:
         return ImportReport(**report)
     rows = [store.insert(session, actor, record) for _, record in checked.records]
-    found = sum(
-        len(duplicates.suggest(session, r.id, duplicates.text_of(r.title, r.description)))
-        for r in rows
-    )
+    texts = [duplicates.text_of(r.title, r.description) for r in rows]
+    found = sum(len(duplicates.suggest(session, r.id, t)) for r, t in zip(rows, texts, strict=True))
+    found += batch.suggest_within(session, [r.id for r in rows], texts)
     report.update(imported=len(rows), ids=[r.id for r in rows], suggestions=found)
     audit.record(
         session,

@@ -3,7 +3,8 @@ where editors confirm (merge, keeping ``duplicate_of``) or reject a suggestion."
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from pydantic import BaseModel
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
@@ -180,3 +181,36 @@ def suggestion_reject(
     """Not a duplicate: the pair is kept as rejected and never suggested again."""
     row = _open(session, suggestion_id)
     return _decide(session, actor, row, SuggestionStatus.REJECTED, note)
+
+
+class RescanReport(BaseModel):
+    """What a rescan did: initiatives compared, open suggestions dropped and found again."""
+
+    scanned: int
+    dropped: int
+    suggested: int
+
+
+@requires(Permission.CONTENT_EDIT)
+def suggestions_recompute(session: Session, *, actor: Actor) -> RescanReport:
+    """Recompute the open duplicate suggestions of every initiative that is not merged.
+
+    Open suggestions are dropped and found again with the current judgement; confirmed and
+    rejected ones stay and are not suggested again.
+    """
+    is_open = DuplicateSuggestion.status == SuggestionStatus.OPEN
+    dropped = session.scalar(select(func.count()).where(is_open)) or 0
+    session.execute(delete(DuplicateSuggestion).where(is_open))
+    rows = session.execute(
+        select(Initiative.id, Initiative.title, Initiative.description)
+        .where(Initiative.duplicate_of_id.is_(None), Initiative.duplicate_of_measure_id.is_(None))
+        .order_by(Initiative.id)
+    ).all()
+    found = sum(
+        len(duplicates.suggest(session, i, duplicates.text_of(title, text)))
+        for i, title, text in rows
+    )
+    report = RescanReport(scanned=len(rows), dropped=dropped, suggested=found)
+    audit.record(session, actor=actor, action="initiative.rescan", entity_type="initiative",
+                 entity_id="*", after=report)  # fmt: skip
+    return report

@@ -229,9 +229,12 @@ def initiatives_for_measure(
         .where(Initiative.duplicate_of_id.is_(None))
         .order_by(Initiative.title)
     ).all()
+    org_ids = {r.owner_organisation_id for r in rows if r.owner_organisation_id}
+    named = select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+    orgs: dict[int, str] = {org_id: name for org_id, name in session.execute(named)}
     return [
         InitiativeSummary(
-            id=r.id, code=r.code, title=r.title, owner=r.owner_name, status=r.status,
+            id=r.id, code=r.code, title=r.title, owner=_owner(r, orgs), status=r.status,
             start_date=r.start_date, end_date=r.end_date,
         )
         for r in rows

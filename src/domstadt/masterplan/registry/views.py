@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from domstadt.core.auth.permissions import Permission
+from domstadt.core.auth import directory_service as directory
+from domstadt.core.auth.permissions import Actor, Permission
+from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Forbidden, Invalid
 from domstadt.masterplan.registry import review_service, service
 from domstadt.masterplan.registry.messages import describe, problems
@@ -66,7 +68,12 @@ def initiative_list(
 
 
 def _form_page(
-    request: Request, values: dict[str, Any], errors: list[str], status_code: int = 200
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    values: dict[str, Any],
+    errors: list[str],
+    status_code: int = 200,
 ) -> Response:
     _ = gettext_for(request)
     context = {
@@ -74,18 +81,19 @@ def _form_page(
         "values": values,
         "errors": errors,
         "statuses": list(InitiativeStatus),
+        "organisations": directory.organisation_list(session, actor=actor),
     }
     return render(request, "registry/form.html", context, status_code=status_code)
 
 
 @router.get("/initiativen/neu")
-def initiative_new(request: Request, actor: ActorDep) -> Response:
+def initiative_new(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """The form for a new initiative (editors)."""
     if (redirect := require_login(request, actor)) is not None:
         return redirect
     if not _can_edit(actor):
         raise Forbidden("Nur Redaktion und Administration können Initiativen eintragen.")
-    return _form_page(request, {"status": "active"}, [])
+    return _form_page(request, session, actor, {"status": "active"}, [])
 
 
 @router.post("/initiativen/neu", dependencies=[CsrfChecked])
@@ -97,13 +105,16 @@ async def initiative_create(request: Request, session: SessionDep, actor: ActorD
         data = InitiativeCreate.model_validate(values)
     except ValidationError as exc:
         errors = [describe(f, p) for f, p in problems(exc)]
-        return _form_page(request, dict(form), errors, status_code=422)
+        return _form_page(request, session, actor, dict(form), errors, status_code=422)
     try:
         created = service.initiative_create(session, actor=actor, data=data)
     except DomainError as exc:
         if exc.status_code in (401, 403):
             raise
-        return _form_page(request, dict(form), [exc.message], status_code=exc.status_code)
+        session.rollback()
+        return _form_page(
+            request, session, actor, dict(form), [exc.message], status_code=exc.status_code
+        )
     return RedirectResponse(f"/initiativen/{created.id}", status_code=303)
 
 

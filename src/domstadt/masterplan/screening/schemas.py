@@ -93,5 +93,15 @@ class Coverage(BaseModel):
     by_department: list[CoverageRow]
 
 
-__all__ = ["LEVELS", "TIERS", "Coverage", "CoverageRow", "Effective", "Override", "Review",
-           "ScreeningPublic"]  # fmt: skip
+class Headline(BaseModel):
+    """A screening's result in one line, for the measure's page and JSON."""
+
+    potential: float
+    risk_level: str
+    hard_stop: bool
+    status: ReviewStatus
+    reviewed: bool
+
+
+__all__ = ["LEVELS", "TIERS", "Coverage", "CoverageRow", "Effective", "Headline", "Override",
+           "Review", "ScreeningPublic"]  # fmt: skip

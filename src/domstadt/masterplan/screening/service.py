@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
+from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.masterplan import measure_read_service
-from domstadt.masterplan.schemas import MeasureFilter, MeasurePublic, MeasureSummary
+from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
+from domstadt.masterplan.schemas import MeasurePublic
 from domstadt.masterplan.screening import library
 from domstadt.masterplan.screening.models import ReviewStatus, Screening
 from domstadt.masterplan.screening.rubric import InputProblem, Result, ScreeningInput, evaluate
@@ -21,6 +23,7 @@ from domstadt.masterplan.screening.schemas import (
     Coverage,
     CoverageRow,
     Effective,
+    Headline,
     Review,
     ScreeningPublic,
 )
@@ -72,6 +75,22 @@ def screening_get(session: Session, *, actor: Actor, measure_id: int) -> Screeni
     """A measure's screening with the most similar reference cases (also when unscreened)."""
     measure = _measure(session, actor, measure_id)
     return _public(measure, _row(session, measure_id))
+
+
+@public("every measure's AI screening is published (S2.0)")
+def screening_headline(session: Session, *, actor: Actor, measure_id: int) -> Headline | None:
+    """The screening's result in brief (None: not screened yet), without the case library."""
+    row = _row(session, measure_id)
+    if row is None:
+        return None
+    proposal = Result.model_validate(row.proposal)
+    return Headline(
+        potential=proposal.potential,
+        risk_level=_effective(row).risk_level,
+        hard_stop=bool(proposal.hard_stops),
+        status=row.status,
+        reviewed=row.status != ReviewStatus.PROPOSED,
+    )
 
 
 @requires(Permission.CONTENT_EDIT)
@@ -126,19 +145,6 @@ def screening_review(
     return out
 
 
-def _all_measures(session: Session, actor: Actor) -> list[MeasureSummary]:
-    items: list[MeasureSummary] = []
-    page = 1
-    while True:
-        result = measure_read_service.measure_list(
-            session, actor=actor, filters=MeasureFilter(page=page, per_page=100)
-        )
-        items.extend(result.items)
-        if len(items) >= result.total or not result.items:
-            return items
-        page += 1
-
-
 def _rows(
     groups: dict[str, tuple[str, list[int]]], status: dict[int, ReviewStatus]
 ) -> list[CoverageRow]:
@@ -156,21 +162,37 @@ def _rows(
     return rows
 
 
+def _groups(
+    session: Session,
+) -> tuple[list[int], dict[str, tuple[str, list[int]]], dict[str, tuple[str, list[int]]]]:
+    """Measure ids, and their ids per field of action and per lead department (two queries)."""
+    by_field: dict[str, tuple[str, list[int]]] = {}
+    by_department: dict[str, tuple[str, list[int]]] = {}
+    ids = []
+    for measure_id, code, name in session.execute(
+        select(Measure.id, Department.code, Department.name).join(
+            Department, Department.id == Measure.lead_department_id
+        )
+    ):
+        ids.append(measure_id)
+        by_department.setdefault(code, (name, []))[1].append(measure_id)
+    for measure_id, slug, name in session.execute(
+        select(measure_field.c.measure_id, FieldOfAction.slug, FieldOfAction.name).join(
+            FieldOfAction, FieldOfAction.id == measure_field.c.field_of_action_id
+        )
+    ):
+        by_field.setdefault(slug, (name, []))[1].append(measure_id)
+    return ids, by_field, by_department
+
+
 @public("screening coverage is part of the public dashboard")
 def screening_coverage(session: Session, *, actor: Actor) -> Coverage:
     """How many measures are screened (and reviewed), per field of action and department."""
-    measures = _all_measures(session, actor)
+    ids, by_field, by_department = _groups(session)
     status = dict(session.execute(select(Screening.measure_id, Screening.status)).all())
-    by_field: dict[str, tuple[str, list[int]]] = {}
-    by_department: dict[str, tuple[str, list[int]]] = {}
-    for m in measures:
-        for f in m.fields:
-            by_field.setdefault(f.code, (f.name, []))[1].append(m.id)
-        dept = m.lead_department
-        by_department.setdefault(dept.code, (dept.name, []))[1].append(m.id)
-    screened = [m.id for m in measures if m.id in status]
+    screened = [i for i in ids if i in status]
     return Coverage(
-        measures=len(measures),
+        measures=len(ids),
         screened=len(screened),
         reviewed=sum(1 for i in screened if status[i] != ReviewStatus.PROPOSED),
         by_field=_rows(by_field, status),

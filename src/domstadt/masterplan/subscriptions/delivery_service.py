@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,7 +52,17 @@ def _changes(session: Session, actor: Actor, row: Subscription) -> list[ChangeEn
     )
 
 
-def _short(value: object) -> str:
+_VALUE_LABELS: dict[str, dict[Any, str]] = {
+    "status": labels.STATUS,
+    "rollout_stage": labels.STAGE,
+    "priority": labels.PRIORITY,
+}
+
+
+def _short(value: object, field: str = "") -> str:
+    table: dict[object, str] = dict(_VALUE_LABELS.get(field, {}))
+    if isinstance(value, str) and value in table:
+        return translations("de").gettext(table[value])
     text = as_text(value) or "–"
     return text if len(text) <= 120 else text[:117] + "…"
 
@@ -66,7 +77,7 @@ def _change_lines(entry: ChangeEntry, base_url: str) -> list[str]:
     ]
     for c in v.changes:
         name = german(labels.FIELD.get(c.field, c.field))
-        lines.append(f"  - {name}: {_short(c.before)} → {_short(c.after)}")
+        lines.append(f"  - {name}: {_short(c.before, c.field)} → {_short(c.after, c.field)}")
     return lines
 
 

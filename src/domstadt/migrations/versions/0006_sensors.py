@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column("result_time_start", sa.DateTime(timezone=True), nullable=True),
         sa.Column("result_time_end", sa.DateTime(timezone=True), nullable=True),
         sa.Column("properties", sa.JSON(), nullable=True),
+        sa.Column("retention_days", sa.Integer(), nullable=True),
         sa.Column("thing_id", sa.Integer(), nullable=False),
         sa.Column("sensor_id", sa.Integer(), nullable=False),
         sa.Column("observed_property_id", sa.Integer(), nullable=False),

@@ -1,7 +1,9 @@
 """The broker connection (paho-mqtt, MQTT 5) used to publish notifications and to ingest.
 
-Notifications are published with QoS 1 and the user property ``domstadt-event`` so that
-ingest workers can tell them from Observations that clients publish on the same topics.
+Notifications are published with QoS 0 (no acknowledgement round trip per message; a broker
+grants a client only ~20 unacknowledged QoS 1 messages, which capped ingest with notifications
+on) and carry the user property ``domstadt-event`` so that ingest workers can tell them from
+Observations that clients publish on the same topics.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from domstadt.sensors.mqtt.topics import EVENT_MARKER, BrokerUrl
 log = logging.getLogger("domstadt.sensors.mqtt")
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 RECEIVE_MAXIMUM = 65535
+CONNECT_WAIT_SECONDS = 2.0
 
 
 def make_client(
@@ -94,6 +97,9 @@ class Publisher:
         self._props = event_properties()
         self._started = False
         self._lock = threading.Lock()
+        self.connected = threading.Event()
+        self.client.on_connect = lambda *_args: self.connected.set()
+        self.client.on_disconnect = lambda *_args: self.connected.clear()
 
     @property
     def root(self) -> str:
@@ -109,10 +115,12 @@ class Publisher:
                 self._started = True
 
     def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        """Queue ``messages`` at QoS 1; they go out as soon as the connection is up."""
+        """Queue ``messages`` (QoS 0: a notification is not worth a round trip per message)."""
         self.start()
+        # QoS 0 messages are dropped while disconnected: give a fresh connection a moment
+        self.connected.wait(CONNECT_WAIT_SECONDS)
         for topic, payload in messages:
-            self.client.publish(topic, payload, qos=1, properties=self._props)
+            self.client.publish(topic, payload, qos=0, properties=self._props)
 
     def stop(self) -> None:
         """Disconnect and stop the network thread."""

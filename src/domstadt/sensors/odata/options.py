@@ -13,7 +13,19 @@ from domstadt.sensors.odata.parser import FilterError
 
 DEFAULT_TOP = 100
 MAX_TOP = 10_000
-KNOWN = {"$top", "$skip", "$count", "$orderby", "$select", "$filter", "$expand", "$skiptoken"}
+KNOWN = {
+    "$top",
+    "$skip",
+    "$count",
+    "$orderby",
+    "$select",
+    "$filter",
+    "$expand",
+    "$skiptoken",
+    "$resultformat",
+}
+RESULT_FORMATS = {"dataarray": "dataArray"}
+TEXT_OPTIONS = {"$orderby": "orderby", "$filter": "filter", "$skiptoken": "skiptoken"}
 
 
 @dataclass
@@ -36,6 +48,7 @@ class QueryOptions:
     filter: str | None = None
     expand: list[ExpandItem] = field(default_factory=list)
     skiptoken: str | None = None
+    result_format: str | None = None
 
     @property
     def page_size(self) -> int:
@@ -120,6 +133,15 @@ def _set_int(opts: QueryOptions, key: str, value: str) -> None:
         opts.skip = _int_option("$skip", value)
 
 
+def _result_format(value: str) -> str:
+    found = RESULT_FORMATS.get(value.strip().lower())
+    if found is None:
+        raise FilterError(
+            f"{value!r} wird nicht unterstützt (nur dataArray)", option="$resultFormat"
+        )
+    return found
+
+
 def parse_options(pairs: list[tuple[str, str]]) -> QueryOptions:
     """Options from (name, value) pairs; unknown $-options are refused by name."""
     opts = QueryOptions()
@@ -135,12 +157,10 @@ def parse_options(pairs: list[tuple[str, str]]) -> QueryOptions:
             if value.lower() not in {"true", "false"}:
                 raise FilterError("true oder false erwartet", option="$count")
             opts.count = value.lower() == "true"
-        elif key == "$orderby":
-            opts.orderby = value
-        elif key == "$filter":
-            opts.filter = value
-        elif key == "$skiptoken":
-            opts.skiptoken = value
+        elif key in TEXT_OPTIONS:
+            setattr(opts, TEXT_OPTIONS[key], value)
+        elif key == "$resultformat":
+            opts.result_format = _result_format(value)
         elif key == "$select":
             opts.select = [s.strip() for s in value.split(",") if s.strip()]
         elif key == "$expand":

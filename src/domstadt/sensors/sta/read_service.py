@@ -12,6 +12,8 @@ from domstadt.core.auth.permissions import Actor, public
 from domstadt.core.errors import NotFound
 from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.odata.options import parse_options
+from domstadt.sensors.odata.parser import FilterError
+from domstadt.sensors.sta.data_array import components, data_array
 from domstadt.sensors.sta.entities import ENTITY_TYPES, prop_value
 from domstadt.sensors.sta.paths import ResourcePath, parse_path
 from domstadt.sensors.sta.query import Serializer, next_link, query_rows, resolve
@@ -21,6 +23,7 @@ CONFORMANCE = [
     f"{SPEC}/datamodel",
     f"{SPEC}/resource-path/resource-path-to-entities",
     f"{SPEC}/create-update-delete",
+    f"{SPEC}/data-array/data-array",
 ]
 PARTIAL = {
     "requestData": {
@@ -33,14 +36,14 @@ PARTIAL = {
             "$expand (nested)",
             "$filter: comparison, logical, arithmetic, string, math, date/time functions, "
             "paths through to-one relations and into JSON properties",
-            "POST CreateObservations (dataArray)",
+            "PATCH with application/json-patch+json",
+            "POST $batch in the OData JSON batch format (atomicity groups, $-references)",
             "MQTT (with DOMSTADT_MQTT_URL and `domstadt sensors mqtt` workers)",
         ],
         "missing": [
             "geo.* and st_* functions",
             "$filter paths through to-many relations",
-            "$resultFormat=dataArray",
-            "batch requests",
+            "multipart batch requests (the JSON batch format is implemented)",
             "MultiDatastream",
         ],
     }
@@ -91,12 +94,16 @@ def read(
     serializer = Serializer(session, base)
     entity = target.entity
     if target.entity_id is not None:
+        if opts.result_format:
+            raise FilterError("dataArray gibt es nur für Sammlungen", option="$resultFormat")
         row = session.get(entity.model, target.entity_id)
         if row is None:
             raise NotFound(f"{entity.singular} mit der id {target.entity_id} gibt es nicht.")
         return _single(serializer, resource, row, opts)
     if resource.prop is not None:
         raise NotFound("Eigenschaften gibt es nur an einzelnen Entitäten.")
+    if opts.result_format:
+        components(entity, opts.select)  # refuse before querying
     page = query_rows(session, entity, target.condition, opts)
     body: dict[str, Any] = {}
     if page.count is not None:
@@ -106,6 +113,8 @@ def read(
         body["@iot.nextLink"] = next_link(url, params, page.next_params)
     if resource.ref:
         body["value"] = [{"@iot.selfLink": serializer.self_link(entity, r.id)} for r in page.rows]
+    elif opts.result_format:
+        body["value"] = data_array(base, list(page.rows), opts.select)
     else:
         body["value"] = [serializer.entity(entity, r, opts) for r in page.rows]
     return ReadResult(body)

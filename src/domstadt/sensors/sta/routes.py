@@ -23,7 +23,7 @@ from domstadt.core.errors import DomainError, Invalid
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.client import publisher_for
 from domstadt.sensors.odata.parser import FilterError
-from domstadt.sensors.sta import read_service, write_service
+from domstadt.sensors.sta import batch_service, read_service, write_service
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 PREFIX = "/sta/v1.1"
@@ -132,6 +132,30 @@ def create_observations(
     return JSONResponse(result, status_code=201)
 
 
+async def batch_body(request: Request) -> Any:
+    """The JSON batch body; multipart batches are refused with a clear message."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type.startswith("multipart/"):
+        raise Invalid(
+            "Multipart-Batch wird nicht unterstützt; senden Sie den JSON-Batch "
+            '(Content-Type: application/json, {"requests": [...]}).'
+        )
+    return await json_body(request)
+
+
+@router.post("/$batch", dependencies=WRITE, summary="JSON batch request")
+def batch(
+    request: Request,
+    session: StaSession,
+    actor: ActorDep,
+    body: Annotated[Any, Depends(batch_body)],
+) -> JSONResponse:
+    """Run ``{"requests": [...]}`` (OData JSON batch); see docs/api.md."""
+    return JSONResponse(
+        batch_service.run_batch(session, actor=actor, data=body, base=base_url(request))
+    )
+
+
 @router.get("/{path:path}", summary="Read entities, properties, $value, $ref")
 def read(request: Request, path: str, session: StaSession, actor: ActorDep) -> Response:
     """Any SensorThings read."""
@@ -159,12 +183,18 @@ def create(
     )
 
 
-@router.patch("/{path:path}", dependencies=WRITE, summary="Update (JSON merge)")
+@router.patch("/{path:path}", dependencies=WRITE, summary="Update (JSON merge or JSON-Patch)")
 def patch(
     request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
 ) -> JSONResponse:
-    """Merge ``body`` into the entity."""
+    """Merge ``body`` into the entity, or apply it as RFC 6902 operations when the content
+    type is ``application/json-patch+json``."""
     base = base_url(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json-patch+json":
+        return JSONResponse(
+            write_service.patch_json(session, actor=actor, path=path, operations=body, base=base)
+        )
     return JSONResponse(
         write_service.update(session, actor=actor, path=path, data=body, base=base, replace=False)
     )
