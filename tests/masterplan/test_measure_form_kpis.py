@@ -14,7 +14,8 @@ from tests.masterplan.conftest import add_measure
 
 BASE = {"code": "DV-3", "title": "Digitaler Bauantrag", "lead_department": "DIG",
         "fields": "digitale-verwaltung", "status": "planned", "priority": "medium",
-        "rollout_stage": "idea", "progress": "10", "progress_before": "10"}  # fmt: skip
+        "rollout_stage": "idea", "progress": "10", "progress_before": "10",
+        "organisations_shown": "1"}  # fmt: skip
 
 
 def _org(db: Database, name: str) -> int:

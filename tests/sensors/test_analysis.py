@@ -130,5 +130,6 @@ def test_anomalies_on_real_traffic_data_with_an_injected_spike(
     assert page.status_code == 200
     assert "Analyse über Quellen hinweg" in page.text and "hängen" in page.text
     assert "Beobachtet 250,00" in page.text and "Erwarteter Bereich" in page.text
-    english = client.get("/sensoren", params={"a": ds, "lang": "en"})
-    assert "Expected range" in english.text
+    english = client.get("/sensoren", params={"a": ds, "b": "", "lang": "en"})  # B: none
+    assert english.status_code == 200 and "Expected range" in english.text
+    assert "Correlation (JSON)" not in english.text

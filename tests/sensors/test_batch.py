@@ -3,6 +3,7 @@ malformed batches refused before anything runs."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -140,9 +141,9 @@ def test_malformed_batches_change_nothing_and_writes_need_a_token(
         response = client.post(BATCH, json=body, headers=auth)
         assert response.status_code == 400 and expected in response.json()["message"], body
     multipart = client.post(
-        BATCH, content=b"--b\r\n", headers={**auth, "Content-Type": "multipart/mixed; boundary=b"}
+        BATCH, content=b"no parts", headers={**auth, "Content-Type": "multipart/mixed; boundary=b"}
     )
-    assert multipart.status_code == 400 and "JSON-Batch" in multipart.json()["message"]
+    assert multipart.status_code == 400 and "keine Teile" in multipart.json()["message"]
     assert _count(client, "Things") == 0
 
     anonymous = client.post(
@@ -151,3 +152,54 @@ def test_malformed_batches_change_nothing_and_writes_need_a_token(
     ).json()["responses"]
     assert [r["status"] for r in anonymous] == [200, 401]
     assert _count(client, "Things") == 0
+
+
+def _http(lines: list[str], content_id: str = "") -> str:
+    head = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"]
+    if content_id:
+        head.append(f"Content-ID: {content_id}")
+    return "\r\n".join([*head, "", *lines]) + "\r\n"
+
+
+def test_multipart_batch_with_change_sets(client: TestClient, auth: dict[str, str]) -> None:
+    thing = json.dumps(_thing("Multipart"))
+    datastream = json.dumps(thing_payload("Multipart")["Datastreams"][0])
+    bad_obs = json.dumps({"phenomenonTime": "2024-01-01T00:00:00Z", "result": 1})
+    good = "--cs1\r\n" + _http(
+        ["POST /sta/v1.1/Things HTTP/1.1", "Content-Type: application/json", "", thing], "1"
+    )
+    good += "--cs1\r\n" + _http(
+        ["POST $1/Datastreams HTTP/1.1", "Content-Type: application/json", "", datastream], "2"
+    )
+    bad = "--cs2\r\n" + _http(
+        ["POST /sta/v1.1/Things HTTP/1.1", "Content-Type: application/json", "", thing], "3"
+    )
+    bad += "--cs2\r\n" + _http(
+        ["POST Observations HTTP/1.1", "Content-Type: application/json", "", bad_obs], "4"
+    )
+    body = (
+        "--batch\r\n"
+        + _http(["GET /sta/v1.1/Things?$count=true HTTP/1.1", "Host: testserver", ""])
+        + "--batch\r\nContent-Type: multipart/mixed; boundary=cs1\r\n\r\n"
+        + good
+        + "--cs1--\r\n"
+        + "--batch\r\nContent-Type: multipart/mixed; boundary=cs2\r\n\r\n"
+        + bad
+        + "--cs2--\r\n--batch--\r\n"
+    )
+    response = client.post(
+        BATCH,
+        content=body.encode(),
+        headers={**auth, "Content-Type": "multipart/mixed; boundary=batch"},
+    )
+    assert response.status_code == 200, response.text
+    conformance = client.get(f"{STA}/").json()["serverSettings"]["conformance"]
+    assert any(c.endswith("/batch-request/batch-request") for c in conformance)
+    assert response.headers["content-type"].startswith("multipart/mixed; boundary=")
+    text = response.text
+    assert "HTTP/1.1 200 OK" in text and '"@iot.count": 0' in text
+    assert text.count("HTTP/1.1 201 Created") == 2 and "Content-ID: 2" in text
+    assert "Location: http://testserver/sta/v1.1/Things(" in text
+    assert "HTTP/1.1 400 Bad Request" in text and "Content-ID: 4" in text  # change set 2 failed
+    things = client.get(f"{STA}/Things?$expand=Datastreams").json()["value"]
+    assert [(t["name"], len(t["Datastreams"])) for t in things] == [("Multipart", 1)]

@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domstadt.core.auth.models import Role
+from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.conftest import PASSWORD, csrf_of, login, make_token, make_user
 
@@ -216,3 +217,16 @@ def test_api_docs_use_vendored_assets_only(client: TestClient) -> None:
     assert "http" not in page.replace("http-equiv", "")
     assert client.get("/static/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/js/api-docs.js").status_code == 200
+
+
+def test_csp_allows_only_the_configured_tile_server(
+    settings: Settings, db: Database, client: TestClient
+) -> None:
+    from domstadt.web.app import create_app
+
+    assert "img-src 'self' data:;" in client.get("/").headers["content-security-policy"]
+    settings.map_tiles = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    with TestClient(create_app(settings, db)) as tiles_client:
+        policy = tiles_client.get("/").headers["content-security-policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org;" in policy
+    assert "script-src 'self'" in policy

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=15 * 60, ge=1)
     embedding_model: Literal["auto", "e5", "use", "lexical"] = "auto"
+    map_tiles: str = ""
+    """Tile URL template for maps (e.g. an own tile server); empty draws on a plain background."""
     log_level: str = "INFO"
 
     @field_validator("base_url")

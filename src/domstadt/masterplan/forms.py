@@ -102,8 +102,10 @@ def parse(form: dict[str, Any]) -> dict[str, Any]:
     values["milestones"] = _milestones(str(form.get("milestones", "")))
     values["links"] = _links(str(form.get("links", "")))
     values["location"] = _location(str(form.get("location", "")))
-    values["partner_organisations"] = [int(o) for o in form.get("organisations_list", [])]
-    values["kpis"] = kpi_form.parse(form.get("kpi_rows", []))
+    if form.get("organisations_shown"):  # unchecked boxes send nothing: clear only if shown
+        values["partner_organisations"] = [int(o) for o in form.get("organisations_list", [])]
+    if any(str(k).startswith("kpi-") for k in form):
+        values["kpis"] = kpi_form.parse(form.get("kpi_rows", []))
     for key in ("weight", "progress"):
         raw = str(form.get(key, "")).strip().replace(",", ".")
         if raw:

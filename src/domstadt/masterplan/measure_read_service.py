@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.core.errors import NotFound
-from domstadt.core.text import search
+from domstadt.core.text import ranked_ids, search
 from domstadt.masterplan.measure_present import SUMMARY_LOAD, summary
 from domstadt.masterplan.measure_present import public as present
 from domstadt.masterplan.measure_queries import filtered
@@ -23,7 +23,7 @@ from domstadt.masterplan.schemas import (
     MeasureVersionPublic,
 )
 
-MAX_SEARCH_HITS = 200
+MAX_SEARCH_HITS = 1000
 """Full-text matches considered for one filtered list (the best ones; one search call)."""
 
 
@@ -45,13 +45,7 @@ def _version(row: MeasureVersion) -> MeasureVersionPublic:
 
 
 def _search_ids(session: Session, q: str) -> list[int]:
-    ids: list[int] = []
-    while len(ids) < MAX_SEARCH_HITS:
-        result = search(session, q, kinds=["measure"], limit=200, offset=len(ids))
-        ids.extend(h.entity_id for h in result.hits)
-        if len(ids) >= result.total or not result.hits:
-            break
-    return ids
+    return [i for _, i in ranked_ids(session, q, kinds=["measure"], limit=MAX_SEARCH_HITS)]
 
 
 @public("the status of every measure is published (S1.3)")

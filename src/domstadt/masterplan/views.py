@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -192,7 +191,7 @@ def measure(request: Request, measure_id: int, session: SessionDep, actor: Actor
             "initiatives": registry_service.initiatives_for_measure(
                 session, actor=actor, measure_id=measure_id
             ),
-            "map_tiles": os.environ.get("DOMSTADT_MAP_TILES", ""),
+            "map_tiles": request.app.state.settings.map_tiles,
             "can_edit": actor.can_edit_department(m.lead_department.id)
             and actor.can(Permission.CONTENT_EDIT),
             **feedback_views.section_context(session, actor, measure_id),

@@ -18,17 +18,23 @@ def dashboard(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    a: int | None = None,
-    b: int | None = None,
+    a: str = "",
+    b: str = "",
 ) -> Response:
     """Map of Locations, datastreams with latest values, a chart, and the analysis of one or
     two chosen datastreams (JSON twins: /api/v1/sensors/datastreams, …/correlation,
     …/datastreams/{id}/anomalies)."""
     _ = gettext_for(request)
     streams = analytics.latest_values(session, actor=actor)
-    result = analysis.analyse_pair(session, actor=actor, a=a, b=b) if a else None
+    first, second = _id(a), _id(b)
+    result = analysis.analyse_pair(session, actor=actor, a=first, b=second) if first else None
     return render(
         request,
         "sensors/dashboard.html",
-        {"title": _("Sensors"), "streams": streams, "analysis": result, "a": a, "b": b},
+        {"title": _("Sensors"), "streams": streams, "analysis": result, "a": first, "b": second},
     )
+
+
+def _id(value: str) -> int | None:
+    """A datastream id from the form ("" for none; anything else not a number is ignored)."""
+    return int(value) if value.strip().isdigit() else None

@@ -21,6 +21,7 @@ from domstadt.web.middleware import (
     Metrics,
     MetricsMiddleware,
     SecurityHeadersMiddleware,
+    tile_origin,
 )
 
 log = logging.getLogger("domstadt")
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(LocaleMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)

@@ -117,23 +117,24 @@ class LocaleMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Conservative browser security headers on every response."""
+    """Conservative browser security headers on every response.
 
-    HEADERS = [
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"strict-origin-when-cross-origin"),
-        (b"x-frame-options", b"DENY"),
-        (
-            b"content-security-policy",
-            (
-                b"default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
-                b"style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"
-            ),
-        ),
-    ]
+    Images may come from this site, data URLs and the configured map tile server only.
+    """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tile_origin: str = "") -> None:
         self.app = app
+        img_src = " ".join(filter(None, ["'self'", "data:", tile_origin]))
+        policy = (
+            f"default-src 'self'; img-src {img_src}; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'"
+        )
+        self.headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", policy.encode()),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -142,10 +143,20 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+                message["headers"] = list(message.get("headers", [])) + self.headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def tile_origin(template: str) -> str:
+    """The origin (scheme and host pattern) of a tile URL template, for the CSP."""
+    from urllib.parse import urlsplit
+
+    if not template:
+        return ""
+    parts = urlsplit(template.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
 
 
 class Metrics:

@@ -24,6 +24,7 @@ CONFORMANCE = [
     f"{SPEC}/resource-path/resource-path-to-entities",
     f"{SPEC}/create-update-delete",
     f"{SPEC}/data-array/data-array",
+    f"{SPEC}/batch-request/batch-request",
 ]
 PARTIAL = {
     "requestData": {
@@ -37,13 +38,12 @@ PARTIAL = {
             "$filter: comparison, logical, arithmetic, string, math, date/time functions, "
             "paths through to-one relations and into JSON properties",
             "PATCH with application/json-patch+json",
-            "POST $batch in the OData JSON batch format (atomicity groups, $-references)",
+            "POST $batch also in the OData JSON batch format (atomicity groups, $-references)",
             "MQTT (with DOMSTADT_MQTT_URL and `domstadt sensors mqtt` workers)",
         ],
         "missing": [
             "geo.* and st_* functions",
             "$filter paths through to-many relations",
-            "multipart batch requests (the JSON batch format is implemented)",
             "MultiDatastream",
         ],
     }

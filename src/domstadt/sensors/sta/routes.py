@@ -23,7 +23,7 @@ from domstadt.core.errors import DomainError, Invalid
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.client import publisher_for
 from domstadt.sensors.odata.parser import FilterError
-from domstadt.sensors.sta import batch_service, read_service, write_service
+from domstadt.sensors.sta import batch_multipart, batch_service, read_service, write_service
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 PREFIX = "/sta/v1.1"
@@ -132,28 +132,28 @@ def create_observations(
     return JSONResponse(result, status_code=201)
 
 
-async def batch_body(request: Request) -> Any:
-    """The JSON batch body; multipart batches are refused with a clear message."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type.startswith("multipart/"):
-        raise Invalid(
-            "Multipart-Batch wird nicht unterstützt; senden Sie den JSON-Batch "
-            '(Content-Type: application/json, {"requests": [...]}).'
-        )
-    return await json_body(request)
+async def batch_input(request: Request) -> tuple[Any, batch_multipart.Layout | None]:
+    """The batch as JSON form, with the multipart layout when it came as multipart/mixed."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+        return batch_multipart.parse(await request.body(), content_type)
+    return await json_body(request), None
 
 
-@router.post("/$batch", dependencies=WRITE, summary="JSON batch request")
+@router.post("/$batch", dependencies=WRITE, summary="Batch request (JSON or multipart)")
 def batch(
     request: Request,
     session: StaSession,
     actor: ActorDep,
-    body: Annotated[Any, Depends(batch_body)],
-) -> JSONResponse:
-    """Run ``{"requests": [...]}`` (OData JSON batch); see docs/api.md."""
-    return JSONResponse(
-        batch_service.run_batch(session, actor=actor, data=body, base=base_url(request))
-    )
+    given: Annotated[tuple[Any, batch_multipart.Layout | None], Depends(batch_input)],
+) -> Response:
+    """Run a JSON batch ``{"requests": [...]}`` or an OData multipart batch; see docs/api.md."""
+    data, layout = given
+    result = batch_service.run_batch(session, actor=actor, data=data, base=base_url(request))
+    if layout is None:
+        return JSONResponse(result)
+    text, answer_type = batch_multipart.render(layout, result)
+    return Response(text, media_type=answer_type)
 
 
 @router.get("/{path:path}", summary="Read entities, properties, $value, $ref")
