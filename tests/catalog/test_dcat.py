@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT
+from rdflib.namespace import DCAT, RDF
 from starlette.testclient import TestClient
 
 from domstadt.catalog import distribution_service
@@ -35,6 +35,7 @@ def _full_dataset(db: Database, settings: Settings) -> str:
         temporal_start="2013-09-22",
         temporal_end="2013-09-22",
         issued="2013-10-01T00:00:00Z",
+        datastreams=["/sta/v1.1/Datastreams(5)"],
     )
     with db.session() as session:
         distribution_service.distribution_create(
@@ -62,6 +63,30 @@ def test_catalog_formats_and_hydra_paging(
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert jsonld.text.count(str(DCAT.Dataset)) == 1
     assert client.get("/catalog.csv").status_code == 404
+
+
+def test_catalog_describes_its_data_services(
+    client: TestClient, db: Database, departments: None, settings: Settings
+) -> None:
+    make_dataset(db, name="zaehlung", title="Zählung", datastreams=["3"])
+    make_dataset(db, name="plan", title="Plan")
+    graph = Graph().parse(data=client.get("/catalog.ttl").text, format="turtle")
+    base = settings.base_url
+    services = {
+        str(next(graph.objects(s, DCAT.endpointURL))): s
+        for s in graph.subjects(RDF.type, DCAT.DataService)
+    }
+    assert set(services) == {f"{base}/api/3/action", f"{base}/sta/v1.1"}
+    catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
+    assert set(graph.objects(catalog, DCAT.service)) == set(services.values())
+    ckan = services[f"{base}/api/3/action"]
+    assert {str(d) for d in graph.objects(ckan, DCAT.servesDataset)} == {
+        f"{base}/daten/zaehlung",
+        f"{base}/daten/plan",
+    }
+    assert next(graph.objects(ckan, DCAT.endpointDescription)) is not None
+    sta = services[f"{base}/sta/v1.1"]
+    assert [str(d) for d in graph.objects(sta, DCAT.servesDataset)] == [f"{base}/daten/zaehlung"]
 
 
 def test_content_negotiation_on_dataset_page(

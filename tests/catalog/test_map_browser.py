@@ -1,6 +1,6 @@
 """In a real browser: Chromium draws the 113 Cologne road segments of the map preview from the
-canonical GeoJSON under the page's Content-Security-Policy; axe-core finds no serious problem
-on the dataset page nor on the harvest pages an admin sees."""
+canonical GeoJSON and the chart of a time series under the page's Content-Security-Policy;
+axe-core finds no serious problem on the dataset pages nor on the harvest pages an admin sees."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.catalog.conftest import DATA_DIR, make_dataset
 from tests.catalog.harvest_servers import static_server
+from tests.catalog.test_chart import COUNTS
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.support import FAILING_IMPACTS, find_chromium, format_violations, login, run_axe
 
@@ -70,6 +71,36 @@ def test_map_preview_draws_the_geojson(
     page.wait_for_selector("#catalog-map[data-features='113']", timeout=15_000)
     violations = [v for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
     assert not violations, format_violations("/daten/strassen", violations)
+
+
+def test_chart_preview_draws_the_time_series(
+    db: Database, departments: None, settings: Settings, live_server: str, chromium: Any
+) -> None:
+    make_dataset(db, name="radzaehlung", title="Radzählung Deutzer Brücke")
+    with db.session() as session:
+        distribution_service.distribution_create(
+            session,
+            actor=system_actor("tests"),
+            dataset="radzaehlung",
+            data=DistributionCreate(title="Zählung"),
+            data_dir=settings.data_dir,
+            base_url=live_server,
+            upload=("zaehlung.csv", COUNTS.encode("cp1252")),
+        )
+    page = chromium.new_page(base_url=live_server)  # with the real CSP
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/daten/radzaehlung")
+    page.wait_for_selector("#catalog-chart[data-points='3']", timeout=15_000)
+    assert page.locator("#catalog-chart canvas").count() == 1
+    assert "Radfahrende" in page.locator("#catalog-chart").inner_text()
+    assert not errors, errors
+    page = chromium.new_page(base_url=live_server, bypass_csp=True)  # axe is injected inline
+    page.goto("/daten/radzaehlung")
+    page.wait_for_selector("#catalog-chart[data-points='3']", timeout=15_000)
+    violations = [v for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
+    assert not violations, format_violations("/daten/radzaehlung", violations)
 
 
 def _axe(page: Any, path: str) -> None:

@@ -99,6 +99,8 @@ def dataset_public(session: Session, ds: Dataset) -> DatasetPublic:
         contributor_id=ds.contributor_id,
         harvest_source=source.name if source else None,
         harvest_source_url=source.url if source else None,
+        measures=[r.ref for r in ds.relations if r.kind == "measure"],
+        datastreams=[r.ref for r in ds.relations if r.kind == "datastream"],
         distributions=[
             distribution_public(
                 d, ds.uuid, by_id.get(d.derived_from_id) if d.derived_from_id else None

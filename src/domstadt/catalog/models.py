@@ -78,6 +78,9 @@ class Dataset(Base):
     distributions: Mapped[list[Distribution]] = relationship(
         cascade="all, delete-orphan", order_by="Distribution.position"
     )
+    relations: Mapped[list[DatasetRelation]] = relationship(
+        cascade="all, delete-orphan", order_by="(DatasetRelation.kind, DatasetRelation.ref)"
+    )
 
 
 class DatasetKeyword(Base):
@@ -100,6 +103,20 @@ class DatasetTheme(Base):
         ForeignKey("catalog_dataset.id", ondelete="CASCADE"), primary_key=True
     )
     theme: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+
+
+class DatasetRelation(Base):
+    """A link from a dataset to what it belongs to: a masterplan measure (``kind='measure'``,
+    ``ref`` = measure id) or a SensorThings Datastream (``kind='datastream'``, ``ref`` = its id).
+    """
+
+    __tablename__ = "catalog_dataset_relation"
+
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_dataset.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ref: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class Distribution(Base):

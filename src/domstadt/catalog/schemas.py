@@ -33,6 +33,10 @@ class DatasetCreate(BaseModel):
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None
     contributor_id: str = Field(default="", max_length=500)
+    measures: list[str | int] = []
+    """Masterplan measures the dataset belongs to: ids or /massnahmen/{id} URLs."""
+    datastreams: list[str | int] = []
+    """SensorThings Datastreams it relates to: ids or /sta/v1.1/Datastreams(id) URLs."""
 
 
 class DatasetPatch(BaseModel):
@@ -60,6 +64,8 @@ class DatasetPatch(BaseModel):
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None
     contributor_id: str | None = Field(default=None, max_length=500)
+    measures: list[str | int] | None = None
+    datastreams: list[str | int] | None = None
 
 
 class DistributionCreate(BaseModel):
@@ -140,7 +146,24 @@ class DatasetPublic(BaseModel):
     contributor_id: str = ""
     harvest_source: str | None = None
     harvest_source_url: str | None = None
+    measures: list[int] = []
+    """Ids of the masterplan measures the dataset belongs to (pages at /massnahmen/{id})."""
+    datastreams: list[int] = []
+    """Ids of related SensorThings Datastreams (/sta/v1.1/Datastreams({id}))."""
     distributions: list[DistributionPublic]
+
+
+class DataServicePublic(BaseModel):
+    """dcat:DataService: an API of this platform that serves catalogue datasets."""
+
+    id: str
+    title: str
+    description: str
+    endpoint_url: str
+    endpoint_description: str
+    conforms_to: str = ""
+    serves: list[str] = []
+    """URL names of the datasets it serves (of those given to :func:`catalog_services`)."""
 
 
 class FacetItem(BaseModel):

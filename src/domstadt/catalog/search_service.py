@@ -240,6 +240,7 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         selectinload(Dataset.keywords),
         selectinload(Dataset.themes),
         selectinload(Dataset.distributions),
+        selectinload(Dataset.relations),
     )
     rows = {d.id: d for d in session.scalars(page)}
     facets: dict[str, list[FacetItem]] = {}

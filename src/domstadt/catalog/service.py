@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domstadt.catalog import store, vocab
+from domstadt.catalog import relations, store, vocab
 from domstadt.catalog.convert import dataset_public
 from domstadt.catalog.models import Dataset
 from domstadt.catalog.schemas import DatasetCreate, DatasetPatch, DatasetPublic
@@ -134,3 +134,13 @@ def dataset_can_edit(session: Session, *, actor: Actor, id_or_name: str) -> bool
         and actor.can(Permission.CONTENT_EDIT)
         and actor.can_edit_department(ds.department_id)
     )
+
+
+@public("the measures a visible dataset belongs to are public masterplan measures")
+def dataset_measures(
+    session: Session, *, actor: Actor, id_or_name: str
+) -> list[relations.MeasureLink]:
+    """Code, title and page of each measure the dataset is linked to."""
+    ds = store.visible_dataset(session, actor, id_or_name)
+    ids = [r.ref for r in ds.relations if r.kind == relations.MEASURE]
+    return relations.measure_links(session, ids)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from domstadt.catalog import relations, vocab
 from domstadt.catalog import validation as v
-from domstadt.catalog import vocab
 from domstadt.catalog.convert import dataset_public
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme
 from domstadt.catalog.schemas import DatasetCreate
@@ -111,6 +111,7 @@ def validated(
         v.check_name_free(session, values["name"], own_id, problems)
     dept_id = v.resolve_department(session, values.get("department_code"), problems)
     v.check_organisation(session, values.get("organisation_id"), problems)
+    relations.checked(session, values, problems)
     problems.raise_if_any()
     return values, dept_id
 
@@ -121,6 +122,7 @@ def apply(ds: Dataset, values: dict[str, Any]) -> None:
     ds.organisation_id = values.get("organisation_id")
     ds.keywords = [DatasetKeyword(keyword=k) for k in values["keywords"]]
     ds.themes = [DatasetTheme(theme=t) for t in values["themes"]]
+    ds.relations = relations.rows(values)
     ds.metadata_modified = utcnow()
 
 
@@ -164,6 +166,8 @@ def current_values(session: Session, ds: Dataset) -> dict[str, Any]:
         organisation_id=ds.organisation_id,
         themes=public_ds.themes,
         keywords=public_ds.keywords,
+        measures=public_ds.measures,
+        datastreams=public_ds.datastreams,
     )
     return values
 

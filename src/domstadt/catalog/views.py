@@ -3,6 +3,7 @@ editors' forms to create and edit datasets and upload files."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,9 @@ from domstadt.web.templating import gettext_for, render
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(verify_csrf_form)
 PAGE_SIZE = 20
+CHART_ROWS = 1000
+"""Rows of a time series drawn by the chart preview (the first ones in time)."""
+CHART_SERIES = 6
 FACETS = ("theme", "publisher", "format", "license", "keyword")
 SORTS = {
     "": "score desc, metadata_modified desc",
@@ -101,6 +105,18 @@ def _preview(session: Any, actor: Any, ds: DatasetPublic, data_dir: Any) -> dict
     return None
 
 
+def _chart(preview: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A time-series chart when the table has a date/time column and numeric columns."""
+    if preview is None:
+        return None
+    fields = preview["fields"]
+    x = next((f["id"] for f in fields if f["type"] in ("date", "timestamp")), None)
+    ys = [f["id"] for f in fields if f["type"] in ("int", "numeric")][:CHART_SERIES]
+    if x is None or not ys:
+        return None
+    return {"resource": preview["resource"].id, "x": x, "ys": ys, "rows": CHART_ROWS}
+
+
 def _map_url(ds: DatasetPublic) -> str | None:
     """The canonical (WGS 84) GeoJSON of the dataset, drawn as the map preview."""
     for res in ds.distributions:
@@ -120,14 +136,17 @@ def dataset_page(request: Request, session: SessionDep, actor: ActorDep, name: s
             return dcat_api.dataset_rdf(request, ds, fmt)
     _ = gettext_for(request)
     data_dir = request.app.state.settings.data_dir
+    preview = _preview(session, actor, ds, data_dir)
     return render(
         request,
         "catalog/dataset.html",
         {
             "title": ds.title,
             "ds": ds,
-            "preview": _preview(session, actor, ds, data_dir),
+            "preview": preview,
+            "chart": _chart(preview),
             "map_url": _map_url(ds),
+            "measures": service.dataset_measures(session, actor=actor, id_or_name=ds.id),
             "vocab": vocab,
             "can_edit": service.dataset_can_edit(session, actor=actor, id_or_name=ds.id),
         },
@@ -184,6 +203,8 @@ def _form_data(form: Any) -> DatasetCreate:
             del values[key]
     values["themes"] = form.getlist("themes")
     values["keywords"] = keywords
+    for key in ("measures", "datastreams"):
+        values[key] = [r for r in re.split(r"[,\s]+", str(form.get(key, ""))) if r]
     for key in ("temporal_start", "temporal_end"):
         values[key] = str(form.get(key, "")).strip() or None
     try:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.sensors.odata.geo import bbox_of
 
 thing_location = Table(
     "sta_thing_location",
@@ -62,6 +63,9 @@ class Location(Base):
     """Where a Thing is; ``location`` holds GeoJSON (WGS84) when encodingType says so."""
 
     __tablename__ = "sta_location"
+    __table_args__ = (
+        Index("ix_sta_location_bbox", "bbox_min_x", "bbox_max_x", "bbox_min_y", "bbox_max_y"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
@@ -69,6 +73,11 @@ class Location(Base):
     encoding_type: Mapped[str] = mapped_column(String(200))
     location: Mapped[Any] = mapped_column(JSON)
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # bounding box of the GeoJSON, the SQL prefilter of geo.*/st_* in $filter (odata/geo.py)
+    bbox_min_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_min_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_max_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_max_y: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class HistoricalLocation(Base):
@@ -142,6 +151,15 @@ class FeatureOfInterest(Base):
     """What an observation is about; created from the Thing's Location when not given."""
 
     __tablename__ = "sta_feature_of_interest"
+    __table_args__ = (
+        Index(
+            "ix_sta_feature_of_interest_bbox",
+            "bbox_min_x",
+            "bbox_max_x",
+            "bbox_min_y",
+            "bbox_max_y",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
@@ -149,9 +167,25 @@ class FeatureOfInterest(Base):
     encoding_type: Mapped[str] = mapped_column(String(200))
     feature: Mapped[Any] = mapped_column(JSON)
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # bounding box of the GeoJSON, see Location
+    bbox_min_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_min_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_max_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bbox_max_y: Mapped[float | None] = mapped_column(Float, nullable=True)
     source_location_id: Mapped[int | None] = mapped_column(
         ForeignKey("sta_location.id", ondelete="SET NULL"), nullable=True, index=True
     )
+
+
+def _store_bbox(_mapper: Any, _connection: Any, target: Any) -> None:
+    value = target.location if isinstance(target, Location) else target.feature
+    box = bbox_of(value) or (None, None, None, None)
+    target.bbox_min_x, target.bbox_min_y, target.bbox_max_x, target.bbox_max_y = box
+
+
+for _model in (Location, FeatureOfInterest):
+    event.listen(_model, "before_insert", _store_bbox)
+    event.listen(_model, "before_update", _store_bbox)
 
 
 class Observation(Base):

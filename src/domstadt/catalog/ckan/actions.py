@@ -59,7 +59,7 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         facet_limit=max(_int(data, "facet.limit", 50), 1),
     )
     page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
-    results = [pk.package_dict(d) for d in page.results]
+    results = [pk.package_dict(d, ctx.base_url) for d in page.results]
     fl = [f.strip() for f in str(data.get("fl") or "").replace(",", " ").split() if f.strip()]
     if fl:
         results = [{key: pkg.get(key) for key in fl} for pkg in results]
@@ -84,7 +84,7 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 def package_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """CKAN package_show by id or name."""
     ds = service.dataset_get(ctx.session, actor=ctx.actor, id_or_name=_required(data, "id"))
-    return pk.package_dict(ds)
+    return pk.package_dict(ds, ctx.base_url)
 
 
 def package_list(ctx: Context, data: dict[str, Any]) -> list[str]:
@@ -104,7 +104,7 @@ def current_package_list_with_resources(ctx: Context, data: dict[str, Any]) -> l
     offset = _int(data, "offset", 0)
     query = SearchQuery(sort="metadata_modified desc", rows=limit, start=offset)
     page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
-    return [pk.package_dict(d) for d in page.results]
+    return [pk.package_dict(d, ctx.base_url) for d in page.results]
 
 
 def organization_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
@@ -190,7 +190,7 @@ def package_update(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         id_or_name=_required({"id": key}, "id"),
         data=pk.to_create(data),
     )
-    return pk.package_dict(ds)
+    return pk.package_dict(ds, ctx.base_url)
 
 
 def package_patch(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -198,7 +198,7 @@ def package_patch(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     key = _required(data, "id")
     body = {k: v for k, v in data.items() if k != "id"}
     ds = service.dataset_patch(ctx.session, actor=ctx.actor, id_or_name=key, data=pk.to_patch(body))
-    return pk.package_dict(ds)
+    return pk.package_dict(ds, ctx.base_url)
 
 
 def package_delete(ctx: Context, data: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from domstadt.catalog import vocab
+from domstadt.catalog import relations, vocab
 from domstadt.catalog.schemas import (
     DatasetCreate,
     DatasetPatch,
@@ -32,6 +32,8 @@ EXTRA_FIELDS = (
     "modified",
     "contributor_id",
 )
+RELATION_FIELDS = ("measures", "datastreams")
+"""Extras with links to masterplan measures and SensorThings Datastreams (comma-separated)."""
 _FQ_RE = re.compile(r'([+-]?)([\w.]+):("([^"]*)"|\[([^\]]*)\]|(\S+))')
 
 
@@ -95,13 +97,21 @@ def group_dict(item: FacetItem) -> dict[str, Any]:
     }
 
 
-def package_dict(ds: DatasetPublic) -> dict[str, Any]:
+def _relation_extras(ds: DatasetPublic, base_url: str) -> list[dict[str, str]]:
+    urls = {
+        "measures": [relations.measure_url(base_url, i) for i in ds.measures],
+        "datastreams": [relations.datastream_url(base_url, i) for i in ds.datastreams],
+    }
+    return [{"key": k, "value": ", ".join(v)} for k, v in urls.items() if v]
+
+
+def package_dict(ds: DatasetPublic, base_url: str = "") -> dict[str, Any]:
     """A dataset as a CKAN package dict (DCAT fields as extras, like ckanext-dcat)."""
     extras = [
         {"key": key, "value": str(getattr(ds, key))}
         for key in EXTRA_FIELDS
         if getattr(ds, key) not in (None, "")
-    ]
+    ] + _relation_extras(ds, base_url)
     publisher = ds.publisher
     license_row = vocab.licenses().get(ds.license_id, {})
     return {
@@ -158,8 +168,11 @@ def _names(items: Any, field: str) -> list[str]:
 def _extras(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in data.get("extras") or []:
-        if isinstance(item, dict) and item.get("key") in EXTRA_FIELDS:
+        if isinstance(item, dict) and item.get("key") in EXTRA_FIELDS + RELATION_FIELDS:
             out[item["key"]] = item.get("value")
+    for key in RELATION_FIELDS:
+        if key in out:
+            out[key] = relations.split_refs(out[key])
     return out
 
 
@@ -187,6 +200,9 @@ def dataset_values(data: dict[str, Any]) -> dict[str, Any]:
     for key in EXTRA_FIELDS:
         if key in data and data[key] is not None:
             values[key] = data[key]
+    for key in RELATION_FIELDS:
+        if key in data:
+            values[key] = relations.split_refs(data[key])
     values.update({k: v for k, v in _extras(data).items() if v not in (None, "")})
     if data.get("private") in (True, "true", "True") and "access_rights" not in values:
         values["access_rights"] = "RESTRICTED"

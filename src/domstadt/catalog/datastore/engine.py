@@ -148,6 +148,8 @@ def _ckan_type(duck_type: str) -> str:
         return "numeric"
     if duck_type == "DATE":
         return "date"
+    if duck_type.startswith("TIMESTAMP"):
+        return "timestamp"
     if duck_type == "BOOLEAN":
         return "bool"
     return "text"

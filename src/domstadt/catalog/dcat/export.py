@@ -8,8 +8,9 @@ import math
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from domstadt.catalog import vocab
-from domstadt.catalog.schemas import DatasetPublic, DistributionPublic
+from domstadt.catalog import relations, vocab
+from domstadt.catalog.data_services import catalog_services
+from domstadt.catalog.schemas import DataServicePublic, DatasetPublic, DistributionPublic
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -153,7 +154,16 @@ def add_dataset(graph: Graph, base: str, ds: DatasetPublic) -> URIRef:
     graph.add((node, DCTERMS.modified, _time(ds.modified or ds.metadata_modified)))
     for res in ds.distributions:
         graph.add((node, DCAT.distribution, _distribution(graph, base, ds, res)))
+    _related(graph, base, node, ds)
     return node
+
+
+def _related(graph: Graph, base: str, node: URIRef, ds: DatasetPublic) -> None:
+    """dct:relation to the masterplan measures and SensorThings Datastreams it belongs to."""
+    urls = [relations.measure_url(base, i) for i in ds.measures]
+    urls += [relations.datastream_url(base, i) for i in ds.datastreams]
+    for url in urls:
+        graph.add((node, DCTERMS.relation, URIRef(url)))
 
 
 def add_catalog(graph: Graph, base: str, datasets: list[DatasetPublic]) -> URIRef:
@@ -173,6 +183,26 @@ def add_catalog(graph: Graph, base: str, datasets: list[DatasetPublic]) -> URIRe
     graph.add((node, FOAF.homepage, _typed(graph, URIRef(f"{base}/daten"), FOAF.Document)))
     for ds in datasets:
         graph.add((node, DCAT.dataset, add_dataset(graph, base, ds)))
+    for service in catalog_services(base, datasets):
+        graph.add((node, DCAT.service, add_data_service(graph, base, service, publisher)))
+    return node
+
+
+def add_data_service(
+    graph: Graph, base: str, service: DataServicePublic, publisher: URIRef
+) -> URIRef:
+    """A dcat:DataService with its endpoint, description and the datasets it serves."""
+    node = _typed(graph, URIRef(f"{base}/catalog/dienste/{service.id}"), DCAT.DataService)
+    graph.add((node, DCTERMS.title, Literal(service.title, lang="de")))
+    graph.add((node, DCTERMS.description, Literal(service.description, lang="de")))
+    graph.add((node, DCTERMS.publisher, publisher))
+    graph.add((node, DCAT.endpointURL, URIRef(service.endpoint_url)))
+    graph.add((node, DCAT.endpointDescription, URIRef(service.endpoint_description)))
+    if service.conforms_to:
+        standard = _typed(graph, URIRef(service.conforms_to), DCTERMS.Standard)
+        graph.add((node, DCTERMS.conformsTo, standard))
+    for name in service.serves:
+        graph.add((node, DCAT.servesDataset, URIRef(f"{base}/daten/{name}")))
     return node
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ GERMAN_NUMBER_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$|^[+-]?\d+,\d+$")
 POINT_NUMBER_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 GERMAN_DATE_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
+GERMAN_DATETIME_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?$")
+"""Local date and time without a zone; values with a zone offset stay text."""
 MAX_ROWS = 5_000_000
 
 
@@ -61,8 +65,9 @@ def detect_delimiter(text: str) -> str:
     for delim in DELIMITERS:
         counts = [len(next(csv.reader([line], delimiter=delim))) for line in lines]
         if not counts or max(counts) < 2:
-            continue
-        score = sum(1 for c in counts if c == counts[0]) * counts[0]
+            continue  # the most frequent width wins, so a title line above the header is no vote
+        width, lines_with_width = Counter(c for c in counts if c >= 2).most_common(1)[0]
+        score = lines_with_width * width
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -105,6 +110,8 @@ def _infer(values: list[str], decimal_comma: bool) -> str:
         return "number"
     if all(ISO_DATE_RE.match(v) or GERMAN_DATE_RE.match(v) for v in present):
         return "date"
+    if all(ISO_DATETIME_RE.match(v) or GERMAN_DATETIME_RE.match(v) for v in present):
+        return "datetime"
     if all(v.lower() in {"true", "false", "ja", "nein"} for v in present):
         return "boolean"
     return "string"
@@ -124,9 +131,19 @@ def _convert(value: str, kind: str, decimal_comma: bool) -> Any:
             day, month, year = (int(p) for p in value.split("."))
             return dt.date(year, month, day)
         return dt.date.fromisoformat(value)
+    if kind == "datetime":
+        return _datetime(value)
     if kind == "boolean":
         return value.lower() in {"true", "ja"}
     return value
+
+
+def _datetime(value: str) -> dt.datetime:
+    german = GERMAN_DATETIME_RE.match(value)
+    if german:
+        day, month, year, hour, minute, second = (int(p or 0) for p in german.groups())
+        return dt.datetime(year, month, day, hour, minute, second)  # local time, no zone
+    return dt.datetime.fromisoformat(value)
 
 
 def _decimal_comma(rows: list[list[str]]) -> bool:

@@ -282,6 +282,21 @@ def upgrade() -> None:
         ["dataset_id"],
         unique=False,
     )
+    op.create_table(
+        "catalog_dataset_relation",
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("ref", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["catalog_dataset.id"],
+            name=op.f("fk_catalog_dataset_relation_dataset_id_catalog_dataset"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "dataset_id", "kind", "ref", name=op.f("pk_catalog_dataset_relation")
+        ),
+    )
     op.create_index(
         op.f("ix_catalog_dataset_harvest_guid"),
         "catalog_dataset",
@@ -293,6 +308,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Reverse of upgrade()."""
     op.drop_index(op.f("ix_catalog_dataset_harvest_guid"), table_name="catalog_dataset")
+    op.drop_table("catalog_dataset_relation")
     op.drop_index(
         op.f("ix_catalog_privacy_finding_dataset_id"), table_name="catalog_privacy_finding"
     )

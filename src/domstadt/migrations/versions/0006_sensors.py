@@ -25,9 +25,18 @@ def upgrade() -> None:
         sa.Column("encoding_type", sa.String(length=200), nullable=False),
         sa.Column("location", sa.JSON(), nullable=False),
         sa.Column("properties", sa.JSON(), nullable=True),
+        sa.Column("bbox_min_x", sa.Float(), nullable=True),
+        sa.Column("bbox_min_y", sa.Float(), nullable=True),
+        sa.Column("bbox_max_x", sa.Float(), nullable=True),
+        sa.Column("bbox_max_y", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sta_location")),
     )
     op.create_index(op.f("ix_sta_location_name"), "sta_location", ["name"], unique=False)
+    op.create_index(
+        "ix_sta_location_bbox",
+        "sta_location",
+        ["bbox_min_x", "bbox_max_x", "bbox_min_y", "bbox_max_y"],
+    )
     op.create_table(
         "sta_observed_property",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -118,6 +127,10 @@ def upgrade() -> None:
         sa.Column("encoding_type", sa.String(length=200), nullable=False),
         sa.Column("feature", sa.JSON(), nullable=False),
         sa.Column("properties", sa.JSON(), nullable=True),
+        sa.Column("bbox_min_x", sa.Float(), nullable=True),
+        sa.Column("bbox_min_y", sa.Float(), nullable=True),
+        sa.Column("bbox_max_x", sa.Float(), nullable=True),
+        sa.Column("bbox_max_y", sa.Float(), nullable=True),
         sa.Column("source_location_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_location_id"],
@@ -129,6 +142,11 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_sta_feature_of_interest_name"), "sta_feature_of_interest", ["name"], unique=False
+    )
+    op.create_index(
+        "ix_sta_feature_of_interest_bbox",
+        "sta_feature_of_interest",
+        ["bbox_min_x", "bbox_max_x", "bbox_min_y", "bbox_max_y"],
     )
     op.create_index(
         op.f("ix_sta_feature_of_interest_source_location_id"),
@@ -277,6 +295,7 @@ def downgrade() -> None:
     op.drop_index(
         op.f("ix_sta_feature_of_interest_source_location_id"), table_name="sta_feature_of_interest"
     )
+    op.drop_index("ix_sta_feature_of_interest_bbox", table_name="sta_feature_of_interest")
     op.drop_index(op.f("ix_sta_feature_of_interest_name"), table_name="sta_feature_of_interest")
     op.drop_table("sta_feature_of_interest")
     op.drop_index(op.f("ix_sta_datastream_thing_id"), table_name="sta_datastream")
@@ -290,5 +309,6 @@ def downgrade() -> None:
     op.drop_table("sta_sensor")
     op.drop_index(op.f("ix_sta_observed_property_name"), table_name="sta_observed_property")
     op.drop_table("sta_observed_property")
+    op.drop_index("ix_sta_location_bbox", table_name="sta_location")
     op.drop_index(op.f("ix_sta_location_name"), table_name="sta_location")
     op.drop_table("sta_location")

@@ -20,14 +20,17 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    func,
+    exists,
     not_,
     null,
     or_,
     select,
 )
+from sqlalchemy.orm import Session, aliased
 
-from domstadt.core.db import UTCDateTime, utcnow
+from domstadt.core.db import UTCDateTime
+from domstadt.sensors.odata import geo
+from domstadt.sensors.odata.functions import FUNCTIONS
 from domstadt.sensors.odata.parser import (
     Binary,
     Call,
@@ -39,8 +42,8 @@ from domstadt.sensors.odata.parser import (
     parse_filter,
     parse_orderby,
 )
-from domstadt.sensors.odata.sqlfunctions import DatePart, IndexOf, JsonRootText
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+from domstadt.sensors.odata.sqlfunctions import JsonRootText
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,
@@ -70,7 +73,9 @@ _KIND_NAMES = {
     "bool": "Wahrheitswert",
     "datetime": "Zeitpunkt",
     "null": "null",
+    "geometry": "Geometrie",
 }
+_GEO_PROPS = {"location", "feature"}
 
 
 @dataclass
@@ -84,6 +89,10 @@ class Typed:
     kind: str
     pos: int
     build: Callable[[str], Any] | None = None
+    geo: Any = None
+    # set on values reached through a to-many relation: wraps the predicate built from the
+    # value into EXISTS (any-semantics), see Compiler.path
+    scope: Callable[[Any], Any] | None = None
 
     def as_kind(self, kind: str) -> Any:
         """The expression cast to ``kind`` when its own type is open."""
@@ -120,32 +129,52 @@ def _wrap(build: Callable[[str], Any], wrap: Callable[[Any], Any]) -> Callable[[
 class Compiler:
     """Compiles expressions in the context of one entity type."""
 
-    def __init__(self, entity: EntityType) -> None:
+    def __init__(self, entity: EntityType, session: Session | None = None) -> None:
         self.entity = entity
+        self.session = session
 
     def condition(self, node: Node) -> Any:
         """A WHERE clause for a boolean expression."""
         typed = self.compile(node)
         if typed.kind not in {"bool", "json"}:
             raise FilterError("der Ausdruck ergibt keinen Wahrheitswert", typed.pos)
-        return typed.as_kind("bool")
+        return self._bool(typed)
+
+    def _bool(self, typed: Typed) -> Any:
+        expr = typed.as_kind("bool")
+        return typed.scope(expr) if typed.scope is not None else expr
 
     def compile(self, node: Node) -> Typed:
-        """Compile any expression node."""
+        """Compile any expression node; a predicate on a to-many path becomes EXISTS."""
         if isinstance(node, Literal):
-            return self.literal(node)
-        if isinstance(node, Path):
-            return self.path(node)
-        if isinstance(node, Unary):
-            return self.unary(node)
-        if isinstance(node, Binary):
-            return self.binary(node)
-        return self.call(node)
+            typed = self.literal(node)
+        elif isinstance(node, Path):
+            typed = self.path(node)
+        elif isinstance(node, Unary):
+            typed = self.unary(node)
+        elif isinstance(node, Binary):
+            typed = self.binary(node)
+        else:
+            typed = self.call(node)
+        if typed.kind == "bool" and typed.scope is not None:
+            return Typed(typed.scope(typed.expr), "bool", typed.pos)
+        return typed
+
+    @staticmethod
+    def _scope(node: Node, *operands: Typed) -> Callable[[Any], Any] | None:
+        scopes = {id(t.scope): t.scope for t in operands if t.scope is not None}
+        if len(scopes) > 1:
+            raise FilterError(
+                "ein Vergleich darf nur einen Pfad über mehrere Entitäten enthalten", node.pos
+            )
+        return next(iter(scopes.values()), None)
 
     def literal(self, node: Literal) -> Typed:
         """A bound parameter typed by the literal."""
         if node.kind == "null":
             return Typed(null(), "null", node.pos)
+        if node.kind == "geography":
+            return Typed(None, "geometry", node.pos, geo=geo.parse_wkt(node.value, node.pos))
         if node.kind == "datetime":
             return Typed(bindparam(None, node.value, type_=UTCDateTime()), "datetime", node.pos)
         type_ = _LITERAL_TYPES[node.kind]
@@ -154,38 +183,44 @@ class Compiler:
         )
 
     def path(self, node: Path) -> Typed:
-        """Resolve a property path, through to-one relations and into JSON."""
+        """Resolve a property path through relations and into JSON.
+
+        To-one steps become correlated scalar subqueries; a to-many step (``Datastreams``,
+        ``Locations``) gives the value a ``scope`` that wraps the predicate built from it into
+        ``EXISTS (…)``: true when any related entity matches. Every step uses a fresh alias, so
+        a table of the outer query is never correlated by mistake.
+        """
         entity = self.entity
         model: Any = entity.model
-        wrap: Callable[[Any], Any] = lambda expr: expr  # noqa: E731
+        wrap: Callable[[Any], Any] = _identity
+        scope: Callable[[Any], Any] | None = None
+        key = model.id  # the current entity's id as seen from the outer query
         segments = list(node.segments)
         while segments:
             name = segments.pop(0)
             if name in {"id", "@iot.id"}:
-                return self._leaf(model.id, "number", node.pos, wrap, segments)
-            if name in entity.props:
-                return self._prop(entity, model, name, node, wrap, segments)
-            nav = entity.navs.get(name)
-            if nav is None:
-                raise FilterError(
-                    f"unbekannte Eigenschaft {name!r} von {entity.singular}", node.pos
-                )
-            if nav.kind != "one":
-                raise FilterError(
-                    f"{name!r} führt zu mehreren Entitäten; in $filter werden nur Pfade über "
-                    "einzelne Entitäten (z. B. Datastream/Thing/name) unterstützt",
-                    node.pos,
-                )
-            target = ENTITY_TYPES[nav.target]
-            key = getattr(model, nav.attr)
-            outer = wrap
-            wrap = self._hop(target.model, key, outer)
-            entity, model = target, target.model
+                typed = self._leaf(model.id, "number", node.pos, wrap, segments)
+            elif name in entity.props:
+                typed = self._prop(entity, model, name, node, wrap, segments)
+            else:
+                nav = entity.navs.get(name)
+                if nav is None:
+                    raise FilterError(
+                        f"unbekannte Eigenschaft {name!r} von {entity.singular}", node.pos
+                    )
+                target = ENTITY_TYPES[nav.target]
+                alias: Any = aliased(target.model)
+                if nav.kind == "one":
+                    key = wrap(getattr(model, nav.attr))
+                    wrap = _hop(alias, getattr(model, nav.attr), wrap)
+                else:
+                    scope = _any(nav, alias, key, scope)
+                    key, wrap = alias.id, _identity
+                entity, model = target, alias
+                continue
+            typed.scope = scope
+            return typed
         raise FilterError(f"Pfad {'/'.join(node.segments)!r} endet bei einer Entität", node.pos)
-
-    @staticmethod
-    def _hop(target: Any, key: Any, outer: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        return lambda expr: outer(select(expr).where(target.id == key).scalar_subquery())
 
     def _leaf(
         self, column: Any, kind: str, pos: int, wrap: Callable[[Any], Any], rest: list[str]
@@ -205,6 +240,8 @@ class Compiler:
     ) -> Typed:
         prop = entity.props[name]
         column = getattr(model, prop.attr)
+        if prop.kind == "required_json" and name in _GEO_PROPS and not rest:
+            return Typed(None, "geometry", node.pos, geo=geo.GeoColumn(model, column, wrap))
         if prop.kind in {"json", "required_json"}:
             if not rest:
                 raise FilterError(
@@ -223,8 +260,9 @@ class Compiler:
         """``not`` and negation."""
         operand = self.compile(node.operand)
         if node.op == "not":
-            return Typed(not_(self._expect(operand, "bool")), "bool", node.pos)
-        return Typed(-self._expect(operand, "number"), "number", node.pos)
+            self._expect(operand, "bool")
+            return Typed(not_(self._bool(operand)), "bool", node.pos)
+        return Typed(-self._expect(operand, "number"), "number", node.pos, scope=operand.scope)
 
     def _expect(self, typed: Typed, kind: str) -> Any:
         if typed.kind == kind or (typed.kind == "json" and kind != "datetime"):
@@ -237,16 +275,21 @@ class Compiler:
 
     def binary(self, node: Binary) -> Typed:
         """Logical, comparison and arithmetic operators."""
+        if isinstance(node.left, Call) and node.left.name in geo.MEASURES and node.op in _COMPARE:
+            return self.geo_measure(node, node.left)
         left, right = self.compile(node.left), self.compile(node.right)
         if node.op in {"and", "or"}:
             combine = and_ if node.op == "and" else or_
-            return Typed(
-                combine(self._expect(left, "bool"), self._expect(right, "bool")), "bool", node.pos
-            )
+            for side in (left, right):
+                self._expect(side, "bool")
+            return Typed(combine(self._bool(left), self._bool(right)), "bool", node.pos)
+        scope = self._scope(node, left, right)
         if node.op in _ARITH:
             a, b = self._expect(left, "number"), self._expect(right, "number")
-            return Typed(_ARITH[node.op](a, b), "number", node.pos)
-        return self.compare(node, left, right)
+            return Typed(_ARITH[node.op](a, b), "number", node.pos, scope=scope)
+        typed = self.compare(node, left, right)
+        typed.scope = scope
+        return typed
 
     def compare(self, node: Binary, left: Typed, right: Typed) -> Typed:
         """Comparison; the literal's type decides how open values (JSON, result) are cast."""
@@ -259,6 +302,8 @@ class Compiler:
             return Typed(
                 value.is_(None) if node.op == "eq" else value.is_not(None), "bool", node.pos
             )
+        if "geometry" in {left.kind, right.kind}:
+            raise FilterError("Geometrien vergleicht man mit geo.*- oder st_*-Funktionen", node.pos)
         kind = right.kind if left.kind == "json" else left.kind
         if kind == "json":
             kind = "string"
@@ -267,6 +312,8 @@ class Compiler:
 
     def call(self, node: Call) -> Typed:
         """A built-in function."""
+        if node.name in geo.GEO_FUNCTIONS:
+            return self.geo_call(node)
         spec = FUNCTIONS.get(node.name)
         if spec is None:
             raise FilterError(f"unbekannte Funktion {node.name!r}", node.pos)
@@ -278,55 +325,85 @@ class Compiler:
                 node.pos,
             )
         wanted = kinds[len(node.args)]
-        args = [
-            self._expect(self.compile(arg), k) for arg, k in zip(node.args, wanted, strict=True)
-        ]
-        return Typed(build(*args), result_kind, node.pos)
+        operands = [self.compile(arg) for arg in node.args]
+        args = [self._expect(t, k) for t, k in zip(operands, wanted, strict=True)]
+        return Typed(build(*args), result_kind, node.pos, scope=self._scope(node, *operands))
+
+    def _geo_args(self, node: Node, args: tuple[Node, ...]) -> tuple[list[Any], Any]:
+        operands = [self.compile(arg) for arg in args]
+        for typed in operands:
+            if typed.kind != "geometry":
+                raise FilterError(
+                    "Geometrie erwartet (location, feature oder geography'…')", typed.pos
+                )
+        return [t.geo for t in operands], self._scope(node, *operands)
+
+    def geo_call(self, node: Call) -> Typed:
+        """A boolean geospatial function (``geo.intersects``, ``st_*``)."""
+        if node.name in geo.MEASURES:
+            raise FilterError(
+                f"{node.name} ist nur im Vergleich mit einer Zahl möglich, z. B. "
+                f"{node.name}(…) lt 0.01",
+                node.pos,
+            )
+        pattern = None
+        args = node.args
+        if node.name == "st_relate":
+            last = args[-1] if args else None
+            if len(args) != 3 or not isinstance(last, Literal) or last.kind != "string":
+                raise FilterError(
+                    "st_relate erwartet zwei Geometrien und ein DE-9IM-Muster", node.pos
+                )
+            pattern, args = str(last.value), args[:2]
+            if len(pattern) != 9 or set(pattern.upper()) - set("TF*012"):
+                raise FilterError(f"ungültiges DE-9IM-Muster {pattern!r}", last.pos)
+        geoms, scope = self._geo_args(node, args)
+        expr = geo.predicate(node.name, geoms, self.session, node.pos, pattern)
+        return Typed(expr, "bool", node.pos, scope=scope)
+
+    def geo_measure(self, node: Binary, call: Call) -> Typed:
+        """``geo.distance(…) lt 0.01`` / ``geo.length(…) gt 0.5``, in degrees."""
+        right = node.right
+        if not isinstance(right, Literal) or right.kind not in {"int", "float"}:
+            raise FilterError(f"{call.name} muss mit einer Zahl verglichen werden", node.pos)
+        geoms, scope = self._geo_args(call, call.args)
+        expr = geo.measure(call.name, geoms, node.op, float(right.value), self.session, call.pos)
+        return Typed(expr, "bool", node.pos, scope=scope)
 
 
-def _contains(haystack: Any, needle: Any) -> Any:
-    # position functions instead of LIKE: '%' and '_' in the argument stay literal
-    return IndexOf(haystack, needle) >= 0
+def _identity(expr: Any) -> Any:
+    return expr
 
 
-def _endswith(text: Any, suffix: Any) -> Any:
-    start = func.length(text) - func.length(suffix) + 1
-    return and_(func.length(suffix) <= func.length(text), func.substr(text, start) == suffix)
+def _hop(target: Any, key: Any, outer: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda expr: outer(select(expr).where(target.id == key).scalar_subquery())
 
 
-_S, _N, _D = "string", "number", "datetime"
-FUNCTIONS: dict[str, tuple[dict[int, tuple[str, ...]], str, Callable[..., Any]]] = {
-    "substringof": ({2: (_S, _S)}, "bool", lambda a, b: _contains(b, a)),
-    "contains": ({2: (_S, _S)}, "bool", _contains),
-    "startswith": ({2: (_S, _S)}, "bool", lambda a, b: IndexOf(a, b) == 0),
-    "endswith": ({2: (_S, _S)}, "bool", _endswith),
-    "length": ({1: (_S,)}, _N, func.length),
-    "tolower": ({1: (_S,)}, _S, func.lower),
-    "toupper": ({1: (_S,)}, _S, func.upper),
-    "trim": ({1: (_S,)}, _S, func.trim),
-    "concat": ({2: (_S, _S)}, _S, lambda a, b: a.concat(b)),
-    "indexof": ({2: (_S, _S)}, _N, IndexOf),
-    "substring": (
-        {2: (_S, _N), 3: (_S, _N, _N)},
-        _S,
-        lambda s, start, length=None: (
-            func.substr(s, start + 1) if length is None else func.substr(s, start + 1, length)
-        ),
-    ),
-    "round": ({1: (_N,)}, _N, func.round),
-    "floor": ({1: (_N,)}, _N, func.floor),
-    "ceiling": ({1: (_N,)}, _N, func.ceil),
-    "now": ({0: ()}, _D, lambda: bindparam(None, utcnow(), type_=UTCDateTime())),
-    **{
-        part: ({1: (_D,)}, _N, (lambda p: lambda expr: DatePart(p, expr))(part))
-        for part in ("year", "month", "day", "hour", "minute", "second")
-    },
-}
+def _any(
+    nav: Nav, alias: Any, parent_key: Any, outer: Callable[[Any], Any] | None
+) -> Callable[[Any], Any]:
+    """Scope of a to-many step: EXISTS over the related rows (nested in ``outer``)."""
+    if nav.kind == "many":
+        link = getattr(alias, nav.attr) == parent_key
+    else:
+        assert nav.table is not None
+        table = nav.table.alias()
+        link = and_(table.c[nav.attr] == parent_key, table.c[nav.target_attr] == alias.id)
+
+    def scope(predicate: Any) -> Any:
+        inner = exists().where(link, predicate)
+        return outer(inner) if outer is not None else inner
+
+    return scope
 
 
-def compile_filter(entity: EntityType, text: str) -> Any:
-    """Parse and compile a $filter for ``entity`` into a WHERE clause."""
-    return Compiler(entity).condition(parse_filter(text))
+def compile_filter(entity: EntityType, text: str, session: Session | None = None) -> Any:
+    """Parse and compile a $filter for ``entity`` into a WHERE clause.
+
+    Geospatial functions need ``session``: they are evaluated during compilation (see
+    ``geo.py``).
+    """
+    return Compiler(entity, session).condition(parse_filter(text))
 
 
 def compile_orderby(entity: EntityType, text: str) -> list[tuple[Any, bool, Path | None]]:
@@ -338,6 +415,12 @@ def compile_orderby(entity: EntityType, text: str) -> list[tuple[Any, bool, Path
             typed = compiler.compile(node)
         except FilterError as exc:
             raise FilterError(exc.message, exc.position, "$orderby") from None
+        if typed.scope is not None:
+            raise FilterError(
+                "nach einem Pfad über mehrere Entitäten kann nicht sortiert werden",
+                typed.pos,
+                "$orderby",
+            )
         expr = typed.as_kind("number" if typed.kind == "json" else typed.kind)
         out.append((expr, descending, node if isinstance(node, Path) else None))
     return out

@@ -53,7 +53,7 @@ class Token:
 
 @dataclass(frozen=True)
 class Literal:
-    """A constant; ``kind`` is string, int, float, bool, null or datetime."""
+    """A constant; ``kind`` is string, int, float, bool, null, datetime or geography (WKT)."""
 
     value: Any
     kind: str
@@ -263,6 +263,9 @@ class Parser:
         if word in BINARY_PRECEDENCE:
             raise self.error(f"Operand erwartet, aber Operator {token.text!r} gefunden", token.pos)
         nxt = self.peek()
+        if nxt is not None and nxt.kind == "string" and word == "geography":
+            self.take()
+            return Literal(nxt.text, "geography", token.pos)
         if nxt is not None and nxt.kind == "string":
             raise self.error(f"Literal-Typ {token.text!r} wird nicht unterstützt", token.pos)
         if nxt is not None and nxt.kind == "op" and nxt.text == "(":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import UTCDateTime
@@ -23,6 +23,7 @@ from domstadt.core.errors import Invalid, NotFound
 from domstadt.sensors.odata.compiler import compile_filter, compile_orderby
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.odata.parser import FilterError, Path
+from domstadt.sensors.sta.counting import Count, count_rows
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, prop_value
 from domstadt.sensors.sta.paths import ResourcePath
 
@@ -149,7 +150,7 @@ class Page:
 
     rows: list[Any]
     more: bool
-    count: int | None
+    count: Count | None
     next_params: dict[str, str] | None
 
 
@@ -160,10 +161,10 @@ def query_rows(session: Session, entity: EntityType, condition: Any, opts: Query
     if condition is not None:
         stmt = stmt.where(condition)
     if opts.filter:
-        stmt = stmt.where(compile_filter(entity, opts.filter))
+        stmt = stmt.where(compile_filter(entity, opts.filter, session))
     count = None
     if opts.count:
-        count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        count = count_rows(session, model, stmt, bool(opts.filter) or condition is not None)
     keys, keyset = _orderings(entity, opts)
     if opts.skiptoken:
         if not keyset:
@@ -244,7 +245,9 @@ class Serializer:
         page = query_rows(self.session, target, nav_condition(nav, row.id), opts)
         out[nav.name] = [self.entity(target, r, opts) for r in page.rows]
         if page.count is not None:
-            out[f"{nav.name}@iot.count"] = page.count
+            out[f"{nav.name}@iot.count"] = page.count.value
+            if page.count.estimated:
+                out[f"{nav.name}@domstadt:countEstimated"] = True
         if page.more:
             link = f"{self.self_link(ENTITY_TYPES[_set_of(row)], row.id)}/{nav.name}"
             out[f"{nav.name}@iot.nextLink"] = next_link(

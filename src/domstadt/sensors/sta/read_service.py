@@ -107,7 +107,9 @@ def read(
     page = query_rows(session, entity, target.condition, opts)
     body: dict[str, Any] = {}
     if page.count is not None:
-        body["@iot.count"] = page.count
+        body["@iot.count"] = page.count.value
+        if page.count.estimated:
+            body["domstadt:countEstimated"] = True
     url = f"{base}/{path.strip('/')}"
     if page.next_params is not None:
         body["@iot.nextLink"] = next_link(url, params, page.next_params)
