@@ -207,6 +207,17 @@ def main() -> None:
         ),
         20,
     )
+    counts = []
+    for label, url, params in (
+        ("all Observations", "/sta/v1.1/Observations", {}),
+        ("one Datastream's Observations", f"/sta/v1.1/Datastreams({target})/Observations", {}),
+        ("Observations with `result lt 10`", "/sta/v1.1/Observations", {"$filter": "result lt 10"}),
+    ):
+        query = {"$count": "true", "$top": "1", **params}
+        body = client.get(url, params=query).json()
+        timing = _timed(lambda url=url, query=query: client.get(url, params=query), 10)
+        flag = "estimated" if body.get("domstadt:countEstimated") else "exact"
+        counts.append((label, body["@iot.count"], flag, timing))
 
     print(f"| observations in table | {total:,} (filled in {fill_seconds:.0f} s) |")
     print(f"| CreateObservations ingest | {api_rate:,.0f} obs/s |")
@@ -217,6 +228,10 @@ def main() -> None:
     print(
         f"| 1 day of 5-min buckets, 10 datastreams (p50 / p95) | {day[0]:.1f} / {day[1]:.1f} ms |"
     )
+    for label, value, flag, (p50, p95) in counts:
+        print(
+            f"| `$count=true`, {label}: {value:,} ({flag}) (p50 / p95) | {p50:.1f} / {p95:.1f} ms |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The demo catalogue loads through the services, twice without duplicates."""
+"""The demo catalogue loads through the services, twice without duplicates: datasets, the
+election CSV (queryable), the street segments GeoJSON (with its map) and links to measures."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from domstadt.core.config import get_settings
 from domstadt.core.db import Database
 from domstadt.demo import catalog as demo_catalog
 from domstadt.demo import core as demo_core
+from domstadt.demo import masterplan as demo_masterplan
 
 
 def test_demo_catalog_is_idempotent_and_queryable(
@@ -22,9 +24,12 @@ def test_demo_catalog_is_idempotent_and_queryable(
     try:
         with db.session() as session:
             demo_core.load(session, system_actor("demo"))
-            assert demo_catalog.load(session, system_actor("demo")) == {"datasets": 13}
+            demo_masterplan.load(session, system_actor("demo"))
+            first = demo_catalog.load(session, system_actor("demo"))
+            assert first == {"datasets": 13, "geo_files": 1, "measure_links": 6}
         with db.session() as session:
-            assert demo_catalog.load(session, system_actor("demo")) == {"datasets": 0}
+            again = demo_catalog.load(session, system_actor("demo"))
+            assert again == {"datasets": 0, "geo_files": 0, "measure_links": 0}
     finally:
         get_settings.cache_clear()
     result = client.get(
@@ -34,3 +39,9 @@ def test_demo_catalog_is_idempotent_and_queryable(
     resource = next(r for r in result["results"][0]["resources"] if r["datastore_active"])
     assert resource["format"] == "CSV"
     assert client.get("/daten").text.count('class="card"') == 13
+    traffic = client.get("/daten/verkehrslage-strassen").text
+    assert 'id="catalog-map"' in traffic and "SC-02" in traffic and "DO-03" in traffic
+    shown = client.get("/api/3/action/package_show", params={"id": "verkehrslage-strassen"})
+    package = shown.json()["result"]
+    assert {r["format"] for r in package["resources"]} >= {"GEOJSON"}
+    assert "/massnahmen/" in {e["key"]: e["value"] for e in package["extras"]}["measures"]

@@ -65,6 +65,14 @@ def test_links_show_in_package_show_page_and_dcat(
     assert URIRef(f"{base}/massnahmen/{measure_id}") in related
     assert URIRef(f"{base}/sta/v1.1/Datastreams(7)") in related
 
+    round_trip = client.post(  # what a CKAN client does: show, change, update
+        "/api/3/action/package_update",
+        json={**shown["result"], "title": "Zählstellen Radverkehr 2024"},
+        headers={"Authorization": editor_token},
+    )
+    assert round_trip.status_code == 200, round_trip.text
+    assert client.get("/api/v1/datasets/zaehlstellen").json()["measures"] == [measure_id]
+
     patched = client.post(
         "/api/3/action/package_patch",
         json={"id": "zaehlstellen", "measures": []},

@@ -138,3 +138,14 @@ def test_bad_geo_filters_name_the_problem(
     response = client.get(f"{STA}/Locations", params={"$filter": expression})
     assert response.status_code == 400
     assert message in response.json()["message"]
+
+
+def test_moved_location_is_found_at_its_new_place(
+    client: TestClient, places: dict[str, int], auth: dict[str, str]
+) -> None:
+    bonn = "geography'POLYGON((7.0 50.7, 7.2 50.7, 7.2 50.8, 7.0 50.8, 7.0 50.7))'"
+    assert _names(client, f"st_within(location, {bonn})") == {"Bonn"}
+    moved = {"location": {"type": "Point", "coordinates": [7.1, 50.75]}}
+    response = client.patch(f"{STA}/Locations({places['Dom']})", json=moved, headers=auth)
+    assert response.status_code == 200, response.text
+    assert _names(client, f"st_within(location, {bonn})") == {"Bonn", "Dom"}

@@ -8,7 +8,8 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.errors import Invalid
 from domstadt.sensors import mqtt_service
-from domstadt.sensors.mqtt.topics import BrokerUrl, IngestTarget, ingest_target
+from domstadt.sensors.mqtt.topics import BrokerUrl, IngestTarget, ingest_target, parents_of
+from domstadt.sensors.sta.entities import ENTITY_TYPES
 
 
 def test_broker_url_root_and_ingest_topics() -> None:
@@ -55,3 +56,16 @@ def test_select_topics_are_checked_and_listed(db: Database) -> None:
         assert [t.topic for t in mqtt_service.select_topics(session)] == [added.topic]
         mqtt_service.select_topic_remove(session, actor=actor, topic_id=added.id)
         assert mqtt_service.select_topics(session) == []
+
+
+def test_new_entities_are_published_under_their_own_parent_collections() -> None:
+    datastream = parents_of(
+        ENTITY_TYPES["Datastreams"], {"thing_id": 1, "sensor_id": 2, "observed_property_id": 3}
+    )
+    assert datastream == [
+        ("Things", 1, "Datastreams"),
+        ("Sensors", 2, "Datastreams"),
+        ("ObservedProperties", 3, "Datastreams"),
+    ]
+    multi = parents_of(ENTITY_TYPES["MultiDatastreams"], {"thing_id": 1, "sensor_id": 2})
+    assert multi == [("Things", 1, "MultiDatastreams"), ("Sensors", 2, "MultiDatastreams")]

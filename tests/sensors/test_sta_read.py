@@ -14,6 +14,7 @@ def test_landing_page_lists_entity_sets_and_conformance(client: TestClient) -> N
     assert all(v["url"].startswith("http://testserver/sta/v1.1/") for v in body["value"])
     conformance = body["serverSettings"]["conformance"]
     assert any(c.endswith("/create-update-delete") for c in conformance)
+    assert any(c.endswith("/request-data") for c in conformance)
 
 
 def test_entity_links_navigation_and_properties(client: TestClient, seeded: dict[str, int]) -> None:

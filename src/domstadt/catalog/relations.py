@@ -22,8 +22,9 @@ MEASURE = "measure"
 DATASTREAM = "datastream"
 STA_PATH = "/sta/v1.1/Datastreams({id})"
 MEASURE_PATH = "/massnahmen/{id}"
-_MEASURE_RE = re.compile(r"^(?:https?://[^/]+)?/(?:massnahmen|api/v1/measures)/(\d+)/?$")
-_DATASTREAM_RE = re.compile(r"^(?:https?://[^/]+)?/sta/v1\.1/Datastreams\((\d+)\)/?$")
+_MEASURE_RE = re.compile(r"^(?:https?://\S*?)?/(?:massnahmen|api/v1/measures)/(\d+)/?$")
+_DATASTREAM_RE = re.compile(r"^(?:https?://\S*?)?/sta/v1\.1/Datastreams\((\d+)\)/?$")
+"""Relative or absolute addresses; the base URL may have a path (``https://host/domstadt``)."""
 MAX_LINKS = 50
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from domstadt.catalog import store, vocab
@@ -65,23 +66,28 @@ def _publisher_condition(session: Session, name: str) -> Any:
     return Dataset.id.is_(None)
 
 
-def _filter(session: Session, stmt: Select[Any], field: str, value: str) -> Select[Any]:
+def _filter(
+    session: Session, stmt: Select[Any], field: str, value: str, within: list[int] | None
+) -> Select[Any]:
+    """Add one facet filter. On PostgreSQL ``within`` (the text matches) bounds the
+    subqueries, so it probes the matched ids instead of hashing every dataset with that value
+    (8 → 1.5 ms); SQLite plans the plain subquery well."""
     key = FACET_ALIASES.get(field)
+    sub: Any = None
     if key == "groups":
         code = vocab.code_of(value, vocab.THEME_BASE).upper()
-        return stmt.where(
-            Dataset.id.in_(select(DatasetTheme.dataset_id).where(DatasetTheme.theme == code))
-        )
-    if key == "tags":
-        return stmt.where(
-            Dataset.id.in_(select(DatasetKeyword.dataset_id).where(DatasetKeyword.keyword == value))
-        )
-    if key == "res_format":
-        return stmt.where(
-            Dataset.id.in_(
-                select(Distribution.dataset_id).where(Distribution.format == value.upper())
-            )
-        )
+        sub = select(DatasetTheme.dataset_id).where(DatasetTheme.theme == code)
+        owner: Any = DatasetTheme.dataset_id
+    elif key == "tags":
+        sub = select(DatasetKeyword.dataset_id).where(DatasetKeyword.keyword == value)
+        owner = DatasetKeyword.dataset_id
+    elif key == "res_format":
+        sub = select(Distribution.dataset_id).where(Distribution.format == value.upper())
+        owner = Distribution.dataset_id
+    if sub is not None:
+        if within is not None and session.get_bind().dialect.name == "postgresql":
+            sub = sub.where(_among(session, owner, within))
+        return stmt.where(Dataset.id.in_(sub))
     if key == "license_id":
         return stmt.where(Dataset.license_id == (vocab.license_id_of(value) or value))
     if key == "organization":
@@ -89,6 +95,15 @@ def _filter(session: Session, stmt: Select[Any], field: str, value: str) -> Sele
     if field in {"name", "id"}:
         return stmt.where(Dataset.name == value if field == "name" else Dataset.uuid == value)
     raise Invalid(f"Nach dem Feld '{field}' kann nicht gefiltert werden.", field="fq")
+
+
+def _among(session: Session, col: Any, ids: Any) -> Any:
+    """``col IN ids`` for a subquery or a list of ids. On PostgreSQL a list is one array
+    parameter (``= ANY(:ids)``): 1,000 separate parameters cost more to send, parse and plan
+    than the lookups themselves."""
+    if isinstance(ids, list) and session.get_bind().dialect.name == "postgresql":
+        return col == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+    return col.in_(ids)
 
 
 def _text_ranks(session: Session, q: str) -> dict[int, int] | None:
@@ -101,16 +116,17 @@ def _text_ranks(session: Session, q: str) -> dict[int, int] | None:
 
 def _matching(session: Session, actor: Actor, query: SearchQuery) -> tuple[Select[Any], Any]:
     stmt = _visible(select(Dataset.id), actor)
+    ranks = _text_ranks(session, query.q)
+    within = list(ranks) if ranks is not None else None
+    if within is not None:
+        stmt = stmt.where(_among(session, Dataset.id, within))
     for field, values in query.filters.items():
         for value in values:
-            stmt = _filter(session, stmt, field, value)
+            stmt = _filter(session, stmt, field, value, within)
     if query.modified_since:
         stmt = stmt.where(Dataset.metadata_modified >= query.modified_since)
     if query.modified_until:
         stmt = stmt.where(Dataset.metadata_modified <= query.modified_until)
-    ranks = _text_ranks(session, query.q)
-    if ranks is not None:
-        stmt = stmt.where(Dataset.id.in_(list(ranks)))
     return stmt, ranks
 
 
@@ -161,17 +177,17 @@ def _facet_rows(session: Session, key: str, ids: Any, limit: int) -> list[tuple[
     count: Any = func.count()
     if key == "groups":
         col: Any = DatasetTheme.theme
-        stmt = select(col, count).where(DatasetTheme.dataset_id.in_(ids))
+        stmt = select(col, count).where(_among(session, DatasetTheme.dataset_id, ids))
     elif key == "tags":
         col = DatasetKeyword.keyword
-        stmt = select(col, count).where(DatasetKeyword.dataset_id.in_(ids))
+        stmt = select(col, count).where(_among(session, DatasetKeyword.dataset_id, ids))
     elif key == "res_format":
         col = Distribution.format
         count = func.count(func.distinct(Distribution.dataset_id))
-        stmt = select(col, count).where(Distribution.dataset_id.in_(ids), col != "")
+        stmt = select(col, count).where(_among(session, Distribution.dataset_id, ids), col != "")
     elif key == "license_id":
         col = Dataset.license_id
-        stmt = select(col, count).where(Dataset.id.in_(ids))
+        stmt = select(col, count).where(_among(session, Dataset.id, ids))
     else:
         return _publisher_facet(session, ids, limit)
     stmt = stmt.group_by(col).order_by(count.desc(), col).limit(limit)
@@ -183,7 +199,7 @@ def _publisher_facet(session: Session, ids: Any, limit: int) -> list[tuple[str, 
     stmt = (
         select(Dataset.organisation_id, Department.code, count)
         .outerjoin(Department, Department.id == Dataset.department_id)
-        .where(Dataset.id.in_(ids))
+        .where(_among(session, Dataset.id, ids))
         .group_by(Dataset.organisation_id, Department.code)
         .order_by(count.desc())
     )

@@ -1,4 +1,6 @@
-"""Demo data for the catalog domain: Cologne datasets and the real 2013 election CSV."""
+"""Demo data for the catalog domain: Cologne datasets, the real 2013 election CSV, the real
+street segments of Cologne's traffic load data (GeoJSON, with its map) and links of datasets
+to the demo measures of the masterplan (when those are loaded)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from importlib import resources
 from sqlalchemy.orm import Session
 
 from domstadt.catalog import distribution_service, service
-from domstadt.catalog.schemas import DatasetCreate, DistributionCreate
+from domstadt.catalog.schemas import DatasetCreate, DatasetPatch, DistributionCreate
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.config import get_settings
 from domstadt.core.errors import NotFound
+from domstadt.masterplan import measure_read_service
 
 KOELN = "https://www.offenedaten-koeln.de"
 # (name, title, department, themes, keywords, frequency, licence, description)
@@ -137,6 +140,16 @@ DATASETS: list[tuple[str, str, str, list[str], list[str], str, str, str]] = [
     ),
 ]
 ELECTION = "bundestagswahl-2013-stadtbezirke"
+TRAFFIC = "verkehrslage-strassen"
+SEGMENTS = "koeln_traffic_street_segments.geojson"
+MEASURE_LINKS = {
+    TRAFFIC: ["SC-02", "DO-03"],
+    "radverkehr-zaehlstellen": ["DO-03"],
+    "luftqualitaet-messstationen": ["SC-06"],
+    "baumkataster": ["SC-04"],
+    ELECTION: ["DO-01"],
+}
+"""Datasets and the codes of the demo measures they belong to."""
 
 
 def _exists(session: Session, actor: Actor, name: str) -> bool:
@@ -183,6 +196,55 @@ def _election(session: Session, actor: Actor) -> int:
     return 1
 
 
+def _traffic_segments(session: Session, actor: Actor) -> int:
+    """The 113 real street segments (KoelnAPI/data, CC BY 3.0 DE) as the traffic dataset's
+    GeoJSON: normalised to WGS 84, so its page draws the map."""
+    ds = service.dataset_get(session, actor=actor, id_or_name=TRAFFIC)
+    if ds.distributions:
+        return 0
+    content = (resources.files("domstadt.catalog") / "data" / SEGMENTS).read_bytes()
+    settings = get_settings()
+    distribution_service.distribution_create(
+        session,
+        actor=actor,
+        dataset=ds.id,
+        data=DistributionCreate(
+            title="Straßenabschnitte mit Verkehrsmessung (GeoJSON)", license_id="cc-by-de/3.0"
+        ),
+        data_dir=settings.data_dir,
+        base_url=settings.base_url,
+        upload=(SEGMENTS, content),
+    )
+    return 1
+
+
+def _measure_ids(session: Session, actor: Actor, codes: list[str]) -> list[int]:
+    ids = []
+    for code in codes:
+        try:
+            ids.append(measure_read_service.measure_get_by_code(session, actor=actor, code=code).id)
+        except NotFound:  # the masterplan demo is not loaded
+            continue
+    return ids
+
+
+def _measure_links(session: Session, actor: Actor) -> int:
+    """Link demo datasets to the demo measures they belong to; returns links added."""
+    added = 0
+    for name, codes in MEASURE_LINKS.items():
+        ds = service.dataset_get(session, actor=actor, id_or_name=name)
+        missing = [i for i in _measure_ids(session, actor, codes) if i not in ds.measures]
+        if missing:
+            service.dataset_patch(
+                session,
+                actor=actor,
+                id_or_name=name,
+                data=DatasetPatch(measures=[*ds.measures, *missing]),
+            )
+            added += len(missing)
+    return added
+
+
 def load(session: Session, actor: Actor) -> dict[str, int]:
     """Load this domain's demo records (idempotent); returns counts of what was added."""
     added = 0
@@ -207,4 +269,9 @@ def load(session: Session, actor: Actor) -> dict[str, int]:
             ),
         )
         added += 1
-    return {"datasets": added + _election(session, actor)}
+    added += _election(session, actor)
+    return {
+        "datasets": added,
+        "geo_files": _traffic_segments(session, actor),
+        "measure_links": _measure_links(session, actor),
+    }

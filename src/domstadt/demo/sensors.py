@@ -1,18 +1,27 @@
-"""Demo data for the sensors domain: Cologne's real traffic-load series (Stadt Köln, CC-BY 3.0)."""
+"""Demo data for the sensors domain: Cologne's real traffic-load series (Stadt Köln, CC-BY 3.0)
+and the daily weather series of the DWD station Köln/Bonn (02667, Deutscher Wetterdienst)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor
-from domstadt.sensors import import_service
+from domstadt.sensors import csv_import_service, import_service
+
+WEATHER = "koeln_bonn_dwd_02667_daily_weather.csv"
+WEATHER_MAPPING = "koeln_bonn_dwd_02667_mapping.json"
 
 
 def load(session: Session, actor: Actor) -> dict[str, int]:
     """Load this domain's demo records (idempotent); returns counts of what was added."""
     report = import_service.import_traffic(session, actor=actor)
+    mapping_file = import_service._data_file(WEATHER_MAPPING)
+    mapping = csv_import_service.parse_mapping(mapping_file.read_text("utf-8"))
+    weather = csv_import_service.import_csv(
+        session, actor=actor, path=import_service._data_file(WEATHER), mapping=mapping
+    )
     return {
         "sensor things": report.things,
-        "datastreams": report.datastreams,
-        "observations": report.observations,
+        "datastreams": report.datastreams + weather.datastreams_created,
+        "observations": report.observations + weather.observations,
     }

@@ -47,6 +47,22 @@ historical_location_location = Table(
     ),
 )
 
+multi_datastream_observed_property = Table(
+    "sta_multi_datastream_observed_property",
+    Base.metadata,
+    Column(
+        "multi_datastream_id",
+        ForeignKey("sta_multi_datastream.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "observed_property_id",
+        ForeignKey("sta_observed_property.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
 
 class Thing(Base):
     """A physical or virtual object (a street segment, a weather station)."""
@@ -147,6 +163,32 @@ class Datastream(Base):
     )
 
 
+class MultiDatastream(Base):
+    """MultiDatastream extension: one observation holds an array of results, one per
+    ObservedProperty (in ObservedProperty id order), each with its own unit and type."""
+
+    __tablename__ = "sta_multi_datastream"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    observation_type: Mapped[str] = mapped_column(String(200))
+    multi_observation_data_types: Mapped[Any] = mapped_column(JSON)
+    unit_of_measurements: Mapped[Any] = mapped_column(JSON)
+    observed_area: Mapped[Any] = mapped_column(JSON, nullable=True)
+    phenomenon_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_time_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    thing_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_thing.id", ondelete="CASCADE"), index=True
+    )
+    sensor_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_sensor.id", ondelete="CASCADE"), index=True
+    )
+
+
 class FeatureOfInterest(Base):
     """What an observation is about; created from the Thing's Location when not given."""
 
@@ -199,10 +241,22 @@ class Observation(Base):
             "phenomenon_time_start",
             unique=True,
         ),
+        Index(
+            "uq_sta_observation_multi_datastream_time",
+            "multi_datastream_id",
+            "phenomenon_time_start",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    datastream_id: Mapped[int] = mapped_column(ForeignKey("sta_datastream.id", ondelete="CASCADE"))
+    # exactly one of datastream_id and multi_datastream_id is set (checked on write)
+    datastream_id: Mapped[int] = mapped_column(
+        ForeignKey("sta_datastream.id", ondelete="CASCADE"), nullable=True
+    )
+    multi_datastream_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sta_multi_datastream.id", ondelete="CASCADE"), nullable=True
+    )
     phenomenon_time_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

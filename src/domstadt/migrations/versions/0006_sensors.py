@@ -228,9 +228,73 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "sta_multi_datastream",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=400), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("observation_type", sa.String(length=200), nullable=False),
+        sa.Column("multi_observation_data_types", sa.JSON(), nullable=False),
+        sa.Column("unit_of_measurements", sa.JSON(), nullable=False),
+        sa.Column("observed_area", sa.JSON(), nullable=True),
+        sa.Column("phenomenon_time_start", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("phenomenon_time_end", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("result_time_start", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("result_time_end", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("properties", sa.JSON(), nullable=True),
+        sa.Column("thing_id", sa.Integer(), nullable=False),
+        sa.Column("sensor_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sensor_id"],
+            ["sta_sensor.id"],
+            name=op.f("fk_sta_multi_datastream_sensor_id_sta_sensor"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["thing_id"],
+            ["sta_thing.id"],
+            name=op.f("fk_sta_multi_datastream_thing_id_sta_thing"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sta_multi_datastream")),
+    )
+    for column in ("name", "sensor_id", "thing_id"):
+        op.create_index(op.f(f"ix_sta_multi_datastream_{column}"), "sta_multi_datastream", [column])
+    op.create_table(
+        "sta_multi_datastream_observed_property",
+        sa.Column("multi_datastream_id", sa.Integer(), nullable=False),
+        sa.Column("observed_property_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["multi_datastream_id"],
+            ["sta_multi_datastream.id"],
+            name=op.f(
+                "fk_sta_multi_datastream_observed_property_multi_datastream_id_sta_multi_datastream"
+            ),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["observed_property_id"],
+            ["sta_observed_property.id"],
+            name=op.f(
+                "fk_sta_multi_datastream_observed_property_observed_property_id_sta_observed_property"
+            ),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "multi_datastream_id",
+            "observed_property_id",
+            name=op.f("pk_sta_multi_datastream_observed_property"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_sta_multi_datastream_observed_property_observed_property_id"),
+        "sta_multi_datastream_observed_property",
+        ["observed_property_id"],
+    )
+    op.create_table(
         "sta_observation",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("datastream_id", sa.Integer(), nullable=False),
+        sa.Column("datastream_id", sa.Integer(), nullable=True),
+        sa.Column("multi_datastream_id", sa.Integer(), nullable=True),
         sa.Column("phenomenon_time_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("phenomenon_time_end", sa.DateTime(timezone=True), nullable=True),
         sa.Column("result_time", sa.DateTime(timezone=True), nullable=True),
@@ -253,6 +317,12 @@ def upgrade() -> None:
             name=op.f("fk_sta_observation_feature_of_interest_id_sta_feature_of_interest"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["multi_datastream_id"],
+            ["sta_multi_datastream.id"],
+            name=op.f("fk_sta_observation_multi_datastream_id_sta_multi_datastream"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sta_observation")),
     )
     op.create_index(
@@ -265,6 +335,12 @@ def upgrade() -> None:
         "uq_sta_observation_datastream_time",
         "sta_observation",
         ["datastream_id", "phenomenon_time_start"],
+        unique=True,
+    )
+    op.create_index(
+        "uq_sta_observation_multi_datastream_time",
+        "sta_observation",
+        ["multi_datastream_id", "phenomenon_time_start"],
         unique=True,
     )
     op.create_table(
@@ -283,6 +359,8 @@ def downgrade() -> None:
     op.drop_index("uq_sta_observation_datastream_time", table_name="sta_observation")
     op.drop_index(op.f("ix_sta_observation_feature_of_interest_id"), table_name="sta_observation")
     op.drop_table("sta_observation")
+    op.drop_table("sta_multi_datastream_observed_property")
+    op.drop_table("sta_multi_datastream")
     op.drop_index(
         op.f("ix_sta_historical_location_location_location_id"),
         table_name="sta_historical_location_location",

@@ -117,7 +117,12 @@ def parents_of(entity: EntityType, links: dict[str, Any]) -> list[tuple[str, int
             continue
         parent = ENTITY_TYPES[nav.target]
         reverse = next(
-            (n for n in parent.navs.values() if n.kind == "many" and n.attr == nav.attr), None
+            (
+                n
+                for n in parent.navs.values()
+                if n.kind == "many" and n.attr == nav.attr and n.target == entity.set_name
+            ),
+            None,
         )
         if reverse is not None:
             out.append((parent.set_name, int(parent_id), reverse.name))

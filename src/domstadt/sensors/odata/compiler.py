@@ -20,11 +20,9 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    exists,
     not_,
     null,
     or_,
-    select,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -42,8 +40,9 @@ from domstadt.sensors.odata.parser import (
     parse_filter,
     parse_orderby,
 )
+from domstadt.sensors.odata.relations import any_related, hop, identity
 from domstadt.sensors.odata.sqlfunctions import JsonRootText
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,
@@ -192,7 +191,7 @@ class Compiler:
         """
         entity = self.entity
         model: Any = entity.model
-        wrap: Callable[[Any], Any] = _identity
+        wrap: Callable[[Any], Any] = identity
         scope: Callable[[Any], Any] | None = None
         key = model.id  # the current entity's id as seen from the outer query
         segments = list(node.segments)
@@ -212,10 +211,10 @@ class Compiler:
                 alias: Any = aliased(target.model)
                 if nav.kind == "one":
                     key = wrap(getattr(model, nav.attr))
-                    wrap = _hop(alias, getattr(model, nav.attr), wrap)
+                    wrap = hop(alias, getattr(model, nav.attr), wrap)
                 else:
-                    scope = _any(nav, alias, key, scope)
-                    key, wrap = alias.id, _identity
+                    scope = any_related(nav, alias, key, scope)
+                    key, wrap = alias.id, identity
                 entity, model = target, alias
                 continue
             typed.scope = scope
@@ -369,32 +368,6 @@ class Compiler:
         geoms, scope = self._geo_args(call, call.args)
         expr = geo.measure(call.name, geoms, node.op, float(right.value), self.session, call.pos)
         return Typed(expr, "bool", node.pos, scope=scope)
-
-
-def _identity(expr: Any) -> Any:
-    return expr
-
-
-def _hop(target: Any, key: Any, outer: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda expr: outer(select(expr).where(target.id == key).scalar_subquery())
-
-
-def _any(
-    nav: Nav, alias: Any, parent_key: Any, outer: Callable[[Any], Any] | None
-) -> Callable[[Any], Any]:
-    """Scope of a to-many step: EXISTS over the related rows (nested in ``outer``)."""
-    if nav.kind == "many":
-        link = getattr(alias, nav.attr) == parent_key
-    else:
-        assert nav.table is not None
-        table = nav.table.alias()
-        link = and_(table.c[nav.attr] == parent_key, table.c[nav.target_attr] == alias.id)
-
-    def scope(predicate: Any) -> Any:
-        inner = exists().where(link, predicate)
-        return outer(inner) if outer is not None else inner
-
-    return scope
 
 
 def compile_filter(entity: EntityType, text: str, session: Session | None = None) -> Any:

@@ -7,7 +7,7 @@ How it works, the same on SQLite and PostgreSQL:
    ``models.py``).
 2. A geospatial call in $filter is evaluated while the filter is compiled: the rows whose
    bounding box can satisfy it (the SQL prefilter; no prefilter for ``st_disjoint``,
-   ``st_relate``, ``geo.length`` and ``geo.distance … gt/ge``) are read as (id, GeoJSON)
+   ``st_relate``, ``geo.length`` and ``geo.distance … gt/ge/ne``) are read as (id, GeoJSON)
    and tested exactly with shapely in Python.
 3. The call becomes ``<geometry owner id> IN (<matching ids>)`` with the ids bound as one JSON
    parameter. The rest of the filter, $count, $orderby and keyset paging then run in SQL

@@ -45,16 +45,20 @@ def data_array(base: str, rows: list[Any], select: list[str] | None) -> list[dic
     """One object per Datastream (in the order the rows first name it) with its rows."""
     entity = ENTITY_TYPES["Observations"]
     names = components(entity, select)
-    groups: dict[int, list[list[Any]]] = {}
+    groups: dict[tuple[str, int], list[list[Any]]] = {}
     for row in rows:
         values = [row.id if name == "id" else prop_value(row, entity.props[name]) for name in names]
-        groups.setdefault(row.datastream_id, []).append(values)
+        if row.datastream_id is not None:
+            key = ("Datastream", row.datastream_id)
+        else:
+            key = ("MultiDatastream", row.multi_datastream_id)
+        groups.setdefault(key, []).append(values)
     return [
         {
-            "Datastream@iot.navigationLink": f"{base}/Datastreams({ds_id})",
+            f"{kind}@iot.navigationLink": f"{base}/{kind}s({stream_id})",
             "components": names,
             "dataArray@iot.count": len(values),
             "dataArray": values,
         }
-        for ds_id, values in groups.items()
+        for (kind, stream_id), values in groups.items()
     ]

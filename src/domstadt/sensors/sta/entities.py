@@ -70,6 +70,7 @@ PROPERTIES = Prop("properties", "properties", "json")
 ENCODING = Prop("encodingType", "encoding_type", required=True)
 TL = m.thing_location
 HLL = m.historical_location_location
+MDOP = m.multi_datastream_observed_property
 
 ENTITY_TYPES: dict[str, EntityType] = {
     e.set_name: e
@@ -83,6 +84,7 @@ ENTITY_TYPES: dict[str, EntityType] = {
                 Nav("Locations", "Locations", "m2m", "thing_id", TL, "location_id"),
                 Nav("HistoricalLocations", "HistoricalLocations", "many", "thing_id"),
                 Nav("Datastreams", "Datastreams", "many", "thing_id"),
+                Nav("MultiDatastreams", "MultiDatastreams", "many", "thing_id"),
             ),
         ),
         EntityType(
@@ -129,14 +131,27 @@ ENTITY_TYPES: dict[str, EntityType] = {
                 Prop("metadata", "metadata_", "required_json"),
                 PROPERTIES,
             ),
-            _navs(Nav("Datastreams", "Datastreams", "many", "sensor_id")),
+            _navs(
+                Nav("Datastreams", "Datastreams", "many", "sensor_id"),
+                Nav("MultiDatastreams", "MultiDatastreams", "many", "sensor_id"),
+            ),
         ),
         EntityType(
             "ObservedProperties",
             "ObservedProperty",
             m.ObservedProperty,
             _props(NAME, Prop("definition", "definition", required=True), DESCRIPTION, PROPERTIES),
-            _navs(Nav("Datastreams", "Datastreams", "many", "observed_property_id")),
+            _navs(
+                Nav("Datastreams", "Datastreams", "many", "observed_property_id"),
+                Nav(
+                    "MultiDatastreams",
+                    "MultiDatastreams",
+                    "m2m",
+                    "observed_property_id",
+                    MDOP,
+                    "multi_datastream_id",
+                ),
+            ),
         ),
         EntityType(
             "Datastreams",
@@ -166,6 +181,40 @@ ENTITY_TYPES: dict[str, EntityType] = {
             ),
         ),
         EntityType(
+            "MultiDatastreams",
+            "MultiDatastream",
+            m.MultiDatastream,
+            _props(
+                NAME,
+                DESCRIPTION,
+                Prop("observationType", "observation_type", required=True),
+                Prop(
+                    "multiObservationDataTypes",
+                    "multi_observation_data_types",
+                    "required_json",
+                    required=True,
+                ),
+                Prop("unitOfMeasurements", "unit_of_measurements", "required_json", required=True),
+                Prop("observedArea", "observed_area", "json"),
+                Prop("phenomenonTime", "phenomenon_time_start", "interval", "phenomenon_time_end"),
+                Prop("resultTime", "result_time_start", "interval", "result_time_end"),
+                PROPERTIES,
+            ),
+            _navs(
+                Nav("Thing", "Things", "one", "thing_id", required=True),
+                Nav("Sensor", "Sensors", "one", "sensor_id", required=True),
+                Nav(
+                    "ObservedProperties",
+                    "ObservedProperties",
+                    "m2m",
+                    "multi_datastream_id",
+                    MDOP,
+                    "observed_property_id",
+                ),
+                Nav("Observations", "Observations", "many", "multi_datastream_id"),
+            ),
+        ),
+        EntityType(
             "Observations",
             "Observation",
             m.Observation,
@@ -178,7 +227,9 @@ ENTITY_TYPES: dict[str, EntityType] = {
                 Prop("parameters", "parameters", "json"),
             ),
             _navs(
-                Nav("Datastream", "Datastreams", "one", "datastream_id", required=True),
+                # one of Datastream and MultiDatastream is required (checked by the writer)
+                Nav("Datastream", "Datastreams", "one", "datastream_id"),
+                Nav("MultiDatastream", "MultiDatastreams", "one", "multi_datastream_id"),
                 Nav("FeatureOfInterest", "FeaturesOfInterest", "one", "feature_of_interest_id"),
             ),
         ),

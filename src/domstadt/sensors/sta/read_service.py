@@ -22,8 +22,10 @@ SPEC = "http://www.opengis.net/spec/iot_sensing/1.1/req"
 CONFORMANCE = [
     f"{SPEC}/datamodel",
     f"{SPEC}/resource-path/resource-path-to-entities",
+    f"{SPEC}/request-data",
     f"{SPEC}/create-update-delete",
     f"{SPEC}/data-array/data-array",
+    f"{SPEC}/multi-datastream",
     f"{SPEC}/batch-request/batch-request",
 ]
 PARTIAL = {
@@ -35,16 +37,16 @@ PARTIAL = {
             "$orderby",
             "$select",
             "$expand (nested)",
-            "$filter: comparison, logical, arithmetic, string, math, date/time functions, "
-            "paths through to-one relations and into JSON properties",
+            "$filter: comparison, logical, arithmetic, string, math, date/time and "
+            "geospatial (geo.*, st_*) functions, paths through to-one and to-many relations "
+            "and into JSON properties",
+            "$count estimated above 1,000,000 observations (domstadt:countEstimated)",
             "PATCH with application/json-patch+json",
             "POST $batch also in the OData JSON batch format (atomicity groups, $-references)",
             "MQTT (with DOMSTADT_MQTT_URL and `domstadt sensors mqtt` workers)",
         ],
         "missing": [
-            "geo.* and st_* functions",
-            "$filter paths through to-many relations",
-            "MultiDatastream",
+            "MultiDatastream observations via CreateObservations (dataArray) and MQTT ingest"
         ],
     }
 }

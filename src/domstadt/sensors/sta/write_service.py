@@ -67,7 +67,7 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         nav, parent_id = link_m2m
         reverse = next(n for n in last.entity.navs.values() if n.table is nav.table)
         inserter.link_many(reverse, row.id, [parent_id], replace=False)
-    if last.entity.singular == "Observation":
+    if last.entity.singular == "Observation" and row.datastream_id is not None:
         widen_datastream_times(session, [_obs_span(row)])
     _flush(session)
     body = Serializer(session, base).entity(last.entity, row, QueryOptions())

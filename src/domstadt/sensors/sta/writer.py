@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
@@ -124,6 +124,8 @@ class DeepInsert:
         self.session.flush()
         self.created += 1
         self._children(entity, row, data)
+        if entity.singular == "MultiDatastream":
+            check_multi_datastream(self.session, row)
         return row
 
     def _require_links(self, entity: EntityType, row: Any) -> None:
@@ -184,18 +186,61 @@ class DeepInsert:
             raise Invalid("Observation.result fehlt.", field="result")
         if row.phenomenon_time_start is None:
             row.phenomenon_time_start = utcnow()
-        if row.datastream_id is not None and row.feature_of_interest_id is None:
-            row.feature_of_interest_id = feature_for_datastream(self.session, row.datastream_id)
+        if (row.datastream_id is None) == (row.multi_datastream_id is None):
+            raise Invalid(
+                "Observation: die Verknüpfung Datastream fehlt "
+                '(z. B. "Datastream": {"@iot.id": 1}; oder genau ein MultiDatastream).',
+                field="Datastream",
+            )
+        if row.multi_datastream_id is not None:
+            check_multi_result(self.session, row.multi_datastream_id, data["result"])
+        if row.feature_of_interest_id is None:
+            row.feature_of_interest_id = feature_for_datastream(
+                self.session, row.datastream_id, row.multi_datastream_id
+            )
 
 
-def feature_for_datastream(session: Session, datastream_id: int) -> int:
-    """The FeatureOfInterest made from the Datastream's Thing's Location (reused if present)."""
+def check_multi_datastream(session: Session, row: m.MultiDatastream) -> None:
+    """unitOfMeasurements, multiObservationDataTypes and ObservedProperties must agree."""
+    types, units = row.multi_observation_data_types, row.unit_of_measurements
+    for field, value in (("multiObservationDataTypes", types), ("unitOfMeasurements", units)):
+        if not isinstance(value, list) or not value:
+            raise Invalid(f"MultiDatastream.{field}: eine nicht leere Liste erwartet.", field=field)
+    link = m.multi_datastream_observed_property.c
+    count = session.scalar(select(func.count()).where(link.multi_datastream_id == row.id))
+    if not len(types) == len(units) == count:
+        raise Invalid(
+            f"MultiDatastream: {len(types)} multiObservationDataTypes, {len(units)} "
+            f"unitOfMeasurements und {count} ObservedProperties — die Anzahlen müssen gleich sein.",
+            field="ObservedProperties",
+        )
+
+
+def check_multi_result(session: Session, multi_datastream_id: int, result: Any) -> None:
+    """The result of a MultiDatastream observation is an array with one value per property."""
+    multi = session.get(m.MultiDatastream, multi_datastream_id)
+    assert multi is not None  # the link was resolved before
+    size = len(multi.unit_of_measurements or [])
+    if not isinstance(result, list) or len(result) != size:
+        raise Invalid(
+            f"Observation.result: für MultiDatastream {multi_datastream_id} eine Liste mit "
+            f"{size} Werten erwartet (einer je ObservedProperty).",
+            field="result",
+        )
+
+
+def feature_for_datastream(
+    session: Session, datastream_id: int | None, multi_datastream_id: int | None = None
+) -> int:
+    """The FeatureOfInterest made from the (Multi)Datastream's Thing's Location (reused)."""
     tl = m.thing_location.c
+    stream: Any = m.Datastream if datastream_id is not None else m.MultiDatastream
+    stream_id = datastream_id if datastream_id is not None else multi_datastream_id
     location = session.scalar(
         select(m.Location)
         .join(m.thing_location, tl.location_id == m.Location.id)
-        .join(m.Datastream, m.Datastream.thing_id == tl.thing_id)
-        .where(m.Datastream.id == datastream_id)
+        .join(stream, stream.thing_id == tl.thing_id)
+        .where(stream.id == stream_id)
         .order_by(m.Location.id)
         .limit(1)
     )

@@ -1,0 +1,392 @@
+"""Domstadt vs django-ogc-sensorthings (PyPI), both on SQLite, both served by uvicorn on 127.0.0.1.
+
+Usage: .venv/bin/python benchmarks/sensors_peer.py [--rows 20000] [--posts 300] [--fill 100000]
+
+In a temporary directory the script
+1. builds a Domstadt database (migrations, an admin with an API token) and starts
+   ``domstadt serve`` on a free port;
+2. creates a virtualenv, installs ``django-ogc-sensorthings==1.2.0`` and uvicorn from PyPI,
+   writes a minimal Django project (settings with SQLite, the SensorThings apps and the
+   dataArray extension, urls, asgi), runs ``migrate`` and serves it with uvicorn;
+3. on both: creates one Thing with a Datastream (deep insert), ingests ``--rows`` observations
+   via ``POST /CreateObservations`` (batches of 1,000 rows), ``--posts`` single
+   ``POST /Observations``, fills the datastream to ``--fill`` observations, then measures
+   p50/p95 of "latest 100" and of a 1,000-row time range (50 requests each);
+4. samples the resident memory of the Domstadt server process (with children) every 20 ms
+   with psutil and reports the peak.
+Prints a Markdown table for docs/benchmarks.md. Not a test: timings vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.auth.schemas import UserCreate
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+
+START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+STEP = dt.timedelta(minutes=5)
+BATCH = 1000
+MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+PEER = "django-ogc-sensorthings==1.2.0"
+SECRET = "bench-secret-0123456789-0123456789-abcdef"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"server did not answer: {url}")
+
+
+def _thing() -> dict[str, Any]:
+    return {
+        "name": "Bench",
+        "description": "bench",
+        "Locations": [
+            {
+                "name": "L",
+                "description": "L",
+                "encodingType": "application/geo+json",
+                "location": {"type": "Point", "coordinates": [6.9, 50.9]},
+            }
+        ],
+        "Datastreams": [
+            {
+                "name": "DS",
+                "description": "d",
+                "observationType": MEASUREMENT,
+                "unitOfMeasurement": {"name": "x", "symbol": "x", "definition": "x"},
+                "Sensor": {
+                    "name": "S",
+                    "description": "s",
+                    "encodingType": "text/html",
+                    "metadata": "https://example.org",
+                },
+                "ObservedProperty": {
+                    "name": "P",
+                    "definition": "https://example.org/p",
+                    "description": "p",
+                },
+            }
+        ],
+    }
+
+
+def _z(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class Target:
+    """One server: base URL, auth headers, how ids are written in URLs."""
+
+    def __init__(self, name: str, base: str, headers: dict[str, str], quote: str) -> None:
+        self.name = name
+        self.base = base
+        self.client = httpx.Client(headers=headers, timeout=120)
+        self.quote = quote
+        self.ds = ""
+        self.ds_raw: Any = None
+
+    def key(self, value: Any) -> str:
+        return f"{self.quote}{value}{self.quote}"
+
+    def setup(self) -> None:
+        response = self.client.post(f"{self.base}/Things", json=_thing())
+        response.raise_for_status()
+        link = response.headers["location"]
+        streams = self.client.get(f"{link}/Datastreams").json()["value"]
+        self.ds_raw = streams[0]["@iot.id"]
+        self.ds = self.key(self.ds_raw)
+
+    def create_observations(self, first: int, count: int) -> None:
+        for start in range(first, first + count, BATCH):
+            rows = [[_z(START + STEP * k), float(k % 97)] for k in range(start, start + BATCH)]
+            body = [
+                {
+                    "Datastream": {"@iot.id": self.ds_raw},
+                    "components": ["phenomenonTime", "result"],
+                    "dataArray": rows,
+                }
+            ]
+            response = self.client.post(f"{self.base}/CreateObservations", json=body)
+            assert response.status_code in {200, 201}, response.text[:500]
+
+    def post_single(self, first: int, count: int) -> None:
+        for k in range(first, first + count):
+            body = {
+                "phenomenonTime": _z(START + STEP * k),
+                "result": float(k % 97),
+                "Datastream": {"@iot.id": self.ds_raw},
+            }
+            response = self.client.post(f"{self.base}/Observations", json=body)
+            assert response.status_code == 201, response.text[:500]
+
+    def latest(self, ordered: bool = True) -> None:
+        url = f"{self.base}/Datastreams({self.ds})/Observations"
+        params = {"$orderby": "phenomenonTime desc", "$top": "100"}
+        if not ordered:
+            del params["$orderby"]
+        response = self.client.get(url, params=params)
+        assert response.status_code == 200, f"HTTP {response.status_code}"
+        assert len(response.json()["value"]) == 100
+
+    def time_range(self, middle: int, ordered: bool = True) -> None:
+        lo, hi = START + STEP * middle, START + STEP * (middle + 1000)
+        params = {
+            "$filter": f"phenomenonTime ge {_z(lo)} and phenomenonTime lt {_z(hi)}",
+            "$top": "1000",
+            "$orderby": "phenomenonTime",
+        }
+        if not ordered:
+            del params["$orderby"]
+        url = f"{self.base}/Datastreams({self.ds})/Observations"
+        response = self.client.get(url, params=params)
+        assert response.status_code == 200, f"HTTP {response.status_code}"
+        assert len(response.json()["value"]) == 1000, len(response.json()["value"])
+
+
+def _rate(fn: Any, count: int) -> float:
+    began = time.perf_counter()
+    fn()
+    return count / (time.perf_counter() - began)
+
+
+def _p(fn: Any, repeat: int = 50) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+class PeakRss:
+    """Samples the RSS of a process tree in a background thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+
+
+def start_domstadt(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
+    db = Database(f"sqlite:///{work}/domstadt.sqlite3")
+    upgrade(db)
+    with db.session() as session:
+        data = UserCreate(email="b@example.org", name="B", role=Role.ADMIN, password="x" * 16)
+        auth.user_create(session, actor=system_actor("bench"), data=data)
+        token = auth.token_create(
+            session, actor=system_actor("bench"), name="b", email="b@example.org"
+        ).token
+    db.dispose()
+    port = _port()
+    env = {
+        **os.environ,
+        "DOMSTADT_DATABASE_URL": db.url,
+        "DOMSTADT_SECRET_KEY": SECRET,
+        "DOMSTADT_DATA_DIR": str(work),
+        "DOMSTADT_LOG_LEVEL": "WARNING",
+    }
+    exe = Path(sys.executable).parent / "domstadt"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}/sta/v1.1"
+    _wait(base, proc)
+    return Target("Domstadt", base, {"Authorization": f"Bearer {token}"}, ""), proc
+
+
+PEER_SETTINGS = """
+from uuid import UUID
+SECRET_KEY = "bench"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "sensorthings.versions.v1_1",
+    "sensorthings.versions.v1_1.backends.django",
+    "sensorthings.versions.v1_1.extensions.dataarray",
+]
+MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+ROOT_URLCONF = "peer.urls"
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": "{db}"}}}}
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SENSORTHINGS_V1_1_SERVICE_URL = "http://127.0.0.1:{port}/sensorthings"
+SENSORTHINGS_V1_1_BACKEND_ADAPTER = (
+    "sensorthings.versions.v1_1.backends.django.adapter.DjangoBackendAdapter"
+)
+SENSORTHINGS_V1_1_ID_TYPE = UUID
+SENSORTHINGS_V1_1_ID_DELIMITER = "'"
+SENSORTHINGS_V1_1_MAX_TOP = 1000
+"""
+PEER_URLS = """
+from django.urls import include, path
+urlpatterns = [path("sensorthings/", include("sensorthings.versions.v1_1.urls"))]
+"""
+PEER_ASGI = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peer.settings")
+from django.core.asgi import get_asgi_application
+application = get_asgi_application()
+"""
+
+
+def start_peer(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
+    venv = work / "peer-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", PEER, "uvicorn"]
+    subprocess.run(pip, check=True)
+    port = _port()
+    project = work / "peerproject"
+    (project / "peer").mkdir(parents=True)
+    (project / "peer" / "__init__.py").write_text("")
+    settings = PEER_SETTINGS.format(db=work / "peer.sqlite3", port=port)
+    (project / "peer" / "settings.py").write_text(textwrap.dedent(settings))
+    (project / "peer" / "urls.py").write_text(PEER_URLS)
+    (project / "peer" / "asgi.py").write_text(PEER_ASGI)
+    env = {**os.environ, "PYTHONPATH": str(project), "DJANGO_SETTINGS_MODULE": "peer.settings"}
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "django", "migrate", "-v", "0"], env=env, check=True)
+    proc = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "uvicorn",
+            "peer.asgi:application",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=project,
+        stderr=(work / "peer-server.log").open("wb"),  # its tracebacks, kept out of the table
+    )
+    base = f"http://127.0.0.1:{port}/sensorthings/v1.1"
+    _wait(base, proc)
+    return Target("django-ogc-sensorthings", base, {}, "'"), proc
+
+
+def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
+    target.setup()
+    out: dict[str, Any] = {}
+    out["bulk"] = _rate(lambda: target.create_observations(0, args.rows), args.rows)
+    out["single"] = _rate(lambda: target.post_single(args.rows, args.posts), args.posts)
+    first = args.rows + args.posts
+    extra = -(-max(0, args.fill - first) // BATCH) * BATCH
+    target.create_observations(first, extra)
+    total = first + extra
+    out["notes"] = []
+    for key, fn in (
+        ("latest", target.latest),
+        ("range", lambda ordered=True: target.time_range(args.rows // 4, ordered)),
+    ):
+        try:
+            out[key] = _p(fn)
+        except AssertionError as exc:
+            # the spec query fails: measure the same request without $orderby instead
+            out["notes"].append(f"{key} with $orderby=phenomenonTime fails ({exc})")
+            out[key] = _p(lambda fn=fn: fn(ordered=False))
+            out[key + "*"] = True
+    out["total"] = total
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--fill", type=int, default=100_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="domstadt-peer-"))
+    results: dict[str, dict[str, Any]] = {}
+    dom, dom_proc = start_domstadt(work)
+    rss = PeakRss(dom_proc.pid)
+    try:
+        results[dom.name] = run(dom, args)
+    finally:
+        rss.stop.set()
+        dom_proc.terminate()
+        dom_proc.wait(timeout=30)
+    try:
+        peer, peer_proc = start_peer(work)
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
+        print(f"peer could not be started: {exc}")
+        peer_proc = None
+    if peer_proc is not None:
+        try:
+            results[peer.name] = run(peer, args)
+        finally:
+            peer_proc.terminate()
+            peer_proc.wait(timeout=30)
+    print(
+        f"\n{args.rows} rows via CreateObservations, {args.posts} single POSTs, "
+        f"reads on {results[dom.name]['total']:,} observations of one datastream\n"
+    )
+    print(
+        "| | CreateObservations obs/s | single POST obs/s | latest 100 p50/p95 ms | "
+        "1,000-row range p50/p95 ms |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for name, r in results.items():
+        mark = {k: "*" if r.get(k + "*") else "" for k in ("latest", "range")}
+        print(
+            f"| {name} | {r['bulk']:,.0f} | {r['single']:,.0f} | "
+            f"{r['latest'][0]:.1f} / {r['latest'][1]:.1f}{mark['latest']} | "
+            f"{r['range'][0]:.1f} / {r['range'][1]:.1f}{mark['range']} |"
+        )
+    for name, r in results.items():
+        for note in r["notes"]:
+            print(f"\n\\* {name}: {note}; measured without $orderby instead.")
+    print(f"\nDomstadt server peak RSS: {rss.peak / 2**20:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
