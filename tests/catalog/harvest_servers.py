@@ -26,6 +26,7 @@ class Routes:
 
     answers: dict[str, tuple[str, bytes, float]] = field(default_factory=dict)
     base: str = ""
+    hits: dict[str, int] = field(default_factory=dict)
 
     def set(self, path: str, content_type: str, body: bytes | str, delay: float = 0.0) -> str:
         """Serve ``body`` at ``path``; returns the full URL."""
@@ -41,7 +42,9 @@ def static_server() -> Iterator[Routes]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            answer = routes.answers.get(self.path.split("?", 1)[0])
+            path = self.path.split("?", 1)[0]
+            routes.hits[path] = routes.hits.get(path, 0) + 1
+            answer = routes.answers.get(path)
             if answer is None:
                 self.send_error(404)
                 return

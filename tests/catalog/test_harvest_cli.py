@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -18,8 +19,9 @@ from tests.conftest import TEST_SECRET
 
 
 @pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
+    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
     config.get_settings.cache_clear()
     yield

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from domstadt.catalog import harvest_service, search_service
+from domstadt.catalog.harvest.files import FileOptions
 from domstadt.catalog.harvest.runner import Limits
 from domstadt.catalog.schemas import HarvestReport, SearchQuery
 from domstadt.core.auth.permissions import system_actor
@@ -85,6 +86,10 @@ def print_report(report: HarvestReport) -> None:
     )
     for item in report.errors:
         typer.echo(f"  Fehler bei {item['guid']}: {item['reason']}")
+    for item in report.warnings:
+        typer.echo(f"  Warnung bei {item['guid']}: {item['reason']}")
+    for item in report.held_back:
+        typer.echo(f"  Zurückgehalten (Datenschutzprüfung): {item['name']}")
     if report.error:
         typer.echo(f"  Job-Fehler: {report.error}")
 
@@ -94,15 +99,23 @@ def harvest_run(
     name: str,
     time_limit: int = typer.Option(3600, help="Seconds the job may run"),
     request_timeout: float = typer.Option(30.0, help="Seconds per request"),
+    max_file_mb: float = typer.Option(50.0, help="Largest data file fetched, in MB"),
 ) -> None:
     """Run a source now and print the job report (exit 1 only when it cannot run at all)."""
-    database = Database(get_settings().database_url)
+    settings = get_settings()
+    database = Database(settings.database_url)
+    files = FileOptions(
+        data_dir=settings.data_dir,
+        base_url=settings.base_url,
+        max_bytes=max(1, int(max_file_mb * 1_048_576)),
+    )
     try:
         report = harvest_service.harvest_run(
             database,
             actor=system_actor("cli"),
             name=name,
             limits=Limits(job_seconds=time_limit, request_seconds=request_timeout),
+            files=files,
         )
     except DomainError as exc:
         typer.echo(f"Fehler: {exc.message}", err=True)

@@ -220,6 +220,24 @@ def _attach(
     return path.parent
 
 
+def normalise_fetched(
+    session: Session, ds: Dataset, dist: Distribution, content: bytes, data_dir: Path, base: str
+) -> None:
+    """Normalise a harvested file of ``dist`` (tabular or GeoJSON, the original stays a link)
+    exactly like an upload, privacy gate included; Invalid for a file that is not what its
+    format says (nothing is left on disk then). The caller checks permissions and audits."""
+    dist.byte_size = len(content)
+    dist.checksum = hashlib.sha256(content).hexdigest()
+    try:
+        if dist.format in TABULAR:
+            _normalise(session, ds, dist, content, data_dir, base)
+        elif dist.format in GEO:
+            _normalise_geo(session, ds, dist, content, data_dir, base)
+    except BaseException:
+        shutil.rmtree(data_dir / "catalog" / "files" / dist.uuid, ignore_errors=True)
+        raise
+
+
 def _visible_distribution(session: Session, actor: Actor, resource_id: str) -> Distribution:
     dist = session.scalar(select(Distribution).where(Distribution.uuid == resource_id))
     if dist is None:

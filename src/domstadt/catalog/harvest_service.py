@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.catalog.harvest import records
+from domstadt.catalog.harvest.files import FileOptions
 from domstadt.catalog.harvest.runner import Limits, run_job
 from domstadt.catalog.models import Dataset, HarvestJob, HarvestObject, HarvestSource
 from domstadt.catalog.schemas import (
@@ -145,17 +146,23 @@ def job_list(session: Session, *, actor: Actor, name: str, limit: int = 20) -> l
 
 @requires(Permission.CONTENT_EDIT)
 def harvest_run(
-    database: Database, *, actor: Actor, name: str, limits: Limits | None = None
+    database: Database,
+    *,
+    actor: Actor,
+    name: str,
+    limits: Limits | None = None,
+    files: FileOptions | None = None,
 ) -> HarvestReport:
     """Run a source now and return the job's report. The job manages its own transactions
     (it is visible as "running" while it works); NotFound or Conflict (already running)
-    mean it could not run at all; every other failure ends in a "failed" report."""
+    mean it could not run at all; every other failure ends in a "failed" report. With
+    ``files`` tabular and GeoJSON files are fetched, normalised and privacy-scanned."""
     with database.session() as session:
         source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
         if source is None:
             raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
         check_department(actor, source.department_id)
-    return run_job(database, actor=actor, name=name, limits=limits or Limits())
+    return run_job(database, actor=actor, name=name, limits=limits or Limits(), files=files)
 
 
 OBJECT_STATES = ("added", "updated", "unchanged", "deleted", "errored")

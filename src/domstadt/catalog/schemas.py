@@ -209,6 +209,11 @@ class HarvestReport(BaseModel):
     deleted: int = 0
     errored: int = 0
     errors: list[dict[str, str]] = []
+    waiting: int = 0
+    """Datasets held back by the privacy gate (their files hold personal data)."""
+    held_back: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = []
+    """Files that could not be fetched or normalised (guid, url, reason)."""
     error: str = ""
     started: dt.datetime | None = None
     finished: dt.datetime | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from huey import crontab
 
 from domstadt.catalog import harvest_service
+from domstadt.catalog.harvest.files import FileOptions
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
 from domstadt.core.db import Database
@@ -17,9 +18,13 @@ huey = get_huey()
 
 def run_source(name: str, database_url: str | None = None) -> dict[str, Any]:
     """Run harvest source ``name`` and return its report as a dict."""
-    database = Database(database_url or get_settings().database_url)
+    settings = get_settings()
+    database = Database(database_url or settings.database_url)
+    files = FileOptions(data_dir=settings.data_dir, base_url=settings.base_url)
     try:
-        report = harvest_service.harvest_run(database, actor=system_actor("harvest"), name=name)
+        report = harvest_service.harvest_run(
+            database, actor=system_actor("harvest"), name=name, files=files
+        )
         return report.model_dump(mode="json")
     finally:
         database.dispose()

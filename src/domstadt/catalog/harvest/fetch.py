@@ -16,6 +16,10 @@ MAX_BYTES = 50 * 1024 * 1024
 USER_AGENT = f"Domstadt-Harvester/{__version__}"
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:g} MB"
+
+
 class FetchError(Exception):
     """A source could not be read; the message is German and names the address."""
 
@@ -31,6 +35,8 @@ class Answer:
     url: str
     content: bytes
     content_type: str
+    etag: str = ""
+    last_modified: str = ""
 
 
 class Fetcher:
@@ -55,8 +61,12 @@ class Fetcher:
             raise JobTimeout("Das Zeitlimit des Harvest-Jobs ist überschritten.")
         return left
 
-    def get(self, url: str, params: dict[str, Any] | None = None) -> Answer:
-        """GET ``url``; the whole answer must arrive within the request time limit."""
+    def get(
+        self, url: str, params: dict[str, Any] | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        """GET ``url``; the whole answer must arrive within the request time limit and be at
+        most ``max_bytes`` (default: the fetcher's cap) long."""
+        cap = max_bytes or self.max_bytes
         limit = min(self.request_timeout, self.remaining())
         end = time.monotonic() + limit
         try:
@@ -67,17 +77,21 @@ class Fetcher:
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
-                    if size > self.max_bytes:
-                        raise FetchError(
-                            f"{url}: Antwort größer als {self.max_bytes // 1_048_576} MB."
-                        )
+                    if size > cap:
+                        raise FetchError(f"{url}: Antwort größer als {_megabytes(cap)}.")
                     if time.monotonic() > end:
                         raise FetchError(f"{url}: keine vollständige Antwort in {limit:.0f} s.")
                     chunks.append(chunk)
                 if response.status_code >= 400:
                     raise FetchError(f"{url}: HTTP-Status {response.status_code}.")
                 ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                return Answer(str(response.url), b"".join(chunks), ctype)
+                return Answer(
+                    str(response.url),
+                    b"".join(chunks),
+                    ctype,
+                    response.headers.get("etag", ""),
+                    response.headers.get("last-modified", ""),
+                )
         except httpx.TimeoutException:
             raise FetchError(f"{url}: keine Antwort innerhalb von {limit:.0f} s.") from None
         except httpx.HTTPError as exc:

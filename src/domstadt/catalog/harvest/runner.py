@@ -20,13 +20,21 @@ from sqlalchemy.orm import Session
 
 from domstadt.catalog import store
 from domstadt.catalog import validation as v
+from domstadt.catalog.harvest import files as harvest_files
 from domstadt.catalog.harvest import records as r
 from domstadt.catalog.harvest.ckan import CkanHarvester
 from domstadt.catalog.harvest.datajson import DataJsonHarvester
 from domstadt.catalog.harvest.dcat import DcatHarvester
 from domstadt.catalog.harvest.fetch import Fetcher, FetchError
 from domstadt.catalog.harvest.file import FileHarvester
-from domstadt.catalog.models import Dataset, Distribution, HarvestJob, HarvestObject, HarvestSource
+from domstadt.catalog.models import (
+    Dataset,
+    Distribution,
+    HarvestJob,
+    HarvestObject,
+    HarvestSource,
+    PrivacyFinding,
+)
 from domstadt.catalog.schemas import DatasetCreate, HarvestReport
 from domstadt.core import audit
 from domstadt.core.auth.models import Department
@@ -119,7 +127,14 @@ def _start(session: Session, actor: Actor, name: str, limits: Limits) -> tuple[i
 class Run:
     """The state of one running job."""
 
-    def __init__(self, session: Session, actor: Actor, job_id: int, fetcher: Fetcher) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        job_id: int,
+        fetcher: Fetcher,
+        files: harvest_files.FileOptions | None = None,
+    ) -> None:
         self.session = session
         self.actor = actor
         self.job = session.get_one(HarvestJob, job_id)
@@ -134,6 +149,9 @@ class Run:
         self.counts: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
         self.seen: set[str] = set()
+        self.files = files
+        self.warnings: list[dict[str, str]] = []
+        self.held_back: list[dict[str, str]] = []
 
     def note(self, guid: str, state: str, reason: str = "", dataset_id: int | None = None) -> None:
         """Count an outcome and keep it as a harvest object."""
@@ -188,7 +206,7 @@ class Run:
             )
         )
         digest = item.content_hash()
-        if ds is not None and ds.content_hash == digest and ds.state == "active":
+        if ds is not None and ds.content_hash == digest and ds.state in ("active", "waiting"):
             return "unchanged", ds.id
         values = {**item.values, "department_code": self.department_code}
         if ds is None:
@@ -203,8 +221,7 @@ class Run:
                 self.session, self.actor, ds, DatasetCreate.model_validate(values).model_dump()
             )
             ds.state = "active"
-            ds.distributions.clear()
-            self.session.flush()
+            self._drop_distributions(ds)
             state = "updated"
         ds.content_hash = digest
         for position, dist in enumerate(item.distributions):
@@ -215,9 +232,35 @@ class Run:
                 )
             )
         self.session.flush()
+        self._files(item.guid, ds)
         store.reindex(self.session, ds)
         self._audit(ds, state)
         return state, ds.id
+
+    def _drop_distributions(self, ds: Dataset) -> None:
+        """Remove the old distributions (normalised copies and their findings first)."""
+        ids = [d.id for d in ds.distributions]
+        if ids:
+            for finding in self.session.scalars(
+                select(PrivacyFinding).where(PrivacyFinding.distribution_id.in_(ids))
+            ):
+                self.session.delete(finding)
+            self.session.flush()
+        for derived in [d for d in ds.distributions if d.derived_from_id is not None]:
+            ds.distributions.remove(derived)
+        self.session.flush()
+        ds.distributions.clear()
+        self.session.flush()
+
+    def _files(self, guid: str, ds: Dataset) -> None:
+        """Fetch, normalise and scan the record's files; note warnings and a held-back set."""
+        if self.files is None:
+            return
+        for warning in harvest_files.process(self.session, ds, self.fetcher, self.files):
+            if len(self.warnings) < MAX_REPORTED_ERRORS:
+                self.warnings.append({"guid": guid[:500], **warning})
+        if ds.state == "waiting" and len(self.held_back) < MAX_REPORTED_ERRORS:
+            self.held_back.append({"guid": guid[:500], "name": ds.name})
 
     def _free_name(self, item: r.Record) -> str:
         base = v.slugify(str(item.values.get("name") or item.values.get("title") or item.guid))
@@ -239,7 +282,8 @@ class Run:
         """Datasets of this source no longer at the source leave the catalogue."""
         rows = self.session.execute(
             select(Dataset.id, Dataset.harvest_guid).where(
-                Dataset.harvest_source_id == self.source.id, Dataset.state == "active"
+                Dataset.harvest_source_id == self.source.id,
+                Dataset.state.in_(("active", "waiting")),
             )
         ).all()
         for ds_id, guid in rows:
@@ -263,6 +307,9 @@ class Run:
             deleted=self.counts["deleted"],
             errored=self.counts["errored"],
             errors=self.errors,
+            waiting=len(self.held_back),
+            held_back=self.held_back,
+            warnings=self.warnings,
             error=error,
             started=self.job.started,
             finished=utcnow(),
@@ -299,8 +346,16 @@ def _finish(run: Run, status: str, error: str) -> HarvestReport:
     return report
 
 
-def run_job(database: Database, *, actor: Actor, name: str, limits: Limits) -> HarvestReport:
-    """Run source ``name`` now; NotFound/Conflict when it cannot run at all."""
+def run_job(
+    database: Database,
+    *,
+    actor: Actor,
+    name: str,
+    limits: Limits,
+    files: harvest_files.FileOptions | None = None,
+) -> HarvestReport:
+    """Run source ``name`` now; NotFound/Conflict when it cannot run at all. With ``files``
+    tabular and GeoJSON distributions are fetched, normalised and privacy-scanned."""
     deadline = time.monotonic() + limits.job_seconds
     with database.session() as session:
         job_id, since = _start(session, actor, name, limits)
@@ -308,7 +363,7 @@ def run_job(database: Database, *, actor: Actor, name: str, limits: Limits) -> H
     session = database.sessionmaker()
     run: Run | None = None
     try:
-        run = Run(session, actor, job_id, fetcher)
+        run = Run(session, actor, job_id, fetcher, files)
         _gather(run, make_harvester(run.source, fetcher, since))
         return _finish(run, "finished", "")
     except FetchError as exc:

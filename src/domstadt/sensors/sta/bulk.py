@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
+from domstadt.sensors.sta import fastinsert
 from domstadt.sensors.sta.entities import interval, iso, result_value
 from domstadt.sensors.sta.writer import (
     feature_for_datastream,
@@ -142,14 +143,17 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 
     PostgreSQL batches ``INSERT … RETURNING`` in parameter order. SQLite cannot promise the
     order of RETURNING for a multi-row insert, so SQLAlchemy would fall back to one statement
-    per row (4× slower); there the rows go in as one executemany and their ids are read back
-    by the unique key (datastream, phenomenonTime), one index range scan per datastream.
+    per row (4× slower); there the rows go in as one precompiled executemany of plain tuples
+    (``fastinsert``) whose ids follow from ``last_insert_rowid()``; should that not check out,
+    they are read back by the unique key (datastream, phenomenonTime).
     """
     table: Any = m.Observation.__table__
     if session.get_bind().dialect.name != "sqlite":
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(stmt, rows).scalars())
-    session.execute(insert(table), rows)
+    ids = fastinsert.insert_sqlite(session, rows)
+    if ids is not None:
+        return ids
     by_ds: dict[int, list[dt.datetime]] = {}
     for row in rows:
         by_ds.setdefault(row["datastream_id"], []).append(row["phenomenon_time_start"])

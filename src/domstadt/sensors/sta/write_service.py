@@ -19,7 +19,7 @@ from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
-from domstadt.sensors.sta import bulk
+from domstadt.sensors.sta import bulk, lean
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 from domstadt.sensors.sta.paths import parse_path
 from domstadt.sensors.sta.query import Serializer, resolve
@@ -44,6 +44,12 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
 
     ``Things(1)/Datastreams`` links the new Datastream to Thing 1.
     """
+    ds_id = lean.lean_shape(path, data)
+    if ds_id is not None:
+        done = lean.create_observation(session, ds_id, data, base, DUPLICATE)
+        if done is not None:
+            _created(session, actor, ENTITY_TYPES["Observations"], done[1], done[0], 1)
+            return done[0]
     resource = parse_path(path)
     last = resource.last
     if last.single or resource.prop or resource.ref:
@@ -71,16 +77,22 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         widen_datastream_times(session, [_obs_span(row)])
     _flush(session)
     body = Serializer(session, base).entity(last.entity, row, QueryOptions())
+    _created(session, actor, last.entity, row, body, inserter.created)
+    return body
+
+
+def _created(
+    session: Session, actor: Actor, entity: EntityType, row: Any, body: dict[str, Any], n: int
+) -> None:
     audit.record(
         session,
         actor=actor,
-        action=f"sta.{last.entity.singular}.create",
-        entity_type=f"sta_{last.entity.singular}",
+        action=f"sta.{entity.singular}.create",
+        entity_type=f"sta_{entity.singular}",
         entity_id=row.id,
-        after={"created": inserter.created, "entity": _summary(body)},
+        after={"created": n, "entity": _summary(body)},
     )
-    notify.entity_changed(session, last.entity, row, body)
-    return body
+    notify.entity_changed(session, entity, row, body)
 
 
 def _obs_span(row: Any) -> dict[str, Any]:

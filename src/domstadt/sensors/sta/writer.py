@@ -236,14 +236,18 @@ def feature_for_datastream(
     tl = m.thing_location.c
     stream: Any = m.Datastream if datastream_id is not None else m.MultiDatastream
     stream_id = datastream_id if datastream_id is not None else multi_datastream_id
-    location = session.scalar(
-        select(m.Location)
-        .join(m.thing_location, tl.location_id == m.Location.id)
+    foi = m.FeatureOfInterest
+    found = session.execute(  # the common case in one indexed query, no ORM objects
+        select(tl.location_id, foi.id)
         .join(stream, stream.thing_id == tl.thing_id)
+        .outerjoin(foi, foi.source_location_id == tl.location_id)
         .where(stream.id == stream_id)
-        .order_by(m.Location.id)
+        .order_by(tl.location_id, foi.id)
         .limit(1)
-    )
+    ).first()
+    if found is not None and found[1] is not None:
+        return int(found[1])
+    location = session.get(m.Location, found[0]) if found is not None else None
     if location is None:
         raise Invalid(
             "Observation: FeatureOfInterest fehlt, und das Thing des Datastreams hat keine "
