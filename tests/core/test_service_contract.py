@@ -44,9 +44,33 @@ def test_every_service_function_takes_keyword_only_actor_or_is_public() -> None:
     offenders = []
     for name, func in _service_functions():
         params = inspect.signature(func).parameters
-        if str(func.__permission__).startswith("public"):  # type: ignore[attr-defined]
+        if str(func.__permission__).startswith(("public", "internal")):  # type: ignore[attr-defined]
             continue
         actor = params.get("actor")
         if actor is None or actor.kind is not inspect.Parameter.KEYWORD_ONLY:
             offenders.append(name)
     assert not offenders, f"actor must be keyword-only: {offenders}"
+
+
+def test_internal_service_functions_are_not_called_from_routes_or_cli() -> None:
+    import re
+    from pathlib import Path
+
+    internal = {
+        n.rsplit(".", 1)[1]
+        for n, f in _service_functions()
+        if str(f.__permission__).startswith("internal")
+    }  # type: ignore[attr-defined]
+    root = Path(domstadt.__path__[0])
+    entry_points = [
+        p
+        for p in root.rglob("*.py")
+        if p.name in {"api.py", "views.py", "cli.py", "routes.py"} or "web" in p.parts
+    ]
+    offenders = [
+        f"{p.relative_to(root)}: {name}"
+        for p in entry_points
+        for name in internal
+        if re.search(rf"\b{name}\(", p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"internal service functions called from entry points: {offenders}"

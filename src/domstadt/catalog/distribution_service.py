@@ -22,7 +22,14 @@ from domstadt.catalog.normalise import geo, tabular
 from domstadt.catalog.privacy import gate
 from domstadt.catalog.schemas import DistributionCreate, DistributionPublic
 from domstadt.core import audit
-from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
+from domstadt.core.auth.permissions import (
+    Actor,
+    Permission,
+    check_department,
+    internal,
+    public,
+    requires,
+)
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid, NotFound
 
@@ -220,6 +227,7 @@ def _attach(
     return path.parent
 
 
+@internal("harvest runs (catalog.harvest) call it; the harvest service checked the operator")
 def normalise_fetched(
     session: Session, ds: Dataset, dist: Distribution, content: bytes, data_dir: Path, base: str
 ) -> None:

@@ -1,4 +1,5 @@
-"""Who may do what. Every service function is wrapped by :func:`requires` or :func:`public`.
+"""Who may do what. Every service function is wrapped by :func:`requires`, :func:`public` or,
+for steps other services call after their own check, :func:`internal`.
 
 The decorators record the permission on the function (``__permission__``) so a test can prove
 that no service function skips the check.
@@ -136,6 +137,18 @@ def public(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         func.__permission__ = f"public: {reason}"  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+def internal(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Mark a service-module function that is no entry point: it works on rows handed to it by
+    another service that already checked the permission (``reason`` names that caller).
+    Routes and the CLI must not call it."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        func.__permission__ = f"internal: {reason}"  # type: ignore[attr-defined]
         return func
 
     return decorate
