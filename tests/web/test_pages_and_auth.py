@@ -230,3 +230,22 @@ def test_csp_allows_only_the_configured_tile_server(
         policy = tiles_client.get("/").headers["content-security-policy"]
     assert "img-src 'self' data: https://*.tiles.example.org;" in policy
     assert "script-src 'self'" in policy
+
+
+def test_input_errors_speak_the_ui_language(client: TestClient, db: Database) -> None:
+    make_user(db, "ada@example.org")
+    headers = {
+        "Authorization": f"Bearer {make_token(db, 'ada@example.org')}",
+        "Content-Type": "application/json",
+    }
+    german = client.post("/api/v1/tokens", json={"name": ""}, headers=headers).json()["error"]
+    assert german["details"][0]["message"] == "Bitte mindestens 1 Zeichen."
+    broken = client.post("/api/v1/tokens?lang=en", content=b'{"name": ', headers=headers)
+    assert "The body is not valid JSON" in broken.json()["error"]["message"]
+    too_big = client.post(
+        "/api/v1/tokens?lang=en",
+        content=b"x" * (10 * 1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["message"].startswith("The request is larger than 10 MB")

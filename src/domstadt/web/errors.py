@@ -77,14 +77,47 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+VALIDATION_MESSAGES = {
+    "json_invalid": N_("The body is not valid JSON (%(error)s)."),
+    "missing": N_("This field is required."),
+    "string_too_short": N_("At least %(min_length)s characters, please."),
+    "string_too_long": N_("At most %(max_length)s characters, please."),
+    "int_parsing": N_("A whole number is expected."),
+    "float_parsing": N_("A number is expected."),
+    "bool_parsing": N_("true or false is expected."),
+    "greater_than_equal": N_("The value must be at least %(ge)s."),
+    "less_than_equal": N_("The value must be at most %(le)s."),
+    "enum": N_("Allowed values: %(expected)s."),
+    "literal_error": N_("Allowed values: %(expected)s."),
+    "date_from_datetime_parsing": N_("A date like 2026-11-27 is expected."),
+    "datetime_from_date_parsing": N_("A time like 2026-11-27T10:00:00Z is expected."),
+    "extra_forbidden": N_("This field is not allowed here."),
+    "model_attributes_type": N_("A JSON object is expected."),
+    "dict_type": N_("A JSON object is expected."),
+    "list_type": N_("A list is expected."),
+}
+
+
+def _problem_message(err: dict[str, Any], gettext: Any) -> str:
+    """Pydantic's English message, translated for the error types people meet most."""
+    template = VALIDATION_MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg", ""))
+    context = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return str(gettext(template) % context)
+    except (KeyError, ValueError):
+        return str(err.get("msg", ""))
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
-    """Malformed JSON or fields: name each field and what is wrong with it."""
+    """Malformed JSON or fields: name each field and what is wrong with it, in the UI's language."""
     assert isinstance(exc, RequestValidationError)
     _ = gettext_for(request)
     problems = []
     for err in exc.errors():
         location = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        problems.append({"field": location, "message": err.get("msg", "")})
+        problems.append({"field": location, "message": _problem_message(dict(err), _)})
     summary = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems)
     return _respond(
         request,

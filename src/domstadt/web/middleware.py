@@ -14,6 +14,9 @@ from domstadt.web import i18n
 LANG_COOKIE = "lang"
 
 
+TOO_LARGE_MESSAGE = i18n.N_("The request is larger than %(mb)s MB. Please send smaller files.")
+
+
 class BodyTooLarge(Exception):
     """The client sent more than the configured maximum."""
 
@@ -31,7 +34,7 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+            await self._reject(scope, send)
             return
         seen = 0
         response_started = False
@@ -54,21 +57,14 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await self._reject(send)
+                await self._reject(scope, send)
 
-    async def _reject(self, send: Send) -> None:
-        limit_mb = self.max_bytes / (1024 * 1024)
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": (
-                        f"Die Anfrage ist größer als {limit_mb:.0f} MB. "
-                        "Bitte senden Sie kleinere Dateien."
-                    ),
-                }
-            }
-        ).encode()
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        locale = i18n.negotiate(_query_param(scope, "lang"), _cookie(scope, LANG_COOKIE))
+        message = i18n.translations(locale).gettext(TOO_LARGE_MESSAGE) % {
+            "mb": f"{self.max_bytes / (1024 * 1024):.0f}"
+        }
+        body = json.dumps({"error": {"code": "too_large", "message": message}}).encode()
         await send(
             {
                 "type": "http.response.start",
