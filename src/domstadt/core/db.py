@@ -7,11 +7,13 @@ Time is stored in UTC. The caller of a service owns the commit: use :func:`Datab
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -32,6 +34,11 @@ class Base(DeclarativeBase):
     """Declarative base of every model; one metadata for the one migration tree."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(cls: type[enum.Enum], name: str) -> SAEnum:
+    """A portable enum column storing the members' values as strings (no native DB enum)."""
+    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
 
 
 def utcnow() -> dt.datetime:

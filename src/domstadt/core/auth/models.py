@@ -6,10 +6,9 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -39,10 +38,6 @@ class DepartmentKind(enum.StrEnum):
     STABSSTELLE = "stabsstelle"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
-    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
-
-
 class Department(Base):
     """A unit of the city administration (Dezernat or Amt); units form a tree."""
 
@@ -51,7 +46,7 @@ class Department(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[DepartmentKind] = mapped_column(_enum(DepartmentKind, "department_kind"))
+    kind: Mapped[DepartmentKind] = mapped_column(str_enum(DepartmentKind, "department_kind"))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="RESTRICT"), index=True
     )
@@ -68,7 +63,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind, "organisation_kind"))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     website: Mapped[str] = mapped_column(String(500), default="")
     city: Mapped[str] = mapped_column(String(200), default="")
@@ -85,7 +80,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), default=Role.MEMBER)
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="SET NULL"), index=True
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Stance(enum.StrEnum):
@@ -29,10 +28,6 @@ class ReportReason(enum.StrEnum):
     OFF_TOPIC = "off_topic"
     MISINFORMATION = "misinformation"
     OTHER = "other"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
-    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
 
 
 class Feedback(Base):
@@ -57,7 +52,7 @@ class Feedback(Base):
     )
     organisation_name: Mapped[str] = mapped_column(String(300), default="")
     relevance: Mapped[int] = mapped_column(Integer)
-    stance: Mapped[Stance] = mapped_column(_enum(Stance, "feedback_stance"))
+    stance: Mapped[Stance] = mapped_column(str_enum(Stance, "feedback_stance"))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -75,7 +70,7 @@ class FeedbackReport(Base):
     feedback_id: Mapped[int] = mapped_column(
         ForeignKey("measure_feedback.id", ondelete="CASCADE"), index=True
     )
-    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason, "feedback_report_reason"))
+    reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, "feedback_report_reason"))
     note: Mapped[str] = mapped_column(String(1000), default="")
     reporter_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

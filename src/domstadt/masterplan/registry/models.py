@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 import domstadt.masterplan.models  # noqa: F401  (defines the "measure" table the links refer to)
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class InitiativeStatus(enum.StrEnum):
@@ -38,10 +37,6 @@ class SuggestionStatus(enum.StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
 
 
 class Initiative(Base):
@@ -62,7 +57,7 @@ class Initiative(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     funding: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[InitiativeStatus] = mapped_column(
-        _enum(InitiativeStatus, "initiative_status"), default=InitiativeStatus.ACTIVE
+        str_enum(InitiativeStatus, "initiative_status"), default=InitiativeStatus.ACTIVE
     )
     website: Mapped[str] = mapped_column(String(500), default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(
@@ -104,7 +99,7 @@ class DuplicateSuggestion(Base):
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[Any] = mapped_column(JSON, default=list)
     status: Mapped[SuggestionStatus] = mapped_column(
-        _enum(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.OPEN, index=True
+        str_enum(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.OPEN, index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import domstadt.masterplan.models  # noqa: F401  (defines the "measure" table referred to)
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class ReviewStatus(enum.StrEnum):
@@ -33,10 +33,8 @@ class Screening(Base):
     inputs: Mapped[Any] = mapped_column(JSON)
     proposal: Mapped[Any] = mapped_column(JSON)
     status: Mapped[ReviewStatus] = mapped_column(
-        Enum(ReviewStatus, name="review_status", native_enum=False,
-             values_callable=lambda e: [m.value for m in e]),
-        default=ReviewStatus.PROPOSED,
-    )  # fmt: skip
+        str_enum(ReviewStatus, "review_status"), default=ReviewStatus.PROPOSED
+    )
     override: Mapped[Any] = mapped_column(JSON, nullable=True)
     reasons: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str] = mapped_column(String(400), default="")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Channel(enum.StrEnum):
@@ -25,10 +24,6 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
-    return SAEnum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
 
 
 class Subscription(Base):
@@ -52,7 +47,7 @@ class Subscription(Base):
     field_id: Mapped[int | None] = mapped_column(
         ForeignKey("field_of_action.id", ondelete="CASCADE"), index=True
     )
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "subscription_channel"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "subscription_channel"))
     webhook_url: Mapped[str] = mapped_column(String(1000), default="")
     secret: Mapped[str] = mapped_column(String(100), default="")
     token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -76,7 +71,7 @@ class WebhookDelivery(Base):
     event: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[DeliveryStatus] = mapped_column(
-        _enum(DeliveryStatus, "webhook_delivery_status"), index=True
+        str_enum(DeliveryStatus, "webhook_delivery_status"), index=True
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
