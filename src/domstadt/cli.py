@@ -214,9 +214,11 @@ def serve(
     port: int = typer.Option(8000, help="Port"),
     demo: bool = typer.Option(False, "--demo", help="Migrate and load demo data if empty"),
 ) -> None:
-    """Serve the platform with uvicorn."""
+    """Serve the platform with uvicorn (and the embedded MQTT broker unless DOMSTADT_MQTT_URL
+    names one or DOMSTADT_MQTT_EMBEDDED=false)."""
     import uvicorn
 
+    from domstadt.sensors.mqtt import embedded
     from domstadt.web.app import create_app
 
     settings = get_settings()
@@ -236,6 +238,7 @@ def serve(
         application = create_app(settings, db)
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
+    embedded.enable(application.state)
     from domstadt.core.text.embedders import active_embedder_info
 
     console.print(f"Textmodell: {active_embedder_info()['name']}")

@@ -186,8 +186,9 @@ def test_rest_created_observation_is_notified_and_landing_lists_mqtt(
     sub.close()
     settings = mqtt_client.get(f"{STA}/").json()["serverSettings"]
     create_class = next(c for c in settings["conformance"] if "create-observations-via-mqtt" in c)
-    assert settings[create_class]["endpoints"] == [BROKER.rstrip("/")]
-    assert settings["domstadt:mqttTopicRoot"] == BrokerUrl.parse(mqtt_url).root
+    broker = BrokerUrl.parse(mqtt_url)
+    assert settings[create_class]["endpoints"] == [f"mqtt://{broker.host}:{broker.port}"]
+    assert settings["domstadt:mqttTopicRoot"] == broker.root
 
 
 def test_messages_published_while_the_worker_is_away_are_not_lost(

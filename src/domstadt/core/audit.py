@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import JSON, ForeignKey, Integer, String, func, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domstadt.core.db import Base, UTCDateTime, utcnow
@@ -66,18 +66,25 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """Append one entry; called by service functions in the same transaction as the write."""
-    session.add(
-        AuditEntry(
-            actor_id=actor.user_id,
-            actor_label=actor.label,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=_jsonable(before),
-            after=_jsonable(after),
-        )
+    """Append one entry; called by service functions in the same transaction as the write.
+
+    Written at once with a plain INSERT (no unit of work): every sensor POST is audited."""
+    session.execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor_id": actor.user_id,
+            "actor_label": actor.label,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "before": _jsonable(before),
+            "after": _jsonable(after),
+        },
     )
+
+
+_INSERT: Any = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
 def query_entries(

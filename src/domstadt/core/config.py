@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     redis_url: str = ""
     mqtt_url: str = ""
+    mqtt_embedded: bool = True
+    """Run the in-process MQTT broker (amqtt) with `domstadt serve` when mqtt_url is empty."""
+    mqtt_embedded_host: str = "127.0.0.1"
+    mqtt_embedded_port: int = Field(default=1883, ge=1, le=65535)
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""

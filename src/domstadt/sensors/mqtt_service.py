@@ -1,11 +1,11 @@
 """SensorThings over MQTT: ingest of published Observations and the $select topic registry.
 
 Ingest (``ingest``) takes a batch of MQTT messages and writes the Observations in one
-transaction: plain observations (links by id only) go through the trigger-free bulk insert,
-anything richer (a new FeatureOfInterest inline) through the normal deep insert in a
-savepoint. A message that is not an Observation is refused with a reason; it never stops
-the batch. Authorisation of publishers is the broker's job (ACLs); the worker writes as the
-operator (``system``) actor.
+transaction: plain observations (links by id only, of a Datastream or a MultiDatastream) go
+through the trigger-free bulk insert, anything richer (a new FeatureOfInterest inline)
+through the normal deep insert in a savepoint. A message that is not an Observation is
+refused with a reason; it never stops the batch. Authorisation of publishers is the broker's
+job (ACLs); the worker writes as the operator (``system``) actor.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Conflict, DomainError, Invalid, NotFound
 from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
-from domstadt.sensors.mqtt.topics import ingest_target, select_topic_parts
+from domstadt.sensors.mqtt.topics import IngestTarget, ingest_target, select_topic_parts
 from domstadt.sensors.odata.options import parse_options
 from domstadt.sensors.sta import bulk, write_service
 from domstadt.sensors.sta.paths import parse_path
@@ -32,6 +32,9 @@ from domstadt.sensors.sta.paths import parse_path
 COMPONENTS = ["phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters"]
 SIMPLE_KEYS = {*COMPONENTS, "Datastream", "FeatureOfInterest"}
 CREATED, DUPLICATE = "created", "duplicate"
+STREAMS = ("Datastream", "MultiDatastream")
+StreamKey = tuple[str, int]
+"""(``"Datastream"`` or ``"MultiDatastream"``, id): where an Observation belongs."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,8 @@ def _link_id(value: Any, field: str) -> int:
     return key
 
 
-def _parse(root: str, message: Message) -> tuple[int, dict[str, Any]]:
-    """The Datastream id and the Observation JSON of ``message`` (Invalid when it is none)."""
+def _parse(root: str, message: Message) -> tuple[StreamKey, dict[str, Any]]:
+    """The (Multi)Datastream and the Observation JSON of ``message`` (Invalid when it is none)."""
     try:
         target = ingest_target(root, message.topic)
     except ValueError as exc:
@@ -74,17 +77,35 @@ def _parse(root: str, message: Message) -> tuple[int, dict[str, Any]]:
         raise Invalid("ein JSON-Objekt (eine Observation) erwartet.")
     if "result" not in data:
         raise Invalid("Observation.result fehlt.", field="result")
-    ds_id = target.datastream_id
-    if "Datastream" in data:
-        given = _link_id(data.pop("Datastream"), "Datastream")
-        if ds_id is not None and given != ds_id:
-            raise Invalid(f"Datastream {given} widerspricht dem Topic (Datastream {ds_id}).")
-        ds_id = given
-    if ds_id is None:
-        raise Invalid('die Verknüpfung Datastream fehlt (z. B. "Datastream": {"@iot.id": 1}).')
+    stream = _stream(target, data)
     if target.feature_id is not None:
         data["FeatureOfInterest"] = {"@iot.id": target.feature_id}
-    return ds_id, data
+    return stream, data
+
+
+def _stream(target: IngestTarget, data: dict[str, Any]) -> StreamKey:
+    """The stream named by the topic or by the (removed) link in ``data``; they must agree."""
+    if all(kind in data for kind in STREAMS):
+        raise Invalid("entweder Datastream oder MultiDatastream verknüpfen, nicht beide.")
+    stream: StreamKey | None = None
+    if target.datastream_id is not None:
+        stream = ("Datastream", target.datastream_id)
+    elif target.multi_datastream_id is not None:
+        stream = ("MultiDatastream", target.multi_datastream_id)
+    for kind in STREAMS:
+        if kind in data:
+            given = (kind, _link_id(data.pop(kind), kind))
+            if stream is not None and given != stream:
+                raise Invalid(
+                    f"{kind} {given[1]} widerspricht dem Topic ({stream[0]} {stream[1]})."
+                )
+            stream = given
+    if stream is None:
+        raise Invalid(
+            'die Verknüpfung Datastream fehlt (z. B. "Datastream": {"@iot.id": 1}; '
+            'oder "MultiDatastream").'
+        )
+    return stream
 
 
 def _is_simple(data: dict[str, Any]) -> bool:
@@ -98,21 +119,21 @@ def ingest(
 ) -> IngestReport:
     """Write the Observations in ``messages`` (see the module docstring); one outcome each."""
     outcomes: list[str] = [""] * len(messages)
-    simple: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-    rich: list[tuple[int, int, dict[str, Any]]] = []
+    simple: dict[StreamKey, list[tuple[int, dict[str, Any]]]] = {}
+    rich: list[tuple[int, StreamKey, dict[str, Any]]] = []
     for index, message in enumerate(messages):
         try:
-            ds_id, data = _parse(root, message)
+            stream, data = _parse(root, message)
         except DomainError as exc:
             outcomes[index] = f"invalid: {exc.message}"
             continue
         if _is_simple(data):
-            simple.setdefault(ds_id, []).append((index, data))
+            simple.setdefault(stream, []).append((index, data))
         else:
-            rich.append((index, ds_id, data))
+            rich.append((index, stream, data))
     _bulk(session, simple, outcomes, base, rich)
-    for index, ds_id, data in rich:
-        outcomes[index] = _one(session, actor, ds_id, data, base)
+    for index, stream, data in rich:
+        outcomes[index] = _one(session, actor, stream, data, base)
     created = outcomes.count(CREATED)
     if created:
         audit.record(
@@ -120,33 +141,51 @@ def ingest(
             actor=actor,
             action="sta.Observation.mqtt_ingest",
             entity_type="sta_Datastream",
-            entity_id=",".join(str(i) for i in sorted(simple)),
+            entity_id=",".join(_label(stream) for stream in sorted(simple)),
             after={"created": created, "refused": len(messages) - created},
         )
     return IngestReport(outcomes=outcomes)
 
 
+def _label(stream: StreamKey) -> str:
+    kind, key = stream
+    return str(key) if kind == "Datastream" else f"{kind}({key})"
+
+
+def _known(session: Session, streams: list[StreamKey]) -> set[StreamKey]:
+    """The streams of ``streams`` that exist (one query per kind)."""
+    found: set[StreamKey] = set()
+    for kind, model in (("Datastream", m.Datastream), ("MultiDatastream", m.MultiDatastream)):
+        wanted = [key for k, key in streams if k == kind]
+        if wanted:
+            ids = session.scalars(select(model.id).where(model.id.in_(wanted)))
+            found.update((kind, key) for key in ids)
+    return found
+
+
 def _bulk(
     session: Session,
-    groups: dict[int, list[tuple[int, dict[str, Any]]]],
+    groups: dict[StreamKey, list[tuple[int, dict[str, Any]]]],
     outcomes: list[str],
     base: str,
-    rich: list[tuple[int, int, dict[str, Any]]],
+    rich: list[tuple[int, StreamKey, dict[str, Any]]],
 ) -> None:
     """Bulk-insert plain observations; on a group-level error fall back to one by one."""
-    known = set(session.scalars(select(m.Datastream.id).where(m.Datastream.id.in_(list(groups)))))
+    known = _known(session, list(groups))
     body, order = [], []
-    for ds_id, items in groups.items():
-        if ds_id not in known:
+    for stream, items in groups.items():
+        if stream not in known:
             for index, _ in items:
-                outcomes[index] = f"invalid: Datastream {ds_id} gibt es nicht."
+                outcomes[index] = f"invalid: {stream[0]} {stream[1]} gibt es nicht."
             continue
         components = [*COMPONENTS, "FeatureOfInterest/id"]
         rows = [
             [*(d.get(c) for c in COMPONENTS), _feature(d.get("FeatureOfInterest"))]
             for _, d in items
         ]
-        body.append({"Datastream": {"@iot.id": ds_id}, "components": components, "dataArray": rows})
+        body.append(
+            {stream[0]: {"@iot.id": stream[1]}, "components": components, "dataArray": rows}
+        )
         order += [index for index, _ in items]
     if not body:
         return
@@ -168,14 +207,14 @@ def _feature(value: Any) -> Any:
     return value.get("@iot.id") if isinstance(value, dict) else None
 
 
-def _one(session: Session, actor: Actor, ds_id: int, data: dict[str, Any], base: str) -> str:
+def _one(session: Session, actor: Actor, stream: StreamKey, data: dict[str, Any], base: str) -> str:
     """Deep insert of one Observation in a savepoint (an error undoes only this one)."""
     try:
         with session.begin_nested():
             write_service.create(
                 session,
                 actor=actor,
-                path=f"Datastreams({ds_id})/Observations",
+                path=f"{stream[0]}s({stream[1]})/Observations",
                 data=data,
                 base=base,
             )

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
 
 from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import account_views, api, errors, ops, templating, views
-from domstadt.web.domains import DOMAIN_PACKAGES, domain_routers
+from domstadt.web.domains import (
+    DOMAIN_PACKAGES,
+    domain_asgi_apps,
+    domain_lifespans,
+    domain_routers,
+)
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
+    DirectAppsMiddleware,
     LocaleMiddleware,
     Metrics,
     MetricsMiddleware,
@@ -27,6 +36,15 @@ from domstadt.web.middleware import (
 log = logging.getLogger("domstadt")
 
 SESSION_COOKIE = "domstadt_session"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run every domain's background services (e.g. the embedded MQTT broker) while serving."""
+    async with AsyncExitStack() as stack:
+        for domain_lifespan in domain_lifespans():
+            await stack.enter_async_context(domain_lifespan(app))
+        yield
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -44,12 +62,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.database = database
     app.state.metrics = Metrics()
 
     errors.install(app)
+    direct = domain_asgi_apps()
+    app.router.routes[:0] = [r for p, a in direct.items() for r in (Route(p, a), Mount(p, a))]
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("domstadt.web") / "static")),
@@ -70,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(LocaleMiddleware)
+    app.add_middleware(DirectAppsMiddleware, apps=direct)
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

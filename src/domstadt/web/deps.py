@@ -84,7 +84,8 @@ def current_actor(request: Request, session: SessionDep) -> Actor:
         return cached
     actor = _bearer_or_basic(request, session)
     if actor is None:
-        uid = request.session.get(SESSION_USER)
+        # no session layer: a cookie-less request served directly (DirectAppsMiddleware)
+        uid = request.session.get(SESSION_USER) if "session" in request.scope else None
         actor = auth.actor_for_session(session, user_id=int(uid)) if uid else None
         if actor is None and uid:
             request.session.clear()

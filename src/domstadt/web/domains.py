@@ -1,12 +1,18 @@
 """The domain packages the app serves. Each has ``routes.py`` with ``routers`` (a list of
 APIRouters, HTML and JSON) and may have ``templates/`` and a German catalogue in
-``locale/de/LC_MESSAGES/messages.po``. Add a domain here to mount it."""
+``locale/de/LC_MESSAGES/messages.po``; ``routes.py`` may also define ``lifespan`` (an async
+context manager factory taking the app) for background services that run while the app
+serves, and ``asgi_apps`` (plain ASGI apps by path prefix, served before every other route:
+hot standard APIs that need no FastAPI machinery). Add a domain here to mount it."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
 DOMAIN_PACKAGES = (
     "domstadt.masterplan",
@@ -22,3 +28,23 @@ def domain_routers() -> list[APIRouter]:
     for package in DOMAIN_PACKAGES:
         routers.extend(importlib.import_module(f"{package}.routes").routers)
     return routers
+
+
+def domain_asgi_apps() -> dict[str, ASGIApp]:
+    """Every domain's ``asgi_apps`` (path prefix → ASGI app)."""
+    apps: dict[str, ASGIApp] = {}
+    for package in DOMAIN_PACKAGES:
+        apps.update(getattr(importlib.import_module(f"{package}.routes"), "asgi_apps", {}))
+    return apps
+
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def domain_lifespans() -> list[Lifespan]:
+    """The ``lifespan`` of every domain that has one, in the order of the packages."""
+    found = (
+        getattr(importlib.import_module(f"{package}.routes"), "lifespan", None)
+        for package in DOMAIN_PACKAGES
+    )
+    return [lifespan for lifespan in found if lifespan is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
@@ -131,33 +131,64 @@ def authenticate(session: Session, *, email: str, password: str, client: str) ->
 
 
 def _department_scope(session: Session, department_id: int | None) -> frozenset[int]:
+    """The department and every unit below it (one query for the whole, small, tree)."""
     if department_id is None:
         return frozenset()
+    children: dict[int | None, list[int]] = {}
+    for dep_id, parent_id in session.execute(select(Department.id, Department.parent_id)):
+        children.setdefault(parent_id, []).append(dep_id)
     scope = {department_id}
     frontier = [department_id]
     while frontier:
-        children = session.scalars(
-            select(Department.id).where(Department.parent_id.in_(frontier))
-        ).all()
-        frontier = [c for c in children if c not in scope]
+        frontier = [c for p in frontier for c in children.get(p, []) if c not in scope]
         scope.update(frontier)
     return frozenset(scope)
 
 
 def _actor_from_user(session: Session, user: User, *, via: str) -> Actor:
     """Build the Actor for ``user`` (department scope, organisations)."""
-    org_ids = session.scalars(
-        select(Membership.organisation_id).where(Membership.user_id == user.id)
-    ).all()
+    return _actor(session, user.id, user.email, user.name, user.role, user.department_id, via)
+
+
+def _actor(
+    session: Session,
+    user_id: int,
+    email: str,
+    name: str,
+    role: Role,
+    department_id: int | None,
+    via: str,
+) -> Actor:
+    org_ids = session.scalars(_ORGANISATIONS, {"user": user_id}).all()
     return Actor(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        role=user.role,
-        department_ids=_department_scope(session, user.department_id),
+        user_id=user_id,
+        email=email,
+        name=name,
+        role=role,
+        department_ids=_department_scope(session, department_id),
         organisation_ids=frozenset(org_ids),
         via=via,
     )
+
+
+_TOKEN_OWNER = (
+    select(
+        ApiToken.id,
+        ApiToken.last_used_at,
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.department_id,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        User.is_active.is_(True),
+    )
+)
+_ORGANISATIONS = select(Membership.organisation_id).where(Membership.user_id == bindparam("user"))
 
 
 @public("resolves the person behind a signed session cookie")
@@ -171,14 +202,17 @@ def actor_for_session(session: Session, *, user_id: int) -> Actor | None:
 
 @public("authenticates a bearer token; the token itself is the credential")
 def actor_for_token(session: Session, *, token: str) -> Actor | None:
-    """The actor behind an API token, or None when unknown or revoked; records last use."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    """The actor behind an API token, or None when unknown or revoked; records last use
+    (at most once a minute). One query for token and owner: tokens authenticate every
+    sensor POST."""
+    row = session.execute(_TOKEN_OWNER, {"digest": token_digest(token)}).first()
+    if row is None:
         return None
+    token_id, last_used, user_id, email, name, role, department_id = row
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now
-    return _actor_from_user(session, row.user, via="token")
+    if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return _actor(session, user_id, email, name, role, department_id, "token")
 
 
 @public("authenticates e-mail plus API token as used by HTTP Basic clients")

@@ -18,7 +18,7 @@ import queue
 import threading
 import time
 from collections import Counter as Tally
-from typing import Any
+from typing import Any, TypeVar
 
 import paho.mqtt.client as paho
 from paho.mqtt.subscribeoptions import SubscribeOptions
@@ -36,6 +36,7 @@ MESSAGES = Counter(
     "domstadt_mqtt_messages", "MQTT messages handled by ingest workers, by outcome", ["outcome"]
 )
 RETRIES = 3
+T = TypeVar("T")
 
 
 class IngestWorker:
@@ -110,22 +111,7 @@ class IngestWorker:
             self.publisher.stop()
 
     def _take(self) -> list[paho.MQTTMessage]:
-        try:
-            batch = [self.inbox.get(timeout=0.2)]
-        except queue.Empty:
-            return []
-        deadline = time.monotonic() + self.max_wait
-        while len(batch) < self.max_batch:
-            remaining = deadline - time.monotonic()
-            try:
-                batch.append(
-                    self.inbox.get(timeout=max(remaining, 0))
-                    if remaining > 0
-                    else self.inbox.get_nowait()
-                )
-            except queue.Empty:
-                break
-        return batch
+        return take_batch(self.inbox, self.max_batch, self.max_wait)
 
     def _process(self, batch: list[paho.MQTTMessage]) -> None:
         for attempt in range(RETRIES):
@@ -164,3 +150,20 @@ class IngestWorker:
         except Exception as exc:
             log.exception("MQTT message on %s could not be written", message.topic)
             return f"invalid: {type(exc).__name__}"
+
+
+def take_batch(inbox: queue.Queue[T], max_batch: int, max_wait: float) -> list[T]:
+    """Wait up to 0.2 s for a first item, then take more for at most ``max_wait`` seconds or
+    until ``max_batch`` items (the batching of every ingest loop)."""
+    try:
+        batch = [inbox.get(timeout=0.2)]
+    except queue.Empty:
+        return []
+    deadline = time.monotonic() + max_wait
+    while len(batch) < max_batch:
+        remaining = deadline - time.monotonic()
+        try:
+            batch.append(inbox.get(timeout=remaining) if remaining > 0 else inbox.get_nowait())
+        except queue.Empty:
+            break
+    return batch

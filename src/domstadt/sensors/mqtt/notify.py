@@ -58,7 +58,8 @@ def entity_changed(
 
 
 def observations_created(session: Session, base: str, result: BulkResult) -> None:
-    """Queue the notifications of bulk-inserted observations."""
+    """Queue the notifications of bulk-inserted observations (``Datastreams(n)/Observations`` or
+    ``MultiDatastreams(n)/Observations``, from the row's link column)."""
     if not enabled(session):
         return
     entity = ENTITY_TYPES["Observations"]

@@ -5,7 +5,8 @@ Topics live under a root, ``v1.1`` by default; a path in ``DOMSTADT_MQTT_URL``
 runs) can share one broker. Notifications a subscriber can receive:
 
 - ``v1.1/Observations``: every new Observation (likewise every entity set);
-- ``v1.1/Datastreams(1)/Observations``: new entities reachable through a navigation link;
+- ``v1.1/Datastreams(1)/Observations``: new entities reachable through a navigation link
+  (``v1.1/MultiDatastreams(2)/Observations`` for the observations of a MultiDatastream);
 - ``v1.1/Things(3)``: the entity after each create or update;
 - ``v1.1/Things(3)/name``: ``{"name": …}`` when that property changed;
 - ``v1.1/Observations?$select=result,phenomenonTime``: new entities with only the selected
@@ -13,8 +14,9 @@ runs) can share one broker. Notifications a subscriber can receive:
   registered (``domstadt sensors mqtt select …``) and published for every registered topic.
 
 Observations are created by publishing an Observation to ``v1.1/Datastreams(id)/Observations``,
-``v1.1/FeaturesOfInterest(id)/Observations`` (with a Datastream link) or ``v1.1/Observations``
-(with a Datastream link).
+``v1.1/MultiDatastreams(id)/Observations`` (result: an array, one value per ObservedProperty),
+``v1.1/FeaturesOfInterest(id)/Observations`` or ``v1.1/Observations`` (both with a Datastream
+or MultiDatastream link).
 """
 
 from __future__ import annotations
@@ -62,11 +64,12 @@ class BrokerUrl:
 
 
 def ingest_subscriptions(root: str, group: str = "domstadt") -> list[str]:
-    """Shared subscriptions on the topics clients publish new Observations to."""
+    """Shared subscriptions on the topics clients publish new Observations to (``+`` covers
+    Datastreams, MultiDatastreams and FeaturesOfInterest)."""
     return [f"$share/{group}/{root}/Observations", f"$share/{group}/{root}/+/Observations"]
 
 
-_NAV_SEGMENT = re.compile(r"^(Datastreams|FeaturesOfInterest)\((\d+)\)$")
+_NAV_SEGMENT = re.compile(r"^(Datastreams|MultiDatastreams|FeaturesOfInterest)\((\d+)\)$")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class IngestTarget:
 
     datastream_id: int | None = None
     feature_id: int | None = None
+    multi_datastream_id: int | None = None
 
 
 def ingest_target(root: str, topic: str) -> IngestTarget:
@@ -89,6 +93,8 @@ def ingest_target(root: str, topic: str) -> IngestTarget:
     key = int(match.group(2))
     if match.group(1) == "Datastreams":
         return IngestTarget(datastream_id=key)
+    if match.group(1) == "MultiDatastreams":
+        return IngestTarget(multi_datastream_id=key)
     return IngestTarget(feature_id=key)
 
 

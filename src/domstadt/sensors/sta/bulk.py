@@ -1,10 +1,13 @@
 """Trigger-free bulk ingest of observations (``CreateObservations``, dataArray format).
 
-Structure errors (not a list, unknown Datastream, unknown component) refuse the whole
-request; value errors refuse only their row, answered as ``"error: …"`` in its place.
-Duplicate policy: one observation per Datastream and phenomenonTime. A duplicate (of a
-stored row or of an earlier row in the same request) is refused per row; the other rows are
-stored. Rows are written with one executemany (multi-row INSERT … RETURNING id).
+Each group names a ``"Datastream"`` or a ``"MultiDatastream"`` (MultiDatastream extension:
+its ``result`` is an array with one value per ObservedProperty). Structure errors (not a
+list, unknown (Multi)Datastream, unknown component) refuse the whole request; value errors
+(including a MultiDatastream result of the wrong length) refuse only their row, answered as
+``"error: …"`` in its place. Duplicate policy: one observation per (Multi)Datastream and
+phenomenonTime. A duplicate (of a stored row or of an earlier row in the same request) is
+refused per row; the other rows are stored. Rows are written with one executemany
+(multi-row INSERT … RETURNING id) per kind of stream.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class BulkResult:
     created: int = 0
     refused: int = 0
     datastream_ids: list[int] = field(default_factory=list)
+    multi_datastream_ids: list[int] = field(default_factory=list)
     inserted: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
@@ -56,16 +60,44 @@ class RowError(ValueError):
     """A single row is refused; the message goes into that row's answer."""
 
 
-def _group(session: Session, group: Any, index: int) -> tuple[int, list[str], list[Any]]:
+@dataclass(frozen=True)
+class Stream:
+    """The (Multi)Datastream a group of rows belongs to; ``size`` is the length of a
+    MultiDatastream's result array (None for a Datastream)."""
+
+    kind: str
+    id: int
+    size: int | None = None
+
+    @property
+    def column(self) -> str:
+        """The observation column that links to this stream."""
+        return "datastream_id" if self.size is None else "multi_datastream_id"
+
+
+def _stream(session: Session, group: dict[str, Any], where: str) -> Stream:
+    kind = "MultiDatastream" if "MultiDatastream" in group else "Datastream"
+    if kind == "MultiDatastream" and "Datastream" in group:
+        raise Invalid(f"{where}: entweder Datastream oder MultiDatastream, nicht beide.")
+    link = group.get(kind)
+    key = link.get("@iot.id", link.get("id")) if isinstance(link, dict) else None
+    if not isinstance(key, int) or isinstance(key, bool):
+        raise Invalid(f'{where}: "{kind}": {{"@iot.id": …}} fehlt.', field=kind)
+    if kind == "Datastream":
+        if session.get(m.Datastream, key) is None:
+            raise Invalid(f"{where}: Datastream mit @iot.id {key} gibt es nicht.", field=kind)
+        return Stream(kind, key)
+    multi = session.get(m.MultiDatastream, key)
+    if multi is None:
+        raise Invalid(f"{where}: MultiDatastream mit @iot.id {key} gibt es nicht.", field=kind)
+    return Stream(kind, key, len(multi.unit_of_measurements or []))
+
+
+def _group(session: Session, group: Any, index: int) -> tuple[Stream, list[str], list[Any]]:
     where = f"Eintrag {index + 1}"
     if not isinstance(group, dict):
         raise Invalid(f"{where}: ein JSON-Objekt erwartet.")
-    ds = group.get("Datastream")
-    ds_id = ds.get("@iot.id", ds.get("id")) if isinstance(ds, dict) else None
-    if not isinstance(ds_id, int) or isinstance(ds_id, bool):
-        raise Invalid(f'{where}: "Datastream": {{"@iot.id": …}} fehlt.', field="Datastream")
-    if session.get(m.Datastream, ds_id) is None:
-        raise Invalid(f"{where}: Datastream mit @iot.id {ds_id} gibt es nicht.", field="Datastream")
+    stream = _stream(session, group, where)
     components = group.get("components")
     if not isinstance(components, list) or "result" not in components:
         raise Invalid(f'{where}: "components" muss eine Liste mit "result" sein.')
@@ -75,13 +107,17 @@ def _group(session: Session, group: Any, index: int) -> tuple[int, list[str], li
     rows = group.get("dataArray")
     if not isinstance(rows, list):
         raise Invalid(f'{where}: "dataArray" muss eine Liste sein.', field="dataArray")
-    return ds_id, components, rows
+    return stream, components, rows
 
 
 class _Builder:
-    def __init__(self, session: Session, ds_id: int) -> None:
+    """Builds insert rows of one stream (a Datastream unless ``stream`` says otherwise)."""
+
+    def __init__(self, session: Session, ds_id: int, stream: Stream | None = None) -> None:
         self.session = session
         self.ds_id = ds_id
+        self.stream = stream or Stream("Datastream", ds_id)
+        self.column = self.stream.column
         self.default_feature: int | None = None
         self.known_features: set[int] = set()
 
@@ -93,7 +129,7 @@ class _Builder:
             start, end = parse_interval(data.get("phenomenonTime"), "phenomenonTime")
             result_time = data.get("resultTime")
             row = {
-                "datastream_id": self.ds_id,
+                self.column: self.ds_id,
                 "phenomenon_time_start": start or dt.datetime.now(dt.UTC),
                 "phenomenon_time_end": end,
                 "result_time": parse_time(result_time, "resultTime") if result_time else None,
@@ -105,14 +141,32 @@ class _Builder:
             )
         except Invalid as exc:
             raise RowError(exc.message) from None
+        if self.stream.size is not None:
+            self._check_multi(data["result"])
         row["result_number"], row["result_json"] = split_result(data["result"])
         row["feature_of_interest_id"] = self.feature(data.get("FeatureOfInterest/id"))
         return row
 
+    def _check_multi(self, result: Any) -> None:
+        size = self.stream.size
+        if isinstance(result, list) and len(result) == size:
+            return
+        if not isinstance(result, list):
+            given = "keine Liste"
+        else:
+            given = f"{len(result)} Wert" if len(result) == 1 else f"{len(result)} Werte"
+        raise RowError(
+            f"result: für MultiDatastream {self.ds_id} eine Liste mit {size} Werten erwartet "
+            f"(einer je ObservedProperty), erhalten: {given}"
+        )
+
     def feature(self, given: Any) -> int:
         if given is None:
             if self.default_feature is None:
-                self.default_feature = feature_for_datastream(self.session, self.ds_id)
+                multi = self.stream.size is not None
+                self.default_feature = feature_for_datastream(
+                    self.session, None if multi else self.ds_id, self.ds_id if multi else None
+                )
             return self.default_feature
         if not isinstance(given, int) or isinstance(given, bool):
             raise RowError("FeatureOfInterest/id muss eine ganze Zahl sein")
@@ -123,14 +177,14 @@ class _Builder:
         return given
 
 
-def _existing_times(session: Session, ds_id: int, rows: list[dict[str, Any]]) -> set[Any]:
+def _existing_times(session: Session, stream: Stream, rows: list[dict[str, Any]]) -> set[Any]:
     if not rows:
         return set()
     times = [r["phenomenon_time_start"] for r in rows]
     o = m.Observation
     found = session.scalars(
         select(o.phenomenon_time_start).where(
-            o.datastream_id == ds_id,
+            getattr(o, stream.column) == stream.id,
             o.phenomenon_time_start >= min(times),
             o.phenomenon_time_start <= max(times),
         )
@@ -154,22 +208,89 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ids = fastinsert.insert_sqlite(session, rows)
     if ids is not None:
         return ids
+    column = "multi_datastream_id" if "multi_datastream_id" in rows[0] else "datastream_id"
     by_ds: dict[int, list[dt.datetime]] = {}
     for row in rows:
-        by_ds.setdefault(row["datastream_id"], []).append(row["phenomenon_time_start"])
+        by_ds.setdefault(row[column], []).append(row["phenomenon_time_start"])
     found: dict[tuple[int, dt.datetime], int] = {}
     o = m.Observation
     for ds_id, times in by_ds.items():
         query = select(o.id, o.phenomenon_time_start).where(
-            o.datastream_id == ds_id,
+            getattr(o, column) == ds_id,
             o.phenomenon_time_start >= min(times),
             o.phenomenon_time_start <= max(times),
         )
         for obs_id, moment in session.execute(query):
             found[(ds_id, moment.astimezone(dt.UTC))] = obs_id
-    return [
-        found[(r["datastream_id"], r["phenomenon_time_start"].astimezone(dt.UTC))] for r in rows
-    ]
+    return [found[(r[column], r["phenomenon_time_start"].astimezone(dt.UTC))] for r in rows]
+
+
+def _insert_all(session: Session, rows: list[dict[str, Any]], has_multi: bool) -> list[int]:
+    """Insert and widen the streams' times; the ids in input order. Rows of Datastreams and
+    of MultiDatastreams have different columns, so they go in as separate inserts (the plain
+    Datastream case, ``has_multi`` False, without sorting)."""
+    if not has_multi:
+        ids = _insert(session, rows)
+        widen_datastream_times(session, rows)
+        return ids
+    plain = [i for i, r in enumerate(rows) if "multi_datastream_id" not in r]
+    multi = [i for i, r in enumerate(rows) if "multi_datastream_id" in r]
+    out = [0] * len(rows)
+    for part in (plain, multi):
+        if part:
+            part_rows = [rows[i] for i in part]
+            for position, obs_id in zip(part, _insert(session, part_rows), strict=True):
+                out[position] = obs_id
+    widen_datastream_times(session, [rows[i] for i in plain])
+    _widen_multi_datastream_times(session, [rows[i] for i in multi])
+    return out
+
+
+def _widen_multi_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Widen each MultiDatastream's phenomenonTime/resultTime to cover the new rows."""
+    by_stream: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_stream.setdefault(row["multi_datastream_id"], []).append(row)
+    for multi_id, items in by_stream.items():
+        multi = session.get(m.MultiDatastream, multi_id)
+        if multi is None:
+            continue
+        starts = [r["phenomenon_time_start"] for r in items]
+        ends = [r["phenomenon_time_end"] or r["phenomenon_time_start"] for r in items]
+        results = [r["result_time"] for r in items if r["result_time"] is not None]
+        multi.phenomenon_time_start = min([*starts, *_known(multi.phenomenon_time_start)])
+        multi.phenomenon_time_end = max([*ends, *_known(multi.phenomenon_time_end)])
+        if results:
+            multi.result_time_start = min([*results, *_known(multi.result_time_start)])
+            multi.result_time_end = max([*results, *_known(multi.result_time_end)])
+
+
+def _known(value: dt.datetime | None) -> list[dt.datetime]:
+    return [] if value is None else [value]
+
+
+def _rows(
+    session: Session, stream: Stream, components: list[str], values: list[Any]
+) -> list[dict[str, Any] | str]:
+    """Built rows of one group, ``"error: …"`` in place of a refused one (duplicates too)."""
+    builder = _Builder(session, stream.id, stream)
+    built: list[dict[str, Any] | str] = []
+    for values_row in values:
+        try:
+            built.append(builder.row(components, values_row))
+        except RowError as exc:
+            built.append(f"error: {exc}")
+    seen = _existing_times(session, stream, [b for b in built if isinstance(b, dict)])
+    duplicate = f"error: Duplikat (gleicher {stream.kind} und phenomenonTime)"
+    for position, item in enumerate(built):
+        if isinstance(item, str):
+            continue
+        moment = item["phenomenon_time_start"].astimezone(dt.UTC)
+        if moment in seen:
+            built[position] = duplicate
+        else:
+            seen.add(moment)
+    return built
 
 
 def create_observations(session: Session, data: Any, link_base: str) -> BulkResult:
@@ -180,31 +301,20 @@ def create_observations(session: Session, data: Any, link_base: str) -> BulkResu
     answers: list[str | int] = []
     to_insert: list[dict[str, Any]] = []
     for index, group in enumerate(data):
-        ds_id, components, values = _group(session, group, index)
-        result.datastream_ids.append(ds_id)
-        builder = _Builder(session, ds_id)
-        built: list[dict[str, Any] | str] = []
-        for values_row in values:
-            try:
-                built.append(builder.row(components, values_row))
-            except RowError as exc:
-                built.append(f"error: {exc}")
-        seen = _existing_times(session, ds_id, [b for b in built if isinstance(b, dict)])
-        for item in built:
+        stream, components, values = _group(session, group, index)
+        if stream.size is None:
+            result.datastream_ids.append(stream.id)
+        else:
+            result.multi_datastream_ids.append(stream.id)
+        for item in _rows(session, stream, components, values):
             if isinstance(item, str):
                 answers.append(item)
-                continue
-            moment = item["phenomenon_time_start"].astimezone(dt.UTC)
-            if moment in seen:
-                answers.append("error: Duplikat (gleicher Datastream und phenomenonTime)")
-                continue
-            seen.add(moment)
-            answers.append(len(to_insert))
-            to_insert.append(item)
+            else:
+                answers.append(len(to_insert))
+                to_insert.append(item)
     ids: list[int] = []
     if to_insert:
-        ids = _insert(session, to_insert)
-        widen_datastream_times(session, to_insert)
+        ids = _insert_all(session, to_insert, bool(result.multi_datastream_ids))
     for answer in answers:
         if isinstance(answer, int):
             result.links.append(f"{link_base}({ids[answer]})")
@@ -229,5 +339,6 @@ def observation_json(base: str, obs_id: int, row: dict[str, Any]) -> dict[str, A
         "validTime": interval(row["valid_time_start"], row["valid_time_end"]),
         "parameters": row["parameters"],
         "Datastream@iot.navigationLink": f"{link}/Datastream",
+        "MultiDatastream@iot.navigationLink": f"{link}/MultiDatastream",
         "FeatureOfInterest@iot.navigationLink": f"{link}/FeatureOfInterest",
     }

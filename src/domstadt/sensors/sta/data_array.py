@@ -1,5 +1,7 @@
 """``$resultFormat=dataArray`` (OGC 18-088, data array extension): Observations grouped by
-Datastream as ``components`` plus rows, ``dataArray@iot.count`` per group.
+Datastream or MultiDatastream (``MultiDatastream@iot.navigationLink``, results as arrays) as
+``components`` plus rows, ``dataArray@iot.count`` per group — the same grouping
+``CreateObservations`` accepts (``"Datastream"`` or ``"MultiDatastream"`` per group).
 
 ``$select`` chooses and orders the components (``id`` or ``@iot.id`` for the id); without it
 every Observation property is a component.
@@ -42,7 +44,7 @@ def components(entity: EntityType, select: list[str] | None) -> list[str]:
 
 
 def data_array(base: str, rows: list[Any], select: list[str] | None) -> list[dict[str, Any]]:
-    """One object per Datastream (in the order the rows first name it) with its rows."""
+    """One object per (Multi)Datastream (in the order the rows first name it) with its rows."""
     entity = ENTITY_TYPES["Observations"]
     names = components(entity, select)
     groups: dict[tuple[str, int], list[list[Any]]] = {}

@@ -21,7 +21,7 @@ from domstadt.core.errors import Conflict
 from domstadt.sensors import models as m
 from domstadt.sensors.sta.bulk import RowError, observation_json
 from domstadt.sensors.sta.bulk import _Builder as Builder
-from domstadt.sensors.sta.writer import widen_datastream_times
+from domstadt.sensors.sta.writer import FEATURE_OF, widen_datastream_times
 
 LEAN_KEYS = frozenset({"phenomenonTime", "result", "resultTime", "parameters", "Datastream"})
 _TABLE: Any = m.Observation.__table__
@@ -52,11 +52,14 @@ def create_observation(
 ) -> tuple[dict[str, Any], Any] | None:
     """Insert the observation; its JSON and a row-like object for notifications, or None
     when the generic path has to handle it (unknown Datastream, a value it refuses)."""
-    if session.get(m.Datastream, ds_id) is None:
+    found = session.execute(FEATURE_OF["Datastream"], {"id": ds_id}).first()
+    if found is None or found[1] is None:  # unknown Datastream, or a feature to create
         return None
+    builder = Builder(session, ds_id)
+    builder.default_feature = found[1]
     components = [k for k in data if k != "Datastream"]
     try:
-        row = Builder(session, ds_id).row(components, [data[k] for k in components])
+        row = builder.row(components, [data[k] for k in components])
     except RowError:
         return None
     try:

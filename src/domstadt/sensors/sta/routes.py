@@ -1,58 +1,60 @@
 """HTTP routes of the SensorThings API under /sta/v1.1 with FROST-style error bodies.
 
-Errors on this prefix are ``{"code": <status>, "type": "error", "message": …}``. The route
-class catches them after the request's session has rolled back, so nothing half-written
-stays and the rest of the app keeps its own error envelope.
+The API is a plain ASGI app served before the app's routes (see ``asgi_apps``):
+sensors post one observation at a time, so the per-request cost matters as much as the
+service's. Each request does its whole work — session, authentication, CSRF check for
+cookie writes, the service call, the commit — in **one** worker-thread hop; route matching
+is a prefix test; bodies are parsed and answers encoded with orjson. The app's middleware
+(body limit, locale, metrics, security headers, session cookie) still wraps every request.
+
+Errors are ``{"code": <status>, "type": "error", "message": …}``; the session of a failed
+request is rolled back before the answer is built, so nothing half-written stays.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+import orjson
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
 from domstadt.sensors.mqtt import notify
-from domstadt.sensors.mqtt.client import publisher_for
+from domstadt.sensors.mqtt.embedded import app_endpoint, app_publisher
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta import batch_multipart, batch_service, read_service, write_service
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import current_actor, verify_csrf_api
 
 PREFIX = "/sta/v1.1"
 log = logging.getLogger("domstadt.sensors.sta")
+ROUTE_LABEL = SimpleNamespace(path=f"{PREFIX}/{{path}}")
+"""What the metrics middleware reports as the route of every SensorThings request."""
 
 
-def frost_error(status: int, message: str) -> JSONResponse:
+class JsonResponse(Response):
+    """A JSON answer encoded with orjson (UTF-8, compact)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Encode ``content``; dict keys that are not strings are written as strings."""
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def frost_error(status: int, message: str) -> JsonResponse:
     """The FROST-Server error envelope."""
-    return JSONResponse({"code": status, "type": "error", "message": message}, status_code=status)
-
-
-class StaRoute(APIRoute):
-    """An APIRoute whose errors use the SensorThings envelope."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except Exception as exc:
-                # The request's session is closed by FastAPI after this handler returns, so
-                # it would commit: roll back first, nothing half-written stays.
-                session = getattr(request.state, "sta_session", None)
-                if session is not None:
-                    session.rollback()
-                return _error_response(exc)
-
-        return handle
+    return JsonResponse({"code": status, "type": "error", "message": message}, status_code=status)
 
 
 def _error_response(exc: Exception) -> Response:
@@ -73,9 +75,6 @@ def _error_response(exc: Exception) -> Response:
     return frost_error(500, "Interner Fehler; er wurde protokolliert.")
 
 
-router = APIRouter(prefix=PREFIX, route_class=StaRoute, tags=["sensorthings"])
-
-
 def base_url(request: Request) -> str:
     """Absolute base of self links: DOMSTADT_BASE_URL when set, else the request's origin."""
     settings = request.app.state.settings
@@ -84,135 +83,194 @@ def base_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}{PREFIX}"
 
 
-async def json_body(request: Request) -> Any:
+def parse_json(raw: bytes) -> Any:
     """The request body as JSON; malformed JSON is a 400 naming the position."""
-    raw = await request.body()
     if not raw.strip():
         raise Invalid("Der Request-Body ist leer; erwartet wird JSON.")
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise Invalid("Der Request-Body ist kein UTF-8.") from None
-    except json.JSONDecodeError as exc:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "UTF-8" in exc.msg:
+            raise Invalid("Der Request-Body ist kein UTF-8.") from None
         where = f"Zeile {exc.lineno}, Spalte {exc.colno}"
         raise Invalid(f"Der Request-Body ist kein gültiges JSON ({where}): {exc.msg}.") from None
 
 
-def sta_session(request: Request, session: SessionDep) -> DbSession:
-    """The request's session, remembered so that an error can roll it back; writes publish
-    MQTT notifications after commit when DOMSTADT_MQTT_URL is set."""
-    request.state.sta_session = session
-    mqtt_url = request.app.state.settings.mqtt_url
-    if mqtt_url and request.method != "GET":
-        notify.attach(session, publisher_for(mqtt_url))
-    return session
+@dataclass
+class Call:
+    """One SensorThings request inside its transaction."""
+
+    request: Request
+    session: DbSession
+    actor: Actor
+    raw: bytes
+
+    @property
+    def path(self) -> str:
+        """The resource path below the prefix (``Things(1)/Datastreams``)."""
+        return str(self.request.path_params.get("path", "")).strip("/")
+
+    @property
+    def base(self) -> str:
+        """The absolute base of self links."""
+        return base_url(self.request)
+
+    def body(self) -> Any:
+        """The request body as JSON."""
+        return parse_json(self.raw)
 
 
-BodyDep = Annotated[Any, Depends(json_body)]
-StaSession = Annotated[DbSession, Depends(sta_session)]
-WRITE = [Depends(verify_csrf_api)]
+Action = Callable[[Call], Response]
 
 
-@router.get("", include_in_schema=False)
-@router.get("/", summary="SensorThings landing page")
-def landing(request: Request, actor: ActorDep) -> dict[str, Any]:
-    """Entity sets and the conformance classes this server implements."""
-    mqtt_url = request.app.state.settings.mqtt_url
-    return read_service.landing(actor=actor, base=base_url(request), mqtt_url=mqtt_url)
+def _in_transaction(request: Request, raw: bytes, action: Action) -> Response:
+    """Run ``action`` in one transaction (committed before the answer leaves; rolled back and
+    mapped to the error envelope on any error). Runs in a worker thread."""
+    try:
+        with request.app.state.database.session() as session:
+            actor = current_actor(request, session)
+            if request.method != "GET":
+                verify_csrf_api(request, actor)
+                publisher = app_publisher(request.app.state)  # DOMSTADT_MQTT_URL or embedded
+                if publisher is not None:
+                    notify.attach(session, publisher)
+            response = action(Call(request, session, actor, raw))
+        return response
+    except Exception as exc:
+        return _error_response(exc)
 
 
-@router.post("/CreateObservations", status_code=201, dependencies=WRITE)
-def create_observations(
-    request: Request, session: StaSession, actor: ActorDep, body: BodyDep
-) -> JSONResponse:
+class StaApp:
+    """The SensorThings API as a plain ASGI app: read the body in the event loop, do the rest
+    in one thread hop, answer. Mounted at :data:`PREFIX` (any path below it)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request below :data:`PREFIX`."""
+        scope["route"] = ROUTE_LABEL
+        scope["path_params"] = {"path": scope["path"].partition(PREFIX)[2]}
+        request = Request(scope, receive)
+        raw = await request.body() if request.method != "GET" else b""
+        response = await run_in_threadpool(_in_transaction, request, raw, dispatch)
+        await response(scope, receive, send)
+
+
+def landing(call: Call) -> Response:
+    """Entity sets, conformance classes and MQTT endpoints of this server."""
+    mqtt_url = app_endpoint(call.request.app.state)
+    return JsonResponse(read_service.landing(actor=call.actor, base=call.base, mqtt_url=mqtt_url))
+
+
+def create_observations(call: Call) -> Response:
     """Bulk ingest in the dataArray format; answers one self link or error per row."""
     result = write_service.create_observations(
-        session, actor=actor, data=body, base=base_url(request)
+        call.session, actor=call.actor, data=call.body(), base=call.base
     )
-    return JSONResponse(result, status_code=201)
+    return JsonResponse(result, status_code=201)
 
 
-async def batch_input(request: Request) -> tuple[Any, batch_multipart.Layout | None]:
-    """The batch as JSON form, with the multipart layout when it came as multipart/mixed."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
-        return batch_multipart.parse(await request.body(), content_type)
-    return await json_body(request), None
-
-
-@router.post("/$batch", dependencies=WRITE, summary="Batch request (JSON or multipart)")
-def batch(
-    request: Request,
-    session: StaSession,
-    actor: ActorDep,
-    given: Annotated[tuple[Any, batch_multipart.Layout | None], Depends(batch_input)],
-) -> Response:
+def batch(call: Call) -> Response:
     """Run a JSON batch ``{"requests": [...]}`` or an OData multipart batch; see docs/api.md."""
-    data, layout = given
-    result = batch_service.run_batch(session, actor=actor, data=data, base=base_url(request))
+    content_type = call.request.headers.get("content-type", "")
+    layout = None
+    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+        data, layout = batch_multipart.parse(call.raw, content_type)
+    else:
+        data = call.body()
+    result = batch_service.run_batch(call.session, actor=call.actor, data=data, base=call.base)
     if layout is None:
-        return JSONResponse(result)
+        return JsonResponse(result)
     text, answer_type = batch_multipart.render(layout, result)
     return Response(text, media_type=answer_type)
 
 
-@router.get("/{path:path}", summary="Read entities, properties, $value, $ref")
-def read(request: Request, path: str, session: StaSession, actor: ActorDep) -> Response:
-    """Any SensorThings read."""
+def read(call: Call) -> Response:
+    """Any SensorThings read: entities, collections, properties, ``$value``, ``$ref``."""
     result = read_service.read(
-        session,
-        actor=actor,
-        path=path,
-        params=list(request.query_params.multi_items()),
-        base=base_url(request),
+        call.session,
+        actor=call.actor,
+        path=call.path,
+        params=list(call.request.query_params.multi_items()),
+        base=call.base,
     )
     if result.text is not None:
         return PlainTextResponse(result.text)
-    return JSONResponse(result.body)
+    return JsonResponse(result.body)
 
 
-@router.post("/{path:path}", status_code=201, dependencies=WRITE, summary="Create (deep insert)")
-def create(
-    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
-) -> JSONResponse:
-    """Create an entity (with nested entities) in the set or navigation named by ``path``."""
-    base = base_url(request)
-    created = write_service.create(session, actor=actor, path=path, data=body, base=base)
-    return JSONResponse(
-        created, status_code=201, headers={"Location": str(created["@iot.selfLink"])}
+def create(call: Call) -> Response:
+    """Create an entity (with nested entities) in the set or navigation named by the path."""
+    created = write_service.create(
+        call.session, actor=call.actor, path=call.path, data=call.body(), base=call.base
     )
+    location = {"Location": str(created["@iot.selfLink"])}
+    return JsonResponse(created, status_code=201, headers=location)
 
 
-@router.patch("/{path:path}", dependencies=WRITE, summary="Update (JSON merge or JSON-Patch)")
-def patch(
-    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
-) -> JSONResponse:
-    """Merge ``body`` into the entity, or apply it as RFC 6902 operations when the content
+def patch(call: Call) -> Response:
+    """Merge the body into the entity, or apply it as RFC 6902 operations when the content
     type is ``application/json-patch+json``."""
-    base = base_url(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json-patch+json":
-        return JSONResponse(
-            write_service.patch_json(session, actor=actor, path=path, operations=body, base=base)
+        return JsonResponse(
+            write_service.patch_json(
+                call.session,
+                actor=call.actor,
+                path=call.path,
+                operations=call.body(),
+                base=call.base,
+            )
         )
-    return JSONResponse(
-        write_service.update(session, actor=actor, path=path, data=body, base=base, replace=False)
+    return _update(call, replace=False)
+
+
+def put(call: Call) -> Response:
+    """Replace the entity's properties with the body."""
+    return _update(call, replace=True)
+
+
+def _update(call: Call, *, replace: bool) -> Response:
+    changed = write_service.update(
+        call.session,
+        actor=call.actor,
+        path=call.path,
+        data=call.body(),
+        base=call.base,
+        replace=replace,
     )
+    return JsonResponse(changed)
 
 
-@router.put("/{path:path}", dependencies=WRITE, summary="Replace")
-def put(
-    request: Request, path: str, session: StaSession, actor: ActorDep, body: BodyDep
-) -> JSONResponse:
-    """Replace the entity's properties with ``body``."""
-    base = base_url(request)
-    return JSONResponse(
-        write_service.update(session, actor=actor, path=path, data=body, base=base, replace=True)
-    )
-
-
-@router.delete("/{path:path}", dependencies=WRITE, summary="Delete (with the spec's cascades)")
-def delete(path: str, session: StaSession, actor: ActorDep) -> Response:
+def delete(call: Call) -> Response:
     """Delete one entity; dependent entities go with it as the specification says."""
-    write_service.delete(session, actor=actor, path=path)
+    write_service.delete(call.session, actor=call.actor, path=call.path)
     return Response(status_code=200)
+
+
+def _not_allowed(call: Call) -> Response:
+    return frost_error(405, f"Die Methode {call.request.method} gibt es hier nicht.")
+
+
+ACTIONS: dict[str, Action] = {
+    "GET": read,
+    "POST": create,
+    "PATCH": patch,
+    "PUT": put,
+    "DELETE": delete,
+}
+SPECIAL: dict[tuple[str, str], Action] = {
+    ("POST", "CreateObservations"): create_observations,
+    ("POST", "$batch"): batch,
+    ("GET", ""): landing,
+}
+
+
+def dispatch(call: Call) -> Response:
+    """Choose the action by method and path."""
+    method = call.request.method
+    action = SPECIAL.get((method, call.path)) or ACTIONS.get(method, _not_allowed)
+    return action(call)
+
+
+sta_app = StaApp()
+asgi_apps: dict[str, ASGIApp] = {PREFIX: sta_app}
+"""Plain ASGI apps by path prefix; the app factory serves them before every other route."""

@@ -231,7 +231,10 @@ def create_observations(session: Session, *, actor: Actor, data: Any, base: str)
         actor=actor,
         action="sta.Observation.bulk_create",
         entity_type="sta_Datastream",
-        entity_id=",".join(str(i) for i in result.datastream_ids),
+        entity_id=",".join(
+            [str(i) for i in result.datastream_ids]
+            + [f"MultiDatastream({i})" for i in result.multi_datastream_ids]
+        ),
         after={"created": result.created, "refused": result.refused},
     )
     return result.links

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
@@ -229,22 +229,34 @@ def check_multi_result(session: Session, multi_datastream_id: int, result: Any) 
         )
 
 
+def _feature_query(stream: Any) -> Any:
+    """The Location of the stream's Thing and its FeatureOfInterest: one indexed query."""
+    tl = m.thing_location.c
+    foi = m.FeatureOfInterest
+    return (
+        select(tl.location_id, foi.id)
+        .join(stream, stream.thing_id == tl.thing_id)
+        .outerjoin(foi, foi.source_location_id == tl.location_id)
+        .where(stream.id == bindparam("id"))
+        .order_by(tl.location_id, foi.id)
+        .limit(1)
+    )
+
+
+FEATURE_OF: dict[str, Any] = {
+    "Datastream": _feature_query(m.Datastream),
+    "MultiDatastream": _feature_query(m.MultiDatastream),
+}
+
+
 def feature_for_datastream(
     session: Session, datastream_id: int | None, multi_datastream_id: int | None = None
 ) -> int:
     """The FeatureOfInterest made from the (Multi)Datastream's Thing's Location (reused)."""
-    tl = m.thing_location.c
-    stream: Any = m.Datastream if datastream_id is not None else m.MultiDatastream
-    stream_id = datastream_id if datastream_id is not None else multi_datastream_id
-    foi = m.FeatureOfInterest
-    found = session.execute(  # the common case in one indexed query, no ORM objects
-        select(tl.location_id, foi.id)
-        .join(stream, stream.thing_id == tl.thing_id)
-        .outerjoin(foi, foi.source_location_id == tl.location_id)
-        .where(stream.id == stream_id)
-        .order_by(tl.location_id, foi.id)
-        .limit(1)
-    ).first()
+    if datastream_id is not None:
+        found = session.execute(FEATURE_OF["Datastream"], {"id": datastream_id}).first()
+    else:
+        found = session.execute(FEATURE_OF["MultiDatastream"], {"id": multi_datastream_id}).first()
     if found is not None and found[1] is not None:
         return int(found[1])
     location = session.get(m.Location, found[0]) if found is not None else None
@@ -274,10 +286,13 @@ def feature_for_datastream(
 def widen_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
     """Widen each Datastream's phenomenonTime/resultTime to cover the new observation rows.
 
-    Incremental (no scan of old observations); deletes do not shrink the spans.
+    Incremental (no scan of old observations); deletes do not shrink the spans. One UPDATE per
+    Datastream that compares in SQL, so concurrent writers never narrow a span.
     """
     spans: dict[int, list[Any]] = {}
     for row in rows:
+        if row.get("datastream_id") is None:
+            continue
         start = row["phenomenon_time_start"]
         end = row.get("phenomenon_time_end") or start
         result_time = row.get("result_time")
@@ -287,18 +302,35 @@ def widen_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None
             span[2] = result_time if span[2] is None else min(span[2], result_time)
             span[3] = result_time if span[3] is None else max(span[3], result_time)
     for ds_id, (start, end, r_start, r_end) in spans.items():
-        ds = session.get(m.Datastream, ds_id)
-        if ds is None:
-            continue
-        ds.phenomenon_time_start = _earliest(ds.phenomenon_time_start, start)
-        ds.phenomenon_time_end = _latest(ds.phenomenon_time_end, end)
-        ds.result_time_start = _earliest(ds.result_time_start, r_start)
-        ds.result_time_end = _latest(ds.result_time_end, r_end)
+        params = {"ds": ds_id, "start": start, "end": end, "r_start": r_start, "r_end": r_end}
+        session.execute(_WIDEN[r_start is not None], params)
+        loaded = session.identity_map.get(session.identity_key(m.Datastream, ds_id))
+        if loaded is not None:
+            session.expire(loaded, list(_SPAN_COLUMNS))
 
 
-def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
-    return b if a is None else a if b is None else min(a, b)
+_DS: Any = m.Datastream.__table__
+_SPAN_COLUMNS = (
+    "phenomenon_time_start",
+    "phenomenon_time_end",
+    "result_time_start",
+    "result_time_end",
+)
 
 
-def _latest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
-    return b if a is None else a if b is None else max(a, b)
+def _widened(name: str, param: str) -> Any:
+    """SQL for column ``name`` widened to include parameter ``param`` (NULL: no span yet)."""
+    column = _DS.c[name]
+    bound = bindparam(param, type_=column.type)
+    beyond = column > bound if name.endswith("_start") else column < bound
+    return case((or_(column.is_(None), beyond), bound), else_=column)
+
+
+def _widen_statement(with_result_time: bool) -> Any:
+    names = _SPAN_COLUMNS if with_result_time else _SPAN_COLUMNS[:2]
+    params = ("start", "end", "r_start", "r_end")
+    values = {name: _widened(name, param) for name, param in zip(names, params, strict=False)}
+    return update(_DS).where(_DS.c.id == bindparam("ds")).values(values)
+
+
+_WIDEN = {False: _widen_statement(False), True: _widen_statement(True)}

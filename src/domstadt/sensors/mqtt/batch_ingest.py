@@ -1,0 +1,130 @@
+"""The batching ingest thread of the embedded broker: messages in, one transaction per batch.
+
+The embedded broker's plugin hands every client PUBLISH on an observation topic to
+:meth:`BatchIngest.offer` (non-blocking, from the broker's event loop). A thread takes up to
+``max_batch`` messages (or what arrived within ``max_wait`` seconds) and writes them through
+``mqtt_service.ingest`` in one transaction, like the ``domstadt sensors mqtt`` worker: the
+same outcomes, the same Prometheus counter ``domstadt_mqtt_messages_total{outcome=…}``, and
+notifications of the committed Observations through the broker's publisher. A batch that
+fails as a whole is written message by message, so one bad message never stops ingest.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import Counter as Tally
+from typing import Protocol, cast
+
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.db import Database
+from domstadt.sensors import mqtt_service
+from domstadt.sensors.mqtt import notify
+from domstadt.sensors.mqtt.client import Publisher
+from domstadt.sensors.mqtt.ingest import MESSAGES, take_batch
+
+log = logging.getLogger("domstadt.sensors.mqtt")
+INBOX_CAPACITY = 200_000
+
+
+class Notifier(Protocol):
+    """What ``notify`` needs of a publisher: the topic root and a way to send messages."""
+
+    @property
+    def root(self) -> str:
+        """The topic root (``v1.1``)."""
+        ...
+
+    def publish(self, messages: list[tuple[str, bytes]]) -> None:
+        """Send ``(topic, payload)`` notifications."""
+        ...
+
+
+class BatchIngest:
+    """Writes offered messages in batches on its own thread until ``stop()``."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        root: str,
+        base: str,
+        publisher: Notifier | None = None,
+        max_batch: int = 2000,
+        max_wait: float = 0.05,
+    ) -> None:
+        self.database = database
+        self.root = root
+        self.base = base
+        self.publisher = publisher
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.inbox: queue.Queue[mqtt_service.Message] = queue.Queue(INBOX_CAPACITY)
+        self.stats: Tally[str] = Tally()
+        self.actor = system_actor("mqtt ingest")
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def offer(self, message: mqtt_service.Message) -> None:
+        """Queue ``message`` without blocking; a full inbox drops it (counted, logged)."""
+        try:
+            self.inbox.put_nowait(message)
+        except queue.Full:
+            self._count("dropped")
+            log.warning("MQTT ingest is %d messages behind; dropped one", INBOX_CAPACITY)
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="mqtt-embedded-ingest", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Write what is queued, then stop the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not (self._stop.is_set() and self.inbox.empty()):
+            batch = self._take()
+            if batch:
+                self._process(batch)
+
+    def _take(self) -> list[mqtt_service.Message]:
+        return take_batch(self.inbox, self.max_batch, self.max_wait)
+
+    def _process(self, batch: list[mqtt_service.Message]) -> None:
+        try:
+            outcomes = self._write(batch)
+        except Exception:
+            log.exception("MQTT batch of %d failed; writing its messages one by one", len(batch))
+            outcomes = [self._write_alone(message) for message in batch]
+        for message, outcome in zip(batch, outcomes, strict=True):
+            kind = outcome.split(":", 1)[0]
+            self._count(kind)
+            if kind == "invalid":
+                log.warning("MQTT message on %s refused: %s", message.topic, outcome[9:])
+
+    def _write(self, batch: list[mqtt_service.Message]) -> list[str]:
+        with self.database.session() as session:
+            if self.publisher is not None:
+                # notify only uses ``root`` and ``publish``, which the embedded publisher has
+                notify.attach(session, cast(Publisher, self.publisher))
+            report = mqtt_service.ingest(
+                session, actor=self.actor, messages=batch, root=self.root, base=self.base
+            )
+        return report.outcomes
+
+    def _write_alone(self, message: mqtt_service.Message) -> str:
+        try:
+            return self._write([message])[0]
+        except Exception as exc:
+            log.exception("MQTT message on %s could not be written", message.topic)
+            return f"invalid: {type(exc).__name__}"
+
+    def _count(self, outcome: str) -> None:
+        self.stats[outcome] += 1
+        MESSAGES.labels(outcome).inc()

@@ -1,0 +1,233 @@
+"""The embedded MQTT broker (amqtt, MQTT 3.1.1) started by the app's lifespan.
+
+Each test runs the broker on a free port of its own against the test database and talks to
+it with a real paho client speaking MQTT 3.1.1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import paho.mqtt.client as paho
+import pytest
+from prometheus_client import REGISTRY
+from starlette.testclient import TestClient
+
+from domstadt.core.config import Settings
+from domstadt.core.db import Database
+from domstadt.sensors.mqtt import embedded
+from tests.sensors.conftest import STA, thing_payload
+
+WAIT = 30.0
+CREATE_CLASS = "create-observations-via-mqtt"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _app_client(settings: Settings, db: Database, port: int) -> TestClient:
+    from domstadt.web.app import create_app
+
+    settings = settings.model_copy(
+        update={"mqtt_url": "", "mqtt_embedded_port": port, "mqtt_embedded_host": "127.0.0.1"}
+    )
+    app = create_app(settings, db)
+    embedded.enable(app.state)
+    return TestClient(app, base_url="http://testserver")
+
+
+@pytest.fixture
+def port() -> int:
+    """A free TCP port for this test's broker."""
+    return _free_port()
+
+
+@pytest.fixture
+def broker_client(settings: Settings, db: Database, port: int) -> Iterator[TestClient]:
+    """An app client whose lifespan runs the embedded broker on ``port``."""
+    with _app_client(settings, db, port) as client:
+        assert client.app.state.mqtt_broker is not None  # type: ignore[attr-defined]
+        yield client
+
+
+def _broker(client: TestClient) -> embedded.EmbeddedBroker:
+    broker: embedded.EmbeddedBroker = client.app.state.mqtt_broker  # type: ignore[attr-defined]
+    return broker
+
+
+class Client311:
+    """A paho client speaking MQTT 3.1.1 that records what arrives."""
+
+    def __init__(self, port: int, topics: list[str]) -> None:
+        self.received: list[tuple[str, Any]] = []
+        self.client = paho.Client(
+            paho.CallbackAPIVersion.VERSION2,
+            client_id=f"t-{uuid.uuid4().hex[:10]}",
+            protocol=paho.MQTTv311,
+        )
+        connected, subscribed = threading.Event(), threading.Event()
+        self.client.on_connect = lambda *_args: connected.set()
+        self.client.on_subscribe = lambda *_args: subscribed.set()
+        self.client.on_message = lambda _c, _u, msg: self.received.append(
+            (msg.topic, _decode(msg.payload))
+        )
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+        assert connected.wait(WAIT)
+        if topics:
+            self.client.subscribe([(f"v1.1/{t}", 1) for t in topics])
+            assert subscribed.wait(WAIT)
+
+    def on(self, path: str) -> list[Any]:
+        """Payloads received on ``v1.1/path``."""
+        return [p for t, p in self.received if t == f"v1.1/{path}"]
+
+    def publish(self, path: str, payload: Any, *, raw: bool = False) -> None:
+        data = payload if raw else json.dumps(payload)
+        self.client.publish(f"v1.1/{path}", data, qos=1).wait_for_publish(WAIT)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def _decode(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _invalid_total() -> float:
+    value = REGISTRY.get_sample_value("domstadt_mqtt_messages_total", {"outcome": "invalid"})
+    return value or 0.0
+
+
+def _seed(client: TestClient, auth: dict[str, str]) -> int:
+    thing = client.post(f"{STA}/Things", json=thing_payload(), headers=auth).json()
+    return int(
+        client.get(f"{STA}/Things({thing['@iot.id']})/Datastreams").json()["value"][0]["@iot.id"]
+    )
+
+
+def _results(client: TestClient, ds: int) -> list[Any]:
+    page = client.get(f"{STA}/Datastreams({ds})/Observations?$orderby=phenomenonTime").json()
+    return [o["result"] for o in page["value"]]
+
+
+def test_published_observations_are_stored_and_bad_ones_counted(
+    broker_client: TestClient, port: int, auth: dict[str, str]
+) -> None:
+    ds = _seed(broker_client, auth)
+    broker = _broker(broker_client)
+    invalid_before = _invalid_total()
+    sensor = Client311(port, [])
+    try:
+        sensor.publish(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": "2014-02-03T08:00:00Z", "result": 41},
+        )
+        sensor.publish(f"Datastreams({ds})/Observations", b"{kein json", raw=True)
+        sensor.publish("Datastreams(999999)/Observations", {"result": 1})
+        sensor.publish("Things(1)/Observations", {"result": 2})
+        sensor.publish("Things(1)", {"name": "kein Observation-Topic"})  # not ingested at all
+        sensor.publish(
+            "Observations",
+            {"phenomenonTime": "2014-02-03T08:05:00Z", "result": 42, "Datastream": {"@iot.id": ds}},
+        )
+        assert _until(lambda: broker.ingest.stats["created"] == 2), broker.ingest.stats
+        assert _until(lambda: broker.ingest.stats["invalid"] == 3), broker.ingest.stats
+        assert _results(broker_client, ds) == [41, 42]
+        assert _invalid_total() - invalid_before == 3
+    finally:
+        sensor.close()
+
+
+def test_notifications_reach_subscribers_and_are_not_ingested_again(
+    broker_client: TestClient, port: int, auth: dict[str, str]
+) -> None:
+    ds = _seed(broker_client, auth)
+    broker = _broker(broker_client)
+    sub = Client311(port, [f"Datastreams({ds})/Observations", "Observations"])
+    try:
+        created = broker_client.post(
+            f"{STA}/Datastreams({ds})/Observations",
+            json={"phenomenonTime": "2014-02-03T08:00:00Z", "result": 7},
+            headers=auth,
+        ).json()
+        assert _until(
+            lambda: [p["@iot.id"] for p in sub.on("Observations")] == [created["@iot.id"]]
+        )
+        sub.publish(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": "2014-02-03T08:05:00Z", "result": 8},
+        )
+        # the MQTT-created Observation is notified too (with its @iot.id, unlike the raw
+        # message the subscriber also receives on that topic as an ordinary MQTT client) ...
+        assert _until(lambda: len(sub.on("Observations")) == 2)
+        notified = [p for p in sub.on(f"Datastreams({ds})/Observations") if "@iot.id" in p]
+        assert sorted(p["result"] for p in notified) == [7, 8]
+        # ... and none of these notifications came back as new (duplicate) Observations:
+        # a later message is written after any echo would have been
+        sub.publish(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": "2014-02-03T08:10:00Z", "result": 9},
+        )
+        assert _until(lambda: broker.ingest.stats["created"] == 2), broker.ingest.stats
+        assert broker.ingest.stats["duplicate"] == 0
+        assert _results(broker_client, ds) == [7, 8, 9]
+    finally:
+        sub.close()
+
+
+def test_landing_lists_the_embedded_endpoint(broker_client: TestClient, port: int) -> None:
+    settings = broker_client.get(f"{STA}/").json()["serverSettings"]
+    create_class = next(c for c in settings["conformance"] if CREATE_CLASS in c)
+    assert settings[create_class]["endpoints"] == [f"mqtt://127.0.0.1:{port}"]
+    assert settings["domstadt:mqttTopicRoot"] == "v1.1"
+
+
+def test_taken_port_logs_one_warning_and_http_keeps_serving(
+    settings: Settings, db: Database, port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        caplog.set_level(logging.INFO, logger="domstadt.sensors.mqtt")
+        with _app_client(settings, db, port) as client:
+            assert client.app.state.mqtt_broker is None  # type: ignore[attr-defined]
+            landing = client.get(f"{STA}/")
+            assert landing.status_code == 200
+            assert not any(
+                CREATE_CLASS in c for c in landing.json()["serverSettings"]["conformance"]
+            )
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    message = warnings[0].getMessage()
+    assert f"port {port}" in message
+    assert "DOMSTADT_MQTT_URL" in message and "DOMSTADT_MQTT_EMBEDDED_PORT" in message
+
+
+def test_apps_run_no_broker_unless_asked(client: TestClient) -> None:
+    assert getattr(client.app.state, "mqtt_broker", None) is None  # type: ignore[attr-defined]
+    conformance = client.get(f"{STA}/").json()["serverSettings"]["conformance"]
+    assert not any(CREATE_CLASS in c for c in conformance)
