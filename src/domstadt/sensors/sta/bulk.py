@@ -126,7 +126,7 @@ class _Builder:
             raise RowError(f"{len(components)} Werte erwartet")
         data = dict(zip(components, values, strict=True))
         try:
-            start, end = parse_interval(data.get("phenomenonTime"), "phenomenonTime")
+            start, end = _interval(data.get("phenomenonTime"))
             result_time = data.get("resultTime")
             row = {
                 self.column: self.ds_id,
@@ -136,8 +136,9 @@ class _Builder:
                 "result_quality": data.get("resultQuality"),
                 "parameters": data.get("parameters"),
             }
-            row["valid_time_start"], row["valid_time_end"] = parse_interval(
-                data.get("validTime"), "validTime"
+            valid = data.get("validTime")
+            row["valid_time_start"], row["valid_time_end"] = (
+                parse_interval(valid, "validTime") if valid is not None else (None, None)
             )
         except Invalid as exc:
             raise RowError(exc.message) from None
@@ -177,6 +178,19 @@ class _Builder:
         return given
 
 
+def _interval(value: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """phenomenonTime: the common plain timestamp parsed directly; anything else (intervals,
+    odd text, errors with their message) through ``parse_interval``."""
+    if type(value) is str and "/" not in value:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)), None
+    return parse_interval(value, "phenomenonTime")
+
+
 def _existing_times(session: Session, stream: Stream, rows: list[dict[str, Any]]) -> set[Any]:
     if not rows:
         return set()
@@ -189,7 +203,7 @@ def _existing_times(session: Session, stream: Stream, rows: list[dict[str, Any]]
             o.phenomenon_time_start <= max(times),
         )
     )
-    return {t.astimezone(dt.UTC) for t in found}
+    return set(found)
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -285,7 +299,7 @@ def _rows(
     for position, item in enumerate(built):
         if isinstance(item, str):
             continue
-        moment = item["phenomenon_time_start"].astimezone(dt.UTC)
+        moment = item["phenomenon_time_start"]  # aware: equal and hashed by the instant
         if moment in seen:
             built[position] = duplicate
         else:

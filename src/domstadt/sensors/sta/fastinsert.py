@@ -4,7 +4,8 @@ SQLAlchemy's generic executemany runs every value of every row through its bind 
 (``construct_params`` and one processor call per column, a ``json.dumps`` per JSON column
 even for ``None``). Here the statement is compiled once per dialect and column list, each
 column's own bind processor is looked up once, ``None`` is converted once per column, and
-the rows go to the driver as tuples. Stored values are byte-identical to the generic path.
+the rows go to the driver as tuples (converted column by column). Stored values are
+byte-identical to the generic path.
 
 The new ids: SQLite hands out ``max(rowid) + 1`` for each row of the executemany while this
 transaction holds the write lock, so they are the ``n`` ids ending at ``last_insert_rowid()``;
@@ -50,15 +51,11 @@ def insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[int] | N
     columns = tuple(c.name for c in table.c if c.name in rows[0])  # the compiled order
     connection = session.connection()
     sql, converters = _plan(connection.dialect, columns)
-    tuples = [
-        tuple(
-            value if process is None else (none if value is None else process(value))
-            for value, (process, none) in zip(
-                map(row.__getitem__, columns), converters, strict=True
-            )
-        )
-        for row in rows
-    ]
+    values = [[row[name] for row in rows] for name in columns]  # column by column
+    for position, (process, none) in enumerate(converters):
+        if process is not None:
+            values[position] = [none if v is None else process(v) for v in values[position]]
+    tuples = list(zip(*values, strict=True))
     connection.exec_driver_sql(sql, tuples)
     last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
     ids = list(range(last - len(rows) + 1, last + 1))
