@@ -1,13 +1,15 @@
 """MQTT ingest benchmark: sustained rate of the ingest worker on SQLite through a real broker.
 
 Usage: .venv/bin/python benchmarks/sensors_mqtt.py [--messages 50000] [--datastreams 10]
-       [--workers 1] [--broker mqtt://127.0.0.1:1883] [--no-notify]
+       [--workers 1] [--publishers 1] [--broker mqtt://127.0.0.1:1883] [--no-notify]
 
 A fresh SQLite file; Things and Datastreams created through the service layer; ``--workers``
-ingest workers (threads of this process, one shared subscription) connected to the broker;
-a separate publisher *process* publishes ``--messages`` Observations at QoS 1 to
+ingest worker *processes* (``domstadt sensors mqtt`` each, one shared subscription) connected
+to the broker; ``--publishers`` separate publisher processes encode their share of
+``--messages`` Observations first and then, all at once, publish them at QoS 1 to
 ``<root>/v1.1/Datastreams(id)/Observations`` as fast as the broker accepts them. The rate is
-messages stored ÷ seconds from the first publish until the last row is committed. With
+rows stored ÷ seconds from the start signal until the last row is committed (the database is
+polled every 50 ms). With
 notifications on (the default), every stored Observation is also published to its four topics
 (``Observations``, ``Observations(id)``, ``Datastreams(id)/Observations``,
 ``FeaturesOfInterest(id)/Observations``), which the workers receive back and skip.
@@ -87,7 +89,7 @@ def _datastreams(db: Database, count: int) -> list[int]:
         return list(rows)
 
 
-def _publish(url: str, datastreams: list[int], messages: int, ready: Any) -> None:
+def _publish(url: str, datastreams: list[int], messages: range, ready: Any) -> None:
     """Publisher process: QoS 1 as fast as the broker acknowledges (bounded in-flight window)."""
     broker = BrokerUrl.parse(url)
     client = paho.Client(
@@ -97,19 +99,42 @@ def _publish(url: str, datastreams: list[int], messages: int, ready: Any) -> Non
     client.max_queued_messages_set(0)
     client.connect(broker.host, broker.port)
     client.loop_start()
-    ready.set()
+    topics = [f"{broker.root}/Datastreams({ds})/Observations" for ds in datastreams]
+    payloads = [
+        (topics[i % len(datastreams)], _payload(i, len(datastreams))) for i in messages
+    ]  # encoded before the start signal: the publisher's JSON work is not the worker's
+    ready.wait()
     last = None
-    for i in range(messages):
-        ds = datastreams[i % len(datastreams)]
-        minute = i // len(datastreams)
-        payload = {"phenomenonTime": _time(minute), "result": i % 97}
-        last = client.publish(
-            f"{broker.root}/Datastreams({ds})/Observations", json.dumps(payload), qos=1
-        )
+    for topic, payload in payloads:
+        last = client.publish(topic, payload, qos=1)
     if last is not None:
         last.wait_for_publish(600)
     client.disconnect()
     client.loop_stop()
+
+
+def _payload(i: int, datastreams: int) -> bytes:
+    minute = i // datastreams
+    return json.dumps({"phenomenonTime": _time(minute), "result": i % 97}).encode()
+
+
+def _work(db_url: str, url: str, n: int, notify: bool, up: Any, stop: Any, out: Any) -> None:
+    """Worker process: one IngestWorker in the shared subscription until ``stop`` is set."""
+    worker = IngestWorker(
+        Database(db_url),
+        url,
+        client_id=f"bench-ingest-{uuid.uuid4().hex[:6]}-{n}",
+        base="http://bench/sta/v1.1",
+        publish=notify,
+    )
+    worker.start()
+    worker.connected.wait(10)
+    threading.Thread(target=worker.run, daemon=True).start()
+    up.put(n)
+    stop.wait()
+    worker.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put((dict(worker.stats), peak))
 
 
 def _time(minute: int) -> str:
@@ -127,7 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--datastreams", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="ingest worker processes")
+    parser.add_argument("--publishers", type=int, default=1, help="publisher processes")
     parser.add_argument("--broker", default="mqtt://127.0.0.1:1883")
     parser.add_argument("--no-notify", action="store_true")
     args = parser.parse_args()
@@ -139,46 +165,52 @@ def main() -> None:
     upgrade(db)
     datastreams = _datastreams(db, args.datastreams)
     url = f"{args.broker.rstrip('/')}/bench{uuid.uuid4().hex[:8]}"
-    workers = []
-    for n in range(args.workers):
-        worker = IngestWorker(
-            db,
-            url,
-            client_id=f"bench-ingest-{uuid.uuid4().hex[:6]}-{n}",
-            base="http://bench/sta/v1.1",
-            publish=not args.no_notify,
-        )
-        worker.start()
-        worker.connected.wait(10)
-        threading.Thread(target=worker.run, daemon=True).start()
-        workers.append(worker)
-
     context = multiprocessing.get_context("spawn")
-    ready = context.Event()
-    publisher = context.Process(target=_publish, args=(url, datastreams, args.messages, ready))
-    publisher.start()
-    ready.wait(60)
+    up, out, stop, go = context.Queue(), context.Queue(), context.Event(), context.Event()
+    workers = [
+        context.Process(target=_work, args=(db.url, url, n, not args.no_notify, up, stop, out))
+        for n in range(args.workers)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        up.get(timeout=60)
+    publishers = [
+        context.Process(
+            target=_publish,
+            args=(url, datastreams, range(k, args.messages, args.publishers), go),
+        )
+        for k in range(args.publishers)
+    ]
+    for publisher in publishers:
+        publisher.start()
+    time.sleep(3)  # the publishers encode their messages, then all start at once
+    go.set()
     started = time.perf_counter()
     done, progress_at = 0, time.perf_counter()
     while done < args.messages and time.perf_counter() - progress_at < STALL_SECONDS:
-        if not publisher.is_alive() and publisher.exitcode:
+        if any(not p.is_alive() and p.exitcode for p in publishers):
             raise SystemExit("publisher failed")
-        time.sleep(0.02)
-        now_done = sum(w.stats["created"] for w in workers)
+        time.sleep(0.05)
+        now_done = _stored(db)
         if now_done != done:
             done, progress_at = now_done, time.perf_counter()
     elapsed = progress_at - started
-    publisher.join()
-    stored = _stored(db)
+    for publisher in publishers:
+        publisher.join()
+    stop.set()
+    results = [out.get(timeout=60) for _ in workers]
     for worker in workers:
-        worker.stop()
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        worker.join()
+    stored = _stored(db)
     notify = "off" if args.no_notify else "on"
-    echoes = sum(w.stats["echo"] for w in workers)
+    echoes = sum(stats.get("echo", 0) for stats, _ in results)
+    peak = max(rss for _, rss in results)
     print(
-        f"| {args.messages:,} msgs, {args.datastreams} datastreams, {args.workers} worker(s), "
-        f"notifications {notify} | {stored / elapsed:,.0f} obs/s | {elapsed:.1f} s | "
-        f"{stored:,} stored | {echoes:,} echoes skipped | peak RSS {rss_mib:,.0f} MiB |"
+        f"| {args.messages:,} msgs, {args.datastreams} datastreams, {args.workers} worker "
+        f"process(es), {args.publishers} publisher(s), notifications {notify} | "
+        f"{stored / elapsed:,.0f} obs/s | {elapsed:.1f} s | {stored:,} stored | "
+        f"{echoes:,} echoes skipped | worker peak RSS {peak:,.0f} MiB |"
     )
 
 

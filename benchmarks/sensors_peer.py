@@ -13,6 +13,9 @@ In a temporary directory the script
    before the clock starts, so the client's own JSON work is not timed), ``--posts`` single
    ``POST /Observations``, fills the datastream to ``--fill`` observations, then measures
    p50/p95 of "latest 100" and of a 1,000-row time range (50 requests each);
+   Single POSTs are measured twice: with the Python client above, and with ``wrk`` (C; one
+   connection, back to back, ``--wrk-seconds``; Debian package ``wrk``, skipped when absent),
+   which takes the client's own cost out of the comparison;
 4. samples the resident memory of the Domstadt server process (with children) every 20 ms
    with psutil and reports the peak.
 Prints a Markdown table for docs/benchmarks.md. Not a test: timings vary by machine.
@@ -24,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -191,6 +195,46 @@ class Target:
         assert len(response.json()["value"]) == 1000, len(response.json()["value"])
 
 
+WRK_SCRIPT = """
+counter = 0
+init = function(args)
+  link = args[1]
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  if args[2] ~= "" then wrk.headers["Authorization"] = args[2] end
+end
+request = function()
+  counter = counter + 1
+  local t = os.date("!%Y-%m-%dT%H:%M:%SZ", 1900000000 + counter * 60)
+  local body = string.format(
+    '{"phenomenonTime":"%s","result":%d,"Datastream":{"@iot.id":%s}}', t, counter % 97, link)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def _wrk_single(target: Target, seconds: int) -> tuple[float, float, int]:
+    """Single POSTs from wrk (C, one connection, one request at a time, a new phenomenonTime
+    per request): requests/s, mean latency in ms and the count of non-2xx answers. Takes the
+    Python client's own cost (~1 ms a request here) out of the comparison."""
+    script = Path(tempfile.mkdtemp()) / "post.lua"
+    script.write_text(WRK_SCRIPT)
+    link = json.dumps(target.ds_raw)
+    auth = target.client.headers.get("authorization", "")
+    command = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--latency", "-s", str(script)]
+    text = subprocess.run(
+        [*command, f"{target.base}/Observations", "--", link, auth],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(text.split("Requests/sec:")[1].split()[0])
+    latency = text.split("Latency")[1].split()[0]
+    mean_ms = float(latency[:-2]) if latency.endswith("ms") else float(latency[:-2]) / 1000
+    errors = int(text.split("Non-2xx or 3xx responses:")[1].split()[0]) if "Non-2xx" in text else 0
+    return rate, mean_ms, errors
+
+
 def _rate(fn: Any, count: int) -> float:
     began = time.perf_counter()
     fn()
@@ -285,6 +329,7 @@ urlpatterns = [path("sensorthings/", include("sensorthings.versions.v1_1.urls"))
 """
 PEER_ASGI = """
 import os
+import shutil
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peer.settings")
 from django.core.asgi import get_asgi_application
 application = get_asgi_application()
@@ -334,6 +379,7 @@ def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     out["bulk"] = _rate(lambda: target.send("CreateObservations", bulk, {200, 201}), args.rows)
     single = target.single_bodies(args.rows, args.posts)
     out["single"] = _rate(lambda: target.send("Observations", single, {201}), args.posts)
+    out["wrk"] = _wrk_single(target, args.wrk_seconds) if shutil.which("wrk") else None
     first = args.rows + args.posts
     extra = -(-max(0, args.fill - first) // BATCH) * BATCH
     target.send("CreateObservations", target.bulk_bodies(first, extra), {200, 201})
@@ -359,6 +405,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--fill", type=int, default=100_000)
+    parser.add_argument("--wrk-seconds", type=int, default=10, help="single POSTs with wrk")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="domstadt-peer-"))
     results: dict[str, dict[str, Any]] = {}
@@ -400,6 +447,13 @@ def main() -> None:
     for name, r in results.items():
         for note in r["notes"]:
             print(f"\n\\* {name}: {note}; measured without $orderby instead.")
+    print("\nSingle POSTs from wrk (one connection, back to back):\n")
+    print("| | POST /Observations req/s | mean latency ms | non-2xx |")
+    print("|---|---:|---:|---:|")
+    for name, r in results.items():
+        if r.get("wrk"):
+            rate, mean_ms, errors = r["wrk"]
+            print(f"| {name} | {rate:,.0f} | {mean_ms:.2f} | {errors} |")
     print(f"\nDomstadt server peak RSS: {rss.peak / 2**20:,.0f} MiB")
 
 
