@@ -10,10 +10,10 @@ job (ACLs); the worker writes as the operator (``system``) actor.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -70,8 +70,8 @@ def _parse(root: str, message: Message) -> tuple[StreamKey, dict[str, Any]]:
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     try:
-        data = json.loads(message.payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = orjson.loads(message.payload)
+    except orjson.JSONDecodeError as exc:
         raise Invalid(f"kein gültiges JSON: {exc}") from None
     if not isinstance(data, dict):
         raise Invalid("ein JSON-Objekt (eine Observation) erwartet.")

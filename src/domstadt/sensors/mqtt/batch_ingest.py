@@ -15,30 +15,16 @@ import logging
 import queue
 import threading
 from collections import Counter as Tally
-from typing import Protocol, cast
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
 from domstadt.sensors.mqtt import notify
-from domstadt.sensors.mqtt.client import Publisher
 from domstadt.sensors.mqtt.ingest import MESSAGES, take_batch
+from domstadt.sensors.mqtt.notify import Notifier
 
 log = logging.getLogger("domstadt.sensors.mqtt")
 INBOX_CAPACITY = 200_000
-
-
-class Notifier(Protocol):
-    """What ``notify`` needs of a publisher: the topic root and a way to send messages."""
-
-    @property
-    def root(self) -> str:
-        """The topic root (``v1.1``)."""
-        ...
-
-    def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        """Send ``(topic, payload)`` notifications."""
-        ...
 
 
 class BatchIngest:
@@ -111,8 +97,7 @@ class BatchIngest:
     def _write(self, batch: list[mqtt_service.Message]) -> list[str]:
         with self.database.session() as session:
             if self.publisher is not None:
-                # notify only uses ``root`` and ``publish``, which the embedded publisher has
-                notify.attach(session, cast(Publisher, self.publisher))
+                notify.attach(session, self.publisher)
             report = mqtt_service.ingest(
                 session, actor=self.actor, messages=batch, root=self.root, base=self.base
             )

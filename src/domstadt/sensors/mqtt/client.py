@@ -1,18 +1,15 @@
-"""The broker connection (paho-mqtt, MQTT 5) used to publish notifications and to ingest.
+"""The ingest workers' broker connection (paho-mqtt, MQTT 5: persistent sessions, shared
+subscriptions, manual QoS 1 acknowledgement).
 
-Notifications are published with QoS 0 (no acknowledgement round trip per message; a broker
-grants a client only ~20 unacknowledged QoS 1 messages, which capped ingest with notifications
-on) and carry the user property ``domstadt-event`` so that ingest workers can tell them from
+Notifications go out through :mod:`domstadt.sensors.mqtt.publisher` with QoS 0 and the user
+property ``domstadt-event``, so that ingest workers can tell them (:func:`is_event`) from
 Observations that clients publish on the same topics.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import ssl
-import threading
-import uuid
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -74,73 +71,8 @@ def connect(client: paho.Client, url: BrokerUrl, *, persistent: bool, wait: bool
         client.connect_async(url.host, url.port, **kwargs)
 
 
-def event_properties() -> Properties:
-    """PUBLISH properties marking a Domstadt notification."""
-    props = Properties(PacketTypes.PUBLISH)
-    props.UserProperty = [EVENT_MARKER]
-    return props
-
-
 def is_event(message: paho.MQTTMessage) -> bool:
     """True for a notification published by Domstadt (not a client's new Observation)."""
     props = getattr(message, "properties", None)
     pairs = getattr(props, "UserProperty", None) or []
     return EVENT_MARKER in pairs
-
-
-class Publisher:
-    """A background connection that publishes notifications (reconnects by itself)."""
-
-    def __init__(self, url: BrokerUrl, client_id: str) -> None:
-        self.url = url
-        self.client = make_client(url, client_id, persistent=False)
-        self._props = event_properties()
-        self._started = False
-        self._lock = threading.Lock()
-        self.connected = threading.Event()
-        self.client.on_connect = lambda *_args: self.connected.set()
-        self.client.on_disconnect = lambda *_args: self.connected.clear()
-
-    @property
-    def root(self) -> str:
-        """The topic root (``v1.1`` or ``prefix/v1.1``)."""
-        return self.url.root
-
-    def start(self) -> None:
-        """Connect in the background and start the network thread (idempotent)."""
-        with self._lock:
-            if not self._started:
-                connect(self.client, self.url, persistent=False, wait=False)
-                self.client.loop_start()
-                self._started = True
-
-    def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        """Queue ``messages`` (QoS 0: a notification is not worth a round trip per message)."""
-        self.start()
-        # QoS 0 messages are dropped while disconnected: give a fresh connection a moment
-        self.connected.wait(CONNECT_WAIT_SECONDS)
-        for topic, payload in messages:
-            self.client.publish(topic, payload, qos=0, properties=self._props)
-
-    def stop(self) -> None:
-        """Disconnect and stop the network thread."""
-        with self._lock:
-            if self._started:
-                self.client.disconnect()
-                self.client.loop_stop()
-                self._started = False
-
-
-_PUBLISHERS: dict[str, Publisher] = {}
-_PUBLISHERS_LOCK = threading.Lock()
-
-
-def publisher_for(url: str) -> Publisher:
-    """The process's publisher for ``url`` (one connection per broker URL)."""
-    with _PUBLISHERS_LOCK:
-        publisher = _PUBLISHERS.get(url)
-        if publisher is None:
-            client_id = f"domstadt-pub-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            publisher = Publisher(BrokerUrl.parse(url), client_id)
-            _PUBLISHERS[url] = publisher
-        return publisher

@@ -27,7 +27,7 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 from amqtt.broker import Broker, BrokerContext
@@ -35,7 +35,8 @@ from amqtt.plugins.base import BasePlugin
 
 from domstadt.core.db import Database
 from domstadt.sensors.mqtt.batch_ingest import BatchIngest
-from domstadt.sensors.mqtt.client import Publisher, publisher_for
+from domstadt.sensors.mqtt.notify import Notifier
+from domstadt.sensors.mqtt.publisher import publisher_for
 from domstadt.sensors.mqtt.topics import VERSION
 from domstadt.sensors.mqtt_service import Message
 
@@ -73,7 +74,7 @@ class IngestPlugin(BasePlugin[BrokerContext]):
 
 
 class EmbeddedPublisher:
-    """Notifications into the embedded broker (the interface of ``client.Publisher``)."""
+    """Notifications into the embedded broker (a ``notify.Notifier``)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, broker: Any) -> None:
         self._loop = loop
@@ -237,7 +238,7 @@ async def running(state: Any) -> AsyncIterator[EmbeddedBroker | None]:
             await asyncio.to_thread(broker.stop)
 
 
-def app_publisher(state: Any) -> Publisher | None:
+def app_publisher(state: Any) -> Notifier | None:
     """The publisher for notifications: DOMSTADT_MQTT_URL's, the embedded broker's, or None."""
     url = state.settings.mqtt_url
     if url:
@@ -245,7 +246,7 @@ def app_publisher(state: Any) -> Publisher | None:
     broker: EmbeddedBroker | None = getattr(state, "mqtt_broker", None)
     if broker is None or broker.publisher is None:
         return None
-    return cast(Publisher, broker.publisher)  # notify uses only ``root`` and ``publish``
+    return broker.publisher
 
 
 def app_endpoint(state: Any) -> str:

@@ -28,7 +28,8 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
 from domstadt.sensors.mqtt import notify
-from domstadt.sensors.mqtt.client import Publisher, connect, is_event, make_client
+from domstadt.sensors.mqtt.client import connect, is_event, make_client
+from domstadt.sensors.mqtt.publisher import Publisher
 from domstadt.sensors.mqtt.topics import BrokerUrl, ingest_subscriptions
 
 log = logging.getLogger("domstadt.sensors.mqtt")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from domstadt.sensors import models as m
-from domstadt.sensors.mqtt.client import Publisher
 from domstadt.sensors.mqtt.topics import Event, event_messages, parents_of, select_topic_parts
 from domstadt.sensors.sta.bulk import BulkResult, observation_json
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
@@ -25,7 +24,21 @@ SELECT_CACHE_SECONDS = 5.0
 _select_cache: dict[str, tuple[float, dict[str, list[tuple[str, list[str]]]]]] = {}
 
 
-def attach(session: Session, publisher: Publisher) -> None:
+class Notifier(Protocol):
+    """What notifications need of a publisher: the topic root and a way to send messages
+    (the broker connection of ``publisher.Publisher`` or the embedded broker)."""
+
+    @property
+    def root(self) -> str:
+        """The topic root (``v1.1``)."""
+        ...
+
+    def publish(self, messages: list[tuple[str, bytes]]) -> None:
+        """Send ``(topic, payload)`` notifications."""
+        ...
+
+
+def attach(session: Session, publisher: Notifier) -> None:
     """Publish the events of ``session``'s transactions through ``publisher`` after commit."""
     if "sta_publisher" not in session.info:
         event.listen(session, "after_commit", _after_commit)
@@ -92,7 +105,7 @@ def forget_selects() -> None:
 def _after_commit(session: Session) -> None:
     events: list[Event] = session.info.pop("sta_events", [])
     selects: dict[str, Any] = session.info.pop("sta_selects", {})
-    publisher: Publisher | None = session.info.get("sta_publisher")
+    publisher: Notifier | None = session.info.get("sta_publisher")
     if not events or publisher is None:
         return
     try:

@@ -21,11 +21,12 @@ or MultiDatastream link).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import orjson
 
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 
@@ -153,7 +154,7 @@ def _selected(body: dict[str, Any], names: list[str]) -> dict[str, Any]:
 
 
 def _encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
 
 
 def event_messages(
