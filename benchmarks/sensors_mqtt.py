@@ -176,14 +176,16 @@ def _payload(i: int, datastreams: int) -> bytes:
     return json.dumps({"phenomenonTime": _time(minute), "result": i % 97}).encode()
 
 
-def _work(db_url: str, url: str, n: int, notify: bool, up: Any, stop: Any, out: Any) -> None:
+def _work(db_url: str, url: str, n: int, options: Any, up: Any, stop: Any, out: Any) -> None:
     """Worker process: one IngestWorker in the shared subscription until ``stop`` is set."""
+    notify, writer_process, run_id = options
     worker = IngestWorker(
         Database(db_url),
         url,
-        client_id=f"bench-ingest-{uuid.uuid4().hex[:6]}-{n}",
+        client_id=f"bench-ingest-{run_id}-{n}",
         base="http://bench/sta/v1.1",
         publish=notify,
+        writer_process=writer_process,
     )
     worker.start()
     worker.connected.wait(10)
@@ -225,6 +227,19 @@ def main() -> None:
         "settings of docs/api.md (max_inflight_messages 0, max_queued_messages 0)",
     )
     parser.add_argument("--no-notify", action="store_true")
+    parser.add_argument(
+        "--backlog",
+        action="store_true",
+        help="publish everything while the workers are away (their persistent sessions queue "
+        "it in the broker), then time how fast the workers drain it: the worker's own rate "
+        "without publishers competing for the two cores",
+    )
+    parser.add_argument(
+        "--writer-process",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each worker writes in a second process (the default of `domstadt sensors mqtt`)",
+    )
     args = parser.parse_args()
     if args.messages > 28 * 12 * 24 * 60 * args.datastreams:
         parser.error("too many messages for the generated timestamps")
@@ -237,34 +252,20 @@ def main() -> None:
     base_url = f"mqtt://127.0.0.1:{broker[1]}" if broker else args.broker
     url = f"{base_url.rstrip('/')}/bench{uuid.uuid4().hex[:8]}"
     context = multiprocessing.get_context("spawn")
-    up, out, stop, go = context.Queue(), context.Queue(), context.Event(), context.Event()
-    workers = [
-        context.Process(target=_work, args=(db.url, url, n, not args.no_notify, up, stop, out))
-        for n in range(args.workers)
-    ]
-    for worker in workers:
-        worker.start()
-    for _ in workers:
-        up.get(timeout=60)
-    if args.publisher == "mosquitto_pub":
-        launch = _mosquitto_pub(url, datastreams, args.messages, tmp)
-        time.sleep(1)
-        go.set()
-        publishers: list[Any] = launch()
-    else:
-        publishers = [
-            context.Process(
-                target=_publish,
-                args=(url, datastreams, range(k, args.messages, args.publishers), go),
-            )
-            for k in range(args.publishers)
-        ]
+    options = (not args.no_notify, args.writer_process, uuid.uuid4().hex[:6])
+    workers, stop, out = _start_workers(context, db.url, url, args.workers, options)
+    if args.backlog:  # sessions exist; the workers go away while everything is published
+        _stop_workers(workers, stop, out)
+        publishers = _publish_all(context, args, url, datastreams, tmp)
         for publisher in publishers:
-            publisher.start()
-        time.sleep(3)  # the publishers encode their messages, then all start at once
-        go.set()
-    started = time.perf_counter()
-    done, progress_at = 0, time.perf_counter()
+            _wait(publisher)
+        workers, stop, out = _start_workers(context, db.url, url, args.workers, options)
+        started = time.perf_counter()  # counted from here: rows stored while starting are not
+    else:
+        publishers = _publish_all(context, args, url, datastreams, tmp)
+        started = time.perf_counter()
+    first = done = _stored(db)
+    progress_at = time.perf_counter()
     while done < args.messages and time.perf_counter() - progress_at < STALL_SECONDS:
         if any(_failed(p) for p in publishers):
             raise SystemExit("publisher failed")
@@ -274,11 +275,8 @@ def main() -> None:
             done, progress_at = now_done, time.perf_counter()
     elapsed = progress_at - started
     for publisher in publishers:
-        publisher.wait() if isinstance(publisher, subprocess.Popen) else publisher.join()
-    stop.set()
-    results = [out.get(timeout=60) for _ in workers]
-    for worker in workers:
-        worker.join()
+        _wait(publisher)
+    results = _stop_workers(workers, stop, out)
     stored = _stored(db)
     if broker:
         broker[0].terminate()
@@ -286,12 +284,63 @@ def main() -> None:
     echoes = sum(stats.get("echo", 0) for stats, _ in results)
     peak = max(rss for _, rss in results)
     print(
-        f"| {args.broker.split('//')[-1]} broker, {args.messages:,} msgs, "
+        f"| {args.broker.split('//')[-1]} broker, {'backlog, ' if args.backlog else ''}"
+        f"{args.messages:,} msgs, "
         f"{args.datastreams} datastreams, {args.workers} worker "
-        f"process(es), {_publisher_label(args)}, notifications {notify} | "
-        f"{stored / elapsed:,.0f} obs/s | {elapsed:.1f} s | {stored:,} stored | "
+        f"process(es){'' if args.writer_process else ' (writer in-process)'}, "
+        f"{_publisher_label(args)}, notifications {notify} | "
+        f"{(stored - first) / elapsed:,.0f} obs/s | {elapsed:.1f} s | {stored:,} stored | "
         f"{echoes:,} echoes skipped | worker peak RSS {peak:,.0f} MiB |"
     )
+
+
+def _start_workers(
+    context: Any, db_url: str, url: str, count: int, options: Any
+) -> tuple[list[Any], Any, Any]:
+    up, out, stop = context.Queue(), context.Queue(), context.Event()
+    workers = [
+        context.Process(target=_work, args=(db_url, url, n, options, up, stop, out))
+        for n in range(count)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        up.get(timeout=60)
+    return workers, stop, out
+
+
+def _stop_workers(workers: list[Any], stop: Any, out: Any) -> list[Any]:
+    stop.set()
+    results = [out.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return results
+
+
+def _publish_all(
+    context: Any, args: argparse.Namespace, url: str, datastreams: list[int], tmp: Path
+) -> list[Any]:
+    """Start the publishers; they begin all at once after encoding their messages."""
+    go = context.Event()
+    if args.publisher == "mosquitto_pub":
+        launch = _mosquitto_pub(url, datastreams, args.messages, tmp)
+        return list(launch())
+    publishers = [
+        context.Process(
+            target=_publish,
+            args=(url, datastreams, range(k, args.messages, args.publishers), go),
+        )
+        for k in range(args.publishers)
+    ]
+    for publisher in publishers:
+        publisher.start()
+    time.sleep(3)  # the publishers encode their messages, then all start at once
+    go.set()
+    return publishers
+
+
+def _wait(publisher: Any) -> None:
+    publisher.wait() if isinstance(publisher, subprocess.Popen) else publisher.join()
 
 
 def _publisher_label(args: argparse.Namespace) -> str:

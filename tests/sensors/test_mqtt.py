@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
 from domstadt.sensors.mqtt.ingest import IngestWorker
 from domstadt.sensors.mqtt.topics import BrokerUrl
+from domstadt.sensors.mqtt.writer import WriterProcess
 from tests.sensors.conftest import STA, thing_payload
 
 BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
@@ -213,3 +215,37 @@ def test_messages_published_while_the_worker_is_away_are_not_lost(
     finally:
         worker.stop()
         thread.join(WAIT)
+
+
+def test_writer_process_stores_notifies_and_survives_its_own_crash(
+    mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    _thing, ds = _seed(mqtt_client, auth)
+    sub = Subscriber(mqtt_url, [f"Datastreams({ds})/Observations"])
+    worker = IngestWorker(
+        db,
+        mqtt_url,
+        client_id=f"ingest-{uuid.uuid4().hex[:8]}",
+        base=f"http://testserver{STA}",
+        writer_process=True,
+    )
+    worker.start()
+    assert worker.connected.wait(WAIT)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        topic = f"Datastreams({ds})/Observations"
+        sub.publish(topic, {"phenomenonTime": "2014-02-03T09:00:00Z", "result": 1})
+        assert _until(lambda: worker.stats["created"] == 1), worker.stats
+        assert isinstance(worker.writer, WriterProcess)
+        os.kill(worker.writer.pid, signal.SIGKILL)  # the writer process dies
+        sub.publish(topic, {"phenomenonTime": "2014-02-03T09:05:00Z", "result": 2})
+        assert _until(lambda: worker.stats["created"] == 2), worker.stats
+        assert [o["result"] for o in _observations(mqtt_client, ds)][-2:] == [1, 2]
+        assert _until(
+            lambda: sorted(p["result"] for p in sub.on(topic) if p and "@iot.id" in p) == [1, 2]
+        )
+    finally:
+        worker.stop()
+        thread.join(WAIT)
+        sub.close()

@@ -90,6 +90,9 @@ def mqtt_worker(
     group: str = typer.Option("domstadt", help="Shared-subscription group of the workers"),
     batch: int = typer.Option(2000, min=1, help="Observations per transaction at most"),
     metrics_port: int = typer.Option(0, help="Serve Prometheus metrics on this port (0: off)"),
+    writer_process: bool = typer.Option(
+        True, help="Write in a second process (receiving and writing then use two cores)"
+    ),
 ) -> None:
     """Run an MQTT ingest worker against DOMSTADT_MQTT_URL (start several to split the load)."""
     import logging
@@ -117,6 +120,7 @@ def mqtt_worker(
         group=group,
         base=f"{settings.base_url}/sta/v1.1",
         max_batch=batch,
+        writer_process=writer_process,
     )
     try:
         worker.start()

@@ -16,12 +16,11 @@ import queue
 import threading
 from collections import Counter as Tally
 
-from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
-from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.ingest import MESSAGES, take_batch
 from domstadt.sensors.mqtt.notify import Notifier
+from domstadt.sensors.mqtt.writer import BatchWriter
 
 log = logging.getLogger("domstadt.sensors.mqtt")
 INBOX_CAPACITY = 200_000
@@ -40,15 +39,11 @@ class BatchIngest:
         max_batch: int = 2000,
         max_wait: float = 0.05,
     ) -> None:
-        self.database = database
-        self.root = root
-        self.base = base
-        self.publisher = publisher
+        self.writer = BatchWriter(database, root, base, publisher)
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.inbox: queue.Queue[mqtt_service.Message] = queue.Queue(INBOX_CAPACITY)
         self.stats: Tally[str] = Tally()
-        self.actor = system_actor("mqtt ingest")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -84,31 +79,15 @@ class BatchIngest:
 
     def _process(self, batch: list[mqtt_service.Message]) -> None:
         try:
-            outcomes = self._write(batch)
+            outcomes = self.writer.write(batch)
         except Exception:
             log.exception("MQTT batch of %d failed; writing its messages one by one", len(batch))
-            outcomes = [self._write_alone(message) for message in batch]
+            outcomes = self.writer.write_alone(batch)
         for message, outcome in zip(batch, outcomes, strict=True):
             kind = outcome.split(":", 1)[0]
             self._count(kind)
             if kind == "invalid":
                 log.warning("MQTT message on %s refused: %s", message.topic, outcome[9:])
-
-    def _write(self, batch: list[mqtt_service.Message]) -> list[str]:
-        with self.database.session() as session:
-            if self.publisher is not None:
-                notify.attach(session, self.publisher)
-            report = mqtt_service.ingest(
-                session, actor=self.actor, messages=batch, root=self.root, base=self.base
-            )
-        return report.outcomes
-
-    def _write_alone(self, message: mqtt_service.Message) -> str:
-        try:
-            return self._write([message])[0]
-        except Exception as exc:
-            log.exception("MQTT message on %s could not be written", message.topic)
-            return f"invalid: {type(exc).__name__}"
 
     def _count(self, outcome: str) -> None:
         self.stats[outcome] += 1

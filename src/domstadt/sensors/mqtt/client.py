@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import struct
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -76,3 +77,27 @@ def is_event(message: paho.MQTTMessage) -> bool:
     props = getattr(message, "properties", None)
     pairs = getattr(props, "UserProperty", None) or []
     return EVENT_MARKER in pairs
+
+
+PUBACK = 0x40
+
+
+def ack_all(client: paho.Client, messages: list[paho.MQTTMessage]) -> None:
+    """Acknowledge ``messages`` (manual ack mode) with one queued write of all PUBACKs.
+
+    ``client.ack`` queues one packet per message and wakes the network thread with a
+    syscall each time: a third of a receiving worker's time at a few thousand messages a
+    second. A PUBACK without reason code or properties is four bytes (MQTT 5.0, 3.4.2.1), so
+    the batch goes out as one buffer through paho's own queue. Without that queue (another
+    paho version) each message is acknowledged the documented way.
+    """
+    mids = [m.mid for m in messages if m.qos == 1]
+    queue_packet = getattr(client, "_packet_queue", None)
+    if queue_packet is None or not mids:
+        for message in messages:
+            client.ack(message.mid, message.qos)
+        return
+    queue_packet(PUBACK, b"".join(struct.pack("!BBH", PUBACK, 2, mid) for mid in mids), 0, 1)
+    for message in messages:
+        if message.qos == 2:
+            client.ack(message.mid, message.qos)

@@ -158,7 +158,7 @@ class EmbeddedBroker:
             self._thread = None
             log.warning("MQTT: the embedded broker did not start (%s); serving HTTP only.", error)
             return False
-        self.ingest.publisher = self.publisher
+        self.ingest.writer.publisher = self.publisher
         self.ingest.start()
         log.info("Embedded MQTT broker (MQTT 3.1.1) on %s, topic root %s", self.url, ROOT)
         return True

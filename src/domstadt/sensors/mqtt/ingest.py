@@ -24,13 +24,12 @@ import paho.mqtt.client as paho
 from paho.mqtt.subscribeoptions import SubscribeOptions
 from prometheus_client import Counter
 
-from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
-from domstadt.sensors.mqtt import notify
-from domstadt.sensors.mqtt.client import connect, is_event, make_client
+from domstadt.sensors.mqtt.client import ack_all, connect, is_event, make_client
 from domstadt.sensors.mqtt.publisher import Publisher
 from domstadt.sensors.mqtt.topics import BrokerUrl, ingest_subscriptions
+from domstadt.sensors.mqtt.writer import BatchWriter, WriterProcess
 
 log = logging.getLogger("domstadt.sensors.mqtt")
 MESSAGES = Counter(
@@ -54,22 +53,32 @@ class IngestWorker:
         max_batch: int = 2000,
         max_wait: float = 0.05,
         publish: bool = True,
+        writer_process: bool = False,
     ) -> None:
-        self.database = database
         self.broker = BrokerUrl.parse(url)
-        self.base = base
         self.group = group
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.client = make_client(self.broker, client_id, persistent=True, manual_ack=True)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
-        self.publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None
+        self.writer: BatchWriter | WriterProcess
+        if writer_process:
+            self.writer = WriterProcess(
+                database_url=database.url,
+                broker_url=url,
+                client_id=f"{client_id}-pub",
+                base=base,
+                publish=publish,
+                log_level=logging.getLevelName(log.getEffectiveLevel()),
+            )
+        else:
+            publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None
+            self.writer = BatchWriter(database, self.broker.root, base, publisher)
         self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
         self.stats: Tally[str] = Tally()
         self.connected = threading.Event()
         self._stop = threading.Event()
-        self.actor = system_actor("mqtt ingest")
 
     def _on_connect(self, client: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
@@ -108,49 +117,37 @@ class IngestWorker:
         self._stop.set()
         self.client.disconnect()
         self.client.loop_stop()
-        if self.publisher is not None:
-            self.publisher.stop()
+        if isinstance(self.writer, WriterProcess):
+            self.writer.close()
+        elif isinstance(self.writer.publisher, Publisher):
+            self.writer.publisher.stop()
 
     def _take(self) -> list[paho.MQTTMessage]:
         return take_batch(self.inbox, self.max_batch, self.max_wait)
 
     def _process(self, batch: list[paho.MQTTMessage]) -> None:
+        messages = [mqtt_service.Message(msg.topic, bytes(msg.payload)) for msg in batch]
         for attempt in range(RETRIES):
             try:
-                outcomes = self._write(batch)
+                outcomes = self.writer.write(messages)
                 break
             except Exception:
                 log.exception("MQTT batch of %d failed (attempt %d)", len(batch), attempt + 1)
                 time.sleep(0.5 * (attempt + 1))
         else:  # a batch that keeps failing: write each message alone, refuse what still fails
-            outcomes = [self._write_alone(message) for message in batch]
+            try:
+                outcomes = self.writer.write_alone(messages)
+            except Exception:  # not even one by one (writer gone): keep them, try again later
+                log.exception("MQTT batch of %d not written; it stays queued", len(batch))
+                for message in batch:
+                    self.inbox.put(message)
+                return
+        ack_all(self.client, batch)
         for message, outcome in zip(batch, outcomes, strict=True):
-            self.client.ack(message.mid, message.qos)
             kind = outcome.split(":", 1)[0]
             self._count(kind)
             if kind == "invalid":
                 log.warning("MQTT message on %s refused: %s", message.topic, outcome[9:])
-
-    def _write(self, batch: list[paho.MQTTMessage]) -> list[str]:
-        messages = [mqtt_service.Message(msg.topic, bytes(msg.payload)) for msg in batch]
-        with self.database.session() as session:
-            if self.publisher is not None:
-                notify.attach(session, self.publisher)
-            report = mqtt_service.ingest(
-                session,
-                actor=self.actor,
-                messages=messages,
-                root=self.broker.root,
-                base=self.base,
-            )
-        return report.outcomes
-
-    def _write_alone(self, message: paho.MQTTMessage) -> str:
-        try:
-            return self._write([message])[0]
-        except Exception as exc:
-            log.exception("MQTT message on %s could not be written", message.topic)
-            return f"invalid: {type(exc).__name__}"
 
 
 def take_batch(inbox: queue.Queue[T], max_batch: int, max_wait: float) -> list[T]:
