@@ -225,3 +225,16 @@ def test_published_to_the_multi_datastream_topic_is_stored_and_notified(
         worker.stop()
         thread.join(20)
         sub.close()
+
+
+def test_single_rest_post_widens_the_multi_datastream_times(
+    client: TestClient, auth: dict[str, str], multi: int
+) -> None:
+    for hour in (5, 2):
+        body = {"phenomenonTime": f"2015-07-01T0{hour}:00:00Z", "result": [21, 55]}
+        created = client.post(
+            f"{STA}/MultiDatastreams({multi})/Observations", json=body, headers=auth
+        )
+        assert created.status_code == 201, created.text
+    stream = client.get(f"{STA}/MultiDatastreams({multi})").json()
+    assert stream["phenomenonTime"] == "2015-07-01T02:00:00Z/2015-07-01T05:00:00Z"

@@ -30,6 +30,7 @@ from domstadt.sensors.sta.writer import (
     parse_time,
     split_result,
     widen_datastream_times,
+    widen_multi_datastream_times,
 )
 
 COMPONENTS = {
@@ -256,31 +257,8 @@ def _insert_all(session: Session, rows: list[dict[str, Any]], has_multi: bool) -
             for position, obs_id in zip(part, _insert(session, part_rows), strict=True):
                 out[position] = obs_id
     widen_datastream_times(session, [rows[i] for i in plain])
-    _widen_multi_datastream_times(session, [rows[i] for i in multi])
+    widen_multi_datastream_times(session, [rows[i] for i in multi])
     return out
-
-
-def _widen_multi_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Widen each MultiDatastream's phenomenonTime/resultTime to cover the new rows."""
-    by_stream: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_stream.setdefault(row["multi_datastream_id"], []).append(row)
-    for multi_id, items in by_stream.items():
-        multi = session.get(m.MultiDatastream, multi_id)
-        if multi is None:
-            continue
-        starts = [r["phenomenon_time_start"] for r in items]
-        ends = [r["phenomenon_time_end"] or r["phenomenon_time_start"] for r in items]
-        results = [r["result_time"] for r in items if r["result_time"] is not None]
-        multi.phenomenon_time_start = min([*starts, *_known(multi.phenomenon_time_start)])
-        multi.phenomenon_time_end = max([*ends, *_known(multi.phenomenon_time_end)])
-        if results:
-            multi.result_time_start = min([*results, *_known(multi.result_time_start)])
-            multi.result_time_end = max([*results, *_known(multi.result_time_end)])
-
-
-def _known(value: dt.datetime | None) -> list[dt.datetime]:
-    return [] if value is None else [value]
 
 
 def _rows(

@@ -23,7 +23,12 @@ from domstadt.sensors.sta import bulk, lean
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 from domstadt.sensors.sta.paths import parse_path
 from domstadt.sensors.sta.query import Serializer, resolve
-from domstadt.sensors.sta.writer import DeepInsert, set_prop, widen_datastream_times
+from domstadt.sensors.sta.writer import (
+    DeepInsert,
+    set_prop,
+    widen_datastream_times,
+    widen_multi_datastream_times,
+)
 
 DUPLICATE = (
     "Für diesen Datastream gibt es schon eine Observation mit derselben phenomenonTime "
@@ -75,6 +80,9 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         inserter.link_many(reverse, row.id, [parent_id], replace=False)
     if last.entity.singular == "Observation" and row.datastream_id is not None:
         widen_datastream_times(session, [_obs_span(row)])
+    if last.entity.singular == "Observation" and row.multi_datastream_id is not None:
+        span = {**_obs_span(row), "multi_datastream_id": row.multi_datastream_id}
+        widen_multi_datastream_times(session, [span])
     _flush(session)
     body = Serializer(session, base).entity(last.entity, row, QueryOptions())
     _created(session, actor, last.entity, row, body, inserter.created)
