@@ -180,14 +180,17 @@ _TOKEN_OWNER = (
         User.name,
         User.role,
         User.department_id,
+        Membership.organisation_id,
     )
     .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Membership, Membership.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("digest"),
         ApiToken.revoked_at.is_(None),
         User.is_active.is_(True),
     )
 )
+"""Token and owner with one row per organisation membership (one NULL row without any)."""
 _ORGANISATIONS = select(Membership.organisation_id).where(Membership.user_id == bindparam("user"))
 
 
@@ -203,16 +206,24 @@ def actor_for_session(session: Session, *, user_id: int) -> Actor | None:
 @public("authenticates a bearer token; the token itself is the credential")
 def actor_for_token(session: Session, *, token: str) -> Actor | None:
     """The actor behind an API token, or None when unknown or revoked; records last use
-    (at most once a minute). One query for token and owner: tokens authenticate every
-    sensor POST."""
-    row = session.execute(_TOKEN_OWNER, {"digest": token_digest(token)}).first()
-    if row is None:
+    (at most once a minute). One query for token, owner and organisations: tokens
+    authenticate every sensor POST."""
+    rows = session.execute(_TOKEN_OWNER, {"digest": token_digest(token)}).all()
+    if not rows:
         return None
-    token_id, last_used, user_id, email, name, role, department_id = row
+    token_id, last_used, user_id, email, name, role, department_id, _org = rows[0]
     now = utcnow()
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-    return _actor(session, user_id, email, name, role, department_id, "token")
+    return Actor(
+        user_id=user_id,
+        email=email,
+        name=name,
+        role=role,
+        department_ids=_department_scope(session, department_id),
+        organisation_ids=frozenset(r[-1] for r in rows if r[-1] is not None),
+        via="token",
+    )
 
 
 @public("authenticates e-mail plus API token as used by HTTP Basic clients")
