@@ -33,7 +33,7 @@ from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.sensors import models as m
-from domstadt.web.app import create_app
+from domstadt.web.app import create_app, settle_heap
 
 START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 STEP = dt.timedelta(minutes=5)
@@ -107,6 +107,7 @@ def main() -> None:
         secret_key="bench-secret-0123456789-0123456789-abcdef",
     )  # type: ignore[arg-type]
     client = TestClient(create_app(settings, db))
+    settle_heap()  # as `domstadt serve` does before serving
     headers = {"Authorization": f"Bearer {token}"}
     ds_ids = []
     for i in range(args.datastreams + 1):

@@ -219,7 +219,7 @@ def serve(
     import uvicorn
 
     from domstadt.sensors.mqtt import embedded
-    from domstadt.web.app import create_app
+    from domstadt.web.app import create_app, settle_heap
 
     settings = get_settings()
     logging.basicConfig(
@@ -239,6 +239,7 @@ def serve(
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
     embedded.enable(application.state)
+    settle_heap()
     from domstadt.core.text.embedders import active_embedder_info
 
     console.print(f"Textmodell: {active_embedder_info()['name']}")

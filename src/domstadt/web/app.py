@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -97,3 +98,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
     return app
+
+
+def settle_heap() -> None:
+    """Collect once and move every object alive now into the permanent generation
+    (``gc.freeze``), for a process that is about to serve. The app's modules, models and
+    caches are then no longer scanned by each full collection: on the 2-core box those took
+    ~140 ms each, three times per 50 reads of 1,000 Observations (the p95 of such reads),
+    and 3–11 ms after freezing (docs/benchmarks.md). Not for tests, which build many apps:
+    frozen garbage is never freed."""
+    gc.collect()
+    gc.freeze()
