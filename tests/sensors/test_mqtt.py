@@ -6,7 +6,6 @@ its own client ids, so parallel runs on one broker do not see each other's messa
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
@@ -15,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import paho.mqtt.client as paho
 import pytest
 from starlette.testclient import TestClient
 
@@ -27,6 +25,7 @@ from domstadt.sensors.mqtt.ingest import IngestWorker
 from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.mqtt.writer import WriterProcess
 from tests.sensors.conftest import STA, thing_payload
+from tests.sensors.mqtt_client import MqttTestClient
 
 BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -51,47 +50,7 @@ def mqtt_client(settings: Settings, db: Database, mqtt_url: str) -> Iterator[Tes
         yield test_client
 
 
-class Subscriber:
-    """A plain MQTT 5 client that records what arrives on its topics."""
-
-    def __init__(self, url: str, topics: list[str]) -> None:
-        broker = BrokerUrl.parse(url)
-        self.root = broker.root
-        self.received: list[tuple[str, Any]] = []
-        self.client = paho.Client(
-            paho.CallbackAPIVersion.VERSION2,
-            client_id=f"sub-{uuid.uuid4().hex[:10]}",
-            protocol=paho.MQTTv5,
-        )
-        subscribed = threading.Event()
-        self.client.on_message = lambda _c, _u, msg: self.received.append(
-            (msg.topic, _decode(msg.payload))
-        )
-        self.client.on_subscribe = lambda *_args: subscribed.set()
-        self.client.connect(broker.host, broker.port)
-        self.client.loop_start()
-        if topics:
-            self.client.subscribe([(f"{self.root}/{t}", 1) for t in topics])
-            assert subscribed.wait(WAIT)
-
-    def on(self, path: str) -> list[Any]:
-        """Payloads received on ``root/path``."""
-        return [p for t, p in self.received if t == f"{self.root}/{path}"]
-
-    def publish(self, path: str, payload: Any, *, raw: bool = False) -> None:
-        data = payload if raw else json.dumps(payload)
-        self.client.publish(f"{self.root}/{path}", data, qos=1).wait_for_publish(WAIT)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-def _decode(payload: bytes) -> Any:
-    try:
-        return json.loads(payload)
-    except ValueError:
-        return None  # the malformed message this test publishes itself
+Subscriber = MqttTestClient.for_url
 
 
 def _until(condition: Callable[[], bool]) -> bool:

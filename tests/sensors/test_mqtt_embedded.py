@@ -6,12 +6,9 @@ it with a real paho client speaking MQTT 3.1.1.
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +21,7 @@ from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.sensors.mqtt import embedded
 from tests.sensors.conftest import STA, thing_payload
+from tests.sensors.mqtt_client import MqttTestClient
 
 WAIT = 30.0
 CREATE_CLASS = "create-observations-via-mqtt"
@@ -65,47 +63,9 @@ def _broker(client: TestClient) -> embedded.EmbeddedBroker:
     return broker
 
 
-class Client311:
-    """A paho client speaking MQTT 3.1.1 that records what arrives."""
-
-    def __init__(self, port: int, topics: list[str]) -> None:
-        self.received: list[tuple[str, Any]] = []
-        self.client = paho.Client(
-            paho.CallbackAPIVersion.VERSION2,
-            client_id=f"t-{uuid.uuid4().hex[:10]}",
-            protocol=paho.MQTTv311,
-        )
-        connected, subscribed = threading.Event(), threading.Event()
-        self.client.on_connect = lambda *_args: connected.set()
-        self.client.on_subscribe = lambda *_args: subscribed.set()
-        self.client.on_message = lambda _c, _u, msg: self.received.append(
-            (msg.topic, _decode(msg.payload))
-        )
-        self.client.connect("127.0.0.1", port)
-        self.client.loop_start()
-        assert connected.wait(WAIT)
-        if topics:
-            self.client.subscribe([(f"v1.1/{t}", 1) for t in topics])
-            assert subscribed.wait(WAIT)
-
-    def on(self, path: str) -> list[Any]:
-        """Payloads received on ``v1.1/path``."""
-        return [p for t, p in self.received if t == f"v1.1/{path}"]
-
-    def publish(self, path: str, payload: Any, *, raw: bool = False) -> None:
-        data = payload if raw else json.dumps(payload)
-        self.client.publish(f"v1.1/{path}", data, qos=1).wait_for_publish(WAIT)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-def _decode(payload: bytes) -> Any:
-    try:
-        return json.loads(payload)
-    except ValueError:
-        return None
+def Client311(port: int, topics: list[str]) -> MqttTestClient:
+    """An MQTT 3.1.1 client of the embedded broker (topic root ``v1.1``)."""
+    return MqttTestClient("127.0.0.1", port, "v1.1", topics, protocol=paho.MQTTv311)
 
 
 def _until(condition: Callable[[], bool]) -> bool:

@@ -158,15 +158,18 @@ def _actor(
     role: Role,
     department_id: int | None,
     via: str,
+    organisation_ids: frozenset[int] | None = None,
 ) -> Actor:
-    org_ids = session.scalars(_ORGANISATIONS, {"user": user_id}).all()
+    """The Actor of a user; organisations are looked up unless the caller already has them."""
+    if organisation_ids is None:
+        organisation_ids = frozenset(session.scalars(_ORGANISATIONS, {"user": user_id}).all())
     return Actor(
         user_id=user_id,
         email=email,
         name=name,
         role=role,
         department_ids=_department_scope(session, department_id),
-        organisation_ids=frozenset(org_ids),
+        organisation_ids=organisation_ids,
         via=via,
     )
 
@@ -215,15 +218,8 @@ def actor_for_token(session: Session, *, token: str) -> Actor | None:
     now = utcnow()
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-    return Actor(
-        user_id=user_id,
-        email=email,
-        name=name,
-        role=role,
-        department_ids=_department_scope(session, department_id),
-        organisation_ids=frozenset(r[-1] for r in rows if r[-1] is not None),
-        via="token",
-    )
+    organisations = frozenset(r[-1] for r in rows if r[-1] is not None)
+    return _actor(session, user_id, email, name, role, department_id, "token", organisations)
 
 
 @public("authenticates e-mail plus API token as used by HTTP Basic clients")
