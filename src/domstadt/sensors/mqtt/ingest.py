@@ -61,6 +61,7 @@ class IngestWorker:
         self.max_wait = max_wait
         self.client = make_client(self.broker, client_id, persistent=True, manual_ack=True)
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.writer: BatchWriter | WriterProcess
         if writer_process:
@@ -78,6 +79,7 @@ class IngestWorker:
         self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
         self.stats: Tally[str] = Tally()
         self.connected = threading.Event()
+        """Set once the broker confirmed the subscriptions (not merely the connection)."""
         self._stop = threading.Event()
 
     def _on_connect(self, client: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -87,7 +89,9 @@ class IngestWorker:
         options = SubscribeOptions(qos=1)
         client.subscribe([(t, options) for t in ingest_subscriptions(self.broker.root, self.group)])
         log.info("MQTT ingest connected to %s:%s", self.broker.host, self.broker.port)
-        self.connected.set()
+
+    def _on_subscribe(self, _c: paho.Client, _u: Any, _mid: Any, _codes: Any, _p: Any) -> None:
+        self.connected.set()  # subscribed: from now on nothing published is missed
 
     def _on_message(self, client: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
         if is_event(message):  # our own notification on an observation topic
