@@ -7,10 +7,14 @@ property or relation is declared exactly once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Table
+from sqlalchemy import inspect as sa_inspect
 
 from domstadt.core.db import Base
 from domstadt.sensors import models as m
@@ -278,11 +282,27 @@ def result_value(row: Any) -> Any:
 
 
 def prop_value(row: Any, prop: Prop) -> Any:
-    """The JSON value of ``prop`` on ``row``."""
+    """The JSON value of ``prop`` on ``row`` (a model object or a result row)."""
+    return prop_getter(prop)(row)
+
+
+@functools.cache
+def prop_getter(prop: Prop) -> Callable[[Any], Any]:
+    """A function returning the JSON value of ``prop`` from a row, built once per property."""
     if prop.kind == "result":
-        return result_value(row)
+        return result_value
+    get = operator.attrgetter(prop.attr)
     if prop.kind == "interval":
-        return interval(getattr(row, prop.attr), getattr(row, prop.end_attr))
+        end = operator.attrgetter(prop.end_attr)
+        return lambda row: interval(get(row), end(row))
     if prop.kind == "time":
-        return iso(getattr(row, prop.attr))
-    return getattr(row, prop.attr)
+        return lambda row: iso(get(row))
+    return get
+
+
+@functools.cache
+def row_columns(entity_name: str) -> tuple[Any, ...]:
+    """The mapped columns of an entity set, selected as plain rows named like the model's
+    attributes (reads build no model objects: about half the time of a 1,000-row page)."""
+    model: Any = ENTITY_TYPES[entity_name].model
+    return tuple(getattr(model, attr.key) for attr in sa_inspect(model).column_attrs)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +26,13 @@ from domstadt.sensors.odata.compiler import compile_filter, compile_orderby
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.odata.parser import FilterError, Path
 from domstadt.sensors.sta.counting import Count, count_rows
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, prop_value
+from domstadt.sensors.sta.entities import (
+    ENTITY_TYPES,
+    EntityType,
+    Nav,
+    prop_getter,
+    row_columns,
+)
 from domstadt.sensors.sta.paths import ResourcePath
 
 
@@ -157,7 +165,7 @@ class Page:
 def query_rows(session: Session, entity: EntityType, condition: Any, opts: QueryOptions) -> Page:
     """Run a collection query with $filter, $orderby, $skip/$skiptoken, $top and $count."""
     model: Any = entity.model
-    stmt = select(model)
+    stmt = select(*row_columns(entity.set_name))
     if condition is not None:
         stmt = stmt.where(condition)
     if opts.filter:
@@ -172,7 +180,7 @@ def query_rows(session: Session, entity: EntityType, condition: Any, opts: Query
         stmt = stmt.where(_after(keys, _decode_token(opts.skiptoken, keys)))
     stmt = stmt.order_by(*[k.desc() if d else k.asc() for k, d in keys])
     size = opts.page_size
-    rows = list(session.scalars(stmt.offset(opts.skip or None).limit(size + 1)))
+    rows = list(session.execute(stmt.offset(opts.skip or None).limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
     next_params = None
@@ -205,37 +213,31 @@ class Serializer:
         return f"{self.base}/{entity.set_name}({entity_id})"
 
     def entity(self, entity: EntityType, row: Any, opts: QueryOptions) -> dict[str, Any]:
-        """One entity as JSON, honouring $select and $expand."""
-        selected = set(opts.select) if opts.select else None
+        """One entity as JSON (from a model object or a result row), honouring $select and
+        $expand."""
+        plan = row_plan(entity.set_name, tuple(opts.select) if opts.select else None)
         out: dict[str, Any] = {}
-        link = self.self_link(entity, row.id)
-        if selected is None or selected & {"id", "@iot.id"}:
+        link = f"{self.base}/{entity.set_name}({row.id})"
+        if plan.with_id:
             out["@iot.id"] = row.id
-        if selected is None or "@iot.selfLink" in selected:
+        if plan.with_self_link:
             out["@iot.selfLink"] = link
-        for name, prop in entity.props.items():
-            if selected is None or name in selected:
-                out[name] = prop_value(row, prop)
-        unknown = (selected or set()) - set(entity.props) - set(entity.navs)
-        unknown -= {"id", "@iot.id", "@iot.selfLink"}
-        if unknown:
-            raise FilterError(
-                f"unbekannte Eigenschaft {sorted(unknown)[0]!r} von {entity.singular}",
-                option="$select",
-            )
-        for name in entity.navs:
-            if selected is None or name in selected:
-                out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
+        for name, get in plan.props:
+            out[name] = get(row)
+        for name in plan.navs:
+            out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
         for item in opts.expand:
             nav = entity.navs.get(item.nav)
             if nav is None:
                 raise FilterError(
                     f"{entity.singular} hat keine Navigation {item.nav!r}", option="$expand"
                 )
-            self._expand(out, nav, row, item.options)
+            self._expand(out, link, nav, row, item.options)
         return out
 
-    def _expand(self, out: dict[str, Any], nav: Nav, row: Any, opts: QueryOptions) -> None:
+    def _expand(
+        self, out: dict[str, Any], link: str, nav: Nav, row: Any, opts: QueryOptions
+    ) -> None:
         target = ENTITY_TYPES[nav.target]
         if nav.kind == "one":
             fk = getattr(row, nav.attr)
@@ -249,14 +251,41 @@ class Serializer:
             if page.count.estimated:
                 out[f"{nav.name}@domstadt:countEstimated"] = True
         if page.more:
-            link = f"{self.self_link(ENTITY_TYPES[_set_of(row)], row.id)}/{nav.name}"
             out[f"{nav.name}@iot.nextLink"] = next_link(
-                link, [("$top", str(opts.page_size))], page.next_params or {}
+                f"{link}/{nav.name}", [("$top", str(opts.page_size))], page.next_params or {}
             )
 
 
-def _set_of(row: Any) -> str:
-    for name, entity in ENTITY_TYPES.items():
-        if isinstance(row, entity.model):
-            return name
-    raise LookupError(type(row).__name__)
+@dataclass(frozen=True)
+class RowPlan:
+    """What one entity's JSON holds under one ``$select``, worked out once, not per row."""
+
+    with_id: bool
+    with_self_link: bool
+    props: tuple[tuple[str, Callable[[Any], Any]], ...]
+    navs: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def row_plan(entity_name: str, select: tuple[str, ...] | None) -> RowPlan:
+    """The plan for ``entity_name`` under ``$select`` (None: everything); unknown names are
+    refused with the option named."""
+    entity = ENTITY_TYPES[entity_name]
+    chosen = set(select) if select else None
+    unknown = (chosen or set()) - set(entity.props) - set(entity.navs)
+    unknown -= {"id", "@iot.id", "@iot.selfLink"}
+    if unknown:
+        raise FilterError(
+            f"unbekannte Eigenschaft {sorted(unknown)[0]!r} von {entity.singular}",
+            option="$select",
+        )
+    return RowPlan(
+        with_id=chosen is None or bool(chosen & {"id", "@iot.id"}),
+        with_self_link=chosen is None or "@iot.selfLink" in chosen,
+        props=tuple(
+            (name, prop_getter(prop))
+            for name, prop in entity.props.items()
+            if chosen is None or name in chosen
+        ),
+        navs=tuple(name for name in entity.navs if chosen is None or name in chosen),
+    )
