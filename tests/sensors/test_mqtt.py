@@ -6,6 +6,8 @@ its own client ids, so parallel runs on one broker do not see each other's messa
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import signal
 import threading
@@ -152,21 +154,28 @@ def test_rest_created_observation_is_notified_and_landing_lists_mqtt(
     assert settings["domstadt:mqttTopicRoot"] == broker.root
 
 
+def _published_while_away(db: Database, url: str, ds: int, count: int) -> str:
+    """Create a worker's persistent session, stop the worker, publish ``count`` Observations
+    (one a minute from 2014-02-04) for Datastream ``ds``; the worker's client id."""
+    client_id = f"ingest-{uuid.uuid4().hex[:8]}"
+    worker, thread = _worker(db, url, client_id)
+    worker.stop()
+    thread.join(WAIT)
+    sub = Subscriber(url, [])
+    for n in range(count):
+        stamp = dt.datetime(2014, 2, 4, tzinfo=dt.UTC) + dt.timedelta(minutes=n)
+        sub.publish(
+            f"Datastreams({ds})/Observations", {"phenomenonTime": stamp.isoformat(), "result": n}
+        )
+    sub.close()
+    return client_id
+
+
 def test_messages_published_while_the_worker_is_away_are_not_lost(
     mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
 ) -> None:
     _thing, ds = _seed(mqtt_client, auth)
-    client_id = f"ingest-{uuid.uuid4().hex[:8]}"
-    worker, thread = _worker(db, mqtt_url, client_id)  # creates the persistent session
-    worker.stop()
-    thread.join(WAIT)
-    sub = Subscriber(mqtt_url, [])
-    for minute in range(30):
-        sub.publish(
-            f"Datastreams({ds})/Observations",
-            {"phenomenonTime": f"2014-02-04T10:{minute:02d}:00Z", "result": minute},
-        )
-    sub.close()
+    client_id = _published_while_away(db, mqtt_url, ds, 30)
     worker, thread = _worker(db, mqtt_url, client_id)
     try:
         assert _until(lambda: worker.stats["created"] == 30), worker.stats
@@ -174,6 +183,43 @@ def test_messages_published_while_the_worker_is_away_are_not_lost(
     finally:
         worker.stop()
         thread.join(WAIT)
+
+
+def test_stopping_mid_stream_finishes_the_batch_and_loses_nothing(
+    mqtt_client: TestClient,
+    db: Database,
+    mqtt_url: str,
+    auth: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # stop() comes from another thread while the writer process has a batch: that batch is
+    # finished and acknowledged, the rest stays with the broker for the next worker.
+    _thing, ds = _seed(mqtt_client, auth)
+    client_id = _published_while_away(db, mqtt_url, ds, 900)  # Mosquitto queues up to 1,000
+    base = f"http://testserver{STA}"
+    worker = IngestWorker(
+        db, mqtt_url, client_id=client_id, base=base, max_batch=20, writer_process=True
+    )
+    worker.start()
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    assert _until(lambda: worker.stats["created"] >= 100), worker.stats
+    worker.stop()
+    thread.join(WAIT)
+    assert not thread.is_alive()
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    worker, thread = _worker(db, mqtt_url, client_id)
+    try:
+        assert _until(lambda: _count(mqtt_client, ds) == 900), _count(mqtt_client, ds)
+    finally:
+        worker.stop()
+        thread.join(WAIT)
+
+
+def _count(client: TestClient, ds: int) -> int:
+    url = f"{STA}/Datastreams({ds})/Observations?$count=true&$top=0"
+    count: int = client.get(url).json()["@iot.count"]
+    return count
 
 
 def test_writer_process_stores_notifies_and_survives_its_own_crash(

@@ -81,6 +81,7 @@ class IngestWorker:
         self.connected = threading.Event()
         """Set once the broker confirmed the subscriptions (not merely the connection)."""
         self._stop = threading.Event()
+        self._busy = threading.Lock()  # held while a batch is written and acknowledged
 
     def _on_connect(self, client: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
@@ -113,18 +114,24 @@ class IngestWorker:
         """Take batches from the inbox and write them until ``stop()`` is called."""
         while not self._stop.is_set():
             batch = self._take()
-            if batch:
+            if not batch:
+                continue
+            with self._busy:
+                if self._stop.is_set():  # taken but not written: the broker delivers it again
+                    return
                 self._process(batch)
 
     def stop(self) -> None:
-        """Stop after the current batch; unacknowledged messages stay with the broker."""
+        """Stop after the current batch (``run`` may be in another thread); unacknowledged
+        messages stay with the broker."""
         self._stop.set()
-        self.client.disconnect()
-        self.client.loop_stop()
-        if isinstance(self.writer, WriterProcess):
-            self.writer.close()
-        elif isinstance(self.writer.publisher, Publisher):
-            self.writer.publisher.stop()
+        with self._busy:  # the batch being written is finished and acknowledged first
+            self.client.disconnect()
+            self.client.loop_stop()
+            if isinstance(self.writer, WriterProcess):
+                self.writer.close()
+            elif isinstance(self.writer.publisher, Publisher):
+                self.writer.publisher.stop()
 
     def _take(self) -> list[paho.MQTTMessage]:
         return take_batch(self.inbox, self.max_batch, self.max_wait)
