@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import ssl
 import struct
+from collections.abc import Sequence
 from typing import Any
 
 import paho.mqtt.client as paho
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from domstadt.sensors.mqtt.receive import IngestClient, Received
 from domstadt.sensors.mqtt.topics import EVENT_MARKER, BrokerUrl
 
 log = logging.getLogger("domstadt.sensors.mqtt")
@@ -28,13 +30,14 @@ CONNECT_WAIT_SECONDS = 2.0
 def make_client(
     url: BrokerUrl, client_id: str, *, persistent: bool, manual_ack: bool = False
 ) -> paho.Client:
-    """A paho MQTT 5 client for ``url`` (not yet connected).
+    """A paho MQTT 5 client for ``url`` (not yet connected) that hands ``on_message``
+    :class:`~domstadt.sensors.mqtt.receive.Received` messages (QoS 0 and 1).
 
     ``persistent``: the broker keeps the session (subscriptions and unacknowledged QoS 1
     messages) for a week across disconnects, so a restarted worker with the same client id
     receives what arrived meanwhile.
     """
-    client = paho.Client(
+    client = IngestClient(
         paho.CallbackAPIVersion.VERSION2,
         client_id=client_id,
         protocol=paho.MQTTv5,
@@ -72,8 +75,10 @@ def connect(client: paho.Client, url: BrokerUrl, *, persistent: bool, wait: bool
         client.connect_async(url.host, url.port, **kwargs)
 
 
-def is_event(message: paho.MQTTMessage) -> bool:
+def is_event(message: Received | paho.MQTTMessage) -> bool:
     """True for a notification published by Domstadt (not a client's new Observation)."""
+    if isinstance(message, Received):
+        return message.event
     props = getattr(message, "properties", None)
     pairs = getattr(props, "UserProperty", None) or []
     return EVENT_MARKER in pairs
@@ -82,7 +87,7 @@ def is_event(message: paho.MQTTMessage) -> bool:
 PUBACK = 0x40
 
 
-def ack_all(client: paho.Client, messages: list[paho.MQTTMessage]) -> None:
+def ack_all(client: paho.Client, messages: Sequence[Received | paho.MQTTMessage]) -> None:
     """Acknowledge ``messages`` (manual ack mode) with one queued write of all PUBACKs.
 
     ``client.ack`` queues one packet per message and wakes the network thread with a

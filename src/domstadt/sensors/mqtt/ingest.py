@@ -28,6 +28,7 @@ from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
 from domstadt.sensors.mqtt.client import ack_all, connect, is_event, make_client
 from domstadt.sensors.mqtt.publisher import Publisher
+from domstadt.sensors.mqtt.receive import Received
 from domstadt.sensors.mqtt.topics import BrokerUrl, ingest_subscriptions
 from domstadt.sensors.mqtt.writer import BatchWriter, WriterProcess
 
@@ -62,7 +63,7 @@ class IngestWorker:
         self.client = make_client(self.broker, client_id, persistent=True, manual_ack=True)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
-        self.client.on_message = self._on_message
+        self.client.on_message = self._on_message  # type: ignore[assignment]  # gets Received
         self.writer: BatchWriter | WriterProcess
         if writer_process:
             self.writer = WriterProcess(
@@ -76,7 +77,7 @@ class IngestWorker:
         else:
             publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None
             self.writer = BatchWriter(database, self.broker.root, base, publisher)
-        self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.inbox: queue.Queue[Received] = queue.Queue()
         self.stats: Tally[str] = Tally()
         self.connected = threading.Event()
         """Set once the broker confirmed the subscriptions (not merely the connection)."""
@@ -94,7 +95,7 @@ class IngestWorker:
     def _on_subscribe(self, _c: paho.Client, _u: Any, _mid: Any, _codes: Any, _p: Any) -> None:
         self.connected.set()  # subscribed: from now on nothing published is missed
 
-    def _on_message(self, client: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
+    def _on_message(self, client: paho.Client, _u: Any, message: Received) -> None:
         if is_event(message):  # our own notification on an observation topic
             client.ack(message.mid, message.qos)
             self._count("echo")
@@ -133,10 +134,10 @@ class IngestWorker:
             elif isinstance(self.writer.publisher, Publisher):
                 self.writer.publisher.stop()
 
-    def _take(self) -> list[paho.MQTTMessage]:
+    def _take(self) -> list[Received]:
         return take_batch(self.inbox, self.max_batch, self.max_wait)
 
-    def _process(self, batch: list[paho.MQTTMessage]) -> None:
+    def _process(self, batch: list[Received]) -> None:
         messages = [mqtt_service.Message(msg.topic, bytes(msg.payload)) for msg in batch]
         for attempt in range(RETRIES):
             try:
