@@ -14,18 +14,23 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
 from domstadt.sensors import mqtt_service
+from domstadt.sensors.models import Datastream
 from domstadt.sensors.mqtt.ingest import IngestWorker
 from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.mqtt.writer import WriterProcess
+from domstadt.sensors.sta import write_service
 from tests.sensors.conftest import STA, thing_payload
 from tests.sensors.mqtt_client import MqttTestClient
 
@@ -220,6 +225,35 @@ def _count(client: TestClient, ds: int) -> int:
     url = f"{STA}/Datastreams({ds})/Observations?$count=true&$top=0"
     count: int = client.get(url).json()["@iot.count"]
     return count
+
+
+def test_a_database_that_cannot_write_refuses_nothing_and_ingest_resumes(
+    mqtt_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The worker starts before `domstadt db upgrade` ran ("no such table", an OperationalError
+    # like a lost connection or a full disk): no Observation is refused or acknowledged; all
+    # are stored once the database can take them.
+    database = Database(f"sqlite:///{tmp_path}/domstadt.sqlite3")
+    worker, thread = _worker(database, mqtt_url, f"ingest-{uuid.uuid4().hex[:8]}")
+    sub = Subscriber(mqtt_url, [])
+    try:
+        for minute in range(5):
+            stamp = f"2014-02-06T10:{minute:02d}:00Z"
+            sub.publish("Datastreams(1)/Observations", {"phenomenonTime": stamp, "result": 1})
+        assert _until(lambda: any("stays queued" in r.getMessage() for r in caplog.records))
+        assert worker.stats["invalid"] == 0 and worker.stats["created"] == 0
+        upgrade(database)
+        with database.session() as session:
+            write_service.create(
+                session, actor=system_actor("test"), path="Things", base=STA, data=thing_payload()
+            )
+            assert session.scalars(select(Datastream.id)).one() == 1
+        assert _until(lambda: worker.stats["created"] == 5), worker.stats
+        assert worker.stats["invalid"] == 0
+    finally:
+        sub.close()
+        worker.stop()
+        thread.join(WAIT)
 
 
 def test_writer_process_stores_notifies_and_survives_its_own_crash(

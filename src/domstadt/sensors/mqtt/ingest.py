@@ -37,6 +37,7 @@ MESSAGES = Counter(
     "domstadt_mqtt_messages", "MQTT messages handled by ingest workers, by outcome", ["outcome"]
 )
 RETRIES = 3
+STOP_WAIT_SECONDS = 30.0  # a batch hanging on an unreachable database does not block stop
 T = TypeVar("T")
 
 
@@ -126,13 +127,17 @@ class IngestWorker:
         """Stop after the current batch (``run`` may be in another thread); unacknowledged
         messages stay with the broker."""
         self._stop.set()
-        with self._busy:  # the batch being written is finished and acknowledged first
+        finishing = self._busy.acquire(timeout=STOP_WAIT_SECONDS)
+        try:  # the batch being written is finished and acknowledged first
             self.client.disconnect()
             self.client.loop_stop()
             if isinstance(self.writer, WriterProcess):
                 self.writer.close()
             elif isinstance(self.writer.publisher, Publisher):
                 self.writer.publisher.stop()
+        finally:
+            if finishing:
+                self._busy.release()
 
     def _take(self) -> list[Received]:
         return take_batch(self.inbox, self.max_batch, self.max_wait)
@@ -145,11 +150,12 @@ class IngestWorker:
                 break
             except Exception:
                 log.exception("MQTT batch of %d failed (attempt %d)", len(batch), attempt + 1)
-                time.sleep(0.5 * (attempt + 1))
+                if self._stop.wait(0.5 * (attempt + 1)):
+                    return  # stopping: unacknowledged, the broker delivers the batch again
         else:  # a batch that keeps failing: write each message alone, refuse what still fails
             try:
                 outcomes = self.writer.write_alone(messages)
-            except Exception:  # not even one by one (writer gone): keep them, try again later
+            except Exception:  # writer or database gone: keep them, try again later
                 log.exception("MQTT batch of %d not written; it stays queued", len(batch))
                 for message in batch:
                     self.inbox.put(message)

@@ -19,6 +19,8 @@ import multiprocessing
 from multiprocessing.connection import Connection
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import mqtt_service
@@ -26,6 +28,8 @@ from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.notify import Notifier
 
 log = logging.getLogger("domstadt.sensors.mqtt")
+DATABASE_DOWN = (OperationalError, InterfaceError)
+"""Errors that say the database is unavailable, not that a message is wrong."""
 
 
 class BatchWriter:
@@ -49,11 +53,18 @@ class BatchWriter:
         return report.outcomes
 
     def write_alone(self, messages: list[mqtt_service.Message]) -> list[str]:
-        """Each message in a transaction of its own; one that still fails is refused."""
+        """Each message in a transaction of its own; one that still fails is refused.
+
+        A database that cannot be reached or cannot write (``OperationalError``: connection
+        lost, locked, disk full, schema missing) refuses nothing: the error is raised, and the
+        worker keeps the whole batch unacknowledged until the database is back.
+        """
         outcomes = []
         for message in messages:
             try:
                 outcomes.append(self.write([message])[0])
+            except DATABASE_DOWN:
+                raise
             except Exception as exc:
                 log.exception("MQTT message on %s could not be written", message.topic)
                 outcomes.append(f"invalid: {type(exc).__name__}")
