@@ -13,8 +13,18 @@ def test_landing_page_lists_entity_sets_and_conformance(client: TestClient) -> N
     assert names >= {"Things", "Datastreams", "Observations", "FeaturesOfInterest"}
     assert all(v["url"].startswith("http://testserver/sta/v1.1/") for v in body["value"])
     conformance = body["serverSettings"]["conformance"]
-    assert any(c.endswith("/create-update-delete") for c in conformance)
-    assert any(c.endswith("/request-data") for c in conformance)
+    for name in (
+        "datamodel",
+        "request-data",
+        "create-update-delete",
+        "data-array",
+        "multi-datastream",
+        "batch-request",
+    ):
+        assert any(c.endswith(f"/{name}") for c in conformance), name
+    assert not any("mqtt" in c for c in conformance)  # no broker in this app
+    extensions = body["serverSettings"]["domstadt:extensions"]
+    assert any("json-patch" in e for e in extensions)
 
 
 def test_entity_links_navigation_and_properties(client: TestClient, seeded: dict[str, int]) -> None:

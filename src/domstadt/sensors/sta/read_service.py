@@ -28,28 +28,14 @@ CONFORMANCE = [
     f"{SPEC}/multi-datastream",
     f"{SPEC}/batch-request/batch-request",
 ]
-PARTIAL = {
-    "requestData": {
-        "implemented": [
-            "$top",
-            "$skip",
-            "$count",
-            "$orderby",
-            "$select",
-            "$expand (nested)",
-            "$filter: comparison, logical, arithmetic, string, math, date/time and "
-            "geospatial (geo.*, st_*) functions, paths through to-one and to-many relations "
-            "and into JSON properties",
-            "$count estimated above 1,000,000 observations (domstadt:countEstimated)",
-            "PATCH with application/json-patch+json",
-            "POST $batch also in the OData JSON batch format (atomicity groups, $-references)",
-            "MQTT (with DOMSTADT_MQTT_URL and `domstadt sensors mqtt` workers)",
-        ],
-        "missing": [
-            "MultiDatastream observations via CreateObservations (dataArray) and MQTT ingest"
-        ],
-    }
-}
+EXTENSIONS = [
+    "$count is estimated above 1,000,000 Observations (marked domstadt:countEstimated)",
+    "PATCH also with application/json-patch+json (RFC 6902)",
+    "POST $batch also in the OData JSON batch format (atomicity groups, $-references)",
+    "across Datastreams under /api/v1/sensors: aggregate (time buckets), correlation "
+    "(with lag), datastreams/{id}/anomalies, outages, datastreams (latest values)",
+]
+"""What this server offers beyond OGC 18-088 (``serverSettings["domstadt:extensions"]``)."""
 
 
 @dataclass
@@ -70,7 +56,10 @@ def landing(*, actor: Actor, base: str, mqtt_url: str = "") -> dict[str, Any]:
 
     The MQTT classes are listed only when a broker is configured (DOMSTADT_MQTT_URL).
     """
-    settings: dict[str, Any] = {"conformance": list(CONFORMANCE), "domstadt:partial": PARTIAL}
+    settings: dict[str, Any] = {
+        "conformance": list(CONFORMANCE),
+        "domstadt:extensions": list(EXTENSIONS),
+    }
     if mqtt_url:
         broker = BrokerUrl.parse(mqtt_url)
         scheme = "mqtts" if broker.tls else "mqtt"
