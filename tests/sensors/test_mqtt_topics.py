@@ -8,7 +8,14 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.errors import Invalid
 from domstadt.sensors import mqtt_service
-from domstadt.sensors.mqtt.topics import BrokerUrl, IngestTarget, ingest_target, parents_of
+from domstadt.sensors.mqtt.topics import (
+    BrokerUrl,
+    IngestTarget,
+    ingest_subscriptions,
+    ingest_target,
+    is_ingest_topic,
+    parents_of,
+)
 from domstadt.sensors.sta.entities import ENTITY_TYPES
 
 
@@ -27,6 +34,23 @@ def test_broker_url_root_and_ingest_topics() -> None:
     assert ingest_target("v1.1", "v1.1/FeaturesOfInterest(3)/Observations").feature_id == 3
     with pytest.raises(ValueError, match="keine Observations"):
         ingest_target("v1.1", "v1.1/Things(1)/Datastreams")
+
+
+def test_ingest_topics_are_one_list_for_workers_and_the_embedded_broker() -> None:
+    assert ingest_subscriptions("koeln/v1.1") == [
+        "$share/domstadt/koeln/v1.1/Observations",
+        "$share/domstadt/koeln/v1.1/+/Observations",
+    ]
+    for topic in ("v1.1/Observations", "v1.1/Datastreams(7)/Observations"):
+        assert is_ingest_topic("v1.1", topic), topic
+    for topic in (
+        "v1.1/Observations(3)",
+        "v1.1/Things(1)/Datastreams",
+        "v1.1/Datastreams(7)/Observations/x",
+        "koeln/v1.1/Observations",
+        "v1.0/Observations",
+    ):
+        assert not is_ingest_topic("v1.1", topic), topic
 
 
 def test_not_an_observation_is_refused_with_a_reason(db: Database) -> None:

@@ -37,7 +37,7 @@ from domstadt.core.db import Database
 from domstadt.sensors.mqtt.batch_ingest import BatchIngest
 from domstadt.sensors.mqtt.notify import Notifier
 from domstadt.sensors.mqtt.publisher import publisher_for
-from domstadt.sensors.mqtt.topics import VERSION
+from domstadt.sensors.mqtt.topics import VERSION, is_ingest_topic
 from domstadt.sensors.mqtt_service import Message
 
 log = logging.getLogger("domstadt.sensors.mqtt")
@@ -53,13 +53,6 @@ PORT_TAKEN = (
 )
 
 
-def is_ingest_topic(topic: str) -> bool:
-    """True for the topics the ingest workers subscribe to (``v1.1/Observations``,
-    ``v1.1/+/Observations``); ``mqtt_service.ingest`` decides whether one is valid."""
-    levels = topic.split("/")
-    return levels[0] == ROOT and levels[-1] == "Observations" and len(levels) in (2, 3)
-
-
 class IngestPlugin(BasePlugin[BrokerContext]):
     """amqtt plugin handing client PUBLISHes on observation topics to ``sink``."""
 
@@ -69,7 +62,7 @@ class IngestPlugin(BasePlugin[BrokerContext]):
 
     async def on_broker_message_broadcast(self, *, client_id: str, message: Any) -> None:
         """Called by amqtt for each accepted PUBLISH (not for internal broadcasts)."""
-        if self.sink is not None and is_ingest_topic(message.topic):
+        if self.sink is not None and is_ingest_topic(ROOT, message.topic):
             self.sink(Message(message.topic, bytes(message.data)))
 
 

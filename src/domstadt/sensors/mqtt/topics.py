@@ -64,10 +64,28 @@ class BrokerUrl:
         )
 
 
+def ingest_filters(root: str) -> list[str]:
+    """The topic filters clients publish new Observations to (``+`` covers Datastreams,
+    MultiDatastreams and FeaturesOfInterest)."""
+    return [f"{root}/Observations", f"{root}/+/Observations"]
+
+
 def ingest_subscriptions(root: str, group: str = "domstadt") -> list[str]:
-    """Shared subscriptions on the topics clients publish new Observations to (``+`` covers
-    Datastreams, MultiDatastreams and FeaturesOfInterest)."""
-    return [f"$share/{group}/{root}/Observations", f"$share/{group}/{root}/+/Observations"]
+    """:func:`ingest_filters` as shared subscriptions, so workers split the load."""
+    return [f"$share/{group}/{topic}" for topic in ingest_filters(root)]
+
+
+def is_ingest_topic(root: str, topic: str) -> bool:
+    """True when ``topic`` matches one of :func:`ingest_filters`; ``mqtt_service.ingest``
+    decides whether the message is a valid Observation."""
+    levels = topic.split("/")
+    for topic_filter in ingest_filters(root):
+        parts = topic_filter.split("/")  # single-level wildcards only
+        if len(parts) == len(levels) and all(
+            p in ("+", t) for p, t in zip(parts, levels, strict=True)
+        ):
+            return True
+    return False
 
 
 _NAV_SEGMENT = re.compile(r"^(Datastreams|MultiDatastreams|FeaturesOfInterest)\((\d+)\)$")
