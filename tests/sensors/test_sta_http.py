@@ -27,6 +27,10 @@ def test_direct_lane_answers_with_headers_and_metrics(
     assert created.status_code == 201, created.text
     assert created.headers["x-content-type-options"] == "nosniff"
     assert created.headers["content-type"] == "application/json"
+    assert created.headers["content-language"] == "de"
+    english = client.get(f"{STA}/Things(999)?lang=en")
+    assert english.headers["content-language"] == "en" and "set-cookie" in english.headers
+    client.cookies.clear()
     for landing in (STA, f"{STA}/"):
         body = client.get(landing).json()
         assert any(v["name"] == "Observations" for v in body["value"])

@@ -91,8 +91,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
-    app.add_middleware(LocaleMiddleware)
     app.add_middleware(DirectAppsMiddleware, apps=direct)
+    app.add_middleware(LocaleMiddleware)  # outside DirectApps: both lanes get the locale
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

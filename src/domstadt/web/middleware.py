@@ -116,8 +116,8 @@ class DirectAppsMiddleware:
     """Serve the domains' plain ASGI apps (``asgi_apps``, e.g. the SensorThings API) without
     the session and routing layers when a request carries no cookie, which is how programs and
     sensors call them. Requests with a cookie take the full stack (the apps are also mounted as
-    routes), so browser sessions and their CSRF check work there. Metrics, body limit and
-    security headers wrap both ways."""
+    routes), so browser sessions and their CSRF check work there. Metrics, body limit,
+    security headers and the locale (``Content-Language``) wrap both ways."""
 
     def __init__(self, app: ASGIApp, apps: dict[str, ASGIApp]) -> None:
         self.app = app
@@ -128,8 +128,6 @@ class DirectAppsMiddleware:
             path = scope["path"]
             for prefix, direct in self.apps.items():
                 if path == prefix or path.startswith(prefix + "/"):
-                    locale = i18n.negotiate(_query_param(scope, "lang"), None)
-                    scope.setdefault("state", {})["locale"] = locale
                     await direct(scope, receive, send)
                     return
         await self.app(scope, receive, send)
