@@ -20,7 +20,6 @@ import argparse
 import io
 import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import httpx
 import pyarrow.parquet as pq
+from _common import free_port, wait_for
 
 from domstadt.catalog import distribution_service, service
 from domstadt.catalog.schemas import DatasetCreate, DistributionCreate
@@ -123,28 +123,8 @@ def sqlite_copy(folder: Path, index: bool) -> tuple[Path, float]:
     return path, time.perf_counter() - start
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {url}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"server did not start: {url}")
-
-
 def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, str, str]:
-    ours, theirs = _port(), _port()
+    ours, theirs = free_port(), free_port()
     env = {
         **os.environ,
         "DOMSTADT_DATABASE_URL": db.url,
@@ -181,8 +161,8 @@ def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, 
         ),
     ]
     base_ours, base_theirs = f"http://127.0.0.1:{ours}", f"http://127.0.0.1:{theirs}"
-    _wait(base_ours + "/healthz", procs[0])
-    _wait(base_theirs + "/-/versions.json", procs[1])
+    wait_for(base_ours + "/healthz", procs[0])
+    wait_for(base_theirs + "/-/versions.json", procs[1])
     return procs, base_ours, base_theirs
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _common import p50_p95, sta_thing
 from sqlalchemy import insert
 from starlette.testclient import TestClient
 
@@ -38,46 +38,6 @@ from domstadt.web.app import create_app, settle_heap
 START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 STEP = dt.timedelta(minutes=5)
 BATCH = 5000
-
-
-def _thing(i: int) -> dict[str, Any]:
-    return {
-        "name": f"Bench {i}",
-        "description": "bench",
-        "Locations": [
-            {
-                "name": "L",
-                "description": "L",
-                "encodingType": "application/geo+json",
-                "location": {"type": "Point", "coordinates": [6.9, 50.9]},
-            }
-        ],
-        "Datastreams": [
-            {
-                "name": f"DS {i}",
-                "description": "d",
-                "observationType": "OM_Measurement",
-                "unitOfMeasurement": {"name": "x", "symbol": "", "definition": ""},
-                "Sensor": {
-                    "name": "S",
-                    "description": "s",
-                    "encodingType": "text/plain",
-                    "metadata": "-",
-                },
-                "ObservedProperty": {"name": "P", "definition": "p", "description": "p"},
-            }
-        ],
-    }
-
-
-def _timed(fn: Any, repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main() -> None:
@@ -111,7 +71,7 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token}"}
     ds_ids = []
     for i in range(args.datastreams + 1):
-        thing = client.post("/sta/v1.1/Things", json=_thing(i), headers=headers).json()
+        thing = client.post("/sta/v1.1/Things", json=sta_thing(i), headers=headers).json()
         ds = client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
         ds_ids.append(ds["@iot.id"])
     raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
@@ -177,7 +137,7 @@ def main() -> None:
     total = per_ds * len(data_ds) + n
 
     target = data_ds[-1]
-    latest = _timed(
+    latest = p50_p95(
         lambda: client.get(
             f"/sta/v1.1/Datastreams({target})/Observations?$orderby=phenomenonTime desc&$top=100"
         ),
@@ -189,14 +149,14 @@ def main() -> None:
         f"phenomenonTime ge {lo.isoformat().replace('+00:00', 'Z')} and "
         f"phenomenonTime lt {hi.isoformat().replace('+00:00', 'Z')}"
     )
-    span = _timed(
+    span = p50_p95(
         lambda: client.get(
             f"/sta/v1.1/Datastreams({target})/Observations",
             params={"$filter": flt, "$top": "1000", "$orderby": "phenomenonTime"},
         ),
         50,
     )
-    day = _timed(
+    day = p50_p95(
         lambda: client.get(
             "/api/v1/sensors/aggregate",
             params={
@@ -216,7 +176,7 @@ def main() -> None:
     ):
         query = {"$count": "true", "$top": "1", **params}
         body = client.get(url, params=query).json()
-        timing = _timed(lambda url=url, query=query: client.get(url, params=query), 10)
+        timing = p50_p95(lambda url=url, query=query: client.get(url, params=query), 10)
         flag = "estimated" if body.get("domstadt:countEstimated") else "exact"
         counts.append((label, body["@iot.count"], flag, timing))
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as paho
+from _common import sta_thing
 from sqlalchemy import func, select
 
 from domstadt.core.auth.permissions import system_actor
@@ -57,37 +58,7 @@ def _datastreams(db: Database, count: int) -> list[int]:
                 actor=system_actor("bench"),
                 path="Things",
                 base="http://bench/sta/v1.1",
-                data={
-                    "name": f"Bench {i}",
-                    "description": "bench",
-                    "Locations": [
-                        {
-                            "name": "L",
-                            "description": "L",
-                            "encodingType": "application/geo+json",
-                            "location": {"type": "Point", "coordinates": [6.9, 50.9]},
-                        }
-                    ],
-                    "Datastreams": [
-                        {
-                            "name": f"DS {i}",
-                            "description": "d",
-                            "observationType": "OM_Measurement",
-                            "unitOfMeasurement": {"name": "x", "symbol": "", "definition": ""},
-                            "Sensor": {
-                                "name": "S",
-                                "description": "S",
-                                "encodingType": "text/plain",
-                                "metadata": "-",
-                            },
-                            "ObservedProperty": {
-                                "name": "P",
-                                "definition": "p",
-                                "description": "P",
-                            },
-                        }
-                    ],
-                },
+                data=sta_thing(i),
             )
             ids.append(thing["@iot.id"])
         rows = session.scalars(select(m.Datastream.id).order_by(m.Datastream.id))

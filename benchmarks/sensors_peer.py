@@ -28,8 +28,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,7 @@ from typing import Any
 
 import httpx
 import psutil
+from _common import free_port, p50_p95, sta_thing, wait_for
 
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.models import Role
@@ -52,64 +51,9 @@ from domstadt.core.migrate import upgrade
 START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 STEP = dt.timedelta(minutes=5)
 BATCH = 1000
-MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
 PEER = "django-ogc-sensorthings==1.2.0"
 SECRET = "bench-secret-0123456789-0123456789-abcdef"
 JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {url}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"server did not answer: {url}")
-
-
-def _thing() -> dict[str, Any]:
-    return {
-        "name": "Bench",
-        "description": "bench",
-        "Locations": [
-            {
-                "name": "L",
-                "description": "L",
-                "encodingType": "application/geo+json",
-                "location": {"type": "Point", "coordinates": [6.9, 50.9]},
-            }
-        ],
-        "Datastreams": [
-            {
-                "name": "DS",
-                "description": "d",
-                "observationType": MEASUREMENT,
-                "unitOfMeasurement": {"name": "x", "symbol": "x", "definition": "x"},
-                "Sensor": {
-                    "name": "S",
-                    "description": "s",
-                    "encodingType": "text/html",
-                    "metadata": "https://example.org",
-                },
-                "ObservedProperty": {
-                    "name": "P",
-                    "definition": "https://example.org/p",
-                    "description": "p",
-                },
-            }
-        ],
-    }
 
 
 def _z(moment: dt.datetime) -> str:
@@ -131,7 +75,7 @@ class Target:
         return f"{self.quote}{value}{self.quote}"
 
     def setup(self) -> None:
-        response = self.client.post(f"{self.base}/Things", json=_thing())
+        response = self.client.post(f"{self.base}/Things", json=sta_thing())
         response.raise_for_status()
         link = response.headers["location"]
         streams = self.client.get(f"{link}/Datastreams").json()["value"]
@@ -241,16 +185,6 @@ def _rate(fn: Any, count: int) -> float:
     return count / (time.perf_counter() - began)
 
 
-def _p(fn: Any, repeat: int = 50) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
 class PeakRss:
     """Samples the RSS of a process tree in a background thread."""
 
@@ -281,7 +215,7 @@ def start_domstadt(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
             session, actor=system_actor("bench"), name="b", email="b@example.org"
         ).token
     db.dispose()
-    port = _port()
+    port = free_port()
     env = {
         **os.environ,
         "DOMSTADT_DATABASE_URL": db.url,
@@ -294,7 +228,7 @@ def start_domstadt(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
         [str(exe), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{port}/sta/v1.1"
-    _wait(base, proc)
+    wait_for(base, proc, 60)
     return Target("Domstadt", base, {"Authorization": f"Bearer {token}"}, ""), proc
 
 
@@ -341,7 +275,7 @@ def start_peer(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", PEER, "uvicorn"]
     subprocess.run(pip, check=True)
-    port = _port()
+    port = free_port()
     project = work / "peerproject"
     (project / "peer").mkdir(parents=True)
     (project / "peer" / "__init__.py").write_text("")
@@ -368,7 +302,7 @@ def start_peer(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
         stderr=(work / "peer-server.log").open("wb"),  # its tracebacks, kept out of the table
     )
     base = f"http://127.0.0.1:{port}/sensorthings/v1.1"
-    _wait(base, proc)
+    wait_for(base, proc, 60)
     return Target("django-ogc-sensorthings", base, {}, "'"), proc
 
 
@@ -390,11 +324,11 @@ def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
         ("range", lambda ordered=True: target.time_range(args.rows // 4, ordered)),
     ):
         try:
-            out[key] = _p(fn)
+            out[key] = p50_p95(fn)
         except AssertionError as exc:
             # the spec query fails: measure the same request without $orderby instead
             out["notes"].append(f"{key} with $orderby=phenomenonTime fails ({exc})")
-            out[key] = _p(lambda fn=fn: fn(ordered=False))
+            out[key] = p50_p95(lambda fn=fn: fn(ordered=False))
             out[key + "*"] = True
     out["total"] = total
     return out
