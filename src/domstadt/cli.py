@@ -221,7 +221,7 @@ def serve(
     from domstadt.sensors.mqtt import embedded
     from domstadt.web.app import create_app, settle_heap
 
-    settings = get_settings()
+    settings = get_settings().served_at(host, port)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from starlette.testclient import TestClient
 
 from domstadt.core.config import ConfigError, Settings
+from domstadt.core.db import Database
 
 
 def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
@@ -36,3 +38,20 @@ def test_masked_hides_secrets_and_url_passwords(tmp_path: Path) -> None:
     assert masked["database_url"] == "postgresql://app:********@db/domstadt"
     assert masked["secret_key"] == "********" and masked["smtp_password"] == "********"
     assert "s3cret" not in str(masked) and "mailpw" not in str(masked)
+
+
+def test_served_address_names_links_made_outside_a_request(
+    settings: Settings, db: Database
+) -> None:
+    # `domstadt serve --host 0.0.0.0 --port 8123` without DOMSTADT_BASE_URL
+    from domstadt.web.app import create_app
+
+    served = settings.served_at("0.0.0.0", 8123)
+    assert served.base_url == "http://127.0.0.1:8123"
+    with TestClient(create_app(served, db)) as client:
+        catalog = client.get("/catalog.ttl").text
+        assert "http://127.0.0.1:8123/catalog" in catalog and ":8000" not in catalog
+        landing = client.get("/sta/v1.1/").json()  # SensorThings links follow the request
+        assert landing["value"][0]["url"].startswith("http://testserver/sta/v1.1/")
+    explicit = settings.model_copy(update={"base_url": "https://daten.example"})
+    assert explicit.served_at("0.0.0.0", 8123).base_url == "https://daten.example"

@@ -66,6 +66,19 @@ class Settings(BaseSettings):
         """True when the database is an embedded SQLite file."""
         return self.database_url.startswith("sqlite")
 
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server listening on ``host:port``: without DOMSTADT_BASE_URL,
+        links made outside a request (feeds, DCAT, MQTT notifications) name that address
+        instead of the default port. The value still counts as not set, so the SensorThings
+        API keeps building its links from each request's origin."""
+        if "base_url" in self.model_fields_set:
+            return self
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        served = self.model_copy(update={"base_url": f"http://{shown}:{port}"})
+        served.model_fields_set.discard("base_url")
+        return served
+
     def check_secure(self) -> None:
         """Refuse a placeholder secret outside development, demo and tests."""
         if self.environment == "production" and (
