@@ -37,6 +37,16 @@ def test_literals_keep_their_types() -> None:
     assert parse_filter("Datastream/Thing/name eq null").left == Path(
         ("Datastream", "Thing", "name"), 1
     )
+    assert parse_filter("x eq 2014-02-04").right == Literal(dt.date(2014, 2, 4), "date", 6)  # type: ignore[union-attr]
+    for text, value in (
+        ("10:30", dt.time(10, 30)),
+        ("10:30:05", dt.time(10, 30, 5)),
+        ("23:59:59.1234567", dt.time(23, 59, 59, 123456)),
+    ):
+        assert parse_filter(f"x eq {text}").right == Literal(value, "time", 6)  # type: ignore[union-attr]
+    for bad in ("24:00", "10:60", "2014-13-01"):
+        with pytest.raises(FilterError, match="ungültige"):
+            parse_filter(f"x eq {bad}")
 
 
 def test_compiled_sql_is_parameterised_on_both_dialects() -> None:
@@ -72,7 +82,8 @@ def test_errors_name_the_problem(expression: str, message: str) -> None:
 
 def test_orderby_any_case_and_options() -> None:
     keys = compile_orderby(OBSERVATIONS, "phenomenonTime DeSc, result AsC")
-    assert [k[1] for k in keys] == [True, False]
+    # result, of open type, sorts by three keys: type rank, number, text
+    assert [k[1] for k in keys] == [True, False, False, False]
     opts = parse_options([("$expand", "Datastreams($top=1;$expand=Observations($select=result))")])
     assert opts.expand[0].options.top == 1
     assert opts.expand[0].options.expand[0].options.select == ["result"]

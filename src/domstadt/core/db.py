@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,7 +80,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
+SQLITE_LOWER = "domstadt_lower"
+SQLITE_UPPER = "domstadt_upper"
+"""Unicode lower/upper case registered on every SQLite connection (SQLite's own map ASCII only)."""
+
+
+def _case_mapping(convert: Callable[[str], str]) -> Callable[[Any], str | None]:
+    """A SQLite function applying ``convert`` (``str.lower``/``str.upper``) to a value's text."""
+    return lambda value: None if value is None else convert(str(value))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function(SQLITE_LOWER, 1, _case_mapping(str.lower), deterministic=True)
+    dbapi_connection.create_function(SQLITE_UPPER, 1, _case_mapping(str.upper), deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -3,21 +3,25 @@
 Every literal becomes a bound parameter; property names are looked up in the entity
 registry, never pasted into SQL. Paths through to-one relations become correlated scalar
 subqueries (``Datastream/Thing/name``); paths into JSON properties (``properties/owner``)
-are cast by the type of the literal they are compared with.
+and results are cast by the type of the literal they are compared with, compared with
+``null`` as described and ordered by the rule written down in ``jsonvalues.py``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     Integer,
     String,
+    Time,
     and_,
     bindparam,
     not_,
@@ -26,9 +30,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from domstadt.core.db import UTCDateTime
 from domstadt.sensors.odata import geo
-from domstadt.sensors.odata.functions import FUNCTIONS
+from domstadt.sensors.odata.functions import (
+    FUNCTIONS,
+    bound_moment,
+    check_arity,
+    literal_call,
+)
+from domstadt.sensors.odata.jsonvalues import ORDER_KINDS, json_builder, result_builder, wrapped
 from domstadt.sensors.odata.parser import (
     Binary,
     Call,
@@ -41,7 +50,6 @@ from domstadt.sensors.odata.parser import (
     parse_orderby,
 )
 from domstadt.sensors.odata.relations import any_related, hop, identity
-from domstadt.sensors.odata.sqlfunctions import JsonRootText
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -64,24 +72,41 @@ _LITERAL_TYPES: dict[str, Any] = {
     "int": Integer(),
     "float": Float(),
     "bool": Boolean(),
+    "date": Date(),
+    "time": Time(),
 }
-_KIND_OF_LITERAL = {"string": "string", "int": "number", "float": "number", "bool": "bool"}
+_KIND_OF_LITERAL = {
+    "string": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "bool",
+    "date": "date",
+    "time": "time",
+}
 _KIND_NAMES = {
     "string": "Text",
     "number": "Zahl",
     "bool": "Wahrheitswert",
     "datetime": "Zeitpunkt",
+    "date": "Datum",
+    "time": "Uhrzeit",
+    "json": "JSON-Wert",
     "null": "null",
     "geometry": "Geometrie",
 }
 _GEO_PROPS = {"location", "feature"}
 
+_TEMPORAL = {"datetime", "date", "time"}  # JSON values are not cast to these
+
 
 @dataclass
 class Typed:
-    """A compiled expression and its kind (string, number, bool, datetime, null, json).
+    """A compiled expression and its kind (string, number, bool, datetime, date, time, null,
+    json, geometry).
 
-    ``build`` casts values of open type (JSON properties, observation results) to a kind.
+    ``build`` casts values of open type (JSON properties, observation results) to a kind;
+    ``alt`` holds the expression as other kinds it may be read as (a date literal compared
+    with a timestamp is midnight UTC).
     """
 
     expr: Any
@@ -92,37 +117,13 @@ class Typed:
     # set on values reached through a to-many relation: wraps the predicate built from the
     # value into EXISTS (any-semantics), see Compiler.path
     scope: Callable[[Any], Any] | None = None
+    alt: dict[str, Any] = field(default_factory=dict)
 
     def as_kind(self, kind: str) -> Any:
         """The expression cast to ``kind`` when its own type is open."""
         if self.build is not None:
             return self.build(kind)
         return self.expr
-
-
-def _json_builder(column: Any, keys: tuple[str, ...]) -> Callable[[str], Any]:
-    def build(kind: str) -> Any:
-        ref = column[keys[0]] if len(keys) == 1 else column[keys]
-        if kind == "number":
-            return ref.as_float()
-        if kind == "bool":
-            return ref.as_boolean()
-        return ref.as_string()
-
-    return build
-
-
-def _result_builder(model: Any) -> Callable[[str], Any]:
-    def build(kind: str) -> Any:
-        if kind == "number":
-            return model.result_number
-        return JsonRootText(model.result_json)
-
-    return build
-
-
-def _wrap(build: Callable[[str], Any], wrap: Callable[[Any], Any]) -> Callable[[str], Any]:
-    return lambda kind: wrap(build(kind))
 
 
 class Compiler:
@@ -175,11 +176,14 @@ class Compiler:
         if node.kind == "geography":
             return Typed(None, "geometry", node.pos, geo=geo.parse_wkt(node.value, node.pos))
         if node.kind == "datetime":
-            return Typed(bindparam(None, node.value, type_=UTCDateTime()), "datetime", node.pos)
+            return Typed(bound_moment(node.value), "datetime", node.pos)
         type_ = _LITERAL_TYPES[node.kind]
-        return Typed(
+        typed = Typed(
             bindparam(None, node.value, type_=type_), _KIND_OF_LITERAL[node.kind], node.pos
         )
+        if node.kind == "date":
+            typed.alt["datetime"] = bound_moment(dt.datetime.combine(node.value, dt.time(), dt.UTC))
+        return typed
 
     def path(self, node: Path) -> Typed:
         """Resolve a property path through relations and into JSON.
@@ -247,11 +251,11 @@ class Compiler:
                     f"{name!r} ist ein Objekt; vergleichen Sie einen Schlüssel, z. B. {name}/key",
                     node.pos,
                 )
-            return Typed(None, "json", node.pos, _wrap(_json_builder(column, tuple(rest)), wrap))
+            return Typed(None, "json", node.pos, wrapped(json_builder(column, tuple(rest)), wrap))
         if prop.kind == "result":
             if rest:
                 raise FilterError("result hat keine Unter-Eigenschaften", node.pos)
-            return Typed(None, "json", node.pos, _wrap(_result_builder(model), wrap))
+            return Typed(None, "json", node.pos, wrapped(result_builder(model), wrap))
         kind = "datetime" if prop.kind in {"time", "interval"} else "string"
         return self._leaf(column, kind, node.pos, wrap, rest)
 
@@ -264,8 +268,10 @@ class Compiler:
         return Typed(-self._expect(operand, "number"), "number", node.pos, scope=operand.scope)
 
     def _expect(self, typed: Typed, kind: str) -> Any:
-        if typed.kind == kind or (typed.kind == "json" and kind != "datetime"):
+        if typed.kind == kind or (typed.kind == "json" and kind not in _TEMPORAL):
             return typed.as_kind(kind)
+        if kind in typed.alt:
+            return typed.alt[kind]
         raise FilterError(
             f"{_KIND_NAMES[kind]} erwartet, aber {_KIND_NAMES.get(typed.kind, typed.kind)} "
             "gefunden",
@@ -293,17 +299,17 @@ class Compiler:
     def compare(self, node: Binary, left: Typed, right: Typed) -> Typed:
         """Comparison; the literal's type decides how open values (JSON, result) are cast."""
         op = _COMPARE[node.op]
+        if "geometry" in {left.kind, right.kind}:
+            raise FilterError("Geometrien vergleicht man mit geo.*- oder st_*-Funktionen", node.pos)
         if right.kind == "null" or left.kind == "null":
             other = left if right.kind == "null" else right
-            value = other.as_kind("string")
+            value = other.as_kind("null")
             if node.op not in {"eq", "ne"}:
                 raise FilterError("mit null kann nur eq oder ne verglichen werden", node.pos)
             return Typed(
                 value.is_(None) if node.op == "eq" else value.is_not(None), "bool", node.pos
             )
-        if "geometry" in {left.kind, right.kind}:
-            raise FilterError("Geometrien vergleicht man mit geo.*- oder st_*-Funktionen", node.pos)
-        kind = right.kind if left.kind == "json" else left.kind
+        kind = right.kind if left.kind == "json" or right.kind in left.alt else left.kind
         if kind == "json":
             kind = "string"
         a, b = self._expect(left, kind), self._expect(right, kind)
@@ -317,12 +323,10 @@ class Compiler:
         if spec is None:
             raise FilterError(f"unbekannte Funktion {node.name!r}", node.pos)
         kinds, result_kind, build = spec
-        if len(node.args) not in kinds:
-            raise FilterError(
-                f"{node.name} erwartet {len(kinds[0]) if kinds else 0} Argument(e), "
-                f"nicht {len(node.args)}",
-                node.pos,
-            )
+        check_arity(node, kinds)
+        value = literal_call(node)
+        if value is not None:
+            return Typed(value, result_kind, node.pos)
         wanted = kinds[len(node.args)]
         operands = [self.compile(arg) for arg in node.args]
         args = [self._expect(t, k) for t, k in zip(operands, wanted, strict=True)]
@@ -339,6 +343,7 @@ class Compiler:
 
     def geo_call(self, node: Call) -> Typed:
         """A boolean geospatial function (``geo.intersects``, ``st_*``)."""
+        check_arity(node, [geo.ARITY[node.name]])
         if node.name in geo.MEASURES:
             raise FilterError(
                 f"{node.name} ist nur im Vergleich mit einer Zahl möglich, z. B. "
@@ -362,6 +367,7 @@ class Compiler:
 
     def geo_measure(self, node: Binary, call: Call) -> Typed:
         """``geo.distance(…) lt 0.01`` / ``geo.length(…) gt 0.5``, in degrees."""
+        check_arity(call, [geo.ARITY[call.name]])
         right = node.right
         if not isinstance(right, Literal) or right.kind not in {"int", "float"}:
             raise FilterError(f"{call.name} muss mit einer Zahl verglichen werden", node.pos)
@@ -380,7 +386,8 @@ def compile_filter(entity: EntityType, text: str, session: Session | None = None
 
 
 def compile_orderby(entity: EntityType, text: str) -> list[tuple[Any, bool, Path | None]]:
-    """Parse and compile $orderby: (expression, descending, the plain path if it is one)."""
+    """Parse and compile $orderby into ORDER BY keys: (expression, descending, the plain path
+    if it is one). A JSON value or result gives several keys (see ``jsonvalues.py``)."""
     compiler = Compiler(entity)
     out: list[tuple[Any, bool, Path | None]] = []
     for node, descending in parse_orderby(text):
@@ -394,6 +401,12 @@ def compile_orderby(entity: EntityType, text: str) -> list[tuple[Any, bool, Path
                 typed.pos,
                 "$orderby",
             )
-        expr = typed.as_kind("number" if typed.kind == "json" else typed.kind)
-        out.append((expr, descending, node if isinstance(node, Path) else None))
+        if typed.kind in {"null", "geometry"}:
+            raise FilterError(
+                f"nach {_KIND_NAMES[typed.kind]} kann nicht sortiert werden", typed.pos, "$orderby"
+            )
+        if typed.kind == "json":
+            out += [(typed.as_kind(kind), descending, None) for kind in ORDER_KINDS]
+        else:
+            out.append((typed.expr, descending, node if isinstance(node, Path) else None))
     return out

@@ -33,11 +33,11 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Boolean, and_, bindparam, false, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from domstadt.sensors.odata.parser import FilterError
+from domstadt.sensors.odata.sqlfunctions import render_as
 
 Bbox = tuple[float, float, float, float]
 Predicate = Callable[[BaseGeometry, BaseGeometry], bool]
@@ -56,6 +56,8 @@ PREDICATES: dict[str, tuple[Predicate, bool]] = {
 }
 MEASURES = {"geo.distance", "geo.length"}
 GEO_FUNCTIONS = {*PREDICATES, *MEASURES, "st_relate"}
+ARITY = {**dict.fromkeys(PREDICATES, 2), "geo.distance": 2, "geo.length": 1, "st_relate": 3}
+"""The number of arguments of each geospatial function."""
 
 
 def from_geojson(value: Any) -> BaseGeometry | None:
@@ -101,16 +103,11 @@ class IdIn(FunctionElement[bool]):
     name = "id_in"
 
 
-@compiles(IdIn, "sqlite")
-def _id_in_sqlite(element: IdIn, compiler: Any, **kw: Any) -> str:
-    expr, ids = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({expr} IN (SELECT value FROM json_each({ids})))"
-
-
-@compiles(IdIn, "postgresql")
-def _id_in_pg(element: IdIn, compiler: Any, **kw: Any) -> str:
-    expr, ids = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({expr} IN (SELECT CAST(jsonb_array_elements_text(CAST({ids} AS JSONB)) AS INTEGER)))"
+render_as(
+    IdIn,
+    sqlite="({0} IN (SELECT value FROM json_each({1})))",
+    postgresql="({0} IN (SELECT CAST(jsonb_array_elements_text(CAST({1} AS JSONB)) AS INTEGER)))",
+)
 
 
 class GeoColumn:

@@ -44,7 +44,7 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token: kind is ident, string, number, datetime, op (one of ``(),/-``)."""
+    """One lexical token: kind is ident, string, number, datetime, time, op (one of ``(),/-``)."""
 
     kind: str
     text: str
@@ -53,7 +53,8 @@ class Token:
 
 @dataclass(frozen=True)
 class Literal:
-    """A constant; ``kind`` is string, int, float, bool, null, datetime or geography (WKT)."""
+    """A constant; ``kind`` is string, int, float, bool, null, datetime, date (``2014-02-04``),
+    time (``10:30:00``, a time of day) or geography (WKT)."""
 
     value: Any
     kind: str
@@ -99,6 +100,7 @@ class Call:
 Node = Literal | Path | Unary | Binary | Call
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?")
+_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?")
 _NUMBER = re.compile(r"\d+(\.\d+)?([eE][+-]?\d+)?")
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_.@-]*")
 
@@ -138,6 +140,9 @@ def tokenize(text: str) -> list[Token]:
         elif ch.isdigit() and (match := _DATETIME.match(text, i)):
             tokens.append(Token("datetime", match.group(), i + 1))
             i = match.end()
+        elif ch.isdigit() and (match := _TIME.match(text, i)):
+            tokens.append(Token("time", match.group(), i + 1))
+            i = match.end()
         elif ch.isdigit() and (match := _NUMBER.match(text, i)):
             tokens.append(Token("number", match.group(), i + 1))
             i = match.end()
@@ -156,6 +161,35 @@ def parse_datetime(text: str, pos: int) -> dt.datetime:
     except ValueError:
         raise FilterError(f"ungültiges Datum {text!r}", pos) from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def parse_date(text: str, pos: int) -> dt.date:
+    """A date literal ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FilterError(f"ungültiges Datum {text!r}", pos) from None
+
+
+def parse_time(text: str, pos: int) -> dt.time:
+    """A time-of-day literal ``hh:mm[:ss[.fffffffff]]`` (digits beyond microseconds dropped)."""
+    match = _TIME.fullmatch(text)
+    assert match is not None  # the tokenizer matched it
+    hour, minute, second, fraction = match.groups()
+    micro = int((fraction or "").ljust(6, "0")[:6])
+    try:
+        return dt.time(int(hour), int(minute), int(second or 0), micro)
+    except ValueError:
+        raise FilterError(f"ungültige Uhrzeit {text!r}", pos) from None
+
+
+def _temporal(token: Token) -> Literal:
+    """The literal of a datetime, date or time token."""
+    if token.kind == "time":
+        return Literal(parse_time(token.text, token.pos), "time", token.pos)
+    if "T" not in token.text:
+        return Literal(parse_date(token.text, token.pos), "date", token.pos)
+    return Literal(parse_datetime(token.text, token.pos), "datetime", token.pos)
 
 
 class Parser:
@@ -247,8 +281,8 @@ class Parser:
             if re.fullmatch(r"\d+", token.text):
                 return Literal(int(token.text), "int", token.pos)
             return Literal(float(token.text), "float", token.pos)
-        if token.kind == "datetime":
-            return Literal(parse_datetime(token.text, token.pos), "datetime", token.pos)
+        if token.kind in {"datetime", "time"}:
+            return _temporal(token)
         if token.kind == "ident":
             return self.identifier(token)
         raise self.error(f"unerwartetes {token.text!r}", token.pos)
