@@ -288,3 +288,158 @@ def test_writer_process_stores_notifies_and_survives_its_own_crash(
         worker.stop()
         thread.join(WAIT)
         sub.close()
+
+
+def _ids_on(sub: MqttTestClient, path: str) -> list[int]:
+    return [p["@iot.id"] for p in sub.on(path) if p and "@iot.id" in p]
+
+
+def _arrived(sub: MqttTestClient, expected: dict[str, list[int]]) -> bool:
+    """True once every path has received (at least) the expected entity ids."""
+    return all(set(ids) <= set(_ids_on(sub, path)) for path, ids in expected.items())
+
+
+def _missing(sub: MqttTestClient, expected: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {p: ids for p, ids in expected.items() if not set(ids) <= set(_ids_on(sub, p))}
+
+
+def _at_the_dome(key: str) -> dict[str, Any]:
+    """A Location (``key`` "location") or FeatureOfInterest (``key`` "feature") at the Dom."""
+    point = {"type": "Point", "coordinates": [6.958, 50.941]}
+    return {
+        "name": "Dom",
+        "description": "Platte",
+        "encodingType": "application/geo+json",
+        key: point,
+    }
+
+
+def _first_id(client: TestClient, path: str) -> int:
+    found: int = client.get(f"{STA}/{path}").json()["value"][0]["@iot.id"]
+    return found
+
+
+def test_entities_created_as_side_effects_are_notified(
+    mqtt_client: TestClient, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    thing, ds = _seed(mqtt_client, auth)
+    sub = Subscriber(mqtt_url, ["#"])
+    try:
+        # CreateObservations generates the FeatureOfInterest from the Thing's Location
+        group = {"Datastream": {"@iot.id": ds}, "components": ["result"], "dataArray": [[1]]}
+        assert mqtt_client.post(f"{STA}/CreateObservations", json=[group], headers=auth).is_success
+        feature = _first_id(mqtt_client, "FeaturesOfInterest")
+        # a deep insert: every nested entity on its set and on the collections holding it
+        payload = thing_payload("Neu")
+        payload["Datastreams"][0]["Observations"] = [{"result": 2}]
+        new = mqtt_client.post(f"{STA}/Things", json=payload, headers=auth).json()["@iot.id"]
+        new_ds = _first_id(mqtt_client, f"Things({new})/Datastreams")
+        location = _first_id(mqtt_client, f"Things({new})/Locations")
+        sensor = mqtt_client.get(f"{STA}/Datastreams({new_ds})/Sensor").json()["@iot.id"]
+        history = _first_id(mqtt_client, f"Things({new})/HistoricalLocations")
+        new_obs = _first_id(mqtt_client, f"Datastreams({new_ds})/Observations")
+        new_feature = mqtt_client.get(f"{STA}/Observations({new_obs})/FeatureOfInterest").json()
+        # PATCH of a Thing's Locations writes a HistoricalLocation
+        moved = mqtt_client.patch(
+            f"{STA}/Things({thing})", json={"Locations": [{"@iot.id": location}]}, headers=auth
+        )
+        assert moved.status_code == 200
+        moved_history = max(
+            mqtt_client.get(f"{STA}/Things({thing})/HistoricalLocations").json()["value"],
+            key=lambda h: h["@iot.id"],
+        )["@iot.id"]
+        # a new Location linked to an existing Thing writes one too
+        place = {**_at_the_dome("location"), "Things": [{"@iot.id": thing}]}
+        placed = mqtt_client.post(f"{STA}/Locations", json=place, headers=auth).json()["@iot.id"]
+        placed_history = _first_id(mqtt_client, f"Locations({placed})/HistoricalLocations")
+        expected = {
+            "FeaturesOfInterest": [feature, new_feature["@iot.id"]],
+            "Things": [new],
+            "Locations": [location, placed],
+            f"Things({new})/Locations": [location],
+            f"Locations({location})/Things": [new, thing],
+            "Datastreams": [new_ds],
+            f"Things({new})/Datastreams": [new_ds],
+            f"Sensors({sensor})/Datastreams": [new_ds],
+            "Sensors": [sensor],
+            "ObservedProperties": [
+                mqtt_client.get(f"{STA}/Datastreams({new_ds})/ObservedProperty").json()["@iot.id"]
+            ],
+            f"Datastreams({new_ds})/Observations": [new_obs],
+            "HistoricalLocations": [history, moved_history, placed_history],
+            f"Things({new})/HistoricalLocations": [history],
+            f"Things({thing})/HistoricalLocations": [moved_history, placed_history],
+            f"Locations({location})/HistoricalLocations": [history, moved_history],
+            f"Things({thing})/Locations": [location, placed],
+            f"Locations({placed})/Things": [thing],
+        }
+        assert _until(lambda: _arrived(sub, expected)), _missing(sub, expected)
+        # the existing Location only joined a collection: nothing on its own topic or its set
+        assert _ids_on(sub, f"Locations({location})") == [location]  # its creation only
+        assert _ids_on(sub, "Locations").count(location) == 1
+    finally:
+        sub.close()
+
+
+def test_updates_reach_entity_set_collection_and_select_topics(
+    mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    # OGC 18-088 §14.2: entity set and $select topics carry "the newly created or updated"
+    # entities, not only the entity's own topic
+    thing, ds = _seed(mqtt_client, auth)
+    location = _first_id(mqtt_client, f"Things({thing})/Locations")
+    with db.session() as session:
+        mqtt_service.select_topic_add(
+            session, actor=system_actor("t"), topic="Observations?$select=result"
+        )
+    obs = mqtt_client.post(
+        f"{STA}/Datastreams({ds})/Observations", json={"result": 1}, headers=auth
+    ).json()["@iot.id"]
+    topics = [
+        "Observations",
+        f"Datastreams({ds})/Observations",
+        "Observations?$select=result",
+        "Things",
+        f"Locations({location})/Things",
+    ]
+    sub = Subscriber(mqtt_url, topics)
+    try:
+        patched = mqtt_client.patch(f"{STA}/Observations({obs})", json={"result": 99}, headers=auth)
+        assert patched.status_code == 200
+        renamed = mqtt_client.patch(f"{STA}/Things({thing})", json={"name": "Neu"}, headers=auth)
+        assert renamed.status_code == 200
+        assert _until(lambda: sub.on("Observations?$select=result") == [{"result": 99}])
+        for path in ("Observations", f"Datastreams({ds})/Observations"):
+            assert _until(
+                lambda p=path: [(o["@iot.id"], o["result"]) for o in sub.on(p)] == [(obs, 99)]
+            )
+        for path in ("Things", f"Locations({location})/Things"):
+            assert _until(lambda p=path: [t["name"] for t in sub.on(p)] == ["Neu"])
+    finally:
+        sub.close()
+
+
+def test_observations_published_over_mqtt_widen_the_datastream(
+    mqtt_client: TestClient, db: Database, mqtt_url: str, auth: dict[str, str]
+) -> None:
+    worker, thread = _worker(db, mqtt_url, f"ingest-{uuid.uuid4().hex[:8]}")
+    sub = Subscriber(mqtt_url, [])
+    _thing, ds = _seed(mqtt_client, auth)
+    try:
+        topic = f"Datastreams({ds})/Observations"
+        sub.publish(topic, {"phenomenonTime": "2020-01-01T00:00:00Z", "result": 1})
+        rich = {  # a FeatureOfInterest inline: the deep insert path of ingest
+            "phenomenonTime": "2020-01-03T00:00:00Z",
+            "resultTime": "2020-01-04T00:00:00Z",
+            "result": 2,
+            "FeatureOfInterest": _at_the_dome("feature"),
+        }
+        sub.publish(topic, rich)
+        assert _until(lambda: worker.stats["created"] == 2), worker.stats
+        stream = mqtt_client.get(f"{STA}/Datastreams({ds})").json()
+        assert stream["phenomenonTime"] == "2020-01-01T00:00:00Z/2020-01-03T00:00:00Z"
+        assert stream["resultTime"] == "2020-01-04T00:00:00Z"
+    finally:
+        worker.stop()
+        thread.join(WAIT)
+        sub.close()

@@ -191,3 +191,27 @@ def test_apps_run_no_broker_unless_asked(client: TestClient) -> None:
     assert getattr(client.app.state, "mqtt_broker", None) is None  # type: ignore[attr-defined]
     conformance = client.get(f"{STA}/").json()["serverSettings"]["conformance"]
     assert not any(CREATE_CLASS in c for c in conformance)
+
+
+def test_select_topics_need_no_registration_on_the_embedded_broker(
+    broker_client: TestClient, port: int, auth: dict[str, str]
+) -> None:
+    ds = _seed(broker_client, auth)
+    broker = _broker(broker_client)
+    assert broker.publisher is not None
+    topic = "Observations?$select=result,phenomenonTime"
+    subscriber = Client311(port, [topic])
+    try:
+        assert _until(lambda: "Observations" in broker.publisher.live_selects())  # type: ignore[union-attr]
+        body = {
+            "phenomenonTime": "2014-02-03T09:00:00Z",
+            "result": 7,
+            "Datastream": {"@iot.id": ds},
+        }
+        assert broker_client.post(f"{STA}/Observations", json=body, headers=auth).status_code == 201
+        expected = {"result": 7, "phenomenonTime": "2014-02-03T09:00:00Z"}
+        assert _until(lambda: subscriber.on(topic) == [expected]), subscriber.received
+    finally:
+        subscriber.close()
+    # the clean session ended: the topic is no longer published
+    assert _until(lambda: not broker.publisher.live_selects())  # type: ignore[union-attr]

@@ -113,3 +113,27 @@ def test_bad_multi_datastreams_and_results_write_nothing(
     mixed = client.post(url, json=both, headers=auth)
     assert mixed.status_code == 400 and "Datastream" in mixed.json()["message"]
     assert client.get(url).json()["value"] == []
+
+
+def test_observed_properties_keep_the_order_of_the_request(
+    client: TestClient, seeded: dict[str, int], auth: dict[str, str]
+) -> None:
+    # req/multi-datastream/constraints: the order of ObservedProperties matches the order of
+    # unitOfMeasurements, multiObservationDataTypes and every result array
+    existing = client.get(f"{STA}/Datastreams({seeded['ds']})/ObservedProperty").json()["@iot.id"]
+    payload = multi_payload(seeded["Segment A"])
+    payload["ObservedProperties"][1] = {"@iot.id": existing}  # new first, existing second
+    created = client.post(f"{STA}/MultiDatastreams", json=payload, headers=auth)
+    assert created.status_code == 201, created.text
+    mid = created.json()["@iot.id"]
+    props = client.get(f"{STA}/MultiDatastreams({mid})/ObservedProperties").json()["value"]
+    assert [p["name"] for p in props] == ["Temperatur", "Auslastung"]
+    expanded = client.get(f"{STA}/MultiDatastreams({mid})?$expand=ObservedProperties").json()
+    assert [p["name"] for p in expanded["ObservedProperties"]] == ["Temperatur", "Auslastung"]
+    reordered = {
+        "ObservedProperties": [{"@iot.id": props[1]["@iot.id"]}, {"@iot.id": props[0]["@iot.id"]}]
+    }
+    patched = client.patch(f"{STA}/MultiDatastreams({mid})", json=reordered, headers=auth)
+    assert patched.status_code == 200, patched.text
+    again = client.get(f"{STA}/MultiDatastreams({mid})/ObservedProperties").json()["value"]
+    assert [p["name"] for p in again] == ["Auslastung", "Temperatur"]

@@ -56,9 +56,10 @@ def test_unknown_ids_and_paths_are_404_in_frost_envelope(
     assert response.status_code == 404
     assert response.json()["code"] == 404 and response.json()["type"] == "error"
     assert "999999" in response.json()["message"]
-    assert (
-        client.get(f"{STA}/Things({seeded['Segment B']})/Datastreams({seeded['ds']})").status_code
-        == 404
+    unlinked = client.get(f"{STA}/Things({seeded['Segment B']})/Datastreams({seeded['ds']})")
+    assert unlinked.status_code == 404
+    assert unlinked.json()["message"] == (
+        f"Thing {seeded['Segment B']} ist nicht mit Datastream {seeded['ds']} verknüpft."
     )
     assert client.get(f"{STA}/Gadgets").status_code == 404
 

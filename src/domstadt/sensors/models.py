@@ -61,7 +61,10 @@ multi_datastream_observed_property = Table(
         primary_key=True,
         index=True,
     ),
+    Column("position", Integer, nullable=False, server_default="0"),
 )
+"""A MultiDatastream's ObservedProperties; ``position`` keeps the order of the request,
+which is the order of its unitOfMeasurements and of every result array."""
 
 
 class Thing(Base):

@@ -37,7 +37,7 @@ from domstadt.core.db import Database
 from domstadt.sensors.mqtt.batch_ingest import BatchIngest
 from domstadt.sensors.mqtt.notify import Notifier
 from domstadt.sensors.mqtt.publisher import publisher_for
-from domstadt.sensors.mqtt.topics import VERSION, is_ingest_topic
+from domstadt.sensors.mqtt.topics import VERSION, is_ingest_topic, select_topic_parts
 from domstadt.sensors.mqtt_service import Message
 
 log = logging.getLogger("domstadt.sensors.mqtt")
@@ -53,26 +53,101 @@ PORT_TAKEN = (
 )
 
 
+class LiveSelects:
+    """The ``$select`` topics clients of the embedded broker subscribe to right now.
+
+    A broker elsewhere does not tell Domstadt what its clients subscribe to, so there
+    ``$select`` topics are registered (``domstadt sensors select-topic add``); the embedded
+    broker sees every subscription, so a client's subscription alone is enough here.
+    """
+
+    def __init__(self) -> None:
+        self._clients: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def subscribed(self, client_id: str, topic: str) -> None:
+        """Note ``client_id``'s subscription when ``topic`` is a ``$select`` topic."""
+        relative = topic.removeprefix(f"{ROOT}/")
+        if relative == topic or "?" not in relative:
+            return
+        try:
+            select_topic_parts(relative)
+        except ValueError:
+            return  # not a $select topic: nothing is ever published there
+        with self._lock:
+            self._clients.setdefault(relative, set()).add(client_id)
+
+    def unsubscribed(self, client_id: str, topic: str) -> None:
+        """Forget ``client_id``'s subscription; the topic goes with its last subscriber."""
+        relative = topic.removeprefix(f"{ROOT}/")
+        with self._lock:
+            clients = self._clients.get(relative)
+            if clients is not None:
+                clients.discard(client_id)
+                if not clients:
+                    del self._clients[relative]
+
+    def forget(self, client_id: str) -> None:
+        """Forget every subscription of ``client_id`` (its clean session ended)."""
+        with self._lock:
+            for topic in [t for t, clients in self._clients.items() if client_id in clients]:
+                self._clients[topic].discard(client_id)
+                if not self._clients[topic]:
+                    del self._clients[topic]
+
+    def by_path(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """The topics by entity path, as ``notify`` keeps the registered ones."""
+        with self._lock:
+            topics = list(self._clients)
+        out: dict[str, list[tuple[str, list[str]]]] = {}
+        for topic in topics:
+            path, names = select_topic_parts(topic)
+            out.setdefault(path, []).append((topic, names))
+        return out
+
+
 class IngestPlugin(BasePlugin[BrokerContext]):
-    """amqtt plugin handing client PUBLISHes on observation topics to ``sink``."""
+    """amqtt plugin handing client PUBLISHes on observation topics to ``sink`` and
+    ``$select`` subscriptions to ``selects``."""
 
     def __init__(self, context: BrokerContext) -> None:
         super().__init__(context)
         self.sink: Callable[[Message], None] | None = None
+        self.selects: LiveSelects | None = None
 
     async def on_broker_message_broadcast(self, *, client_id: str, message: Any) -> None:
         """Called by amqtt for each accepted PUBLISH (not for internal broadcasts)."""
         if self.sink is not None and is_ingest_topic(ROOT, message.topic):
             self.sink(Message(message.topic, bytes(message.data)))
 
+    async def on_broker_client_subscribed(self, *, client_id: str, topic: str, qos: int) -> None:
+        """Called by amqtt for each accepted subscription."""
+        if self.selects is not None:
+            self.selects.subscribed(client_id, topic)
+
+    async def on_broker_client_unsubscribed(self, *, client_id: str, topic: str) -> None:
+        """Called by amqtt for each unsubscription."""
+        if self.selects is not None:
+            self.selects.unsubscribed(client_id, topic)
+
+    async def on_broker_client_disconnected(self, *, client_id: str, client_session: Any) -> None:
+        """Called by amqtt when a client leaves; a clean session takes its subscriptions."""
+        if self.selects is not None and getattr(client_session, "clean_session", True):
+            self.selects.forget(client_id)
+
 
 class EmbeddedPublisher:
     """Notifications into the embedded broker (a ``notify.Notifier``)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, broker: Any) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, broker: Any, selects: LiveSelects) -> None:
         self._loop = loop
         self._broker = broker
+        self.selects = selects
         self.closed = False
+
+    def live_selects(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """``$select`` topics subscribed to right now (notified besides the registered ones)."""
+        return self.selects.by_path()
 
     @property
     def root(self) -> str:
@@ -184,12 +259,13 @@ class EmbeddedBroker:
             broker = Broker(self._config(), loop=loop)
             plugin = next(p for p in broker.plugins_manager.plugins if isinstance(p, IngestPlugin))
             plugin.sink = self.ingest.offer
+            plugin.selects = selects = LiveSelects()
             await broker.start()
         except Exception as exc:
             ready.set_result(exc)
             return
         self._loop, self._stop = loop, asyncio.Event()
-        self.publisher = EmbeddedPublisher(loop, broker)
+        self.publisher = EmbeddedPublisher(loop, broker, selects)
         ready.set_result(None)
         await self._stop.wait()
         await broker.shutdown()

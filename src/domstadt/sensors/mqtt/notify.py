@@ -15,9 +15,20 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from domstadt.sensors import models as m
-from domstadt.sensors.mqtt.topics import Event, event_messages, parents_of, select_topic_parts
+from domstadt.sensors.mqtt.topics import (
+    Event,
+    event_messages,
+    parents_of,
+    reverse_nav,
+    select_topic_parts,
+)
+from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.sta.bulk import BulkResult, observation_json
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
+from domstadt.sensors.sta.query import Serializer
+
+Parent = tuple[str, int, str]
+"""(entity set, id, navigation name): a navigation collection, ``Things(1)/Locations``."""
 
 log = logging.getLogger("domstadt.sensors.mqtt")
 SELECT_CACHE_SECONDS = 5.0
@@ -57,17 +68,72 @@ def record(session: Session, *events: Event) -> None:
         return
     queued = session.info.setdefault("sta_events", [])
     if not queued:
-        session.info["sta_selects"] = _selects(session)
+        session.info["sta_selects"] = _with_live(_selects(session), session.info["sta_publisher"])
     queued.extend(events)
+
+
+def _with_live(
+    registered: dict[str, list[tuple[str, list[str]]]], publisher: Notifier
+) -> dict[str, list[tuple[str, list[str]]]]:
+    """The registered ``$select`` topics plus those the publisher's broker sees subscribed
+    right now (the embedded broker's ``live_selects``)."""
+    live_selects = getattr(publisher, "live_selects", None)
+    if live_selects is None:
+        return registered
+    merged = {path: list(topics) for path, topics in registered.items()}
+    for path, topics in live_selects().items():
+        known = {topic for topic, _names in merged.get(path, [])}
+        merged.setdefault(path, []).extend(t for t in topics if t[0] not in known)
+    return merged
 
 
 def entity_changed(
     session: Session, entity: EntityType, row: Any, body: dict[str, Any], changed: Any = None
 ) -> None:
-    """Queue the notification of a created (``changed`` None) or updated entity."""
+    """Queue the notification of a created (``changed`` None) or updated entity, for its own
+    topic, its entity set and every navigation collection that holds it."""
     if enabled(session):
         links = {n.attr: getattr(row, n.attr) for n in entity.navs.values() if n.kind == "one"}
-        record(session, Event(entity, row.id, body, parents_of(entity, links), changed))
+        parents = parents_of(entity, links) + _m2m_parents(session, entity, row.id)
+        record(session, Event(entity, row.id, body, parents, changed))
+
+
+def _m2m_parents(session: Session, entity: EntityType, entity_id: int) -> list[Parent]:
+    """The many-to-many collections holding the entity (``Locations(2)/Things`` for a Thing)."""
+    out: list[Parent] = []
+    for nav in entity.navs.values():
+        reverse = reverse_nav(entity, nav) if nav.kind == "m2m" else None
+        if reverse is None or nav.table is None:
+            continue
+        link = nav.table.c
+        query = select(link[nav.target_attr]).where(link[nav.attr] == entity_id)
+        out += [(nav.target, int(i), reverse.name) for i in session.scalars(query)]
+    return out
+
+
+def linked_members(links: list[tuple[Nav, int, int]]) -> dict[tuple[str, int], list[Parent]]:
+    """New many-to-many links (navigation of the owning side, owner id, target id) as the
+    collections each linked entity (entity set, id) was added to: the target to
+    ``Owner(id)/nav``, the owner to the reverse collection of the target."""
+    owners = {id(n): e for e in ENTITY_TYPES.values() for n in e.navs.values()}
+    added: dict[tuple[str, int], list[Parent]] = {}
+    for nav, owner_id, target_id in links:
+        owner = owners[id(nav)]
+        added.setdefault((nav.target, target_id), []).append((owner.set_name, owner_id, nav.name))
+        reverse = reverse_nav(owner, nav)
+        if reverse is not None:
+            added.setdefault((owner.set_name, owner_id), []).append(
+                (nav.target, target_id, reverse.name)
+            )
+    return added
+
+
+def entity_linked(
+    session: Session, entity: EntityType, entity_id: int, body: dict[str, Any], parents: Any
+) -> None:
+    """Queue the notification of an unchanged entity newly added to the ``parents``
+    collections (a Location linked to a Thing appears on ``Things(1)/Locations``)."""
+    record(session, Event(entity, entity_id, body, list(parents), linked_only=True))
 
 
 def observations_created(session: Session, base: str, result: BulkResult) -> None:
@@ -79,6 +145,12 @@ def observations_created(session: Session, base: str, result: BulkResult) -> Non
     events = [
         Event(entity, obs_id, observation_json(base, obs_id, row), parents_of(entity, row))
         for obs_id, row in result.inserted
+    ]
+    features = ENTITY_TYPES["FeaturesOfInterest"]
+    serializer = Serializer(session, base)
+    events += [
+        Event(features, f.id, serializer.entity(features, f, QueryOptions()))
+        for f in result.features
     ]
     record(session, *events)
 

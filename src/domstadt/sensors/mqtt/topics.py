@@ -4,14 +4,23 @@ Topics live under a root, ``v1.1`` by default; a path in ``DOMSTADT_MQTT_URL``
 (``mqtt://host:1883/city``) puts them under ``city/v1.1`` so several installations (or test
 runs) can share one broker. Notifications a subscriber can receive:
 
-- ``v1.1/Observations``: every new Observation (likewise every entity set);
-- ``v1.1/Datastreams(1)/Observations``: new entities reachable through a navigation link
-  (``v1.1/MultiDatastreams(2)/Observations`` for the observations of a MultiDatastream);
+- ``v1.1/Observations``: every new or updated Observation (likewise every entity set);
+- ``v1.1/Datastreams(1)/Observations``: new or updated entities reachable through a
+  navigation link (``v1.1/MultiDatastreams(2)/Observations`` for the observations of a
+  MultiDatastream);
 - ``v1.1/Things(3)``: the entity after each create or update;
 - ``v1.1/Things(3)/name``: ``{"name": …}`` when that property changed;
-- ``v1.1/Observations?$select=result,phenomenonTime``: new entities with only the selected
-  properties. A plain broker does not tell Domstadt who subscribed to what, so these topics are
-  registered (``domstadt sensors mqtt select …``) and published for every registered topic.
+- ``v1.1/Observations?$select=result,phenomenonTime``: new and updated entities with only the
+  selected properties. A plain broker does not tell Domstadt who subscribed to what, so these
+  topics are registered (``domstadt sensors mqtt select …``) and published for every
+  registered topic.
+
+Entity-set and navigation-collection topics carry created *and* updated entities (OGC 18-088
+§14.2.1: "When a new entity is added to the entity set … or an existing entity of the entity
+set is updated"), also entities created as a side effect (a HistoricalLocation, a generated
+FeatureOfInterest, the nested entities of a deep insert); an existing entity newly linked
+into a many-to-many collection (``v1.1/Things(3)/Locations``) is published on that
+collection's topic only.
 
 Observations are created by publishing an Observation to ``v1.1/Datastreams(id)/Observations``,
 ``v1.1/MultiDatastreams(id)/Observations`` (result: an array, one value per ObservedProperty),
@@ -28,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
 
 VERSION = "v1.1"
 EVENT_MARKER = ("domstadt-event", "1")
@@ -119,11 +128,12 @@ def ingest_target(root: str, topic: str) -> IngestTarget:
 
 @dataclass
 class Event:
-    """An entity created or updated in a committed transaction.
+    """An entity created, updated or newly linked in a committed transaction.
 
     ``parents`` lists (entity set, id, navigation name) of the entities whose navigation
-    collection now holds this one (``Datastreams(1)/Observations``); ``changed`` names the
-    properties an update changed (None for a create).
+    collection holds this one (``Datastreams(1)/Observations``); ``changed`` names the
+    properties an update changed (None for a create); ``linked_only`` marks an unchanged
+    entity that was only added to the ``parents`` collections.
     """
 
     entity: EntityType
@@ -131,27 +141,35 @@ class Event:
     body: dict[str, Any]
     parents: list[tuple[str, int, str]] = field(default_factory=list)
     changed: list[str] | None = None
+    linked_only: bool = False
 
 
 def parents_of(entity: EntityType, links: dict[str, Any]) -> list[tuple[str, int, str]]:
-    """Parent collections of a new entity from its to-one foreign keys ``links`` (attr → id)."""
+    """Parent collections of an entity from its to-one foreign keys ``links`` (attr → id)."""
     out = []
     for nav in entity.navs.values():
         parent_id = links.get(nav.attr)
         if nav.kind != "one" or parent_id is None:
             continue
-        parent = ENTITY_TYPES[nav.target]
-        reverse = next(
-            (
-                n
-                for n in parent.navs.values()
-                if n.kind == "many" and n.attr == nav.attr and n.target == entity.set_name
-            ),
-            None,
-        )
+        reverse = reverse_nav(entity, nav)
         if reverse is not None:
-            out.append((parent.set_name, int(parent_id), reverse.name))
+            out.append((nav.target, int(parent_id), reverse.name))
     return out
+
+
+def reverse_nav(entity: EntityType, nav: Nav) -> Nav | None:
+    """The navigation of ``nav``'s target leading back to ``entity`` as a collection
+    (``Thing.Datastreams`` for ``Datastream.Thing``, ``Location.Things`` for
+    ``Thing.Locations``); None when the target has no such collection."""
+    target = ENTITY_TYPES[nav.target]
+    for candidate in target.navs.values():
+        if candidate.target != entity.set_name:
+            continue
+        if nav.kind == "one" and candidate.kind == "many" and candidate.attr == nav.attr:
+            return candidate
+        if nav.kind == "m2m" and candidate.kind == "m2m" and candidate.table is nav.table:
+            return candidate
+    return None
 
 
 def select_topic_parts(topic: str) -> tuple[str, list[str]]:
@@ -183,10 +201,9 @@ def event_messages(
     ``selects`` maps a path (``Observations``) to its registered select topics.
     """
     own = f"{event.entity.set_name}({event.entity_id})"
-    paths = [own]
-    if event.changed is None:
-        paths.append(event.entity.set_name)
-        paths += [f"{s}({i})/{nav}" for s, i, nav in event.parents]
+    paths = [f"{s}({i})/{nav}" for s, i, nav in event.parents]
+    if not event.linked_only:
+        paths[:0] = [own, event.entity.set_name]
     body = _encode(event.body)
     messages = [(f"{root}/{path}", body) for path in paths]
     for path in paths:

@@ -135,6 +135,8 @@ class _Batch:
         kw = {"actor": self.actor}
         if request.method == "GET":
             result = read_service.read(self.session, path=path, params=params, base=self.base, **kw)
+            if result.no_content:
+                return {"status": 204}
             return {"status": 200, "body": result.text if result.text is not None else result.body}
         if request.method == "DELETE":
             write_service.delete(self.session, path=path, **kw)

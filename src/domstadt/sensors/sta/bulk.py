@@ -55,6 +55,8 @@ class BulkResult:
     datastream_ids: list[int] = field(default_factory=list)
     multi_datastream_ids: list[int] = field(default_factory=list)
     inserted: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    features: list[Any] = field(default_factory=list)
+    """FeaturesOfInterest generated from a Thing's Location for the rows (to notify them)."""
 
 
 class RowError(ValueError):
@@ -114,13 +116,20 @@ def _group(session: Session, group: Any, index: int) -> tuple[Stream, list[str],
 class _Builder:
     """Builds insert rows of one stream (a Datastream unless ``stream`` says otherwise)."""
 
-    def __init__(self, session: Session, ds_id: int, stream: Stream | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        ds_id: int,
+        stream: Stream | None = None,
+        made: list[Any] | None = None,
+    ) -> None:
         self.session = session
         self.ds_id = ds_id
         self.stream = stream or Stream("Datastream", ds_id)
         self.column = self.stream.column
         self.default_feature: int | None = None
         self.known_features: set[int] = set()
+        self.made = made  # generated FeaturesOfInterest are appended here
 
     def row(self, components: list[str], values: Any) -> dict[str, Any]:
         if not isinstance(values, list) or len(values) != len(components):
@@ -167,7 +176,10 @@ class _Builder:
             if self.default_feature is None:
                 multi = self.stream.size is not None
                 self.default_feature = feature_for_datastream(
-                    self.session, None if multi else self.ds_id, self.ds_id if multi else None
+                    self.session,
+                    None if multi else self.ds_id,
+                    self.ds_id if multi else None,
+                    self.made,
                 )
             return self.default_feature
         if not isinstance(given, int) or isinstance(given, bool):
@@ -262,10 +274,11 @@ def _insert_all(session: Session, rows: list[dict[str, Any]], has_multi: bool) -
 
 
 def _rows(
-    session: Session, stream: Stream, components: list[str], values: list[Any]
+    session: Session, stream: Stream, components: list[str], values: list[Any], made: list[Any]
 ) -> list[dict[str, Any] | str]:
-    """Built rows of one group, ``"error: …"`` in place of a refused one (duplicates too)."""
-    builder = _Builder(session, stream.id, stream)
+    """Built rows of one group, ``"error: …"`` in place of a refused one (duplicates too);
+    generated FeaturesOfInterest are appended to ``made``."""
+    builder = _Builder(session, stream.id, stream, made)
     built: list[dict[str, Any] | str] = []
     for values_row in values:
         try:
@@ -298,7 +311,7 @@ def create_observations(session: Session, data: Any, link_base: str) -> BulkResu
             result.datastream_ids.append(stream.id)
         else:
             result.multi_datastream_ids.append(stream.id)
-        for item in _rows(session, stream, components, values):
+        for item in _rows(session, stream, components, values, result.features):
             if isinstance(item, str):
                 answers.append(item)
             else:

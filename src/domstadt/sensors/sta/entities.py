@@ -300,6 +300,26 @@ def prop_getter(prop: Prop) -> Callable[[Any], Any]:
     return get
 
 
+NULL_WRITTEN: dict[str, frozenset[str]] = {
+    "Observations": frozenset({"result", "resultTime", "resultQuality", "validTime", "parameters"}),
+    "Datastreams": frozenset({"resultTime"}),
+    "MultiDatastreams": frozenset({"resultTime"}),
+}
+"""Optional properties written as ``null`` when they have no value. FROST-Server leaves every
+other null property out (clients rely on it: frost-sta-client refuses ``"properties": null``
+on a Sensor) and writes only ``result`` and ``resultTime`` as null. The Observation's other
+optional properties stay null here because the single-POST answer and the MQTT notifications
+(``bulk.observation_json``) carry them so."""
+
+
+def omitted_when_null(entity: EntityType, name: str) -> bool:
+    """True when property ``name`` of ``entity`` is left out of the JSON while it is null."""
+    if name in NULL_WRITTEN.get(entity.set_name, frozenset()):
+        return False
+    column: Any = getattr(entity.model, entity.props[name].attr)
+    return bool(column.expression.nullable)
+
+
 @functools.cache
 def row_columns(entity_name: str) -> tuple[Any, ...]:
     """The mapped columns of an entity set, selected as plain rows named like the model's

@@ -1,7 +1,9 @@
 """Resource paths of the SensorThings API: ``Things(1)/Datastreams``, ``…/name/$value``, ``$ref``.
 
 A path is a chain of entity steps (an entity set, then navigation properties, each optionally
-keyed by ``(id)``) and an optional tail: a property, its ``$value``, or ``$ref``.
+keyed by ``(id)``) and an optional tail: a property, its ``$value``, or ``$ref``. A complex
+(JSON) property may be followed by member names (``Things(1)/properties/address/street``,
+OGC 18-088 §9.2.4 "further property name composition").
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from domstadt.core.errors import NotFound
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
 
 _SEGMENT = re.compile(r"^([A-Za-z]+)(?:\((\d+)\))?$")
+COMPLEX_KINDS = frozenset({"json", "required_json", "result"})
+"""Property kinds holding JSON, into which a path may continue with member names."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,14 @@ class Step:
 
 @dataclass(frozen=True)
 class ResourcePath:
-    """The parsed path: entity steps, then an optional property, ``$value`` or ``$ref``."""
+    """The parsed path: entity steps, then an optional property (with member names inside a
+    complex one), ``$value`` or ``$ref``."""
 
     steps: tuple[Step, ...]
     prop: str | None = None
     value: bool = False
     ref: bool = False
+    members: tuple[str, ...] = ()
 
     @property
     def last(self) -> Step:
@@ -79,12 +85,15 @@ def parse_path(path: str) -> ResourcePath:
 def _tail(steps: tuple[Step, ...], rest: list[str], path: str) -> ResourcePath:
     if rest == ["$ref"]:
         return ResourcePath(steps, ref=True)
-    name = rest[0]
-    props = steps[-1].entity.props
-    if name not in props and name not in {"id", "@iot.id"}:
+    name, *members = rest
+    value = bool(members) and members[-1] == "$value"
+    if value:
+        members.pop()
+    prop = steps[-1].entity.props.get(name)
+    if prop is None and name not in {"id", "@iot.id"}:
         raise _not_found(name)
-    if len(rest) == 1:
-        return ResourcePath(steps, prop=name)
-    if rest[1:] == ["$value"]:
-        return ResourcePath(steps, prop=name, value=True)
-    raise _not_found(path)
+    if members and (prop is None or prop.kind not in COMPLEX_KINDS):
+        raise _not_found(path)
+    if {"$ref", "$value"} & set(members):
+        raise _not_found(path)
+    return ResourcePath(steps, prop=name, value=value, members=tuple(members))

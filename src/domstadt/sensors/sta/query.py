@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session
 from domstadt.core.db import UTCDateTime
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.sensors.odata.compiler import compile_filter, compile_orderby
-from domstadt.sensors.odata.options import QueryOptions
+from domstadt.sensors.odata.options import ExpandItem, QueryOptions
 from domstadt.sensors.odata.parser import FilterError, Path
 from domstadt.sensors.sta.counting import Count, count_rows
 from domstadt.sensors.sta.entities import (
     ENTITY_TYPES,
     EntityType,
     Nav,
+    omitted_when_null,
     prop_getter,
     row_columns,
 )
@@ -43,6 +44,8 @@ class Target:
     entity: EntityType
     entity_id: int | None
     condition: Any = None
+    order: Any = None
+    """The order the navigation keeps (see :func:`nav_order`) when no $orderby is given."""
 
 
 def _missing(entity: EntityType, key: int) -> NotFound:
@@ -59,13 +62,27 @@ def nav_condition(nav: Nav, parent_id: Any) -> Any:
     return target.id.in_(select(link[nav.target_attr]).where(link[nav.attr] == parent_id))
 
 
+def nav_order(nav: Nav, parent_id: Any) -> Any:
+    """The ``position`` of each target in a link table that keeps the order of the request
+    (a MultiDatastream's ObservedProperties), or None when the navigation keeps none."""
+    table = nav.table
+    if nav.kind != "m2m" or table is None or "position" not in table.c:
+        return None
+    if table.primary_key.columns.values()[0].key != nav.attr:  # not the owning side
+        return None
+    target: Any = ENTITY_TYPES[nav.target].model
+    link = table.c
+    own = (link[nav.attr] == parent_id, link[nav.target_attr] == target.id)
+    return select(link.position).where(*own).scalar_subquery()
+
+
 def resolve(session: Session, path: ResourcePath) -> Target:
     """Walk the path's steps; every keyed or to-one step must exist (else NotFound)."""
     first = path.steps[0]
     current: int | None = first.key
     if current is not None and session.get(first.entity.model, current) is None:
         raise _missing(first.entity, current)
-    condition = None
+    condition = order = None
     parent = first
     for step in path.steps[1:]:
         nav = step.nav
@@ -77,24 +94,34 @@ def resolve(session: Session, path: ResourcePath) -> Target:
             )
             if fk is None or (step.key is not None and step.key != fk):
                 raise NotFound(f"{parent.entity.singular} {current} hat kein {nav.name}.")
-            current, condition = fk, None
+            current, condition, order = fk, None, None
         else:
-            condition = nav_condition(nav, current)
-            current = step.key
+            condition, order = nav_condition(nav, current), nav_order(nav, current)
+            parent_id, current = current, step.key
             if current is not None:
                 model: Any = step.entity.model
                 if not session.scalar(select(exists().where(model.id == current, condition))):
-                    raise _missing(step.entity, current)
-                condition = None
+                    if session.get(model, current) is None:
+                        raise _missing(step.entity, current)
+                    raise NotFound(
+                        f"{parent.entity.singular} {parent_id} ist nicht mit "
+                        f"{step.entity.singular} {current} verknüpft."
+                    )
+                condition = order = None
         parent = step
-    return Target(path.last.entity, current, condition)
+    return Target(path.last.entity, current, condition, order)
 
 
-def _orderings(entity: EntityType, opts: QueryOptions) -> tuple[list[tuple[Any, bool]], bool]:
-    """ORDER BY keys (id appended as tie-breaker) and whether keyset paging applies."""
+def _orderings(
+    entity: EntityType, opts: QueryOptions, order: Any = None
+) -> tuple[list[tuple[Any, bool]], bool]:
+    """ORDER BY keys (id appended as tie-breaker) and whether keyset paging applies; without
+    $orderby a navigation's own ``order`` comes first (paged with $skip)."""
     model: Any = entity.model
     keys: list[tuple[Any, bool]] = []
     keyset = True
+    if not opts.orderby and order is not None:
+        keys, keyset = [(order, False)], False
     if opts.orderby:
         for expr, descending, node in compile_orderby(entity, opts.orderby):
             keys.append((expr, descending))
@@ -162,8 +189,11 @@ class Page:
     next_params: dict[str, str] | None
 
 
-def query_rows(session: Session, entity: EntityType, condition: Any, opts: QueryOptions) -> Page:
-    """Run a collection query with $filter, $orderby, $skip/$skiptoken, $top and $count."""
+def query_rows(
+    session: Session, entity: EntityType, condition: Any, opts: QueryOptions, order: Any = None
+) -> Page:
+    """Run a collection query with $filter, $orderby, $skip/$skiptoken, $top and $count
+    (``order``: the navigation's own order, used without $orderby)."""
     model: Any = entity.model
     stmt = select(*row_columns(entity.set_name))
     if condition is not None:
@@ -173,7 +203,7 @@ def query_rows(session: Session, entity: EntityType, condition: Any, opts: Query
     count = None
     if opts.count:
         count = count_rows(session, model, stmt, bool(opts.filter) or condition is not None)
-    keys, keyset = _orderings(entity, opts)
+    keys, keyset = _orderings(entity, opts, order)
     if opts.skiptoken:
         if not keyset:
             raise FilterError("$skiptoken passt nicht zu dieser Sortierung", option="$skiptoken")
@@ -201,6 +231,32 @@ def next_link(url: str, params: list[tuple[str, str]], changes: dict[str, str]) 
     return f"{url}?{urlencode(kept, safe='$/,()')}"
 
 
+def option_pairs(opts: QueryOptions, *, page_size: bool = True) -> list[tuple[str, str]]:
+    """``opts`` as URL query options again, so that the link to an expanded collection repeats
+    the options given inside ``$expand(...)``; ``page_size``: always name ``$top``."""
+    pairs = []
+    if page_size or opts.top is not None:
+        pairs.append(("$top", str(opts.page_size)))
+    if opts.skip:
+        pairs.append(("$skip", str(opts.skip)))
+    if opts.count:
+        pairs.append(("$count", "true"))
+    for name, text in (("$filter", opts.filter), ("$orderby", opts.orderby)):
+        if text:
+            pairs.append((name, text))
+    if opts.select:
+        pairs.append(("$select", ",".join(opts.select)))
+    if opts.expand:
+        pairs.append(("$expand", ",".join(_expand_text(item) for item in opts.expand)))
+    return pairs
+
+
+def _expand_text(item: ExpandItem) -> str:
+    """One ``$expand`` item as text: ``Nav`` or ``Nav($opt=value;…)`` (nested alike)."""
+    inner = ";".join(f"{k}={v}" for k, v in option_pairs(item.options, page_size=False))
+    return f"{item.nav}({inner})" if inner else item.nav
+
+
 class Serializer:
     """Turns rows into SensorThings JSON with self and navigation links and expansions."""
 
@@ -222,8 +278,7 @@ class Serializer:
             out["@iot.id"] = row.id
         if plan.with_self_link:
             out["@iot.selfLink"] = link
-        for name, get in plan.props:
-            out[name] = get(row)
+        plan.write_props(out, row)
         for name in plan.navs:
             out[f"{name}@iot.navigationLink"] = f"{link}/{name}"
         for item in opts.expand:
@@ -244,7 +299,8 @@ class Serializer:
             related = self.session.get(target.model, fk) if fk is not None else None
             out[nav.name] = self.entity(target, related, opts) if related is not None else None
             return
-        page = query_rows(self.session, target, nav_condition(nav, row.id), opts)
+        condition, order = nav_condition(nav, row.id), nav_order(nav, row.id)
+        page = query_rows(self.session, target, condition, opts, order)
         out[nav.name] = [self.entity(target, r, opts) for r in page.rows]
         if page.count is not None:
             out[f"{nav.name}@iot.count"] = page.count.value
@@ -252,7 +308,7 @@ class Serializer:
                 out[f"{nav.name}@domstadt:countEstimated"] = True
         if page.more:
             out[f"{nav.name}@iot.nextLink"] = next_link(
-                f"{link}/{nav.name}", [("$top", str(opts.page_size))], page.next_params or {}
+                f"{link}/{nav.name}", option_pairs(opts), page.next_params or {}
             )
 
 
@@ -264,6 +320,20 @@ class RowPlan:
     with_self_link: bool
     props: tuple[tuple[str, Callable[[Any], Any]], ...]
     navs: tuple[str, ...]
+    omit_null: frozenset[str] = frozenset()
+    """Properties left out while null (FROST-Server's rule, see ``entities.NULL_WRITTEN``)."""
+
+    def write_props(self, out: dict[str, Any], row: Any) -> None:
+        """Put the properties of ``row`` into ``out``; the plain loop when none is omitted."""
+        if not self.omit_null:
+            for name, get in self.props:
+                out[name] = get(row)
+            return
+        omit = self.omit_null
+        for name, get in self.props:
+            value = get(row)
+            if value is not None or name not in omit:
+                out[name] = value
 
 
 @functools.lru_cache(maxsize=256)
@@ -288,4 +358,5 @@ def row_plan(entity_name: str, select: tuple[str, ...] | None) -> RowPlan:
             if chosen is None or name in chosen
         ),
         navs=tuple(name for name in entity.navs if chosen is None or name in chosen),
+        omit_null=frozenset(name for name in entity.props if omitted_when_null(entity, name)),
     )

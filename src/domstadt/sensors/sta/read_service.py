@@ -14,7 +14,7 @@ from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.odata.options import parse_options
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta.data_array import components, data_array
-from domstadt.sensors.sta.entities import ENTITY_TYPES, prop_value
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, prop_value
 from domstadt.sensors.sta.paths import ResourcePath, parse_path
 from domstadt.sensors.sta.query import Serializer, next_link, query_rows, resolve
 
@@ -40,10 +40,13 @@ EXTENSIONS = [
 
 @dataclass
 class ReadResult:
-    """A JSON body, or plain text for ``$value``."""
+    """A JSON body, or plain text for ``$value``, or no content (a null property)."""
 
     body: Any
     text: str | None = None
+    no_content: bool = False
+    """A property or ``$value`` that is null: 204 No Content (OGC 18-088 §9.2.4, OData 4.01
+    Protocol §11.2.4 and §11.2.4.1)."""
 
 
 MQTT_CREATE = f"{SPEC}/create-observations-via-mqtt/observations-creation"
@@ -95,7 +98,7 @@ def read(
         raise NotFound("Eigenschaften gibt es nur an einzelnen Entitäten.")
     if opts.result_format:
         components(entity, opts.select)  # refuse before querying
-    page = query_rows(session, entity, target.condition, opts)
+    page = query_rows(session, entity, target.condition, opts, target.order)
     body: dict[str, Any] = {}
     if page.count is not None:
         body["@iot.count"] = page.count.value
@@ -119,14 +122,29 @@ def _single(serializer: Serializer, resource: ResourcePath, row: Any, opts: Any)
         return ReadResult({"@iot.selfLink": serializer.self_link(entity, row.id)})
     if resource.prop is None:
         return ReadResult(serializer.entity(entity, row, opts))
-    name = resource.prop
-    value = row.id if name in {"id", "@iot.id"} else prop_value(row, entity.props[name])
+    name, value = _addressed_property(entity, row, resource.prop, resource.members)
+    if value is None:
+        return ReadResult(None, no_content=True)
     if resource.value:
-        if value is None:
-            raise NotFound(f"{name} hat keinen Wert.")
         text = value if isinstance(value, str) else _json_text(value)
         return ReadResult(None, text)
     return ReadResult({name: value})
+
+
+def _addressed_property(
+    entity: EntityType, row: Any, prop: str, members: tuple[str, ...]
+) -> tuple[str, Any]:
+    """The name and value the path addresses: property ``prop`` of ``row``, or the member
+    reached by ``members`` inside it; a member that is not there is NotFound."""
+    value = row.id if prop in {"id", "@iot.id"} else prop_value(row, entity.props[prop])
+    for depth, member in enumerate(members):
+        if not isinstance(value, dict) or member not in value:
+            where = "/".join((prop, *members[:depth]))
+            raise NotFound(
+                f"{entity.singular} {row.id} hat in {where} keinen Schlüssel {member!r}."
+            )
+        value = value[member]
+    return (members[-1] if members else prop), value
 
 
 def _json_text(value: Any) -> str:

@@ -189,7 +189,8 @@ def batch(call: Call) -> Response:
 
 
 def read(call: Call) -> Response:
-    """Any SensorThings read: entities, collections, properties, ``$value``, ``$ref``."""
+    """Any SensorThings read: entities, collections, properties, ``$value``, ``$ref``; a null
+    property answers 204 No Content."""
     result = read_service.read(
         call.session,
         actor=call.actor,
@@ -197,6 +198,8 @@ def read(call: Call) -> Response:
         params=list(call.request.query_params.multi_items()),
         base=call.base,
     )
+    if result.no_content:
+        return Response(status_code=204)
     if result.text is not None:
         return PlainTextResponse(result.text)
     return JsonResponse(result.body)

@@ -11,25 +11,31 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Conflict, Invalid, NotFound
+from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.sta import bulk, lean
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, result_value
 from domstadt.sensors.sta.paths import parse_path
 from domstadt.sensors.sta.query import Serializer, resolve
 from domstadt.sensors.sta.writer import (
     DeepInsert,
+    check_multi_datastream,
+    check_multi_result,
+    check_stream_links,
     set_prop,
-    widen_datastream_times,
-    widen_multi_datastream_times,
+    widen_observation_times,
 )
 
+ID_KEYS = frozenset({"@iot.id", "id"})
+"""Keys naming the entity id in a body; updates ignore them (the id never changes)."""
 DUPLICATE = (
     "Für diesen Datastream gibt es schon eine Observation mit derselben phenomenonTime "
     "(Duplikat-Regel: eine Observation je Datastream und Zeitpunkt)."
@@ -78,14 +84,10 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         nav, parent_id = link_m2m
         reverse = next(n for n in last.entity.navs.values() if n.table is nav.table)
         inserter.link_many(reverse, row.id, [parent_id], replace=False)
-    if last.entity.singular == "Observation" and row.datastream_id is not None:
-        widen_datastream_times(session, [_obs_span(row)])
-    if last.entity.singular == "Observation" and row.multi_datastream_id is not None:
-        span = {**_obs_span(row), "multi_datastream_id": row.multi_datastream_id}
-        widen_multi_datastream_times(session, [span])
     _flush(session)
     body = Serializer(session, base).entity(last.entity, row, QueryOptions())
     _created(session, actor, last.entity, row, body, inserter.created)
+    _notify_side_effects(session, base, inserter, (last.entity, row))
     return body
 
 
@@ -103,13 +105,27 @@ def _created(
     notify.entity_changed(session, entity, row, body)
 
 
-def _obs_span(row: Any) -> dict[str, Any]:
-    return {
-        "datastream_id": row.datastream_id,
-        "phenomenon_time_start": row.phenomenon_time_start,
-        "phenomenon_time_end": row.phenomenon_time_end,
-        "result_time": row.result_time,
-    }
+def _notify_side_effects(
+    session: Session, base: str, inserter: DeepInsert, named: tuple[EntityType, Any]
+) -> None:
+    """Notify what a write created or linked besides the entity it ``named`` (which the caller
+    notifies): nested and generated entities, HistoricalLocations, entities newly linked into
+    a many-to-many collection (``Things(1)/Locations``)."""
+    if not notify.enabled(session):
+        return
+    serializer = Serializer(session, base)
+    notified = {(named[0].set_name, named[1].id)}
+    for entity, row in inserter.made:
+        if (entity.set_name, row.id) not in notified:
+            notified.add((entity.set_name, row.id))
+            body = serializer.entity(entity, row, QueryOptions())
+            notify.entity_changed(session, entity, row, body)
+    for (set_name, entity_id), parents in notify.linked_members(inserter.links).items():
+        if (set_name, entity_id) not in notified:
+            entity = ENTITY_TYPES[set_name]
+            row = session.get(entity.model, entity_id)
+            body = serializer.entity(entity, row, QueryOptions())
+            notify.entity_linked(session, entity, entity_id, body, parents)
 
 
 def _summary(body: dict[str, Any]) -> dict[str, Any]:
@@ -139,10 +155,9 @@ def update(
     before = _summary(serializer.entity(entity, row, QueryOptions()))
     inserter = DeepInsert(session)
     for key, value in data.items():
-        if key in {"@iot.id", "id"}:
-            if value != row.id:
-                raise Invalid("@iot.id kann nicht geändert werden.", field="@iot.id")
-        elif key in entity.props:
+        if key in ID_KEYS:
+            continue  # the id is not updatable; OGC 18-088 §10.3: the service ignores it
+        if key in entity.props:
             set_prop(row, entity.props[key], value, entity)
         elif key in entity.navs:
             _relink(inserter, entity, row, key, value)
@@ -155,6 +170,7 @@ def update(
                     raise Invalid(f"PUT: {entity.singular}.{name} fehlt.", field=name)
                 set_prop(row, prop, None, entity)
     _flush(session)
+    _keep_consistent(session, entity, row)
     after = serializer.entity(entity, row, QueryOptions())
     audit.record(
         session,
@@ -167,7 +183,21 @@ def update(
     )
     changed = [k for k in entity.props if before.get(k) != after.get(k)]
     notify.entity_changed(session, entity, row, after, changed)
+    _notify_side_effects(session, base, inserter, (entity, row))
     return after
+
+
+def _keep_consistent(session: Session, entity: EntityType, row: Any) -> None:
+    """What an update must leave true, as a create does: an Observation belongs to one
+    (Multi)Datastream, whose time spans cover it and whose ObservedProperties its result
+    matches; a MultiDatastream has one ObservedProperty per unitOfMeasurement."""
+    if entity.singular == "Observation":
+        check_stream_links(row)
+        if row.multi_datastream_id is not None:
+            check_multi_result(session, row.multi_datastream_id, result_value(row))
+        widen_observation_times(session, row)
+    elif entity.singular == "MultiDatastream":
+        check_multi_datastream(session, row)
 
 
 @requires(Permission.CONTENT_EDIT)
@@ -176,14 +206,18 @@ def patch_json(
 ) -> dict[str, Any]:
     """PATCH with ``application/json-patch+json`` (RFC 6902) on the entity's properties.
 
-    The operations apply to the entity as JSON (without @-annotations); the properties they
-    change are then written like a merge PATCH (same validation, audit and notifications).
+    The operations apply to the entity as JSON (its properties and ``@iot.id``, without other
+    annotations); the properties they change are then written like a merge PATCH (same
+    validation, audit and notifications). A change of ``@iot.id`` is ignored like the id in
+    a merge PATCH body; a ``test`` of it compares with the real id.
     """
     entity, row = _single(session, path)
     if not isinstance(operations, list):
         raise Invalid("JSON-Patch erwartet eine Liste von Operationen.")
-    current = _summary(Serializer(session, base).entity(entity, row, QueryOptions()))
+    answer = _summary(Serializer(session, base).entity(entity, row, QueryOptions()))
+    current = {name: None for name in entity.props} | answer  # null ones are left out answers
     current.pop("id", None)
+    current["@iot.id"] = row.id
     try:
         patched = jsonpatch.apply_patch(current, operations)
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
@@ -192,6 +226,8 @@ def patch_json(
         raise Invalid(f"JSON-Patch ist fehlerhaft: {exc!r}") from None
     changes = {k: v for k, v in patched.items() if current.get(k) != v}
     changes.update({k: None for k in current if k not in patched})
+    for key in ID_KEYS:
+        changes.pop(key, None)
     return update(session, actor=actor, path=path, data=changes, base=base, replace=False)
 
 
@@ -213,11 +249,14 @@ def _relink(inserter: DeepInsert, entity: EntityType, row: Any, key: str, value:
 
 @requires(Permission.CONTENT_EDIT)
 def delete(session: Session, *, actor: Actor, path: str) -> None:
-    """Delete one entity; the database cascades to what depends on it (Datastreams of a Thing,
-    Observations of a Datastream or FeatureOfInterest, HistoricalLocations of a Thing)."""
+    """Delete one entity and what depends on it (OGC 18-088 §10.4, integrity constraints when
+    deleting): the database cascades (Datastreams and HistoricalLocations of a Thing,
+    Observations of a Datastream or FeatureOfInterest, Datastreams of a Sensor or
+    ObservedProperty); ``_delete_dependents`` does what runs through link tables."""
     entity, row = _single(session, path)
     model: Any = entity.model
     session.expunge(row)
+    _delete_dependents(session, entity, row.id)
     session.execute(sql_delete(model).where(model.id == row.id))
     audit.record(
         session,
@@ -226,6 +265,33 @@ def delete(session: Session, *, actor: Actor, path: str) -> None:
         entity_type=f"sta_{entity.singular}",
         entity_id=row.id,
     )
+
+
+_LINKED_DEPENDENTS: dict[str, tuple[Any, Any, Any]] = {
+    "Locations": (
+        m.HistoricalLocation,
+        m.historical_location_location.c.historical_location_id,
+        m.historical_location_location.c.location_id,
+    ),
+    "ObservedProperties": (
+        m.MultiDatastream,
+        m.multi_datastream_observed_property.c.multi_datastream_id,
+        m.multi_datastream_observed_property.c.observed_property_id,
+    ),
+}
+"""Entity set → (dependent model, its column in the link table, the owner's column)."""
+
+
+def _delete_dependents(session: Session, entity: EntityType, entity_id: int) -> None:
+    """Dependents linked through many-to-many tables, which the database cannot cascade to:
+    a Location's HistoricalLocations (§10.4: all HistoricalLocations linked to the Location),
+    an ObservedProperty's MultiDatastreams (they would no longer have one ObservedProperty per
+    unitOfMeasurement, which req/multi-datastream/constraints demands)."""
+    if entity.set_name not in _LINKED_DEPENDENTS:
+        return
+    model, dependent_id, owner_id = _LINKED_DEPENDENTS[entity.set_name]
+    linked = select(dependent_id).where(owner_id == entity_id)
+    session.execute(sql_delete(model).where(model.id.in_(linked)))
 
 
 @requires(Permission.CONTENT_EDIT)

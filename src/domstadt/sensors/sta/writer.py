@@ -2,8 +2,9 @@
 
 Side effects the specification asks for: a Thing's new or changed Locations write a
 HistoricalLocation; an Observation without FeatureOfInterest gets one made from (or reused
-for) its Thing's Location; a Datastream's phenomenonTime/resultTime widen with its
-observations.
+for) its Thing's Location; a (Multi)Datastream's phenomenonTime/resultTime widen with its
+observations. ``DeepInsert`` keeps what it created and linked, so the caller can notify
+MQTT subscribers of every entity, not only the one the request named.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
@@ -87,11 +88,18 @@ def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
 
 
 class DeepInsert:
-    """Creates an entity with nested entities and links inside the caller's transaction."""
+    """Creates an entity with nested entities and links inside the caller's transaction.
+
+    ``made`` lists every row it created (nested entities, HistoricalLocations, generated
+    FeaturesOfInterest) in creation order; ``links`` every many-to-many link it added as
+    (navigation of the owning side, owner id, target id).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.created = 0
+        self.made: list[tuple[EntityType, Any]] = []
+        self.links: list[tuple[Nav, int, int]] = []
 
     def entity(self, entity: EntityType, data: Any, preset: dict[str, Any] | None = None) -> Any:
         """Create (or, for ``{"@iot.id": n}``, link) one entity; returns the row."""
@@ -120,13 +128,20 @@ class DeepInsert:
         if entity.singular == "Observation":
             self._observation_defaults(row, data)
         self._require_links(entity, row)
-        self.session.add(row)
-        self.session.flush()
-        self.created += 1
+        self._add(entity, row)
         self._children(entity, row, data)
         if entity.singular == "MultiDatastream":
             check_multi_datastream(self.session, row)
         return row
+
+    def _add(self, entity: EntityType, row: Any) -> None:
+        """Write the new row; an Observation widens its (Multi)Datastream's times."""
+        self.session.add(row)
+        self.session.flush()
+        self.created += 1
+        self.made.append((entity, row))
+        if entity.singular == "Observation":
+            widen_observation_times(self.session, row)
 
     def _require_links(self, entity: EntityType, row: Any) -> None:
         for nav in entity.navs.values():
@@ -156,21 +171,42 @@ class DeepInsert:
         """Write m2m links; a Thing's changed Locations also write a HistoricalLocation."""
         assert nav.table is not None
         table = nav.table
+        before: set[int] = set()
         if replace:
-            self.session.execute(delete(table).where(table.c[nav.attr] == own_id))
+            own = table.c[nav.attr] == own_id
+            before = set(self.session.scalars(select(table.c[nav.target_attr]).where(own)))
+            self.session.execute(delete(table).where(own))
         rows = [{nav.attr: own_id, nav.target_attr: t} for t in dict.fromkeys(target_ids)]
         if rows:
+            self._number(table, rows)
             self.session.execute(insert(table), rows)
+        self.links += [
+            (nav, own_id, r[nav.target_attr]) for r in rows if r[nav.target_attr] not in before
+        ]
         if table is m.thing_location and rows:
             things = [own_id] if nav.attr == "thing_id" else [r["thing_id"] for r in rows]
             for thing_id in things:
                 self.historical_location(thing_id)
+
+    def _number(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Link tables with a ``position`` keep the order of the request: each new link gets
+        the next position of its owner (the table's first key column)."""
+        if "position" not in table.c:
+            return
+        owner = table.primary_key.columns.values()[0]
+        owners = {row[owner.key] for row in rows}
+        latest = select(owner, func.max(table.c.position)).where(owner.in_(owners))
+        following = {o: p + 1 for o, p in self.session.execute(latest.group_by(owner))}
+        for row in rows:
+            row["position"] = following.get(row[owner.key], 0)
+            following[row[owner.key]] = row["position"] + 1
 
     def historical_location(self, thing_id: int) -> None:
         """Record the Thing's current Locations as of now."""
         history = m.HistoricalLocation(time=utcnow(), thing_id=thing_id)
         self.session.add(history)
         self.session.flush()
+        self.made.append((ENTITY_TYPES["HistoricalLocations"], history))
         tl = m.thing_location.c
         location_ids = self.session.scalars(
             select(tl.location_id).where(tl.thing_id == thing_id)
@@ -180,24 +216,39 @@ class DeepInsert:
                 insert(m.historical_location_location),
                 [{"historical_location_id": history.id, "location_id": i} for i in location_ids],
             )
+            nav = ENTITY_TYPES["HistoricalLocations"].navs["Locations"]
+            self.links += [(nav, history.id, i) for i in location_ids]
 
     def _observation_defaults(self, row: m.Observation, data: dict[str, Any]) -> None:
         if "result" not in data:
             raise Invalid("Observation.result fehlt.", field="result")
         if row.phenomenon_time_start is None:
             row.phenomenon_time_start = utcnow()
-        if (row.datastream_id is None) == (row.multi_datastream_id is None):
-            raise Invalid(
-                "Observation: die Verknüpfung Datastream fehlt "
-                '(z. B. "Datastream": {"@iot.id": 1}; oder genau ein MultiDatastream).',
-                field="Datastream",
-            )
+        check_stream_links(row)
         if row.multi_datastream_id is not None:
             check_multi_result(self.session, row.multi_datastream_id, data["result"])
         if row.feature_of_interest_id is None:
+            made: list[Any] = []
             row.feature_of_interest_id = feature_for_datastream(
-                self.session, row.datastream_id, row.multi_datastream_id
+                self.session, row.datastream_id, row.multi_datastream_id, made
             )
+            self.made += [(ENTITY_TYPES["FeaturesOfInterest"], f) for f in made]
+
+
+def check_stream_links(row: m.Observation) -> None:
+    """An Observation belongs to exactly one Datastream or MultiDatastream."""
+    if row.datastream_id is not None and row.multi_datastream_id is not None:
+        raise Invalid(
+            "Observation: Datastream und MultiDatastream sind beide angegeben; "
+            "eine Observation gehört zu genau einem von beiden.",
+            field="MultiDatastream",
+        )
+    if row.datastream_id is None and row.multi_datastream_id is None:
+        raise Invalid(
+            "Observation: die Verknüpfung Datastream fehlt "
+            '(z. B. "Datastream": {"@iot.id": 1}; oder genau ein MultiDatastream).',
+            field="Datastream",
+        )
 
 
 def check_multi_datastream(session: Session, row: m.MultiDatastream) -> None:
@@ -250,9 +301,13 @@ FEATURE_OF: dict[str, Any] = {
 
 
 def feature_for_datastream(
-    session: Session, datastream_id: int | None, multi_datastream_id: int | None = None
+    session: Session,
+    datastream_id: int | None,
+    multi_datastream_id: int | None = None,
+    made: list[Any] | None = None,
 ) -> int:
-    """The FeatureOfInterest made from the (Multi)Datastream's Thing's Location (reused)."""
+    """The FeatureOfInterest made from the (Multi)Datastream's Thing's Location (reused);
+    a feature made here is appended to ``made`` (for notifications)."""
     if datastream_id is not None:
         found = session.execute(FEATURE_OF["Datastream"], {"id": datastream_id}).first()
     else:
@@ -280,7 +335,33 @@ def feature_for_datastream(
     )
     session.add(feature)
     session.flush()
+    if made is not None:
+        made.append(feature)
     return feature.id
+
+
+OBSERVATION_SPAN = (
+    "datastream_id",
+    "multi_datastream_id",
+    "phenomenon_time_start",
+    "phenomenon_time_end",
+    "result_time",
+)
+"""The Observation attributes ``widen_*_times`` read."""
+
+
+def observation_span(row: Any) -> dict[str, Any]:
+    """The times of an Observation row (model object) as ``widen_*_times`` take them."""
+    return {name: getattr(row, name) for name in OBSERVATION_SPAN}
+
+
+def widen_observation_times(session: Session, row: Any) -> None:
+    """Widen the phenomenonTime/resultTime of the (Multi)Datastream of one Observation row."""
+    span = observation_span(row)
+    if row.datastream_id is not None:
+        widen_datastream_times(session, [span])
+    if row.multi_datastream_id is not None:
+        widen_multi_datastream_times(session, [span])
 
 
 def widen_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
