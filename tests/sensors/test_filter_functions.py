@@ -258,3 +258,57 @@ def test_json_values_compare_only_with_values_of_their_type(
     assert _results(client, "result lt 5") == [0]
     message = _error(client, "Locations", {"$orderby": "location"})
     assert message == "$orderby: nach Geometrie kann nicht sortiert werden (Position 1)"
+
+
+def test_text_literals_compare_only_with_json_strings(
+    client: TestClient, auth: dict[str, str], seeded: dict[str, int]
+) -> None:
+    _add_results(client, auth, seeded, True, {"a": 1}, "1", "2", False, [1])
+    assert _results(client, "result eq '1'") == ["1"]
+    assert _results(client, "result ge '1'") == ["1", "2"]
+    assert _results(client, "result ne '1'") == ["2"]  # like result ne 1: only its own type
+    assert _results(client, "result lt '1'") == []
+    assert _results(client, "result eq '{\"a\":1}' or result eq '[1]'") == []
+    assert _results(client, "contains(result, '1')") == ["1"]
+    payload = thing_payload("Typen")
+    payload["properties"] |= {"f": True, "z": False, "o": {"a": 1}, "s": "1"}
+    response = client.post(f"{STA}/Things", json=payload, headers=auth)
+    assert response.status_code == 201, response.text
+    for query in (
+        "properties/f eq '1'",
+        "properties/f eq 'true'",
+        "properties/z eq '0'",
+        "properties/z lt '1'",
+        "properties/o eq '{\"a\":1}'",
+        "properties/o ne 'x'",
+        "properties/lanes eq '2'",
+        "length(properties/o) gt 0",
+    ):
+        assert _count(client, query, "Things") == 0, query
+    assert _count(client, "properties/s eq '1'", "Things") == 1
+    assert _count(client, "properties/s ne '2'", "Things") == 1
+    assert _count(client, "properties/owner ne 'Land NRW'", "Things") == 2
+
+
+def test_div_truncates_integers_and_divides_floats(
+    client: TestClient, auth: dict[str, str], seeded: dict[str, int]
+) -> None:
+    total = _count(client, "true", "Things")
+    assert _count(client, "7 div 2 eq 3", "Things") == total
+    assert _count(client, "-7 div 2 eq -3", "Things") == total  # toward zero, not -4
+    assert _count(client, "7 div -2 eq -3", "Things") == total
+    assert _count(client, "10 div 4 mul 4 eq 8", "Things") == total
+    assert _count(client, "7.0 div 2 eq 3.5 and 7 div 2.0 eq 3.5", "Things") == total
+    assert _count(client, "7 divby 2 eq 3.5 and -7 divby 2 eq -3.5", "Things") == total
+    assert _count(client, "7 mod 3 eq 1 and -7 mod 3 eq -1 and 7 mod -3 eq 1", "Things") == total
+    assert _count(client, "7.5 mod 2 eq 1.5 and -7.5 mod 2 eq -1.5", "Things") == total
+    a = seeded["Segment A"]
+    assert _count(client, f"id eq {2 * a + 1} div 2", "Things") == 1
+    assert _count(client, f"id div 2 eq {a // 2} and id eq {a}", "Things") == 1
+    assert _count(client, f"id eq {a}.5 div 1", "Things") == 0
+    assert _results(client, "result div 20 eq 0.5") == [10]
+    assert _results(client, "result divby 20 eq 0.5") == [10]
+    assert _results(client, "result mod 40 eq 30") == [30, 70, 110]
+    _add_results(client, auth, seeded, 7.5)
+    assert _results(client, "result mod 2 eq 1.5") == [7.5]
+    assert _results(client, "result div 2 eq 3.75") == [7.5]

@@ -80,3 +80,15 @@ def test_browser_session_writes_need_the_csrf_header(
     )
     assert accepted.status_code == 201, accepted.text
     assert accepted.headers["content-language"] == "de"
+
+
+def test_division_by_zero_in_a_filter_is_a_bad_request(
+    client: TestClient, db: Database, seeded: dict[str, int]
+) -> None:
+    # SQLite gives NULL (no match); PostgreSQL refuses the value: a 400, never a 500
+    response = client.get(f"{STA}/Things", params={"$filter": "id div 0 eq 1"})
+    if db.url.startswith("sqlite"):
+        assert response.status_code == 200 and response.json()["value"] == []
+    else:
+        assert response.status_code == 400, response.text
+        assert "division by zero" in response.json()["message"]

@@ -50,6 +50,7 @@ from domstadt.sensors.odata.parser import (
     parse_orderby,
 )
 from domstadt.sensors.odata.relations import any_related, hop, identity
+from domstadt.sensors.odata.sqlfunctions import Remainder, TruncatedDiv
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -65,6 +66,12 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "sub": operator.sub,
     "mul": operator.mul,
     "div": operator.truediv,
+    "divby": operator.truediv,
+    "mod": Remainder,
+}
+# OData 4.01 §5.1.1.2: div and mod of two integers give an integer (div truncated toward zero)
+_INTEGER_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "div": TruncatedDiv,
     "mod": operator.mod,
 }
 _LITERAL_TYPES: dict[str, Any] = {
@@ -291,7 +298,7 @@ class Compiler:
         scope = self._scope(node, left, right)
         if node.op in _ARITH:
             a, b = self._expect(left, "number"), self._expect(right, "number")
-            return Typed(_ARITH[node.op](a, b), "number", node.pos, scope=scope)
+            return Typed(arithmetic(node.op, a, b), "number", node.pos, scope=scope)
         typed = self.compare(node, left, right)
         typed.scope = scope
         return typed
@@ -374,6 +381,22 @@ class Compiler:
         geoms, scope = self._geo_args(call, call.args)
         expr = geo.measure(call.name, geoms, node.op, float(right.value), self.session, call.pos)
         return Typed(expr, "bool", node.pos, scope=scope)
+
+
+def _is_integer(expr: Any) -> bool:
+    """Whether a compiled number is of integer type (an integer literal, ``id``, ``year(…)``);
+    JSON numbers and results are floats."""
+    return isinstance(expr.type, Integer)
+
+
+def arithmetic(op: str, a: Any, b: Any) -> Any:
+    """``a <op> b`` for the arithmetic operators. ``div`` and ``mod`` of two integers stay
+    integers, ``div`` truncated toward zero (``7 div 2`` is 3, ``-7 div 2`` is -3); with a
+    float they are float division and the float remainder (``7.5 mod 2`` is 1.5); ``divby``
+    always divides as floats (OData 4.01)."""
+    if op in _INTEGER_ARITH and _is_integer(a) and _is_integer(b):
+        return _INTEGER_ARITH[op](a, b)
+    return _ARITH[op](a, b)
 
 
 def compile_filter(entity: EntityType, text: str, session: Session | None = None) -> Any:

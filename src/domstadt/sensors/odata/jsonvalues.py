@@ -1,11 +1,15 @@
 """Values of open type in $filter and $orderby: JSON properties and Observation results.
 
 Such a value has no SQL type of its own. A *builder* gives it as the kind it is wanted in:
-``number``, ``bool``, ``string`` (for a comparison with a literal of that kind), ``null``
-(an expression that is NULL exactly when the value is null or missing) and ``rank`` (the rank
-of its JSON type, see ``sqlfunctions.JsonRank``). Only values of the wanted JSON type are
-cast to a number or boolean, others become NULL (PostgreSQL refuses to cast other text): so
-``properties/owner gt 1`` matches no text, on both databases.
+``number``, ``bool``, ``string`` (for a comparison with a literal of that kind or a text
+function), ``null`` (an expression that is NULL exactly when the value is null or missing),
+``rank`` (the rank of its JSON type, see ``sqlfunctions.JsonRank``) and ``text`` (any value as
+text, only for ordering). Only values of the wanted JSON type become a number, boolean or
+string, others become NULL (PostgreSQL refuses to cast other text; SQLite would read ``true``
+as ``'1'``): so ``properties/owner gt 1`` matches no text and ``result eq '1'`` no number or
+boolean, on both databases. As in OData, where a comparison of values of different types is
+not true, the NULL makes every comparison false, ``ne`` included: ``result ne '1'`` matches
+only strings other than ``'1'``, as ``result ne 1`` matches only numbers other than 1.
 
 Null: JSON ``null`` and a missing key are null. An Observation's result is stored as
 ``result_number`` (numbers) or ``result_json`` (anything else; numeric results keep JSON
@@ -26,10 +30,10 @@ from typing import Any
 
 from sqlalchemy import String, case, cast, func
 
-from domstadt.sensors.odata.sqlfunctions import RANK_BOOL, RANK_NUMBER, JsonRank
+from domstadt.sensors.odata.sqlfunctions import RANK_BOOL, RANK_NUMBER, RANK_STRING, JsonRank
 
 Builder = Callable[[str], Any]
-ORDER_KINDS = ("rank", "number", "string")
+ORDER_KINDS = ("rank", "number", "text")
 """The $orderby keys of an open value, in order."""
 
 
@@ -43,6 +47,8 @@ def json_builder(column: Any, keys: tuple[str, ...]) -> Builder:
             return case((JsonRank(ref) == RANK_NUMBER, ref.as_float()))
         if kind == "bool":
             return case((JsonRank(ref) == RANK_BOOL, ref.as_boolean()))
+        if kind == "string":
+            return case((JsonRank(ref) == RANK_STRING, ref.as_string()))
         if kind == "rank":
             return JsonRank(ref)
         return ref.as_string()

@@ -25,6 +25,7 @@ BINARY_PRECEDENCE = {
     "sub": 5,
     "mul": 6,
     "div": 6,
+    "divby": 6,
     "mod": 6,
 }
 MAX_DEPTH = 60

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, String, Time
+from sqlalchemy import Date, Float, Integer, Numeric, String, Time, cast, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
@@ -201,3 +201,36 @@ def _json_rank_sqlite(element: JsonRank, compiler: Any, **kw: Any) -> str:
 @compiles(JsonRank, "postgresql")
 def _json_rank_pg(element: JsonRank, compiler: Any, **kw: Any) -> str:
     return _rank_case(f"json_typeof({_arg(element, compiler, **kw)})", _PG_RANKS)
+
+
+TruncatedDiv = sql_function(
+    "TruncatedDiv",
+    Integer(),
+    "Integer division truncated toward zero (OData ``div`` of two integers): both databases "
+    "divide integers so.",
+    sqlite="({0} / {1})",
+    postgresql="({0} / {1})",
+)
+
+
+class Remainder(FunctionElement[float]):
+    """The remainder of a division truncated toward zero, for numbers that need not be
+    integers (OData ``mod``): ``7.5 mod 2`` is 1.5 and ``-7.5 mod 2`` is -1.5. SQLite's ``%``
+    would cut both operands to integers; PostgreSQL has no ``%`` for floating point."""
+
+    type = Float()
+    inherit_cache = True
+    name = "remainder"
+
+
+@compiles(Remainder, "sqlite")
+def _remainder_sqlite(element: Remainder, compiler: Any, **kw: Any) -> str:
+    left, right = element.clauses
+    # CAST(… AS INTEGER) truncates toward zero in SQLite
+    return str(compiler.process(left - right * cast(left / right, Integer), **kw))
+
+
+@compiles(Remainder, "postgresql")
+def _remainder_pg(element: Remainder, compiler: Any, **kw: Any) -> str:
+    left, right = (cast(c, Numeric) for c in element.clauses)
+    return str(compiler.process(cast(func.mod(left, right), Float), **kw))

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -75,6 +76,9 @@ def _error_response(exc: Exception) -> Response:
         return frost_error(400, f"Ungültige Anfrage: {exc.errors()[:1]}")
     if isinstance(exc, StarletteHTTPException):
         return frost_error(exc.status_code, str(exc.detail))
+    if isinstance(exc, DataError):  # e.g. PostgreSQL: division by zero in a $filter
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "ungültiger Wert"
+        return frost_error(400, f"Die Datenbank lehnt einen Wert der Anfrage ab: {reason}")
     log.error("unhandled SensorThings error", exc_info=exc)
     return frost_error(500, "Interner Fehler; er wurde protokolliert.")
 
