@@ -203,3 +203,49 @@ def test_multipart_batch_with_change_sets(client: TestClient, auth: dict[str, st
     assert "HTTP/1.1 400 Bad Request" in text and "Content-ID: 4" in text  # change set 2 failed
     things = client.get(f"{STA}/Things?$expand=Datastreams").json()["value"]
     assert [(t["name"], len(t["Datastreams"])) for t in things] == [("Multipart", 1)]
+
+
+def _sensor_then_datastream(sensor: dict[str, Any]) -> list[dict[str, Any]]:
+    """A Sensor and a Datastream of a new Thing using it, in one group, the second
+    depending on the first by its request id."""
+    datastream = dict(thing_payload("Pegel")["Datastreams"][0])
+    datastream["Sensor"] = {"@iot.id": "$a"}
+    datastream["Thing"] = _thing("Pegel")
+    return [
+        {"id": "a", "atomicityGroup": "g1", "method": "post", "url": "Sensors", "body": sensor},
+        {
+            "id": "b",
+            "atomicityGroup": "g1",
+            "dependsOn": ["a"],
+            "method": "post",
+            "url": "Datastreams",
+            "body": datastream,
+        },
+    ]
+
+
+def test_depends_on_a_request_of_the_same_atomicity_group(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    sensor = thing_payload()["Datastreams"][0]["Sensor"]
+    requests = _sensor_then_datastream(sensor)
+    answers = client.post(BATCH, json={"requests": requests}, headers=auth).json()["responses"]
+    assert [r["status"] for r in answers] == [201, 201], answers
+    assert _count(client, "Sensors") == 1 and _count(client, "Datastreams") == 1
+
+
+def test_a_failing_group_member_reports_its_own_error_despite_depends_on(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    answers = client.post(
+        BATCH, json={"requests": _sensor_then_datastream({"name": "ohne Rest"})}, headers=auth
+    ).json()["responses"]
+    assert answers[0]["status"] == 400 and "Sensor" in answers[0]["body"]["message"]
+    assert answers[1]["status"] == 424 and "„a“" in answers[1]["body"]["message"]
+    sensor = thing_payload()["Datastreams"][0]["Sensor"]
+    requests = _sensor_then_datastream(sensor)
+    requests[1]["body"]["observationType"] = 5
+    answers = client.post(BATCH, json={"requests": requests}, headers=auth).json()["responses"]
+    assert answers[1]["status"] == 400 and "observationType" in answers[1]["body"]["message"]
+    assert answers[0]["status"] == 424 and "„b“" in answers[0]["body"]["message"]
+    assert _count(client, "Sensors") == 0

@@ -19,6 +19,8 @@ from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
 from tests.conftest import TEST_SECRET, make_token, make_user
 
+COMPLEX = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_ComplexObservation"
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -186,7 +188,7 @@ def _sparse_thing(live_server: str, token: str) -> dict[str, Any]:
     multi = {
         "name": "Rad und Fuß",
         "description": "-",
-        "observationType": measurement,
+        "observationType": COMPLEX,
         "multiObservationDataTypes": [measurement, measurement],
         "unitOfMeasurements": [{"name": "Anzahl", "symbol": "", "definition": ""}] * 2,
         "Sensor": sensor,

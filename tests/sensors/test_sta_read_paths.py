@@ -106,3 +106,12 @@ def test_null_optional_properties_are_left_out(client: TestClient, seeded: dict[
         assert "properties" not in sensor and sensor["metadata"] == "none"
     obs = client.get(f"{STA}/Observations?$top=1").json()["value"][0]
     assert obs["resultTime"] is None and obs["result"] == 0  # mandatory: written as null
+
+
+def test_the_id_property_answers_as_iot_id(client: TestClient, seeded: dict[str, int]) -> None:
+    thing = seeded["Segment A"]
+    for prop in ("id", "@iot.id"):
+        response = client.get(f"{STA}/Things({thing})/{prop}")
+        assert response.status_code == 200, response.text
+        assert response.json() == {"@iot.id": thing}
+    assert client.get(f"{STA}/Things({thing})/id/$value").text == str(thing)

@@ -337,3 +337,118 @@ def test_json_patch_replaces_and_a_batch_reads_a_null_property(
     )
     assert patched.status_code == 200, patched.text
     assert client.get(f"{STA}/Sensors({sensor_id})").json()["properties"] == {"k": 1}
+
+
+MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+COMPLEX = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_ComplexObservation"
+
+
+def test_a_multi_datastream_is_a_complex_observation(
+    client: TestClient, seeded: dict[str, int], auth: Auth
+) -> None:
+    # OGC 18-088, MultiDatastream properties: observationType is OM_ComplexObservation
+    body = {**multi_payload(seeded["Segment A"]), "observationType": MEASUREMENT}
+    sensors = _count(client, "Sensors")
+    refused = client.post(f"{STA}/MultiDatastreams", json=body, headers=auth)
+    assert refused.status_code == 400, refused.text
+    assert "observationType" in refused.json()["message"] and COMPLEX in refused.json()["message"]
+    assert _count(client, "MultiDatastreams") == 0 and _count(client, "Sensors") == sensors
+    multi = _created(client, "MultiDatastreams", multi_payload(seeded["Segment A"]), auth)
+    url = f"{STA}/MultiDatastreams({multi})"
+    patched = client.patch(url, json={"observationType": MEASUREMENT}, headers=auth)
+    assert patched.status_code == 400 and COMPLEX in patched.json()["message"]
+    full = {k: v for k, v in body.items() if k not in {"Thing", "Sensor", "ObservedProperties"}}
+    put = client.put(url, json=full, headers=auth)
+    assert put.status_code == 400 and COMPLEX in put.json()["message"]
+    assert client.get(f"{url}/observationType").json() == {"observationType": COMPLEX}
+
+
+BAD_GEOJSON = [
+    ({"type": "Pointy"}, "Pointy"),
+    ({"type": "Point", "coordinates": "abc"}, "coordinates"),
+    ({"type": "Point", "coordinates": []}, "leer"),
+    ("notgeo", "GeoJSON"),
+    ({"type": "Feature", "geometry": None, "properties": {}}, "keine Geometrie"),
+]
+
+
+@pytest.mark.parametrize(("location", "problem"), BAD_GEOJSON)
+def test_invalid_geojson_is_refused_everywhere(
+    client: TestClient, auth: Auth, location: Any, problem: str
+) -> None:
+    def refused(response: Any, name: str) -> None:
+        assert response.status_code == 400, response.text
+        message = response.json()["message"]
+        assert name in message and problem in message, message
+
+    body = {**_location("L"), "location": location}
+    refused(client.post(f"{STA}/Locations", json=body, headers=auth), "Location.location")
+    thing = {"name": "T", "description": "d", "Locations": [body]}
+    refused(client.post(f"{STA}/Things", json=thing, headers=auth), "Location.location")
+    feature = {"name": "F", "description": "d", "encodingType": "application/vnd.geo+json"}
+    feature["feature"] = location
+    refused(client.post(f"{STA}/FeaturesOfInterest", json=feature, headers=auth), "feature")
+    assert _count(client, "Locations") + _count(client, "Things") == 0
+    assert _count(client, "FeaturesOfInterest") == 0
+    good = _created(client, "Locations", _location("L"), auth)
+    url = f"{STA}/Locations({good})"
+    refused(client.patch(url, json={"location": location}, headers=auth), "Location.location")
+    refused(client.put(url, json=body, headers=auth), "Location.location")
+    assert client.get(f"{url}/location").json()["location"]["type"] == "Point"
+
+
+def test_geojson_features_and_other_encodings_are_accepted(client: TestClient, auth: Auth) -> None:
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7, 51]}}
+    _created(client, "Locations", {**_location("F"), "location": feature}, auth)
+    text = {**_location("T"), "encodingType": "text/plain", "location": "Domplatte"}
+    _created(client, "Locations", text, auth)
+    inside = "st_within(location, geography'POLYGON((6 50, 8 50, 8 52, 6 52, 6 50))')"
+    found = client.get(f"{STA}/Locations", params={"$filter": inside}).json()["value"]
+    assert [e["name"] for e in found] == ["F"]
+
+
+def test_the_navigation_path_decides_the_parent(
+    client: TestClient, seeded: dict[str, int], auth: Auth
+) -> None:
+    # OGC 18-088 §10.2: POST to Things(n)/Datastreams links to Thing n
+    other = _created(client, "Things", {"name": "Anderes", "description": "d"}, auth)
+    thing = seeded["Segment A"]
+    datastream = thing_payload("Neu")["Datastreams"][0]
+    url = f"{STA}/Things({thing})/Datastreams"
+    streams, things = _count(client, "Datastreams"), _count(client, "Things")
+    for named in ({"@iot.id": other}, {"name": "Neu", "description": "d"}):
+        body = {**datastream, "Thing": named}
+        refused = client.post(url, json=body, headers=auth)
+        assert refused.status_code == 400, refused.text
+        assert f"Things({thing})" in refused.json()["message"]
+    assert _count(client, "Datastreams") == streams and _count(client, "Things") == things
+    same = _created(
+        client, f"Things({thing})/Datastreams", {**datastream, "Thing": {"@iot.id": thing}}, auth
+    )
+    assert client.get(f"{STA}/Datastreams({same})/Thing").json()["@iot.id"] == thing
+
+
+def test_json_patch_errors_name_the_pointer_and_the_reason(client: TestClient, auth: Auth) -> None:
+    thing = _created(client, "Things", {"name": "T", "description": "d"}, auth)
+    headers = {**auth, "Content-Type": "application/json-patch+json"}
+    cases = [
+        ([{"op": "add", "path": "/properties/q", "value": 1}], "/properties ist leer (null)"),
+        ([{"op": "remove", "path": "/nix"}], "/nix gibt es nicht"),
+        (
+            [
+                {"op": "replace", "path": "/name", "value": "N"},
+                {"op": "test", "path": "/name", "value": "T"},
+            ],
+            "Operation 2: test /name",
+        ),
+        ([{"op": "bogus", "path": "/name"}], '"op" muss eine von'),
+        ([{"op": "add", "path": "name", "value": 1}], "JSON-Pointer"),
+    ]
+    for operations, message in cases:
+        response = client.patch(
+            f"{STA}/Things({thing})", content=json.dumps(operations), headers=headers
+        )
+        assert response.status_code == 400, response.text
+        text = response.json()["message"]
+        assert message in text and "class" not in text and "Document" not in text, text
+    assert client.get(f"{STA}/Things({thing})/name").json() == {"name": "T"}

@@ -29,7 +29,8 @@ from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.import_service import CHUNK, MEASUREMENT
 from domstadt.sensors.sta.entities import ENTITY_TYPES
-from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream, widen_datastream_times
+from domstadt.sensors.sta.timespans import widen_datastream_times
+from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream
 
 MAX_ERRORS = 20
 

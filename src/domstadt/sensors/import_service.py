@@ -25,7 +25,8 @@ from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.sta.entities import ENTITY_TYPES
-from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream, widen_datastream_times
+from domstadt.sensors.sta.timespans import widen_datastream_times
+from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream
 
 Progress = Callable[[str, int, int], None]
 ATTRIBUTION = "Verkehrsdaten: Stadt Köln, CC-BY 3.0"

@@ -160,9 +160,16 @@ class _Batch:
         )
         return {"status": 200, "body": updated}
 
-    def run_one(self, request: _Request) -> dict[str, Any]:
-        """Execute ``request``; raises _Failed with the status and message on any refusal."""
-        missing = [d for d in request.depends_on if d not in self.ok]
+    def run_one(self, request: _Request, done_in_unit: set[str]) -> dict[str, Any]:
+        """Execute ``request``; raises _Failed with the status and message on any refusal.
+
+        A dependency is met by an earlier unit that succeeded or, inside an atomicity group,
+        by an earlier request of the same group or the group itself (OData JSON Format 4.01
+        §19.1: ``dependsOn`` may name requests of the same group); the group's own requests
+        so far succeeded, else this one would not run.
+        """
+        met = self.ok | done_in_unit
+        missing = [d for d in request.depends_on if d not in met]
         if missing:
             raise _Failed(424, f"Hängt von „{missing[0]}“ ab, das fehlgeschlagen ist.")
         try:
@@ -179,9 +186,11 @@ class _Batch:
         created_before = dict(self.created)
         savepoint = self.session.begin_nested()
         done: list[dict[str, Any]] = []
+        done_in_unit = {unit[0].group} if unit[0].group else set()
         for request in unit:
             try:
-                done.append({"id": request.id, **self.run_one(request)})
+                done.append({"id": request.id, **self.run_one(request, done_in_unit)})
+                done_in_unit.add(request.id)
             except _Failed as failed:
                 savepoint.rollback()
                 self.created = created_before

@@ -24,13 +24,12 @@ from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.sta import fastinsert
 from domstadt.sensors.sta.entities import interval, iso, result_value
+from domstadt.sensors.sta.timespans import widen_datastream_times, widen_multi_datastream_times
 from domstadt.sensors.sta.writer import (
     feature_for_datastream,
     parse_interval,
     parse_time,
     split_result,
-    widen_datastream_times,
-    widen_multi_datastream_times,
 )
 
 COMPONENTS = {

@@ -21,7 +21,8 @@ from domstadt.core.errors import Conflict
 from domstadt.sensors import models as m
 from domstadt.sensors.sta.bulk import RowError, observation_json
 from domstadt.sensors.sta.bulk import _Builder as Builder
-from domstadt.sensors.sta.writer import FEATURE_OF, widen_datastream_times
+from domstadt.sensors.sta.timespans import widen_datastream_times
+from domstadt.sensors.sta.writer import FEATURE_OF
 
 LEAN_KEYS = frozenset({"phenomenonTime", "result", "resultTime", "parameters", "Datastream"})
 _TABLE: Any = m.Observation.__table__

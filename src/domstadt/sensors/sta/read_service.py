@@ -38,6 +38,10 @@ EXTENSIONS = [
 """What this server offers beyond OGC 18-088 (``serverSettings["domstadt:extensions"]``)."""
 
 
+ID_PATHS = frozenset({"id", "@iot.id"})
+"""Property paths addressing the entity id (``Things(1)/id``)."""
+
+
 @dataclass
 class ReadResult:
     """A JSON body, or plain text for ``$value``, or no content (a null property)."""
@@ -135,8 +139,9 @@ def _addressed_property(
     entity: EntityType, row: Any, prop: str, members: tuple[str, ...]
 ) -> tuple[str, Any]:
     """The name and value the path addresses: property ``prop`` of ``row``, or the member
-    reached by ``members`` inside it; a member that is not there is NotFound."""
-    value = row.id if prop in {"id", "@iot.id"} else prop_value(row, entity.props[prop])
+    reached by ``members`` inside it; a member that is not there is NotFound. The id answers
+    as ``@iot.id`` under either path, as FROST does."""
+    value = row.id if prop in ID_PATHS else prop_value(row, entity.props[prop])
     for depth, member in enumerate(members):
         if not isinstance(value, dict) or member not in value:
             where = "/".join((prop, *members[:depth]))
@@ -144,7 +149,9 @@ def _addressed_property(
                 f"{entity.singular} {row.id} hat in {where} keinen Schlüssel {member!r}."
             )
         value = value[member]
-    return (members[-1] if members else prop), value
+    if members:
+        return members[-1], value
+    return ("@iot.id" if prop in ID_PATHS else prop), value
 
 
 def _json_text(value: Any) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonpatch
-import jsonpointer
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,16 +21,17 @@ from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.sta import bulk, lean
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, result_value
+from domstadt.sensors.sta.json_patch import apply_json_patch
 from domstadt.sensors.sta.paths import parse_path
 from domstadt.sensors.sta.query import Serializer, resolve
-from domstadt.sensors.sta.writer import (
-    DeepInsert,
+from domstadt.sensors.sta.rules import (
+    check_geometry,
     check_multi_datastream,
     check_multi_result,
     check_stream_links,
-    set_prop,
-    widen_observation_times,
 )
+from domstadt.sensors.sta.timespans import widen_observation_times
+from domstadt.sensors.sta.writer import DeepInsert, set_prop
 
 ID_KEYS = frozenset({"@iot.id", "id"})
 """Keys naming the entity id in a body; updates ignore them (the id never changes)."""
@@ -72,6 +71,7 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         nav = last.nav
         assert nav is not None and parent.entity_id is not None
         if nav.kind == "many":
+            _check_path_parent(last.entity, data, nav.attr, parent.entity_id)
             preset[nav.attr] = parent.entity_id
         else:
             link_m2m = (nav, parent.entity_id)
@@ -89,6 +89,26 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
     _created(session, actor, last.entity, row, body, inserter.created)
     _notify_side_effects(session, base, inserter, (last.entity, row))
     return body
+
+
+def _check_path_parent(entity: EntityType, data: Any, attr: str, parent_id: int) -> None:
+    """A POST to a navigation path (``Things(1)/Datastreams``) links to the entity in the path
+    (OGC 18-088 §10.2); a body naming a different parent there is a contradiction, refused
+    rather than silently decided either way."""
+    if not isinstance(data, dict):
+        return
+    for nav in entity.navs.values():
+        if nav.kind != "one" or nav.attr != attr or nav.name not in data:
+            continue
+        named = data[nav.name]
+        if isinstance(named, dict) and named.get("@iot.id") == parent_id:
+            continue
+        raise Invalid(
+            f"{entity.singular}.{nav.name}: der Pfad verknüpft mit {nav.target}({parent_id}), "
+            f"der Inhalt nennt ein anderes {nav.name}; lassen Sie {nav.name} im Inhalt weg "
+            "oder POSTen Sie an die Sammlung ohne Pfad.",
+            field=nav.name,
+        )
 
 
 def _created(
@@ -190,7 +210,8 @@ def update(
 def _keep_consistent(session: Session, entity: EntityType, row: Any) -> None:
     """What an update must leave true, as a create does: an Observation belongs to one
     (Multi)Datastream, whose time spans cover it and whose ObservedProperties its result
-    matches; a MultiDatastream has one ObservedProperty per unitOfMeasurement."""
+    matches; a MultiDatastream has one ObservedProperty per unitOfMeasurement; GeoJSON is
+    GeoJSON."""
     if entity.singular == "Observation":
         check_stream_links(row)
         if row.multi_datastream_id is not None:
@@ -198,6 +219,8 @@ def _keep_consistent(session: Session, entity: EntityType, row: Any) -> None:
         widen_observation_times(session, row)
     elif entity.singular == "MultiDatastream":
         check_multi_datastream(session, row)
+    else:
+        check_geometry(entity, row)
 
 
 @requires(Permission.CONTENT_EDIT)
@@ -218,12 +241,7 @@ def patch_json(
     current = {name: None for name in entity.props} | answer  # null ones are left out answers
     current.pop("id", None)
     current["@iot.id"] = row.id
-    try:
-        patched = jsonpatch.apply_patch(current, operations)
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        raise Invalid(f"JSON-Patch nicht anwendbar: {exc}") from None
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise Invalid(f"JSON-Patch ist fehlerhaft: {exc!r}") from None
+    patched = apply_json_patch(current, operations)
     changes = {k: v for k, v in patched.items() if current.get(k) != v}
     changes.update({k: None for k in current if k not in patched})
     for key in ID_KEYS:

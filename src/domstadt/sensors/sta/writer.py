@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
@@ -20,6 +20,13 @@ from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.odata.parser import parse_datetime
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop
+from domstadt.sensors.sta.rules import (
+    check_geometry,
+    check_multi_datastream,
+    check_multi_result,
+    check_stream_links,
+)
+from domstadt.sensors.sta.timespans import widen_observation_times
 
 
 def parse_time(value: Any, field: str) -> dt.datetime:
@@ -128,6 +135,7 @@ class DeepInsert:
         if entity.singular == "Observation":
             self._observation_defaults(row, data)
         self._require_links(entity, row)
+        check_geometry(entity, row)
         self._add(entity, row)
         self._children(entity, row, data)
         if entity.singular == "MultiDatastream":
@@ -235,51 +243,6 @@ class DeepInsert:
             self.made += [(ENTITY_TYPES["FeaturesOfInterest"], f) for f in made]
 
 
-def check_stream_links(row: m.Observation) -> None:
-    """An Observation belongs to exactly one Datastream or MultiDatastream."""
-    if row.datastream_id is not None and row.multi_datastream_id is not None:
-        raise Invalid(
-            "Observation: Datastream und MultiDatastream sind beide angegeben; "
-            "eine Observation gehört zu genau einem von beiden.",
-            field="MultiDatastream",
-        )
-    if row.datastream_id is None and row.multi_datastream_id is None:
-        raise Invalid(
-            "Observation: die Verknüpfung Datastream fehlt "
-            '(z. B. "Datastream": {"@iot.id": 1}; oder genau ein MultiDatastream).',
-            field="Datastream",
-        )
-
-
-def check_multi_datastream(session: Session, row: m.MultiDatastream) -> None:
-    """unitOfMeasurements, multiObservationDataTypes and ObservedProperties must agree."""
-    types, units = row.multi_observation_data_types, row.unit_of_measurements
-    for field, value in (("multiObservationDataTypes", types), ("unitOfMeasurements", units)):
-        if not isinstance(value, list) or not value:
-            raise Invalid(f"MultiDatastream.{field}: eine nicht leere Liste erwartet.", field=field)
-    link = m.multi_datastream_observed_property.c
-    count = session.scalar(select(func.count()).where(link.multi_datastream_id == row.id))
-    if not len(types) == len(units) == count:
-        raise Invalid(
-            f"MultiDatastream: {len(types)} multiObservationDataTypes, {len(units)} "
-            f"unitOfMeasurements und {count} ObservedProperties — die Anzahlen müssen gleich sein.",
-            field="ObservedProperties",
-        )
-
-
-def check_multi_result(session: Session, multi_datastream_id: int, result: Any) -> None:
-    """The result of a MultiDatastream observation is an array with one value per property."""
-    multi = session.get(m.MultiDatastream, multi_datastream_id)
-    assert multi is not None  # the link was resolved before
-    size = len(multi.unit_of_measurements or [])
-    if not isinstance(result, list) or len(result) != size:
-        raise Invalid(
-            f"Observation.result: für MultiDatastream {multi_datastream_id} eine Liste mit "
-            f"{size} Werten erwartet (einer je ObservedProperty).",
-            field="result",
-        )
-
-
 def _feature_query(stream: Any) -> Any:
     """The Location of the stream's Thing and its FeatureOfInterest: one indexed query."""
     tl = m.thing_location.c
@@ -338,103 +301,3 @@ def feature_for_datastream(
     if made is not None:
         made.append(feature)
     return feature.id
-
-
-OBSERVATION_SPAN = (
-    "datastream_id",
-    "multi_datastream_id",
-    "phenomenon_time_start",
-    "phenomenon_time_end",
-    "result_time",
-)
-"""The Observation attributes ``widen_*_times`` read."""
-
-
-def observation_span(row: Any) -> dict[str, Any]:
-    """The times of an Observation row (model object) as ``widen_*_times`` take them."""
-    return {name: getattr(row, name) for name in OBSERVATION_SPAN}
-
-
-def widen_observation_times(session: Session, row: Any) -> None:
-    """Widen the phenomenonTime/resultTime of the (Multi)Datastream of one Observation row."""
-    span = observation_span(row)
-    if row.datastream_id is not None:
-        widen_datastream_times(session, [span])
-    if row.multi_datastream_id is not None:
-        widen_multi_datastream_times(session, [span])
-
-
-def widen_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Widen each Datastream's phenomenonTime/resultTime to cover the new observation rows.
-
-    Incremental (no scan of old observations); deletes do not shrink the spans. One UPDATE per
-    Datastream that compares in SQL, so concurrent writers never narrow a span.
-    """
-    spans: dict[int, list[Any]] = {}
-    for row in rows:
-        if row.get("datastream_id") is None:
-            continue
-        start = row["phenomenon_time_start"]
-        end = row.get("phenomenon_time_end") or start
-        result_time = row.get("result_time")
-        span = spans.setdefault(row["datastream_id"], [start, end, result_time, result_time])
-        span[0], span[1] = min(span[0], start), max(span[1], end)
-        if result_time is not None:
-            span[2] = result_time if span[2] is None else min(span[2], result_time)
-            span[3] = result_time if span[3] is None else max(span[3], result_time)
-    for ds_id, (start, end, r_start, r_end) in spans.items():
-        params = {"ds": ds_id, "start": start, "end": end, "r_start": r_start, "r_end": r_end}
-        session.execute(_WIDEN[r_start is not None], params)
-        loaded = session.identity_map.get(session.identity_key(m.Datastream, ds_id))
-        if loaded is not None:
-            session.expire(loaded, list(_SPAN_COLUMNS))
-
-
-_DS: Any = m.Datastream.__table__
-_SPAN_COLUMNS = (
-    "phenomenon_time_start",
-    "phenomenon_time_end",
-    "result_time_start",
-    "result_time_end",
-)
-
-
-def _widened(name: str, param: str) -> Any:
-    """SQL for column ``name`` widened to include parameter ``param`` (NULL: no span yet)."""
-    column = _DS.c[name]
-    bound = bindparam(param, type_=column.type)
-    beyond = column > bound if name.endswith("_start") else column < bound
-    return case((or_(column.is_(None), beyond), bound), else_=column)
-
-
-def _widen_statement(with_result_time: bool) -> Any:
-    names = _SPAN_COLUMNS if with_result_time else _SPAN_COLUMNS[:2]
-    params = ("start", "end", "r_start", "r_end")
-    values = {name: _widened(name, param) for name, param in zip(names, params, strict=False)}
-    return update(_DS).where(_DS.c.id == bindparam("ds")).values(values)
-
-
-_WIDEN = {False: _widen_statement(False), True: _widen_statement(True)}
-
-
-def widen_multi_datastream_times(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Widen each MultiDatastream's phenomenonTime/resultTime to cover the new rows."""
-    by_stream: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_stream.setdefault(row["multi_datastream_id"], []).append(row)
-    for multi_id, items in by_stream.items():
-        multi = session.get(m.MultiDatastream, multi_id)
-        if multi is None:
-            continue
-        starts = [r["phenomenon_time_start"] for r in items]
-        ends = [r["phenomenon_time_end"] or r["phenomenon_time_start"] for r in items]
-        results = [r["result_time"] for r in items if r["result_time"] is not None]
-        multi.phenomenon_time_start = min([*starts, *_known(multi.phenomenon_time_start)])
-        multi.phenomenon_time_end = max([*ends, *_known(multi.phenomenon_time_end)])
-        if results:
-            multi.result_time_start = min([*results, *_known(multi.result_time_start)])
-            multi.result_time_end = max([*results, *_known(multi.result_time_end)])
-
-
-def _known(value: dt.datetime | None) -> list[dt.datetime]:
-    return [] if value is None else [value]
