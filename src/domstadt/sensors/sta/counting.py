@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import ClauseAdapter
 
 from domstadt.sensors import models as m
 
@@ -76,8 +77,27 @@ def _estimate(session: Session, stmt: Select[Any], filtered: bool) -> int:
     if not filtered:
         return total
     windows = _windows(low, high)
-    matched = _exact(session, stmt.where(or_(*[obs.id.between(a, b) for a, b in windows])))
+    matched = session.scalar(_sample(stmt, windows)) or 0
     return round(total * matched / sum(b - a + 1 for a, b in windows))
+
+
+def _sample(stmt: Select[Any], windows: list[tuple[int, int]]) -> Select[Any]:
+    """Count the rows of ``stmt`` inside the id ``windows``. The windows are read first, in a
+    subquery SQLite may not merge with the condition (LIMIT -1), and the condition is applied
+    to those rows only: merged, SQLite walked e.g. a Datastream's whole (datastream, time)
+    index for the sample (289 ms for 1,010,000 rows against 6.5 ms)."""
+    table: Any = m.Observation.__table__
+    rows = (
+        select(table)
+        .where(or_(*[table.c.id.between(a, b) for a, b in windows]))
+        .limit(-1)
+        .subquery("sample")
+    )
+    condition = stmt.whereclause
+    counted = select(func.count()).select_from(rows)
+    if condition is None:
+        return counted
+    return counted.where(ClauseAdapter(rows).traverse(condition))
 
 
 def _windows(low: int, high: int) -> list[tuple[int, int]]:
