@@ -11,9 +11,9 @@ runs) can share one broker. Notifications a subscriber can receive:
 - ``v1.1/Things(3)``: the entity after each create or update;
 - ``v1.1/Things(3)/name``: ``{"name": …}`` when that property changed;
 - ``v1.1/Observations?$select=result,phenomenonTime``: new and updated entities with only the
-  selected properties. A plain broker does not tell Domstadt who subscribed to what, so these
-  topics are registered (``domstadt sensors mqtt select …``) and published for every
-  registered topic.
+  selected properties. A broker elsewhere does not tell Domstadt who subscribed to what, so
+  there these topics are registered (``domstadt sensors select-topic add …``) and published
+  for every registered topic; the embedded broker publishes the ones subscribed right now.
 
 Entity-set and navigation-collection topics carry created *and* updated entities (OGC 18-088
 §14.2.1: "When a new entity is added to the entity set … or an existing entity of the entity
