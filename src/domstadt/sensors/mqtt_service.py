@@ -27,6 +27,7 @@ from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.topics import IngestTarget, ingest_target, select_topic_parts
 from domstadt.sensors.odata.options import parse_options
 from domstadt.sensors.sta import bulk, write_service
+from domstadt.sensors.sta.entities import ID_NAMES
 from domstadt.sensors.sta.paths import parse_path
 
 COMPONENTS = ["phenomenonTime", "result", "resultTime", "resultQuality", "validTime", "parameters"]
@@ -243,7 +244,7 @@ def _check_select(topic: str) -> str:
     entity = resource.last.entity
     if resource.prop or resource.ref:
         raise Invalid(f"{topic!r}: $select gibt es nur für Entitäten und Sammlungen.")
-    allowed = set(entity.props) | {"id", "@iot.id", "@iot.selfLink"}
+    allowed = set(entity.props) | ID_NAMES | {"@iot.selfLink"}
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise Invalid(f"{entity.singular} hat keine Eigenschaft {unknown[0]!r}.", field="topic")

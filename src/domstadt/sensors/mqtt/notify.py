@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from domstadt.sensors import models as m
 from domstadt.sensors.mqtt.topics import (
     Event,
+    Parent,
     event_messages,
     parents_of,
     reverse_nav,
@@ -27,8 +28,8 @@ from domstadt.sensors.sta.bulk import BulkResult, observation_json
 from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
 from domstadt.sensors.sta.query import Serializer
 
-Parent = tuple[str, int, str]
-"""(entity set, id, navigation name): a navigation collection, ``Things(1)/Locations``."""
+_OWNER_OF_NAV = {id(nav): e for e in ENTITY_TYPES.values() for nav in e.navs.values()}
+"""The entity type each navigation belongs to."""
 
 log = logging.getLogger("domstadt.sensors.mqtt")
 SELECT_CACHE_SECONDS = 5.0
@@ -115,10 +116,9 @@ def linked_members(links: list[tuple[Nav, int, int]]) -> dict[tuple[str, int], l
     """New many-to-many links (navigation of the owning side, owner id, target id) as the
     collections each linked entity (entity set, id) was added to: the target to
     ``Owner(id)/nav``, the owner to the reverse collection of the target."""
-    owners = {id(n): e for e in ENTITY_TYPES.values() for n in e.navs.values()}
     added: dict[tuple[str, int], list[Parent]] = {}
     for nav, owner_id, target_id in links:
-        owner = owners[id(nav)]
+        owner = _OWNER_OF_NAV[id(nav)]
         added.setdefault((nav.target, target_id), []).append((owner.set_name, owner_id, nav.name))
         reverse = reverse_nav(owner, nav)
         if reverse is not None:

@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, Nav
 
 VERSION = "v1.1"
 EVENT_MARKER = ("domstadt-event", "1")
@@ -126,6 +126,10 @@ def ingest_target(root: str, topic: str) -> IngestTarget:
     return IngestTarget(feature_id=key)
 
 
+Parent = tuple[str, int, str]
+"""(entity set, id, navigation name): a navigation collection, ``Things(1)/Locations``."""
+
+
 @dataclass
 class Event:
     """An entity created, updated or newly linked in a committed transaction.
@@ -139,12 +143,12 @@ class Event:
     entity: EntityType
     entity_id: int
     body: dict[str, Any]
-    parents: list[tuple[str, int, str]] = field(default_factory=list)
+    parents: list[Parent] = field(default_factory=list)
     changed: list[str] | None = None
     linked_only: bool = False
 
 
-def parents_of(entity: EntityType, links: dict[str, Any]) -> list[tuple[str, int, str]]:
+def parents_of(entity: EntityType, links: dict[str, Any]) -> list[Parent]:
     """Parent collections of an entity from its to-one foreign keys ``links`` (attr → id)."""
     out = []
     for nav in entity.navs.values():
@@ -185,7 +189,7 @@ def select_topic_parts(topic: str) -> tuple[str, list[str]]:
 
 
 def _selected(body: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    wanted = {"@iot.id" if n in {"id", "@iot.id"} else n for n in names}
+    wanted = {"@iot.id" if n in ID_NAMES else n for n in names}
     return {k: v for k, v in body.items() if k in wanted}
 
 

@@ -51,7 +51,7 @@ from domstadt.sensors.odata.parser import (
 )
 from domstadt.sensors.odata.relations import any_related, hop, identity
 from domstadt.sensors.odata.sqlfunctions import Remainder, TruncatedDiv
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,
@@ -208,7 +208,7 @@ class Compiler:
         segments = list(node.segments)
         while segments:
             name = segments.pop(0)
-            if name in {"id", "@iot.id"}:
+            if name in ID_NAMES:
                 typed = self._leaf(model.id, "number", node.pos, wrap, segments)
             elif name in entity.props:
                 typed = self._prop(entity, model, name, node, wrap, segments)

@@ -281,6 +281,10 @@ def result_value(row: Any) -> Any:
     return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
 
 
+ID_NAMES = frozenset({"id", "@iot.id"})
+"""The names that address an entity's id (in paths, $select, $filter, bodies)."""
+
+
 def prop_value(row: Any, prop: Prop) -> Any:
     """The JSON value of ``prop`` on ``row`` (a model object or a result row)."""
     return prop_getter(prop)(row)

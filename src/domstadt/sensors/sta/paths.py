@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from domstadt.core.errors import NotFound
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, Nav
 
 _SEGMENT = re.compile(r"^([A-Za-z]+)(?:\((\d+)\))?$")
 COMPLEX_KINDS = frozenset({"json", "required_json", "result"})
@@ -90,7 +90,7 @@ def _tail(steps: tuple[Step, ...], rest: list[str], path: str) -> ResourcePath:
     if value:
         members.pop()
     prop = steps[-1].entity.props.get(name)
-    if prop is None and name not in {"id", "@iot.id"}:
+    if prop is None and name not in ID_NAMES:
         raise _not_found(name)
     if members and (prop is None or prop.kind not in COMPLEX_KINDS):
         raise _not_found(path)

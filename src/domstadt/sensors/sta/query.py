@@ -28,6 +28,7 @@ from domstadt.sensors.odata.parser import FilterError, Path
 from domstadt.sensors.sta.counting import Count, count_rows
 from domstadt.sensors.sta.entities import (
     ENTITY_TYPES,
+    ID_NAMES,
     EntityType,
     Nav,
     omitted_when_null,
@@ -135,7 +136,7 @@ def _plain_non_null(entity: EntityType, node: Path | None) -> bool:
     if node is None or len(node.segments) != 1:
         return False
     name = node.segments[0]
-    if name in {"id", "@iot.id"}:
+    if name in ID_NAMES:
         return True
     prop = entity.props.get(name)
     if prop is None or prop.kind not in {"text", "time", "interval"}:
@@ -343,14 +344,14 @@ def row_plan(entity_name: str, select: tuple[str, ...] | None) -> RowPlan:
     entity = ENTITY_TYPES[entity_name]
     chosen = set(select) if select else None
     unknown = (chosen or set()) - set(entity.props) - set(entity.navs)
-    unknown -= {"id", "@iot.id", "@iot.selfLink"}
+    unknown -= ID_NAMES | {"@iot.selfLink"}
     if unknown:
         raise FilterError(
             f"unbekannte Eigenschaft {sorted(unknown)[0]!r} von {entity.singular}",
             option="$select",
         )
     return RowPlan(
-        with_id=chosen is None or bool(chosen & {"id", "@iot.id"}),
+        with_id=chosen is None or bool(chosen & ID_NAMES),
         with_self_link=chosen is None or "@iot.selfLink" in chosen,
         props=tuple(
             (name, prop_getter(prop))

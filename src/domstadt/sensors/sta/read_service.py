@@ -14,7 +14,7 @@ from domstadt.sensors.mqtt.topics import BrokerUrl
 from domstadt.sensors.odata.options import parse_options
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta.data_array import components, data_array
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, prop_value
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, prop_value
 from domstadt.sensors.sta.paths import ResourcePath, parse_path
 from domstadt.sensors.sta.query import Serializer, next_link, query_rows, resolve
 
@@ -36,10 +36,6 @@ EXTENSIONS = [
     "(with lag), datastreams/{id}/anomalies, outages, datastreams (latest values)",
 ]
 """What this server offers beyond OGC 18-088 (``serverSettings["domstadt:extensions"]``)."""
-
-
-ID_PATHS = frozenset({"id", "@iot.id"})
-"""Property paths addressing the entity id (``Things(1)/id``)."""
 
 
 @dataclass
@@ -141,7 +137,7 @@ def _addressed_property(
     """The name and value the path addresses: property ``prop`` of ``row``, or the member
     reached by ``members`` inside it; a member that is not there is NotFound. The id answers
     as ``@iot.id`` under either path, as FROST does."""
-    value = row.id if prop in ID_PATHS else prop_value(row, entity.props[prop])
+    value = row.id if prop in ID_NAMES else prop_value(row, entity.props[prop])
     for depth, member in enumerate(members):
         if not isinstance(value, dict) or member not in value:
             where = "/".join((prop, *members[:depth]))
@@ -151,7 +147,7 @@ def _addressed_property(
         value = value[member]
     if members:
         return members[-1], value
-    return ("@iot.id" if prop in ID_PATHS else prop), value
+    return ("@iot.id" if prop in ID_NAMES else prop), value
 
 
 def _json_text(value: Any) -> str:

@@ -20,7 +20,7 @@ from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
 from domstadt.sensors.sta import bulk, lean
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, result_value
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, result_value
 from domstadt.sensors.sta.json_patch import apply_json_patch
 from domstadt.sensors.sta.paths import parse_path
 from domstadt.sensors.sta.query import Serializer, resolve
@@ -33,8 +33,6 @@ from domstadt.sensors.sta.rules import (
 from domstadt.sensors.sta.timespans import widen_observation_times
 from domstadt.sensors.sta.writer import DeepInsert, set_prop
 
-ID_KEYS = frozenset({"@iot.id", "id"})
-"""Keys naming the entity id in a body; updates ignore them (the id never changes)."""
 DUPLICATE = (
     "Für diesen Datastream gibt es schon eine Observation mit derselben phenomenonTime "
     "(Duplikat-Regel: eine Observation je Datastream und Zeitpunkt)."
@@ -175,7 +173,7 @@ def update(
     before = _summary(serializer.entity(entity, row, QueryOptions()))
     inserter = DeepInsert(session)
     for key, value in data.items():
-        if key in ID_KEYS:
+        if key in ID_NAMES:
             continue  # the id is not updatable; OGC 18-088 §10.3: the service ignores it
         if key in entity.props:
             set_prop(row, entity.props[key], value, entity)
@@ -244,7 +242,7 @@ def patch_json(
     patched = apply_json_patch(current, operations)
     changes = {k: v for k, v in patched.items() if current.get(k) != v}
     changes.update({k: None for k in current if k not in patched})
-    for key in ID_KEYS:
+    for key in ID_NAMES:
         changes.pop(key, None)
     return update(session, actor=actor, path=path, data=changes, base=base, replace=False)
 
