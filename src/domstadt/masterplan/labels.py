@@ -51,6 +51,8 @@ FIELD = {
     "priority": N_("Priority"),
     "status": "Status",
     "progress": N_("Progress"),
+    "children": N_("Sub-measures"),
+    "progress_total": N_("Progress rolled up from sub-measures"),
     "rollout_stage": N_("Rollout stage"),
     "success_criteria": N_("Success criteria"),
     "milestones": N_("Milestones"),

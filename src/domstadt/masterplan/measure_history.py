@@ -39,6 +39,7 @@ def dependencies(session: Session, measure_id: int) -> tuple[list[int], list[int
 def snapshot(session: Session, m: Measure) -> dict[str, Any]:
     """The editable fields of ``m`` as JSON-ready values (references by code or name)."""
     requires, blocks = dependencies(session, m.id)
+    children = sorted(session.scalars(select(Measure.code).where(Measure.parent_id == m.id)))
     data: dict[str, Any] = {k: getattr(m, k) for k in (*_TEXTS, *_MORE_TEXTS)}
     data.update({k: (getattr(m, k).isoformat() if getattr(m, k) else None) for k in _DATES})
     data.update(
@@ -50,6 +51,8 @@ def snapshot(session: Session, m: Measure) -> dict[str, Any]:
         partner_departments=[d.code for d in m.partner_departments],
         partner_organisations=[o.name for o in m.partner_organisations],
         progress=m.progress_entered,
+        children=children,
+        progress_total=m.progress if children else None,
         milestones=[
             {
                 "title": ms.title,

@@ -35,6 +35,8 @@ FIELD_LABELS = {
     "priority": "Priorität",
     "status": "Status",
     "progress": "Fortschritt",
+    "children": "Teilmaßnahmen",
+    "progress_total": "Fortschritt aus Teilmaßnahmen",
     "rollout_stage": "Rollout-Stufe",
     "success_criteria": "Erfolgskriterien",
     "milestones": "Meilensteine",

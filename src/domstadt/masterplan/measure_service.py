@@ -14,6 +14,7 @@ from domstadt.core.auth.permissions import Actor, Permission, check_department, 
 from domstadt.core.db import utcnow
 from domstadt.core.errors import NotFound
 from domstadt.core.text import index_document, upsert_text
+from domstadt.masterplan import measure_relations as relations
 from domstadt.masterplan import measure_rules as rules
 from domstadt.masterplan.measure_history import changed, snapshot
 from domstadt.masterplan.measure_present import public
@@ -208,6 +209,8 @@ def _save(
         check_department(actor, m.lead_department_id)
     if "lead_department" in out:
         check_department(actor, out["lead_department"].id)
+    relations.check_relation_rights(session, actor, m, out)
+    others = {o.id: (o, snapshot(session, o)) for o in relations.affected(session, m, out)}
     before = None if is_new else snapshot(session, m)
     old_parent = m.parent_id
     for key, value in out.items():
@@ -224,39 +227,53 @@ def _save(
     _roll_up(session, m.id)
     if old_parent != m.parent_id:
         _roll_up(session, old_parent)
-    return _record(session, actor, m, before)
+    _record(session, actor, m, before)
+    for other, other_before in others.values():
+        session.refresh(other)
+        _record(session, actor, other, other_before, cause=m.code)
+    return public(session, m)
 
 
 def _record(
-    session: Session, actor: Actor, m: Measure, before: dict[str, Any] | None
-) -> MeasurePublic:
+    session: Session,
+    actor: Actor,
+    m: Measure,
+    before: dict[str, Any] | None,
+    cause: str | None = None,
+) -> None:
+    """A new version and audit entry when the measure's recorded state changed; ``cause``
+    names the measure whose write changed this one through a relation."""
     after = snapshot(session, m)
     changes = changed(before, after)
-    if changes:
-        m.version = 1 if before is None else m.version + 1
-        m.updated_at = utcnow()
-        session.add(
-            MeasureVersion(
-                measure_id=m.id,
-                version=m.version,
-                at=m.updated_at,
-                actor_id=actor.user_id,
-                actor_label=actor.label,
-                changes=changes,
-            )
+    if not changes:
+        return
+    m.version = 1 if before is None else m.version + 1
+    m.updated_at = utcnow()
+    session.add(
+        MeasureVersion(
+            measure_id=m.id,
+            version=m.version,
+            at=m.updated_at,
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+            changes=changes,
         )
-        audit.record(
-            session,
-            actor=actor,
-            action="measure.create" if before is None else "measure.update",
-            entity_type="measure",
-            entity_id=m.id,
-            before={k: v[0] for k, v in changes.items()} if before else None,
-            after={k: v[1] for k, v in changes.items()},
-        )
+    )
+    audit_after: dict[str, Any] = {k: v[1] for k, v in changes.items()}
+    if cause is not None:
+        audit_after["via"] = cause
+    audit.record(
+        session,
+        actor=actor,
+        action="measure.create" if before is None else "measure.update",
+        entity_type="measure",
+        entity_id=m.id,
+        before={k: v[0] for k, v in changes.items()} if before else None,
+        after=audit_after,
+    )
+    if cause is None:  # a relation never changes another measure's text
         _index(session, m)
-        session.flush()
-    return public(session, m)
+    session.flush()
 
 
 @requires(Permission.CONTENT_EDIT)
