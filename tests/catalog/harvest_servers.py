@@ -14,10 +14,31 @@ from pathlib import Path
 
 import uvicorn
 
+from domstadt.catalog import harvest_service
+from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
+from domstadt.core.outbound import OutboundPolicy
 from tests.catalog.conftest import _free_port
 from tests.conftest import TEST_SECRET
+
+LOOPBACK = OutboundPolicy(allowed_hosts=("127.0.0.1",))
+"""The outbound policy of tests whose sources are local servers on 127.0.0.1."""
+
+
+def add_source(db: Database, name: str, url: str, type_: str, **extra: str) -> None:
+    """Register a source of Amt 69 as the operator, with 127.0.0.1 allowed."""
+    with db.session() as session:
+        harvest_service.source_create(
+            session,
+            actor=system_actor("tests"),
+            name=name,
+            url=url,
+            type=type_,
+            outbound=LOOPBACK,
+            department_code="69",
+            **extra,
+        )
 
 
 @dataclass
