@@ -13,6 +13,7 @@ from domstadt.catalog.cli import harvest_app
 from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
+from domstadt.core.outbound import REFUSED
 from tests.catalog.conftest import DATA_DIR
 from tests.catalog.harvest_servers import LOOPBACK, Routes, static_server
 from tests.conftest import TEST_SECRET
@@ -69,6 +70,8 @@ def test_cli_adds_runs_and_lists_a_file_source(
     assert code == 1 and "nicht gefunden" in out
     code, out = cli("add", "ftp-quelle", "ftp://example.org", "--type", "ckan")
     assert code == 1 and "http(s)" in out
+    code, out = cli("add", "intern", "http://127.0.0.2/liste.csv", "--type", "dcat")
+    assert code == 1 and REFUSED in out  # only 127.0.0.1 is allowed
 
 
 def test_huey_task_runs_a_source(
