@@ -139,7 +139,7 @@ class OutboundPolicy:
         or the host as written (or its literal address) is on the allowlist."""
         resolve = self.resolver or system_resolve
         try:
-            found = [ipaddress.ip_address(a) for a in resolve(host, port)]
+            found = list(dict.fromkeys(ipaddress.ip_address(a) for a in resolve(host, port)))
         except (OSError, ValueError, UnicodeError):
             raise OutboundRefused() from None
         allowed = normalise_host(host) in self.allowed_hosts
