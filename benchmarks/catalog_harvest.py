@@ -26,9 +26,14 @@ from domstadt.core.auth.schemas import DepartmentCreate
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
+from domstadt.core.outbound import OutboundPolicy
 
 ACTOR = system_actor("benchmark")
 SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
+
+
+LOOPBACK = OutboundPolicy(allowed_hosts=("127.0.0.1",))
+"""The source is a local server: the operator allows 127.0.0.1."""
 
 
 def _database(folder: Path, name: str) -> Database:
@@ -97,12 +102,22 @@ def main() -> None:
         target = _database(folder, "target.sqlite3")
         with target.session() as session:
             harvest_service.source_create(
-                session, actor=ACTOR, name="bench", url=base, type="ckan", department_code="69"
+                session,
+                actor=ACTOR,
+                name="bench",
+                url=base,
+                type="ckan",
+                outbound=LOOPBACK,
+                department_code="69",
             )
         for label in ("first run", "re-run (unchanged)"):
             started = time.perf_counter()
             report = harvest_service.harvest_run(
-                target, actor=ACTOR, name="bench", limits=Limits(job_seconds=3600)
+                target,
+                actor=ACTOR,
+                name="bench",
+                limits=Limits(job_seconds=3600),
+                outbound=LOOPBACK,
             )
             took = time.perf_counter() - started
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

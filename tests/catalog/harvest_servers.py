@@ -1,5 +1,6 @@
 """Local servers for harvest tests: a tiny http.server with fixed answers (RDF, data.json,
-HTML, a slow endpoint) and a second Domstadt app (its own SQLite file) as CKAN source."""
+HTML, a slow endpoint, redirects) on any loopback address and a second Domstadt app (its own
+SQLite file) as CKAN source."""
 
 from __future__ import annotations
 
@@ -14,10 +15,33 @@ from pathlib import Path
 
 import uvicorn
 
+from domstadt.catalog import harvest_service
+from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
+from domstadt.core.outbound import OutboundPolicy
 from tests.catalog.conftest import _free_port
 from tests.conftest import TEST_SECRET
+
+REDIRECT = "redirect"
+"""The content type of a Routes answer that is a redirect to its body."""
+LOOPBACK = OutboundPolicy(allowed_hosts=("127.0.0.1",))
+"""The outbound policy of tests whose sources are local servers on 127.0.0.1."""
+
+
+def add_source(db: Database, name: str, url: str, type_: str, **extra: str) -> None:
+    """Register a source of Amt 69 as the operator, with 127.0.0.1 allowed."""
+    with db.session() as session:
+        harvest_service.source_create(
+            session,
+            actor=system_actor("tests"),
+            name=name,
+            url=url,
+            type=type_,
+            outbound=LOOPBACK,
+            department_code="69",
+            **extra,
+        )
 
 
 @dataclass
@@ -34,10 +58,14 @@ class Routes:
         self.answers[path] = (content_type, data, delay)
         return self.base + path
 
+    def redirect(self, path: str, location: str) -> str:
+        """Answer ``path`` with 302 to ``location``; returns the full URL."""
+        return self.set(path, REDIRECT, location)
+
 
 @contextmanager
-def static_server() -> Iterator[Routes]:
-    """http.server on 127.0.0.1 answering from a Routes table."""
+def static_server(host: str = "127.0.0.1") -> Iterator[Routes]:
+    """http.server on ``host`` answering from a Routes table."""
     routes = Routes()
 
     class Handler(BaseHTTPRequestHandler):
@@ -52,6 +80,12 @@ def static_server() -> Iterator[Routes]:
             if delay:
                 time.sleep(delay)
             try:
+                if ctype == REDIRECT:
+                    self.send_response(302)
+                    self.send_header("Location", body.decode())
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -63,9 +97,9 @@ def static_server() -> Iterator[Routes]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
-    routes.base = f"http://127.0.0.1:{server.server_address[1]}"
+    routes.base = f"http://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -21,7 +21,13 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.auth.schemas import DepartmentCreate
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict
-from tests.catalog.harvest_servers import Routes, domstadt_server, static_server
+from tests.catalog.harvest_servers import (
+    LOOPBACK,
+    Routes,
+    add_source,
+    domstadt_server,
+    static_server,
+)
 
 SYSTEM = system_actor("tests")
 ROSTOCK = Path(__file__).parent / "data" / "dataset_gov_de.rdf"
@@ -34,15 +40,10 @@ def routes() -> Iterator[Routes]:
         yield served
 
 
-def add_source(db: Database, name: str, url: str, type_: str, **extra: str) -> None:
-    with db.session() as session:
-        harvest_service.source_create(
-            session, actor=SYSTEM, name=name, url=url, type=type_, department_code="69", **extra
-        )
-
-
 def run(db: Database, name: str, limits: Limits = FAST) -> harvest_service.HarvestReport:
-    return harvest_service.harvest_run(db, actor=SYSTEM, name=name, limits=limits)
+    return harvest_service.harvest_run(
+        db, actor=SYSTEM, name=name, limits=limits, outbound=LOOPBACK
+    )
 
 
 def _remote_dataset(db: Database, name: str, title: str) -> str:
@@ -233,7 +234,7 @@ def test_html_timeouts_and_stale_jobs_end_as_failed_with_reason(
     assert "HTML statt RDF" in run(db, "html-dcat").error
     assert "HTML statt JSON" in run(db, "html-dkan").error
     slow = run(db, "langsam", Limits(job_seconds=60, request_seconds=0.5))
-    assert slow.status == "failed" and "keine Antwort innerhalb" in slow.error
+    assert slow.status == "failed" and "Keine vollständige Antwort innerhalb" in slow.error
     over = run(db, "langsam", Limits(job_seconds=1, request_seconds=30))
     assert over.status == "failed"
 

@@ -13,8 +13,9 @@ from domstadt.catalog.cli import harvest_app
 from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
+from domstadt.core.outbound import REFUSED
 from tests.catalog.conftest import DATA_DIR
-from tests.catalog.harvest_servers import Routes, static_server
+from tests.catalog.harvest_servers import LOOPBACK, Routes, static_server
 from tests.conftest import TEST_SECRET
 
 
@@ -23,6 +24,7 @@ def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
     monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
     config.get_settings.cache_clear()
     yield
     config.get_settings.cache_clear()
@@ -68,9 +70,13 @@ def test_cli_adds_runs_and_lists_a_file_source(
     assert code == 1 and "nicht gefunden" in out
     code, out = cli("add", "ftp-quelle", "ftp://example.org", "--type", "ckan")
     assert code == 1 and "http(s)" in out
+    code, out = cli("add", "intern", "http://127.0.0.2/liste.csv", "--type", "dcat")
+    assert code == 1 and REFUSED in out  # only 127.0.0.1 is allowed
 
 
-def test_huey_task_runs_a_source(db: Database, departments: None, routes_file: Routes) -> None:
+def test_huey_task_runs_a_source(
+    db: Database, departments: None, cli_env: None, routes_file: Routes
+) -> None:
     queue = tasks.huey
     queue.immediate = True
     try:
@@ -94,6 +100,11 @@ def routes_file(db: Database, departments: None) -> Iterator[Routes]:
         )
         with db.session() as session:
             harvest_service.source_create(
-                session, actor=system_actor("t"), name="rostock", url=url, type="dcat"
+                session,
+                actor=system_actor("t"),
+                name="rostock",
+                url=url,
+                type="dcat",
+                outbound=LOOPBACK,
             )
         yield routes

@@ -18,7 +18,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.catalog.conftest import DATA_DIR, EDITOR
-from tests.catalog.harvest_servers import Routes, static_server
+from tests.catalog.harvest_servers import LOOPBACK, Routes, add_source, static_server
 from tests.catalog.test_privacy import SPRECHSTUNDEN
 from tests.conftest import login, make_user
 
@@ -74,7 +74,9 @@ def _serve(routes: Routes) -> str:
 
 def _run(db: Database, data_dir: Path) -> harvest_service.HarvestReport:
     files = FileOptions(data_dir=data_dir, base_url="http://testserver", max_bytes=CAP)
-    return harvest_service.harvest_run(db, actor=SYSTEM, name="dateien", limits=FAST, files=files)
+    return harvest_service.harvest_run(
+        db, actor=SYSTEM, name="dateien", limits=FAST, outbound=LOOPBACK, files=files
+    )
 
 
 def test_harvested_files_are_normalised_scanned_and_failures_only_warn(
@@ -87,10 +89,7 @@ def test_harvested_files_are_normalised_scanned_and_failures_only_warn(
     data_dir = settings.data_dir
     make_user(db, EDITOR, Role.EDITOR, department_code="VIII", name="Vera Verkehr")
     url = _serve(routes)
-    with db.session() as session:
-        harvest_service.source_create(
-            session, actor=SYSTEM, name="dateien", url=url, type="dcat", department_code="69"
-        )
+    add_source(db, "dateien", url, "dcat")
     report = _run(db, data_dir)
     assert (report.status, report.added, report.errored) == ("finished", 5, 0), report
     assert report.waiting == 1 and report.held_back[0]["guid"].endswith("sprechstunden")

@@ -11,7 +11,9 @@ from starlette.testclient import TestClient
 
 from domstadt.catalog import tasks
 from domstadt.catalog.models import HarvestJob
+from domstadt.core import config
 from domstadt.core.auth.models import Role
+from domstadt.core.config import Settings
 from domstadt.core.db import Database, utcnow
 from tests.catalog.conftest import EDITOR
 from tests.catalog.harvest_servers import Routes, static_server
@@ -33,6 +35,12 @@ DATA_JSON = {
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The test settings with the local portal's host allowed (as an operator would)."""
+    return settings.model_copy(update={"outbound_allowed_hosts": ("127.0.0.1",)})
+
+
+@pytest.fixture
 def portal() -> Iterator[Routes]:
     with static_server() as routes:
         routes.set("/data.json", "application/json", json.dumps(DATA_JSON))
@@ -40,12 +48,16 @@ def portal() -> Iterator[Routes]:
 
 
 @pytest.fixture
-def immediate_queue() -> Iterator[None]:
+def immediate_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Queued jobs run at once, with the worker's settings allowing the local portal."""
+    monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
+    config.get_settings.cache_clear()
     tasks.huey.immediate = True
     try:
         yield
     finally:
         tasks.huey.immediate = False
+        config.get_settings.cache_clear()
 
 
 def test_admin_adds_source_runs_it_and_reads_the_report(

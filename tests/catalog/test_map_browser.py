@@ -18,7 +18,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.catalog.conftest import DATA_DIR, make_dataset
-from tests.catalog.harvest_servers import static_server
+from tests.catalog.harvest_servers import LOOPBACK, add_source, static_server
 from tests.catalog.test_chart import COUNTS
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.support import FAILING_IMPACTS, find_chromium, format_violations, login, run_axe
@@ -116,12 +116,13 @@ def test_harvest_pages_are_accessible(
     portal = {"dataset": [{"identifier": "a", "title": "Kitas", "license": "cc-by/4.0"}, "x"]}
     with static_server() as routes:
         url = routes.set("/data.json", "application/json", json.dumps(portal))
-        with db.session() as session:
-            harvest_service.source_create(
-                session, actor=system, name="kitas", url=url, type="dkan", department_code="69"
-            )
+        add_source(db, "kitas", url, "dkan")
         report = harvest_service.harvest_run(
-            db, actor=system, name="kitas", limits=Limits(job_seconds=60, request_seconds=5)
+            db,
+            actor=system,
+            name="kitas",
+            limits=Limits(job_seconds=60, request_seconds=5),
+            outbound=LOOPBACK,
         )
     assert (report.added, report.errored) == (1, 1)
     make_user(db, "admin.daten@example.org", Role.ADMIN, name="Ada Admin")

@@ -12,6 +12,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
 from domstadt.core.db import Database
 from domstadt.core.errors import DomainError
+from domstadt.core.outbound import OutboundPolicy
 
 datasets_app = typer.Typer(help="Open data catalogue.", no_args_is_help=True)
 harvest_app = typer.Typer(help="Harvest remote catalogues.", no_args_is_help=True)
@@ -57,7 +58,8 @@ def harvest_add(
     license: str = typer.Option("", help="Licence for records without one (required for file)"),
 ) -> None:
     """Register a harvest source."""
-    database = Database(get_settings().database_url)
+    settings = get_settings()
+    database = Database(settings.database_url)
     try:
         with database.session() as session:
             source = harvest_service.source_create(
@@ -66,6 +68,7 @@ def harvest_add(
                 name=name,
                 url=url,
                 type=type,
+                outbound=OutboundPolicy.from_settings(settings),
                 department_code=department or None,
                 license_id=license,
             )
@@ -115,6 +118,7 @@ def harvest_run(
             actor=system_actor("cli"),
             name=name,
             limits=Limits(job_seconds=time_limit, request_seconds=request_timeout),
+            outbound=OutboundPolicy.from_settings(settings),
             files=files,
         )
     except DomainError as exc:

@@ -28,6 +28,7 @@ from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound
+from domstadt.core.outbound import OutboundPolicy, OutboundRefused
 
 TYPES = {"ckan": "CKAN Action API", "dcat": "DCAT (RDF)", "dkan": "DKAN data.json", "file": "Datei"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
@@ -88,11 +89,17 @@ def source_create(
     name: str,
     url: str,
     type: str,
+    outbound: OutboundPolicy,
     department_code: str | None = None,
     license_id: str = "",
 ) -> HarvestSourcePublic:
-    """Register a harvest source (CKAN, DCAT, DKAN or a plain file URL)."""
+    """Register a harvest source (CKAN, DCAT, DKAN or a plain file URL); its address must be
+    one the outbound guard would fetch (public, or a host the operator allowed)."""
     _check(name, url, type, license_id)
+    try:
+        outbound.check_url(url)
+    except OutboundRefused as exc:
+        raise Invalid(str(exc), field="url") from None
     dept_id = None
     if department_code:
         dept_id = session.scalar(select(Department.id).where(Department.code == department_code))
@@ -150,19 +157,28 @@ def harvest_run(
     *,
     actor: Actor,
     name: str,
+    outbound: OutboundPolicy,
     limits: Limits | None = None,
     files: FileOptions | None = None,
 ) -> HarvestReport:
     """Run a source now and return the job's report. The job manages its own transactions
     (it is visible as "running" while it works); NotFound or Conflict (already running)
-    mean it could not run at all; every other failure ends in a "failed" report. With
-    ``files`` tabular and GeoJSON files are fetched, normalised and privacy-scanned."""
+    mean it could not run at all; every other failure ends in a "failed" report. Requests go
+    through the outbound guard with ``outbound``'s allowlist. With ``files`` tabular and
+    GeoJSON files are fetched, normalised and privacy-scanned."""
     with database.session() as session:
         source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
         if source is None:
             raise NotFound(f"Harvest-Quelle '{name}' nicht gefunden.")
         check_department(actor, source.department_id)
-    return run_job(database, actor=actor, name=name, limits=limits or Limits(), files=files)
+    return run_job(
+        database,
+        actor=actor,
+        name=name,
+        limits=limits or Limits(),
+        outbound=outbound,
+        files=files,
+    )
 
 
 OBJECT_STATES = ("added", "updated", "unchanged", "deleted", "errored")

@@ -14,6 +14,7 @@ from domstadt.catalog.schemas import HarvestJobDetail, HarvestSourceOverview
 from domstadt.catalog.vocab import N_
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.errors import Conflict, Invalid
+from domstadt.core.outbound import OutboundPolicy
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
@@ -95,6 +96,7 @@ def add_source(
             name=name.strip(),
             url=url.strip(),
             type=type,
+            outbound=OutboundPolicy.from_settings(request.app.state.settings),
             department_code=department_code.strip() or None,
             license_id=license_id.strip(),
         )

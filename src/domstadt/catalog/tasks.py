@@ -12,6 +12,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
 from domstadt.core.db import Database
 from domstadt.core.jobs import get_huey
+from domstadt.core.outbound import OutboundPolicy
 
 huey = get_huey()
 
@@ -23,7 +24,11 @@ def run_source(name: str, database_url: str | None = None) -> dict[str, Any]:
     files = FileOptions(data_dir=settings.data_dir, base_url=settings.base_url)
     try:
         report = harvest_service.harvest_run(
-            database, actor=system_actor("harvest"), name=name, files=files
+            database,
+            actor=system_actor("harvest"),
+            name=name,
+            outbound=OutboundPolicy.from_settings(settings),
+            files=files,
         )
         return report.model_dump(mode="json")
     finally:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domstadt.core.outbound import allowed_hosts_of
 
 PLACEHOLDER_SECRET = "change-me-domstadt-development-only"
 
@@ -49,6 +51,14 @@ class Settings(BaseSettings):
     map_tiles: str = ""
     """Tile URL template for maps (e.g. an own tile server); empty draws on a plain background."""
     log_level: str = "INFO"
+    outbound_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    """Intranet hosts (names as written, or IP addresses; comma-separated) that harvesting and
+    webhooks may reach although they are not public (core/outbound.py)."""
+
+    @field_validator("outbound_allowed_hosts", mode="before")
+    @classmethod
+    def _allowed_hosts(cls, value: Any) -> tuple[str, ...]:
+        return allowed_hosts_of(value)
 
     @field_validator("base_url")
     @classmethod

@@ -9,10 +9,13 @@ import hmac
 import json
 import re
 
+import pytest
 from starlette.testclient import TestClient
 
 from domstadt.core.auth.permissions import system_actor
+from domstadt.core.config import Settings
 from domstadt.core.db import Database
+from domstadt.core.outbound import OutboundPolicy
 from domstadt.masterplan import measure_service
 from domstadt.masterplan.schemas import MeasureUpdate
 from domstadt.masterplan.subscriptions import delivery_service
@@ -22,6 +25,13 @@ from tests.masterplan.conftest import add_measure
 from tests.masterplan.subscriptions.conftest import Hook, Inbox
 
 SYSTEM = system_actor("tests")
+LOOPBACK = OutboundPolicy(allowed_hosts=("127.0.0.1",))
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The test settings with the local webhook receiver's host allowed."""
+    return settings.model_copy(update={"outbound_allowed_hosts": LOOPBACK.allowed_hosts})
 
 
 def _change(db: Database, measure_id: int, **values: object) -> None:
@@ -140,7 +150,7 @@ def test_anonymous_email_needs_double_opt_in_and_field_digest(
 def test_webhook_is_signed_and_retried_with_backoff(
     plan: Database, client: TestClient, webhook: Hook
 ) -> None:
-    config = DeliveryConfig()  # no SMTP needed; private hosts allowed outside production
+    config = DeliveryConfig(outbound=LOOPBACK)  # no SMTP needed; the receiver is local
     m = add_measure(plan, code="SC-01", title="Sensornetz Luftqualität")
     make_user(plan, "jonas@domblick.example")
     auth = {"Authorization": f"Bearer {make_token(plan, 'jonas@domblick.example')}"}

@@ -1,9 +1,11 @@
 """Harvest DCAT catalogues (RDF/XML, Turtle, JSON-LD) with Hydra paging. Namespaces of
 DCAT-AP.de 1.x/2.x and common misspellings (https instead of http, dc elements) are mapped
-to the current ones before reading, so one reader serves every version."""
+to the current ones before reading, so one reader serves every version. Remote JSON-LD
+contexts are fetched through the guarded fetcher, never by rdflib itself."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +18,7 @@ from rdflib.term import Node
 from domstadt.catalog import vocab
 from domstadt.catalog.harvest import records as r
 from domstadt.catalog.harvest.fetch import Answer, Fetcher, FetchError
+from domstadt.catalog.harvest.jsonld import inline_contexts
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -55,7 +58,18 @@ def _fix(term: Node) -> Node:
     return term
 
 
-def parse(answer: Answer) -> Graph:
+def _json_ld(answer: Answer, fetcher: Fetcher) -> str:
+    """The JSON-LD document with its remote contexts inlined (fetched through ``fetcher``)."""
+    try:
+        document = json.loads(answer.content)
+    except ValueError:
+        raise FetchError(
+            f"{answer.url}: kein lesbares RDF (json-ld): kein gültiges JSON."
+        ) from None
+    return json.dumps(inline_contexts(document, answer.url, fetcher.get_json))
+
+
+def parse(answer: Answer, fetcher: Fetcher) -> Graph:
     """The document as a graph with namespaces fixed; HTML or broken RDF fail with a reason."""
     head = answer.content.lstrip()[:200].lower()
     if answer.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html")):
@@ -64,11 +78,12 @@ def parse(answer: Answer) -> Graph:
     if guessed is None:
         suffix = answer.url.rsplit(".", 1)[-1].lower()
         guessed = {"ttl": "turtle", "jsonld": "json-ld", "json": "json-ld"}.get(suffix, "xml")
+    data = _json_ld(answer, fetcher) if guessed == "json-ld" else answer.content
     raw = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
             warnings.simplefilter("ignore", DeprecationWarning)
-            raw.parse(data=answer.content, format=guessed, publicID=answer.url)
+            raw.parse(data=data, format=guessed, publicID=answer.url)
     except Exception as exc:
         raise FetchError(f"{answer.url}: kein lesbares RDF ({guessed}): {exc}"[:500]) from None
     graph = Graph()
@@ -206,7 +221,7 @@ class DcatHarvester:
         url, visited = self.url, set[str]()
         while url and url not in visited and len(visited) < MAX_PAGES:
             visited.add(url)
-            graph = parse(self.fetcher.get(url))
+            graph = parse(self.fetcher.get(url), self.fetcher)
             for node in sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str):
                 try:
                     yield to_record(graph, node, self.license_id)

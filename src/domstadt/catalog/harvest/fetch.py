@@ -1,5 +1,7 @@
-"""HTTP for harvesting: every request has a time limit (connect, read and in total, never
-beyond the job's deadline) and a size cap; answers of the wrong kind fail with a reason."""
+"""HTTP for harvesting, through the outbound guard (core/outbound.py): every request, redirect
+hop and file a catalogue names goes only to public or operator-allowed hosts, within a time
+limit (in total, never beyond the job's deadline) and a size cap; answers of the wrong kind
+fail with a reason."""
 
 from __future__ import annotations
 
@@ -8,16 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from domstadt import __version__
+from domstadt.core.outbound import OutboundClient, OutboundError, OutboundPolicy
 
 MAX_BYTES = 50 * 1024 * 1024
 USER_AGENT = f"Domstadt-Harvester/{__version__}"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:g} MB"
 
 
 class FetchError(Exception):
@@ -40,15 +37,20 @@ class Answer:
 
 
 class Fetcher:
-    """One httpx client per job; ``deadline`` is the job's end (``time.monotonic``)."""
+    """One guarded client per job; ``deadline`` is the job's end (``time.monotonic``)."""
 
-    def __init__(self, *, request_timeout: float, deadline: float, max_bytes: int = MAX_BYTES):
+    def __init__(
+        self,
+        *,
+        policy: OutboundPolicy,
+        request_timeout: float,
+        deadline: float,
+        max_bytes: int = MAX_BYTES,
+    ):
         self.request_timeout = request_timeout
         self.deadline = deadline
         self.max_bytes = max_bytes
-        self.client = httpx.Client(
-            follow_redirects=True, headers={"User-Agent": USER_AGENT}, trust_env=False
-        )
+        self.client = OutboundClient(policy, user_agent=USER_AGENT)
 
     def close(self) -> None:
         """Release the connections."""
@@ -64,38 +66,31 @@ class Fetcher:
     def get(
         self, url: str, params: dict[str, Any] | None = None, max_bytes: int | None = None
     ) -> Answer:
-        """GET ``url``; the whole answer must arrive within the request time limit and be at
-        most ``max_bytes`` (default: the fetcher's cap) long."""
-        cap = max_bytes or self.max_bytes
+        """GET ``url`` (redirects followed, each hop checked); the whole answer must arrive
+        within the request time limit and be at most ``max_bytes`` (default: the fetcher's
+        cap) long. FetchError names ``url``, never a redirect target."""
         limit = min(self.request_timeout, self.remaining())
-        end = time.monotonic() + limit
         try:
-            with self.client.stream(
-                "GET", url, params=params, timeout=httpx.Timeout(limit)
-            ) as response:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise FetchError(f"{url}: Antwort größer als {_megabytes(cap)}.")
-                    if time.monotonic() > end:
-                        raise FetchError(f"{url}: keine vollständige Antwort in {limit:.0f} s.")
-                    chunks.append(chunk)
-                if response.status_code >= 400:
-                    raise FetchError(f"{url}: HTTP-Status {response.status_code}.")
-                ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                return Answer(
-                    str(response.url),
-                    b"".join(chunks),
-                    ctype,
-                    response.headers.get("etag", ""),
-                    response.headers.get("last-modified", ""),
-                )
-        except httpx.TimeoutException:
-            raise FetchError(f"{url}: keine Antwort innerhalb von {limit:.0f} s.") from None
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: nicht erreichbar ({type(exc).__name__}).") from None
+            reply = self.client.request(
+                "GET",
+                url,
+                params=params,
+                max_bytes=max_bytes or self.max_bytes,
+                seconds=limit,
+                follow_redirects=True,
+            )
+        except OutboundError as exc:
+            raise FetchError(f"{url}: {exc}") from None
+        if reply.status >= 400:
+            raise FetchError(f"{url}: HTTP-Status {reply.status}.")
+        ctype = reply.headers.get("content-type", "").split(";")[0].strip().lower()
+        return Answer(
+            reply.url,
+            reply.content,
+            ctype,
+            reply.headers.get("etag", ""),
+            reply.headers.get("last-modified", ""),
+        )
 
     def get_json(self, url: str, params: dict[str, Any] | None = None) -> Any:
         """GET and parse JSON; HTML or other text instead of JSON fails with a clear reason."""

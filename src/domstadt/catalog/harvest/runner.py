@@ -41,6 +41,7 @@ from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, DomainError, NotFound
+from domstadt.core.outbound import OutboundPolicy
 
 BATCH = 200
 MAX_REPORTED_ERRORS = 100
@@ -352,14 +353,16 @@ def run_job(
     actor: Actor,
     name: str,
     limits: Limits,
+    outbound: OutboundPolicy,
     files: harvest_files.FileOptions | None = None,
 ) -> HarvestReport:
-    """Run source ``name`` now; NotFound/Conflict when it cannot run at all. With ``files``
-    tabular and GeoJSON distributions are fetched, normalised and privacy-scanned."""
+    """Run source ``name`` now; NotFound/Conflict when it cannot run at all. Every request
+    goes through the outbound guard with ``outbound``'s allowlist. With ``files`` tabular and
+    GeoJSON distributions are fetched, normalised and privacy-scanned."""
     deadline = time.monotonic() + limits.job_seconds
     with database.session() as session:
         job_id, since = _start(session, actor, name, limits)
-    fetcher = Fetcher(request_timeout=limits.request_seconds, deadline=deadline)
+    fetcher = Fetcher(policy=outbound, request_timeout=limits.request_seconds, deadline=deadline)
     session = database.sessionmaker()
     run: Run | None = None
     try:

@@ -211,9 +211,11 @@ def _queue(session: Session, actor: Actor, config: DeliveryConfig, now: dt.datet
     return queued
 
 
-def _attempt(delivery: WebhookDelivery, row: Subscription, now: dt.datetime) -> DeliveryStatus:
+def _attempt(
+    delivery: WebhookDelivery, row: Subscription, config: DeliveryConfig, now: dt.datetime
+) -> DeliveryStatus:
     status_code, error = post_webhook(
-        row.webhook_url, delivery.body.encode("utf-8"), row.secret, delivery.event
+        config, row.webhook_url, delivery.body.encode("utf-8"), row.secret, delivery.event
     )
     delivery.attempts += 1
     delivery.last_status_code = status_code
@@ -253,7 +255,7 @@ def deliver_webhooks(
     for delivery in due:
         row = session.get(Subscription, delivery.subscription_id)
         assert row is not None
-        result = _attempt(delivery, row, now)
+        result = _attempt(delivery, row, config, now)
         if result == DeliveryStatus.DELIVERED:
             run.delivered += 1
         elif result == DeliveryStatus.FAILED:

@@ -75,7 +75,7 @@ def _address(actor: Actor, data: SubscriptionCreate, config: DeliveryConfig) -> 
         if actor.user_id is None:
             raise Forbidden("Webhooks können nur angemeldete Personen einrichten.")
         url = (data.webhook_url or "").strip()
-        problem = webhook_url_problem(url, allow_private=config.allow_private_webhooks)
+        problem = webhook_url_problem(url, config)
         if problem:
             raise Invalid(problem, field="webhook_url")
         return "", url

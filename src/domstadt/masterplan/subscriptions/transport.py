@@ -1,24 +1,25 @@
 """Outgoing transport of subscriptions: SMTP e-mail and signed webhook POSTs (no database).
 
-``DeliveryConfig`` is built from the settings (``DOMSTADT_SMTP_*``, ``DOMSTADT_BASE_URL``).
+``DeliveryConfig`` is built from the settings (``DOMSTADT_SMTP_*``, ``DOMSTADT_BASE_URL``,
+``DOMSTADT_OUTBOUND_ALLOWED_HOSTS``). Webhooks go through the outbound guard: the address is
+checked when a subscription is made and again, on the connected address, at every delivery.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import smtplib
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from domstadt.core.config import Settings
+from domstadt.core.outbound import OutboundClient, OutboundError, OutboundPolicy
 
 SIGNATURE_HEADER = "X-Domstadt-Signature"
 WEBHOOK_TIMEOUT_SECONDS = 10.0
+USER_AGENT = "Domstadt-Webhook/1"
 
 
 class MailNotConfigured(RuntimeError):
@@ -27,7 +28,8 @@ class MailNotConfigured(RuntimeError):
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    """Where mail goes, how links look and whether webhooks may point at private hosts."""
+    """Where mail goes, how links look, whether webhooks need https (production) and which
+    intranet hosts webhooks may reach (the outbound guard's allowlist)."""
 
     smtp_host: str = ""
     smtp_port: int = 587
@@ -36,11 +38,12 @@ class DeliveryConfig:
     smtp_from: str = "domstadt@localhost"
     smtp_starttls: bool = True
     base_url: str = "http://127.0.0.1:8000"
-    allow_private_webhooks: bool = True
+    webhooks_https_only: bool = False
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
-        """The delivery settings; private webhook hosts only outside production."""
+        """The delivery settings; webhooks need https:// in production."""
         return cls(
             smtp_host=settings.smtp_host,
             smtp_port=settings.smtp_port,
@@ -49,7 +52,8 @@ class DeliveryConfig:
             smtp_from=settings.smtp_from,
             smtp_starttls=settings.smtp_starttls,
             base_url=settings.base_url,
-            allow_private_webhooks=settings.environment != "production",
+            webhooks_https_only=settings.environment == "production",
+            outbound=OutboundPolicy.from_settings(settings),
         )
 
     @property
@@ -89,56 +93,44 @@ def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_url_problem(url: str, *, allow_private: bool) -> str | None:
-    """Why ``url`` cannot receive webhooks (German), or None when it can."""
+def webhook_url_problem(url: str, config: DeliveryConfig) -> str | None:
+    """Why ``url`` cannot receive webhooks (German), or None when it can: http(s) only (https
+    in production), and an address the outbound guard would connect to."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "Die Webhook-Adresse muss mit http:// oder https:// beginnen und einen Host nennen."
-    if allow_private:
-        return None
-    if parts.scheme != "https":
+    if config.webhooks_https_only and parts.scheme != "https":
         return "Webhook-Adressen müssen https:// verwenden."
-    host = parts.hostname
-    if host == "localhost" or host.endswith(".localhost"):
-        return "Webhooks an localhost sind nicht erlaubt."
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if not address.is_global:
-        return "Webhooks an private oder lokale Adressen sind nicht erlaubt."
+        config.outbound.check_url(url)
+    except OutboundError as exc:
+        return str(exc)
     return None
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def post_webhook(url: str, body: bytes, secret: str, event: str) -> tuple[int | None, str]:
-    """POST the signed JSON body; (HTTP status or None, error text or '')."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Domstadt-Webhook/1",
-            "X-Domstadt-Event": event,
-            SIGNATURE_HEADER: signature(body, secret),
-        },
-    )
+def post_webhook(
+    config: DeliveryConfig, url: str, body: bytes, secret: str, event: str
+) -> tuple[int | None, str]:
+    """POST the signed JSON body through the outbound guard (no redirects; the answer's body
+    is not read); (HTTP status or None, error text or '')."""
+    headers = {
+        "Content-Type": "application/json",
+        "X-Domstadt-Event": event,
+        SIGNATURE_HEADER: signature(body, secret),
+    }
     try:
-        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            status = int(response.status)
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"Keine Verbindung: {reason}"[:500]
-    if 200 <= status < 300:
-        return status, ""
-    return status, f"HTTP {status}"
+        with OutboundClient(config.outbound, user_agent=USER_AGENT) as client:
+            reply = client.request(
+                "POST",
+                url,
+                content=body,
+                headers=headers,
+                max_bytes=0,
+                seconds=WEBHOOK_TIMEOUT_SECONDS,
+                read_body=False,
+            )
+    except OutboundError as exc:
+        return None, str(exc)
+    if 200 <= reply.status < 300:
+        return reply.status, ""
+    return reply.status, f"HTTP {reply.status}"
