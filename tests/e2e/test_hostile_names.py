@@ -42,16 +42,27 @@ TOOLTIP_TEXTS = (
 )
 
 
-@pytest.fixture
-def watched(context: BrowserContext) -> Iterator[tuple[Page, list[str]]]:
-    """A page under the app's CSP that records CSP refusals, dialogs and script errors."""
-    page = context.new_page()
+def watch(page: Page) -> tuple[Page, list[str]]:
+    """Record the page's CSP refusals (in the page), dialogs and script errors (returned)."""
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     events: list[str] = []
     page.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
     page.on("pageerror", lambda exc: events.append(f"script error: {exc}"))
-    yield page, events
+    return page, events
+
+
+@pytest.fixture
+def watched(context: BrowserContext) -> Iterator[tuple[Page, list[str]]]:
+    """An anonymous page under the app's CSP, watched."""
+    page = context.new_page()
+    yield watch(page)
     page.close()
+
+
+@pytest.fixture
+def watched_admin(strict_admin_page: Page) -> tuple[Page, list[str]]:
+    """The admin's page under the app's CSP, watched."""
+    return watch(strict_admin_page)
 
 
 def assert_nothing_ran(page: Page, events: list[str]) -> None:
@@ -147,3 +158,26 @@ def test_opening_an_upload_downloads_it(
         page.goto(hostile.uploads[filename])
     assert download.value.suggested_filename == filename
     assert xss_flag(page) is None
+
+
+def test_htmx_swaps_hostile_text_as_text(
+    watched_admin: tuple[Page, list[str]], hostile: Hostile
+) -> None:
+    """htmx works under the strict CSP and what it swaps in stays text: similar entries
+    while typing, feedback sent from the measure page without leaving it."""
+    page, events = watched_admin
+    page.goto("/initiativen/neu")
+    page.locator("#f-title").press_sequentially(hostile.measure_title[:40])
+    sync_api.expect(page.locator("#similar")).to_contain_text(hostile.measure_title)
+    assert_nothing_ran(page, events)
+
+    page.goto(f"/massnahmen/{hostile.measure_id}")
+    page.evaluate("() => { window.__same_page = true; }")
+    form = page.locator("form.fb-form")
+    form.locator("#fb-relevance").select_option("5")
+    form.locator("input[name='stance']").first.check()
+    form.locator("#fb-comment").fill(f"Kommentar {PAYLOAD}")
+    form.get_by_role("button").click()
+    sync_api.expect(page.locator("#feedback .fb-list")).to_contain_text(f"Kommentar {PAYLOAD}")
+    assert page.evaluate("() => window.__same_page") is True, "htmx did not swap the section"
+    assert_nothing_ran(page, events)
