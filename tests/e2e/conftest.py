@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .hostile import Hostile, make_all
 from .support import (
     ADMIN_EMAIL,
     ADMIN_NAME,
@@ -92,7 +93,8 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "domstadt.cli", *args]
 
 
-def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
+def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    """Run one ``domstadt`` command; its standard output, or the test fails with it."""
     cmd = _cli(*args)
     proc = subprocess.run(
         cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=CLI_TIMEOUT, check=False
@@ -103,6 +105,7 @@ def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
             f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}",
             pytrace=False,
         )
+    return proc.stdout
 
 
 def _healthz(url: str) -> str:
@@ -306,5 +309,29 @@ def admin_page(
 ) -> Iterator[Page]:
     """A page signed in as the admin; CSP is bypassed so that axe-core can be injected."""
     ctx = new_context(browser, live_server, storage_state=admin_storage_state, bypass_csp=True)
+    yield ctx.new_page()
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def admin_token(live_server: LiveServer) -> str:
+    """An API token of the admin, made with ``domstadt token create`` like an operator would."""
+    env = _server_env(live_server.data_dir, live_server.base_url)
+    output = _run_cli(["token", "create", ADMIN_EMAIL, "--name", "e2e"], env, live_server.data_dir)
+    return output.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def hostile(live_server: LiveServer, admin_token: str) -> Hostile:
+    """Records whose every visible text is an HTML/script payload (tests/e2e/hostile.py)."""
+    return make_all(live_server.base_url, admin_token)
+
+
+@pytest.fixture
+def strict_admin_page(
+    browser: Browser, live_server: LiveServer, admin_storage_state: Path
+) -> Iterator[Page]:
+    """A page signed in as the admin that honours the app's Content-Security-Policy."""
+    ctx = new_context(browser, live_server, storage_state=admin_storage_state)
     yield ctx.new_page()
     ctx.close()

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -45,6 +47,15 @@ def find_chromium() -> str | None:
         if found:
             return found
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+def browser_api() -> Any:
+    """Playwright's sync API; skips the calling test module without Chromium or Playwright."""
+    if find_chromium() is None:
+        pytest.skip(CHROMIUM_SKIP_REASON, allow_module_level=True)
+    return pytest.importorskip(
+        "playwright.sync_api", reason="playwright not installed: pip install -e '.[test]'"
+    )
 
 
 def login(page: Page, email: str, password: str) -> Any:
@@ -107,3 +118,42 @@ def vendored_files() -> list[str]:
         for package in manifest["packages"]
         for item in package["files"]
     ]
+
+
+# --------------------------------------------------------------------------- CSP and injection
+
+RECORD_CSP_VIOLATIONS = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " refused " + (e.blockedURI || "inline") + " at " +
+    (e.sourceFile || location.pathname) + ":" + e.lineNumber + " " + (e.sample || ""));
+});"""
+"""Init script: every CSP refusal in the page, as the browser reports it to the page."""
+
+INJECTED_ELEMENTS_JS = """() => {
+  const found = [];
+  const report = e => found.push(e.outerHTML.slice(0, 160));
+  document.querySelectorAll('img[src="x"], iframe, [onload], [onerror]').forEach(report);
+  document.querySelectorAll('script').forEach(s => {
+    if (!(s.getAttribute('src') || '').startsWith('/static/')) { report(s); }
+  });
+  return found;
+}"""
+"""Elements a payload would have made: img[src=x], iframes, event-handler attributes, and
+scripts that are not our static files."""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """CSP refusals recorded in the page since it loaded (see RECORD_CSP_VIOLATIONS)."""
+    found: list[str] = page.evaluate("() => window.__csp || []")
+    return found
+
+
+def injected_elements(page: Page) -> list[str]:
+    """Markup of every element in the page that a hostile text would have created."""
+    found: list[str] = page.evaluate(INJECTED_ELEMENTS_JS)
+    return found
+
+
+def xss_flag(page: Page) -> Any:
+    """``window.__xss``: set by any payload that ran; None when none did."""
+    return page.evaluate("() => window.__xss === undefined ? null : String(window.__xss)")

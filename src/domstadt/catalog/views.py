@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from domstadt.catalog import distribution_service, privacy_service, search_service, service, vocab
 from domstadt.catalog.dcat import api as dcat_api
@@ -18,6 +18,7 @@ from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.downloads import file_download
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -155,11 +156,12 @@ def dataset_page(request: Request, session: SessionDep, actor: ActorDep, name: s
 
 @router.get("/daten/ressource/{resource_id}/download")
 def download(request: Request, session: SessionDep, actor: ActorDep, resource_id: str) -> Response:
-    """The stored file of a distribution."""
+    """The stored file of a distribution, as an inert attachment (never script or page of
+    our origin, whatever its declared media type; see web/downloads.py)."""
     path, media_type, filename = distribution_service.distribution_file(
         session, actor=actor, resource_id=resource_id, data_dir=request.app.state.settings.data_dir
     )
-    return FileResponse(path, media_type=media_type, filename=filename)
+    return file_download(path, declared_type=media_type, filename=filename)
 
 
 def _form_context(request: Request, ds: DatasetPublic | None, error: str = "") -> dict[str, Any]:

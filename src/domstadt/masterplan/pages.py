@@ -9,6 +9,7 @@ from domstadt.masterplan import budget_service, overview_service, report_service
 from domstadt.masterplan.feedback import service as feedback_service
 from domstadt.masterplan.views import page
 from domstadt.web.deps import ActorDep, SessionDep
+from domstadt.web.downloads import download_headers
 from domstadt.web.templating import gettext_for
 
 router = APIRouter(include_in_schema=False)
@@ -42,12 +43,12 @@ def reports(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 
 @router.get("/berichte/{report_id}.csv")
 def report_csv(request: Request, report_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    """A report's rows as CSV."""
+    """A report's rows as CSV, served like every file (attachment, nosniff, sandboxed)."""
     text = report_service.report_csv(session, actor=actor, report_id=report_id)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="statusbericht-{report_id}.csv"'},
+        headers=download_headers(f"statusbericht-{report_id}.csv"),
     )
 
 

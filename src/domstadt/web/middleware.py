@@ -133,8 +133,18 @@ class DirectAppsMiddleware:
         await self.app(scope, receive, send)
 
 
+PAGE_POLICY = (
+    "default-src 'self'; img-src {img_src}; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The Content-Security-Policy of pages: scripts and styles only from files of this site
+(no inline script, style element or style attribute, no eval), no plugins, no <base>,
+forms post only here, no framing."""
+
+
 class SecurityHeadersMiddleware:
-    """Conservative browser security headers on every response.
+    """Conservative browser security headers on every response; a header the response set
+    itself wins (file downloads send their own sandboxing CSP, see web/downloads.py).
 
     Images may come from this site, data URLs and the configured map tile server only.
     """
@@ -142,15 +152,11 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, tile_origin: str = "") -> None:
         self.app = app
         img_src = " ".join(filter(None, ["'self'", "data:", tile_origin]))
-        policy = (
-            f"default-src 'self'; img-src {img_src}; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'"
-        )
         self.headers = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
             (b"x-frame-options", b"DENY"),
-            (b"content-security-policy", policy.encode()),
+            (b"content-security-policy", PAGE_POLICY.format(img_src=img_src).encode()),
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -160,7 +166,9 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + self.headers
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in self.headers if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // Location names are user text: a tooltip gets a node with textContent, never an HTML
+  // string (Leaflet inserts strings as HTML).
+  function tooltip(text) {
+    var node = document.createElement("span");
+    node.textContent = text === null || text === undefined ? "" : String(text);
+    return node;
+  }
+
   function drawMap() {
     var element = document.getElementById("sensor-map");
     if (!element || typeof L === "undefined") { return; }
@@ -16,7 +24,9 @@
         var layer = L.geoJSON(collection, {
           style: { color: "#b30000", weight: 3 },
           pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 6 }); },
-          onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name); }
+          onEachFeature: function (feature, shape) {
+            shape.bindTooltip(tooltip(feature.properties.name));
+          }
         }).addTo(map);
         map.fitBounds(layer.getBounds());
       });
@@ -32,7 +42,7 @@
       encodeURIComponent(start.toISOString()) + "&end=" + encodeURIComponent(end.toISOString());
     fetch(url).then(function (r) { return r.json(); }).then(function (data) {
       var box = document.getElementById("sensor-chart");
-      box.innerHTML = "";
+      box.replaceChildren();
       var xs = [], mean = [], low = [], high = [];
       data.buckets.forEach(function (b) {
         xs.push(new Date(b.start).getTime() / 1000);
