@@ -1,5 +1,6 @@
 """Links of measures and websites of initiatives: only http(s) is stored, with a German 422
-naming the field; a row stored before the rule never becomes a script link on a page."""
+naming the field; a row stored before the rule never becomes a script link on a page. Measure
+codes are stored normalised (``core.names``)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,13 @@ def test_initiative_website_only_http_and_old_rows_are_safe(
         )
     page = client.get(f"/initiativen/{made['id']}").text
     assert 'href="javascript:' not in page and 'href="#"' in page
+
+
+def test_measure_codes_differing_only_in_invisible_characters_clash(
+    client: TestClient, editor_token: str
+) -> None:
+    first = client.post("/api/v1/measures", json=NEW, headers=auth(editor_token))
+    assert first.status_code == 201 and first.json()["code"] == "DV-01"
+    again = {**NEW, "code": "\u200bDV-01 ", "title": "Noch einmal"}
+    clash = client.post("/api/v1/measures", json=again, headers=auth(editor_token))
+    assert clash.status_code == 409, clash.text

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert, text, update
 from starlette.testclient import TestClient
 
-from domstadt.core.auth.models import Organisation
+from domstadt.core.auth.models import Organisation, Role
 from domstadt.core.db import Database
 from tests.conftest import make_token, make_user
 
@@ -132,3 +132,18 @@ def test_website_must_be_http_and_old_rows_never_link_to_script(
     org = client.get("/api/v1/organisations").json()[0]
     page = client.get(f"/beteiligung/organisationen/{org['id']}").text
     assert 'href="javascript:' not in page and 'href="#"' in page
+
+
+def test_department_codes_and_names_are_stored_normalised(client: TestClient, db: Database) -> None:
+    make_user(db, "admin@example.org", Role.ADMIN)
+    admin = {"Authorization": f"Bearer {make_token(db, 'admin@example.org')}"}
+    body = {"code": " 69\u200b", "name": "Amt für\u00a0 Verkehrsmanagement ", "kind": "amt"}
+    made = client.post("/api/v1/departments", json=body, headers=admin)
+    assert made.status_code == 201, made.text
+    assert (made.json()["code"], made.json()["name"]) == ("69", "Amt für Verkehrsmanagement")
+    again = client.post("/api/v1/departments", json={**body, "code": "69\ufeff"}, headers=admin)
+    assert again.status_code == 409 and "bereits vergeben" in again.text
+    blank = client.post(
+        "/api/v1/departments", json={**body, "code": "\u200b \u00ad"}, headers=admin
+    )
+    assert blank.status_code == 422 and "unsichtbaren Zeichen" in blank.text

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domstadt.core.names import HumanName
 from domstadt.core.weburl import WebUrl
 
 
@@ -155,7 +156,7 @@ class MeasureUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, min_length=1, max_length=40)
+    code: HumanName | None = Field(default=None, min_length=1, max_length=40)
     title: str | None = Field(default=None, min_length=1, max_length=300)
     summary: str | None = None
     description: str | None = None
@@ -190,7 +191,7 @@ class MeasureUpdate(BaseModel):
 class MeasureCreate(MeasureUpdate):
     """A new measure: code, title and lead department are required."""
 
-    code: str = Field(min_length=1, max_length=40)
+    code: HumanName = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=300)
     lead_department: str | int
 
