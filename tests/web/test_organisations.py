@@ -96,7 +96,7 @@ def test_a_registration_losing_the_race_at_the_unique_key_is_409(
     cannot see it, its insert waits (seen in pg_stat_activity), then hits the unique key: 409,
     not 500."""
     if db.dialect != "postgresql":
-        pytest.skip("needs row locks that a test can observe (pg_locks)")
+        pytest.skip("needs lock waits a test can observe (pg_stat_activity)")
     client.get("/api/v1/me", headers=member)
     with db.engine.connect() as other:
         other.execute(
