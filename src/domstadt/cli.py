@@ -244,7 +244,15 @@ def serve(
 
     console.print(f"Textmodell: {active_embedder_info()['name']}")
     console.print(f"Domstadt läuft auf http://{host}:{port}")
-    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
+    # The app alone decides whom to believe about client addresses (DOMSTADT_TRUSTED_PROXIES,
+    # web/app.py); uvicorn's own proxy headers would trust any local peer's X-Forwarded-For.
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=False,
+    )
 
 
 @text_app.command("backfill")

@@ -9,7 +9,7 @@ from domstadt.core.audit import AuditEntry
 from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.models import DepartmentKind, Role, User
-from domstadt.core.auth.permissions import ANONYMOUS, Actor
+from domstadt.core.auth.permissions import ANONYMOUS, Actor, system_actor
 from domstadt.core.auth.schemas import DepartmentCreate, UserCreate
 from domstadt.core.db import Database
 from domstadt.core.errors import (
@@ -92,7 +92,7 @@ def test_short_password_is_rejected_by_schema() -> None:
 def test_members_cannot_create_accounts(db: Database) -> None:
     member = make_user(db, "m@example.org")
     with db.session() as s:
-        actor = auth.actor_for_session(s, user_id=member.id)
+        actor = auth.actor_for_user(s, actor=system_actor(), user_id=member.id)
         assert actor is not None
         with pytest.raises(Forbidden):
             auth.user_create(
@@ -108,7 +108,7 @@ def test_authenticate_same_message_for_unknown_and_wrong(db: Database) -> None:
         assert (
             auth.authenticate(
                 s, email=" ADA@example.org ", password=PASSWORD, client="1.2.3.4"
-            ).email
+            ).user.email
             == "ada@example.org"
         )
     messages = []
@@ -120,15 +120,24 @@ def test_authenticate_same_message_for_unknown_and_wrong(db: Database) -> None:
 
 
 @pytest.mark.parametrize("email", ["ada@example.org", "ghost@example.org"])
-def test_brute_force_lock_counts_across_transactions(db: Database, email: str) -> None:
+def test_brute_force_locks_the_source_not_the_account(db: Database, email: str) -> None:
     make_user(db, "ada@example.org")
-    for attempt in range(5):
+    for attempt in range(5):  # five addresses, one guess each: no lock anywhere
         with db.session() as s, pytest.raises(Unauthenticated):
             auth.authenticate(
                 s, email=email, password=f"guess {attempt}", client=f"10.0.0.{attempt}"
             )
+    for attempt in range(4):  # one more address guesses until its pair is locked
+        with db.session() as s, pytest.raises(Unauthenticated):
+            auth.authenticate(s, email=email, password=f"again {attempt}", client="10.0.0.0")
     with db.session() as s, pytest.raises(TooManyRequests, match="Minuten"):
-        auth.authenticate(s, email=email, password=PASSWORD, client="10.0.1.1")
+        auth.authenticate(s, email=email, password=PASSWORD, client="10.0.0.0")
+    with db.session() as s:  # the account itself is only slowed down, for known and unknown
+        assert auth.sign_in_delay(s, email=email, client="10.9.9.9") > 0
+    if email == "ghost@example.org":
+        return
+    with db.session() as s:  # the owner elsewhere signs in
+        assert auth.authenticate(s, email=email, password=PASSWORD, client="10.0.1.1").user.id
 
 
 def test_tokens_resolve_revoke_and_basic(db: Database) -> None:
@@ -151,7 +160,7 @@ def test_editor_scope_covers_sub_units_only(db: Database, system: Actor) -> None
     _departments(db, system)
     editor = make_user(db, "ed@example.org", Role.EDITOR, department_code="I")
     with db.session() as s:
-        actor = auth.actor_for_session(s, user_id=editor.id)
+        actor = auth.actor_for_user(s, actor=system, user_id=editor.id)
         assert actor is not None
         codes = {d.id: d.code for d in directory.department_list(s, actor=actor)}
     scoped = {codes[i] for i in actor.department_ids}
@@ -184,8 +193,8 @@ def test_organisation_admin_adds_members_others_cannot(db: Database) -> None:
     outsider = make_user(db, "outsider@example.org")
     make_user(db, "new@example.org")
     with db.session() as s:
-        f_actor = auth.actor_for_session(s, user_id=founder.id)
-        o_actor = auth.actor_for_session(s, user_id=outsider.id)
+        f_actor = auth.actor_for_user(s, actor=system_actor(), user_id=founder.id)
+        o_actor = auth.actor_for_user(s, actor=system_actor(), user_id=outsider.id)
         assert f_actor and o_actor
         org = directory.organisation_create(
             s,

@@ -67,3 +67,26 @@ def test_purge_forgets_only_stale_unlocked_counters(db: Database) -> None:
     assert purge_login_throttle(db, dt.timedelta(hours=2)) == 1
     with db.session() as s:
         assert {r.key for r in s.query(LoginThrottle)} == {"email:new", "email:locked"}
+
+
+def test_purge_forgets_only_sessions_that_ended_long_ago(db: Database) -> None:
+    from domstadt.core.auth.models import SignInSession
+    from domstadt.core.jobs import purge_sign_in_sessions
+    from tests.conftest import make_user
+
+    user = make_user(db, "ada@example.org")
+    now, long_ago = utcnow(), utcnow() - dt.timedelta(days=8)
+    with db.session() as s:
+        s.add_all(
+            [
+                SignInSession(user_id=user.id, key_hash="live", last_seen_at=now),
+                SignInSession(user_id=user.id, key_hash="idle", last_seen_at=long_ago),
+                SignInSession(
+                    user_id=user.id, key_hash="ended", last_seen_at=now, revoked_at=long_ago
+                ),
+                SignInSession(user_id=user.id, key_hash="just ended", revoked_at=now),
+            ]
+        )
+    assert purge_sign_in_sessions(db, dt.timedelta(days=7)) == 2
+    with db.session() as s:
+        assert {r.key_hash for r in s.query(SignInSession)} == {"live", "just ended"}

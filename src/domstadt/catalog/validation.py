@@ -13,6 +13,7 @@ from domstadt.catalog import vocab
 from domstadt.catalog.models import Dataset
 from domstadt.core.auth.models import Department, Organisation
 from domstadt.core.errors import Invalid
+from domstadt.core.weburl import is_web_url, web_url_problem
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -95,8 +96,8 @@ def check_fields(values: dict[str, Any], problems: Problems) -> None:
     if start and end and end < start:
         problems.add("temporal_end", "Das Ende des Zeitraums liegt vor seinem Beginn.")
     for key in ("landing_page", "spatial_uri", "political_geocoding_uri", "contributor_id"):
-        if values[key] and not values[key].startswith(("http://", "https://")):
-            problems.add(key, f"'{values[key]}' ist keine http(s)-Adresse.")
+        if values[key] and not is_web_url(values[key]):
+            problems.add(key, web_url_problem(values[key]))
 
 
 def check_name_free(session: Session, name: str, own_id: int | None, problems: Problems) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -59,6 +60,33 @@ class Settings(BaseSettings):
     @classmethod
     def _allowed_hosts(cls, value: Any) -> tuple[str, ...]:
         return allowed_hosts_of(value)
+
+    # --- sign-in and client addresses (issue 14, low findings) ---
+    trusted_proxies: str = ""
+    """Comma-separated addresses or CIDR networks of reverse proxies whose X-Forwarded-For and
+    X-Forwarded-Proto are believed; empty: none, the peer is the client."""
+    login_max_failures_per_client: int = Field(default=30, ge=1)
+    """Failed sign-ins from one client address (any accounts) within an hour before a lock."""
+    login_slowdown_seconds: float = Field(default=1.0, ge=0, le=10)
+    """First wait of an account with many failures; doubles per failure, at most 10 s."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"DOMSTADT_TRUSTED_PROXIES: {entry!r} ist keine IP-Adresse und kein Netz "
+                    "(z. B. 10.0.0.5 oder 10.0.0.0/24)."
+                ) from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies as a list of addresses and networks."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @field_validator("base_url")
     @classmethod

@@ -12,7 +12,7 @@ from functools import lru_cache
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import delete
 
-from domstadt.core.auth.models import LoginThrottle
+from domstadt.core.auth.models import LoginThrottle, SignInSession
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, utcnow
 
@@ -49,10 +49,28 @@ def purge_login_throttle(database: Database, older_than: dt.timedelta) -> int:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def purge_sign_in_sessions(database: Database, older_than: dt.timedelta) -> int:
+    """Delete sign-in sessions that ended (signed out, revoked) or went idle longer ago than
+    ``older_than``; live ones stay."""
+    cutoff = utcnow() - older_than
+    with database.session() as session:
+        result = session.execute(
+            delete(SignInSession).where(
+                (SignInSession.revoked_at < cutoff) | (SignInSession.last_seen_at < cutoff)
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
 huey = get_huey()
 
 
 @huey.periodic_task(crontab(minute="17"))
 def hourly_housekeeping() -> int:
-    """Hourly: forget stale sign-in failure counters."""
-    return purge_login_throttle(Database(get_settings().database_url), dt.timedelta(hours=2))
+    """Hourly: forget stale sign-in failure counters and sessions that ended a week ago."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    idle = dt.timedelta(seconds=settings.session_max_age_seconds)
+    return purge_login_throttle(database, dt.timedelta(hours=2)) + purge_sign_in_sessions(
+        database, max(idle, dt.timedelta(days=7))
+    )

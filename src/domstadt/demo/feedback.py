@@ -93,7 +93,7 @@ REPORTED = ("jonas@domblick.example", "SC-01")
 def _actors(session: Session, actor: Actor) -> dict[str, Actor]:
     found: dict[str, Actor] = {}
     for user in auth.user_list(session, actor=actor, limit=1000):
-        person = auth.actor_for_session(session, user_id=user.id)
+        person = auth.actor_for_user(session, actor=actor, user_id=user.id)
         if person is not None:
             found[user.email] = person
     return found

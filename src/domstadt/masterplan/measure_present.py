@@ -15,7 +15,7 @@ from domstadt.masterplan.schemas import (
     STALLABLE_STAGES,
     KpiPublic,
     KpiValuePublic,
-    LinkIn,
+    LinkPublic,
     MeasurePublic,
     MeasureSummary,
     MilestoneIn,
@@ -139,7 +139,7 @@ def public(session: Session, m: Measure) -> MeasurePublic:
         risks=m.risks,
         council_decision=m.council_decision,
         location=m.location,
-        links=[LinkIn.model_validate(link) for link in (m.links or [])],
+        links=[LinkPublic.model_validate(link) for link in (m.links or [])],
         version=m.version,
         created_at=m.created_at,
     )

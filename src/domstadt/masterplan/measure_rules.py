@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.models import Department, Organisation
 from domstadt.core.errors import Conflict, Invalid
+from domstadt.core.names import name_key
 from domstadt.masterplan.models import FieldOfAction, Measure, MeasureDependency, Sector
 
 FIELD_LABELS = {
@@ -143,11 +144,11 @@ def departments(session: Session, refs: Iterable[str | int], field: str) -> list
 
 
 def organisations(session: Session, refs: Iterable[str | int]) -> list[Organisation]:
-    """Organisations by name (case-insensitive) or id."""
+    """Organisations by name (compared like registrations: ``core.names.name_key``) or id."""
     found: dict[int, Organisation] = {}
     for ref in refs:
         row = session.scalar(
-            select(Organisation).where(func.lower(Organisation.name) == str(ref).lower())
+            select(Organisation).where(Organisation.name_key == name_key(str(ref)))
         )
         if row is None and isinstance(ref, int):
             row = session.get(Organisation, ref)

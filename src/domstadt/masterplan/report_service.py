@@ -3,9 +3,7 @@ previous snapshot, and the stalled pilots (S6.1). Reports are only ever added, n
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from typing import Any
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
+from domstadt.core.csv_cells import csv_text
 from domstadt.core.errors import NotFound
 from domstadt.masterplan.measure_present import SUMMARY_LOAD, is_stalled, today
 from domstadt.masterplan.models import Measure, StatusReport
@@ -181,16 +180,15 @@ def report_get(session: Session, *, actor: Actor, report_id: int) -> ReportPubli
 
 @public("status reports are published (S1.3)")
 def report_csv(session: Session, *, actor: Actor, report_id: int) -> str:
-    """The frozen rows of a report as CSV (UTF-8, comma-separated, header row)."""
+    """The frozen rows of a report as CSV (UTF-8, comma-separated, header row); cells that a
+    spreadsheet would run as a formula are quoted (``core.csv_cells``)."""
     report = report_get(session, actor=actor, report_id=report_id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for row in report.measures:
         values = {
             **row,
             "fields": " ".join(row["fields"]),
             "stalled": "ja" if row["stalled"] else "",
         }
-        writer.writerow([values[c] if values[c] is not None else "" for c in CSV_COLUMNS])
-    return out.getvalue()
+        rows.append([values[c] for c in CSV_COLUMNS])
+    return csv_text(CSV_COLUMNS, rows)

@@ -13,6 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domstadt.core.names import HumanName
+from domstadt.core.weburl import WebUrl
+
 
 class TaxonUpsert(BaseModel):
     """A field of action or sector to create or update (by slug)."""
@@ -129,12 +132,19 @@ class KpiIn(BaseModel):
     values: list[KpiValueIn] = []
 
 
-class LinkIn(BaseModel):
-    """A link to a dataset, sensor datastream or web page (by URL)."""
+class LinkPublic(BaseModel):
+    """A stored link of a measure as read back (pages put it through ``safe_href``)."""
+
+    title: str
+    url: str
+    kind: LinkKind = LinkKind.DATASET
+
+
+class LinkIn(LinkPublic):
+    """A link to a dataset, sensor datastream or web page: an absolute http(s) URL."""
 
     title: str = Field(min_length=1, max_length=300)
-    url: str = Field(min_length=1, max_length=1000)
-    kind: LinkKind = LinkKind.DATASET
+    url: WebUrl = Field(min_length=1, max_length=1000)
 
 
 class MeasureUpdate(BaseModel):
@@ -146,7 +156,7 @@ class MeasureUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, min_length=1, max_length=40)
+    code: HumanName | None = Field(default=None, min_length=1, max_length=40)
     title: str | None = Field(default=None, min_length=1, max_length=300)
     summary: str | None = None
     description: str | None = None
@@ -181,7 +191,7 @@ class MeasureUpdate(BaseModel):
 class MeasureCreate(MeasureUpdate):
     """A new measure: code, title and lead department are required."""
 
-    code: str = Field(min_length=1, max_length=40)
+    code: HumanName = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=300)
     lead_department: str | int
 
@@ -251,7 +261,7 @@ class MeasurePublic(MeasureSummary):
     risks: str
     council_decision: str
     location: dict[str, Any] | None
-    links: list[LinkIn]
+    links: list[LinkPublic]
     version: int
     created_at: dt.datetime
 

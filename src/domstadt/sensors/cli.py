@@ -172,6 +172,25 @@ def set_retention(
     print(f"{setting.datastream_id}\t{setting.name}\t{kept}")
 
 
+@sensors_app.command("owner")
+def owner(
+    department: str = typer.Argument(..., help="Department code, e.g. 69"),
+    thing: list[int] = typer.Option(
+        [], "--thing", help="Only this Thing (repeatable); default: every entity without owner"
+    ),
+) -> None:
+    """Hand SensorThings entities to a department, whose editors may then change them."""
+    from domstadt.sensors import ownership_service
+
+    result = _run(
+        lambda session, actor: ownership_service.assign_owner(
+            session, actor=actor, department_code=department, thing_ids=thing or None
+        )
+    )
+    for table, count in result.rows.items():
+        print(f"{table}\t{count}")
+
+
 select_app = typer.Typer(help="MQTT $select notification topics.", no_args_is_help=True)
 sensors_app.add_typer(select_app, name="select-topic")
 

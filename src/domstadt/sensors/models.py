@@ -76,6 +76,10 @@ class Thing(Base):
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # Domstadt extension, not a SensorThings property: the department that owns the entity
+    # (sta/ownership.py; None: only admins may change it). A plain column, no foreign key, so
+    # that migration 0010 stays reversible on SQLite without rebuilding the table.
+    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Location(Base):
@@ -97,6 +101,8 @@ class Location(Base):
     bbox_min_y: Mapped[float | None] = mapped_column(Float, nullable=True)
     bbox_max_x: Mapped[float | None] = mapped_column(Float, nullable=True)
     bbox_max_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The owning department, as on Thing."""
 
 
 class HistoricalLocation(Base):
@@ -122,6 +128,8 @@ class Sensor(Base):
     encoding_type: Mapped[str] = mapped_column(String(200))
     metadata_: Mapped[Any] = mapped_column("metadata", JSON, nullable=True)
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The owning department, as on Thing."""
 
 
 class ObservedProperty(Base):
@@ -134,6 +142,8 @@ class ObservedProperty(Base):
     definition: Mapped[str] = mapped_column(String(1000), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The owning department, as on Thing."""
 
 
 class Datastream(Base):
@@ -220,6 +230,8 @@ class FeatureOfInterest(Base):
     source_location_id: Mapped[int | None] = mapped_column(
         ForeignKey("sta_location.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The owning department, as on Thing (a generated feature: its Location's)."""
 
 
 def _store_bbox(_mapper: Any, _connection: Any, target: Any) -> None:

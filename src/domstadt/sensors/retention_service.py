@@ -20,6 +20,7 @@ from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.sensors import models as m
+from domstadt.sensors.sta import ownership
 
 MAX_DAYS = 365 * 100
 
@@ -79,6 +80,7 @@ def set_retention(
     ds = session.get(m.Datastream, datastream_id)
     if ds is None:
         raise NotFound(f"Datastream {datastream_id} gibt es nicht.")
+    ownership.check(session, actor, "Datastreams", ds.id)
     before = ds.retention_days
     ds.retention_days = days
     session.flush()

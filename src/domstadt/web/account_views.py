@@ -1,21 +1,29 @@
-"""Sign-in, sign-out, the personal account page (API tokens) and the admins' audit log."""
+"""Sign-in, sign-out, the personal account page (API tokens, sign-in sessions, password) and
+the admins' audit log."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from domstadt.core.auth import service as auth
+from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import Actor
-from domstadt.core.errors import TooManyRequests, Unauthenticated
+from domstadt.core.db import Database, DbSession
+from domstadt.core.errors import DomainError, Invalid, TooManyRequests, Unauthenticated
 from domstadt.web.deps import (
-    SESSION_CSRF,
+    SESSION_KEY,
     SESSION_USER,
     ActorDep,
     SessionDep,
+    client_address,
+    get_database,
+    session_key,
     verify_csrf_form,
 )
 from domstadt.web.templating import gettext_for, render
@@ -54,69 +62,104 @@ def login_form(request: Request, actor: ActorDep, next: str = "/", expired: int 
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-def login(
+async def login(
     request: Request,
-    session: SessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the credentials; on success start a fresh session (no fixation)."""
+    """Check the credentials; on success start a fresh session (no fixation). An account with
+    many failures waits first (``core.auth.throttle``), here in the event loop: a waiting
+    attempt holds no worker thread."""
+    database = get_database(request)
+    client = client_address(request)
+    delay = await run_in_threadpool(_sign_in_delay, database, email, client)
+    if delay:
+        await asyncio.sleep(delay)
+    return await run_in_threadpool(_sign_in, request, database, email, password, next)
+
+
+def _sign_in_delay(database: Database, email: str, client: str) -> float:
+    with database.session() as session:
+        return auth.sign_in_delay(session, email=email, client=client)
+
+
+def _sign_in(
+    request: Request, database: Database, email: str, password: str, next: str
+) -> Response:
     _ = gettext_for(request)
-    client = request.client.host if request.client else "unknown"
+    agent = request.headers.get("user-agent", "")
     try:
-        user = auth.authenticate(session, email=email, password=password, client=client)
+        with database.session() as session:
+            signed = auth.authenticate(
+                session,
+                email=email,
+                password=password,
+                client=client_address(request),
+                user_agent=agent,
+            )
     except (Unauthenticated, TooManyRequests) as exc:
-        status = 429 if isinstance(exc, TooManyRequests) else 401
+        locked = isinstance(exc, TooManyRequests)
         message = (
             _("Too many failed attempts. Please try again later.")
-            if status == 429
+            if locked
             else _("E-mail address or password is wrong.")
         )
-        return render(
-            request,
-            "auth/login.html",
-            {
-                "title": _("Sign in"),
-                "next": safe_next(next),
-                "error": message,
-                "email": email,
-            },
-            status_code=status,
-        )
+        context = {"title": _("Sign in"), "next": safe_next(next), "error": message, "email": email}
+        return render(request, "auth/login.html", context, status_code=429 if locked else 401)
     request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session.pop(SESSION_CSRF, None)
+    request.session[SESSION_USER] = signed.user.id
+    request.session[SESSION_KEY] = signed.session_key
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="lax")
     return response
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
-    """End the session."""
+def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """End the session on the server too: the cookie, and every copy of it, stops working."""
+    key = session_key(request)
+    if key:
+        sessions.session_end(session, actor=actor, key=key)
     request.session.clear()
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SIGNED_IN_COOKIE)
     return response
 
 
+def _account_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    *,
+    new_token: str | None = None,
+    problem: DomainError | None = None,
+    notice: str | None = None,
+) -> Response:
+    """The account page; a new token's secret appears only in the answer that created it
+    (never in the session cookie), and no cache keeps that answer."""
+    _ = gettext_for(request)
+    context = {
+        "title": _("My account"),
+        "me": auth.user_me(session, actor=actor),
+        "tokens": auth.token_list(session, actor=actor),
+        "sessions": sessions.session_list(session, actor=actor, current_key=session_key(request)),
+        "new_token": new_token,
+        "problem": problem,
+        "notice": notice,
+    }
+    status = problem.status_code if problem is not None else 200
+    response = render(request, "auth/account.html", context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/konto")
 def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """The signed-in person's account with their API tokens."""
+    """The signed-in person's account: API tokens, sign-in sessions, password."""
     if (redirect := require_login(request, actor)) is not None:
         return redirect
-    _ = gettext_for(request)
-    return render(
-        request,
-        "auth/account.html",
-        {
-            "title": _("My account"),
-            "me": auth.user_me(session, actor=actor),
-            "tokens": auth.token_list(session, actor=actor),
-            "new_token": request.session.pop("new_token", None),
-        },
-    )
+    return _account_page(request, session, actor)
 
 
 @router.post("/konto/tokens", dependencies=[CsrfChecked])
@@ -126,10 +169,9 @@ def account_token_create(
     actor: ActorDep,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Create a token; it is shown once on the account page."""
+    """Create a token and show its secret in this answer, the only time it is shown."""
     created = auth.token_create(session, actor=actor, name=name)
-    request.session["new_token"] = created.token
-    return RedirectResponse("/konto", status_code=303)
+    return _account_page(request, session, actor, new_token=created.token)
 
 
 @router.post("/konto/tokens/{token_id}/widerrufen", dependencies=[CsrfChecked])
@@ -139,6 +181,50 @@ def account_token_revoke(
     """Revoke one of my tokens."""
     auth.token_revoke(session, actor=actor, token_id=token_id)
     return RedirectResponse("/konto", status_code=303)
+
+
+@router.post("/konto/sitzungen/{session_id}/beenden", dependencies=[CsrfChecked])
+def account_session_end(
+    request: Request, session_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """End one of my sign-in sessions (e.g. on a computer I no longer use)."""
+    sessions.session_revoke(session, actor=actor, session_id=session_id)
+    return RedirectResponse("/konto", status_code=303)
+
+
+@router.post("/konto/sitzungen/andere-beenden", dependencies=[CsrfChecked])
+def account_sessions_end_others(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """End every sign-in session of mine except this one."""
+    sessions.session_revoke_others(session, actor=actor, keep_key=session_key(request))
+    return RedirectResponse("/konto", status_code=303)
+
+
+@router.post("/konto/passwort", dependencies=[CsrfChecked])
+def account_password(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    current_password: Annotated[str, Form(max_length=1024)] = "",
+    new_password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Change my password; every other sign-in session of mine ends."""
+    if (redirect := require_login(request, actor)) is not None:
+        return redirect
+    _ = gettext_for(request)
+    try:
+        ended = auth.password_change(
+            session,
+            actor=actor,
+            current=current_password,
+            new=new_password,
+            client=client_address(request),
+            keep_key=session_key(request),
+        )
+    except (Invalid, TooManyRequests) as problem:
+        session.rollback()
+        return _account_page(request, session, actor, problem=problem)
+    notice = _("Your password has been changed; %(n)s other sessions were ended.") % {"n": ended}
+    return _account_page(request, session, actor, notice=notice)
 
 
 @router.get("/admin/audit")

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from domstadt.core.audit import AuditPage
 from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth import service as auth
+from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.schemas import (
     DepartmentCreate,
     DepartmentNode,
     DepartmentPublic,
     OrganisationCreate,
     OrganisationPublic,
+    SignInSessionPublic,
     TokenCreated,
     TokenPublic,
     UserPublic,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, session_key, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["core"], dependencies=[Depends(verify_csrf_api)])
 
@@ -53,6 +55,20 @@ def token_create(body: TokenRequest, session: SessionDep, actor: ActorDep) -> To
 def token_revoke(token_id: int, session: SessionDep, actor: ActorDep) -> TokenPublic:
     """Revoked tokens stop working at once."""
     return auth.token_revoke(session, actor=actor, token_id=token_id)
+
+
+@router.get("/sessions", summary="My signed-in browser sessions")
+def session_list(
+    request: Request, session: SessionDep, actor: ActorDep
+) -> list[SignInSessionPublic]:
+    """JSON twin of the sessions on /konto; ``current`` marks the one of this request."""
+    return sessions.session_list(session, actor=actor, current_key=session_key(request))
+
+
+@router.delete("/sessions/{session_id}", status_code=204, summary="End a sign-in session")
+def session_end(session_id: int, session: SessionDep, actor: ActorDep) -> None:
+    """The session's cookie stops working at once."""
+    sessions.session_revoke(session, actor=actor, session_id=session_id)
 
 
 @router.get("/departments", summary="Departments (Dezernate, Ämter) as a tree")

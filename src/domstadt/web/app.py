@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
@@ -82,7 +83,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in (ops.router, api.router, account_views.router, *domain_routers(), views.router):
         app.include_router(router)
 
-    # Added last = outermost: size limit and metrics see every request.
+    # Added last = outermost: size limit and metrics see every request. Client address and
+    # scheme come from X-Forwarded-For/-Proto only when the peer is a trusted proxy
+    # (DOMSTADT_TRUSTED_PROXIES; the right-most address no trusted proxy added is the client).
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
@@ -96,6 +99,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    if settings.trusted_proxy_list:  # outermost: every layer sees the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
     return app
 

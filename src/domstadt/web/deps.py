@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from domstadt.core.auth import service as auth
+from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import Database, DbSession
 from domstadt.core.errors import Forbidden, Unauthenticated
@@ -19,6 +20,8 @@ from domstadt.web import i18n
 from domstadt.web.i18n import N_
 
 SESSION_USER = "uid"
+SESSION_KEY = "sid"
+"""The random key of the server-side sign-in session (``core.auth.session_service``)."""
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -77,20 +80,41 @@ def _bearer_or_basic(request: Request, session: DbSession) -> Actor | None:
     return actor
 
 
+def _cookie_actor(request: Request, session: DbSession) -> Actor | None:
+    """The person of a live sign-in session named by the cookie; a dead one is forgotten."""
+    if "session" not in request.scope:  # a cookie-less request served directly
+        return None
+    uid, key = request.session.get(SESSION_USER), request.session.get(SESSION_KEY)
+    if not uid:
+        return None
+    actor = None
+    if isinstance(uid, int) and isinstance(key, str):
+        actor = sessions.actor_for_session(session, user_id=uid, key=key)
+    if actor is None:
+        request.session.clear()
+    return actor
+
+
 def current_actor(request: Request, session: SessionDep) -> Actor:
     """The person behind the request: API token (Bearer or Basic), else the session cookie."""
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
         return cached
-    actor = _bearer_or_basic(request, session)
-    if actor is None:
-        # no session layer: a cookie-less request served directly (DirectAppsMiddleware)
-        uid = request.session.get(SESSION_USER) if "session" in request.scope else None
-        actor = auth.actor_for_session(session, user_id=int(uid)) if uid else None
-        if actor is None and uid:
-            request.session.clear()
+    actor = _bearer_or_basic(request, session) or _cookie_actor(request, session)
     request.state.actor = actor or ANONYMOUS
     return request.state.actor
+
+
+def session_key(request: Request) -> str:
+    """The key of the request's sign-in session ("" without one)."""
+    key = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    return key if isinstance(key, str) else ""
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or behind a trusted proxy (DOMSTADT_TRUSTED_PROXIES)
+    the right-most address the proxies did not add themselves (``web/app.py``)."""
+    return request.client.host if request.client else "unknown"
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

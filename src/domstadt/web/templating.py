@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from domstadt.core.auth.permissions import ANONYMOUS, Permission
+from domstadt.core.weburl import safe_href
 from domstadt.web import i18n
 from domstadt.web.deps import csrf_token
 from domstadt.web.i18n import N_
@@ -48,6 +49,9 @@ def _format_datetime(value: dt.datetime | None, locale: str = "de") -> str:
 
 
 environment.filters["datetime"] = _format_datetime
+environment.filters["safe_href"] = safe_href
+"""``href="{{ stored_url|safe_href }}"``: every template that links to a stored address uses it,
+so rows stored before http(s) was enforced (``javascript:…``) never become a link."""
 
 
 def locale_of(request: Request) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
@@ -15,7 +16,9 @@ from domstadt.core.auth.schemas import (
     OrganisationCreate,
     OrganisationPublic,
 )
+from domstadt.core.db import Base
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
+from domstadt.core.names import name_key
 
 
 @requires(Permission.DEPARTMENT_MANAGE)
@@ -23,8 +26,9 @@ def department_create(
     session: Session, *, actor: Actor, data: DepartmentCreate
 ) -> DepartmentPublic:
     """Add a department under an existing parent (by code)."""
+    taken = Conflict(f"Das Kürzel '{data.code}' ist bereits vergeben.", field="code")
     if session.scalar(select(Department).where(Department.code == data.code)):
-        raise Conflict(f"Das Kürzel '{data.code}' ist bereits vergeben.", field="code")
+        raise taken
     parent_id = None
     if data.parent_code:
         parent = session.scalar(select(Department).where(Department.code == data.parent_code))
@@ -41,8 +45,7 @@ def department_create(
         parent_id=parent_id,
         description=data.description,
     )
-    session.add(row)
-    session.flush()
+    _insert_unique(session, row, taken)
     result = DepartmentPublic.model_validate(row)
     audit.record(
         session,
@@ -82,6 +85,16 @@ def department_get(session: Session, *, actor: Actor, code: str) -> DepartmentPu
     return DepartmentPublic.model_validate(row)
 
 
+def _insert_unique(session: Session, row: Base, taken: Conflict) -> None:
+    """Insert ``row`` in a savepoint; a unique key another transaction took first (the check
+    before could not see it yet) is the Conflict ``taken``, not a server error."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise taken from None
+
+
 def _org_public(session: Session, org: Organisation) -> OrganisationPublic:
     result = OrganisationPublic.model_validate(org)
     result.member_count = (
@@ -97,14 +110,18 @@ def _org_public(session: Session, org: Organisation) -> OrganisationPublic:
 def organisation_create(
     session: Session, *, actor: Actor, data: OrganisationCreate
 ) -> OrganisationPublic:
-    """Register an organisation (unverified); a person who registers it becomes its admin."""
-    if session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == data.name.lower())
-    ):
-        raise Conflict(f"Die Organisation '{data.name}' ist bereits registriert.", field="name")
+    """Register an organisation (unverified); a person who registers it becomes its admin.
+    Names are compared as ``core.names.name_key`` (spaces, invisible characters and case do
+    not make a new name); the unique key decides between concurrent registrations."""
+    taken = Conflict(
+        f"Die Organisation '{data.name}' ist bereits registriert. Suchen Sie sie unter "
+        "/beteiligung und bitten Sie ihre Administratoren, Sie aufzunehmen.",
+        field="name",
+    )
+    if session.scalar(select(Organisation.id).where(Organisation.name_key == name_key(data.name))):
+        raise taken
     org = Organisation(**data.model_dump(), verified=False)
-    session.add(org)
-    session.flush()
+    _insert_unique(session, org, taken)
     if actor.user_id is not None:
         session.add(Membership(organisation_id=org.id, user_id=actor.user_id, is_admin=True))
         session.flush()

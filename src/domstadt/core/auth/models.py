@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.names import name_key, normalise_name
 
 
 class Role(enum.StrEnum):
@@ -57,18 +58,30 @@ class Department(Base):
 
 
 class Organisation(Base):
-    """A company, start-up, association, research institute or public body."""
+    """A company, start-up, association, research institute or public body.
+
+    ``name`` is stored normalised and ``name_key`` (case-folded, see ``core.names``) is unique,
+    so names differing only in spaces, invisible characters or case are one organisation."""
 
     __tablename__ = "organisation"
+    __table_args__ = (Index("uq_organisation_name_key", "name_key", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_key: Mapped[str] = mapped_column(String(300), server_default="")
     kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind, "organisation_kind"))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     website: Mapped[str] = mapped_column(String(500), default="")
     city: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _normalise(self, _key: str, value: str) -> str:
+        """Every write of the name stores its normal form and refreshes the unique key."""
+        name = normalise_name(value)
+        self.name_key = name_key(name)
+        return name
 
 
 class User(Base):
@@ -130,8 +143,29 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class SignInSession(Base):
+    """A browser sign-in: the session cookie names it, every request checks it is still live.
+
+    Only the SHA-256 of the cookie's random key is stored. Ended by signing out, by the owner
+    on the account page, or by a password change; idle sessions expire after
+    ``DOMSTADT_SESSION_MAX_AGE_SECONDS``."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class LoginThrottle(Base):
-    """Failed sign-in counter per key (e-mail or client address) for brute-force protection."""
+    """Failed sign-in counter per key (account, account and client address, or client address)
+    for brute-force protection; see ``core.auth.throttle``."""
 
     __tablename__ = "login_throttle"
 

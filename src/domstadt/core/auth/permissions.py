@@ -48,13 +48,15 @@ ROLE_PERMISSIONS: dict[Role | None, frozenset[Permission]] = {
 class Actor:
     """The person (or the anonymous public, or the system) on whose behalf a service acts.
 
-    ``department_ids`` is the editor's scope: their department and all units below it.
+    ``department_id`` is the person's own department; ``department_ids`` the editor's scope:
+    that department and all units below it.
     """
 
     user_id: int | None = None
     email: str = ""
     name: str = ""
     role: Role | None = None
+    department_id: int | None = None
     department_ids: frozenset[int] = frozenset()
     organisation_ids: frozenset[int] = frozenset()
     is_system: bool = False

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from domstadt.core.auth.models import DepartmentKind, OrganisationKind, Role
 from domstadt.core.auth.passwords import MIN_PASSWORD_LENGTH
+from domstadt.core.names import HumanName
+from domstadt.core.weburl import WebUrl
 
 
 class UserCreate(BaseModel):
@@ -74,11 +76,30 @@ class TokenCreated(BaseModel):
     info: TokenPublic
 
 
+class SignInSessionPublic(BaseModel):
+    """A live browser sign-in as its owner sees it (never its key)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_agent: str
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    current: bool = False
+
+
+class SignedIn(BaseModel):
+    """A successful sign-in: the person and the key of the new session (for the cookie only)."""
+
+    user: UserPublic
+    session_key: str
+
+
 class DepartmentCreate(BaseModel):
     """A new Dezernat, Amt or Stabsstelle."""
 
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=300)
+    code: HumanName = Field(min_length=1, max_length=32)
+    name: HumanName = Field(min_length=1, max_length=300)
     kind: DepartmentKind
     parent_code: str | None = None
     description: str = ""
@@ -104,11 +125,12 @@ class DepartmentNode(DepartmentPublic):
 
 
 class OrganisationCreate(BaseModel):
-    """A new organisation; it starts unverified."""
+    """A new organisation; it starts unverified. The name is stored normalised (``core.names``),
+    the website must be an http(s) address."""
 
-    name: str = Field(min_length=2, max_length=300)
+    name: HumanName = Field(min_length=2, max_length=300)
     kind: OrganisationKind
-    website: str = Field(default="", max_length=500)
+    website: WebUrl = Field(default="", max_length=500)
     city: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=5000)
 

@@ -8,12 +8,20 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
-from domstadt.core.auth import throttle
+from domstadt.core.auth import session_service, throttle
+from domstadt.core.auth.actors import actor_of, actor_of_user
 from domstadt.core.auth.models import ApiToken, Department, Membership, Role, User
-from domstadt.core.auth.passwords import hash_password, new_token, token_digest, verify_password
+from domstadt.core.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
 from domstadt.core.auth.permissions import Actor, Permission, check, public, requires
 from domstadt.core.auth.schemas import (
     OrganisationRef,
+    SignedIn,
     TokenCreated,
     TokenPublic,
     UserCreate,
@@ -109,69 +117,78 @@ def user_me(session: Session, *, actor: Actor) -> UserPublic:
 
 
 @public("sign-in is how anonymous people become actors; guarded by the throttle")
-def authenticate(session: Session, *, email: str, password: str, client: str) -> UserPublic:
-    """Check e-mail and password; the same message for unknown e-mail and wrong password."""
-    keys = throttle.keys_for(email, client)
-    throttle.ensure_not_locked(session, keys)
+def sign_in_delay(session: Session, *, email: str, client: str) -> float:
+    """Seconds the caller waits before :func:`authenticate` (the account's slow-down after
+    many failures, see ``throttle``); the same for unknown e-mail addresses."""
+    return throttle.delay_seconds(session, throttle.Attempt.of(email, client))
+
+
+@public("sign-in is how anonymous people become actors; guarded by the throttle")
+def authenticate(
+    session: Session, *, email: str, password: str, client: str, user_agent: str = ""
+) -> SignedIn:
+    """Check e-mail and password and start a sign-in session; the same message for unknown
+    e-mail and wrong password."""
+    attempt = throttle.Attempt.of(email, client)
+    throttle.ensure_not_locked(session, attempt)
     user = _find_user(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        throttle.record_failure(session, keys)
+        throttle.record_failure(session, attempt)
         raise Unauthenticated(LOGIN_FAILED)
-    throttle.clear(session, keys)
+    throttle.clear(session, attempt)
     user.last_login_at = utcnow()
+    key = session_service.session_start(session, user_id=user.id, user_agent=user_agent)
     audit.record(
         session,
-        actor=_actor_from_user(session, user, via="session"),
+        actor=actor_of_user(session, user, via="session"),
         action="user.login",
         entity_type="user",
         entity_id=user.id,
     )
-    return _user_public(session, user)
+    return SignedIn(user=_user_public(session, user), session_key=key)
 
 
-def _department_scope(session: Session, department_id: int | None) -> frozenset[int]:
-    """The department and every unit below it (one query for the whole, small, tree)."""
-    if department_id is None:
-        return frozenset()
-    children: dict[int | None, list[int]] = {}
-    for dep_id, parent_id in session.execute(select(Department.id, Department.parent_id)):
-        children.setdefault(parent_id, []).append(dep_id)
-    scope = {department_id}
-    frontier = [department_id]
-    while frontier:
-        frontier = [c for p in frontier for c in children.get(p, []) if c not in scope]
-        scope.update(frontier)
-    return frozenset(scope)
-
-
-def _actor_from_user(session: Session, user: User, *, via: str) -> Actor:
-    """Build the Actor for ``user`` (department scope, organisations)."""
-    return _actor(session, user.id, user.email, user.name, user.role, user.department_id, via)
-
-
-def _actor(
-    session: Session,
-    user_id: int,
-    email: str,
-    name: str,
-    role: Role,
-    department_id: int | None,
-    via: str,
-    organisation_ids: frozenset[int] | None = None,
-) -> Actor:
-    """The Actor of a user; organisations are looked up unless the caller already has them."""
-    if organisation_ids is None:
-        organisation_ids = frozenset(session.scalars(_ORGANISATIONS, {"user": user_id}).all())
-    return Actor(
-        user_id=user_id,
-        email=email,
-        name=name,
-        role=role,
-        department_ids=_department_scope(session, department_id),
-        organisation_ids=organisation_ids,
-        via=via,
+@requires(Permission.ACCOUNT_SELF)
+def password_change(
+    session: Session, *, actor: Actor, current: str, new: str, client: str, keep_key: str
+) -> int:
+    """Set a new password after checking the current one (throttled like sign-in) and end every
+    other sign-in session of the account; returns how many were ended."""
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None:
+        raise NotFound("Dieses Konto gibt es nicht mehr.")
+    attempt = throttle.Attempt.of(user.email, client)
+    throttle.ensure_not_locked(session, attempt)
+    if not verify_password(user.password_hash, current):
+        throttle.record_failure(session, attempt)
+        raise Invalid("Das bisherige Passwort stimmt nicht.", field="current_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Das neue Passwort braucht mindestens {MIN_PASSWORD_LENGTH} Zeichen.",
+            field="new_password",
+        )
+    user.password_hash = hash_password(new)
+    ended = session_service.sessions_end_all(session, user_id=user.id, keep_key=keep_key)
+    audit.record(
+        session,
+        actor=actor,
+        action="user.password_change",
+        entity_type="user",
+        entity_id=user.id,
+        after={"sessions_ended": ended},
     )
+    return ended
+
+
+@requires(Permission.USER_MANAGE)
+def actor_for_user(session: Session, *, actor: Actor, user_id: int) -> Actor | None:
+    """The actor of an account, for operators acting on someone's behalf (demo data, tests);
+    None when the account is gone or disabled."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    return actor_of_user(session, user, via="session")
 
 
 _TOKEN_OWNER = (
@@ -194,16 +211,6 @@ _TOKEN_OWNER = (
     )
 )
 """Token and owner with one row per organisation membership (one NULL row without any)."""
-_ORGANISATIONS = select(Membership.organisation_id).where(Membership.user_id == bindparam("user"))
-
-
-@public("resolves the person behind a signed session cookie")
-def actor_for_session(session: Session, *, user_id: int) -> Actor | None:
-    """The actor for a session's user id, or None when the account is gone or disabled."""
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        return None
-    return _actor_from_user(session, user, via="session")
 
 
 @public("authenticates a bearer token; the token itself is the credential")
@@ -219,7 +226,7 @@ def actor_for_token(session: Session, *, token: str) -> Actor | None:
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     organisations = frozenset(r[-1] for r in rows if r[-1] is not None)
-    return _actor(session, user_id, email, name, role, department_id, "token", organisations)
+    return actor_of(session, user_id, email, name, role, department_id, "token", organisations)
 
 
 @public("authenticates e-mail plus API token as used by HTTP Basic clients")

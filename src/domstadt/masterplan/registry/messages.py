@@ -31,6 +31,7 @@ _PROBLEMS = {
     "int_type": "ist keine ganze Zahl",
     "extra_forbidden": "ist unbekannt",
     "list_type": "muss eine Liste sein",
+    "web_url": "muss eine Adresse mit http:// oder https:// sein",
 }
 
 

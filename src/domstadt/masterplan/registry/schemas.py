@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domstadt.core.weburl import WebUrl
 from domstadt.masterplan.registry.models import InitiativeStatus, SuggestionStatus
 
 
@@ -24,7 +25,7 @@ class InitiativeCreate(BaseModel):
     end_date: dt.date | None = None
     funding: str = Field(default="", max_length=500)
     status: InitiativeStatus = InitiativeStatus.ACTIVE
-    website: str = Field(default="", max_length=500)
+    website: WebUrl = Field(default="", max_length=500)
     measure_ids: list[int] = Field(default_factory=list, max_length=50)
 
     @field_validator("code")
@@ -44,13 +45,6 @@ class InitiativeCreate(BaseModel):
             if dot and dot2 and day.isdigit() and month.isdigit() and year.isdigit():
                 return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
             return text
-        return value
-
-    @field_validator("website")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("Die Website muss mit http:// oder https:// beginnen.")
         return value
 
     @model_validator(mode="after")

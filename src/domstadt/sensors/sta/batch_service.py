@@ -10,7 +10,8 @@
 - ``dependsOn`` lists request ids or group ids that must have succeeded, else 424.
 - ``$<id>`` refers to the entity created by an earlier request: at the start of a URL
   (``$thing/Datastreams``) and as ``{"@iot.id": "$thing"}`` in a body.
-- Each request checks its own permission (reads are public, writes need an editor).
+- Each request checks its own permission (reads are public, writes need an editor, who
+  writes only their department's entities).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.core.errors import DomainError, Invalid
 from domstadt.sensors.odata.parser import FilterError
-from domstadt.sensors.sta import read_service, write_service
+from domstadt.sensors.sta import ownership, read_service, write_service
 
 MAX_REQUESTS = 1000
 METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
@@ -193,6 +194,7 @@ class _Batch:
                 done_in_unit.add(request.id)
             except _Failed as failed:
                 savepoint.rollback()
+                ownership.forget(self.session)  # owners looked up inside are undone too
                 self.created = created_before
                 if events is not None:
                     del events[mark:]

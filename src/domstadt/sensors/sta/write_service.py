@@ -1,7 +1,8 @@
 """SensorThings writes: create (deep insert), update (PATCH merge / PUT replace), delete.
 
-Writes need an editor or admin (``Permission.CONTENT_EDIT``); every write appends to the
-audit log in the same transaction, and any error rolls the whole request back.
+Writes need an editor or admin (``Permission.CONTENT_EDIT``), and an editor writes only
+entities of their department (``sta/ownership.py``); every write appends to the audit log in
+the same transaction, and any error rolls the whole request back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
-from domstadt.sensors.sta import bulk, lean
+from domstadt.sensors.sta import bulk, lean, ownership
 from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, result_value
 from domstadt.sensors.sta.json_patch import apply_json_patch
 from domstadt.sensors.sta.paths import parse_path
@@ -54,6 +55,7 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
     """
     ds_id = lean.lean_shape(path, data)
     if ds_id is not None:
+        ownership.check(session, actor, "Datastreams", ds_id)
         done = lean.create_observation(session, ds_id, data, base, DUPLICATE)
         if done is not None:
             _created(session, actor, ENTITY_TYPES["Observations"], done[1], done[0], 1)
@@ -73,7 +75,7 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
             preset[nav.attr] = parent.entity_id
         else:
             link_m2m = (nav, parent.entity_id)
-    inserter = DeepInsert(session)
+    inserter = DeepInsert(session, actor.department_id)
     try:
         row = inserter.entity(last.entity, data, preset)
     except IntegrityError:
@@ -83,6 +85,7 @@ def create(session: Session, *, actor: Actor, path: str, data: Any, base: str) -
         reverse = next(n for n in last.entity.navs.values() if n.table is nav.table)
         inserter.link_many(reverse, row.id, [parent_id], replace=False)
     _flush(session)
+    ownership.check_written(session, actor, inserter)
     body = Serializer(session, base).entity(last.entity, row, QueryOptions())
     _created(session, actor, last.entity, row, body, inserter.created)
     _notify_side_effects(session, base, inserter, (last.entity, row))
@@ -167,11 +170,13 @@ def update(
 ) -> dict[str, Any]:
     """PATCH (``replace=False``: merge the given properties) or PUT (replace all)."""
     entity, row = _single(session, path)
+    ownership.forget(session)
+    ownership.check(session, actor, entity.set_name, row.id)
     if not isinstance(data, dict):
         raise Invalid("Ein JSON-Objekt erwartet.")
     serializer = Serializer(session, base)
     before = _summary(serializer.entity(entity, row, QueryOptions()))
-    inserter = DeepInsert(session)
+    inserter = DeepInsert(session, actor.department_id)
     for key, value in data.items():
         if key in ID_NAMES:
             continue  # the id is not updatable; OGC 18-088 §10.3: the service ignores it
@@ -188,6 +193,8 @@ def update(
                     raise Invalid(f"PUT: {entity.singular}.{name} fehlt.", field=name)
                 set_prop(row, prop, None, entity)
     _flush(session)
+    ownership.check_row(session, actor, entity, row)
+    ownership.check_written(session, actor, inserter)
     _keep_consistent(session, entity, row)
     after = serializer.entity(entity, row, QueryOptions())
     audit.record(
@@ -270,6 +277,8 @@ def delete(session: Session, *, actor: Actor, path: str) -> None:
     Observations of a Datastream or FeatureOfInterest, Datastreams of a Sensor or
     ObservedProperty); ``_delete_dependents`` does what runs through link tables."""
     entity, row = _single(session, path)
+    ownership.forget(session)
+    ownership.check_delete(session, actor, entity, row.id)
     model: Any = entity.model
     session.expunge(row)
     _delete_dependents(session, entity, row.id)
@@ -315,6 +324,10 @@ def create_observations(session: Session, *, actor: Actor, data: Any, base: str)
     """Bulk ingest (``CreateObservations``, dataArray format): one self link per row, or
     ``"error: …"`` for a row that was refused (bad value, duplicate time)."""
     result = bulk.create_observations(session, data, f"{base}/Observations")
+    for ds_id in result.datastream_ids:
+        ownership.check(session, actor, "Datastreams", ds_id)
+    for mds_id in result.multi_datastream_ids:
+        ownership.check(session, actor, "MultiDatastreams", mds_id)
     notify.observations_created(session, base, result)
     audit.record(
         session,

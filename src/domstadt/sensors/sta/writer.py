@@ -99,11 +99,13 @@ class DeepInsert:
 
     ``made`` lists every row it created (nested entities, HistoricalLocations, generated
     FeaturesOfInterest) in creation order; ``links`` every many-to-many link it added as
-    (navigation of the owning side, owner id, target id).
+    (navigation of the owning side, owner id, target id). New Things, Locations, Sensors,
+    ObservedProperties and FeaturesOfInterest belong to ``department_id`` (the writer's).
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, department_id: int | None = None) -> None:
         self.session = session
+        self.department_id = department_id
         self.created = 0
         self.made: list[tuple[EntityType, Any]] = []
         self.links: list[tuple[Nav, int, int]] = []
@@ -119,7 +121,7 @@ class DeepInsert:
         if unknown:
             name = sorted(unknown)[0]
             raise Invalid(f"{entity.singular} hat keine Eigenschaft {name!r}.", field=name)
-        row: Any = entity.model()
+        row = self._new_row(entity)
         for name, prop in entity.props.items():
             if name in data:
                 set_prop(row, prop, data[name], entity)
@@ -140,6 +142,13 @@ class DeepInsert:
         self._children(entity, row, data)
         if entity.singular == "MultiDatastream":
             check_multi_datastream(self.session, row)
+        return row
+
+    def _new_row(self, entity: EntityType) -> Any:
+        """An empty row; the owned entity sets get the writer's department."""
+        row: Any = entity.model()
+        if hasattr(row, "department_id"):
+            row.department_id = self.department_id
         return row
 
     def _add(self, entity: EntityType, row: Any) -> None:
@@ -295,6 +304,7 @@ def feature_for_datastream(
         encoding_type=location.encoding_type,
         feature=location.location,
         source_location_id=location.id,
+        department_id=location.department_id,
     )
     session.add(feature)
     session.flush()
