@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import uvicorn
-
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.catalog.conftest import _free_port
 from tests.conftest import TEST_SECRET
+from tests.live import serving
 
 
 @dataclass
@@ -93,24 +92,8 @@ def domstadt_server(template: Path, folder: Path) -> Iterator[tuple[str, Databas
         secret_key=TEST_SECRET,
         base_url=base,
     )  # type: ignore[arg-type]
-    config = uvicorn.Config(
-        create_app(settings, database),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        ws="none",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     try:
-        yield base, database
+        with serving(create_app(settings, database), port):
+            yield base, database
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.dispose()

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 
 from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
-from domstadt.core.db import Database
+from domstadt.core.db import Database, Timeouts
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import account_views, api, errors, ops, templating, views
 from domstadt.web.domains import (
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """Build the app; refuses to start on an unsafe config or an un-migrated database."""
     settings = settings or get_settings()
     settings.check_secure()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, Timeouts.for_web(settings))
     ensure_migrated(database)
 
     app = FastAPI(
