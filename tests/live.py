@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 
@@ -17,6 +18,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def csrf_in(page: httpx.Response) -> str:
+    """The CSRF token of a rendered form."""
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def signed_in(base: str, email: str, password: str, **options: Any) -> httpx.Client:
+    """An HTTP client of the server at ``base`` signed in as ``email`` through the form."""
+    client = httpx.Client(base_url=base, follow_redirects=False, **options)
+    form = {"email": email, "password": password, "csrf_token": csrf_in(client.get("/login"))}
+    assert client.post("/login", data=form).is_redirect
+    return client
 
 
 @contextmanager

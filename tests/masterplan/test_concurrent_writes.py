@@ -9,32 +9,25 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 from sqlalchemy import func, select
 
 from domstadt.core.auth.models import Organisation, Role
 from domstadt.core.config import Settings
 from domstadt.core.db import Database, Timeouts
 from tests.conftest import PASSWORD, make_token, make_user
-from tests.live import serving
+from tests.live import csrf_in, serving, signed_in
 from tests.masterplan.conftest import add_measure
 
 CLIENTS = 20
 ROUNDS = 3
 
 
-def _csrf(page: httpx.Response) -> str:
-    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-
 def _writer(base: str, email: str, token: str, measures: list[int], start: threading.Barrier):
     """Sign in, wait for the others, then per round: a feedback form (a form route) and an
     organisation registered through the API (a plain route)."""
     answers = []
-    with httpx.Client(base_url=base, follow_redirects=False, timeout=120) as http:
-        sign_in = {"email": email, "password": PASSWORD, "csrf_token": _csrf(http.get("/login"))}
-        assert http.post("/login", data=sign_in).is_redirect
-        csrf = _csrf(http.get(f"/massnahmen/{measures[0]}"))
+    with signed_in(base, email, PASSWORD, timeout=120) as http:
+        csrf = csrf_in(http.get(f"/massnahmen/{measures[0]}"))
         start.wait()
         for measure in measures:
             feedback = {"csrf_token": csrf, "relevance": "4", "stance": "support"}

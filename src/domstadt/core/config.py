@@ -62,11 +62,9 @@ class Settings(BaseSettings):
     datastore_sql_processes: int = Field(default=2, ge=1, le=64)
     """SQL queries running at once (each in its own process); later ones wait, then 503."""
     db_statement_timeout_seconds: float = Field(default=30.0, ge=0)
-    """PostgreSQL statement_timeout of web requests (0: none); the CLI and jobs use the
-    ``_batch`` value."""
+    """PostgreSQL statement_timeout of web requests (0: none; the CLI and jobs: none)."""
     db_lock_timeout_seconds: float = Field(default=5.0, ge=0)
-    db_batch_statement_timeout_seconds: float = Field(default=0.0, ge=0)
-    db_batch_lock_timeout_seconds: float = Field(default=60.0, ge=0)
+    """PostgreSQL lock_timeout of web requests (the CLI and jobs: 60 s)."""
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     """Longest wait for a free pooled connection before a request answers 503."""
     db_busy_timeout_seconds: float = Field(default=10.0, ge=0)
@@ -75,11 +73,10 @@ class Settings(BaseSettings):
     """``Retry-After`` of 503 answers (database or DataStore busy)."""
     max_json_depth: int = Field(default=64, ge=2, le=1000)
     max_json_number_digits: int = Field(default=100, ge=20, le=4000)
-    max_json_string_chars: int = Field(default=1_000_000, ge=1000)
+    max_json_string_chars: int = Field(default=100_000, ge=1000)
     """Longest string in a JSON body (in characters); longer ones answer 422."""
-    max_csv_field_bytes: int = Field(default=128 * 1024, ge=1024)
-    max_import_rows: int = Field(default=20_000, ge=1)
-    """Rows of one initiatives or sensor CSV import."""
+    max_import_rows: int = Field(default=1_000, ge=1)
+    """Rows of one initiatives import through the web page (the CLI takes up to 20,000)."""
 
     @field_validator("base_url")
     @classmethod

@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, Timeouts
+from domstadt.core.json_limits import JsonLimits
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import account_views, api, errors, ops, templating, views
 from domstadt.web.domains import (
@@ -27,6 +28,7 @@ from domstadt.web.domains import (
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     DirectAppsMiddleware,
+    JsonLimitMiddleware,
     LocaleMiddleware,
     Metrics,
     MetricsMiddleware,
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(DirectAppsMiddleware, apps=direct)
+    app.add_middleware(JsonLimitMiddleware, limits=JsonLimits.of(settings))  # both lanes
     app.add_middleware(LocaleMiddleware)  # outside DirectApps: both lanes get the locale
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -7,7 +7,6 @@ of messages), Authorization Error 403, Bad request 400. Tokens: ``Authorization:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +31,7 @@ from domstadt.core.errors import (
     Unauthenticated,
     Unavailable,
 )
+from domstadt.core.json_limits import JsonTooLarge, parse_json
 from domstadt.web.deps import SessionDep
 
 log = logging.getLogger("domstadt.catalog.ckan")
@@ -87,8 +87,10 @@ async def _params(request: Request) -> tuple[dict[str, Any], tuple[str, bytes] |
     if not body.strip():
         return dict(request.query_params), None
     try:
-        parsed = json.loads(body)
-    except ValueError:
+        parsed = parse_json(body)
+    except JsonTooLarge:
+        raise
+    except Invalid:
         raise CkanError(
             400, {"__type": "Bad request", "message": "Bad request - JSON Error: ungültiges JSON"}
         ) from None

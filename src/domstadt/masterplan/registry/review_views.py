@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -10,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Permission, check
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import parse_json
 from domstadt.masterplan.registry import import_service, review_service
 from domstadt.masterplan.registry.models import SuggestionStatus
 from domstadt.web.account_views import require_login
@@ -81,8 +81,8 @@ def _mapping(text: str) -> dict[str, str] | None:
     if not text.strip():
         return None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = parse_json(text, field="mapping")
+    except Invalid:
         raise Invalid("Die Zuordnung ist kein gültiges JSON.", field="mapping") from None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise Invalid('Zuordnung als {"title": "Spaltenname", …} angeben.', field="mapping")
@@ -115,6 +115,7 @@ def import_run(
             filename=file.filename or "upload.csv",
             mapping=_mapping(mapping),
             dry_run=dry_run != "0",
+            max_rows=request.app.state.settings.max_import_rows,
         )
     except Invalid as exc:
         context["error"] = exc.message
