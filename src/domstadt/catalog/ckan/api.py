@@ -87,7 +87,7 @@ async def _params(request: Request) -> tuple[dict[str, Any], tuple[str, bytes] |
     if not body.strip():
         return dict(request.query_params), None
     try:
-        parsed = parse_json(body)
+        parsed = await run_in_threadpool(parse_json, body)  # CPU work: not in the event loop
     except JsonTooLarge:
         raise
     except Invalid:
