@@ -25,12 +25,14 @@ def csrf_in(page: httpx.Response) -> str:
     return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
 
-def signed_in(base: str, email: str, password: str, **options: Any) -> httpx.Client:
+@contextmanager
+def signed_in(base: str, email: str, password: str, **options: Any) -> Iterator[httpx.Client]:
     """An HTTP client of the server at ``base`` signed in as ``email`` through the form."""
-    client = httpx.Client(base_url=base, follow_redirects=False, **options)
-    form = {"email": email, "password": password, "csrf_token": csrf_in(client.get("/login"))}
-    assert client.post("/login", data=form).is_redirect
-    return client
+    with httpx.Client(base_url=base, follow_redirects=False, **options) as client:
+        page = client.get("/login")
+        form = {"email": email, "password": password, "csrf_token": csrf_in(page)}
+        assert client.post("/login", data=form).is_redirect
+        yield client
 
 
 @contextmanager

@@ -85,8 +85,11 @@ def test_server_answers_while_an_import_runs(
         return check_rows(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(importer, "check_rows", check_rows_after_health)
-    with serving(create_app(settings, plan)) as base, ThreadPoolExecutor(1) as pool:
-        editor = signed_in(base, EDITOR, PASSWORD, timeout=60)
+    with (
+        serving(create_app(settings, plan)) as base,
+        signed_in(base, EDITOR, PASSWORD, timeout=60) as editor,
+        ThreadPoolExecutor(1) as pool,
+    ):
         token = csrf_in(editor.get("/initiativen/import"))
         running = pool.submit(
             editor.post,
@@ -99,6 +102,5 @@ def test_server_answers_while_an_import_runs(
         still_running = not running.done()
         health_answered.set()
         imported = running.result()
-        editor.close()
     assert health.status_code == 200 and still_running
     assert imported.status_code == 200 and "1 Initiativen importiert" in imported.text
