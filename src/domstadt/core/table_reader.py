@@ -35,11 +35,12 @@ def csv_rows(text: str, *, delimiter: str, max_rows: int, field: str) -> list[li
                 raise too_many_rows(max_rows - 1, field)
             rows.append(row)
     except csv.Error as exc:
-        raise Invalid(_csv_problem(exc, reader.line_num), field=field) from None
+        raise Invalid(csv_problem(exc, reader.line_num), field=field) from None
     return rows
 
 
-def _csv_problem(exc: csv.Error, line: int) -> str:
+def csv_problem(exc: csv.Error, line: int) -> str:
+    """A German message for a csv error on ``line`` (a field beyond the limit names it)."""
     if "field larger than field limit" in str(exc):
         limit = csv.field_size_limit()
         return (
