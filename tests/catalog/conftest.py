@@ -3,14 +3,10 @@ and a live uvicorn server for real HTTP clients (ckanapi)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from domstadt.catalog import service
 from domstadt.catalog.schemas import DatasetCreate, DatasetPublic
@@ -21,6 +17,7 @@ from domstadt.core.auth.schemas import DepartmentCreate
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.conftest import make_token, make_user
+from tests.live import free_port, serving
 
 EDITOR = "redaktion.verkehr@example.org"
 OTHER_EDITOR = "redaktion.umwelt@example.org"
@@ -62,10 +59,7 @@ def make_dataset(db: Database, **values: object) -> DatasetPublic:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+_free_port = free_port  # harvest_servers.py imports it from here
 
 
 @pytest.fixture
@@ -73,24 +67,7 @@ def live_server(settings: Settings, db: Database) -> Iterator[str]:
     """The app served by uvicorn on a free local port; yields its base URL."""
     from domstadt.web.app import create_app
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    live_settings = settings.model_copy(update={"base_url": base})
-    config = uvicorn.Config(
-        create_app(live_settings, db),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        ws="none",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    port = free_port()
+    live_settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
+    with serving(create_app(live_settings, db), port) as base:
+        yield base

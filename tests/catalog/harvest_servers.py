@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import uvicorn
-
 from domstadt.catalog import harvest_service
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
@@ -22,6 +20,7 @@ from domstadt.core.db import Database
 from domstadt.core.outbound import OutboundPolicy
 from tests.catalog.conftest import _free_port
 from tests.conftest import TEST_SECRET
+from tests.live import serving
 
 REDIRECT = "redirect"
 """The content type of a Routes answer that is a redirect to its body."""
@@ -127,24 +126,8 @@ def domstadt_server(template: Path, folder: Path) -> Iterator[tuple[str, Databas
         secret_key=TEST_SECRET,
         base_url=base,
     )  # type: ignore[arg-type]
-    config = uvicorn.Config(
-        create_app(settings, database),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        ws="none",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     try:
-        yield base, database
+        with serving(create_app(settings, database), port):
+            yield base, database
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.dispose()

@@ -50,6 +50,16 @@ def cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def test_field_over_the_csv_limit_names_its_line(tmp_path: Path, cli_env: None) -> None:
+    """A field of 200 KiB (the csv module stops at 128 KiB): the row and the limit, exit 1."""
+    code, out = cli(
+        str(_weather(tmp_path, 5, (4, "LUFTTEMPERATUR", "9" * 200 * 1024))),
+        "--mapping",
+        str(MAPPING),
+    )
+    assert code == 1 and "Zeile 4: ein Feld ist länger als 128 KiB" in " ".join(out.split())
+
+
 def _stream(client: TestClient, name: str) -> dict[str, object]:
     found = client.get(f"{STA}/Datastreams", params={"$filter": f"name eq '{name}'"}).json()
     return dict(found["value"][0])

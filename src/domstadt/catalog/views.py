@@ -15,9 +15,10 @@ from domstadt.catalog.dcat import api as dcat_api
 from domstadt.catalog.privacy.scan import KINDS
 from domstadt.catalog.schemas import DatasetCreate, DatasetPublic, DistributionCreate, SearchQuery
 from domstadt.core.auth.permissions import Permission
+from domstadt.core.db import DbSession
 from domstadt.core.errors import Invalid
 from domstadt.web.account_views import require_login
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.downloads import file_download
 from domstadt.web.templating import gettext_for, render
 
@@ -218,20 +219,22 @@ def _form_data(form: Any) -> DatasetCreate:
 
 
 @router.post("/daten-neu", dependencies=[CsrfChecked])
-async def create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def create(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
     """Create a dataset from the form; errors re-render it with the message."""
-    async with request.form() as form:
-        try:
-            ds = service.dataset_create(session, actor=actor, data=_form_data(form))
-        except Invalid as exc:
-            session.rollback()
-            return render(
-                request,
-                "catalog/form.html",
-                _form_context(request, None, exc.message),
-                status_code=422,
-            )
+    try:
+        ds = service.dataset_create(session, actor=actor, data=_form_data(form))
+    except Invalid as exc:
+        return _form_refused(request, session, None, exc)
     return RedirectResponse(f"/daten/{ds.name}", status_code=303)
+
+
+def _form_refused(
+    request: Request, session: DbSession, current: DatasetPublic | None, exc: Invalid
+) -> Response:
+    """The dataset form again, with the refusal's message (nothing of it is kept)."""
+    session.rollback()
+    context = _form_context(request, current, exc.message)
+    return render(request, "catalog/form.html", context, status_code=422)
 
 
 @router.get("/daten/{name}/bearbeiten")
@@ -247,27 +250,20 @@ def edit_form(request: Request, session: SessionDep, actor: ActorDep, name: str)
 
 
 @router.post("/daten/{name}/bearbeiten", dependencies=[CsrfChecked])
-async def update(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
+def update(
+    request: Request, session: SessionDep, actor: ActorDep, name: str, form: FormDep
+) -> Response:
     """Save the edited metadata."""
     current = service.dataset_get(session, actor=actor, id_or_name=name)
-    async with request.form() as form:
-        try:
-            ds = service.dataset_update(
-                session, actor=actor, id_or_name=name, data=_form_data(form)
-            )
-        except Invalid as exc:
-            session.rollback()
-            return render(
-                request,
-                "catalog/form.html",
-                _form_context(request, current, exc.message),
-                status_code=422,
-            )
+    try:
+        ds = service.dataset_update(session, actor=actor, id_or_name=name, data=_form_data(form))
+    except Invalid as exc:
+        return _form_refused(request, session, current, exc)
     return RedirectResponse(f"/daten/{ds.name}", status_code=303)
 
 
 @router.post("/daten/{name}/dateien", dependencies=[CsrfChecked])
-async def upload(
+def upload(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -275,10 +271,10 @@ async def upload(
     file: Annotated[UploadFile, File()],
     title: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Upload a file as a new distribution (tabular files are normalised)."""
+    """Upload a file as a new distribution (tabular files are normalised, in this worker
+    thread: never in the event loop)."""
     settings = request.app.state.settings
-    content = await file.read()
-    await file.close()
+    content = file.file.read()
     distribution_service.distribution_create(
         session,
         actor=actor,

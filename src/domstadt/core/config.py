@@ -88,6 +88,34 @@ class Settings(BaseSettings):
         """The trusted proxies as a list of addresses and networks."""
         return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
+    # Resource bounds (issue 14): every query, request and import has a limit.
+    datastore_memory_limit_mb: int = Field(default=512, ge=64)
+    """Memory of one DataStore query (DuckDB memory_limit; SQL queries: their process's cap)."""
+    datastore_threads: int = Field(default=1, ge=1, le=64)
+    datastore_time_limit_seconds: float = Field(default=5.0, gt=0, le=600)
+    datastore_max_rows: int = Field(default=10_000, ge=1)
+    """Rows of one datastore_search_sql answer; more are cut off (``records_truncated``)."""
+    datastore_max_result_mb: int = Field(default=16, ge=1)
+    """Size of one DataStore answer; SQL answers are cut off, larger search pages refused."""
+    datastore_sql_processes: int = Field(default=2, ge=1, le=64)
+    """SQL queries running at once (each in its own process); later ones wait, then 503."""
+    db_statement_timeout_seconds: float = Field(default=30.0, ge=0)
+    """PostgreSQL statement_timeout of web requests (0: none; the CLI and jobs: none)."""
+    db_lock_timeout_seconds: float = Field(default=5.0, ge=0)
+    """PostgreSQL lock_timeout of web requests (the CLI and jobs: 60 s)."""
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Longest wait for a free pooled connection before a request answers 503."""
+    db_busy_timeout_seconds: float = Field(default=10.0, ge=0)
+    """SQLite: how long a writer waits (with backoff) for the write lock before 503."""
+    retry_after_seconds: int = Field(default=5, ge=1)
+    """``Retry-After`` of 503 answers (database or DataStore busy)."""
+    max_json_depth: int = Field(default=64, ge=2, le=1000)
+    max_json_number_digits: int = Field(default=100, ge=20, le=4000)
+    max_json_string_chars: int = Field(default=100_000, ge=1000)
+    """Longest string in a JSON body (in characters); longer ones answer 422."""
+    max_import_rows: int = Field(default=1_000, ge=1)
+    """Rows of one initiatives import through the web page (the CLI takes up to 20,000)."""
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

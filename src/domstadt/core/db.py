@@ -1,6 +1,7 @@
 """Database engine, sessions and the declarative Base (SQLite and PostgreSQL, same code).
 
-SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL is reached through psycopg 3.
+SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL is reached through psycopg 3 with
+statement and lock timeouts (:class:`Timeouts`).
 Time is stored in UTC. The caller of a service owns the commit: use :func:`Database.session`.
 """
 
@@ -11,6 +12,7 @@ import enum
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,6 +21,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from domstadt.core.config import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,15 +94,49 @@ def _case_mapping(convert: Callable[[str], str]) -> Callable[[Any], str | None]:
     return lambda value: None if value is None else convert(str(value))
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.create_function(SQLITE_LOWER, 1, _case_mapping(str.lower), deterministic=True)
-    dbapi_connection.create_function(SQLITE_UPPER, 1, _case_mapping(str.upper), deterministic=True)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+@dataclass(frozen=True)
+class Timeouts:
+    """How long one statement may run and wait for a lock (PostgreSQL), a SQLite writer waits
+    for the write lock, and anyone waits for a pooled connection; 0 means no limit. The
+    defaults suit the CLI, migrations and jobs; web requests use :meth:`for_web`."""
+
+    statement_seconds: float = 0.0
+    lock_seconds: float = 60.0
+    busy_seconds: float = 60.0
+    pool_seconds: float = 30.0
+
+    @classmethod
+    def for_web(cls, settings: Settings) -> Timeouts:
+        """Short limits for requests (``DOMSTADT_DB_*_TIMEOUT_SECONDS``): a request that cannot
+        get its lock or connection in time answers 503 instead of holding the pool."""
+        return cls(
+            statement_seconds=settings.db_statement_timeout_seconds,
+            lock_seconds=settings.db_lock_timeout_seconds,
+            busy_seconds=settings.db_busy_timeout_seconds,
+            pool_seconds=settings.db_pool_timeout_seconds,
+        )
+
+    def postgresql_options(self) -> str:
+        """The libpq ``options`` setting both timeouts on every new connection."""
+        statement, lock = int(self.statement_seconds * 1000), int(self.lock_seconds * 1000)
+        return f"-c statement_timeout={statement} -c lock_timeout={lock}"
+
+
+def _sqlite_pragmas(busy_seconds: float) -> Callable[[Any, Any], None]:
+    """The connect hook of SQLite: Unicode case functions, WAL, foreign keys, busy timeout."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        case = {SQLITE_LOWER: str.lower, SQLITE_UPPER: str.upper}
+        for name, convert in case.items():
+            dbapi_connection.create_function(name, 1, _case_mapping(convert), deterministic=True)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+        cursor.close()
+
+    return connect
 
 
 def _json_dumps(value: Any) -> str:
@@ -108,12 +146,15 @@ def _json_dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; SQLite files get their directory created and pragmas set.
+def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``; SQLite files get their directory created and pragmas set,
+    PostgreSQL connections their timeouts.
 
     JSON columns are written and read with orjson (compact text; decoding them was a fifth of
     a 1,000-Observation read with the standard library)."""
     url = normalise_url(url)
+    timeouts = timeouts or Timeouts()
+    kwargs.setdefault("pool_timeout", timeouts.pool_seconds or None)
     kwargs.setdefault("json_serializer", _json_dumps)
     kwargs.setdefault("json_deserializer", orjson.loads)
     parsed = make_url(url)
@@ -123,9 +164,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(timeouts.busy_seconds))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    options = {"options": timeouts.postgresql_options()}
+    kwargs.setdefault("pool_timeout", timeouts.pool_seconds)
+    return create_engine(url, pool_pre_ping=True, connect_args=options, **kwargs)
 
 
 class NotMigrated(RuntimeError):
@@ -135,9 +178,10 @@ class NotMigrated(RuntimeError):
 class Database:
     """An engine with its session factory; one per process (the web process is stateless)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeouts: Timeouts | None = None) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.timeouts = timeouts or Timeouts()
+        self.engine = make_engine(self.url, self.timeouts)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -70,3 +70,15 @@ class TooManyRequests(DomainError):
 
     status_code = 429
     code = "too_many_requests"
+
+
+class Unavailable(DomainError):
+    """A shared resource (database lock, connection pool, DataStore slots) is busy or down;
+    nothing was written, and the same request may succeed after ``retry_after`` seconds."""
+
+    status_code = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth.permissions import Actor, Permission
@@ -21,7 +22,7 @@ from domstadt.masterplan.measure_history import word_diff
 from domstadt.masterplan.registry import service as registry_service
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
 from domstadt.masterplan.screening import service as screening_service
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -108,8 +109,7 @@ def _form_page(
     return page(request, "masterplan/form.html", context, 422 if error else 200)
 
 
-async def _submitted(request: Request) -> dict[str, Any]:
-    form = await request.form()
+def _submitted(form: FormData) -> dict[str, Any]:
     data: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     data["fields_list"] = [v for v in form.getlist("fields") if isinstance(v, str)]
     data["sectors_list"] = [v for v in form.getlist("sectors") if isinstance(v, str)]
@@ -135,9 +135,11 @@ def measure_new(request: Request, session: SessionDep, actor: ActorDep) -> Respo
 
 
 @router.post("/massnahmen/neu", dependencies=[Depends(verify_csrf_form)])
-async def measure_new_post(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def measure_new_post(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
     """Create the measure; on bad input show the form again with the error."""
-    submitted = await _submitted(request)
+    submitted = _submitted(form)
     try:
         data = MeasureCreate.model_validate(forms.parse(submitted))
         created = writer.measure_create(session, actor=actor, data=data)
@@ -210,11 +212,15 @@ def measure_edit(
 
 
 @router.post("/massnahmen/{measure_id}/bearbeiten", dependencies=[Depends(verify_csrf_form)])
-async def measure_edit_post(
-    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+def measure_edit_post(
+    request: Request,
+    measure_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Save the changes as a new version; on bad input show the form again with the error."""
-    submitted = await _submitted(request)
+    submitted = _submitted(form)
     try:
         data = MeasureUpdate.model_validate(forms.parse(submitted))
         writer.measure_update(session, actor=actor, measure_id=measure_id, data=data)

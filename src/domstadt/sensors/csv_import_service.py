@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Invalid
+from domstadt.core.table_reader import csv_problem
 from domstadt.sensors import models as m
 from domstadt.sensors.import_service import CHUNK, MEASUREMENT
 from domstadt.sensors.sta.entities import ENTITY_TYPES
@@ -192,7 +193,10 @@ def read_rows(path: Path, mapping: Mapping) -> ParsedCsv:
                     parsed.missing += len(columns) - len(values)
                 if len(errors) >= MAX_ERRORS:
                     break
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except csv.Error as exc:
+        line = reader.reader.line_num  # DictReader.line_num lags one row behind an error
+        raise Invalid(csv_problem(exc, line), field="file") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise Invalid(f"Die CSV-Datei ist nicht lesbar: {exc}", field="file") from None
     if errors:
         more = f" (und {len(errors) - 1} weitere Fehler)" if len(errors) > 1 else ""

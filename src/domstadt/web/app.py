@@ -16,7 +16,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
-from domstadt.core.db import Database
+from domstadt.core.db import Database, Timeouts
+from domstadt.core.json_limits import JsonLimits
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import account_views, api, errors, ops, templating, views
 from domstadt.web.domains import (
@@ -28,6 +29,7 @@ from domstadt.web.domains import (
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     DirectAppsMiddleware,
+    JsonLimitMiddleware,
     LocaleMiddleware,
     Metrics,
     MetricsMiddleware,
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """Build the app; refuses to start on an unsafe config or an un-migrated database."""
     settings = settings or get_settings()
     settings.check_secure()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, Timeouts.for_web(settings))
     ensure_migrated(database)
 
     app = FastAPI(
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(DirectAppsMiddleware, apps=direct)
+    app.add_middleware(JsonLimitMiddleware, limits=JsonLimits.of(settings))  # both lanes
     app.add_middleware(LocaleMiddleware)  # outside DirectApps: both lanes get the locale
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

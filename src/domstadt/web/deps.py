@@ -6,15 +6,17 @@ import base64
 import binascii
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import Database, DbSession
+from domstadt.core.db_errors import unavailable
 from domstadt.core.errors import Forbidden, Unauthenticated
 from domstadt.web import i18n
 from domstadt.web.i18n import N_
@@ -52,10 +54,32 @@ def get_database(request: Request) -> Database:
     return db
 
 
+async def submitted_form(request: Request) -> AsyncIterator[FormData]:
+    """The request's form, read in the event loop (Starlette caches it on the request) and
+    closed after the answer. Routes taking it are plain ``def`` functions and run in a worker
+    thread: their database calls must never block the event loop (a SQLite lock wait there
+    stalled every request, including the one holding the lock)."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+FormDep = Annotated[FormData, Depends(submitted_form)]
+
+
 def get_session(request: Request) -> Iterator[DbSession]:
-    """A session per request: committed on success, rolled back on any error."""
-    with get_database(request).session() as session:
-        yield session
+    """A session per request: committed on success, rolled back on any error; a database that
+    stays busy or is down answers 503 (``Unavailable``), not 500."""
+    try:
+        with get_database(request).session() as session:
+            yield session
+    except Exception as exc:
+        busy = unavailable(exc, request.app.state.settings.retry_after_seconds)
+        if busy is None:
+            raise
+        raise busy from exc
 
 
 SessionDep = Annotated[DbSession, Depends(get_session, scope="function")]

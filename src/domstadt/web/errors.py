@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domstadt.core.errors import DomainError
+from domstadt.core.errors import DomainError, Unavailable
 from domstadt.web.i18n import N_
 from domstadt.web.templating import gettext_for, render
 
@@ -57,9 +57,12 @@ def _respond(request: Request, status: int, body: dict[str, Any]) -> Response:
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
-    """A service refused: its own status and message."""
+    """A service refused: its own status and message (503 also says when to retry)."""
     assert isinstance(exc, DomainError)
-    return _respond(request, exc.status_code, exc.to_dict())
+    response = _respond(request, exc.status_code, exc.to_dict())
+    if isinstance(exc, Unavailable):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,5 @@
-"""ASGI middleware: request body limit, UI language, request metrics, security headers."""
+"""ASGI middleware: request body and JSON limits, UI language, request metrics, security
+headers."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import json
 import time
 from typing import Any
 
+import anyio.to_thread
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import JsonLimits, JsonTooLarge, parse_json
 from domstadt.web import i18n
 
 LANG_COOKIE = "lang"
@@ -76,6 +80,97 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+JSON_TYPES = frozenset({"", "application/json", "text/plain"})
+"""Content types whose bodies the APIs read as JSON (SensorThings and CKAN also read a body
+sent without one); ``…+json`` types too."""
+CHECK_IN_THREAD_BYTES = 64 * 1024
+"""Bodies above this size are checked in a worker thread, not in the event loop."""
+
+
+class JsonLimitMiddleware:
+    """Refuse a JSON body nested too deep, with too long numbers or strings, before any
+    handler parses it: 422 with a German message naming the limit (SensorThings: 400,
+    CKAN: 409 Validation Error, as each API answers invalid input). Bodies that are no JSON
+    at all pass through, for the handler's own error."""
+
+    def __init__(self, app: ASGIApp, limits: JsonLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD"} or not _json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages, body = await _read_body(receive)
+        refusal = await self._refusal(body)
+        if refusal is not None:
+            await _send_json(send, *_envelope(scope["path"], refusal.message))
+            return
+        await self.app(scope, _replay(messages, receive), send)
+
+    async def _refusal(self, body: bytes) -> JsonTooLarge | None:
+        if not body.strip():
+            return None
+        if len(body) > CHECK_IN_THREAD_BYTES:
+            return await anyio.to_thread.run_sync(self._check, body)
+        return self._check(body)
+
+    def _check(self, body: bytes) -> JsonTooLarge | None:
+        try:
+            parse_json(body, limits=self.limits)
+        except JsonTooLarge as exc:
+            return exc
+        except Invalid:  # no JSON at all: the handler answers in its own words
+            return None
+        return None
+
+
+def _json(scope: Scope) -> bool:
+    for key, value in scope["headers"]:
+        if key == b"content-type":
+            kind = value.decode("latin-1").split(";")[0].strip().lower()
+            return kind in JSON_TYPES or kind.endswith("+json")
+    return True
+
+
+async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    """Every message of the request body (the body limit middleware outside bounds it)."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    return messages, b"".join(m.get("body", b"") for m in messages)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive callable that hands out the read messages again, then the live ones."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
+def _envelope(path: str, message: str) -> tuple[int, dict[str, Any]]:
+    """Status and body of an invalid-input answer in the envelope of the API at ``path``."""
+    if path.startswith("/sta/"):
+        return 400, {"code": 400, "type": "error", "message": message}
+    if path.startswith(("/api/3/action/", "/api/action/")):
+        error = {"__type": "Validation Error", "message": message}
+        return 409, {"help": "", "success": False, "error": error}
+    return 422, {"error": {"code": "invalid", "message": message}}
+
+
+async def _send_json(send: Send, status: int, content: dict[str, Any]) -> None:
+    body = json.dumps(content, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class LocaleMiddleware:

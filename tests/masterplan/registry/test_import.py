@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 
 import pytest
-from openpyxl import Workbook
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -16,6 +14,7 @@ from domstadt.core.config import get_settings
 from domstadt.core.db import Database
 from domstadt.masterplan.registry.cli import initiatives_app
 from tests.conftest import csrf_of, login, make_user
+from tests.hostile_files import workbook
 
 GOOD_CSV = (
     "Projektname;Kurzbeschreibung;Träger;Beginn;Ende;Kürzel;Status\n"
@@ -27,14 +26,7 @@ GOOD_CSV = (
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(rows)
 
 
 @pytest.fixture

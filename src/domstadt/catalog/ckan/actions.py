@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from domstadt.catalog.schemas import SearchQuery
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
 from domstadt.core.errors import Invalid, NotFound
+from domstadt.core.json_limits import JsonTooLarge, parse_json
 
 
 @dataclass
@@ -230,8 +230,10 @@ def _json_param(data: dict[str, Any], key: str, default: Any) -> Any:
     value = data.get(key, default)
     if isinstance(value, str) and value.strip().startswith(("{", "[")):
         try:
-            return json.loads(value)
-        except ValueError:
+            return parse_json(value, field=key)
+        except JsonTooLarge:
+            raise
+        except Invalid:
             raise Invalid(f"{key} ist kein gültiges JSON.", field=key) from None
     return value
 

@@ -7,8 +7,8 @@ of messages), Authorization Error 403, Bad request 400. Tokens: ``Authorization:
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +20,7 @@ from domstadt.catalog.ckan.actions import ACTIONS, WRITE_ACTIONS, Context
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import DbSession
+from domstadt.core.db_errors import unavailable
 from domstadt.core.errors import (
     Conflict,
     DomainError,
@@ -28,7 +29,9 @@ from domstadt.core.errors import (
     NotFound,
     TooManyRequests,
     Unauthenticated,
+    Unavailable,
 )
+from domstadt.core.json_limits import JsonTooLarge, parse_json
 from domstadt.web.deps import SessionDep
 
 log = logging.getLogger("domstadt.catalog.ckan")
@@ -84,8 +87,10 @@ async def _params(request: Request) -> tuple[dict[str, Any], tuple[str, bytes] |
     if not body.strip():
         return dict(request.query_params), None
     try:
-        parsed = json.loads(body)
-    except ValueError:
+        parsed = await run_in_threadpool(parse_json, body)  # CPU work: not in the event loop
+    except JsonTooLarge:
+        raise
+    except Invalid:
         raise CkanError(
             400, {"__type": "Bad request", "message": "Bad request - JSON Error: ungültiges JSON"}
         ) from None
@@ -110,7 +115,32 @@ def _ckan_error(exc: DomainError) -> tuple[int, dict[str, Any]]:
         return 409, {"__type": "Validation Error", "message": exc.message, **fields}
     if isinstance(exc, TooManyRequests):
         return 429, {"__type": "Too Many Requests", "message": exc.message}
+    if isinstance(exc, Unavailable):
+        return 503, {"__type": "Service Unavailable", "message": exc.message}
     return 400, {"__type": "Bad request", "message": exc.message}
+
+
+def _call(
+    request: Request,
+    session: DbSession,
+    action: Callable[[Context, dict[str, Any]], Any],
+    params: tuple[dict[str, Any], tuple[str, bytes] | None],
+) -> Any:
+    """Authenticate and run the action, in a worker thread: both query the database, which
+    must never block the event loop."""
+    data, upload = params
+    settings = request.app.state.settings
+    ctx = Context(session, _actor(request, session), settings.data_dir, settings.base_url, upload)
+    return action(ctx, data)
+
+
+def _retry_after(request: Request) -> int:
+    return int(request.app.state.settings.retry_after_seconds)
+
+
+def _retry_header(exc: DomainError) -> dict[str, str] | None:
+    """``Retry-After`` for a 503 (database or DataStore busy)."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
 
 
 def _help(request: Request, name: str) -> str:
@@ -139,18 +169,18 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
                 },
             )
         data, upload = await _params(request)
-        settings = request.app.state.settings
-        ctx = Context(
-            session, _actor(request, session), settings.data_dir, settings.base_url, upload
-        )
-        result = await run_in_threadpool(action, ctx, data)
+        result = await run_in_threadpool(_call, request, session, action, (data, upload))
     except CkanError as exc:
         session.rollback()
         return JSONResponse({"help": help_url, "success": False, "error": exc.error}, exc.status)
-    except DomainError as exc:
+    except Exception as exc:
         session.rollback()
-        status, error = _ckan_error(exc)
-        return JSONResponse({"help": help_url, "success": False, "error": error}, status)
+        refused = exc if isinstance(exc, DomainError) else unavailable(exc, _retry_after(request))
+        if refused is None:
+            raise
+        status, error = _ckan_error(refused)
+        body = {"help": help_url, "success": False, "error": error}
+        return JSONResponse(body, status, headers=_retry_header(refused))
     return JSONResponse({"help": help_url, "success": True, "result": _jsonable(result)})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -17,6 +16,7 @@ from domstadt.catalog.schemas import (
     FacetItem,
 )
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import parse_json
 
 EXTRA_FIELDS = (
     "identifier",
@@ -292,9 +292,8 @@ def facet_fields(value: Any) -> list[str]:
         return [str(v) for v in value]
     text = str(value).strip()
     if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            raise Invalid("facet.field muss eine JSON-Liste sein.", field="facet.field") from None
+        parsed = parse_json(text, field="facet.field")
+        if not isinstance(parsed, list):
+            raise Invalid("facet.field muss eine JSON-Liste sein.", field="facet.field")
         return [str(v) for v in parsed]
     return [v.strip() for v in text.split(",") if v.strip()]

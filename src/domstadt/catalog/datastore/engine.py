@@ -1,7 +1,9 @@
 """DataStore queries: DuckDB over the Parquet files the normaliser wrote.
 
 ``search`` builds parameterised SQL from filters, q, fields and sort (column names are checked
-against the table). ``search_sql`` runs one read-only SELECT with a time limit and a row cap.
+against the table) and runs it in this process with DuckDB's memory limit, a time limit and a
+size limit of the page. ``search_sql`` runs one read-only SELECT in the sandbox process
+(``sandbox.py``), whose memory, time, rows and bytes are all bounded.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import Any
 
 import duckdb
 
+from domstadt.catalog.datastore import sandbox
+from domstadt.catalog.datastore.limits import Limits, value_size
 from domstadt.core.errors import Invalid
 
-SQL_TIME_LIMIT_SECONDS = 5.0
-SQL_ROW_CAP = 10_000
 MAX_LIMIT = 32_000
 _FORBIDDEN = re.compile(
     r"\b(insert|update|delete|create|drop|alter|attach|detach|copy|pragma|install|load|set|"
@@ -27,14 +29,11 @@ _FORBIDDEN = re.compile(
 _RESOURCE_RE = re.compile(r'"([0-9a-f-]{36})"')
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_quote = sandbox.quote_identifier
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    con.execute("SET threads TO 1")
-    return con
+    return duckdb.connect(":memory:", config=Limits.of().duckdb_config())
 
 
 _shared: duckdb.DuckDBPyConnection | None = None
@@ -44,12 +43,15 @@ _shared_lock = threading.Lock()
 def _cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the process's shared in-memory DuckDB (opening a database costs ~30 ms, a
     cursor ~0.1 ms; each thread uses its own cursor). Only ``search`` and ``columns_of`` use
-    it: ``search_sql`` changes settings of its database, so it opens a private one."""
+    it: ``search_sql`` runs in a process of its own. The limits are those of the settings
+    when the database was opened."""
     global _shared
     with _shared_lock:
         if _shared is None:
             _shared = _connect()
-        return _shared.cursor()
+        cursor = _shared.cursor()
+    cursor.execute("SET enable_progress_bar = false")  # a per-connection setting
+    return cursor
 
 
 def columns_of(path: Path) -> list[tuple[str, str]]:
@@ -122,15 +124,23 @@ def search(
     where, params = _where(types, filters, q, text_columns)
     select_list = ", ".join(_quote(c) for c in chosen)
     source = "read_parquet(?)"
+    limits = Limits.of()
     con = _cursor()
+    timer = threading.Timer(limits.seconds, con.interrupt)
+    timer.start()
     try:
         total = con.execute(
             f"SELECT count(*) FROM {source}{where}", [str(path), *params]
         ).fetchone()
         sql = f"SELECT {select_list} FROM {source}{where}{_order(names, sort)} LIMIT ? OFFSET ?"
         cursor = con.execute(sql, [str(path), *params, limit, offset])
-        records = [dict(zip(chosen, row, strict=True)) for row in cursor.fetchall()]
+        records = _page(cursor, chosen, limits)
+    except duckdb.InterruptException:
+        raise sandbox.limit_error("time", limits) from None
+    except duckdb.OutOfMemoryException:
+        raise sandbox.limit_error("memory", limits) from None
     finally:
+        timer.cancel()
         con.close()
     return {
         "fields": [{"id": c, "type": _ckan_type(types[c])} for c in chosen],
@@ -139,6 +149,25 @@ def search(
         "limit": limit,
         "offset": offset,
     }
+
+
+def _page(
+    cursor: duckdb.DuckDBPyConnection, names: list[str], limits: Limits
+) -> list[dict[str, Any]]:
+    """The page's records; a page larger than the answer size limit is refused."""
+    records: list[dict[str, Any]] = []
+    size = 0
+    while batch := cursor.fetchmany(sandbox.FETCH_BATCH):
+        for row in batch:
+            size += sum(value_size(v) for v in row)
+            if size > limits.max_result_bytes:
+                raise Invalid(
+                    f"Die Antwort wäre größer als {limits.max_result_mb} MB. Bitte ein "
+                    "kleineres limit oder weniger Spalten (fields) angeben.",
+                    field="limit",
+                )
+            records.append(dict(zip(names, row, strict=True)))
+    return records
 
 
 def _ckan_type(duck_type: str) -> str:
@@ -178,34 +207,13 @@ def resource_ids_in(sql: str) -> list[str]:
     return sorted(set(_RESOURCE_RE.findall(sql)))
 
 
-def search_sql(sql: str, tables: dict[str, Path]) -> dict[str, Any]:
-    """Run a checked SELECT over the given resources (views named by resource id)."""
+def search_sql(sql: str, tables: dict[str, Path], limits: Limits | None = None) -> dict[str, Any]:
+    """Run a checked SELECT over the given resources (views named by resource id) in the
+    sandbox: bounded memory and time, answers cut off at the row and byte limits."""
     statement = check_select(sql)
-    con = _connect()
-    timer = threading.Timer(SQL_TIME_LIMIT_SECONDS, con.interrupt)
-    try:
-        for resource_id, path in tables.items():
-            escaped = str(path).replace("'", "''")
-            con.execute(f"CREATE VIEW {_quote(resource_id)} AS SELECT * FROM '{escaped}'")
-        folders = sorted({str(p.parent) + "/" for p in tables.values()})
-        con.execute("SET allowed_directories = ?", [folders])
-        con.execute("SET enable_external_access = false")
-        timer.start()
-        cursor = con.execute(f"SELECT * FROM ({statement}) LIMIT {SQL_ROW_CAP + 1}")
-        names = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    except duckdb.InterruptException:
-        raise Invalid(
-            f"Die Abfrage dauerte länger als {SQL_TIME_LIMIT_SECONDS:.0f} s und wurde abgebrochen.",
-            field="sql",
-        ) from None
-    except duckdb.Error as exc:
-        raise Invalid(f"SQL-Fehler: {str(exc).splitlines()[0]}", field="sql") from None
-    finally:
-        timer.cancel()
-        con.close()
+    names, rows, truncated = sandbox.run(statement, tables, limits or Limits.of())
     return {
         "fields": [{"id": n} for n in names],
-        "records": [dict(zip(names, r, strict=True)) for r in rows[:SQL_ROW_CAP]],
-        "records_truncated": len(rows) > SQL_ROW_CAP,
+        "records": [dict(zip(names, r, strict=True)) for r in rows],
+        "records_truncated": truncated,
     }

@@ -20,6 +20,7 @@ from typing import Any
 import pyproj
 
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import JsonTooLarge, parse_json
 
 WGS84 = "EPSG:4326"
 CRS_NAMES = {
@@ -209,9 +210,12 @@ def _finish(
 def read_geojson(raw: bytes) -> GeoData:
     """Parse a GeoJSON file, recognise its coordinate system and transform it to WGS 84."""
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Invalid(f"Die Datei ist kein gültiges JSON: {exc}", field="upload") from None
+        doc = parse_json(raw.decode("utf-8-sig"), field="upload")
+    except JsonTooLarge:
+        raise
+    except (UnicodeDecodeError, Invalid) as exc:
+        reason = exc.message if isinstance(exc, Invalid) else str(exc)
+        raise Invalid(f"Die Datei ist kein gültiges JSON: {reason}", field="upload") from None
     features = _features(doc)
     positions: list[list[float]] = []
     clean: list[dict[str, Any]] = []

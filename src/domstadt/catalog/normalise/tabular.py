@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import re
 from collections import Counter
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from domstadt.core.errors import Invalid
+from domstadt.core.table_reader import csv_rows, xlsx_rows
 
 DELIMITERS = [";", ",", "\t", "|"]
 INT_RE = re.compile(r"^[+-]?\d+$")
@@ -63,7 +63,7 @@ def detect_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     best, best_score = ",", 0
     for delim in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delim))) for line in lines]
+        counts = [_width(line, delim) for line in lines]
         if not counts or max(counts) < 2:
             continue  # the most frequent width wins, so a title line above the header is no vote
         width, lines_with_width = Counter(c for c in counts if c >= 2).most_common(1)[0]
@@ -71,6 +71,15 @@ def detect_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+def _width(line: str, delimiter: str) -> int:
+    """Fields of one line split by ``delimiter`` (1 when a field is beyond the csv limit: the
+    reader then names the line)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:
+        return 1
 
 
 def _is_number(value: str) -> bool:
@@ -194,24 +203,15 @@ def read_csv(raw: bytes) -> Table:
         raise Invalid("Die Datei ist keine CSV-Datei (Binärdaten gefunden).", field="upload")
     text, encoding = detect_encoding(raw)
     delimiter = detect_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if len(rows) > MAX_ROWS:
-        raise Invalid(f"Mehr als {MAX_ROWS} Zeilen werden nicht verarbeitet.", field="upload")
+    rows = csv_rows(text, delimiter=delimiter, max_rows=MAX_ROWS + 1, field="upload")
     return table_from_rows(rows, {"encoding": encoding, "delimiter": delimiter})
 
 
 def read_xlsx(raw: bytes) -> Table:
     """Parse the first sheet of an Excel workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise Invalid(f"Die XLSX-Datei ist nicht lesbar: {exc}", field="upload") from None
-    sheet = book.worksheets[0]
-    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return table_from_rows(rows, {"encoding": "xlsx", "sheet": sheet.title})
+    title, values = xlsx_rows(raw, max_rows=MAX_ROWS + 1, field="upload")
+    rows = [[_cell_text(c) for c in row] for row in values]
+    return table_from_rows(rows, {"encoding": "xlsx", "sheet": title})
 
 
 def _cell_text(value: Any) -> str:

@@ -16,7 +16,7 @@ from domstadt.masterplan.feedback import labels, service
 from domstadt.masterplan.feedback.api import client_address
 from domstadt.masterplan.feedback.schemas import FeedbackCreate, ReportCreate
 from domstadt.web.account_views import require_login
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -78,20 +78,24 @@ def _parse(form: dict[str, str]) -> FeedbackCreate:
 
 
 @router.post("/massnahmen/{measure_id}/feedback", dependencies=[CsrfChecked])
-async def feedback_post(
-    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+def feedback_post(
+    request: Request,
+    measure_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Comment on and rate a measure; htmx swaps the updated section, others are redirected."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
     _ = gettext_for(request)
     try:
-        service.feedback_submit(session, actor=actor, measure_id=measure_id, data=_parse(form))
+        service.feedback_submit(session, actor=actor, measure_id=measure_id, data=_parse(values))
     except DomainError as exc:
         if exc.status_code in (401, 404):
             raise
         session.rollback()
         return _section(
-            request, session, actor, measure_id, feedback_error=exc, feedback_values=form
+            request, session, actor, measure_id, feedback_error=exc, feedback_values=values
         )
     if _is_htmx(request):
         return _section(
@@ -101,11 +105,14 @@ async def feedback_post(
 
 
 @router.post("/feedback/{feedback_id}/melden", dependencies=[CsrfChecked])
-async def report_post(
-    request: Request, feedback_id: int, session: SessionDep, actor: ActorDep
+def report_post(
+    request: Request,
+    feedback_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Anyone reports a comment with a reason; the page confirms it."""
-    form = await request.form()
     _ = gettext_for(request)
     measure_id = str(form.get("measure_id", ""))
     back = f"/massnahmen/{measure_id}#feedback" if measure_id.isdigit() else "/massnahmen"
@@ -145,11 +152,14 @@ def moderation(request: Request, session: SessionDep, actor: ActorDep) -> Respon
 
 
 @router.post("/moderation/{feedback_id}/ausblenden", dependencies=[CsrfChecked])
-async def hide_post(
-    request: Request, feedback_id: int, session: SessionDep, actor: ActorDep
+def hide_post(
+    request: Request,
+    feedback_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Hide a reported comment with the given reason."""
-    form = await request.form()
     service.feedback_hide(
         session, actor=actor, feedback_id=feedback_id, reason=str(form.get("reason", ""))
     )

@@ -99,9 +99,11 @@ def initiatives_import(
     filename: str,
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
+    max_rows: int = importer.MAX_ROWS,
 ) -> ImportReport:
-    """Check a file and, unless ``dry_run`` or any row fails, import every row at once."""
-    table = importer.read_table(content, filename)
+    """Check a file and, unless ``dry_run`` or any row fails, import every row at once; a
+    file of more than ``max_rows`` rows is refused while it is read."""
+    table = importer.read_table(content, filename, max_rows)
     if not table.rows:
         raise Invalid("Die Datei enthält keine Datenzeilen.", field="file")
     detected = importer.detect_mapping(table.columns, mapping)

@@ -4,15 +4,14 @@ mapping, and a row-level check. Pure functions; writing happens in ``import_serv
 from __future__ import annotations
 
 import csv
-import io
-import json
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import parse_json
+from domstadt.core.table_reader import csv_rows, too_many_rows, xlsx_rows
 from domstadt.core.text.normalize import fold
 from domstadt.masterplan.registry.messages import FIELD_LABELS, describe, problems
 from domstadt.masterplan.registry.schemas import InitiativeCreate
@@ -106,15 +105,15 @@ def _clean_columns(raw: list[Any]) -> list[str]:
     return columns
 
 
-def read_csv(content: bytes) -> Table:
-    """A CSV file with a header row."""
+def read_csv(content: bytes, max_rows: int = MAX_ROWS) -> Table:
+    """A CSV file with a header row and at most ``max_rows`` rows below it."""
     text, encoding = decode(content)
     if not text.strip():
         raise Invalid("Die Datei ist leer.", field="file")
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    columns = _clean_columns(next(reader))
-    rows = [dict(zip(columns, (v.strip() for v in values), strict=False)) for values in reader]
+    lines = csv_rows(text, delimiter=delimiter, max_rows=max_rows + 1, field="file")
+    columns = _clean_columns(lines[0])
+    rows = [dict(zip(columns, (v.strip() for v in values), strict=False)) for values in lines[1:]]
     rows = [r for r in rows if any(r.values())]
     return Table(columns, rows, first_line=2, encoding=encoding, delimiter=delimiter)
 
@@ -129,38 +128,26 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_xlsx(content: bytes) -> Table:
+def read_xlsx(content: bytes, max_rows: int = MAX_ROWS) -> Table:
     """The first worksheet of an XLSX file, first row as header."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid(f"Die XLSX-Datei lässt sich nicht lesen: {exc}", field="file") from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    try:
-        columns = _clean_columns(list(next(values)))
-    except StopIteration:
-        raise Invalid("Das Tabellenblatt ist leer.", field="file") from None
-    rows = [dict(zip(columns, (_cell(v) for v in row), strict=False)) for row in values]
-    book.close()
+    _title, values = xlsx_rows(content, max_rows=max_rows + 1, field="file")
+    if not values:
+        raise Invalid("Das Tabellenblatt ist leer.", field="file")
+    columns = _clean_columns(list(values[0]))
+    rows = [dict(zip(columns, (_cell(v) for v in row), strict=False)) for row in values[1:]]
     return Table(columns, [r for r in rows if any(r.values())], first_line=2, encoding="xlsx")
 
 
-def read_json(content: bytes) -> Table:
-    """A JSON list of objects (or {"items": [...]})."""
+def read_json(content: bytes, max_rows: int = MAX_ROWS) -> Table:
+    """A JSON list of objects (or {"items": [...]}), within the JSON limits of requests."""
     text, encoding = decode(content)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Invalid(
-            f"Kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}).", field="file"
-        ) from None
+    data = parse_json(text, field="file")
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise Invalid("JSON muss eine Liste von Objekten sein.", field="file")
+    if len(data) > max_rows:
+        raise too_many_rows(max_rows, "file")
     columns: dict[str, None] = {}
     for record in data:
         columns.update(dict.fromkeys(str(k) for k in record))
@@ -174,20 +161,17 @@ def _json_cell(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_table(content: bytes, filename: str) -> Table:
-    """Read by file extension (.csv, .txt, .xlsx, .json)."""
+def read_table(content: bytes, filename: str, max_rows: int = MAX_ROWS) -> Table:
+    """Read by file extension (.csv, .txt, .xlsx, .json); more than ``max_rows`` data rows
+    are refused while reading."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        table = read_xlsx(content)
-    elif name.endswith(".json"):
-        table = read_json(content)
-    elif name.endswith((".csv", ".txt", ".tsv")):
-        table = read_csv(content)
-    else:
-        raise Invalid("Unbekanntes Dateiformat: bitte CSV, XLSX oder JSON.", field="file")
-    if len(table.rows) > MAX_ROWS:
-        raise Invalid(f"Höchstens {MAX_ROWS} Zeilen je Import.", field="file")
-    return table
+        return read_xlsx(content, max_rows)
+    if name.endswith(".json"):
+        return read_json(content, max_rows)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return read_csv(content, max_rows)
+    raise Invalid("Unbekanntes Dateiformat: bitte CSV, XLSX oder JSON.", field="file")
 
 
 def detect_mapping(columns: list[str], override: dict[str, str] | None = None) -> dict[str, str]:

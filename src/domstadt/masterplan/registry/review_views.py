@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -10,10 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Permission, check
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import parse_json
 from domstadt.masterplan.registry import import_service, review_service
 from domstadt.masterplan.registry.models import SuggestionStatus
 from domstadt.web.account_views import require_login
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -43,11 +43,15 @@ def queue(
 
 
 @router.post("/initiativen/dubletten/{suggestion_id}/{decision}", dependencies=[CsrfChecked])
-async def decide(
-    request: Request, suggestion_id: int, decision: str, session: SessionDep, actor: ActorDep
+def decide(
+    request: Request,
+    suggestion_id: int,
+    decision: str,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Confirm ('bestaetigen': merge) or reject ('ablehnen') a suggestion."""
-    form = await request.form()
     note = str(form.get("note", ""))[:2000]
     if decision == "bestaetigen":
         review_service.suggestion_confirm(
@@ -77,8 +81,8 @@ def _mapping(text: str) -> dict[str, str] | None:
     if not text.strip():
         return None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = parse_json(text, field="mapping")
+    except Invalid:
         raise Invalid("Die Zuordnung ist kein gültiges JSON.", field="mapping") from None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise Invalid('Zuordnung als {"title": "Spaltenname", …} angeben.', field="mapping")
@@ -86,7 +90,7 @@ def _mapping(text: str) -> dict[str, str] | None:
 
 
 @router.post("/initiativen/import", dependencies=[CsrfChecked])
-async def import_run(
+def import_run(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -94,12 +98,12 @@ async def import_run(
     mapping: Annotated[str, Form(max_length=4000)] = "",
     dry_run: Annotated[str, Form(max_length=1)] = "1",
 ) -> Response:
-    """Check the file (dry run) or import it; show mapping, first rows and row errors."""
+    """Check the file (dry run) or import it; show mapping, first rows and row errors. A plain
+    ``def``: reading and importing run in a worker thread, never in the event loop."""
     check(actor, Permission.CONTENT_EDIT)
     _ = gettext_for(request)
     context: dict[str, Any] = {"title": _("Import initiatives"), "report": None, "mapping": mapping}
-    content = await file.read(MAX_UPLOAD + 1)
-    await file.close()
+    content = file.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         context["error"] = _("The file is larger than 8 MB.")
         return render(request, "registry/import.html", context, status_code=413)
@@ -111,6 +115,7 @@ async def import_run(
             filename=file.filename or "upload.csv",
             mapping=_mapping(mapping),
             dry_run=dry_run != "0",
+            max_rows=request.app.state.settings.max_import_rows,
         )
     except Invalid as exc:
         context["error"] = exc.message

@@ -17,7 +17,7 @@ from domstadt.masterplan.registry.messages import describe, problems
 from domstadt.masterplan.registry.models import InitiativeStatus
 from domstadt.masterplan.registry.schemas import InitiativeCreate
 from domstadt.web.account_views import require_login
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -97,9 +97,10 @@ def initiative_new(request: Request, session: SessionDep, actor: ActorDep) -> Re
 
 
 @router.post("/initiativen/neu", dependencies=[CsrfChecked])
-async def initiative_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def initiative_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
     """Create the initiative; on bad input show the form again with the problems."""
-    form = await request.form()
     values = form_values(form)
     try:
         data = InitiativeCreate.model_validate(values)
@@ -143,11 +144,14 @@ def initiative_detail(
 
 
 @router.post("/initiativen/{initiative_id}/massnahmen", dependencies=[CsrfChecked])
-async def link_measure(
-    request: Request, initiative_id: int, session: SessionDep, actor: ActorDep
+def link_measure(
+    request: Request,
+    initiative_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Link the initiative to a measure given by its number."""
-    form = await request.form()
     raw = str(form.get("measure_id", "")).strip()
     if not raw.isdigit():
         raise Invalid("Bitte die Nummer der Maßnahme angeben.", field="measure_id")

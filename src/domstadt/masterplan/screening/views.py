@@ -12,7 +12,7 @@ from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.masterplan.screening import rubric, service
 from domstadt.masterplan.screening.schemas import Review
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -53,11 +53,14 @@ def _input(form: Any) -> rubric.ScreeningInput:
 
 
 @router.post("/massnahmen/{measure_id}/ki-pruefung", dependencies=[CsrfChecked])
-async def screening_submit(
-    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+def screening_submit(
+    request: Request,
+    measure_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Store the answers; the system proposes."""
-    form = await request.form()
     try:
         data = _input(form)
     except ValueError:
@@ -67,11 +70,14 @@ async def screening_submit(
 
 
 @router.post("/massnahmen/{measure_id}/ki-pruefung/review", dependencies=[CsrfChecked])
-async def screening_review(
-    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+def screening_review(
+    request: Request,
+    measure_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
     """Confirm the proposal or override it with reasons."""
-    form = await request.form()
     decision = str(form.get("decision", ""))
     override = {
         k: str(form.get(k)) for k in ("risk_level", "ai_act_tier", "technique") if form.get(k)

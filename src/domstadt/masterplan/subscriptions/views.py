@@ -16,7 +16,7 @@ from domstadt.masterplan.subscriptions import service
 from domstadt.masterplan.subscriptions.api import client_address, delivery_config
 from domstadt.masterplan.subscriptions.schemas import SubscriptionCreate
 from domstadt.web.account_views import require_login
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -82,9 +82,11 @@ def _parse(values: dict[str, str]) -> SubscriptionCreate:
 
 
 @router.post("/abonnieren", dependencies=[CsrfChecked])
-async def subscribe_post(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def subscribe_post(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
     """Create the subscription; show what happens next (opt-in mail or webhook secret)."""
-    values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         created = service.subscribe(
             session,

@@ -20,6 +20,7 @@ from http import HTTPStatus
 from typing import Any
 
 from domstadt.core.errors import Invalid
+from domstadt.core.json_limits import parse_json
 
 
 @dataclass
@@ -80,11 +81,9 @@ def _request(part: str, number: int, group: str | None) -> dict[str, Any]:
         item["atomicityGroup"] = group
     if body.strip():
         try:
-            item["body"] = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise Invalid(
-                f"Multipart-Batch, Teil {number}: der Body ist kein gültiges JSON ({exc.msg})."
-            ) from None
+            item["body"] = parse_json(body)
+        except Invalid as exc:
+            raise Invalid(f"Multipart-Batch, Teil {number}: {exc.message}") from None
     return item
 
 

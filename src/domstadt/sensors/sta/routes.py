@@ -31,7 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
-from domstadt.core.errors import DomainError, Invalid
+from domstadt.core.db_errors import unavailable
+from domstadt.core.errors import DomainError, Invalid, Unavailable
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.embedded import app_endpoint, app_publisher
 from domstadt.sensors.odata.parser import FilterError
@@ -71,6 +72,8 @@ def _error_response(exc: Exception) -> Response:
         response = frost_error(status, exc.message)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="domstadt"'
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, RequestValidationError):
         return frost_error(400, f"Ungültige Anfrage: {exc.errors()[:1]}")
@@ -145,7 +148,8 @@ def _in_transaction(request: Request, raw: bytes, action: Action) -> Response:
             response = action(Call(request, session, actor, raw))
         return response
     except Exception as exc:
-        return _error_response(exc)
+        busy = unavailable(exc, request.app.state.settings.retry_after_seconds)
+        return _error_response(busy or exc)
 
 
 class StaApp:
