@@ -6,6 +6,7 @@ against the table). ``search_sql`` runs one read-only SELECT with a time limit a
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import duckdb
 
 from domstadt.core.errors import Invalid
+from domstadt.core.numeric_range import INT64_MAX
 
 SQL_TIME_LIMIT_SECONDS = 5.0
 SQL_ROW_CAP = 10_000
@@ -109,8 +111,10 @@ def search(
     offset: int,
 ) -> dict[str, Any]:
     """Rows of one table with CKAN datastore_search semantics: fields, records, total."""
-    if not 0 <= limit <= MAX_LIMIT or offset < 0:
+    if not 0 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit muss zwischen 0 und {MAX_LIMIT} liegen.", field="limit")
+    if not 0 <= offset <= INT64_MAX:
+        raise Invalid(f"offset muss zwischen 0 und {INT64_MAX} liegen.", field="offset")
     described = columns_of(path)
     names = {n for n, _ in described}
     for column in fields:
@@ -129,7 +133,7 @@ def search(
         ).fetchone()
         sql = f"SELECT {select_list} FROM {source}{where}{_order(names, sort)} LIMIT ? OFFSET ?"
         cursor = con.execute(sql, [str(path), *params, limit, offset])
-        records = [dict(zip(chosen, row, strict=True)) for row in cursor.fetchall()]
+        records = [_record(chosen, row) for row in cursor.fetchall()]
     finally:
         con.close()
     return {
@@ -139,6 +143,24 @@ def search(
         "limit": limit,
         "offset": offset,
     }
+
+
+def _json_cell(value: Any) -> Any:
+    """A DuckDB value as JSON can carry it: NaN and ±Infinity become null (JSON has no such
+    numbers), bytes PostgreSQL's hex text (``\\x…``); lists and structs cell by cell."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bytes | bytearray):
+        return "\\x" + value.hex()
+    if isinstance(value, list | tuple):
+        return [_json_cell(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_cell(v) for k, v in value.items()}
+    return value
+
+
+def _record(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    return {name: _json_cell(value) for name, value in zip(names, row, strict=True)}
 
 
 def _ckan_type(duck_type: str) -> str:
@@ -206,6 +228,6 @@ def search_sql(sql: str, tables: dict[str, Path]) -> dict[str, Any]:
         con.close()
     return {
         "fields": [{"id": n} for n in names],
-        "records": [dict(zip(names, r, strict=True)) for r in rows[:SQL_ROW_CAP]],
+        "records": [_record(names, r) for r in rows[:SQL_ROW_CAP]],
         "records_truncated": len(rows) > SQL_ROW_CAP,
     }
