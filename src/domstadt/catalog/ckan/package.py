@@ -150,7 +150,7 @@ def _owner(value: Any) -> dict[str, Any]:
     name = str(value or "").strip().lower()
     if not name:
         return {}
-    if name.startswith("org-") and name[4:].isdigit():
+    if name.startswith("org-") and name[4:].isdecimal():
         return {"organisation_id": int(name[4:])}
     return {"department_code": name.removeprefix("stadt-koeln-").upper()}
 

@@ -149,7 +149,7 @@ async def link_measure(
     """Link the initiative to a measure given by its number."""
     form = await request.form()
     raw = str(form.get("measure_id", "")).strip()
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Invalid("Bitte die Nummer der Maßnahme angeben.", field="measure_id")
     service.initiative_link_measure(
         session, actor=actor, initiative_id=initiative_id, measure_id=int(raw)
