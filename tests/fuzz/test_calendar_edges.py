@@ -40,7 +40,9 @@ def test_pages_and_apis_show_stored_edge_observations(client: TestClient, seeded
     _no_server_error(
         client,
         [
-            "/sensoren?lang=en",
+            "/sensoren?a=1",
+            "/sensoren?a=1&b=2",
+            "/sensoren?a=2&b=1&lang=en",
             "/api/v1/sensors/datastreams",
             "/api/v1/sensors/outages",
             "/api/v1/sensors/locations.geojson",

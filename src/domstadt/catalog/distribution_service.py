@@ -38,6 +38,7 @@ TABULAR = {"CSV", "XLSX"}
 GEO = {"GEOJSON"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 120
+MAX_SUFFIX = 20
 """Longest stored file name (file systems allow 255 bytes; the path column 500 characters)."""
 
 
@@ -48,7 +49,7 @@ def stored_name(filename: str) -> str:
     name = _SAFE_NAME.sub("_", re.split(r"[/\\]", filename)[-1]).lstrip(".")
     if len(name) > MAX_NAME:
         stem, dot, suffix = name.rpartition(".")
-        keep = suffix[:20] if dot and stem else ""
+        keep = suffix[:MAX_SUFFIX] if dot and stem else ""
         name = name[: MAX_NAME - len(keep) - 1] + "." + keep if keep else name[:MAX_NAME]
     return name or "datei"
 
@@ -57,7 +58,7 @@ def _format_of(filename: str, given: str) -> str:
     if given:
         return given.strip().upper().lstrip(".")
     suffix = Path(filename).suffix.lower().lstrip(".")
-    return suffix.upper() if suffix else ""
+    return suffix.upper() if 0 < len(suffix) <= MAX_SUFFIX else ""  # a long tail is no format
 
 
 def _validate(data: DistributionCreate, has_file: bool) -> None:

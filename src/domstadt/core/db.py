@@ -20,7 +20,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from domstadt.core.numeric_range import refuse_out_of_range
+from domstadt.core.storable import refuse_unstorable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -128,7 +128,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
-    refuse_out_of_range(engine)
+    refuse_unstorable(engine)
     return engine
 
 

@@ -15,7 +15,7 @@ from domstadt.catalog.schemas import SearchQuery
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
 from domstadt.core.errors import Invalid, NotFound
-from domstadt.core.numeric_range import INT64_MAX, INT64_MIN
+from domstadt.core.storable import INT64_MAX, INT64_MIN
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from domstadt.core.errors import Invalid
-from domstadt.core.numeric_range import INT64_MAX
+from domstadt.core.storable import INT64_MAX
 
 SQL_TIME_LIMIT_SECONDS = 5.0
 SQL_ROW_CAP = 10_000
