@@ -2,6 +2,7 @@
 
     python scripts/fuzz.py --examples 5000             # a new random seed, printed first
     python scripts/fuzz.py --examples 500 --seed 42 -k ckan
+    python scripts/fuzz.py --examples 2000 tests/fuzz/test_standard_apis.py
 
 Every example that gets a 5xx fails with the seed that reproduces it; rerun with that seed
 (and the same examples count) to see it again. Extra arguments go to pytest. Set
@@ -28,7 +29,8 @@ def main() -> int:
     os.environ["DOMSTADT_FUZZ_EXAMPLES"] = str(args.examples)
     os.environ["DOMSTADT_FUZZ_SEED"] = str(seed)
     print(f"Fuzzing with DOMSTADT_FUZZ_SEED={seed}, {args.examples} examples per target")
-    return int(pytest.main(["tests/fuzz", "-p", "no:cacheprovider", *rest]))
+    targets = [] if any(arg.startswith("tests/") for arg in rest) else ["tests/fuzz"]
+    return int(pytest.main([*targets, "-p", "no:cacheprovider", *rest]))
 
 
 if __name__ == "__main__":
