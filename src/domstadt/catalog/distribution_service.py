@@ -42,7 +42,7 @@ MAX_SUFFIX = 20
 """Longest stored file name (file systems allow 255 bytes; the path column 500 characters)."""
 
 
-def stored_name(filename: str) -> str:
+def _stored_name(filename: str) -> str:
     """The name an uploaded file is kept under: its last path part (``/`` or ``\\``) in safe
     characters, without leading dots (no ``..``, no hidden file), at most :data:`MAX_NAME`
     characters keeping a short suffix; ``datei`` when nothing is left."""
@@ -81,7 +81,7 @@ def _add(session: Session, ds: Dataset, **values: Any) -> Distribution:
 
 
 def _store_file(data_dir: Path, dist_uuid: str, filename: str, content: bytes) -> Path:
-    """Write ``content`` under the resource's folder; ``filename`` is a :func:`stored_name`."""
+    """Write ``content`` under the resource's folder; ``filename`` is a :func:`_stored_name`."""
     folder = data_dir / "catalog" / "files" / dist_uuid
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
@@ -187,7 +187,7 @@ def distribution_create(
     check_department(actor, ds.department_id)
     store.check_not_harvested(session, ds)
     _validate(data, upload is not None)
-    upload = (stored_name(upload[0]), upload[1]) if upload else None
+    upload = (_stored_name(upload[0]), upload[1]) if upload else None
     values = data.model_dump()
     values["license_id"] = vocab.license_id_of(values["license_id"]) or ds.license_id
     values["format"] = _format_of(upload[0] if upload else data.download_url, data.format)
