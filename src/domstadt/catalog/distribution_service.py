@@ -38,13 +38,28 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 TABULAR = {"CSV", "XLSX"}
 GEO = {"GEOJSON"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME = 120
+MAX_SUFFIX = 20
+"""Longest stored file name (file systems allow 255 bytes; the path column 500 characters)."""
+
+
+def _stored_name(filename: str) -> str:
+    """The name an uploaded file is kept under: its last path part (``/`` or ``\\``) in safe
+    characters, without leading dots (no ``..``, no hidden file), at most :data:`MAX_NAME`
+    characters keeping a short suffix; ``datei`` when nothing is left."""
+    name = _SAFE_NAME.sub("_", re.split(r"[/\\]", filename)[-1]).lstrip(".")
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        keep = suffix[:MAX_SUFFIX] if dot and stem else ""
+        name = name[: MAX_NAME - len(keep) - 1] + "." + keep if keep else name[:MAX_NAME]
+    return name or "datei"
 
 
 def _format_of(filename: str, given: str) -> str:
     if given:
         return given.strip().upper().lstrip(".")
     suffix = Path(filename).suffix.lower().lstrip(".")
-    return suffix.upper() if suffix else ""
+    return suffix.upper() if 0 < len(suffix) <= MAX_SUFFIX else ""  # a long tail is no format
 
 
 def _validate(data: DistributionCreate, has_file: bool) -> None:
@@ -67,9 +82,10 @@ def _add(session: Session, ds: Dataset, **values: Any) -> Distribution:
 
 
 def _store_file(data_dir: Path, dist_uuid: str, filename: str, content: bytes) -> Path:
+    """Write ``content`` under the resource's folder; ``filename`` is a :func:`_stored_name`."""
     folder = data_dir / "catalog" / "files" / dist_uuid
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (_SAFE_NAME.sub("_", Path(filename).name) or "datei")
+    path = folder / filename
     path.write_bytes(content)
     return path
 
@@ -172,6 +188,7 @@ def distribution_create(
     check_department(actor, ds.department_id)
     store.check_not_harvested(session, ds)
     _validate(data, upload is not None)
+    upload = (_stored_name(upload[0]), upload[1]) if upload else None
     values = data.model_dump()
     values["license_id"] = vocab.license_id_of(values["license_id"]) or ds.license_id
     values["format"] = _format_of(upload[0] if upload else data.download_url, data.format)
@@ -217,7 +234,7 @@ def _attach(
         dist.byte_size = len(content)
         dist.checksum = hashlib.sha256(content).hexdigest()
         dist.download_url = f"{base_url}/daten/ressource/{dist.uuid}/download"
-        dist.title = dist.title or Path(filename).name
+        dist.title = dist.title or filename
         if dist.format in TABULAR:
             _normalise(session, ds, dist, content, data_dir, base_url)
         elif dist.format in GEO:

@@ -52,7 +52,7 @@ def _ids(
     for ref in refs:
         text = str(ref).strip()
         match = pattern.match(text)
-        if text.isdigit():
+        if text.isdecimal():
             ids.add(int(text))
         elif match:
             ids.add(int(match.group(1)))

@@ -57,7 +57,7 @@ def _visible(stmt: Select[Any], actor: Actor) -> Select[Any]:
 
 
 def _publisher_condition(session: Session, name: str) -> Any:
-    if name.startswith("org-") and name[4:].isdigit():
+    if name.startswith("org-") and name[4:].isdecimal():
         return Dataset.organisation_id == int(name[4:])
     if name.startswith("stadt-koeln-"):
         code = name.removeprefix("stadt-koeln-")
@@ -226,7 +226,7 @@ def _display_name(session: Session, key: str, name: str) -> str:
 
 
 def _publisher_title(session: Session, name: str) -> str:
-    if name.startswith("org-") and name[4:].isdigit():
+    if name.startswith("org-") and name[4:].isdecimal():
         org = session.get(Organisation, int(name[4:]))
         return org.name if org else name
     code = name.removeprefix("stadt-koeln-")

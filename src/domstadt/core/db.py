@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from domstadt.core.config import Settings
+from domstadt.core.storable import refuse_unstorable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -165,10 +166,12 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> En
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas(timeouts.busy_seconds))
-        return engine
-    options = {"options": timeouts.postgresql_options()}
-    kwargs.setdefault("pool_timeout", timeouts.pool_seconds)
-    return create_engine(url, pool_pre_ping=True, connect_args=options, **kwargs)
+    else:
+        options = {"options": timeouts.postgresql_options()}
+        kwargs.setdefault("pool_timeout", timeouts.pool_seconds)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=options, **kwargs)
+    refuse_unstorable(engine)
+    return engine
 
 
 class NotMigrated(RuntimeError):

@@ -114,7 +114,7 @@ def _submitted(form: FormData) -> dict[str, Any]:
     data["fields_list"] = [v for v in form.getlist("fields") if isinstance(v, str)]
     data["sectors_list"] = [v for v in form.getlist("sectors") if isinstance(v, str)]
     data["organisations_list"] = [
-        v for v in form.getlist("partner_organisations") if isinstance(v, str) and v.isdigit()
+        v for v in form.getlist("partner_organisations") if isinstance(v, str) and v.isdecimal()
     ]
     data["kpi_rows"] = kpi_form.rows_from_form(data)
     return data

@@ -113,6 +113,15 @@ MONTHS = (
 )
 
 
+def _local(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in Cologne's time; one too close to the calendar's ends to shift (a sensor's
+    9999-12-31T23:59:59Z) stays in UTC, an hour off in a slot rather than a failed analysis."""
+    try:
+        return moment.astimezone(LOCAL)
+    except OverflowError:
+        return moment
+
+
 @dataclass(frozen=True)
 class Slot:
     """A seasonal slot: local hour of day and weekday (Mon–Fri) or weekend; for daily or
@@ -125,13 +134,13 @@ class Slot:
     @classmethod
     def of(cls, moment: dt.datetime) -> Slot:
         """The hour × weekday/weekend slot of a UTC moment, in Cologne's local time."""
-        local = moment.astimezone(LOCAL)
+        local = _local(moment)
         return cls(local.hour, local.weekday() >= 5)
 
     @classmethod
     def monthly(cls, moment: dt.datetime) -> Slot:
         """The month slot of a UTC moment (for daily values)."""
-        return cls(0, False, moment.astimezone(LOCAL).month)
+        return cls(0, False, _local(moment).month)
 
     @property
     def label(self) -> str:

@@ -282,6 +282,9 @@ def _anomaly(
 
 BUCKET_CHOICES = (300, 900, 3600, 6 * 3600, 86400, 7 * 86400)
 DASHBOARD_BUCKETS = 1500
+ONE_SECOND = dt.timedelta(seconds=1)
+LAST_MOMENT = dt.datetime.max.replace(tzinfo=dt.UTC)
+"""The last stored moment: a span ending there cannot be widened by a second."""
 
 
 class PairAnalysis(BaseModel):
@@ -303,7 +306,8 @@ def analyse_pair(session: Session, *, actor: Actor, a: int, b: int | None) -> Pa
     ends = [s.phenomenon_time_end or s.phenomenon_time_start for s in streams if s]
     if len(starts) < len(ids):
         return PairAnalysis(correlation=None, anomalies=[])
-    start, end = max(starts), min(e for e in ends if e) + dt.timedelta(seconds=1)
+    last = min(min(e for e in ends if e), LAST_MOMENT - ONE_SECOND)  # 9999-12-31 has no after
+    start, end = max(starts), last + ONE_SECOND
     reports = [
         anomalies(session, actor=actor, datastream_id=i, start=start, end=end, limit=20)
         for i in ids

@@ -37,4 +37,4 @@ def dashboard(
 
 def _id(value: str) -> int | None:
     """A datastream id from the form ("" for none; anything else not a number is ignored)."""
-    return int(value) if value.strip().isdigit() else None
+    return int(value) if value.strip().isdecimal() else None

@@ -28,6 +28,7 @@ from domstadt.web.domains import (
 )
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
+    BodyTooLarge,
     DirectAppsMiddleware,
     JsonLimitMiddleware,
     LocaleMiddleware,
@@ -36,6 +37,7 @@ from domstadt.web.middleware import (
     SecurityHeadersMiddleware,
     tile_origin,
 )
+from domstadt.web.unexpected import UnexpectedErrorMiddleware
 
 log = logging.getLogger("domstadt")
 
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(DirectAppsMiddleware, apps=direct)
     app.add_middleware(JsonLimitMiddleware, limits=JsonLimits.of(settings))  # both lanes
+    # Inside the locale and header layers, so a 500 is in the person's language with headers.
+    app.add_middleware(UnexpectedErrorMiddleware, passthrough=(BodyTooLarge,))
     app.add_middleware(LocaleMiddleware)  # outside DirectApps: both lanes get the locale
     app.add_middleware(SecurityHeadersMiddleware, tile_origin=tile_origin(settings.map_tiles))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

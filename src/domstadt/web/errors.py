@@ -26,7 +26,6 @@ HTTP_MESSAGES = {
     415: N_("Unsupported content type."),
     422: N_("Some input is not valid."),
     429: N_("Too many requests. Please wait a moment."),
-    500: N_("Something went wrong on our side. The error has been logged; please try again later."),
 }
 
 
@@ -129,11 +128,25 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def unexpected_error(request: Request, exc: Exception) -> Response:
-    """Any other exception: log it with the trace, show the person a calm message."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    _ = gettext_for(request)
-    return _respond(request, 500, {"code": "internal", "message": _(HTTP_MESSAGES[500])})
+INTERNAL_MESSAGE = N_(
+    "Something went wrong on our side. The error has been logged under number %(request_id)s; "
+    "please try again later."
+)
+CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
+STA_PREFIX = "/sta/"
+
+
+def internal_error(request: Request, request_id: str) -> Response:
+    """The 500 answer to an unexpected exception, in the envelope of the API that was asked
+    (CKAN, SensorThings, native JSON or an HTML page), naming the logged request id."""
+    message = gettext_for(request)(INTERNAL_MESSAGE) % {"request_id": request_id}
+    path = request.url.path
+    if path.startswith(CKAN_PREFIXES):
+        error = {"__type": "Internal Server Error", "message": message}
+        return JSONResponse({"help": "", "success": False, "error": error}, 500)
+    if path.startswith(STA_PREFIX):
+        return JSONResponse({"code": 500, "type": "error", "message": message}, 500)
+    return _respond(request, 500, {"code": "internal", "message": message})
 
 
 def install(app: FastAPI) -> None:
@@ -141,4 +154,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(Exception, unexpected_error)

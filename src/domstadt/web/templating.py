@@ -42,10 +42,16 @@ def add_template_package(package: str) -> None:
 
 
 def _format_datetime(value: dt.datetime | None, locale: str = "de") -> str:
+    """A moment for people, in CET; one too close to the calendar's end to shift (a sensor's
+    9999-12-31T23:59:59Z) is shown in UTC and says so."""
     if value is None:
         return "–"
-    local = value.astimezone(dt.timezone(dt.timedelta(hours=1)))  # display in CET
-    return local.strftime("%d.%m.%Y %H:%M") if locale == "de" else local.strftime("%Y-%m-%d %H:%M")
+    pattern = "%d.%m.%Y %H:%M" if locale == "de" else "%Y-%m-%d %H:%M"
+    try:
+        local = value.astimezone(dt.timezone(dt.timedelta(hours=1)))  # display in CET
+    except OverflowError:
+        return value.strftime(pattern) + " UTC"
+    return local.strftime(pattern)
 
 
 environment.filters["datetime"] = _format_datetime

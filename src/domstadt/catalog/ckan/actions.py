@@ -15,6 +15,7 @@ from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.core.json_limits import JsonTooLarge, parse_json
+from domstadt.core.storable import INT64_MAX, INT64_MIN
 
 
 @dataclass
@@ -29,11 +30,15 @@ class Context:
 
 
 def _int(data: dict[str, Any], key: str, default: int) -> int:
+    """A whole-number argument (text or JSON number) within 64 bits, else CKAN's 409."""
     value = data.get(key, default)
     try:
-        return int(value if value not in (None, "") else default)
-    except (TypeError, ValueError):
+        number = int(value if value not in (None, "") else default)
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(f"{key} muss eine ganze Zahl sein.", field=key) from None
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise Invalid(f"{key} muss zwischen {INT64_MIN} und {INT64_MAX} liegen.", field=key)
+    return number
 
 
 def _required(data: dict[str, Any], key: str) -> str:
@@ -175,8 +180,9 @@ def license_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def package_create(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """CKAN package_create (resources given inline are added as links)."""
+    resources = pk.objects_argument(data, "resources")
     ds = service.dataset_create(ctx.session, actor=ctx.actor, data=pk.to_create(data))
-    for res in data.get("resources") or []:
+    for res in resources:
         _add_resource(ctx, ds.id, res, None)
     return package_show(ctx, {"id": ds.id})
 
@@ -238,14 +244,39 @@ def _json_param(data: dict[str, Any], key: str, default: Any) -> Any:
     return value
 
 
-def datastore_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """CKAN datastore_search: filters, q, fields, sort, limit, offset; returns total."""
-    fields = _json_param(data, "fields", [])
-    if isinstance(fields, str):
-        fields = [f.strip() for f in fields.split(",") if f.strip()]
+def _invalid(key: str, message: str) -> Invalid:
+    """CKAN's validation error for one argument (409 with ``{key: [message]}``)."""
+    return Invalid(message, field=key, details={key: [message]})
+
+
+def _names_param(data: dict[str, Any], key: str) -> list[str]:
+    """A list of names, as a JSON list of strings or comma-separated text."""
+    value = _json_param(data, key, [])
+    if isinstance(value, str):
+        return [f.strip() for f in value.split(",") if f.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise _invalid(key, f"{key} muss eine Liste von Spaltennamen sein.")
+
+
+def _filters_param(data: dict[str, Any]) -> dict[str, Any]:
+    """``filters``: column → a value or a non-empty list of values (no objects)."""
     filters = _json_param(data, "filters", {})
     if not isinstance(filters, dict):
-        raise Invalid("filters muss ein Objekt sein.", field="filters")
+        raise _invalid("filters", "filters muss ein Objekt sein.")
+    for column, value in filters.items():
+        values = value if isinstance(value, list) else [value]
+        if not values or any(isinstance(v, dict | list) for v in values):
+            raise _invalid(
+                "filters", f"filters: '{column}' braucht einen Wert oder eine Liste von Werten."
+            )
+    return filters
+
+
+def datastore_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN datastore_search: filters, q, fields, sort, limit, offset; returns total."""
+    fields = _names_param(data, "fields")
+    filters = _filters_param(data)
     return distribution_service.datastore_search(
         ctx.session,
         actor=ctx.actor,

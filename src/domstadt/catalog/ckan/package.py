@@ -150,7 +150,7 @@ def _owner(value: Any) -> dict[str, Any]:
     name = str(value or "").strip().lower()
     if not name:
         return {}
-    if name.startswith("org-") and name[4:].isdigit():
+    if name.startswith("org-") and name[4:].isdecimal():
         return {"organisation_id": int(name[4:])}
     return {"department_code": name.removeprefix("stadt-koeln-").upper()}
 
@@ -165,10 +165,22 @@ def _names(items: Any, field: str) -> list[str]:
     return [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
 
 
+def objects_argument(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """A CKAN argument that is a list of objects (``resources``, ``extras``); absent or null
+    is empty, anything else is CKAN's validation error naming the argument."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        message = f"{key} muss eine Liste von Objekten sein."
+        raise Invalid(message, field=key, details={key: [message]})
+    return value
+
+
 def _extras(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for item in data.get("extras") or []:
-        if isinstance(item, dict) and item.get("key") in EXTRA_FIELDS + RELATION_FIELDS:
+    for item in objects_argument(data, "extras"):
+        if item.get("key") in EXTRA_FIELDS + RELATION_FIELDS:
             out[item["key"]] = item.get("value")
     for key in RELATION_FIELDS:
         if key in out:

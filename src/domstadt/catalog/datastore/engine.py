@@ -8,6 +8,7 @@ size limit of the page. ``search_sql`` runs one read-only SELECT in the sandbox 
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ import duckdb
 from domstadt.catalog.datastore import sandbox
 from domstadt.catalog.datastore.limits import Limits, value_size
 from domstadt.core.errors import Invalid
+from domstadt.core.storable import INT64_MAX
 
 MAX_LIMIT = 32_000
 _FORBIDDEN = re.compile(
@@ -111,8 +113,10 @@ def search(
     offset: int,
 ) -> dict[str, Any]:
     """Rows of one table with CKAN datastore_search semantics: fields, records, total."""
-    if not 0 <= limit <= MAX_LIMIT or offset < 0:
+    if not 0 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit muss zwischen 0 und {MAX_LIMIT} liegen.", field="limit")
+    if not 0 <= offset <= INT64_MAX:
+        raise Invalid(f"offset muss zwischen 0 und {INT64_MAX} liegen.", field="offset")
     described = columns_of(path)
     names = {n for n, _ in described}
     for column in fields:
@@ -166,8 +170,26 @@ def _page(
                     "kleineres limit oder weniger Spalten (fields) angeben.",
                     field="limit",
                 )
-            records.append(dict(zip(names, row, strict=True)))
+            records.append(_record(names, row))
     return records
+
+
+def _json_cell(value: Any) -> Any:
+    """A DuckDB value as JSON can carry it: NaN and ±Infinity become null (JSON has no such
+    numbers), bytes PostgreSQL's hex text (``\\x…``); lists and structs cell by cell."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bytes | bytearray):
+        return "\\x" + value.hex()
+    if isinstance(value, list | tuple):
+        return [_json_cell(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_cell(v) for k, v in value.items()}
+    return value
+
+
+def _record(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    return {name: _json_cell(value) for name, value in zip(names, row, strict=True)}
 
 
 def _ckan_type(duck_type: str) -> str:
@@ -214,6 +236,6 @@ def search_sql(sql: str, tables: dict[str, Path], limits: Limits | None = None) 
     names, rows, truncated = sandbox.run(statement, tables, limits or Limits.of())
     return {
         "fields": [{"id": n} for n in names],
-        "records": [dict(zip(names, r, strict=True)) for r in rows],
+        "records": [_record(names, r) for r in rows],
         "records_truncated": truncated,
     }

@@ -171,7 +171,7 @@ def distribution(
     size: int | None
     try:
         size = int(float(str(byte_size))) if byte_size not in (None, "") else None
-    except ValueError:
+    except (ValueError, OverflowError):  # "1e400" is an infinite float
         size = None
     fmt = vocab.code_of(str(format or ""), FILE_TYPE_BASE)
     media = str(media_type or "").strip().removeprefix("https://www.iana.org/assignments/")

@@ -65,7 +65,7 @@ def _parse(form: dict[str, str]) -> FeedbackCreate:
             relevance=form.get("relevance", ""),
             stance=form.get("stance", ""),
             comment=form.get("comment", ""),
-            organisation_id=int(org) if org.isdigit() else None,
+            organisation_id=int(org) if org.isdecimal() else None,
         )
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0])
@@ -115,7 +115,7 @@ def report_post(
     """Anyone reports a comment with a reason; the page confirms it."""
     _ = gettext_for(request)
     measure_id = str(form.get("measure_id", ""))
-    back = f"/massnahmen/{measure_id}#feedback" if measure_id.isdigit() else "/massnahmen"
+    back = f"/massnahmen/{measure_id}#feedback" if measure_id.isdecimal() else "/massnahmen"
     try:
         data = ReportCreate(reason=str(form.get("reason", "")), note=str(form.get("note", "")))
     except ValidationError:

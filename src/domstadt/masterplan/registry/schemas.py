@@ -42,7 +42,7 @@ class InitiativeCreate(BaseModel):
                 return None
             day, dot, rest = text.partition(".")
             month, dot2, year = rest.partition(".")
-            if dot and dot2 and day.isdigit() and month.isdigit() and year.isdigit():
+            if dot and dot2 and day.isdecimal() and month.isdecimal() and year.isdecimal():
                 return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
             return text
         return value

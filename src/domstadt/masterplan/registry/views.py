@@ -153,7 +153,7 @@ def link_measure(
 ) -> Response:
     """Link the initiative to a measure given by its number."""
     raw = str(form.get("measure_id", "")).strip()
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Invalid("Bitte die Nummer der Maßnahme angeben.", field="measure_id")
     service.initiative_link_measure(
         session, actor=actor, initiative_id=initiative_id, measure_id=int(raw)

@@ -25,7 +25,7 @@ CsrfChecked = Depends(verify_csrf_form)
 
 def _target_title(request: Request, session: Any, actor: Any, values: dict[str, str]) -> str:
     measure = values.get("measure_id", "")
-    if measure.isdigit():
+    if measure.isdecimal():
         m = reader.measure_get(session, actor=actor, measure_id=int(measure))
         return f"{m.code} {m.title}"
     taxonomy = taxonomy_service.taxonomy(session, actor=actor)
@@ -66,7 +66,7 @@ def _parse(values: dict[str, str]) -> SubscriptionCreate:
     measure = values.get("measure_id", "").strip()
     try:
         return SubscriptionCreate(
-            measure_id=int(measure) if measure.isdigit() else None,
+            measure_id=int(measure) if measure.isdecimal() else None,
             field=values.get("field") or None,
             channel=values.get("channel") or "email",
             email=values.get("email") or None,

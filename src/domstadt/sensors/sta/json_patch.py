@@ -84,6 +84,6 @@ def _member(container: dict[str, Any] | list[Any], part: str) -> Any:
     """The member ``part`` of an object or array, or _ABSENT."""
     if isinstance(container, dict):
         return container.get(part, _ABSENT)
-    if part.isdigit() and int(part) < len(container):
+    if part.isdecimal() and int(part) < len(container):
         return container[int(part)]
     return _ABSENT

@@ -14,7 +14,6 @@ request is rolled back before the answer is built, so nothing half-written stays
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,7 +39,6 @@ from domstadt.sensors.sta import batch_multipart, batch_service, read_service, w
 from domstadt.web.deps import current_actor, verify_csrf_api
 
 PREFIX = "/sta/v1.1"
-log = logging.getLogger("domstadt.sensors.sta")
 WORKER_THREADS = 16
 _WORKERS = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="sta")
 """The API's own worker threads (asyncio's executor hand-off is leaner than anyio's)."""
@@ -63,8 +61,9 @@ def frost_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"code": status, "type": "error", "message": message}, status_code=status)
 
 
-def _error_response(exc: Exception) -> Response:
-    """Map an exception to the SensorThings envelope (unexpected ones are logged, 500)."""
+def _error_response(exc: Exception) -> Response | None:
+    """Map an expected exception to the SensorThings envelope; None for an unexpected one,
+    which the app's ``UnexpectedErrorMiddleware`` logs and answers (500 with a request id)."""
     if isinstance(exc, FilterError):
         return frost_error(400, str(exc))
     if isinstance(exc, DomainError):
@@ -82,8 +81,7 @@ def _error_response(exc: Exception) -> Response:
     if isinstance(exc, DataError):  # e.g. PostgreSQL: division by zero in a $filter
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "ungültiger Wert"
         return frost_error(400, f"Die Datenbank lehnt einen Wert der Anfrage ab: {reason}")
-    log.error("unhandled SensorThings error", exc_info=exc)
-    return frost_error(500, "Interner Fehler; er wurde protokolliert.")
+    return None
 
 
 def base_url(request: Request) -> str:
@@ -149,7 +147,10 @@ def _in_transaction(request: Request, raw: bytes, action: Action) -> Response:
         return response
     except Exception as exc:
         busy = unavailable(exc, request.app.state.settings.retry_after_seconds)
-        return _error_response(busy or exc)
+        mapped = _error_response(busy or exc)
+        if mapped is None:
+            raise
+        return mapped
 
 
 class StaApp:

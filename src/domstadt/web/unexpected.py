@@ -1,0 +1,81 @@
+"""The last line of defence: an exception no handler took becomes a complete 500 answer,
+logged with a request id, so the client learns what happened and its keep-alive connection
+stays usable (uvicorn closes a connection when an exception reaches it)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domstadt.web.errors import internal_error
+
+log = logging.getLogger("domstadt.web")
+
+REQUEST_ID_HEADER = b"x-request-id"
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id(scope: Scope) -> str:
+    """The request's id: a proxy's ``X-Request-ID`` when it is plain, else a new one."""
+    for key, value in scope.get("headers", []):
+        if key == REQUEST_ID_HEADER:
+            given = value.decode("latin-1")
+            if _SAFE_ID.fullmatch(given):
+                return given
+    return uuid.uuid4().hex[:16]
+
+
+def log_unexpected(scope: Scope, exc: BaseException) -> str:
+    """Log ``exc`` with its trace and a request id; returns the id for the answer."""
+    rid = request_id(scope)
+    log.error(
+        "unhandled error (request %s) on %s %s",
+        rid,
+        scope.get("method"),
+        scope.get("path"),
+        exc_info=exc,
+    )
+    return rid
+
+
+class UnexpectedErrorMiddleware:
+    """Answer an escaped exception with 500 in the API's envelope (see :func:`internal_error`).
+
+    Exceptions of ``passthrough`` are control flow of outer middleware and are re-raised. When
+    the response had started but not finished, only closing the connection tells the client
+    it is cut short, so the exception goes on to the server; after a complete response it is
+    logged and dropped."""
+
+    def __init__(self, app: ASGIApp, passthrough: tuple[type[Exception], ...] = ()) -> None:
+        self.app = app
+        self.passthrough = passthrough
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = {"started": False, "complete": False}
+
+        async def tracking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                state["complete"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except self.passthrough:
+            raise
+        except Exception as exc:
+            rid = log_unexpected(scope, exc)
+            if state["started"] and not state["complete"]:
+                raise
+            if not state["started"]:
+                response = internal_error(Request(scope), rid)
+                response.headers["X-Request-ID"] = rid
+                await response(scope, receive, send)
