@@ -25,7 +25,8 @@ WRONG_SEARCHES: list[tuple[dict[str, Any], str]] = [
     ({"filters": {"wert": []}}, "filters"),
     ({"filters": {"wert": {"a": 1}}}, "filters"),
     ({"filters": [1]}, "filters"),
-    ({"limit": 1e400}, "limit"),
+    ({"limit": 1e300}, "limit"),
+    ({"limit": "viele"}, "limit"),
     ({"offset": 2**63}, "offset"),
 ]
 
@@ -58,6 +59,18 @@ def test_datastore_search_with_wrongly_typed_arguments(client: TestClient, seede
             headers={"content-type": "application/json"},
         )
         _validation_error(response, argument)
+
+
+def test_datastore_search_with_infinity(client: TestClient, seeded: Seeded) -> None:
+    """1e400 is Infinity once parsed: refused before any argument is read, with a message."""
+    response = client.post(
+        "/api/3/action/datastore_search",
+        content=json.dumps({"resource_id": seeded.resource_id, "limit": 1e400}),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert error["__type"] == "Validation Error" and "Infinity" in error["message"]
 
 
 def test_datastore_sql_values_json_cannot_carry(client: TestClient, seeded: Seeded) -> None:
