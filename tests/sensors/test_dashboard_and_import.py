@@ -90,3 +90,59 @@ def test_traffic_import_dashboard_aggregation_and_outages(
 
     geo = client.get("/api/v1/sensors/locations.geojson").json()
     assert geo["features"][0]["geometry"]["type"] == "MultiLineString"
+
+
+def test_traffic_import_keeps_each_segment_once_and_code_16_as_missing(
+    client: TestClient, db: Database, tmp_path: Path
+) -> None:
+    """The real GeoJSON lists ST066 in two pieces; the real series of ST066 has 35 rows with
+    the code 16 between its load levels, and ST012's series is nothing but 16."""
+    import json
+
+    source = json.loads(
+        (import_service._data_file("koeln_traffic_street_segments.geojson")).read_text("utf-8")
+    )
+    wanted = {"ST066", "ST012"}
+    source["features"] = [f for f in source["features"] if f["properties"]["IDENTIFIER"] in wanted]
+    pieces = [f for f in source["features"] if f["properties"]["IDENTIFIER"] == "ST066"]
+    assert len(pieces) == 2
+    geojson = tmp_path / "segments.geojson"
+    geojson.write_text(json.dumps(source), "utf-8")
+    lines = (
+        import_service._data_file("koeln_traffic_load_2014-02-03_to_05.csv")
+        .read_text("utf-8")
+        .splitlines()
+    )
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[1].strip('"') in wanted]
+    csv_path = tmp_path / "load.csv"
+    csv_path.write_text("\n".join(kept) + "\n", "utf-8")
+    with db.session() as session:
+        report = import_service.import_traffic(
+            session, actor=system_actor("tests"), geojson_path=geojson, csv_path=csv_path
+        )
+    assert report.things == 2
+    assert report.missing_values == 35 + 859
+    assert report.observations == 864 - 35
+
+    thing = client.get(
+        f"{STA}/Things",
+        params={"$filter": "properties/identifier eq 'ST066'", "$expand": "Locations"},
+    ).json()["value"]
+    assert len(thing) == 1
+    geometry = thing[0]["Locations"][0]["location"]
+    assert geometry["type"] == "MultiLineString"
+    expected = sum(len(p["geometry"]["coordinates"]) for p in pieces)
+    assert len(geometry["coordinates"]) == expected
+    results = client.get(
+        f"{STA}/Datastreams",
+        params={
+            "$filter": "properties/identifier eq 'ST066'",
+            "$expand": "Observations($top=1000)",
+        },
+    ).json()["value"][0]["Observations"]
+    assert len(results) == 864 - 35 and 16 not in {o["result"] for o in results}
+    empty = client.get(
+        f"{STA}/Datastreams",
+        params={"$filter": "properties/identifier eq 'ST012'", "$expand": "Observations"},
+    ).json()["value"][0]
+    assert empty["Observations"] == []

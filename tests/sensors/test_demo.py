@@ -13,8 +13,8 @@ from tests.sensors.conftest import STA
 def test_demo_loads_traffic_and_weather_idempotently(client: TestClient, db: Database) -> None:
     with db.session() as session:
         first = demo_sensors.load(session, system_actor("demo"))
-    assert first["sensor things"] == 113
-    assert first["datastreams"] == 113 + 7
+    assert first["sensor things"] == 108  # 113 GeoJSON features, five segments in two pieces
+    assert first["datastreams"] == 108 + 7
     assert first["observations"] > 200_000
     with db.session() as session:
         again = demo_sensors.load(session, system_actor("demo"))

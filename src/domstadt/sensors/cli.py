@@ -14,7 +14,7 @@ sensors_app.add_typer(import_app, name="import")
 
 @import_app.command("traffic")
 def import_traffic() -> None:
-    """Load Cologne's traffic-load series (113 street segments, 5-minute values, 2014)."""
+    """Load Cologne's traffic-load series (108 street segments, 5-minute values, 2014)."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -43,7 +43,9 @@ def import_traffic() -> None:
     Console().print(
         f"{report.things} Things, {report.datastreams} Datastreams, "
         f"{report.observations} Observations importiert "
-        f"({report.skipped_rows} Zeilen übersprungen). {import_service.ATTRIBUTION}"
+        f"({report.missing_values} Zeilen ohne Wert (Code 16), "
+        f"{report.skipped_rows} Zeilen unbekannter Abschnitte übersprungen). "
+        f"{import_service.ATTRIBUTION}"
     )
 
 

@@ -1,8 +1,13 @@
 """Import Cologne's real traffic-load series as SensorThings entities.
 
-Each of the 113 street segments (GeoJSON) becomes a Thing with its Location (the segment's
-geometry), a FeatureOfInterest and a Datastream "Verkehrsauslastung"; every CSV row (5-minute
-values, 2014-02-03 to 05) an Observation. Re-running is idempotent: segments whose
+Each of the 108 street segments becomes a Thing with its Location, a FeatureOfInterest and a
+Datastream "Verkehrsauslastung"; every CSV row (5-minute values, 2014-02-03 to 05) an
+Observation. The GeoJSON lists five segments in two pieces (113 features, same IDENTIFIER,
+different OBJECTID and lines): a segment is imported once, its Location the lines of all its
+pieces. The load value 16 is not a load level but "no value": it never lies between the levels
+0–2 of a series, it fills the gaps of 55 series and is the only value of 24 (the source,
+KoelnAPI/data's README, documents the column only as "as the API delivers it"); such rows are
+counted as missing, not stored as measurements. Re-running is idempotent: segments whose
 Datastream exists keep their data. Data: Stadt Köln, CC-BY 3.0 (see data/SOURCES.md).
 """
 
@@ -31,16 +36,20 @@ from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream
 Progress = Callable[[str, int, int], None]
 ATTRIBUTION = "Verkehrsdaten: Stadt Köln, CC-BY 3.0"
 CHUNK = 5000
+MISSING_CODES = frozenset({16.0})
+"""Load values that mean "no value" (see the module docstring)."""
 MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
 
 
 class ImportReport(BaseModel):
-    """What an import added."""
+    """What an import added; ``missing_values``: rows with a "no value" code, not stored;
+    ``skipped_rows``: rows of segments the GeoJSON does not know."""
 
     things: int
     datastreams: int
     observations: int
     skipped_rows: int
+    missing_values: int = 0
 
 
 def _data_file(name: str) -> Path:
@@ -71,6 +80,36 @@ def _shared(session: Session) -> tuple[int, int]:
         session.add(prop)
     session.flush()
     return sensor.id, prop.id
+
+
+def _segments(features: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One feature per IDENTIFIER, in file order; pieces of a segment join their lines."""
+    joined: dict[str, dict[str, Any]] = {}
+    for feature in features:
+        ident = str((feature.get("properties") or {}).get("IDENTIFIER", ""))
+        first = joined.get(ident)
+        if first is None:
+            joined[ident] = feature
+        else:
+            joined[ident] = {**first, "geometry": _join(first["geometry"], feature["geometry"])}
+    return joined
+
+
+def _lines(geometry: dict[str, Any]) -> list[Any] | None:
+    if geometry.get("type") == "LineString":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiLineString":
+        return list(geometry["coordinates"])
+    return None
+
+
+def _join(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Lines of both pieces as one MultiLineString (any other shapes: a collection)."""
+    lines_a, lines_b = _lines(a), _lines(b)
+    if lines_a is not None and lines_b is not None:
+        return {"type": "MultiLineString", "coordinates": lines_a + lines_b}
+    parts = a["geometries"] if a.get("type") == "GeometryCollection" else [a]
+    return {"type": "GeometryCollection", "geometries": [*parts, b]}
 
 
 def _segment(session: Session, feature: dict[str, Any], sensor_id: int, prop_id: int) -> int:
@@ -138,18 +177,20 @@ def import_traffic(
     sensor_id, prop_id = _shared(session)
     existing = set(session.scalars(select(m.Datastream.name)))
     report = ImportReport(things=0, datastreams=0, observations=0, skipped_rows=0)
-    for index, feature in enumerate(features):
-        ident = str((feature.get("properties") or {}).get("IDENTIFIER", ""))
+    segments = _segments(features)
+    for index, (ident, feature) in enumerate(segments.items()):
         if progress:
-            progress("Straßenabschnitte", index + 1, len(features))
+            progress("Straßenabschnitte", index + 1, len(segments))
         if f"Verkehrsauslastung {ident}" in existing:
             continue
         ds_id = _segment(session, feature, sensor_id, prop_id)
+        values = series.get(ident, [])
+        measured = [row for row in values if row[1] not in MISSING_CODES]
         report.things += 1
         report.datastreams += 1
-        report.observations += _observations(session, ds_id, series.get(ident, []))
-    known = {str((f.get("properties") or {}).get("IDENTIFIER", "")) for f in features}
-    report.skipped_rows = sum(len(v) for k, v in series.items() if k not in known)
+        report.missing_values += len(values) - len(measured)
+        report.observations += _observations(session, ds_id, measured)
+    report.skipped_rows = sum(len(v) for k, v in series.items() if k not in segments)
     audit.record(
         session,
         actor=actor,
