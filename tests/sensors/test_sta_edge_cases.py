@@ -9,6 +9,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from domstadt.core.db import Database
+from domstadt.sensors import models as m
+from domstadt.sensors.sta import bulk
 from tests.sensors.conftest import STA
 
 OBS = {"phenomenonTime": "2014-02-03T00:05:00Z", "result": 7, "resultTime": "2014-02-03T00:06:00Z"}
@@ -282,3 +285,30 @@ def test_duplicate_rule_is_a_setting_of_each_datastream(
         _observation(client, auth, seeded["ds"], phenomenonTime=INSTANT, result=6).status_code
         == 409
     )
+
+
+def test_ids_read_back_when_several_rows_share_a_start(
+    client: TestClient, auth: dict[str, str], seeded: dict[str, int], db: Database
+) -> None:
+    """The fallback of the bulk insert (ids not confirmed) finds the new rows' ids although an
+    instant and an interval, and duplicates of an allowing stream, share their start."""
+    ds_url = f"{STA}/Datastreams({seeded['ds']})"
+    allow = {"properties": {"domstadt:duplicates": "allow"}}
+    assert client.patch(ds_url, json=allow, headers=auth).status_code == 200
+    assert (
+        _observation(client, auth, seeded["ds"], phenomenonTime=INSTANT, result=0).status_code
+        == 201
+    )
+    with db.session() as session:
+        builder = bulk._Builder(session, seeded["ds"])
+        rows = [
+            builder.row(["phenomenonTime", "result"], [time, n])
+            for n, time in enumerate((INSTANT, INTERVAL, INSTANT, "2021-06-05T00:00:00Z"), 1)
+        ]
+        ids = bulk._insert(session, rows)  # the normal path (returns confirmed ids)
+        assert bulk._read_back_ids(session, rows) == ids
+        results = {
+            o.id: o.result_number
+            for o in session.query(m.Observation).filter(m.Observation.id.in_(ids))
+        }
+    assert [results[i] for i in ids] == [1, 2, 3, 4]

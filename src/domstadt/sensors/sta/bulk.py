@@ -230,7 +230,10 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     order of RETURNING for a multi-row insert, so SQLAlchemy would fall back to one statement
     per row (4× slower); there the rows go in as one precompiled executemany of plain tuples
     (``fastinsert``) whose ids follow from ``last_insert_rowid()``; should that not check out,
-    they are read back by the unique key (datastream, phenomenonTime).
+    they are read back by (stream, phenomenonTime start): several rows may share a start (an
+    instant and an interval, or a stream that allows duplicates), so each start takes the
+    newest ids found for it, in insert order (SQLite hands out ascending ids while this
+    transaction holds the write lock).
     """
     table: Any = m.Observation.__table__
     if session.get_bind().dialect.name != "sqlite":
@@ -239,21 +242,34 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ids = fastinsert.insert_sqlite(session, rows)
     if ids is not None:
         return ids
+    return _read_back_ids(session, rows)
+
+
+def _read_back_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """The ids of just-inserted ``rows``, read back as :func:`_insert` describes."""
     column = "multi_datastream_id" if "multi_datastream_id" in rows[0] else "datastream_id"
     by_ds: dict[int, list[dt.datetime]] = {}
+    wanted: dict[tuple[int, dt.datetime], int] = {}
     for row in rows:
         by_ds.setdefault(row[column], []).append(row["phenomenon_time_start"])
-    found: dict[tuple[int, dt.datetime], int] = {}
+        key = (row[column], row["phenomenon_time_start"].astimezone(dt.UTC))
+        wanted[key] = wanted.get(key, 0) + 1
+    found: dict[tuple[int, dt.datetime], list[int]] = {}
     o = m.Observation
     for ds_id, times in by_ds.items():
-        query = select(o.id, o.phenomenon_time_start).where(
-            getattr(o, column) == ds_id,
-            o.phenomenon_time_start >= min(times),
-            o.phenomenon_time_start <= max(times),
+        query = (
+            select(o.id, o.phenomenon_time_start)
+            .where(
+                getattr(o, column) == ds_id,
+                o.phenomenon_time_start >= min(times),
+                o.phenomenon_time_start <= max(times),
+            )
+            .order_by(o.id)
         )
         for obs_id, moment in session.execute(query):
-            found[(ds_id, moment.astimezone(dt.UTC))] = obs_id
-    return [found[(r[column], r["phenomenon_time_start"].astimezone(dt.UTC))] for r in rows]
+            found.setdefault((ds_id, moment.astimezone(dt.UTC)), []).append(obs_id)
+    newest = {key: found[key][-count:] for key, count in wanted.items()}
+    return [newest[(r[column], r["phenomenon_time_start"].astimezone(dt.UTC))].pop(0) for r in rows]
 
 
 def _insert_all(session: Session, rows: list[dict[str, Any]], has_multi: bool) -> list[int]:
