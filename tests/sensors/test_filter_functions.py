@@ -264,12 +264,16 @@ def test_text_literals_compare_only_with_json_strings(
     client: TestClient, auth: dict[str, str], seeded: dict[str, int]
 ) -> None:
     _add_results(client, auth, seeded, True, {"a": 1}, "1", "2", False, [1])
+    # the seeded numeric results 0, 10, …, 110 compare as their text (issue 15, FROST, the OGC
+    # test suite); booleans, objects and arrays match no text literal
+    numbers = [10 * i for i in range(12)]
     assert _results(client, "result eq '1'") == ["1"]
-    assert _results(client, "result ge '1'") == ["1", "2"]
-    assert _results(client, "result ne '1'") == ["2"]  # like result ne 1: only its own type
-    assert _results(client, "result lt '1'") == []
+    assert _results(client, "result eq '110'") == [110]
+    assert _results(client, "result ge '1'") == [n for n in numbers if str(n) >= "1"] + ["1", "2"]
+    assert _results(client, "result ne '1'") == [*numbers, "2"]
+    assert _results(client, "result lt '1'") == [0]
     assert _results(client, "result eq '{\"a\":1}' or result eq '[1]'") == []
-    assert _results(client, "contains(result, '1')") == ["1"]
+    assert _results(client, "contains(result, '1')") == [10, 100, 110, "1"]
     payload = thing_payload("Typen")
     payload["properties"] |= {"f": True, "z": False, "o": {"a": 1}, "s": "1"}
     response = client.post(f"{STA}/Things", json=payload, headers=auth)

@@ -14,6 +14,7 @@ from typing import Any
 import frost_sta_client as fsc
 import httpx
 import pytest
+from requests.exceptions import HTTPError
 
 from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
@@ -246,3 +247,56 @@ def test_frost_client_reads_every_entity_type_with_null_optional_properties(
     )
     assert expanded.sensor.properties == {} and expanded.observed_property.name == "Anzahl"
     assert expanded.observations.entities[0].feature_of_interest.name
+
+
+@pytest.mark.filterwarnings("ignore:furl.pathstr is deprecated:DeprecationWarning")
+def test_frost_client_meets_the_issue_15_edge_cases(live_server: str, db: Database) -> None:
+    """Duplicate rule on the whole phenomenonTime, numeric results compared as text, indexof
+    from 1 and a huge id as 404, through frost-sta-client (issue 15)."""
+    make_user(db, "frost@example.org", Role.ADMIN)
+    token = make_token(db, "frost@example.org")
+    service = fsc.SensorThingsService(
+        live_server, auth_handler=fsc.AuthHandler("frost@example.org", token)
+    )
+    thing = fsc.Thing(name="Pegel Rhein", description="Wasserstand")
+    thing.datastreams = [
+        fsc.Datastream(
+            name="Pegel",
+            description="cm",
+            observation_type="http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+            unit_of_measurement=fsc.UnitOfMeasurement(name="cm", symbol="cm", definition=""),
+            sensor=fsc.Sensor(
+                name="Lot", description="-", encoding_type="text/plain", metadata="-"
+            ),
+            observed_property=fsc.ObservedProperty(
+                name="Pegel", definition="https://example.org/pegel", description="-"
+            ),
+        )
+    ]
+    thing.locations = [
+        fsc.Location(
+            name="Köln",
+            description="Pegel Köln",
+            encoding_type="application/geo+json",
+            location={"type": "Point", "coordinates": [6.963, 50.937]},
+        )
+    ]
+    service.create(thing)
+    stream = service.datastreams().query().filter("name eq 'Pegel'").list().get(0)
+    for value, when in enumerate(
+        ("2021-06-03T00:00:00Z", "2021-06-03T00:00:00Z/2021-06-03T01:00:00Z"), start=1
+    ):
+        service.create(fsc.Observation(result=value, phenomenon_time=when, datastream=stream))
+    for value in range(3, 13):
+        moment = f"2021-06-04T{value:02d}:00:00Z"
+        service.create(fsc.Observation(result=value, phenomenon_time=moment, datastream=stream))
+    with pytest.raises(HTTPError):  # 409: the same instant again
+        service.create(
+            fsc.Observation(result=99, phenomenon_time="2021-06-03T00:00:00Z", datastream=stream)
+        )
+    as_text = service.observations().query().filter("result gt '3'").list()
+    assert sorted(o.result for o in as_text) == [4, 5, 6, 7, 8, 9]
+    found = service.things().query().filter("indexof(name,'Rhein') eq 7").list()
+    assert [t.name for t in found] == ["Pegel Rhein"]
+    huge = httpx.get(f"{live_server}/Things(9223372036854775807)")
+    assert huge.status_code == 404, huge.text

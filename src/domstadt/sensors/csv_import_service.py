@@ -29,6 +29,7 @@ from domstadt.core.errors import Invalid
 from domstadt.core.table_reader import csv_problem
 from domstadt.sensors import models as m
 from domstadt.sensors.import_service import CHUNK, MEASUREMENT
+from domstadt.sensors.sta import duplicates
 from domstadt.sensors.sta.entities import ENTITY_TYPES
 from domstadt.sensors.sta.timespans import widen_datastream_times
 from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream
@@ -373,11 +374,15 @@ def _observations(
     if not new:
         return 0, len(todo)
     feature_id = feature_for_datastream(session, ds_id)
+    refuse = duplicates.stream_refuses(session, "datastream_id", ds_id)
     records = [
         {
             "datastream_id": ds_id,
             "phenomenon_time_start": t,
             "phenomenon_time_end": t + duration if duration else None,
+            "phenomenon_time_key": duplicates.time_key(
+                refuse, t, t + duration if duration else None
+            ),
             "result_number": value,
             "feature_of_interest_id": feature_id,
         }

@@ -29,6 +29,7 @@ from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
+from domstadt.sensors.sta import duplicates
 from domstadt.sensors.sta.entities import ENTITY_TYPES
 from domstadt.sensors.sta.timespans import widen_datastream_times
 from domstadt.sensors.sta.writer import DeepInsert, feature_for_datastream
@@ -208,11 +209,13 @@ def _observations(
     if not values:
         return 0
     feature_id = feature_for_datastream(session, ds_id)
+    refuse = duplicates.stream_refuses(session, "datastream_id", ds_id)
     unique = {moment: (result, valid) for moment, result, valid in values}
     rows = [
         {
             "datastream_id": ds_id,
             "phenomenon_time_start": moment,
+            "phenomenon_time_key": duplicates.time_key(refuse, moment, None),
             "result_number": result,
             "parameters": None if valid else {"valid": 0},
             "feature_of_interest_id": feature_id,

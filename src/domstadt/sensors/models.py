@@ -1,9 +1,10 @@
 """Database models of the sensors domain: the eight OGC SensorThings entity types.
 
 Integer ids throughout. Observations are built for volume: one composite unique index on
-``(datastream_id, phenomenon_time_start)`` serves ordered reads, keyset paging, the "latest
-observation" fast path and the duplicate policy (one observation per datastream and
-phenomenon time). Numeric results live in ``result_number`` (a float column that can be
+``(datastream_id, phenomenon_time_start, phenomenon_time_key)`` serves ordered reads, keyset
+paging, the "latest observation" fast path and the duplicate rule (one observation per
+datastream and whole phenomenonTime, unless the datastream allows duplicates; see
+``sta/duplicates.py``). Numeric results live in ``result_number`` (a float column that can be
 aggregated); every other result in ``result_json``. No triggers; deletes cascade in the
 database (``ON DELETE CASCADE``) as the SensorThings specification asks.
 """
@@ -254,12 +255,14 @@ class Observation(Base):
             "uq_sta_observation_datastream_time",
             "datastream_id",
             "phenomenon_time_start",
+            "phenomenon_time_key",
             unique=True,
         ),
         Index(
             "uq_sta_observation_multi_datastream_time",
             "multi_datastream_id",
             "phenomenon_time_start",
+            "phenomenon_time_key",
             unique=True,
         ),
     )
@@ -274,6 +277,9 @@ class Observation(Base):
     )
     phenomenon_time_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     phenomenon_time_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the duplicate rule (sta/duplicates.py): end or instant of phenomenonTime, NULL when the
+    # stream allows duplicates
+    phenomenon_time_key: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_number: Mapped[float | None] = mapped_column(Float, nullable=True)
     result_json: Mapped[Any] = mapped_column(JSON, nullable=True)

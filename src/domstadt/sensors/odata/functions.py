@@ -36,7 +36,7 @@ _IN_UTC = {"year", "month", "day", "hour", "minute", "date", "time"}
 
 def _contains(haystack: Any, needle: Any) -> Any:
     # position functions instead of LIKE: '%' and '_' in the argument stay literal
-    return IndexOf(haystack, needle) >= 0
+    return IndexOf(haystack, needle) >= 1
 
 
 def _endswith(text: Any, suffix: Any) -> Any:
@@ -62,7 +62,7 @@ _S, _N, _D = "string", "number", "datetime"
 FUNCTIONS: dict[str, tuple[dict[int, tuple[str, ...]], str, Callable[..., Any]]] = {
     "substringof": ({2: (_S, _S)}, "bool", lambda a, b: _contains(b, a)),
     "contains": ({2: (_S, _S)}, "bool", _contains),
-    "startswith": ({2: (_S, _S)}, "bool", lambda a, b: IndexOf(a, b) == 0),
+    "startswith": ({2: (_S, _S)}, "bool", lambda a, b: IndexOf(a, b) == 1),
     "endswith": ({2: (_S, _S)}, "bool", _endswith),
     "length": ({1: (_S,)}, _N, func.length),
     "tolower": ({1: (_S,)}, _S, ToLower),

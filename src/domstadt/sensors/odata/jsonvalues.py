@@ -6,10 +6,13 @@ function), ``null`` (an expression that is NULL exactly when the value is null o
 ``rank`` (the rank of its JSON type, see ``sqlfunctions.JsonRank``) and ``text`` (any value as
 text, only for ordering). Only values of the wanted JSON type become a number, boolean or
 string, others become NULL (PostgreSQL refuses to cast other text; SQLite would read ``true``
-as ``'1'``): so ``properties/owner gt 1`` matches no text and ``result eq '1'`` no number or
-boolean, on both databases. As in OData, where a comparison of values of different types is
-not true, the NULL makes every comparison false, ``ne`` included: ``result ne '1'`` matches
-only strings other than ``'1'``, as ``result ne 1`` matches only numbers other than 1.
+as ``'1'``): so ``properties/owner gt 1`` matches no text and ``result eq true`` no number or
+string, on both databases. As in OData, where a comparison of values of different types is not
+true, the NULL makes every comparison false, ``ne`` included: ``result ne 1`` matches only
+numbers other than 1. One exception, as FROST-Server and the OGC test suite have it: an
+Observation's numeric result compared with text is compared as its text (``result gt '3'``
+matches 4 … 9 but not 10, which as text sorts before '3'; ``result eq '6'`` matches 6;
+``result ne '1'`` matches strings and numbers other than ``'1'``).
 
 Null: JSON ``null`` and a missing key are null. An Observation's result is stored as
 ``result_number`` (numbers) or ``result_json`` (anything else; numeric results keep JSON
@@ -30,7 +33,13 @@ from typing import Any
 
 from sqlalchemy import String, case, cast, func
 
-from domstadt.sensors.odata.sqlfunctions import RANK_BOOL, RANK_NUMBER, RANK_STRING, JsonRank
+from domstadt.sensors.odata.sqlfunctions import (
+    RANK_BOOL,
+    RANK_NUMBER,
+    RANK_STRING,
+    JsonRank,
+    NumberText,
+)
 
 Builder = Callable[[str], Any]
 ORDER_KINDS = ("rank", "number", "text")
@@ -67,6 +76,9 @@ def result_builder(model: Any) -> Builder:
             return case((model.result_number.is_not(None), RANK_NUMBER), else_=stored("rank"))
         if kind == "null":
             return func.coalesce(cast(model.result_number, String), stored("null"))
+        if kind == "string":  # a number compared with text is compared as its text (FROST)
+            number = model.result_number
+            return case((number.is_not(None), NumberText(number)), else_=stored("string"))
         return stored(kind)
 
     return build

@@ -159,9 +159,22 @@ ToUpper = sql_function(
 IndexOf = sql_function(
     "IndexOf",
     Integer(),
-    "Zero-based position of the second argument in the first (-1 when absent).",
-    sqlite="(instr({0}, {1}) - 1)",
-    postgresql="(strpos({0}, {1}) - 1)",
+    "One-based position of the second argument in the first (0 when absent): OGC 18-088 "
+    "Table 23's example counts from 1 (``indexof(description,'Sensor Things') eq 1``) and "
+    "FROST-Server answers SQL ``position``; OData's zero-based count is not followed.",
+    sqlite="instr({0}, {1})",
+    postgresql="strpos({0}, {1})",
+)
+NumberText = sql_function(
+    "NumberText",
+    String(),
+    "A stored number as text the way JSON writes it: whole numbers without a fraction "
+    "(``6``, not ``6.0``), others in the database's shortest form (``6.5``).",
+    sqlite=(
+        "(CASE WHEN {0} = CAST({0} AS INTEGER) AND abs({0}) < 1e15 "
+        "THEN CAST(CAST({0} AS INTEGER) AS TEXT) ELSE CAST({0} AS TEXT) END)"
+    ),
+    postgresql="CAST({0} AS TEXT)",
 )
 EpochSeconds = sql_function(
     "EpochSeconds",
@@ -226,8 +239,9 @@ class Remainder(FunctionElement[float]):
 @compiles(Remainder, "sqlite")
 def _remainder_sqlite(element: Remainder, compiler: Any, **kw: Any) -> str:
     left, right = element.clauses
-    # CAST(… AS INTEGER) truncates toward zero in SQLite
-    return str(compiler.process(left - right * cast(left / right, Integer), **kw))
+    # CAST(… AS INTEGER) truncates toward zero in SQLite; the parentheses keep the
+    # subtraction whole inside a larger expression (``… mod 3 mul 3``)
+    return f"({compiler.process(left - right * cast(left / right, Integer), **kw)})"
 
 
 @compiles(Remainder, "postgresql")

@@ -4,10 +4,11 @@ Each group names a ``"Datastream"`` or a ``"MultiDatastream"`` (MultiDatastream 
 its ``result`` is an array with one value per ObservedProperty). Structure errors (not a
 list, unknown (Multi)Datastream, unknown component) refuse the whole request; value errors
 (including a MultiDatastream result of the wrong length) refuse only their row, answered as
-``"error: …"`` in its place. Duplicate policy: one observation per (Multi)Datastream and
-phenomenonTime. A duplicate (of a stored row or of an earlier row in the same request) is
-refused per row; the other rows are stored. Rows are written with one executemany
-(multi-row INSERT … RETURNING id) per kind of stream.
+``"error: …"`` in its place. Duplicate rule (``duplicates.py``): one observation per
+(Multi)Datastream and whole phenomenonTime unless the stream allows duplicates. A duplicate (of
+a stored row or of an earlier row in the same request) is refused per row; the other rows are
+stored. Rows are written with one executemany (multi-row INSERT … RETURNING id) per kind of
+stream.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
-from domstadt.sensors.sta import fastinsert
-from domstadt.sensors.sta.entities import interval, iso, result_value
+from domstadt.sensors.sta import duplicates, fastinsert
+from domstadt.sensors.sta.entities import interval, iso, result_value, storable_id
 from domstadt.sensors.sta.timespans import widen_datastream_times, widen_multi_datastream_times
 from domstadt.sensors.sta.writer import (
     feature_for_datastream,
@@ -86,10 +87,10 @@ def _stream(session: Session, group: dict[str, Any], where: str) -> Stream:
     if not isinstance(key, int) or isinstance(key, bool):
         raise Invalid(f'{where}: "{kind}": {{"@iot.id": …}} fehlt.', field=kind)
     if kind == "Datastream":
-        if session.get(m.Datastream, key) is None:
+        if not storable_id(key) or session.get(m.Datastream, key) is None:
             raise Invalid(f"{where}: Datastream mit @iot.id {key} gibt es nicht.", field=kind)
         return Stream(kind, key)
-    multi = session.get(m.MultiDatastream, key)
+    multi = session.get(m.MultiDatastream, key) if storable_id(key) else None
     if multi is None:
         raise Invalid(f"{where}: MultiDatastream mit @iot.id {key} gibt es nicht.", field=kind)
     return Stream(kind, key, len(multi.unit_of_measurements or []))
@@ -126,6 +127,7 @@ class _Builder:
         self.ds_id = ds_id
         self.stream = stream or Stream("Datastream", ds_id)
         self.column = self.stream.column
+        self.refuse = duplicates.stream_refuses(session, self.column, ds_id)
         self.default_feature: int | None = None
         self.known_features: set[int] = set()
         self.made = made  # generated FeaturesOfInterest are appended here
@@ -136,10 +138,11 @@ class _Builder:
         data = dict(zip(components, values, strict=True))
         try:
             start, end = _interval(data.get("phenomenonTime"))
+            start = start or dt.datetime.now(dt.UTC)
             result_time = data.get("resultTime")
             row = {
                 self.column: self.ds_id,
-                "phenomenon_time_start": start or dt.datetime.now(dt.UTC),
+                "phenomenon_time_start": start,
                 "phenomenon_time_end": end,
                 "result_time": parse_time(result_time, "resultTime") if result_time else None,
                 "result_quality": data.get("resultQuality"),
@@ -149,6 +152,7 @@ class _Builder:
             row["valid_time_start"], row["valid_time_end"] = (
                 parse_interval(valid, "validTime") if valid is not None else (None, None)
             )
+            row["phenomenon_time_key"] = duplicates.time_key(self.refuse, start, end)
         except Invalid as exc:
             raise RowError(exc.message) from None
         if self.stream.size is not None:
@@ -184,7 +188,7 @@ class _Builder:
         if not isinstance(given, int) or isinstance(given, bool):
             raise RowError("FeatureOfInterest/id muss eine ganze Zahl sein")
         if given not in self.known_features:
-            if self.session.get(m.FeatureOfInterest, given) is None:
+            if not storable_id(given) or self.session.get(m.FeatureOfInterest, given) is None:
                 raise RowError(f"FeatureOfInterest {given} gibt es nicht")
             self.known_features.add(given)
         return given
@@ -204,18 +208,19 @@ def _interval(value: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
 
 
 def _existing_times(session: Session, stream: Stream, rows: list[dict[str, Any]]) -> set[Any]:
+    """(start, key) of the stream's stored Observations in the rows' time range."""
     if not rows:
         return set()
     times = [r["phenomenon_time_start"] for r in rows]
     o = m.Observation
-    found = session.scalars(
-        select(o.phenomenon_time_start).where(
+    found = session.execute(
+        select(o.phenomenon_time_start, o.phenomenon_time_key).where(
             getattr(o, stream.column) == stream.id,
             o.phenomenon_time_start >= min(times),
             o.phenomenon_time_start <= max(times),
         )
     )
-    return set(found)
+    return {(start, key) for start, key in found}
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -225,7 +230,10 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     order of RETURNING for a multi-row insert, so SQLAlchemy would fall back to one statement
     per row (4× slower); there the rows go in as one precompiled executemany of plain tuples
     (``fastinsert``) whose ids follow from ``last_insert_rowid()``; should that not check out,
-    they are read back by the unique key (datastream, phenomenonTime).
+    they are read back by (stream, phenomenonTime start): several rows may share a start (an
+    instant and an interval, or a stream that allows duplicates), so each start takes the
+    newest ids found for it, in insert order (SQLite hands out ascending ids while this
+    transaction holds the write lock).
     """
     table: Any = m.Observation.__table__
     if session.get_bind().dialect.name != "sqlite":
@@ -234,21 +242,34 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ids = fastinsert.insert_sqlite(session, rows)
     if ids is not None:
         return ids
+    return _read_back_ids(session, rows)
+
+
+def _read_back_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """The ids of just-inserted ``rows``, read back as :func:`_insert` describes."""
     column = "multi_datastream_id" if "multi_datastream_id" in rows[0] else "datastream_id"
     by_ds: dict[int, list[dt.datetime]] = {}
+    wanted: dict[tuple[int, dt.datetime], int] = {}
     for row in rows:
         by_ds.setdefault(row[column], []).append(row["phenomenon_time_start"])
-    found: dict[tuple[int, dt.datetime], int] = {}
+        key = (row[column], row["phenomenon_time_start"].astimezone(dt.UTC))
+        wanted[key] = wanted.get(key, 0) + 1
+    found: dict[tuple[int, dt.datetime], list[int]] = {}
     o = m.Observation
     for ds_id, times in by_ds.items():
-        query = select(o.id, o.phenomenon_time_start).where(
-            getattr(o, column) == ds_id,
-            o.phenomenon_time_start >= min(times),
-            o.phenomenon_time_start <= max(times),
+        query = (
+            select(o.id, o.phenomenon_time_start)
+            .where(
+                getattr(o, column) == ds_id,
+                o.phenomenon_time_start >= min(times),
+                o.phenomenon_time_start <= max(times),
+            )
+            .order_by(o.id)
         )
         for obs_id, moment in session.execute(query):
-            found[(ds_id, moment.astimezone(dt.UTC))] = obs_id
-    return [found[(r[column], r["phenomenon_time_start"].astimezone(dt.UTC))] for r in rows]
+            found.setdefault((ds_id, moment.astimezone(dt.UTC)), []).append(obs_id)
+    newest = {key: found[key][-count:] for key, count in wanted.items()}
+    return [newest[(r[column], r["phenomenon_time_start"].astimezone(dt.UTC))].pop(0) for r in rows]
 
 
 def _insert_all(session: Session, rows: list[dict[str, Any]], has_multi: bool) -> list[int]:
@@ -284,12 +305,15 @@ def _rows(
             built.append(builder.row(components, values_row))
         except RowError as exc:
             built.append(f"error: {exc}")
+    if not builder.refuse:
+        return built
     seen = _existing_times(session, stream, [b for b in built if isinstance(b, dict)])
     duplicate = f"error: Duplikat (gleicher {stream.kind} und phenomenonTime)"
     for position, item in enumerate(built):
         if isinstance(item, str):
             continue
-        moment = item["phenomenon_time_start"]  # aware: equal and hashed by the instant
+        # aware datetimes: equal and hashed by the instant; the key is the end (or instant)
+        moment = (item["phenomenon_time_start"], item["phenomenon_time_key"])
         if moment in seen:
             built[position] = duplicate
         else:

@@ -113,7 +113,24 @@ def _planner_rows(session: Session, stmt: Select[Any]) -> int:
     connection = session.connection()
     compiled = stmt.compile(dialect=connection.dialect)
     # the driver's own parameter style: the SQL text stays parameterised
-    result = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+    params = _driver_params(compiled)
+    result = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", params)
     raw = result.scalar()
     plan = raw if isinstance(raw, list) else json.loads(str(raw))
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _driver_params(compiled: Any) -> dict[str, Any]:
+    """The statement's parameters as the driver needs them: through each type's bind
+    processor, as ``execute`` would send them (a JSON path ``()`` becomes the array ``{}``;
+    raw, psycopg would send it as a record and PostgreSQL refuse it)."""
+    dialect = compiled.dialect
+    params = dict(compiled.params)
+    for name, value in params.items():
+        bind = compiled.binds.get(name)
+        if bind is None:
+            continue
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            params[name] = processor(value)
+    return params

@@ -330,3 +330,14 @@ def row_columns(entity_name: str) -> tuple[Any, ...]:
     attributes (reads build no model objects: about half the time of a 1,000-row page)."""
     model: Any = ENTITY_TYPES[entity_name].model
     return tuple(getattr(model, attr.key) for attr in sa_inspect(model).column_attrs)
+
+
+ID_RANGE = range(-(2**31), 2**31)
+"""The ids an entity can have: ids are INTEGER columns, 32 bits on PostgreSQL (SQLite hands
+out ids in the same range). A larger id names no entity, so it is answered like an unknown
+one (404, or the row or link refused), never sent to the database, which would refuse it."""
+
+
+def storable_id(key: int) -> bool:
+    """Whether ``key`` can be the id of a stored entity (see :data:`ID_RANGE`)."""
+    return key in ID_RANGE

@@ -21,6 +21,7 @@ from domstadt.core.errors import Conflict
 from domstadt.sensors import models as m
 from domstadt.sensors.sta.bulk import RowError, observation_json
 from domstadt.sensors.sta.bulk import _Builder as Builder
+from domstadt.sensors.sta.entities import storable_id
 from domstadt.sensors.sta.timespans import widen_datastream_times
 from domstadt.sensors.sta.writer import FEATURE_OF
 
@@ -39,7 +40,7 @@ def lean_shape(path: str, data: Any) -> int | None:
     if not isinstance(ds, dict) or ds.keys() != {"@iot.id"}:
         return None
     ds_id = ds["@iot.id"]
-    if not isinstance(ds_id, int) or isinstance(ds_id, bool):
+    if not isinstance(ds_id, int) or isinstance(ds_id, bool) or not storable_id(ds_id):
         return None
     if not all(isinstance(data.get(k, ""), str) for k in ("phenomenonTime", "resultTime")):
         return None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from domstadt.core.errors import NotFound
-from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, Nav
+from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, Nav, storable_id
 
 _SEGMENT = re.compile(r"^([A-Za-z]+)(?:\((\d+)\))?$")
 COMPLEX_KINDS = frozenset({"json", "required_json", "result"})
@@ -54,6 +54,16 @@ def _not_found(text: str) -> NotFound:
     return NotFound(f"Der Pfad {text!r} ist in der SensorThings API unbekannt.")
 
 
+def _key(entity: EntityType, key: str | None) -> int | None:
+    """The id in a segment (``Things(1)``); one no entity can have is NotFound (404)."""
+    if not key:
+        return None
+    number = int(key)
+    if not storable_id(number):
+        raise NotFound(f"{entity.singular} mit der id {number} gibt es nicht.")
+    return number
+
+
 def parse_path(path: str) -> ResourcePath:
     """Parse a path relative to /sta/v1.1; unknown names are NotFound (404)."""
     parts = [p for p in path.strip("/").split("/") if p]
@@ -67,7 +77,7 @@ def parse_path(path: str) -> ResourcePath:
             entity = ENTITY_TYPES.get(name) if match else None
             if entity is None:
                 raise _not_found(part)
-            steps.append(Step(entity, None, int(key) if key else None))
+            steps.append(Step(entity, None, _key(entity, key)))
             continue
         previous = steps[-1]
         if part == "$ref" and index == len(parts) - 1:
@@ -76,7 +86,7 @@ def parse_path(path: str) -> ResourcePath:
             raise _not_found(part)
         nav = previous.entity.navs.get(name) if match else None
         if nav is not None:
-            steps.append(Step(ENTITY_TYPES[nav.target], nav, int(key) if key else None))
+            steps.append(Step(ENTITY_TYPES[nav.target], nav, _key(ENTITY_TYPES[nav.target], key)))
             continue
         return _tail(tuple(steps), parts[index:], path)
     return ResourcePath(tuple(steps))

@@ -98,6 +98,11 @@ def read(
         raise NotFound("Eigenschaften gibt es nur an einzelnen Entitäten.")
     if opts.result_format:
         components(entity, opts.select)  # refuse before querying
+        if opts.expand:  # OGC 18-088 §13.1: dataArray carries no expanded entities
+            raise FilterError(
+                "dataArray und $expand schließen sich aus (OGC 18-088 §13.1)",
+                option="$resultFormat",
+            )
     page = query_rows(session, entity, target.condition, opts, target.order)
     body: dict[str, Any] = {}
     if page.count is not None:

@@ -20,7 +20,7 @@ from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.odata.options import QueryOptions
-from domstadt.sensors.sta import bulk, lean, ownership
+from domstadt.sensors.sta import bulk, duplicates, lean, ownership
 from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, result_value
 from domstadt.sensors.sta.json_patch import apply_json_patch
 from domstadt.sensors.sta.paths import parse_path
@@ -189,9 +189,10 @@ def update(
     if replace:
         for name, prop in entity.props.items():
             if name not in data:
-                if prop.required:
+                if prop.required or (entity.singular, name) in _PUT_REQUIRED:
                     raise Invalid(f"PUT: {entity.singular}.{name} fehlt.", field=name)
                 set_prop(row, prop, None, entity)
+    _rekey(session, entity, row, "properties" in data)
     _flush(session)
     ownership.check_row(session, actor, entity, row)
     ownership.check_written(session, actor, inserter)
@@ -210,6 +211,24 @@ def update(
     notify.entity_changed(session, entity, row, after, changed)
     _notify_side_effects(session, base, inserter, (entity, row))
     return after
+
+
+def _rekey(session: Session, entity: EntityType, row: Any, properties_given: bool) -> None:
+    """The duplicate rule after an update: an Observation's key follows its (new) time and
+    stream; a stream whose properties were written re-keys its Observations."""
+    if entity.singular == "Observation":
+        if row.datastream_id is not None or row.multi_datastream_id is not None:
+            duplicates.key_row(session, row)
+    elif entity.singular in {"Datastream", "MultiDatastream"} and properties_given:
+        duplicates.check_setting(entity.singular, row.properties)
+        column = "datastream_id" if entity.singular == "Datastream" else "multi_datastream_id"
+        session.flush()
+        duplicates.rekey_stream(session, column, row.id, row.properties)
+
+
+_PUT_REQUIRED = frozenset({("Observation", "phenomenonTime")})
+"""Mandatory properties that a create may leave out (the service sets an Observation's
+phenomenonTime to now, OGC 18-088 Table 13) but a PUT, which replaces, must name."""
 
 
 def _keep_consistent(session: Session, entity: EntityType, row: Any) -> None:

@@ -19,7 +19,8 @@ from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.odata.parser import parse_datetime
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop
+from domstadt.sensors.sta import duplicates
+from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop, storable_id
 from domstadt.sensors.sta.rules import (
     check_geometry,
     check_multi_datastream,
@@ -59,8 +60,8 @@ def set_prop(row: Any, prop: Prop, value: Any, entity: EntityType) -> None:
         if not isinstance(value, str):
             raise Invalid(f"{field}: Text erwartet.", field=field)
         setattr(row, prop.attr, value)
-    elif prop.kind == "time":
-        setattr(row, prop.attr, parse_time(value, field))
+    elif prop.kind == "time":  # null for an optional time (a required one is refused above)
+        setattr(row, prop.attr, None if value is None else parse_time(value, field))
     elif prop.kind == "interval":
         start, end = parse_interval(value, field)
         setattr(row, prop.attr, start)
@@ -85,7 +86,7 @@ def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
     key = data.get("@iot.id")
     if not isinstance(key, int) or isinstance(key, bool):
         raise Invalid(f"{entity.singular}: @iot.id muss eine ganze Zahl sein.", field="@iot.id")
-    row = session.get(entity.model, key)
+    row = session.get(entity.model, key) if storable_id(key) else None
     if row is None:
         raise Invalid(
             f"Verknüpfung ins Leere: {entity.singular} mit @iot.id {key} gibt es nicht.",
@@ -138,6 +139,7 @@ class DeepInsert:
             self._observation_defaults(row, data)
         self._require_links(entity, row)
         check_geometry(entity, row)
+        duplicates.check_stream_setting(entity.singular, row)
         self._add(entity, row)
         self._children(entity, row, data)
         if entity.singular == "MultiDatastream":
@@ -242,6 +244,7 @@ class DeepInsert:
         if row.phenomenon_time_start is None:
             row.phenomenon_time_start = utcnow()
         check_stream_links(row)
+        duplicates.key_row(self.session, row)
         if row.multi_datastream_id is not None:
             check_multi_result(self.session, row.multi_datastream_id, data["result"])
         if row.feature_of_interest_id is None:
