@@ -163,8 +163,9 @@ def test_paged_messy_dcat_one_bad_record_never_stops_the_job(
     routes.set("/seite2.jsonld", "application/ld+json", JSONLD_PAGE_2)
     add_source(db, "messy", url, "dcat")
     report = run(db, "messy")
-    assert (report.status, report.added, report.errored) == ("finished", 2, 1), report
-    assert report.errors[0]["guid"] == "geheim" and "Lizenz" in report.errors[0]["reason"]
+    assert (report.status, report.added, report.errored) == ("finished", 3, 0), report
+    warned = {w["guid"]: w["reason"] for w in report.warnings}  # kept, not refused
+    assert "meine-lizenz" in warned["geheim"] and "other-closed" in warned["geheim"]
     with db.session() as session:
         trees = service.dataset_get(session, actor=SYSTEM, id_or_name="baumkataster")
         parking = service.dataset_get(session, actor=SYSTEM, id_or_name="parkhaeuser")
@@ -216,9 +217,12 @@ def test_dkan_data_json_catalog(db: Database, departments: None, routes: Routes)
     routes.set("/data.json", "application/json", json.dumps(DATA_JSON))
     add_source(db, "offenedaten-koeln", routes.base, "dkan")
     report = run(db, "offenedaten-koeln")
-    assert (report.added, report.errored) == (2, 2), report
+    assert (report.added, report.errored) == (3, 1), report  # only "kaputt" is no record
+    assert "Keine Lizenz" in {w["guid"]: w["reason"] for w in report.warnings}["e5f6"]
     with db.session() as session:
         ds = service.dataset_get(session, actor=SYSTEM, id_or_name="wahlergebnisse-koeln")
+        kitas = service.dataset_get(session, actor=SYSTEM, id_or_name="kitas")
+    assert kitas.license_id == "odbl"
     assert ds.license_id == "dl-by-de/2.0" and ds.frequency == "ANNUAL"
     assert ds.temporal_start == dt.date(2020, 9, 13) and ds.contact_email.startswith("statistik@")
     assert ds.distributions[0].format == "CSV"

@@ -62,9 +62,10 @@ def to_record(pkg: dict[str, Any], default_license: str) -> r.Record | r.BadReco
     if not guid:
         return r.BadRecord(str(pkg.get("name") or "?"), "Paket ohne id.")
     extras = _extras(pkg)
-    license_id = r.license_of(pkg.get("license_id")) or r.license_of(default_license)
-    if license_id is None:
-        return r.BadRecord(guid, f"Unbekannte Lizenz '{pkg.get('license_id') or ''}'.")
+    given = pkg.get("license_id")
+    if not r.license_of(given) and r.license_of(pkg.get("license_url")):
+        given = pkg.get("license_url")  # an unknown id with a known licence URL
+    license_id, license_warning = r.resolve_license(given, default_license)
     values = {
         "name": str(pkg.get("name") or "")[:90],
         "title": pkg.get("title") or pkg.get("name") or guid,
@@ -103,7 +104,8 @@ def to_record(pkg: dict[str, Any], default_license: str) -> r.Record | r.BadReco
         )
         if dist:
             dists.append(dist)
-    return r.Record(guid, r.trimmed_values(values), dists)
+    warnings = [("license_id", license_warning)] if license_warning else []
+    return r.Record(guid, r.trimmed_values(values), dists, warnings)
 
 
 class CkanHarvester:

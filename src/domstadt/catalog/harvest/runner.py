@@ -186,7 +186,11 @@ class Run:
         except (ValidationError, SQLAlchemyError, ValueError) as exc:
             self.note(item.guid, "errored", f"Nicht übernehmbar: {exc}"[:1000])
             return
-        self.note(item.guid, state, dataset_id=ds_id)
+        self.note(item.guid, state, "; ".join(m for _, m in item.warnings)[:1000], ds_id)
+        for name, message in item.warnings:
+            if len(self.warnings) < MAX_REPORTED_ERRORS:
+                self.warnings.append({"guid": item.guid[:500], "url": name, "reason": message})
+        self.counts["warned"] += bool(item.warnings)
 
     def _refuse(self, item: r.Record) -> str:
         if item.guid in self.seen:
