@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from domstadt.catalog import relations, vocab
+from domstadt.catalog.activity_service import Activity
 from domstadt.catalog.schemas import (
     DatasetCreate,
     DatasetPatch,
@@ -65,6 +66,36 @@ def resource_dict(res: DistributionPublic) -> dict[str, Any]:
         "datastore_active": res.datastore_active,
         "state": "active",
     }
+
+
+def activity_dict(item: Activity) -> dict[str, Any]:
+    """A dataset change in CKAN's activity shape."""
+    return {
+        "id": item.id,
+        "timestamp": ckan_time(item.timestamp),
+        "user_id": item.user_label,
+        "object_id": item.dataset_id,
+        "activity_type": item.activity_type,
+        "data": {"package": {"id": item.dataset_id, "name": item.dataset_name}},
+    }
+
+
+def view_dict(res: DistributionPublic, view_type: str, title: str) -> dict[str, Any]:
+    """A preview of a resource as a CKAN resource view."""
+    return {
+        "id": f"{res.id}-{view_type}",
+        "resource_id": res.id,
+        "package_id": res.dataset_id,
+        "view_type": view_type,
+        "title": title,
+        "description": "",
+    }
+
+
+def is_time_series(fields: list[dict[str, Any]]) -> bool:
+    """A date/time column and a numeric column: the dataset page draws a chart."""
+    types = {str(f.get("type")) for f in fields}
+    return bool(types & {"date", "timestamp"}) and bool(types & {"int", "numeric"})
 
 
 def organization_dict(name: str, title: str, count: int | None = None) -> dict[str, Any]:
