@@ -27,6 +27,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 MAX_PAGES = 1000
+GEOCODING_BASE = "http://dcat-ap.de/def/politicalGeocoding/"
 NAMESPACE_FIXES = {
     "http://dcat-ap.de/def/dcatde/1.0.1/": str(DCATDE),
     "http://dcat-ap.de/def/dcatde/1_0/": str(DCATDE),
@@ -211,7 +212,9 @@ def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.Ba
         f.warnings.append(("dct:license", license_warning))
     contact_name, email = f.read("dcat:contactPoint", lambda: _contact(graph, node), ("", ""))
     start, end = f.read("dct:temporal", lambda: _temporal(graph, node), (None, None))
-    spatial = [s for s in graph.objects(node, DCTERMS.spatial) if isinstance(s, URIRef)]
+    spatial = sorted(str(s) for s in graph.objects(node, DCTERMS.spatial) if isinstance(s, URIRef))
+    geocoded = [s for s in spatial if s.startswith(GEOCODING_BASE)]  # DCAT-AP.de 3.0 form
+    spatial = [s for s in spatial if not s.startswith(GEOCODING_BASE)]
     values = {
         "title": title or guid,
         "description": _text(graph, node, DCTERMS.description),
@@ -228,7 +231,9 @@ def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.Ba
                 if (code := r.vocab_code(t, vocab.THEME_BASE, vocab.THEMES))
             }
         ),
-        "political_geocoding_uri": r.http_url(_first(graph, node, DCATDE.politicalGeocodingURI)),
+        "political_geocoding_uri": r.http_url(
+            _first(graph, node, DCATDE.politicalGeocodingURI) or (geocoded[0] if geocoded else "")
+        ),
         "contributor_id": r.http_url(_first(graph, node, DCATDE.contributorID)),
         "spatial_uri": r.http_url(spatial[0]) if spatial else "",
         "temporal_start": start,
