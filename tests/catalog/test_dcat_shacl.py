@@ -43,10 +43,16 @@ def _validate(data: Graph) -> Graph:
 def test_export_has_no_violation_and_no_deprecated_property(
     client: TestClient, db: Database, departments: None
 ) -> None:
-    make_dataset(db, name="nur-name", title="Nur Name", contact_name="Amt für Statistik",
-                 contact_email="")
-    make_dataset(db, name="mit-mail", title="Mit Mail", contact_email="statistik@example.org",
-                 spatial_uri="https://sws.geonames.org/2886242/")
+    make_dataset(
+        db, name="nur-name", title="Nur Name", contact_name="Amt für Statistik", contact_email=""
+    )
+    make_dataset(
+        db,
+        name="mit-mail",
+        title="Mit Mail",
+        contact_email="statistik@example.org",
+        spatial_uri="https://sws.geonames.org/2886242/",
+    )
     data = Graph().parse(data=client.get("/catalog.ttl").text, format="turtle")
     assert not list(data.subject_objects(DCATDE.politicalGeocodingURI))
     report = _validate(data)
