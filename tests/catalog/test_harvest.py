@@ -60,6 +60,7 @@ def _remote_dataset(db: Database, name: str, title: str) -> str:
                 keywords=["Quelle"],
                 themes=["GOVE"],
                 contact_email="opendata@example.org",
+                extras={"quelle": f"{title} – Umweltamt"},
             ),
         ).id
 
@@ -83,6 +84,7 @@ def test_ckan_to_ckan_harvest_is_incremental_and_withdraws_vanished(
         assert "Quelldatensatz 1" in page.text and "nachbar" in page.text
         shown = client.get("/api/v1/datasets/quelle-1").json()
         assert shown["harvest_source"] == "nachbar" and shown["department_code"] == "69"
+        assert shown["extras"] == {"quelle": "Quelldatensatz 1 – Umweltamt"}  # CKAN extras kept
         with db.session() as session, pytest.raises(Conflict, match="schreibgeschützt"):
             service.dataset_patch(
                 session, actor=SYSTEM, id_or_name="quelle-1", data=DatasetPatch(title="X")

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from domstadt.catalog.ckan.package import EXTRA_FIELDS
+from domstadt.catalog.ckan.package import CORE_KEYS, EXTRA_FIELDS, RELATION_FIELDS
 from domstadt.catalog.harvest import records as r
 from domstadt.catalog.harvest.fetch import Fetcher, FetchError
 
@@ -46,6 +46,28 @@ def _extras(pkg: dict[str, Any]) -> dict[str, Any]:
         if isinstance(item, dict) and item.get("key") in EXTRA_FIELDS:
             out[str(item["key"])] = item.get("value")
     return out
+
+
+MAX_FREE_EXTRAS = 100
+
+
+def free_extras(pkg: dict[str, Any]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The package's other extras, kept as text as CKAN keeps them, and warnings for those
+    that cannot be stored (no key, a key above 100 or a value above 10,000 characters)."""
+    kept: dict[str, str] = {}
+    warnings: list[tuple[str, str]] = []
+    for item in pkg.get("extras") or []:
+        if not isinstance(item, dict):
+            continue
+        key, value = item.get("key"), item.get("value")
+        if key in EXTRA_FIELDS or key in RELATION_FIELDS or key in CORE_KEYS:
+            continue
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        if not isinstance(key, str) or not 0 < len(key.strip()) <= 100 or len(text) > 10_000:
+            warnings.append(("extras", f"Zusatzfeld '{str(key)[:100]}' nicht übernommen."))
+        elif len(kept) < MAX_FREE_EXTRAS:
+            kept[key] = text
+    return kept, warnings
 
 
 def _names(items: Any) -> list[str]:
@@ -104,7 +126,9 @@ def to_record(pkg: dict[str, Any], default_license: str) -> r.Record | r.BadReco
         )
         if dist:
             dists.append(dist)
-    warnings = [("license_id", license_warning)] if license_warning else []
+    values["extras"], warnings = free_extras(pkg)
+    if license_warning:
+        warnings.insert(0, ("license_id", license_warning))
     return r.Record(guid, r.trimmed_values(values), dists, warnings)
 
 
