@@ -208,3 +208,36 @@ def test_domstadts_own_catalog_ttl_arrives_whole(
     with db.session() as session:
         harvested = session.scalars(select(Dataset).where(Dataset.harvest_source_id.is_not(None)))
         assert sorted(d.license_id for d in harvested) == sorted(licences)
+
+
+BAD_TAGS = """<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+  xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">
+  <dcat:Dataset rdf:about="https://portal.example/ds/unterstrich">
+    <dct:identifier>unterstrich</dct:identifier>
+    <dct:title xml:lang="de_DE">Sprachangabe mit Unterstrich</dct:title>
+    <dct:title xml:lang="en">Language tag with underscore</dct:title>
+    <dct:license rdf:resource="http://dcat-ap.de/def/licenses/cc-by/4.0"/>
+  </dcat:Dataset>
+  <dcat:Dataset rdf:about="https://portal.example/ds/leerzeichen">
+    <dct:identifier>leerzeichen</dct:identifier>
+    <dct:title xml:lang="de DE">Sprachangabe mit Leerzeichen</dct:title>
+    <dct:license rdf:resource="http://dcat-ap.de/def/licenses/cc-by/4.0"/>
+  </dcat:Dataset>
+</rdf:RDF>
+"""
+
+
+def test_a_wrong_language_tag_never_costs_the_page(
+    db: Database, departments: None, routes: Routes
+) -> None:
+    url = routes.set("/tags.rdf", "application/rdf+xml", BAD_TAGS)
+    add_source(db, "tags", url, "dcat")
+    report = run(db, "tags")
+    assert (report.status, report.added, report.errored) == ("finished", 2, 0), report.error
+    with db.session() as session:
+        titles = {d.identifier: d.title for d in session.scalars(select(Dataset))}
+    assert titles == {
+        "unterstrich": "Sprachangabe mit Unterstrich",
+        "leerzeichen": "Sprachangabe mit Leerzeichen",
+    }

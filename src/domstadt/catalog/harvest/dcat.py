@@ -72,6 +72,26 @@ def _json_ld(answer: Answer, fetcher: Fetcher) -> str:
     return json.dumps(inline_contexts(document, answer.url, fetcher.get_json))
 
 
+_XML_LANG = re.compile(rb'xml:lang=(["\'])([^"\'<>]{0,100})\1')
+_TURTLE_LANG = re.compile(rb'(["\'])@([A-Za-z]{1,8})_([A-Za-z0-9]{1,8})\b')
+_VALID_LANG = re.compile(rb"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _xml_lang(match: re.Match[bytes]) -> bytes:
+    tag = match.group(2).strip().replace(b"_", b"-")
+    return b'xml:lang="' + (tag if _VALID_LANG.match(tag) else b"") + b'"'
+
+
+def repaired_language_tags(data: bytes, fmt: str) -> bytes:
+    """Language tags rdflib would refuse for the whole page: ``de_DE`` is read as
+    ``de-DE``; an RDF/XML tag that is still no tag (``de DE``) is dropped (untagged text)."""
+    if fmt == "xml":
+        return _XML_LANG.sub(_xml_lang, data)
+    if fmt == "turtle":
+        return _TURTLE_LANG.sub(rb"\1@\2-\3", data)
+    return data
+
+
 def parse(answer: Answer, fetcher: Fetcher) -> Graph:
     """The document as a graph with namespaces fixed; HTML or broken RDF fail with a reason."""
     head = answer.content.lstrip()[:200].lower()
@@ -81,7 +101,11 @@ def parse(answer: Answer, fetcher: Fetcher) -> Graph:
     if guessed is None:
         suffix = answer.url.rsplit(".", 1)[-1].lower()
         guessed = {"ttl": "turtle", "jsonld": "json-ld", "json": "json-ld"}.get(suffix, "xml")
-    data = _json_ld(answer, fetcher) if guessed == "json-ld" else answer.content
+    data: str | bytes = (
+        _json_ld(answer, fetcher)
+        if guessed == "json-ld"
+        else repaired_language_tags(answer.content, guessed)
+    )
     raw = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
