@@ -241,3 +241,27 @@ def test_a_wrong_language_tag_never_costs_the_page(
         "unterstrich": "Sprachangabe mit Unterstrich",
         "leerzeichen": "Sprachangabe mit Leerzeichen",
     }
+
+
+def test_reasons_in_reports_are_one_line_without_sql() -> None:
+    from pydantic import ValidationError
+    from sqlalchemy.exc import IntegrityError
+
+    from domstadt.catalog.harvest.records import safely
+    from domstadt.catalog.harvest.runner import short_reason
+
+    database = IntegrityError("INSERT INTO catalog_dataset (name) VALUES (?)", ("x",), Exception())
+    assert short_reason(database) == "Datenbankfehler (IntegrityError)"
+    try:
+        DatasetCreate.model_validate({"title": 5, "themes": "x"})
+    except ValidationError as exc:
+        assert short_reason(exc) == "ungültige Werte in themes, title"
+    assert short_reason(RuntimeError("erste Zeile\n  File x, line 1")) == (
+        "RuntimeError: erste Zeile"
+    )
+
+    def explode(item: object) -> object:
+        raise RuntimeError("a\nTraceback (most recent call last)")
+
+    bad = safely(explode, {"id": "k"})
+    assert "Traceback" not in bad.reason and bad.guid == "k"  # type: ignore[union-attr]

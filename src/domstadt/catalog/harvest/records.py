@@ -57,7 +57,8 @@ def safely(convert: Any, item: Any, *args: Any) -> Record | BadRecord:
         guid = (
             str(item.get("id") or item.get("identifier") or "?") if isinstance(item, dict) else "?"
         )
-        return BadRecord(guid[:500], f"Unlesbar: {type(exc).__name__}: {exc}"[:500])
+        first = (str(exc).splitlines() or [""])[0]
+        return BadRecord(guid[:500], f"Unlesbar: {type(exc).__name__}: {first}"[:300])
     return result
 
 
