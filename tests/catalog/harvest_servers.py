@@ -45,7 +45,8 @@ def add_source(db: Database, name: str, url: str, type_: str, **extra: str) -> N
 
 @dataclass
 class Routes:
-    """path → (content type, body, delay in seconds); change them while the server runs."""
+    """path → (content type, body, delay in seconds); change them while the server runs.
+    A path with a query string (``/p?page=2``) is answered before the bare path."""
 
     answers: dict[str, tuple[str, bytes, float]] = field(default_factory=dict)
     base: str = ""
@@ -69,7 +70,7 @@ def static_server(host: str = "127.0.0.1") -> Iterator[Routes]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
+            path = self.path if self.path in routes.answers else self.path.split("?", 1)[0]
             routes.hits[path] = routes.hits.get(path, 0) + 1
             answer = routes.answers.get(path)
             if answer is None:

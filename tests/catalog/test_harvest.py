@@ -60,6 +60,7 @@ def _remote_dataset(db: Database, name: str, title: str) -> str:
                 keywords=["Quelle"],
                 themes=["GOVE"],
                 contact_email="opendata@example.org",
+                extras={"quelle": f"{title} – Umweltamt"},
             ),
         ).id
 
@@ -83,6 +84,7 @@ def test_ckan_to_ckan_harvest_is_incremental_and_withdraws_vanished(
         assert "Quelldatensatz 1" in page.text and "nachbar" in page.text
         shown = client.get("/api/v1/datasets/quelle-1").json()
         assert shown["harvest_source"] == "nachbar" and shown["department_code"] == "69"
+        assert shown["extras"] == {"quelle": "Quelldatensatz 1 – Umweltamt"}  # CKAN extras kept
         with db.session() as session, pytest.raises(Conflict, match="schreibgeschützt"):
             service.dataset_patch(
                 session, actor=SYSTEM, id_or_name="quelle-1", data=DatasetPatch(title="X")
@@ -163,8 +165,9 @@ def test_paged_messy_dcat_one_bad_record_never_stops_the_job(
     routes.set("/seite2.jsonld", "application/ld+json", JSONLD_PAGE_2)
     add_source(db, "messy", url, "dcat")
     report = run(db, "messy")
-    assert (report.status, report.added, report.errored) == ("finished", 2, 1), report
-    assert report.errors[0]["guid"] == "geheim" and "Lizenz" in report.errors[0]["reason"]
+    assert (report.status, report.added, report.errored) == ("finished", 3, 0), report
+    warned = {w["guid"]: w["reason"] for w in report.warnings}  # kept, not refused
+    assert "meine-lizenz" in warned["geheim"] and "other-closed" in warned["geheim"]
     with db.session() as session:
         trees = service.dataset_get(session, actor=SYSTEM, id_or_name="baumkataster")
         parking = service.dataset_get(session, actor=SYSTEM, id_or_name="parkhaeuser")
@@ -216,9 +219,12 @@ def test_dkan_data_json_catalog(db: Database, departments: None, routes: Routes)
     routes.set("/data.json", "application/json", json.dumps(DATA_JSON))
     add_source(db, "offenedaten-koeln", routes.base, "dkan")
     report = run(db, "offenedaten-koeln")
-    assert (report.added, report.errored) == (2, 2), report
+    assert (report.added, report.errored) == (3, 1), report  # only "kaputt" is no record
+    assert "Keine Lizenz" in {w["guid"]: w["reason"] for w in report.warnings}["e5f6"]
     with db.session() as session:
         ds = service.dataset_get(session, actor=SYSTEM, id_or_name="wahlergebnisse-koeln")
+        kitas = service.dataset_get(session, actor=SYSTEM, id_or_name="kitas")
+    assert kitas.license_id == "odbl"
     assert ds.license_id == "dl-by-de/2.0" and ds.frequency == "ANNUAL"
     assert ds.temporal_start == dt.date(2020, 9, 13) and ds.contact_email.startswith("statistik@")
     assert ds.distributions[0].format == "CSV"

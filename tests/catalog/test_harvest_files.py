@@ -130,7 +130,7 @@ def test_harvested_files_are_normalised_scanned_and_failures_only_warn(
     job_page = client.get(f"/daten/harvest/jobs/{report.job_id}")
     assert job_page.status_code == 200, job_page.text
     assert "Von der Datenschutzprüfung zurückgehalten" in job_page.text
-    assert "Warnungen zu Dateien" in job_page.text and "HTTP-Status 404" in job_page.text
+    assert "Warnungen" in job_page.text and "HTTP-Status 404" in job_page.text
     edit = client.get("/daten/buergersprechstunden/bearbeiten")
     assert "Datenschutzprüfung" in edit.text and "Anschriften mit Hausnummer" in edit.text
     routes.set(

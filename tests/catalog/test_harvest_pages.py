@@ -87,20 +87,20 @@ def test_admin_adds_source_runs_it_and_reads_the_report(
     sources = client.get("/api/v1/harvest/sources").json()
     job = sources[0]["jobs"][0]
     assert sources[0]["name"] == "koeln-dkan" and sources[0]["department_code"] == "69"
-    assert (job["status"], job["added"], job["errored"]) == ("finished", 1, 1)
+    assert (job["status"], job["added"], job["errored"]) == ("finished", 2, 0)
     detail = client.get(f"/api/v1/harvest/jobs/{job['job_id']}").json()
     outcomes = {o["guid"]: o for o in detail["objects"]}
     assert outcomes["wahl-2020"]["state"] == "added"
     assert outcomes["wahl-2020"]["dataset_name"] == "wahlergebnisse-koeln"
-    assert outcomes["ohne-lizenz"]["state"] == "errored"
-    assert "Lizenz" in outcomes["ohne-lizenz"]["reason"]
+    assert outcomes["ohne-lizenz"]["state"] == "added"  # kept, with the warning as reason
+    assert "Keine Lizenz angegeben" in outcomes["ohne-lizenz"]["reason"]
     errored = client.get(f"/api/v1/harvest/jobs/{job['job_id']}", params={"state": "errored"})
-    assert [o["guid"] for o in errored.json()["objects"]] == ["ohne-lizenz"]
+    assert errored.json()["objects"] == []
 
     job_page = client.get(f"/daten/harvest/jobs/{job['job_id']}")
     assert job_page.status_code == 200 and "Harvest-Job" in job_page.text
     assert '<a href="/daten/wahlergebnisse-koeln">' in job_page.text
-    assert "Unbekannte oder fehlende Lizenz" in job_page.text
+    assert "Keine Lizenz angegeben" in job_page.text
     assert client.get("/daten/harvest/jobs/9999").status_code == 404
     assert client.get(f"/api/v1/harvest/jobs/{job['job_id']}?state=x").status_code == 422
 

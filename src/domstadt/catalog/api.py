@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from domstadt.catalog import search_service, service
-from domstadt.catalog.schemas import DatasetPublic, SearchPage, SearchQuery
+from domstadt.catalog import publisher_service, search_service, service
+from domstadt.catalog.schemas import DatasetPublic, FacetItem, SearchPage, SearchQuery
 from domstadt.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -34,3 +34,9 @@ def datasets(
 def dataset(session: SessionDep, actor: ActorDep, name: str) -> DatasetPublic:
     """JSON twin of /daten/{name}."""
     return service.dataset_get(session, actor=actor, id_or_name=name)
+
+
+@router.get("/publishers/{name}", summary="One publisher (DCAT dct:publisher)")
+def publisher(session: SessionDep, actor: ActorDep, name: str) -> FacetItem:
+    """JSON twin of /daten/herausgeber/{name}: name, title and number of visible datasets."""
+    return publisher_service.publisher_get(session, actor=actor, name=name)

@@ -97,6 +97,7 @@ def dataset_public(session: Session, ds: Dataset) -> DatasetPublic:
         metadata_created=ds.metadata_created,
         metadata_modified=ds.metadata_modified,
         contributor_id=ds.contributor_id,
+        extras=dict(ds.extras or {}),
         harvest_source=source.name if source else None,
         harvest_source_url=source.url if source else None,
         measures=[r.ref for r in ds.relations if r.kind == "measure"],

@@ -68,6 +68,8 @@ class Dataset(Base):
     harvest_guid: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     contributor_id: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    extras: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """CKAN extras with keys the catalogue has no field for: {key: value}, kept verbatim."""
 
     keywords: Mapped[list[DatasetKeyword]] = relationship(
         cascade="all, delete-orphan", order_by="DatasetKeyword.keyword"

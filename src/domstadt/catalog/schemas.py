@@ -37,6 +37,8 @@ class DatasetCreate(BaseModel):
     """Masterplan measures the dataset belongs to: ids or /massnahmen/{id} URLs."""
     datastreams: list[str | int] = []
     """SensorThings Datastreams it relates to: ids or /sta/v1.1/Datastreams(id) URLs."""
+    extras: dict[str, str] = {}
+    """Free key/value pairs (CKAN extras) with keys that are no field of the catalogue."""
 
 
 class DatasetPatch(BaseModel):
@@ -66,6 +68,7 @@ class DatasetPatch(BaseModel):
     contributor_id: str | None = Field(default=None, max_length=500)
     measures: list[str | int] | None = None
     datastreams: list[str | int] | None = None
+    extras: dict[str, str] | None = None
 
 
 class DistributionCreate(BaseModel):
@@ -144,6 +147,8 @@ class DatasetPublic(BaseModel):
     metadata_created: dt.datetime
     metadata_modified: dt.datetime
     contributor_id: str = ""
+    extras: dict[str, str] = {}
+    """CKAN extras with keys the catalogue has no field for."""
     harvest_source: str | None = None
     harvest_source_url: str | None = None
     measures: list[int] = []

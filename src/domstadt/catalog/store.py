@@ -41,6 +41,7 @@ FIELDS = (
     "issued",
     "modified",
     "contributor_id",
+    "extras",
 )
 
 
@@ -84,6 +85,7 @@ def check_not_harvested(session: Session, ds: Dataset) -> None:
 
 def normalised(values: dict[str, Any]) -> dict[str, Any]:
     values = dict(values)
+    values["extras"] = dict(values.get("extras") or {})
     values["license_id"] = vocab.license_id_of(values["license_id"]) or values["license_id"]
     values["themes"] = sorted(
         {vocab.code_of(t, vocab.THEME_BASE).upper() for t in values["themes"]}
@@ -161,6 +163,7 @@ def own_department_code(session: Session, actor: Actor) -> str | None:
 def current_values(session: Session, ds: Dataset) -> dict[str, Any]:
     public_ds = dataset_public(session, ds)
     values = {key: getattr(ds, key) for key in FIELDS}
+    values["extras"] = dict(ds.extras or {})
     values.update(
         department_code=public_ds.department_code,
         organisation_id=ds.organisation_id,

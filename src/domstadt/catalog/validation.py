@@ -98,6 +98,29 @@ def check_fields(values: dict[str, Any], problems: Problems) -> None:
     for key in ("landing_page", "spatial_uri", "political_geocoding_uri", "contributor_id"):
         if values[key] and not is_web_url(values[key]):
             problems.add(key, web_url_problem(values[key]))
+    check_extras(values.get("extras") or {}, problems)
+
+
+MAX_EXTRAS = 100
+MAX_EXTRA_KEY = 100
+MAX_EXTRA_VALUE = 10_000
+
+
+def check_extras(extras: dict[str, str], problems: Problems) -> None:
+    """At most 100 extras; keys 1–100 characters, values at most 10,000."""
+    if len(extras) > MAX_EXTRAS:
+        problems.add("extras", f"Höchstens {MAX_EXTRAS} Zusatzfelder (extras) je Datensatz.")
+    for key, value in extras.items():
+        if not key.strip() or len(key) > MAX_EXTRA_KEY:
+            problems.add(
+                "extras",
+                f"Der Schlüssel eines Zusatzfelds muss 1 bis {MAX_EXTRA_KEY} Zeichen lang sein.",
+            )
+        elif len(value) > MAX_EXTRA_VALUE:
+            problems.add(
+                "extras",
+                f"Der Wert des Zusatzfelds '{key}' ist länger als {MAX_EXTRA_VALUE} Zeichen.",
+            )
 
 
 def check_name_free(session: Session, name: str, own_id: int | None, problems: Problems) -> None:

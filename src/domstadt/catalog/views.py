@@ -10,7 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from domstadt.catalog import distribution_service, privacy_service, search_service, service, vocab
+from domstadt.catalog import (
+    distribution_service,
+    privacy_service,
+    publisher_service,
+    search_service,
+    service,
+    vocab,
+)
 from domstadt.catalog.dcat import api as dcat_api
 from domstadt.catalog.privacy.scan import KINDS
 from domstadt.catalog.schemas import DatasetCreate, DatasetPublic, DistributionCreate, SearchQuery
@@ -125,6 +132,23 @@ def _map_url(ds: DatasetPublic) -> str | None:
         if res.format == "GEOJSON" and res.derived_from is not None and res.has_file:
             return f"/daten/ressource/{res.id}/download"
     return None
+
+
+@router.get("/daten/herausgeber/{name}")
+def publisher_page(request: Request, session: SessionDep, actor: ActorDep, name: str) -> Response:
+    """A publisher named in the DCAT export (dct:publisher): the URI resolves to this page
+    (JSON twin: /api/v1/publishers/{name})."""
+    item = publisher_service.publisher_get(session, actor=actor, name=name)
+    link = "/daten" if item.name == publisher_service.CATALOG_PUBLISHER else _publisher_link(item)
+    return render(
+        request,
+        "catalog/publisher.html",
+        {"title": item.display_name, "publisher": item, "datasets_url": link},
+    )
+
+
+def _publisher_link(item: Any) -> str:
+    return "/daten?" + urlencode([("publisher", item.name)])
 
 
 @router.get("/daten/{name}")

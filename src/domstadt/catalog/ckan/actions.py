@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from domstadt import __version__
-from domstadt.catalog import distribution_service, search_service, service
+from domstadt.catalog import activity_service, distribution_service, search_service, service
 from domstadt.catalog.ckan import package as pk
 from domstadt.catalog.schemas import SearchQuery
 from domstadt.core.auth.permissions import Actor
@@ -298,6 +298,49 @@ def datastore_search_sql(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _activity_page(data: dict[str, Any]) -> tuple[int, int]:
+    return _int(data, "limit", 31), _int(data, "offset", 0)
+
+
+def package_activity_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """CKAN package_activity_list: the dataset's changes from the audit log, newest first."""
+    limit, offset = _activity_page(data)
+    items = activity_service.dataset_activity_list(
+        ctx.session, actor=ctx.actor, id_or_name=_required(data, "id"), limit=limit, offset=offset
+    )
+    return [pk.activity_dict(i) for i in items]
+
+
+def recently_changed_packages_activity_list(
+    ctx: Context, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """CKAN recently_changed_packages_activity_list: changes of all visible datasets."""
+    limit, offset = _activity_page(data)
+    items = activity_service.recent_activity_list(
+        ctx.session, actor=ctx.actor, limit=limit, offset=offset
+    )
+    return [pk.activity_dict(i) for i in items]
+
+
+def resource_view_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """CKAN resource_view_list: the previews the dataset page draws for this resource (table
+    of a DataStore table, chart of a time series, map of the WGS 84 GeoJSON)."""
+    res = distribution_service.distribution_get(
+        ctx.session, actor=ctx.actor, resource_id=_required(data, "id")
+    )
+    views: list[dict[str, Any]] = []
+    if res.datastore_active and res.derived_from is None:
+        views.append(pk.view_dict(res, "datatables_view", "Tabelle"))
+        rows = distribution_service.datastore_search(
+            ctx.session, actor=ctx.actor, resource_id=res.id, data_dir=ctx.data_dir, limit=1
+        )
+        if pk.is_time_series(rows["fields"]):
+            views.append(pk.view_dict(res, "chart_view", "Diagramm"))
+    if res.format == "GEOJSON" and res.derived_from is not None and res.has_file:
+        views.append(pk.view_dict(res, "geojson_view", "Karte"))
+    return views
+
+
 ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
     fn.__name__: fn
     for fn in (
@@ -319,6 +362,9 @@ ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
         resource_create,
         datastore_search,
         datastore_search_sql,
+        package_activity_list,
+        recently_changed_packages_activity_list,
+        resource_view_list,
     )
 }
 WRITE_ACTIONS = {

@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 
 from domstadt.catalog.ckan.actions import ACTIONS, WRITE_ACTIONS, Context
 from domstadt.core.auth import service as auth
-from domstadt.core.auth.permissions import ANONYMOUS, Actor
+from domstadt.core.auth.permissions import ANONYMOUS, Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.db_errors import unavailable
 from domstadt.core.errors import (
@@ -120,17 +120,32 @@ def _ckan_error(exc: DomainError) -> tuple[int, dict[str, Any]]:
     return 400, {"__type": "Bad request", "message": exc.message}
 
 
+def _authorised(request: Request, session: DbSession, name: str) -> Actor:
+    """The caller; a write action without a token, or by an actor who may not edit, is
+    refused here, before its body is read or validated (CKAN answers 403 for both)."""
+    actor = _actor(request, session)
+    if name in WRITE_ACTIONS and not actor.can(Permission.CONTENT_EDIT):
+        reason = (
+            "Zum Schreiben ist ein API-Token nötig."
+            if not actor.is_authenticated
+            else "Ihr Konto darf keine Datensätze bearbeiten."
+        )
+        raise CkanError(403, {"__type": "Authorization Error", "message": reason})
+    return actor
+
+
 def _call(
     request: Request,
     session: DbSession,
     action: Callable[[Context, dict[str, Any]], Any],
+    actor: Actor,
     params: tuple[dict[str, Any], tuple[str, bytes] | None],
 ) -> Any:
-    """Authenticate and run the action, in a worker thread: both query the database, which
-    must never block the event loop."""
+    """Run the action in a worker thread: it queries the database, which must never block
+    the event loop."""
     data, upload = params
     settings = request.app.state.settings
-    ctx = Context(session, _actor(request, session), settings.data_dir, settings.base_url, upload)
+    ctx = Context(session, actor, settings.data_dir, settings.base_url, upload)
     return action(ctx, data)
 
 
@@ -168,8 +183,9 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
                     "Please use POST method for your request",
                 },
             )
+        actor = await run_in_threadpool(_authorised, request, session, name)
         data, upload = await _params(request)
-        result = await run_in_threadpool(_call, request, session, action, (data, upload))
+        result = await run_in_threadpool(_call, request, session, action, actor, (data, upload))
     except CkanError as exc:
         session.rollback()
         return JSONResponse({"help": help_url, "success": False, "error": exc.error}, exc.status)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
 from domstadt.catalog import relations, vocab
+from domstadt.catalog.activity_service import Activity
 from domstadt.catalog.schemas import (
     DatasetCreate,
     DatasetPatch,
@@ -66,6 +68,36 @@ def resource_dict(res: DistributionPublic) -> dict[str, Any]:
     }
 
 
+def activity_dict(item: Activity) -> dict[str, Any]:
+    """A dataset change in CKAN's activity shape."""
+    return {
+        "id": item.id,
+        "timestamp": ckan_time(item.timestamp),
+        "user_id": item.user_label,
+        "object_id": item.dataset_id,
+        "activity_type": item.activity_type,
+        "data": {"package": {"id": item.dataset_id, "name": item.dataset_name}},
+    }
+
+
+def view_dict(res: DistributionPublic, view_type: str, title: str) -> dict[str, Any]:
+    """A preview of a resource as a CKAN resource view."""
+    return {
+        "id": f"{res.id}-{view_type}",
+        "resource_id": res.id,
+        "package_id": res.dataset_id,
+        "view_type": view_type,
+        "title": title,
+        "description": "",
+    }
+
+
+def is_time_series(fields: list[dict[str, Any]]) -> bool:
+    """A date/time column and a numeric column: the dataset page draws a chart."""
+    types = {str(f.get("type")) for f in fields}
+    return bool(types & {"date", "timestamp"}) and bool(types & {"int", "numeric"})
+
+
 def organization_dict(name: str, title: str, count: int | None = None) -> dict[str, Any]:
     """A publisher as a CKAN organization dict."""
     out: dict[str, Any] = {
@@ -112,6 +144,8 @@ def package_dict(ds: DatasetPublic, base_url: str = "") -> dict[str, Any]:
         for key in EXTRA_FIELDS
         if getattr(ds, key) not in (None, "")
     ] + _relation_extras(ds, base_url)
+    extras += [{"key": k, "value": v} for k, v in ds.extras.items()]
+    extras.sort(key=lambda item: item["key"])  # CKAN lists extras by key
     publisher = ds.publisher
     license_row = vocab.licenses().get(ds.license_id, {})
     return {
@@ -177,15 +211,68 @@ def objects_argument(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return value
 
 
-def _extras(data: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+CORE_KEYS = frozenset(
+    [
+        "id",
+        "name",
+        "title",
+        "notes",
+        "url",
+        "author",
+        "author_email",
+        "maintainer",
+        "maintainer_email",
+        "license_id",
+        "owner_org",
+        "private",
+        "state",
+        "type",
+        "version",
+        "tags",
+        "groups",
+        "resources",
+        "extras",
+    ]
+)
+"""Package fields CKAN refuses as extra keys ("There is a schema field with the same name")."""
+
+
+def _extra_error(message: str) -> Invalid:
+    return Invalid(message, field="extras", details={"extras": [message]})
+
+
+def _extra_value(key: str, value: Any) -> str:
+    """CKAN keeps an extra's value as text; numbers and booleans are written as text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    raise _extra_error(f"Der Wert des Zusatzfelds '{key}' muss Text sein.")
+
+
+def extras_argument(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(catalogue fields given as extras, free extras) of a CKAN ``extras`` list; a key
+    given twice or named like a package field is CKAN's validation error."""
+    known: dict[str, Any] = {}
+    free: dict[str, str] = {}
     for item in objects_argument(data, "extras"):
-        if item.get("key") in EXTRA_FIELDS + RELATION_FIELDS:
-            out[item["key"]] = item.get("value")
+        key = item.get("key")
+        if not isinstance(key, str) or not key.strip():
+            raise _extra_error("Jedes Zusatzfeld (extras) braucht einen Schlüssel 'key'.")
+        if key in known or key in free:
+            raise _extra_error(f"Das Zusatzfeld '{key}' ist doppelt angegeben.")
+        if key in CORE_KEYS:
+            raise _extra_error(f"Es gibt ein Paketfeld mit dem Namen '{key}' (nicht als extra).")
+        if key in EXTRA_FIELDS + RELATION_FIELDS:
+            known[key] = item.get("value")
+        else:
+            free[key] = _extra_value(key, item.get("value"))
     for key in RELATION_FIELDS:
-        if key in out:
-            out[key] = relations.split_refs(out[key])
-    return out
+        if key in known:
+            known[key] = relations.split_refs(known[key])
+    return known, free
 
 
 def dataset_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +302,10 @@ def dataset_values(data: dict[str, Any]) -> dict[str, Any]:
     for key in RELATION_FIELDS:
         if key in data:
             values[key] = relations.split_refs(data[key])
-    values.update({k: v for k, v in _extras(data).items() if v not in (None, "")})
+    known, free = extras_argument(data)
+    values.update({k: v for k, v in known.items() if v not in (None, "")})
+    if "extras" in data:
+        values["extras"] = free
     if data.get("private") in (True, "true", "True") and "access_rights" not in values:
         values["access_rights"] = "RESTRICTED"
     return values

@@ -59,7 +59,9 @@ def _publisher(graph: Graph, base: str, ds: DatasetPublic) -> URIRef | None:
     return node
 
 
-def _contact(graph: Graph, subject: URIRef, ds: DatasetPublic) -> None:
+def _contact(graph: Graph, base: str, subject: URIRef, ds: DatasetPublic) -> None:
+    """vcard contact point; DCAT-AP.de requires an e-mail, a URL or a telephone number, so a
+    contact without e-mail gets the landing page, else the publisher's page, as its URL."""
     if not (ds.contact_email or ds.contact_name):
         return
     node = BNode()
@@ -68,6 +70,11 @@ def _contact(graph: Graph, subject: URIRef, ds: DatasetPublic) -> None:
     graph.add((node, VCARD.fn, Literal(ds.contact_name or "Kontakt")))
     if ds.contact_email:
         graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{ds.contact_email}")))
+        return
+    page = ds.landing_page or (
+        f"{base}/daten/herausgeber/{ds.publisher.name}" if ds.publisher else str(subject)
+    )
+    graph.add((node, VCARD.hasURL, URIRef(page)))
 
 
 def _distribution(graph: Graph, base: str, ds: DatasetPublic, res: DistributionPublic) -> URIRef:
@@ -104,13 +111,12 @@ def _distribution(graph: Graph, base: str, ds: DatasetPublic, res: DistributionP
 def _coverage(graph: Graph, node: URIRef, ds: DatasetPublic) -> None:
     if ds.contributor_id:
         graph.add((node, DCATDE.contributorID, URIRef(ds.contributor_id)))
-    if ds.political_geocoding_uri:
-        graph.add((node, DCATDE.politicalGeocodingURI, URIRef(ds.political_geocoding_uri)))
-        if ds.political_geocoding_uri.startswith(vocab.GEOCODING_MUNICIPALITY):
-            level = URIRef(vocab.GEOCODING_LEVEL_MUNICIPALITY)
-            graph.add((node, DCATDE.politicalGeocodingLevelURI, level))
-    spatial = ds.spatial_uri or ds.political_geocoding_uri
-    if spatial:
+    if ds.political_geocoding_uri.startswith(vocab.GEOCODING_MUNICIPALITY):
+        level = URIRef(vocab.GEOCODING_LEVEL_MUNICIPALITY)
+        graph.add((node, DCATDE.politicalGeocodingLevelURI, level))
+    # DCAT-AP.de 3.0: the geocoding URI is a dct:spatial (dcatde:politicalGeocodingURI is
+    # deprecated)
+    for spatial in dict.fromkeys(u for u in (ds.political_geocoding_uri, ds.spatial_uri) if u):
         graph.add((node, DCTERMS.spatial, _typed(graph, URIRef(spatial), DCTERMS.Location)))
     if ds.temporal_start or ds.temporal_end:
         period = BNode()
@@ -143,7 +149,7 @@ def add_dataset(graph: Graph, base: str, ds: DatasetPublic) -> URIRef:
     publisher = _publisher(graph, base, ds)
     if publisher is not None:
         graph.add((node, DCTERMS.publisher, publisher))
-    _contact(graph, node, ds)
+    _contact(graph, base, node, ds)
     _classified(graph, node, ds)
     _coverage(graph, node, ds)
     if ds.landing_page:

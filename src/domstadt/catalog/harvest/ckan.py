@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from domstadt.catalog.ckan.package import EXTRA_FIELDS
+from domstadt.catalog.ckan.package import CORE_KEYS, EXTRA_FIELDS, RELATION_FIELDS
 from domstadt.catalog.harvest import records as r
 from domstadt.catalog.harvest.fetch import Fetcher, FetchError
 
@@ -48,6 +48,28 @@ def _extras(pkg: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+MAX_FREE_EXTRAS = 100
+
+
+def free_extras(pkg: dict[str, Any]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The package's other extras, kept as text as CKAN keeps them, and warnings for those
+    that cannot be stored (no key, a key above 100 or a value above 10,000 characters)."""
+    kept: dict[str, str] = {}
+    warnings: list[tuple[str, str]] = []
+    for item in pkg.get("extras") or []:
+        if not isinstance(item, dict):
+            continue
+        key, value = item.get("key"), item.get("value")
+        if key in EXTRA_FIELDS or key in RELATION_FIELDS or key in CORE_KEYS:
+            continue
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        if not isinstance(key, str) or not 0 < len(key.strip()) <= 100 or len(text) > 10_000:
+            warnings.append(("extras", f"Zusatzfeld '{str(key)[:100]}' nicht übernommen."))
+        elif len(kept) < MAX_FREE_EXTRAS:
+            kept[key] = text
+    return kept, warnings
+
+
 def _names(items: Any) -> list[str]:
     if not isinstance(items, list):
         return []
@@ -62,9 +84,10 @@ def to_record(pkg: dict[str, Any], default_license: str) -> r.Record | r.BadReco
     if not guid:
         return r.BadRecord(str(pkg.get("name") or "?"), "Paket ohne id.")
     extras = _extras(pkg)
-    license_id = r.license_of(pkg.get("license_id")) or r.license_of(default_license)
-    if license_id is None:
-        return r.BadRecord(guid, f"Unbekannte Lizenz '{pkg.get('license_id') or ''}'.")
+    given = pkg.get("license_id")
+    if not r.license_of(given) and r.license_of(pkg.get("license_url")):
+        given = pkg.get("license_url")  # an unknown id with a known licence URL
+    license_id, license_warning = r.resolve_license(given, default_license)
     values = {
         "name": str(pkg.get("name") or "")[:90],
         "title": pkg.get("title") or pkg.get("name") or guid,
@@ -103,7 +126,10 @@ def to_record(pkg: dict[str, Any], default_license: str) -> r.Record | r.BadReco
         )
         if dist:
             dists.append(dist)
-    return r.Record(guid, r.trimmed_values(values), dists)
+    values["extras"], warnings = free_extras(pkg)
+    if license_warning:
+        warnings.insert(0, ("license_id", license_warning))
+    return r.Record(guid, r.trimmed_values(values), dists, warnings)
 
 
 class CkanHarvester:

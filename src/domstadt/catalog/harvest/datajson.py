@@ -64,9 +64,7 @@ def to_record(item: Any, default_license: str) -> r.Record | r.BadRecord:
     guid = r.clip(item.get("identifier"), 500)
     if not guid:
         return r.BadRecord(r.clip(item.get("title"), 200) or "?", "Datensatz ohne identifier.")
-    license_id = r.license_of(item.get("license")) or r.license_of(default_license)
-    if license_id is None:
-        return r.BadRecord(guid, f"Unbekannte oder fehlende Lizenz '{item.get('license') or ''}'.")
+    license_id, license_warning = r.resolve_license(item.get("license"), default_license)
     contact: dict[str, Any] = item.get("contactPoint") or {}
     if not isinstance(contact, dict):
         contact = {}
@@ -97,7 +95,8 @@ def to_record(item: Any, default_license: str) -> r.Record | r.BadRecord:
         "issued": r.parse_datetime(item.get("issued")),
         "modified": r.parse_datetime(item.get("modified")),
     }
-    return r.Record(guid, r.trimmed_values(values), _distributions(item, license_id))
+    warnings = [("license", license_warning)] if license_warning else []
+    return r.Record(guid, r.trimmed_values(values), _distributions(item, license_id), warnings)
 
 
 class DataJsonHarvester:

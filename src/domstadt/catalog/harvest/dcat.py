@@ -5,9 +5,11 @@ contexts are fetched through the guarded fetcher, never by rdflib itself."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -25,6 +27,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 MAX_PAGES = 1000
+GEOCODING_BASE = "http://dcat-ap.de/def/politicalGeocoding/"
 NAMESPACE_FIXES = {
     "http://dcat-ap.de/def/dcatde/1.0.1/": str(DCATDE),
     "http://dcat-ap.de/def/dcatde/1_0/": str(DCATDE),
@@ -69,6 +72,26 @@ def _json_ld(answer: Answer, fetcher: Fetcher) -> str:
     return json.dumps(inline_contexts(document, answer.url, fetcher.get_json))
 
 
+_XML_LANG = re.compile(rb'xml:lang=(["\'])([^"\'<>]{0,100})\1')
+_TURTLE_LANG = re.compile(rb'(["\'])@([A-Za-z]{1,8})_([A-Za-z0-9]{1,8})\b')
+_VALID_LANG = re.compile(rb"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _xml_lang(match: re.Match[bytes]) -> bytes:
+    tag = match.group(2).strip().replace(b"_", b"-")
+    return b'xml:lang="' + (tag if _VALID_LANG.match(tag) else b"") + b'"'
+
+
+def repaired_language_tags(data: bytes, fmt: str) -> bytes:
+    """Language tags rdflib would refuse for the whole page: ``de_DE`` is read as
+    ``de-DE``; an RDF/XML tag that is still no tag (``de DE``) is dropped (untagged text)."""
+    if fmt == "xml":
+        return _XML_LANG.sub(_xml_lang, data)
+    if fmt == "turtle":
+        return _TURTLE_LANG.sub(rb"\1@\2-\3", data)
+    return data
+
+
 def parse(answer: Answer, fetcher: Fetcher) -> Graph:
     """The document as a graph with namespaces fixed; HTML or broken RDF fail with a reason."""
     head = answer.content.lstrip()[:200].lower()
@@ -78,14 +101,19 @@ def parse(answer: Answer, fetcher: Fetcher) -> Graph:
     if guessed is None:
         suffix = answer.url.rsplit(".", 1)[-1].lower()
         guessed = {"ttl": "turtle", "jsonld": "json-ld", "json": "json-ld"}.get(suffix, "xml")
-    data = _json_ld(answer, fetcher) if guessed == "json-ld" else answer.content
+    data: str | bytes = (
+        _json_ld(answer, fetcher)
+        if guessed == "json-ld"
+        else repaired_language_tags(answer.content, guessed)
+    )
     raw = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
             warnings.simplefilter("ignore", DeprecationWarning)
             raw.parse(data=data, format=guessed, publicID=answer.url)
     except Exception as exc:
-        raise FetchError(f"{answer.url}: kein lesbares RDF ({guessed}): {exc}"[:500]) from None
+        first = (str(exc).splitlines() or [""])[0]
+        raise FetchError(f"{answer.url}: kein lesbares RDF ({guessed}): {first}"[:500]) from None
     graph = Graph()
     for s, p, o in raw:
         graph.add((_fix(s), _fix(p), _fix(o)))
@@ -93,9 +121,11 @@ def parse(answer: Answer, fetcher: Fetcher) -> Graph:
 
 
 def _text(graph: Graph, node: Node, prop: URIRef) -> str:
-    values = list(graph.objects(node, prop))
+    """The German (or untagged) value first; any language tag spelling (``DE``, ``de-DE``)."""
+    values = sorted(graph.objects(node, prop), key=str)
     for value in values:
-        if isinstance(value, Literal) and value.language in ("de", None):
+        lang = (value.language or "") if isinstance(value, Literal) else ""
+        if isinstance(value, Literal) and lang.lower().split("-")[0] in ("de", ""):
             return str(value)
     return str(values[0]) if values else ""
 
@@ -146,7 +176,9 @@ def _distributions(graph: Graph, node: Node, license_id: str) -> list[dict[str, 
     return out
 
 
-def _license(graph: Graph, node: Node, default: str) -> tuple[str | None, str]:
+def _license(graph: Graph, node: Node, default: str) -> tuple[str, str]:
+    """The dataset's licence (or the first readable one of its distributions) and a warning
+    when none could be read."""
     candidates = [_first(graph, node, DCTERMS.license)]
     candidates += [
         _first(graph, d, DCTERMS.license) for d in graph.objects(node, DCAT.distribution)
@@ -156,22 +188,59 @@ def _license(graph: Graph, node: Node, default: str) -> tuple[str | None, str]:
         found = r.license_of(value)
         if found:
             return found, ""
-    return r.license_of(default), named[0] if named else ""
+    return r.resolve_license(named[0] if named else "", default)
+
+
+def _guid(graph: Graph, node: Node, title: str) -> str:
+    """dct:identifier, else the dataset URI, else a stable hash of the title."""
+    guid = _text(graph, node, DCTERMS.identifier).strip()
+    if guid:
+        return guid
+    if isinstance(node, URIRef):
+        return str(node)
+    if title:
+        return "title:" + hashlib.sha1(title.encode()).hexdigest()
+    return ""
+
+
+class _Reader:
+    """Reads fields one by one: a field that raises is left empty and becomes a warning."""
+
+    def __init__(self) -> None:
+        self.warnings: list[tuple[str, str]] = []
+
+    def read(self, name: str, read: Callable[[], Any], default: Any) -> Any:
+        try:
+            return read()
+        except Exception as exc:  # one unreadable field never costs the record
+            self.warnings.append((name, f"Feld nicht lesbar ({type(exc).__name__}); leer."))
+            return default
+
+    def date(self, name: str, value: Node | None, parse: Callable[[Any], Any]) -> Any:
+        parsed = self.read(name, lambda: parse(value), None)
+        if value is not None and str(value).strip() and parsed is None:
+            self.warnings.append((name, f"Datum '{str(value)[:80]}' nicht lesbar; leer."))
+        return parsed
 
 
 def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.BadRecord:
-    """One dcat:Dataset as a harvest record."""
-    guid = _text(graph, node, DCTERMS.identifier) or (str(node) if isinstance(node, URIRef) else "")
+    """One dcat:Dataset as a harvest record; only a dataset without identifier, URI and
+    title is refused, every other unreadable field becomes a warning on the record."""
+    title = _text(graph, node, DCTERMS.title).strip()
+    guid = _guid(graph, node, title)
     if not guid:
-        return r.BadRecord(str(node)[:200], "Datensatz ohne Kennung (dct:identifier) und URI.")
-    license_id, named = _license(graph, node, default_license)
-    if license_id is None:
-        return r.BadRecord(guid, f"Unbekannte oder fehlende Lizenz '{named}'.")
-    contact_name, email = _contact(graph, node)
-    start, end = _temporal(graph, node)
-    spatial = [s for s in graph.objects(node, DCTERMS.spatial) if isinstance(s, URIRef)]
+        return r.BadRecord(str(node)[:200], "Datensatz ohne Kennung (dct:identifier) und Titel.")
+    f = _Reader()
+    license_id, license_warning = _license(graph, node, default_license)
+    if license_warning:
+        f.warnings.append(("dct:license", license_warning))
+    contact_name, email = f.read("dcat:contactPoint", lambda: _contact(graph, node), ("", ""))
+    start, end = f.read("dct:temporal", lambda: _temporal(graph, node), (None, None))
+    spatial = sorted(str(s) for s in graph.objects(node, DCTERMS.spatial) if isinstance(s, URIRef))
+    geocoded = [s for s in spatial if s.startswith(GEOCODING_BASE)]  # DCAT-AP.de 3.0 form
+    spatial = [s for s in spatial if not s.startswith(GEOCODING_BASE)]
     values = {
-        "title": _text(graph, node, DCTERMS.title) or guid,
+        "title": title or guid,
         "description": _text(graph, node, DCTERMS.description),
         "identifier": guid,
         "landing_page": r.http_url(_first(graph, node, DCAT.landingPage)),
@@ -186,7 +255,9 @@ def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.Ba
                 if (code := r.vocab_code(t, vocab.THEME_BASE, vocab.THEMES))
             }
         ),
-        "political_geocoding_uri": r.http_url(_first(graph, node, DCATDE.politicalGeocodingURI)),
+        "political_geocoding_uri": r.http_url(
+            _first(graph, node, DCATDE.politicalGeocodingURI) or (geocoded[0] if geocoded else "")
+        ),
         "contributor_id": r.http_url(_first(graph, node, DCATDE.contributorID)),
         "spatial_uri": r.http_url(spatial[0]) if spatial else "",
         "temporal_start": start,
@@ -194,17 +265,39 @@ def to_record(graph: Graph, node: Node, default_license: str) -> r.Record | r.Ba
         "frequency": r.vocab_code(
             _first(graph, node, DCTERMS.accrualPeriodicity), vocab.FREQUENCY_BASE, vocab.FREQUENCIES
         ),
-        "issued": r.parse_datetime(_first(graph, node, DCTERMS.issued)),
-        "modified": r.parse_datetime(_first(graph, node, DCTERMS.modified)),
+        "issued": f.date("dct:issued", _first(graph, node, DCTERMS.issued), r.parse_datetime),
+        "modified": f.date("dct:modified", _first(graph, node, DCTERMS.modified), r.parse_datetime),
     }
-    return r.Record(guid, r.trimmed_values(values), _distributions(graph, node, license_id))
+    dists = f.read("dcat:distribution", lambda: _distributions(graph, node, license_id), [])
+    return r.Record(guid, r.trimmed_values(values), dists, f.warnings)
 
 
-def next_page(graph: Graph) -> str:
-    """The Hydra ``next`` page of a paged catalogue, or ""."""
-    for value in graph.objects(None, HYDRA.next):
-        if not isinstance(value, BNode):
-            return str(value)
+NEXT_TERMS = (HYDRA.next, HYDRA.nextPage)
+_PAGE_PARAM = re.compile(r"([?&](?:page|p)=)(\d+)")
+
+
+def _links(graph: Graph, terms: tuple[URIRef, ...]) -> list[str]:
+    return sorted(
+        str(value)
+        for term in terms
+        for value in graph.objects(None, term)
+        if not isinstance(value, BNode) and str(value).strip()
+    )
+
+
+def next_page(graph: Graph, current: str = "") -> str:
+    """The next page of a paged catalogue, or "": ``hydra:next`` (PartialCollectionView),
+    the older ``hydra:nextPage`` (PagedCollection); failing both, when ``hydra:lastPage``
+    names a later page, ``page=N+1`` of the current address."""
+    links = _links(graph, NEXT_TERMS)
+    if links:
+        return links[0]
+    last = _links(graph, (HYDRA.lastPage, HYDRA.last))
+    here = _PAGE_PARAM.search(current)
+    there = _PAGE_PARAM.search(last[0]) if last else None
+    if here and there and int(here.group(2)) < int(there.group(2)):
+        number = int(here.group(2)) + 1
+        return current[: here.start(2)] + str(number) + current[here.end(2) :]
     return ""
 
 
@@ -226,8 +319,10 @@ class DcatHarvester:
                 try:
                     yield to_record(graph, node, self.license_id)
                 except Exception as exc:  # one unreadable record never stops the job
-                    yield r.BadRecord(str(node)[:200], f"Unlesbar: {exc}"[:500])
-            following = next_page(graph)
+                    first = (str(exc).splitlines() or [""])[0]
+                    reason = f"Unlesbar ({type(exc).__name__}): {first}"
+                    yield r.BadRecord(str(node)[:200], reason[:300])
+            following = next_page(graph, url)
             url = urljoin(url, following) if following else ""
 
     def present_guids(self, seen: set[str]) -> set[str]:

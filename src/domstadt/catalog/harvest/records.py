@@ -28,6 +28,8 @@ class Record:
     guid: str
     values: dict[str, Any]
     distributions: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(field, German message) for values kept or dropped instead of read; not hashed."""
 
     def content_hash(self) -> str:
         """SHA-256 over the normalised content: equal hash, nothing to update."""
@@ -55,27 +57,39 @@ def safely(convert: Any, item: Any, *args: Any) -> Record | BadRecord:
         guid = (
             str(item.get("id") or item.get("identifier") or "?") if isinstance(item, dict) else "?"
         )
-        return BadRecord(guid[:500], f"Unlesbar: {type(exc).__name__}: {exc}"[:500])
+        first = (str(exc).splitlines() or [""])[0]
+        return BadRecord(guid[:500], f"Unlesbar: {type(exc).__name__}: {first}"[:300])
     return result
 
 
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ZONE_WORD = re.compile(r"\s*\b(GMT|UTC|Z)\b\s*", re.IGNORECASE)
+_FRACTION = re.compile(r"(\d{2}:\d{2}:\d{2})\.(\d{1,6})\d*")
+
+
+def _iso(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:
-    """ISO date or date-time (naive means UTC), or German ``TT.MM.JJJJ``; else None."""
-    text = str(value or "").strip()
+    """ISO date or date-time (naive means UTC), German ``TT.MM.JJJJ``, or the broken forms
+    portals serve (``2021-01-28 GMT 01:51:03.34919300``: zone word inside, nanoseconds);
+    else None."""
+    text = str(value or "").strip()[:100]
     if not text:
         return None
     german = _GERMAN_DATE.match(text)
     if german:
         day, month, year = (int(g) for g in german.groups())
         text = f"{year:04d}-{month:02d}-{day:02d}"
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if not 1900 <= parsed.year <= 2200:
+    parsed = _iso(text)
+    if parsed is None:  # a zone word anywhere means UTC; fractions beyond microseconds cut
+        repaired = _FRACTION.sub(r"\1.\2", _ZONE_WORD.sub(" ", text).strip())
+        parsed = _iso(re.sub(r"\s+", " ", repaired).replace(" ", "T", 1))
+    if parsed is None or not 1900 <= parsed.year <= 2200:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
@@ -104,34 +118,99 @@ def email_of(value: Any) -> str:
 
 
 _LICENSE_ALIASES = {
+    # SPDX ids, CKAN licence ids, GovData and Creative Commons URLs (lower case, no slash)
     "dl-de-by-2.0": "dl-by-de/2.0",
     "dl-de/by-2-0": "dl-by-de/2.0",
+    "dl-de-by-1.0": "dl-by-de/1.0",
+    "dl-de/by-1-0": "dl-by-de/1.0",
     "dl-de-zero-2.0": "dl-zero-de/2.0",
     "dl-de/zero-2-0": "dl-zero-de/2.0",
+    "dl-de-by-nc-1.0": "dl-by-nc-de/1.0",
+    "dl-de/by-nc-1-0": "dl-by-nc-de/1.0",
     "cc-by-4.0": "cc-by/4.0",
+    "cc-by-sa-4.0": "cc-by-sa/4.0",
+    "cc-by-nd-4.0": "cc-by-nd/4.0",
+    "cc-by-nc-4.0": "cc-by-nc/4.0",
+    "cc-by-3.0-de": "cc-by-de/3.0",
     "licenses/by/4.0": "cc-by/4.0",
-    "publicdomain/zero/1.0": "cc-zero",
-    "cc0-1.0": "cc-zero",
-    "odc-odbl": "odbl",
-    "odc-by": "odby",
-    "odc-pddl": "odcpddl",
+    "licenses/by/4.0/deed.de": "cc-by/4.0",
     "licenses/by-sa/4.0": "cc-by-sa/4.0",
+    "licenses/by-nd/4.0": "cc-by-nd/4.0",
+    "licenses/by-nc/4.0": "cc-by-nc/4.0",
+    "licenses/by/3.0/de": "cc-by-de/3.0",
+    "publicdomain/zero/1.0": "cc-zero",
+    "publicdomain/zero/1.0/deed.de": "cc-zero",
+    "cc0-1.0": "cc-zero",
+    "cc0": "cc-zero",
+    "cc-0": "cc-zero",
+    "odc-odbl": "odbl",
+    "odbl-1.0": "odbl",
+    "odc-by": "odby",
+    "odc-by-1.0": "odby",
+    "odc-pddl": "odcpddl",
+    "pddl-1.0": "odcpddl",
+    "gpl-3.0": "gpl/3.0",
+    "mpl-2.0": "mozilla",
+    "apache-2.0": "apache",
+    "notspecified": "other-closed",
 }
+_OLD_LICENSE_BASES = (
+    "http://dcat-ap.de/def/licenses/",
+    "http://www.dcat-ap.de/def/licenses/",
+    "http://www.dcat-ap.de/def/licenses/1_0/",
+    "http://dcat-ap.de/def/licenses/1_0/",
+)
+_BY_LOWER = {key.lower(): key for key in vocab.licenses()}
+
+
+def _license_key(text: str) -> str:
+    """Case, scheme, ``www.``, trailing slash, and version spelling (``2_0``) made uniform."""
+    lowered = text.strip().lower().rstrip("/")
+    lowered = lowered.replace("https://", "http://", 1)
+    for base in _OLD_LICENSE_BASES:
+        if lowered.startswith(base):
+            return re.sub(r"(\d)_(\d)", r"\1.\2", lowered[len(base) :])
+    return lowered
 
 
 def license_of(value: Any) -> str | None:
-    """The dcat-ap.de licence id for a short id or a licence URL of a common spelling."""
+    """The dcat-ap.de licence id for a short id, an SPDX or CKAN id, or a licence URL in any
+    common spelling (http/https, ``www.``, trailing slash, case, old ``…/licenses/1_0/``
+    and ``2_0`` versions, GovData's ``/dl-de/by-2-0``); None when the meaning is not clear."""
     text = str(value or "").strip()
-    if not text:
+    if not text or len(text) > 500:
         return None
     known = vocab.license_id_of(text) or vocab.license_id_of(text.rstrip("/"))
     if known:
         return known
-    lowered = text.lower().rstrip("/")
+    key = _license_key(text)
+    if key in _BY_LOWER:
+        return _BY_LOWER[key]
     for alias, license_id in _LICENSE_ALIASES.items():
-        if lowered.endswith(alias):
+        if key == alias or key.endswith("/" + alias):
             return license_id
-    return None
+    tail = key.split("opendefinition.org/licenses/", 1)[-1] if "opendefinition.org" in key else ""
+    return _BY_LOWER.get(tail)
+
+
+UNKNOWN_LICENSE = "other-closed"
+"""Given to a record whose licence cannot be read and whose source names no default: no
+re-use rights are claimed that the source did not grant."""
+
+
+def resolve_license(given: Any, default: str) -> tuple[str, str]:
+    """(licence id, warning): the given licence read, else the source's default, else
+    ``other-closed``; the warning quotes what was given when it could not be read."""
+    text = str(given or "").strip()
+    found = license_of(text)
+    if found:
+        return found, ""
+    fallback = license_of(default) or UNKNOWN_LICENSE
+    if not text:
+        return fallback, "" if license_of(default) else (
+            f"Keine Lizenz angegeben; übernommen als '{fallback}'."
+        )
+    return fallback, f"Lizenz '{clip(text, 200)}' unbekannt; übernommen als '{fallback}'."
 
 
 def vocab_code(value: Any, base: str, allowed: dict[str, str]) -> str:

@@ -184,9 +184,13 @@ class Run:
             self.note(item.guid, "errored", exc.message)
             return
         except (ValidationError, SQLAlchemyError, ValueError) as exc:
-            self.note(item.guid, "errored", f"Nicht übernehmbar: {exc}"[:1000])
+            self.note(item.guid, "errored", f"Nicht übernehmbar: {short_reason(exc)}")
             return
-        self.note(item.guid, state, dataset_id=ds_id)
+        self.note(item.guid, state, "; ".join(m for _, m in item.warnings)[:1000], ds_id)
+        for name, message in item.warnings:
+            if len(self.warnings) < MAX_REPORTED_ERRORS:
+                self.warnings.append({"guid": item.guid[:500], "url": name, "reason": message})
+        self.counts["warned"] += bool(item.warnings)
 
     def _refuse(self, item: r.Record) -> str:
         if item.guid in self.seen:
@@ -317,6 +321,18 @@ class Run:
         )
 
 
+def short_reason(exc: Exception) -> str:
+    """One line for a report: the fields a validation refused, the kind of a database error,
+    else the first line of the message; never a traceback, never SQL."""
+    if isinstance(exc, ValidationError):
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        return "ungültige Werte in " + ", ".join(fields)[:300]
+    if isinstance(exc, SQLAlchemyError):
+        return f"Datenbankfehler ({type(exc).__name__})"
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:300]
+
+
 def _gather(run: Run, harvester: Harvester) -> None:
     for done, item in enumerate(harvester.records(), start=1):
         run.fetcher.remaining()
@@ -374,7 +390,7 @@ def run_job(
         return _finish(run, "failed", str(exc)) if run else _fail(database, job_id, str(exc))
     except Exception as exc:
         session.rollback()
-        message = f"Abgebrochen durch einen Fehler: {type(exc).__name__}: {exc}"[:2000]
+        message = f"Abgebrochen durch einen Fehler: {short_reason(exc)}"
         if run is None:
             return _fail(database, job_id, message)
         session.expunge_all()

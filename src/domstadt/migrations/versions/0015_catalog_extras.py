@@ -6,6 +6,9 @@ Revises: 0014_events_labs
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0015_catalog_extras"
 down_revision = "0014_events_labs"
 branch_labels = None
@@ -13,8 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """No schema change yet."""
+    """``catalog_dataset.extras``: CKAN extras whose keys the catalogue has no field for,
+    kept verbatim as a JSON object (null for datasets written before)."""
+    op.add_column("catalog_dataset", sa.Column("extras", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    """No schema change yet."""
+    """Drop the extras column (its values are lost)."""
+    op.drop_column("catalog_dataset", "extras")
