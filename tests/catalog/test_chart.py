@@ -32,7 +32,6 @@ def _upload(db: Database, settings: Settings, name: str, filename: str, raw: byt
             dataset=name,
             data=DistributionCreate(title=filename),
             data_dir=settings.data_dir,
-            base_url=settings.base_url,
             upload=(filename, raw),
         )
     return name

@@ -30,7 +30,6 @@ def upload(db: Database, settings: Settings, filename: str, content: bytes) -> s
             dataset="ladesaeulen",
             data=DistributionCreate(title=filename),
             data_dir=settings.data_dir,
-            base_url="http://testserver",
             upload=(filename, content),
         )
     return res.id

@@ -37,7 +37,6 @@ def _upload(db: Database, tmp_path: Path, name: str, filename: str, content: byt
             dataset=name,
             data=DistributionCreate(title=name),
             data_dir=tmp_path,
-            base_url="http://testserver",
             upload=(filename, content),
         )
     return original.id
@@ -169,7 +168,6 @@ def test_bad_geojson_is_refused_and_leaves_nothing(
             dataset="kaputt",
             data=DistributionCreate(title="x"),
             data_dir=tmp_path / "files",
-            base_url="http://testserver",
             upload=("x.geojson", content),
         )
     assert not any(p.is_file() for p in (tmp_path / "files").rglob("*"))

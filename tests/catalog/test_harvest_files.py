@@ -73,7 +73,7 @@ def _serve(routes: Routes) -> str:
 
 
 def _run(db: Database, data_dir: Path) -> harvest_service.HarvestReport:
-    files = FileOptions(data_dir=data_dir, base_url="http://testserver", max_bytes=CAP)
+    files = FileOptions(data_dir=data_dir, max_bytes=CAP)
     return harvest_service.harvest_run(
         db, actor=SYSTEM, name="dateien", limits=FAST, outbound=LOOPBACK, files=files
     )

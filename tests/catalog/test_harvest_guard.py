@@ -95,7 +95,7 @@ def harvest(
     db: Database, settings: Settings, name: str, limits: Limits | None = None
 ) -> dict[str, Any]:
     """Run a source with 127.0.0.1 allowed, fetching its files; the report as a dict."""
-    files = FileOptions(data_dir=settings.data_dir, base_url="http://testserver")
+    files = FileOptions(data_dir=settings.data_dir)
     report = harvest_service.harvest_run(
         db,
         actor=SYSTEM,

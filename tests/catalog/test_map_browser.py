@@ -51,7 +51,6 @@ def test_map_preview_draws_the_geojson(
             dataset="strassen",
             data=DistributionCreate(title="Abschnitte"),
             data_dir=settings.data_dir,
-            base_url=live_server,
             upload=(
                 "segments.geojson",
                 (DATA_DIR / "koeln_traffic_street_segments.geojson").read_bytes(),
@@ -84,7 +83,6 @@ def test_chart_preview_draws_the_time_series(
             dataset="radzaehlung",
             data=DistributionCreate(title="Zählung"),
             data_dir=settings.data_dir,
-            base_url=live_server,
             upload=("zaehlung.csv", COUNTS.encode("cp1252")),
         )
     page = chromium.new_page(base_url=live_server)  # with the real CSP

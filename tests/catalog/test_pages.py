@@ -87,5 +87,8 @@ def test_download_of_normalised_csv_is_utf8_with_decimal_point(
     fields = {f["name"]: f["type"] for f in canonical["table_schema"]["fields"]}
     assert fields["Wahlbeteiligung"] == "number" and fields["Name"] == "string"
     assert canonical["provenance"]["delimiter"] == ";" and canonical["provenance"]["decimal_comma"]
-    body = client.get(canonical["download_url"].replace("http://127.0.0.1:8000", "")).text
+    assert (
+        canonical["download_url"] == f"http://testserver/daten/ressource/{canonical['id']}/download"
+    )
+    body = client.get(canonical["download_url"]).text
     assert body.startswith("Nr,Name,") and "Ehrenfeld" in body and "71.06" in body

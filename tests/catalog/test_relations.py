@@ -48,7 +48,7 @@ def test_links_show_in_package_show_page_and_dcat(
     assert created.status_code == 200, created.text
     shown = client.get("/api/3/action/package_show", params={"id": "zaehlstellen"}).json()
     extras = {e["key"]: e["value"] for e in shown["result"]["extras"]}
-    base = settings.base_url
+    base = "http://testserver"  # links are built from the request when no base URL is set
     assert extras["measures"] == f"{base}/massnahmen/{measure_id}"
     streams = f"{base}/sta/v1.1/Datastreams(7), {base}/sta/v1.1/Datastreams(8)"
     assert extras["datastreams"] == streams

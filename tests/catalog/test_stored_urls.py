@@ -43,7 +43,6 @@ def test_an_old_script_download_address_is_not_a_link(
             dataset=ds.id,
             data=DistributionCreate(title="Liste", download_url="https://example.org/p.csv"),
             data_dir=settings.data_dir,
-            base_url=settings.base_url,
         )
         session.execute(update(Distribution).values(download_url="javascript:alert(1)"))
     page = client.get("/daten/parkhaeuser").text

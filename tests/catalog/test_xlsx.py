@@ -42,7 +42,6 @@ def test_xlsx_upload_is_normalised_and_queryable(
             dataset="ladesaeulen",
             data=DistributionCreate(title="Ladesäulen"),
             data_dir=tmp_path,
-            base_url="http://testserver",
             upload=("ladesaeulen.xlsx", _workbook()),
         )
     assert res.format == "XLSX" and res.datastore_active

@@ -84,7 +84,6 @@ def _catalog(session: Any, actor: Any, settings: Settings) -> str:
             dataset="fuzz-tabelle",
             data=DistributionCreate(title=name),
             data_dir=settings.data_dir,
-            base_url=settings.base_url,
             upload=(name, content),
         )
         for name, content in files

@@ -109,7 +109,6 @@ def harvest_run(
     database = Database(settings.database_url)
     files = FileOptions(
         data_dir=settings.data_dir,
-        base_url=settings.base_url,
         max_bytes=max(1, int(max_file_mb * 1_048_576)),
     )
     try:

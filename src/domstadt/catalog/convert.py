@@ -8,6 +8,7 @@ from domstadt.catalog import vocab
 from domstadt.catalog.models import Dataset, Distribution, HarvestSource
 from domstadt.catalog.schemas import DatasetPublic, DistributionPublic, Publisher
 from domstadt.core.auth.models import Department, Organisation
+from domstadt.core.weburl import absolute
 
 
 def department_org_name(code: str) -> str:
@@ -109,3 +110,18 @@ def dataset_public(session: Session, ds: Dataset) -> DatasetPublic:
             for d in ds.distributions
         ],
     )
+
+
+def with_absolute_links(ds: DatasetPublic, base: str) -> DatasetPublic:
+    """``ds`` for an API answer: download and access addresses stored as site paths become
+    absolute on ``base`` (external addresses stay as they are)."""
+    distributions = [
+        d.model_copy(
+            update={
+                "download_url": absolute(base, d.download_url),
+                "access_url": absolute(base, d.access_url),
+            }
+        )
+        for d in ds.distributions
+    ]
+    return ds.model_copy(update={"distributions": distributions})

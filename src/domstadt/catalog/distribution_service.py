@@ -90,8 +90,13 @@ def _store_file(data_dir: Path, dist_uuid: str, filename: str, content: bytes) -
     return path
 
 
+def download_path(dist_uuid: str) -> str:
+    """The site path a stored file is downloaded from; pages and APIs make it absolute."""
+    return f"/daten/ressource/{dist_uuid}/download"
+
+
 def _normalise(
-    session: Session, ds: Dataset, original: Distribution, content: bytes, data_dir: Path, base: str
+    session: Session, ds: Dataset, original: Distribution, content: bytes, data_dir: Path
 ) -> None:
     table = tabular.read_xlsx(content) if original.format == "XLSX" else tabular.read_csv(content)
     folder = data_dir / "catalog" / "files" / original.uuid / "normalised"
@@ -109,13 +114,13 @@ def _normalise(
     original.provenance = provenance
     original.datastore_path = str(paths["PARQUET"].relative_to(data_dir))
     for fmt, path in paths.items():
-        _add_derived(session, ds, original, fmt, path, data_dir, base, table.schema, provenance)
+        _add_derived(session, ds, original, fmt, path, data_dir, table.schema, provenance)
     points = geo.from_table(table.names, table.columns)
     if points is not None:
         geo_provenance = {**provenance, **points.provenance}
         original.provenance = {**provenance, "geo": points.provenance}
         path = geo.write(points, folder, "data")
-        _add_derived(session, ds, original, "GEOJSON", path, data_dir, base, None, geo_provenance)
+        _add_derived(session, ds, original, "GEOJSON", path, data_dir, None, geo_provenance)
 
 
 def _add_derived(
@@ -125,7 +130,6 @@ def _add_derived(
     fmt: str,
     path: Path,
     data_dir: Path,
-    base: str,
     schema: dict[str, Any] | None,
     provenance: dict[str, Any],
 ) -> Distribution:
@@ -145,12 +149,12 @@ def _add_derived(
         table_schema=schema,
         provenance=provenance,
     )
-    dist.download_url = f"{base}/daten/ressource/{dist.uuid}/download"
+    dist.download_url = download_path(dist.uuid)
     return dist
 
 
 def _normalise_geo(
-    session: Session, ds: Dataset, original: Distribution, content: bytes, data_dir: Path, base: str
+    session: Session, ds: Dataset, original: Distribution, content: bytes, data_dir: Path
 ) -> None:
     """GeoJSON in any supported coordinate system: canonical WGS 84 GeoJSON beside it."""
     data = geo.read_geojson(content)
@@ -167,7 +171,7 @@ def _normalise_geo(
     original.provenance = provenance
     folder = data_dir / "catalog" / "files" / original.uuid / "normalised"
     path = geo.write(data, folder, "data")
-    _add_derived(session, ds, original, "GEOJSON", path, data_dir, base, None, provenance)
+    _add_derived(session, ds, original, "GEOJSON", path, data_dir, None, provenance)
 
 
 @requires(Permission.CONTENT_EDIT)
@@ -178,7 +182,6 @@ def distribution_create(
     dataset: str,
     data: DistributionCreate,
     data_dir: Path,
-    base_url: str,
     upload: tuple[str, bytes] | None = None,
 ) -> DistributionPublic:
     """Add a link or an uploaded file to a dataset; tabular and GeoJSON files are normalised
@@ -197,7 +200,7 @@ def distribution_create(
     folder: Path | None = None
     try:
         if upload is not None:
-            folder = _attach(session, ds, dist, upload, data_dir, base_url)
+            folder = _attach(session, ds, dist, upload, data_dir)
     except BaseException:
         if folder is None:
             shutil.rmtree(data_dir / "catalog" / "files" / dist.uuid, ignore_errors=True)
@@ -221,7 +224,6 @@ def _attach(
     dist: Distribution,
     upload: tuple[str, bytes],
     data_dir: Path,
-    base_url: str,
 ) -> Path:
     filename, content = upload
     if len(content) > MAX_UPLOAD_BYTES:
@@ -233,12 +235,12 @@ def _attach(
         dist.file_path = str(path.relative_to(data_dir))
         dist.byte_size = len(content)
         dist.checksum = hashlib.sha256(content).hexdigest()
-        dist.download_url = f"{base_url}/daten/ressource/{dist.uuid}/download"
+        dist.download_url = download_path(dist.uuid)
         dist.title = dist.title or filename
         if dist.format in TABULAR:
-            _normalise(session, ds, dist, content, data_dir, base_url)
+            _normalise(session, ds, dist, content, data_dir)
         elif dist.format in GEO:
-            _normalise_geo(session, ds, dist, content, data_dir, base_url)
+            _normalise_geo(session, ds, dist, content, data_dir)
     except BaseException:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise
@@ -247,7 +249,7 @@ def _attach(
 
 @internal("harvest runs (catalog.harvest) call it; the harvest service checked the operator")
 def normalise_fetched(
-    session: Session, ds: Dataset, dist: Distribution, content: bytes, data_dir: Path, base: str
+    session: Session, ds: Dataset, dist: Distribution, content: bytes, data_dir: Path
 ) -> None:
     """Normalise a harvested file of ``dist`` (tabular or GeoJSON, the original stays a link)
     exactly like an upload, privacy gate included; Invalid for a file that is not what its
@@ -256,9 +258,9 @@ def normalise_fetched(
     dist.checksum = hashlib.sha256(content).hexdigest()
     try:
         if dist.format in TABULAR:
-            _normalise(session, ds, dist, content, data_dir, base)
+            _normalise(session, ds, dist, content, data_dir)
         elif dist.format in GEO:
-            _normalise_geo(session, ds, dist, content, data_dir, base)
+            _normalise_geo(session, ds, dist, content, data_dir)
     except BaseException:
         shutil.rmtree(data_dir / "catalog" / "files" / dist.uuid, ignore_errors=True)
         raise

@@ -21,7 +21,7 @@ def run_source(name: str, database_url: str | None = None) -> dict[str, Any]:
     """Run harvest source ``name`` and return its report as a dict."""
     settings = get_settings()
     database = Database(database_url or settings.database_url)
-    files = FileOptions(data_dir=settings.data_dir, base_url=settings.base_url)
+    files = FileOptions(data_dir=settings.data_dir)
     try:
         report = harvest_service.harvest_run(
             database,

@@ -305,7 +305,6 @@ def upload(
         dataset=name,
         data=DistributionCreate(title=title),
         data_dir=settings.data_dir,
-        base_url=settings.base_url,
         upload=(file.filename or "upload", content),
     )
     return RedirectResponse(f"/daten/{name}", status_code=303)

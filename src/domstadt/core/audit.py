@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -117,3 +118,24 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+_ADDRESS = re.compile(r"\s*<[^<>\s]*@[^<>\s]*>")
+
+
+def without_address(label: str) -> str:
+    """An actor label fit for public pages: ``"Name <mail>"`` (the audit log's form, and that of
+    older public rows) without the e-mail address."""
+    return _ADDRESS.sub("", label).strip()
+
+
+def public_label(session: Session, actor: Actor) -> str:
+    """How a change appears on public pages: the person's name and department, never their
+    e-mail address (``Erika Muster (Amt für Informationsverarbeitung)``)."""
+    from domstadt.core.auth.models import Department
+
+    if actor.user_id is None or actor.is_system:
+        return without_address(actor.label)
+    department = session.get(Department, actor.department_id) if actor.department_id else None
+    name = actor.name.strip() or "Redaktion"
+    return f"{name} ({department.name})" if department else name

@@ -4,11 +4,15 @@ A stored address must be an absolute http(s) URL: ``javascript:``, ``data:`` and
 scheme would run or open something other than a web page when clicked. :func:`safe_href` is
 the second line for rows stored before the rule: pages put only http(s), ``mailto:`` and
 site paths into ``href``.
+
+Addresses of the platform itself are stored as site paths (``/daten/ressource/…/download``)
+and made absolute only when shown (:func:`site_base`, :func:`absolute`): the same data is right
+wherever the platform runs.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator
@@ -70,3 +74,23 @@ def safe_href(value: object) -> str:
     if scheme == "" and text.startswith("/") and not text.startswith(("//", "/\\")):
         return text
     return BLOCKED_HREF
+
+
+def site_base(request: Any) -> str:
+    """The absolute base of links in an answer to ``request``: DOMSTADT_BASE_URL when it was
+    set, else the request's own origin (so a server on any host and port links to itself)."""
+    settings = request.app.state.settings
+    if "base_url" in settings.model_fields_set:
+        return str(settings.base_url).rstrip("/")
+    return str(request.base_url).rstrip("/")
+
+
+def is_site_path(value: str) -> bool:
+    """True for a path on this site (``/daten/…``), not a protocol-relative ``//host``."""
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
+
+
+def absolute(base: str, value: str) -> str:
+    """``value`` as an absolute URL: a site path gets ``base`` in front, anything else (an
+    external URL, "") stays as it is."""
+    return f"{base.rstrip('/')}{value}" if is_site_path(value) else value

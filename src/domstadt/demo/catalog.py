@@ -190,7 +190,6 @@ def _election(session: Session, actor: Actor) -> int:
         dataset=ds.id,
         data=DistributionCreate(title="Ergebnis nach Stadtbezirk (Original)"),
         data_dir=settings.data_dir,
-        base_url=settings.base_url,
         upload=("result_stadtbezirk.csv", content),
     )
     return 1
@@ -212,7 +211,6 @@ def _traffic_segments(session: Session, actor: Actor) -> int:
             title="Straßenabschnitte mit Verkehrsmessung (GeoJSON)", license_id="cc-by-de/3.0"
         ),
         data_dir=settings.data_dir,
-        base_url=settings.base_url,
         upload=(SEGMENTS, content),
     )
     return 1

@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from domstadt.core.weburl import site_base
 from domstadt.masterplan import labels
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan.measure_read_service import ChangeEntry
@@ -21,7 +22,7 @@ EMPTY_FEED_UPDATED = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 def _feed(
     request: Request, entries: list[ChangeEntry], title: str, self_path: str, alternate: str
 ) -> Response:
-    base = str(request.app.state.settings.base_url).rstrip("/")
+    base = site_base(request)
     _ = gettext_for(request)
     updated = max((e.version.at for e in entries), default=EMPTY_FEED_UPDATED)
     xml = environment.get_template("masterplan/feed.xml").render(

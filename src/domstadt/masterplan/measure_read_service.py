@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.core.errors import NotFound
 from domstadt.core.text import ranked_ids, search
@@ -39,7 +40,7 @@ def _version(row: MeasureVersion) -> MeasureVersionPublic:
         measure_id=row.measure_id,
         version=row.version,
         at=row.at,
-        actor_label=row.actor_label,
+        actor_label=audit.without_address(row.actor_label),
         changes=[FieldChange(field=k, before=v[0], after=v[1]) for k, v in row.changes.items()],
     )
 

@@ -255,7 +255,7 @@ def _record(
             version=m.version,
             at=m.updated_at,
             actor_id=actor.user_id,
-            actor_label=actor.label,
+            actor_label=audit.public_label(session, actor),
             changes=changes,
         )
     )

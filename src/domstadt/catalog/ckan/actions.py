@@ -149,7 +149,7 @@ def resource_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     res = distribution_service.distribution_get(
         ctx.session, actor=ctx.actor, resource_id=_required(data, "id")
     )
-    return pk.resource_dict(res)
+    return pk.resource_dict(res, ctx.base_url)
 
 
 def status_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -221,10 +221,9 @@ def _add_resource(
         dataset=package_id,
         data=pk.to_resource(data),
         data_dir=ctx.data_dir,
-        base_url=ctx.base_url,
         upload=upload,
     )
-    return pk.resource_dict(res)
+    return pk.resource_dict(res, ctx.base_url)
 
 
 def resource_create(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from domstadt.core.errors import (
     Unavailable,
 )
 from domstadt.core.json_limits import JsonTooLarge, parse_json
+from domstadt.core.weburl import site_base
 from domstadt.web.deps import SessionDep
 
 log = logging.getLogger("domstadt.catalog.ckan")
@@ -145,7 +146,8 @@ def _call(
     the event loop."""
     data, upload = params
     settings = request.app.state.settings
-    ctx = Context(session, actor, settings.data_dir, settings.base_url, upload)
+    base = site_base(request)
+    ctx = Context(session, actor, settings.data_dir, base, upload)
     return action(ctx, data)
 
 

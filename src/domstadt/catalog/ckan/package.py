@@ -19,6 +19,7 @@ from domstadt.catalog.schemas import (
 )
 from domstadt.core.errors import Invalid
 from domstadt.core.json_limits import parse_json
+from domstadt.core.weburl import absolute
 
 EXTRA_FIELDS = (
     "identifier",
@@ -46,14 +47,15 @@ def ckan_time(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-def resource_dict(res: DistributionPublic) -> dict[str, Any]:
-    """A distribution as a CKAN resource dict."""
+def resource_dict(res: DistributionPublic, base_url: str = "") -> dict[str, Any]:
+    """A distribution as a CKAN resource dict; a stored site path becomes an absolute ``url``
+    on ``base_url``."""
     return {
         "id": res.id,
         "package_id": res.dataset_id,
         "name": res.title,
         "description": res.description,
-        "url": res.download_url or res.access_url,
+        "url": absolute(base_url, res.download_url or res.access_url),
         "url_type": "upload" if res.has_file else None,
         "format": res.format,
         "mimetype": res.media_type or None,
@@ -175,7 +177,7 @@ def package_dict(ds: DatasetPublic, base_url: str = "") -> dict[str, Any]:
             for t in ds.themes
         ],
         "extras": extras,
-        "resources": [resource_dict(r) for r in ds.distributions],
+        "resources": [resource_dict(r, base_url) for r in ds.distributions],
         "num_resources": len(ds.distributions),
     }
 

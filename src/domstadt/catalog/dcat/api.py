@@ -9,6 +9,7 @@ from domstadt.catalog import search_service, service
 from domstadt.catalog.dcat import export
 from domstadt.catalog.schemas import DatasetPublic, SearchQuery
 from domstadt.core.errors import NotFound
+from domstadt.core.weburl import site_base
 from domstadt.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["dcat"], include_in_schema=False)
@@ -30,7 +31,7 @@ def rdf_response(graph_text: str, fmt: str) -> Response:
 def dataset_rdf(request: Request, ds: DatasetPublic, fmt: str) -> Response:
     """One dataset as DCAT-AP.de in ``fmt``."""
     graph = export.new_graph()
-    export.add_dataset(graph, request.app.state.settings.base_url, ds)
+    export.add_dataset(graph, site_base(request), ds)
     return rdf_response(export.serialise(graph, fmt), fmt)
 
 
@@ -47,7 +48,7 @@ def catalog(
         query=SearchQuery(sort="name asc", rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE),
     )
     public = [d for d in result.results if d.access_rights == "PUBLIC"]
-    base = request.app.state.settings.base_url
+    base = site_base(request)
     graph = export.new_graph()
     export.add_catalog(graph, base, public)
     export.add_paging(graph, f"{base}/catalog.{ext}", result.count, page, PAGE_SIZE)

@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from domstadt.catalog import relations, vocab
 from domstadt.catalog.data_services import catalog_services
 from domstadt.catalog.schemas import DataServicePublic, DatasetPublic, DistributionPublic
+from domstadt.core.weburl import absolute
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -79,10 +80,10 @@ def _contact(graph: Graph, base: str, subject: URIRef, ds: DatasetPublic) -> Non
 
 def _distribution(graph: Graph, base: str, ds: DatasetPublic, res: DistributionPublic) -> URIRef:
     node = _typed(graph, URIRef(f"{base}/daten/ressource/{res.id}"), DCAT.Distribution)
-    url = res.download_url or res.access_url
+    url = absolute(base, res.download_url or res.access_url)
     graph.add((node, DCAT.accessURL, URIRef(url)))
     if res.download_url:
-        graph.add((node, DCAT.downloadURL, URIRef(res.download_url)))
+        graph.add((node, DCAT.downloadURL, URIRef(absolute(base, res.download_url))))
     if res.title:
         graph.add((node, DCTERMS.title, Literal(res.title, lang="de")))
     if res.description:

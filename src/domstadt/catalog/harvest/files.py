@@ -31,7 +31,6 @@ class FileOptions:
     """Where normalised copies go and how big a harvested file may be."""
 
     data_dir: Path
-    base_url: str
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -71,7 +70,7 @@ def _one(
     try:
         with session.begin_nested():
             distribution_service.normalise_fetched(
-                session, ds, dist, answer.content, options.data_dir, options.base_url
+                session, ds, dist, answer.content, options.data_dir
             )
     except Exception as exc:  # a file that is not what its format says is only a warning
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

@@ -32,3 +32,29 @@
     draw();
   }
 })();
+
+// After feedback is sent (htmx swaps the #feedback section), keyboard and screen-reader focus
+// moves to the result: the error message when the form was refused, else the confirmation.
+(function () {
+  "use strict";
+  function focusResult() {
+    var section = document.getElementById("feedback");
+    if (!section) { return; }
+    var target = section.querySelector("#feedback-error, .fb-notice");
+    if (!target) { return; }
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    if (config && config.verb === "post" && /\/feedback$/.test(config.path || "")) {
+      focusResult();
+    }
+  });
+  // Without htmx the answer to the POST is the whole page: the same result, focused once.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusResult);
+  } else {
+    focusResult();
+  }
+})();
