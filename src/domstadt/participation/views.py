@@ -4,11 +4,12 @@ api.py). Errors of a form post are shown by the error page with the rule's messa
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from domstadt.core.errors import Invalid
 from domstadt.participation import (
@@ -84,23 +85,17 @@ def submission_page(
 
 @router.post("/wettbewerbe/{challenge_id}/einreichen", dependencies=[CsrfChecked])
 def submit_post(
-    request: Request,
-    challenge_id: int,
-    session: SessionDep,
-    actor: ActorDep,
-    title: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
-    organisation_id: Annotated[str, Form()] = "",
-    file: Annotated[UploadFile | str | None, File()] = None,
+    request: Request, challenge_id: int, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
     """Submit an entry (with an optional attachment) and show similar earlier entries."""
     redirect = require_login(request, actor)
     if redirect:
         return redirect
+    organisation_id = str(form.get("organisation_id", ""))
     try:
         data = SubmissionCreate(
-            title=title,
-            summary=summary,
+            title=str(form.get("title", "")),
+            summary=str(form.get("summary", "")),
             organisation_id=int(organisation_id) if organisation_id.isdecimal() else None,
             submit=True,
         )
@@ -112,15 +107,18 @@ def submit_post(
     sub = submission_service.submission_create(
         session, actor=actor, challenge_id=challenge_id, data=data
     )
-    if isinstance(file, UploadFile) and file.filename:
+    upload = form.get("file")
+    if isinstance(upload, StarletteUpload) and upload.filename:
         submission_service.attachment_add(
             session,
             actor=actor,
             submission_id=sub.id,
-            filename=file.filename,
-            content=file.file.read(MAX_ATTACHMENT_BYTES + 1),
+            filename=upload.filename,
+            content=upload.file.read(MAX_ATTACHMENT_BYTES + 1),
         )
+        found = sub.similar
         sub = submission_service.submission_get(session, actor=actor, submission_id=sub.id)
+        sub.similar = found
     _ = gettext_for(request)
     return render(
         request,
