@@ -180,3 +180,34 @@ def test_pages_show_challenge_and_submissions(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Idee" in page.text
     assert "<script>alert(1)" not in page.text
     assert client.get("/wettbewerbe/999999").status_code == 404
+
+
+def test_submit_form_refuses_a_lying_attachment_and_writes_nothing(
+    client: TestClient, people: dict[str, Any], db: Database
+) -> None:
+    from tests.conftest import csrf_of, login
+
+    cid = new_challenge(client, people["editor"], "submission")
+    login(client, "ayse@example.org")
+    token = csrf_of(client, f"/wettbewerbe/{cid}")
+    lie = client.post(
+        f"/wettbewerbe/{cid}/einreichen",
+        data={"csrf_token": token, "title": "Mit falschem Anhang"},
+        files={"file": ("plan.pdf", PNG, "application/pdf")},
+    )
+    assert lie.status_code == 422 and "passt nicht zur Endung" in lie.text
+    assert client.get(f"/api/v1/challenges/{cid}/submissions").json() == []
+    ok = client.post(
+        f"/wettbewerbe/{cid}/einreichen",
+        data={"csrf_token": token, "title": "Mit echtem Anhang"},
+        files={"file": ("plan.pdf", PDF, "application/pdf")},
+    )
+    assert ok.status_code == 200 and "Vielen Dank für Ihren Beitrag" in ok.text
+    assert "plan.pdf" in ok.text
+    move_to(client, people["editor"], cid, "review")
+    late = client.post(
+        f"/wettbewerbe/{cid}/einreichen", data={"csrf_token": token, "title": "Zu spät"}
+    )
+    assert late.status_code == 409 and "Einreichungsfrist" in late.text
+    no_csrf = client.post(f"/wettbewerbe/{cid}/einreichen", data={"title": "Ohne Token"})
+    assert no_csrf.status_code == 403
