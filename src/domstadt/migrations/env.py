@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "domstadt.masterplan.screening.models",
     "domstadt.masterplan.feedback.models",
     "domstadt.masterplan.subscriptions.models",
+    "domstadt.participation.challenges.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 DOMAIN_PACKAGES = (
     "domstadt.masterplan",
     "domstadt.masterplan.registry",
+    "domstadt.participation",
     "domstadt.catalog",
     "domstadt.sensors",
 )

@@ -1,0 +1,84 @@
+"""Jury operations: a juror scores a submission per criterion within the challenge's scale,
+during the review phase, never a submission of their own or of their organisation."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domstadt.core import audit
+from domstadt.core.auth.permissions import Actor, Permission, requires
+from domstadt.core.db import utcnow
+from domstadt.core.errors import Conflict, Forbidden, Invalid
+from domstadt.participation.challenges import store
+from domstadt.participation.challenges.models import Juror, Score, SubmissionStatus
+from domstadt.participation.challenges.phases import Phase
+from domstadt.participation.challenges.schemas import ScoreSheet
+
+CONFLICT_RULE = (
+    "Befangenheit: Jurymitglieder bewerten keine Beiträge, die sie selbst oder eine "
+    "Organisation, der sie angehören, eingereicht haben."
+)
+
+
+@requires(Permission.FEEDBACK_WRITE)
+def score_submission(
+    session: Session, *, actor: Actor, submission_id: int, data: ScoreSheet
+) -> int:
+    """Store (or replace) a juror's scores with comments; returns how many were written."""
+    sub = store.get_submission(session, submission_id)
+    row = store.get_challenge(session, sub.challenge_id)
+    if actor.user_id is None or not session.scalar(
+        select(Juror.id).where(Juror.challenge_id == row.id, Juror.user_id == actor.user_id)
+    ):
+        raise Forbidden("Nur Mitglieder der Jury dieses Wettbewerbs vergeben Punkte.")
+    if store.phase_of(row) != Phase.REVIEW:
+        raise Conflict("Punkte werden nur in der Jury-Phase vergeben.")
+    if sub.status == SubmissionStatus.DRAFT:
+        raise Conflict("Entwürfe werden nicht bewertet.")
+    if sub.user_id == actor.user_id or (
+        sub.organisation_id is not None and sub.organisation_id in actor.organisation_ids
+    ):
+        raise Conflict(CONFLICT_RULE)
+    criteria = row.criteria
+    seen: set[int] = set()
+    for item in data.scores:
+        if item.criterion >= len(criteria):
+            raise Invalid(
+                f"Kriterium {item.criterion} gibt es nicht; der Wettbewerb hat "
+                f"{len(criteria)} Kriterien (0 bis {len(criteria) - 1}).",
+                field="criterion",
+            )
+        if item.criterion in seen:
+            raise Invalid(f"Kriterium {item.criterion} ist doppelt bewertet.", field="criterion")
+        seen.add(item.criterion)
+        if not row.scale_min <= item.value <= row.scale_max:
+            raise Invalid(
+                f"Punkte für '{criteria[item.criterion]['name']}' müssen zwischen "
+                f"{row.scale_min} und {row.scale_max} liegen (Skala des Wettbewerbs).",
+                field="value",
+            )
+    existing = {
+        s.criterion: s
+        for s in session.scalars(
+            select(Score).where(Score.submission_id == sub.id, Score.juror_id == actor.user_id)
+        )
+    }
+    for item in data.scores:
+        score = existing.get(item.criterion)
+        if score is None:
+            score = Score(submission_id=sub.id, juror_id=actor.user_id, criterion=item.criterion)
+            session.add(score)
+        score.value = item.value
+        score.comment = item.comment.strip()
+        score.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="submission.score",
+        entity_type="challenge_submission",
+        entity_id=sub.id,
+        after=data,
+    )
+    return len(data.scores)
