@@ -19,6 +19,8 @@ MODEL_MODULES = [
     "domstadt.masterplan.screening.models",
     "domstadt.masterplan.feedback.models",
     "domstadt.masterplan.subscriptions.models",
+    "domstadt.participation.events.models",
+    "domstadt.participation.labs.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

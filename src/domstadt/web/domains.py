@@ -19,6 +19,8 @@ DOMAIN_PACKAGES = (
     "domstadt.masterplan.registry",
     "domstadt.catalog",
     "domstadt.sensors",
+    "domstadt.participation.events",
+    "domstadt.participation.labs",
 )
 
 
