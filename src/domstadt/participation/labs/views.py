@@ -79,9 +79,7 @@ def _session_page(
             ANSWERS=labels.ANSWERS,
             signup=service.my_signup(session, actor=actor, session_id=session_id),
             notice=request.query_params.get("hinweis", ""),
-            error=None,
-            values={},
-            **extra,
+            **{"error": None, "values": {}, **extra},
         ),
         status,
     )
