@@ -7,7 +7,15 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor
-from domstadt.demo import catalog, core, feedback, masterplan, registry, sensors
+from domstadt.demo import (
+    catalog,
+    core,
+    feedback,
+    masterplan,
+    participation_events,
+    registry,
+    sensors,
+)
 
 Loader = Callable[[Session, Actor], dict[str, int]]
 
@@ -16,6 +24,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("masterplan", masterplan.load),
     ("registry", registry.load),
     ("feedback", feedback.load),
+    ("events", participation_events.load),
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]
