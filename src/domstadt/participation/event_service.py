@@ -34,6 +34,9 @@ from domstadt.participation.events.models import (
 )
 from domstadt.participation.events.schemas import (
     BERLIN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    YEARS_MESSAGE,
     EventCreate,
     EventPage,
     EventPublic,
@@ -154,6 +157,9 @@ def event_list(
                 select(event_field.c.event_id).where(event_field.c.field_of_action_id == ref.id)
             )
         )
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(YEARS_MESSAGE, field=name)
     if date_from and date_to and date_to < date_from:
         raise Invalid("Das Enddatum des Zeitraums liegt vor dem Anfangsdatum.", field="bis")
     if date_from:

@@ -95,12 +95,16 @@ def test_bad_input_names_the_rule(
         (_event(measure_ids=[999]), "Maßnahme 999"),
         (_event(online_url="javascript:alert(1)"), "http"),
         (_event(capacity=0), "capacity"),
+        (_event(starts_at="0001-01-01T00:00:00"), "zwischen 1900 und 2200"),
+        (_event(ends_at="9999-12-31T23:59:59-10:00"), "zwischen 1900 und 2200"),
     ]
     for body, text in cases:
         response = client.post("/api/v1/events", json=body, headers=erik)
         assert response.status_code == 422, (body, response.text)
         assert text in response.text
     assert client.get("/api/v1/events").json()["total"] == 0
+    far = client.get("/api/v1/events?date_to=9999-12-31")
+    assert far.status_code == 422 and "1900" in far.text
     bad_dates = client.get("/veranstaltungen?von=2026-13-45")
     assert bad_dates.status_code == 422 and "JJJJ-MM-TT" in bad_dates.text
 

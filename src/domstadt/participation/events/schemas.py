@@ -14,8 +14,15 @@ from domstadt.participation.events.models import EventKind, EventStatus, Registr
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Events and lab sessions lie between these years (and so do the filters' dates)."""
+YEARS_MESSAGE = f"Bitte ein Datum zwischen {FIRST_YEAR} und {LAST_YEAR} angeben."
+
+
 def _in_berlin(value: dt.datetime) -> dt.datetime:
     """A time without offset is Cologne's local time; every time is kept in UTC."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(YEARS_MESSAGE)
     if value.tzinfo is None:
         value = value.replace(tzinfo=BERLIN)
     return value.astimezone(dt.UTC)
