@@ -19,7 +19,7 @@ from domstadt.core.auth.permissions import (
     requires,
 )
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
+from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from domstadt.masterplan import measure_read_service
 from domstadt.masterplan import service as masterplan
 from domstadt.participation import seats
@@ -273,6 +273,18 @@ def _check_may_edit(session: Session, actor: Actor, row: Event) -> None:
         _check_org_admin(session, actor, row.organisation_id)
     else:
         check_department(actor, row.department_id)
+
+
+@public("answers only whether the actor may change the event; reveals nothing else")
+def may_edit(session: Session, *, actor: Actor, event_id: int) -> bool:
+    """True when the actor organises the event (shows the cancel button)."""
+    if not actor.is_authenticated:
+        return False
+    try:
+        _check_may_edit(session, actor, _visible_event(session, event_id))
+    except (Forbidden, Unauthenticated):
+        return False
+    return True
 
 
 @requires(Permission.ACCOUNT_SELF)

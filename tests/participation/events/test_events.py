@@ -280,3 +280,46 @@ def _audit_actions(db: Database) -> set[str]:
     with db.session() as session:
         page = audit.query_entries(session, entity_type=None, limit=500, offset=0)
         return {e.action for e in page.items}
+
+
+def test_editor_creates_cancels_and_moderator_hides_through_the_pages(
+    plan: Database, client: TestClient, people: dict[str, object]
+) -> None:
+    login(client, "erik@stadt.example")
+    form = client.get("/veranstaltungen/neu")
+    assert form.status_code == 200 and 'value="dep:DIG"' in form.text
+    assert 'value="dep:69"' not in form.text  # not his department
+    token = csrf_of(client, "/veranstaltungen/neu")
+    values = {
+        "csrf_token": token,
+        "title": "Sprechstunde Open Data",
+        "kind": "workshop",
+        "organiser": "dep:DIG",
+        "starts_at": f"{SOON}T16:00",
+        "ends_at": f"{SOON}T15:00",
+        "fields": "datenoekonomie",
+    }
+    wrong = client.post("/veranstaltungen/neu", data=values)
+    assert wrong.status_code == 422 and "Ende darf nicht vor dem Beginn" in wrong.text
+    assert 'value="Sprechstunde Open Data"' in wrong.text
+    values["ends_at"] = f"{SOON}T17:30"
+    other = client.post("/veranstaltungen/neu", data={**values, "organiser": "dep:69"})
+    assert other.status_code == 403 and "eigenen Dezernats" in other.text
+    made = client.post("/veranstaltungen/neu", data=values, follow_redirects=False)
+    assert made.status_code == 303
+    page = client.get(made.headers["location"])
+    assert "Die Veranstaltung wurde angelegt." in page.text and "16:00" in page.text
+    event_id = made.headers["location"].split("/")[-1].split("?")[0]
+    assert "Veranstaltung absagen" in page.text
+    client.post(f"/veranstaltungen/{event_id}/absagen", data={"csrf_token": token})
+    assert client.get(f"/api/v1/events/{event_id}").json()["status"] == "cancelled"
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "mod@stadt.example")
+    token = csrf_of(client, f"/veranstaltungen/{event_id}")
+    hidden = client.post(
+        f"/veranstaltungen/{event_id}/ausblenden",
+        data={"csrf_token": token, "reason": "Doppelt eingetragen"},
+        follow_redirects=False,
+    )
+    assert hidden.status_code == 303
+    assert client.get(f"/api/v1/events/{event_id}").status_code == 404
