@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.participation import lab_service as service
 from domstadt.participation.display import local_time
@@ -79,6 +80,7 @@ def _session_page(
             ANSWERS=labels.ANSWERS,
             signup=service.my_signup(session, actor=actor, session_id=session_id),
             notice=request.query_params.get("hinweis", ""),
+            can_moderate=actor.can(Permission.CONTENT_MODERATE),
             **{"error": None, "values": {}, **extra},
         ),
         status,
@@ -128,3 +130,15 @@ def signup_cancel_post(session_id: int, session: SessionDep, actor: ActorDep) ->
     """Withdraw; the waiting list moves up."""
     service.lab_signup_cancel(session, actor=actor, session_id=session_id)
     return RedirectResponse(f"/labore/{session_id}?hinweis=cancelled", status_code=303)
+
+
+@router.post("/labore/befunde/{finding_id}/ausblenden", dependencies=[CsrfChecked])
+def finding_hide_post(
+    finding_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Moderators hide a finding with a reason."""
+    service.finding_hide(
+        session, actor=actor, finding_id=finding_id, reason=str(form.get("reason", ""))
+    )
+    back = str(form.get("session_id", ""))
+    return RedirectResponse(f"/labore/{back}" if back.isdecimal() else "/labore", status_code=303)
