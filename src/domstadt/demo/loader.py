@@ -7,7 +7,16 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor
-from domstadt.demo import catalog, challenges, core, feedback, masterplan, registry, sensors
+from domstadt.demo import (
+    catalog,
+    challenges,
+    core,
+    feedback,
+    masterplan,
+    participation_events,
+    registry,
+    sensors,
+)
 
 Loader = Callable[[Session, Actor], dict[str, int]]
 
@@ -17,6 +26,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("registry", registry.load),
     ("feedback", feedback.load),
     ("challenges", challenges.load),
+    ("events", participation_events.load),
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]

@@ -20,6 +20,8 @@ MODEL_MODULES = [
     "domstadt.masterplan.feedback.models",
     "domstadt.masterplan.subscriptions.models",
     "domstadt.participation.challenges.models",
+    "domstadt.participation.events.models",
+    "domstadt.participation.labs.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

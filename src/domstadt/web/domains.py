@@ -20,6 +20,8 @@ DOMAIN_PACKAGES = (
     "domstadt.participation",
     "domstadt.catalog",
     "domstadt.sensors",
+    "domstadt.participation.events",
+    "domstadt.participation.labs",
 )
 
 

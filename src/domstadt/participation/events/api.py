@@ -1,0 +1,83 @@
+"""Events JSON API (twins of /veranstaltungen): list with filters, one event, create, cancel,
+register and withdraw, moderation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Response
+
+from domstadt.participation import event_service as service
+from domstadt.participation.events.models import EventKind
+from domstadt.participation.events.schemas import (
+    EventCreate,
+    EventPage,
+    EventPublic,
+    HideRequest,
+    RegistrationPublic,
+)
+from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+
+router = APIRouter(prefix="/api/v1", tags=["events"], dependencies=[Depends(verify_csrf_api)])
+
+
+@router.get("/events", summary="Events (filters: field of action, date range, kind)")
+def events(
+    session: SessionDep,
+    actor: ActorDep,
+    field: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    kind: EventKind | None = None,
+) -> EventPage:
+    """Soonest first; `date_from`/`date_to` are days in Europe/Berlin (inclusive)."""
+    return service.event_list(
+        session, actor=actor, field=field or None, date_from=date_from, date_to=date_to, kind=kind
+    )
+
+
+@router.get("/events/{event_id}", summary="One event")
+def event(event_id: int, session: SessionDep, actor: ActorDep) -> EventPublic:
+    """JSON twin of /veranstaltungen/{id}."""
+    return service.event_get(session, actor=actor, event_id=event_id)
+
+
+@router.post("/events", status_code=201, summary="Create an event")
+def event_create(body: EventCreate, session: SessionDep, actor: ActorDep) -> EventPublic:
+    """Department editors for their department (`department_code`), organisation admins for
+    their organisation (`organisation_id`). Times without offset are Europe/Berlin."""
+    return service.event_create(session, actor=actor, data=body)
+
+
+@router.post("/events/{event_id}/cancel", summary="Cancel an event (its organiser)")
+def event_cancel(event_id: int, session: SessionDep, actor: ActorDep) -> EventPublic:
+    """The event stays listed as cancelled (STATUS:CANCELLED in the iCalendar feed)."""
+    return service.event_cancel(session, actor=actor, event_id=event_id)
+
+
+@router.post("/events/{event_id}/hide", status_code=204, summary="Hide an event (moderators)")
+def event_hide(event_id: int, body: HideRequest, session: SessionDep, actor: ActorDep) -> Response:
+    """Moderators hide an event with a reason (kept in the audit log)."""
+    service.event_hide(session, actor=actor, event_id=event_id, reason=body.reason)
+    return Response(status_code=204)
+
+
+@router.post("/events/{event_id}/registrations", status_code=201, summary="Register for an event")
+def register(event_id: int, session: SessionDep, actor: ActorDep) -> RegistrationPublic:
+    """A seat while seats are free, else a place on the waiting list (`waiting_position`)."""
+    return service.event_register(session, actor=actor, event_id=event_id)
+
+
+@router.get("/events/{event_id}/registration", summary="One's own registration")
+def my_registration(
+    event_id: int, session: SessionDep, actor: ActorDep
+) -> RegistrationPublic | None:
+    """`null` when not registered."""
+    service.event_get(session, actor=actor, event_id=event_id)
+    return service.my_registration(session, actor=actor, event_id=event_id)
+
+
+@router.delete("/events/{event_id}/registration", summary="Withdraw one's registration")
+def unregister(event_id: int, session: SessionDep, actor: ActorDep) -> RegistrationPublic:
+    """The first person on the waiting list moves up to the freed seat."""
+    return service.registration_cancel(session, actor=actor, event_id=event_id)
