@@ -17,8 +17,8 @@ MODEL_MODULES = [
     "domstadt.sensors.models",
     "domstadt.masterplan.registry.models",
     "domstadt.masterplan.screening.models",
-    "domstadt.masterplan.feedback.models",
-    "domstadt.masterplan.subscriptions.models",
+    "domstadt.participation.feedback.models",
+    "domstadt.subscriptions.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

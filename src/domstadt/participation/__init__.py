@@ -1,1 +1,2 @@
-"""Participation domain: feedback, challenges, pitches, events, labs and UX tests (planned)."""
+"""Participation domain: feedback on measures (``feedback/``) and organisations; challenges,
+pitches, events, labs and UX tests are planned."""

@@ -16,8 +16,9 @@ from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
-from domstadt.masterplan.feedback.models import Feedback, FeedbackReport, Stance
-from domstadt.masterplan.feedback.schemas import (
+from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
+from domstadt.participation.feedback.models import Feedback, FeedbackReport, Stance
+from domstadt.participation.feedback.schemas import (
     FeedbackAggregate,
     FeedbackCreate,
     FeedbackPublic,
@@ -30,7 +31,6 @@ from domstadt.masterplan.feedback.schemas import (
     ReportPublic,
     VoiceAggregate,
 )
-from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
 
 REPORTS_PER_HOUR = 10
 """Reports one client (address) may send per hour; anonymous reports are allowed."""

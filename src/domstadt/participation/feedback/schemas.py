@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field, field_validator
 
-from domstadt.masterplan.feedback.models import ReportReason, Stance
+from domstadt.participation.feedback.models import ReportReason, Stance
 
 
 class FeedbackCreate(BaseModel):
