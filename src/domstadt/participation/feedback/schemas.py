@@ -114,3 +114,11 @@ class OrganisationChoice(BaseModel):
 
     id: int
     name: str
+
+
+class OrganisationVoice(BaseModel):
+    """A visible voice an organisation gave, with the measure it is about."""
+
+    feedback: FeedbackPublic
+    measure_code: str
+    measure_title: str

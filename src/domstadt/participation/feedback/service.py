@@ -26,6 +26,7 @@ from domstadt.participation.feedback.schemas import (
     FieldFeedback,
     MeasureFeedback,
     OrganisationChoice,
+    OrganisationVoice,
     QueueItem,
     ReportCreate,
     ReportPublic,
@@ -149,6 +150,24 @@ def feedback_summary(
             for f in fields
         ],
     )
+
+
+@public("visible feedback is public; it names organisations, never e-mail addresses")
+def feedback_for_organisation(
+    session: Session, *, actor: Actor, organisation_id: int, limit: int = 100
+) -> list[OrganisationVoice]:
+    """The visible voices an organisation gave, newest first (for its public page)."""
+    rows = session.execute(
+        select(Feedback, Measure.code, Measure.title)
+        .join(Measure, Measure.id == Feedback.measure_id)
+        .where(Feedback.organisation_id == organisation_id, _visible())
+        .order_by(Feedback.updated_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        OrganisationVoice(feedback=_public(row), measure_code=code, measure_title=title)
+        for row, code, title in rows
+    ]
 
 
 @public("lists only the acting person's own verified organisations (none when anonymous)")
