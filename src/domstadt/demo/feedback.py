@@ -10,9 +10,9 @@ from domstadt.core.auth import service as auth
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.errors import Conflict, NotFound
 from domstadt.masterplan import measure_read_service as reader
-from domstadt.masterplan.feedback import service as feedback
-from domstadt.masterplan.feedback.models import ReportReason, Stance
-from domstadt.masterplan.feedback.schemas import FeedbackCreate, ReportCreate
+from domstadt.participation.feedback import service as feedback
+from domstadt.participation.feedback.models import ReportReason, Stance
+from domstadt.participation.feedback.schemas import FeedbackCreate, ReportCreate
 
 S, N, C = Stance.SUPPORT, Stance.NEUTRAL, Stance.CONCERN
 

@@ -41,6 +41,3 @@ def report_create(
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root CLI."""
     app.add_typer(report_app, name="report")
-    from domstadt.masterplan.subscriptions import cli as subscriptions_cli
-
-    subscriptions_cli.register(app)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domstadt.masterplan import budget_service, overview_service, report_service
-from domstadt.masterplan.feedback import service as feedback_service
 from domstadt.masterplan.views import page
+from domstadt.participation.feedback import service as feedback_service
 from domstadt.web.deps import ActorDep, SessionDep
 from domstadt.web.downloads import download_headers
 from domstadt.web.templating import gettext_for

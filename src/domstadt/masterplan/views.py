@@ -17,11 +17,11 @@ from domstadt.core.errors import DomainError, Invalid
 from domstadt.masterplan import budget_service, forms, kpi_form, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
-from domstadt.masterplan.feedback import views as feedback_views
 from domstadt.masterplan.measure_history import word_diff
 from domstadt.masterplan.registry import service as registry_service
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
 from domstadt.masterplan.screening import service as screening_service
+from domstadt.participation.feedback import views as feedback_views
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 

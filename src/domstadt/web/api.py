@@ -1,4 +1,4 @@
-"""Native JSON API for the core: the signed-in person, tokens, departments, organisations, audit."""
+"""Native JSON API for the core: the signed-in person, tokens, departments, audit."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from domstadt.core.auth.schemas import (
     DepartmentCreate,
     DepartmentNode,
     DepartmentPublic,
-    OrganisationCreate,
-    OrganisationPublic,
     SignInSessionPublic,
     TokenCreated,
     TokenPublic,
@@ -89,26 +87,6 @@ def department_create(
 def department(code: str, session: SessionDep, actor: ActorDep) -> DepartmentPublic:
     """JSON twin of /verwaltung/{code}."""
     return directory.department_get(session, actor=actor, code=code)
-
-
-@router.get("/organisations", summary="Organisations taking part")
-def organisations(session: SessionDep, actor: ActorDep) -> list[OrganisationPublic]:
-    """JSON twin of /beteiligung/organisationen."""
-    return directory.organisation_list(session, actor=actor)
-
-
-@router.post("/organisations", status_code=201, summary="Register an organisation")
-def organisation_create(
-    body: OrganisationCreate, session: SessionDep, actor: ActorDep
-) -> OrganisationPublic:
-    """Starts unverified; the caller becomes its admin."""
-    return directory.organisation_create(session, actor=actor, data=body)
-
-
-@router.get("/organisations/{organisation_id}", summary="One organisation")
-def organisation(organisation_id: int, session: SessionDep, actor: ActorDep) -> OrganisationPublic:
-    """JSON twin of /beteiligung/organisationen/{id}."""
-    return directory.organisation_get(session, actor=actor, organisation_id=organisation_id)
 
 
 @router.get("/audit", summary="Audit log (admins)")

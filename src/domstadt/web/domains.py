@@ -16,6 +16,8 @@ from starlette.types import ASGIApp
 
 DOMAIN_PACKAGES = (
     "domstadt.masterplan",
+    "domstadt.participation",
+    "domstadt.subscriptions",
     "domstadt.masterplan.registry",
     "domstadt.participation",
     "domstadt.catalog",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth import directory_service as directory
 from domstadt.web.deps import ActorDep, SessionDep, current_actor
@@ -42,12 +42,9 @@ def participation(request: Request, session: SessionDep, actor: ActorDep) -> Res
 
 
 @router.get("/beteiligung/organisationen/{organisation_id}")
-def organisation(
-    request: Request, organisation_id: int, session: SessionDep, actor: ActorDep
-) -> Response:
-    """One organisation (JSON twin: /api/v1/organisations/{id})."""
-    org = directory.organisation_get(session, actor=actor, organisation_id=organisation_id)
-    return render(request, "pages/organisation.html", {"title": org.name, "org": org})
+def organisation(organisation_id: int) -> Response:
+    """Old address of an organisation's page: it moved to /organisationen/{id}."""
+    return RedirectResponse(f"/organisationen/{organisation_id}", status_code=301)
 
 
 @router.get("/verwaltung")

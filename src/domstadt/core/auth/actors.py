@@ -6,10 +6,12 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from domstadt.core.auth.models import Department, Membership, Role, User
+from domstadt.core.auth.models import Department, Membership, MembershipState, Role, User
 from domstadt.core.auth.permissions import Actor
 
-_ORGANISATIONS = select(Membership.organisation_id).where(Membership.user_id == bindparam("user"))
+_ORGANISATIONS = select(Membership.organisation_id).where(
+    Membership.user_id == bindparam("user"), Membership.state == MembershipState.ACCEPTED
+)
 
 
 def department_scope(session: Session, department_id: int | None) -> frozenset[int]:

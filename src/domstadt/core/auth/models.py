@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
@@ -29,6 +40,13 @@ class OrganisationKind(enum.StrEnum):
     ASSOCIATION = "association"
     RESEARCH = "research"
     PUBLIC_BODY = "public_body"
+
+
+class MembershipState(enum.StrEnum):
+    """A person asked to join an organisation (requested) or its admins took them in."""
+
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
 
 
 class DepartmentKind(enum.StrEnum):
@@ -74,6 +92,11 @@ class Organisation(Base):
     website: Mapped[str] = mapped_column(String(500), default="")
     city: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    register_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    district: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
+    competences: Mapped[Any] = mapped_column(JSON, default=list)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    verification_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @validates("name")
@@ -105,7 +128,9 @@ class User(Base):
 
 
 class Membership(Base):
-    """A person speaks for an organisation (member or organisation admin)."""
+    """A person speaks for an organisation (member or organisation admin) once ``accepted``;
+    a ``requested`` membership grants nothing. ``listed_publicly``: the person opted in to
+    appear by name on the organisation's page."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
@@ -118,6 +143,12 @@ class Membership(Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[MembershipState] = mapped_column(
+        str_enum(MembershipState, "membership_state"),
+        default=MembershipState.ACCEPTED,
+        server_default=MembershipState.ACCEPTED.value,
+    )
+    listed_publicly: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

@@ -148,3 +148,7 @@ class OrganisationPublic(BaseModel):
     city: str
     description: str
     member_count: int = 0
+    register_number: str = ""
+    district: str = ""
+    competences: list[str] | None = None
+    verified_at: dt.datetime | None = None

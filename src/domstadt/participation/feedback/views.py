@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
-from domstadt.masterplan.feedback import labels, service
-from domstadt.masterplan.feedback.api import client_address
-from domstadt.masterplan.feedback.schemas import FeedbackCreate, ReportCreate
+from domstadt.participation.feedback import labels, service
+from domstadt.participation.feedback.api import client_address
+from domstadt.participation.feedback.schemas import FeedbackCreate, ReportCreate
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render

@@ -17,20 +17,20 @@ from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from domstadt.masterplan.models import FieldOfAction, Measure
-from domstadt.masterplan.subscriptions.models import (
+from domstadt.subscriptions.models import (
     Channel,
     DeliveryStatus,
     Subscription,
     WebhookDelivery,
 )
-from domstadt.masterplan.subscriptions.present import target_of, to_public
-from domstadt.masterplan.subscriptions.schemas import (
+from domstadt.subscriptions.present import target_of, to_public
+from domstadt.subscriptions.schemas import (
     DeliveryPublic,
     SubscriptionCreate,
     SubscriptionCreated,
     SubscriptionPublic,
 )
-from domstadt.masterplan.subscriptions.transport import (
+from domstadt.subscriptions.transport import (
     DeliveryConfig,
     send_mail,
     webhook_url_problem,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from domstadt.masterplan.subscriptions import service
-from domstadt.masterplan.subscriptions.schemas import (
+from domstadt.subscriptions import service
+from domstadt.subscriptions.schemas import (
     DeliveryPublic,
     SubscriptionCreate,
     SubscriptionCreated,
     SubscriptionPublic,
 )
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig
+from domstadt.subscriptions.transport import DeliveryConfig
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(

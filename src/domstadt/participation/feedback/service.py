@@ -16,8 +16,9 @@ from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
-from domstadt.masterplan.feedback.models import Feedback, FeedbackReport, Stance
-from domstadt.masterplan.feedback.schemas import (
+from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
+from domstadt.participation.feedback.models import Feedback, FeedbackReport, Stance
+from domstadt.participation.feedback.schemas import (
     FeedbackAggregate,
     FeedbackCreate,
     FeedbackPublic,
@@ -25,12 +26,12 @@ from domstadt.masterplan.feedback.schemas import (
     FieldFeedback,
     MeasureFeedback,
     OrganisationChoice,
+    OrganisationVoice,
     QueueItem,
     ReportCreate,
     ReportPublic,
     VoiceAggregate,
 )
-from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
 
 REPORTS_PER_HOUR = 10
 """Reports one client (address) may send per hour; anonymous reports are allowed."""
@@ -149,6 +150,24 @@ def feedback_summary(
             for f in fields
         ],
     )
+
+
+@public("visible feedback is public; it names organisations, never e-mail addresses")
+def feedback_for_organisation(
+    session: Session, *, actor: Actor, organisation_id: int, limit: int = 100
+) -> list[OrganisationVoice]:
+    """The visible voices an organisation gave, newest first (for its public page)."""
+    rows = session.execute(
+        select(Feedback, Measure.code, Measure.title)
+        .join(Measure, Measure.id == Feedback.measure_id)
+        .where(Feedback.organisation_id == organisation_id, _visible())
+        .order_by(Feedback.updated_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        OrganisationVoice(feedback=_public(row), measure_code=code, measure_title=title)
+        for row, code, title in rows
+    ]
 
 
 @public("lists only the acting person's own verified organisations (none when anonymous)")

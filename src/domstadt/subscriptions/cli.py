@@ -36,7 +36,7 @@ def send_digests() -> None:
     """Mail every confirmed subscriber the measure changes since their last digest."""
     from rich.console import Console
 
-    from domstadt.masterplan.subscriptions.tasks import run_digests
+    from domstadt.subscriptions.tasks import run_digests
 
     run = _run(run_digests)
     if run["skipped"]:
@@ -55,7 +55,7 @@ def deliver_webhooks() -> None:
     """Post new changes to webhooks and retry failed deliveries that are due."""
     from rich.console import Console
 
-    from domstadt.masterplan.subscriptions.tasks import run_webhooks
+    from domstadt.subscriptions.tasks import run_webhooks
 
     run = _run(run_webhooks)
     Console().print(
@@ -66,6 +66,6 @@ def deliver_webhooks() -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the subscription commands and register the periodic jobs with huey."""
-    import domstadt.masterplan.subscriptions.tasks  # noqa: F401  (registers the huey tasks)
+    import domstadt.subscriptions.tasks  # noqa: F401  (registers the huey tasks)
 
     app.add_typer(subscriptions_app, name="subscriptions")

@@ -11,8 +11,8 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database
 from domstadt.core.jobs import get_huey
-from domstadt.masterplan.subscriptions import delivery_service
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig
+from domstadt.subscriptions import delivery_service
+from domstadt.subscriptions.transport import DeliveryConfig
 
 huey = get_huey()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from domstadt.masterplan.models import FieldOfAction, Measure
-from domstadt.masterplan.subscriptions.models import Subscription
-from domstadt.masterplan.subscriptions.schemas import SubscriptionPublic
+from domstadt.subscriptions.models import Subscription
+from domstadt.subscriptions.schemas import SubscriptionPublic
 
 
 def target_of(session: Session, row: Subscription) -> tuple[str, str, str]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field, field_validator
 
-from domstadt.masterplan.feedback.models import ReportReason, Stance
+from domstadt.participation.feedback.models import ReportReason, Stance
 
 
 class FeedbackCreate(BaseModel):
@@ -114,3 +114,11 @@ class OrganisationChoice(BaseModel):
 
     id: int
     name: str
+
+
+class OrganisationVoice(BaseModel):
+    """A visible voice an organisation gave, with the measure it is about."""
+
+    feedback: FeedbackPublic
+    measure_code: str
+    measure_title: str

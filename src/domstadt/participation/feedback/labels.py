@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domstadt.masterplan.feedback.models import ReportReason, Stance
+from domstadt.participation.feedback.models import ReportReason, Stance
 from domstadt.web.i18n import N_
 
 STANCE = {

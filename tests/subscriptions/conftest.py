@@ -19,8 +19,11 @@ from starlette.testclient import TestClient
 
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig
+from domstadt.subscriptions.transport import DeliveryConfig
 from tests.conftest import TEST_SECRET
+from tests.masterplan.conftest import editor_token, plan
+
+__all__ = ["editor_token", "plan"]
 
 
 def _free_port() -> int:

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from domstadt.core.errors import DomainError, Invalid
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import service as taxonomy_service
-from domstadt.masterplan.subscriptions import service
-from domstadt.masterplan.subscriptions.api import client_address, delivery_config
-from domstadt.masterplan.subscriptions.schemas import SubscriptionCreate
+from domstadt.subscriptions import service
+from domstadt.subscriptions.api import client_address, delivery_config
+from domstadt.subscriptions.schemas import SubscriptionCreate
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render

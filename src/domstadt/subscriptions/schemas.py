@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
-from domstadt.masterplan.subscriptions.models import Channel, DeliveryStatus
+from domstadt.subscriptions.models import Channel, DeliveryStatus
 
 
 class SubscriptionCreate(BaseModel):

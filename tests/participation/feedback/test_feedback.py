@@ -11,7 +11,7 @@ from domstadt.core.auth.models import OrganisationKind, Role
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.auth.schemas import OrganisationCreate
 from domstadt.core.db import Database
-from domstadt.masterplan.feedback import service as feedback_service
+from domstadt.participation.feedback import service as feedback_service
 from tests.conftest import csrf_of, login, make_token, make_user
 from tests.masterplan.conftest import add_measure
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from domstadt.masterplan.feedback import service
-from domstadt.masterplan.feedback.schemas import (
+from domstadt.participation.feedback import service
+from domstadt.participation.feedback.schemas import (
     FeedbackCreate,
     FeedbackPublic,
     FeedbackSummary,

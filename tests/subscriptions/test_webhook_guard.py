@@ -16,12 +16,12 @@ from domstadt.core.db import Database
 from domstadt.core.outbound import REFUSED
 from domstadt.masterplan import measure_service
 from domstadt.masterplan.schemas import MeasureUpdate
-from domstadt.masterplan.subscriptions import delivery_service
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig
+from domstadt.subscriptions import delivery_service
+from domstadt.subscriptions.transport import DeliveryConfig
 from tests.conftest import TEST_SECRET, make_token, make_user
 from tests.core.outbound_servers import SPELLINGS, FakeDns, use_fake_dns
 from tests.masterplan.conftest import add_measure
-from tests.masterplan.subscriptions.conftest import Hook
+from tests.subscriptions.conftest import Hook
 
 CITIZEN = "mara@rheinblick.example"
 

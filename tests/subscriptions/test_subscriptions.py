@@ -18,11 +18,11 @@ from domstadt.core.db import Database
 from domstadt.core.outbound import OutboundPolicy
 from domstadt.masterplan import measure_service
 from domstadt.masterplan.schemas import MeasureUpdate
-from domstadt.masterplan.subscriptions import delivery_service
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig
+from domstadt.subscriptions import delivery_service
+from domstadt.subscriptions.transport import DeliveryConfig
 from tests.conftest import csrf_of, login, make_token, make_user
 from tests.masterplan.conftest import add_measure
-from tests.masterplan.subscriptions.conftest import Hook, Inbox
+from tests.subscriptions.conftest import Hook, Inbox
 
 SYSTEM = system_actor("tests")
 LOOPBACK = OutboundPolicy(allowed_hosts=("127.0.0.1",))

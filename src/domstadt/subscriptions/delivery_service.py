@@ -19,15 +19,15 @@ from domstadt.masterplan import labels
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan.measure_history import as_text
 from domstadt.masterplan.measure_read_service import ChangeEntry
-from domstadt.masterplan.subscriptions.models import (
+from domstadt.subscriptions.models import (
     Channel,
     DeliveryStatus,
     Subscription,
     WebhookDelivery,
 )
-from domstadt.masterplan.subscriptions.present import field_slug, target_of
-from domstadt.masterplan.subscriptions.schemas import DigestRun, WebhookRun
-from domstadt.masterplan.subscriptions.transport import DeliveryConfig, post_webhook, send_mail
+from domstadt.subscriptions.present import field_slug, target_of
+from domstadt.subscriptions.schemas import DigestRun, WebhookRun
+from domstadt.subscriptions.transport import DeliveryConfig, post_webhook, send_mail
 from domstadt.web.i18n import translations
 
 MAX_CHANGES = 500
