@@ -90,7 +90,7 @@ def _store_file(data_dir: Path, dist_uuid: str, filename: str, content: bytes) -
     return path
 
 
-def download_path(dist_uuid: str) -> str:
+def _download_path(dist_uuid: str) -> str:
     """The site path a stored file is downloaded from; pages and APIs make it absolute."""
     return f"/daten/ressource/{dist_uuid}/download"
 
@@ -149,7 +149,7 @@ def _add_derived(
         table_schema=schema,
         provenance=provenance,
     )
-    dist.download_url = download_path(dist.uuid)
+    dist.download_url = _download_path(dist.uuid)
     return dist
 
 
@@ -235,7 +235,7 @@ def _attach(
         dist.file_path = str(path.relative_to(data_dir))
         dist.byte_size = len(content)
         dist.checksum = hashlib.sha256(content).hexdigest()
-        dist.download_url = download_path(dist.uuid)
+        dist.download_url = _download_path(dist.uuid)
         dist.title = dist.title or filename
         if dist.format in TABULAR:
             _normalise(session, ds, dist, content, data_dir)

@@ -19,7 +19,6 @@ DOMAIN_PACKAGES = (
     "domstadt.participation",
     "domstadt.subscriptions",
     "domstadt.masterplan.registry",
-    "domstadt.participation",
     "domstadt.catalog",
     "domstadt.sensors",
     "domstadt.participation.events",
