@@ -47,7 +47,7 @@ def test_signup_confirm_then_sign_in(client: TestClient, settings: Settings) -> 
     assert refused.status_code == 401
     assert "noch nicht bestätigt" in refused.text and "/registrieren/erneut-senden" in refused.text
     page = client.get(f"/registrieren/bestaetigen?token={token_in(mail)}")
-    assert page.status_code == 200 and "Bestätigen" in page.text or "bestätigen" in page.text
+    assert (page.status_code == 200 and "Bestätigen" in page.text) or "bestätigen" in page.text
     confirmed = client.post(
         "/registrieren/bestaetigen",
         data={"token": token_in(mail), "csrf_token": csrf_of(client, "/registrieren")},
