@@ -32,6 +32,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 departments_app = typer.Typer(help="The city's departments.", no_args_is_help=True)
 text_app = typer.Typer(help="Search and similarity indexes.", no_args_is_help=True)
+mail_app = typer.Typer(help="Outgoing e-mail.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
@@ -40,6 +41,7 @@ for sub, name in (
     (config_app, "config"),
     (departments_app, "departments"),
     (text_app, "text"),
+    (mail_app, "mail"),
 ):
     app.add_typer(sub, name=name)
 
@@ -155,6 +157,33 @@ def user_create(
     except DomainError as exc:
         raise fail(exc.message) from None
     console.print(f"Konto {user.email} ({user.role.value}) angelegt, id {user.id}.")
+
+
+@mail_app.command("outbox")
+def mail_outbox(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+    limit: int = typer.Option(50, min=1, max=1000, help="How many messages"),
+) -> None:
+    """List the outbox (mail kept without SMTP), newest first: time, recipient, subject, file."""
+    from domstadt.core.mail import Mailer
+
+    mailer = Mailer(get_settings())
+    items = mailer.list(limit=limit)
+    if as_json:
+        typer.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False))
+        return
+    if not items:
+        console.print(f"Der Postausgang {mailer.outbox} ist leer.")
+        return
+    table = Table("Zeit (UTC)", "Empfänger", "Betreff", "Datei")
+    for item in items:
+        table.add_row(
+            item.sent_at.strftime("%Y-%m-%d %H:%M:%S"),
+            item.recipient,
+            item.subject,
+            str(mailer.outbox / item.name),
+        )
+    console.print(table)
 
 
 @user_app.command("list")

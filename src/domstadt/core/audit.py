@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import JSON, ForeignKey, Integer, String, func, insert, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, func, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domstadt.core.db import Base, UTCDateTime, utcnow
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class AuditEntry(Base):
-    """One write. Rows are only ever inserted; nothing updates or deletes them."""
+    """One write. Rows are only ever inserted; nothing deletes them, and only an account's
+    erasure (:func:`forget_actor`) rewrites who they name."""
 
     __tablename__ = "audit_entry"
 
@@ -86,6 +87,20 @@ def record(
 
 
 _INSERT: Any = insert(AuditEntry.__table__)  # type: ignore[arg-type]
+
+
+def forget_actor(session: Session, *, user_id: int, label: str) -> None:
+    """GDPR erasure: entries by a deleted account keep its id but show ``label`` instead of
+    name and address; entries about the account lose their before/after data. The only
+    change ever made to written entries."""
+    session.execute(
+        update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_label=label)
+    )
+    session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.entity_type == "user", AuditEntry.entity_id == str(user_id))
+        .values(before=None, after=None)
+    )
 
 
 def query_entries(

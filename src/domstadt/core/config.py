@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_from: str = "domstadt@localhost"
     smtp_starttls: bool = True
+    signup_max_per_address: int = Field(default=5, ge=1)
+    """Sign-up, confirmation and reset mails one address may request within an hour."""
+    signup_max_per_client: int = Field(default=20, ge=1)
+    """Sign-up, confirmation and reset requests from one client address within an hour."""
     default_locale: Literal["de", "en"] = "de"
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

@@ -11,11 +11,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from domstadt.core.auth import account_parts
 from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import Database, DbSession
 from domstadt.core.errors import DomainError, Invalid, TooManyRequests, Unauthenticated
+from domstadt.masterplan.feedback import service as feedback
+from domstadt.masterplan.subscriptions import service as subscriptions
 from domstadt.web.deps import (
     SESSION_KEY,
     SESSION_USER,
@@ -98,6 +101,15 @@ def _sign_in(
                 client=client_address(request),
                 user_agent=agent,
             )
+    except auth.NotConfirmed as exc:
+        context = {
+            "title": _("Sign in"),
+            "next": safe_next(next),
+            "error": exc.message,
+            "email": email,
+            "unconfirmed": True,
+        }
+        return render(request, "auth/login.html", context, status_code=401)
     except (Unauthenticated, TooManyRequests) as exc:
         locked = isinstance(exc, TooManyRequests)
         message = (
@@ -144,6 +156,8 @@ def _account_page(
         "me": auth.user_me(session, actor=actor),
         "tokens": auth.token_list(session, actor=actor),
         "sessions": sessions.session_list(session, actor=actor, current_key=session_key(request)),
+        "subscriptions": subscriptions.my_subscriptions(session, actor=actor),
+        "contributions": feedback.my_feedback(session, actor=actor),
         "new_token": new_token,
         "problem": problem,
         "notice": notice,
@@ -250,3 +264,30 @@ def audit_page(
             "pages": max(1, -(-result.total // 50)),
         },
     )
+
+
+def _forget_subscriptions(session: DbSession, actor: Actor) -> None:
+    for item in subscriptions.my_subscriptions(session, actor=actor):
+        subscriptions.subscription_cancel(session, actor=actor, subscription_id=item.id)
+
+
+def _forget_feedback(session: DbSession, actor: Actor) -> None:
+    feedback.my_feedback_anonymise(session, actor=actor, author_name=account_parts.FORMER_ACCOUNT)
+
+
+account_parts.register(
+    account_parts.AccountPart(
+        name="feedback",
+        export=lambda session, actor: feedback.my_feedback(session, actor=actor),
+        forget=_forget_feedback,
+    )
+)
+account_parts.register(
+    account_parts.AccountPart(
+        name="subscriptions",
+        export=lambda session, actor: [
+            s.model_dump(mode="json") for s in subscriptions.my_subscriptions(session, actor=actor)
+        ],
+        forget=_forget_subscriptions,
+    )
+)

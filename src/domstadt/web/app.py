@@ -19,7 +19,16 @@ from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, Timeouts
 from domstadt.core.json_limits import JsonLimits
 from domstadt.core.migrate import ensure_migrated
-from domstadt.web import account_views, api, errors, ops, templating, views
+from domstadt.web import (
+    account_views,
+    api,
+    errors,
+    ops,
+    own_data_views,
+    signup_views,
+    templating,
+    views,
+)
 from domstadt.web.domains import (
     DOMAIN_PACKAGES,
     domain_asgi_apps,
@@ -84,7 +93,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     for package in DOMAIN_PACKAGES:
         templating.add_template_package(package)
-    for router in (ops.router, api.router, account_views.router, *domain_routers(), views.router):
+    for router in (
+        ops.router,
+        api.router,
+        signup_views.api_router,
+        own_data_views.api_router,
+        account_views.router,
+        signup_views.router,
+        own_data_views.router,
+        *domain_routers(),
+        views.router,
+    ):
         app.include_router(router)
 
     # Added last = outermost: size limit and metrics see every request. Client address and

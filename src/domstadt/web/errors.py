@@ -59,8 +59,9 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     """A service refused: its own status and message (503 also says when to retry)."""
     assert isinstance(exc, DomainError)
     response = _respond(request, exc.status_code, exc.to_dict())
-    if isinstance(exc, Unavailable):
-        response.headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, Unavailable) or retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

@@ -123,6 +123,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """Set when the owner followed the confirmation link (double opt-in); accounts made by
+    operators count as confirmed. Sign-in is refused while it is empty."""
 
     department: Mapped[Department | None] = relationship()
 
@@ -204,3 +207,27 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class TokenPurpose(enum.StrEnum):
+    """What a one-time mail link does."""
+
+    CONFIRM = "confirm"
+    RESET = "reset"
+
+
+class AccountToken(Base):
+    """A single-use link sent by mail (confirm the address, reset the password); only the
+    SHA-256 of the random token is stored."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, "account_token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -30,6 +30,69 @@ class UserCreate(BaseModel):
         return value
 
 
+def check_password(password: str, *, field: str) -> None:
+    """Raise Invalid (naming ``field``) for a password that is too weak."""
+    from domstadt.core.errors import Invalid
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Das Passwort braucht mindestens {MIN_PASSWORD_LENGTH} Zeichen.", field=field
+        )
+    if len(set(password)) < 5:
+        raise Invalid("Das Passwort ist zu einfach (zu wenige verschiedene Zeichen).", field=field)
+
+
+class SignupRequest(BaseModel):
+    """Self-service sign-up: address, name and a password of at least 12 characters."""
+
+    email: str = Field(max_length=320, examples=["ada@example.org"])
+    name: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            raise ValueError("Keine gültige E-Mail-Adresse (z. B. name@example.org).") from None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("Bitte geben Sie Ihren Namen an.")
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: str) -> str:
+        from domstadt.core.errors import Invalid
+
+        try:
+            check_password(value, field="password")
+        except Invalid as exc:
+            raise ValueError(exc.message) from None
+        return value
+
+
+class ProfileUpdate(BaseModel):
+    """What a person may change of their own profile."""
+
+    name: str = Field(max_length=200)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("Bitte geben Sie Ihren Namen an.")
+        return value
+
+
 class OrganisationRef(BaseModel):
     """An organisation a person speaks for."""
 

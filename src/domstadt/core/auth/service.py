@@ -31,6 +31,18 @@ from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 
 LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist falsch."
+NOT_CONFIRMED = (
+    "Ihre E-Mail-Adresse ist noch nicht bestätigt. Bitte folgen Sie dem Link in unserer "
+    "E-Mail; Sie können ihn hier erneut anfordern."
+)
+
+
+class NotConfirmed(Unauthenticated):
+    """Right password, but the address was never confirmed (double opt-in)."""
+
+    code = "not_confirmed"
+
+
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
@@ -83,6 +95,7 @@ def user_create(session: Session, *, actor: Actor, data: UserCreate) -> UserPubl
         role=data.role,
         password_hash=hash_password(data.password),
         department_id=department_id,
+        email_confirmed_at=utcnow(),  # an operator made it: the address counts as confirmed
     )
     session.add(user)
     session.flush()
@@ -137,6 +150,8 @@ def authenticate(
         throttle.record_failure(session, attempt)
         raise Unauthenticated(LOGIN_FAILED)
     throttle.clear(session, attempt)
+    if user.email_confirmed_at is None:
+        raise NotConfirmed(NOT_CONFIRMED, field="email")
     user.last_login_at = utcnow()
     key = session_service.session_start(session, user_id=user.id, user_agent=user_agent)
     audit.record(

@@ -392,3 +392,24 @@ def reports_dismiss(session: Session, *, actor: Actor, feedback_id: int) -> None
         entity_id=feedback_id,
         after={"reports_resolved": resolved},
     )
+
+
+@requires(Permission.ACCOUNT_SELF)
+def my_feedback(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    """All feedback the signed-in person wrote (also hidden), newest first: for /konto and
+    the GDPR export."""
+    rows = session.scalars(
+        select(Feedback)
+        .where(Feedback.user_id == actor.user_id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
+    return [_public(r).model_dump(mode="json") | {"hidden": r.hidden_at is not None} for r in rows]
+
+
+@requires(Permission.ACCOUNT_SELF)
+def my_feedback_anonymise(session: Session, *, actor: Actor, author_name: str) -> int:
+    """On account deletion: my feedback stays, its author shown as ``author_name``."""
+    rows = session.scalars(select(Feedback).where(Feedback.user_id == actor.user_id)).all()
+    for row in rows:
+        row.author_name = author_name
+    return len(rows)
