@@ -9,7 +9,7 @@ from sqlalchemy import Integer, Select, Subquery, any_, bindparam, func, or_, se
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
-from domstadt.catalog import store, vocab
+from domstadt.catalog import search_cache, store, vocab
 from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
 from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
@@ -20,6 +20,9 @@ from domstadt.core.errors import Invalid
 from domstadt.core.text import matches
 
 MAX_ROWS = 1000
+MAX_ID_LIST = 20_000
+"""Text matches up to this many are counted as a list of ids on SQLite (a subquery above:
+SQLite limits bound parameters); PostgreSQL sends any number as one array."""
 MAX_FACET_VALUES = 10_000
 """Values per facet when a client asks for all of them (CKAN ``facet.limit=-1``)."""
 
@@ -146,11 +149,15 @@ def _order(sort: str, score: Any) -> list[Any]:
     return clauses
 
 
+def _sort_clauses(query: SearchQuery, found: Subquery | None) -> list[Any]:
+    sort = query.sort or "score desc, metadata_modified desc"
+    return _order(sort, found.c.score if found is not None else None)
+
+
 def _page_ids(
     session: Session, stmt: Select[Any], query: SearchQuery, found: Subquery | None
 ) -> list[int]:
-    sort = query.sort or "score desc, metadata_modified desc"
-    clauses = _order(sort, found.c.score if found is not None else None)
+    clauses = _sort_clauses(query, found)
     ordered = stmt.order_by(*clauses).offset(query.start).limit(query.rows)
     return list(session.scalars(ordered).all())
 
@@ -218,6 +225,40 @@ def _publisher_title(session: Session, name: str) -> str:
     return dept.name if dept else name
 
 
+def _is_whole_catalogue(query: SearchQuery) -> bool:
+    """No text, no filter: the default listing, whose counts can be reused while nothing
+    changes (see ``search_cache``)."""
+    no_text = query.q.strip() in {"", "*", "*:*"}
+    return no_text and not query.filters and not query.modified_since and not query.modified_until
+
+
+def _visibility_key(actor: Actor) -> Any:
+    """Actors with this key see the same datasets (mirrors ``_visible``)."""
+    if actor.is_system or actor.role == Role.ADMIN:
+        return "all"
+    if actor.can(Permission.CONTENT_EDIT) and actor.department_ids:
+        return ("departments", tuple(sorted(actor.department_ids)))
+    return "public"
+
+
+def _counted(session: Session, state: Any, key: Any, stmt: Select[Any]) -> int:
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+    return count() if state is None else search_cache.cached(session, state, key, count)
+
+
+def _facet_counts(
+    session: Session, state: Any, actor: Actor, key: str, ids: Any, limit: int
+) -> list[tuple[str, int]]:
+    def rows() -> list[tuple[str, int]]:
+        return _facet_rows(session, key, ids, limit)
+
+    if state is None:
+        return rows()
+    return search_cache.cached(session, state, (_visibility_key(actor), key, limit), rows)
+
+
 @public("searches only what the actor may see (public datasets, or their own department's)")
 def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> SearchPage:
     """Datasets matching text and filters, one page of them, and facet counts over all."""
@@ -226,9 +267,17 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
     if query.start < 0:
         raise Invalid("start darf nicht negativ sein.", field="start")
     stmt, found = _matching(session, actor, query)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     ids: Any = stmt.scalar_subquery()
-    page_ids = _page_ids(session, stmt, query, found) if query.rows and total else []
+    state: Any = None
+    if found is not None:  # text matches: fetch every id once, in order; count, page and facet
+        ordered = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
+        total, page_ids = len(ordered), ordered[query.start : query.start + query.rows]
+        if len(ordered) <= MAX_ID_LIST or session.get_bind().dialect.name == "postgresql":
+            ids = ordered
+    else:
+        state = search_cache.catalogue_state(session) if _is_whole_catalogue(query) else None
+        total = _counted(session, state, (_visibility_key(actor), "count"), stmt)
+        page_ids = _page_ids(session, stmt, query, found) if query.rows and total else []
     page = select(Dataset).where(Dataset.id.in_(page_ids))
     page = page.options(
         selectinload(Dataset.keywords),
@@ -244,7 +293,7 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
             raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
         facets[field] = [
             FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
-            for name, n in _facet_rows(session, key, ids, query.facet_limit)
+            for name, n in _facet_counts(session, state, actor, key, ids, query.facet_limit)
         ]
     return SearchPage(
         count=total,
