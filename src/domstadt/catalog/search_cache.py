@@ -40,7 +40,7 @@ def catalogue_state(session: Session) -> Hashable:
 def cached(session: Session, state: Hashable, key: Hashable, compute: Callable[[], Any]) -> Any:
     """The value of ``compute()`` for ``key`` in this database, recomputed when ``state``
     (from :func:`catalogue_state`) differs from when it was stored."""
-    full_key = (str(session.get_bind().url), key)
+    full_key = (str(session.get_bind().engine.url), key)
     with _lock:
         hit = _entries.get(full_key)
         if hit is not None and hit[0] == state:
