@@ -48,6 +48,11 @@ def _required(data: dict[str, Any], key: str) -> str:
     return str(value)
 
 
+def _facet_limit(value: int) -> int:
+    """CKAN's ``facet.limit``: -1 (any negative) means every value."""
+    return search_service.MAX_FACET_VALUES if value < 0 else max(value, 1)
+
+
 def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """CKAN package_search: q, fq, facet.field, rows, start, sort."""
     filters, since, until = pk.parse_fq(str(data.get("fq") or ""))
@@ -61,7 +66,7 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         sort=str(data.get("sort") or ""),
         rows=_int(data, "rows", 10),
         start=_int(data, "start", 0),
-        facet_limit=max(_int(data, "facet.limit", 50), 1),
+        facet_limit=_facet_limit(_int(data, "facet.limit", 50)),
     )
     page = search_service.dataset_search(ctx.session, actor=ctx.actor, query=query)
     results = [pk.package_dict(d, ctx.base_url) for d in page.results]

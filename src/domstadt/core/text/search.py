@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, delete, text
+from sqlalchemy import Float, Integer, Subquery, TextClause, bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -291,3 +291,39 @@ def ranked_ids(
         if rows:
             break
     return rows
+
+
+def _match_sql(dialect: str, kinds: Collection[str] | None) -> str:
+    if dialect == "sqlite":
+        return (
+            "SELECT d.entity_id AS entity_id, -bm25(search_fts, 4.0, 1.0) AS score "
+            "FROM search_fts CROSS JOIN search_document AS d ON d.id = search_fts.rowid "
+            f"WHERE search_fts MATCH :match{_kind_filter(kinds)}"
+        )
+    return (
+        "SELECT d.entity_id AS entity_id, "
+        "ts_rank(d.search_vector, to_tsquery('german', :match)) AS score "
+        "FROM search_document AS d "
+        f"WHERE d.search_vector @@ to_tsquery('german', :match){_kind_filter(kinds)}"
+    )
+
+
+def matches(session: Session, query: str, *, kinds: Collection[str]) -> Subquery | None:
+    """Every match of ``query`` as a subquery with columns ``entity_id`` and ``score`` (higher
+    is better), unbounded, for callers that count, facet and page in SQL; None when the query
+    has no searchable word. Same matching rules as :func:`search`: all words, or any word when
+    no document has all (decided by one probe)."""
+    terms = query_terms(query)
+    if not terms or not kinds:
+        return None
+    dialect = session.get_bind().dialect.name
+    sql = _match_sql(dialect, kinds)
+    match = _expression(terms, "AND", dialect)
+    if len(terms) > 1:
+        probe = _bind(f"SELECT 1 FROM ({sql}) AS m LIMIT 1", kinds)
+        if session.execute(probe, _params(kinds, match=match)).first() is None:
+            match = _expression(terms, "OR", dialect)
+    statement = _bind(sql, kinds).bindparams(match=match)
+    if kinds is not None:
+        statement = statement.bindparams(kinds=list(kinds))
+    return statement.columns(entity_id=Integer, score=Float).subquery("text_match")
