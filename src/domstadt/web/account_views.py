@@ -17,8 +17,8 @@ from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import Database, DbSession
 from domstadt.core.errors import DomainError, Invalid, TooManyRequests, Unauthenticated
-from domstadt.masterplan.feedback import service as feedback
-from domstadt.masterplan.subscriptions import service as subscriptions
+from domstadt.participation.feedback import service as feedback
+from domstadt.subscriptions import service as subscriptions
 from domstadt.web.deps import (
     SESSION_KEY,
     SESSION_USER,
