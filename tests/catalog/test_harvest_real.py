@@ -193,7 +193,6 @@ def test_domstadts_own_catalog_ttl_arrives_whole(
                 dataset=ds.name,
                 data=DistributionCreate(download_url=f"https://example.org/{number}.csv"),
                 data_dir=tmp_path,
-                base_url="http://testserver",
             )
     ttl = client.get("/catalog.ttl")  # type: ignore[attr-defined]
     assert ttl.status_code == 200
