@@ -82,6 +82,7 @@ def test_correlation_finds_the_lag_between_two_datastreams(
     assert "sehr stark positiv" in top["summary"] and "folgt" in top["summary"]
     assert "3 Stunden" in top["summary"] and "Pegel" in top["summary"]
     assert all(abs(p["r"]) < 0.5 for p in found["pairs"][1:])
+    assert top["flags"] == []
 
     one = client.get("/api/v1/sensors/correlation", params={**params, "datastream": [rain]})
     assert one.status_code == 422 and "2 bis 10" in one.json()["error"]["message"]
@@ -89,6 +90,38 @@ def test_correlation_finds_the_lag_between_two_datastreams(
         "/api/v1/sensors/correlation", params={**params, "datastream": [rain, 999]}
     )
     assert missing.status_code == 404 and "999" in missing.json()["error"]["message"]
+
+
+def test_correlation_flags_copies_constant_series_and_a_lag_at_the_edge(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """The demo's traffic data had a series 'correlating' with its own copy at r = 1.00 and
+    constant code series; such figures are flagged and explained, not reported as findings."""
+    wave = [10 + 5 * math.sin(i / 4) for i in range(72)]
+    original = _thing_with_series(client, auth, "Original", wave)
+    copy = _thing_with_series(client, auth, "Kopie", wave)
+    flat = _thing_with_series(client, auth, "Konstant", [16.0] * 72)
+    late = _thing_with_series(client, auth, "Spät", [0.0] * 5 + wave[:-5])
+    params: Any = {
+        "start": "2014-02-03T00:00:00Z",
+        "end": "2014-02-06T00:00:00Z",
+        "bucket": 3600,
+        "max_lag": 3,
+    }
+    pairs = client.get(
+        "/api/v1/sensors/correlation", params={**params, "datastream": [original, copy, flat]}
+    ).json()["pairs"]
+    by_pair = {(p["a"], p["b"]): p for p in pairs}
+    twin = by_pair[(original, copy)]
+    assert twin["flags"] == ["copy"] and "dieselbe Messung zweimal" in twin["summary"]
+    constant = by_pair[(original, flat)]
+    assert constant["r"] is None and constant["flags"] == ["constant"]
+    assert "konstant" in constant["summary"]
+    edge = client.get(
+        "/api/v1/sensors/correlation", params={**params, "datastream": [original, late]}
+    ).json()["pairs"][0]
+    assert edge["lag_buckets"] == 3 and edge["flags"] == ["lag_at_edge"]
+    assert "Rand des durchsuchten Bereichs" in edge["summary"]
 
 
 def test_anomalies_on_real_traffic_data_with_an_injected_spike(

@@ -36,6 +36,10 @@ class PairCorrelation(BaseModel):
     r: float | None
     n: int
     summary: str
+    flags: list[str] = []
+    """What makes the figure meaningless or doubtful: ``copy`` (the same values in every
+    common bucket), ``constant`` (one series never changes), ``lag_at_edge`` (the strongest
+    lag is the largest one searched: the true lag may lie beyond)."""
 
 
 class Correlation(BaseModel):
@@ -116,6 +120,23 @@ def _pair(
     max_lag: int,
 ) -> PairCorrelation:
     zero, best = st.best_lag(series[a], series[b], max_lag)
+    flags = _flags(series[a], series[b], best, max_lag)
+    summary = _summary(names[a], names[b], best, bucket_seconds)
+    if "copy" in flags:
+        summary = (
+            f"„{names[a]}“ und „{names[b]}“ haben in allen {zero.n} gemeinsamen Zeitabschnitten "
+            "dieselben Werte: wohl dieselbe Messung zweimal; eine Korrelation sagt hier nichts."
+        )
+    elif "constant" in flags:
+        summary = (
+            f"„{names[a]}“ und „{names[b]}“: mindestens eine der Reihen ist im Zeitraum konstant; "
+            "eine Korrelation ist nicht bestimmbar."
+        )
+    elif "lag_at_edge" in flags:
+        summary += (
+            f" Vorsicht: der Versatz liegt am Rand des durchsuchten Bereichs (±{max_lag} "
+            "Zeitabschnitte); der wahre Versatz kann größer sein."
+        )
     return PairCorrelation(
         a=a,
         b=b,
@@ -127,8 +148,23 @@ def _pair(
         lag_seconds=best.lag * bucket_seconds,
         r=best.r,
         n=best.n,
-        summary=_summary(names[a], names[b], best, bucket_seconds),
+        summary=summary,
+        flags=flags,
     )
+
+
+def _flags(
+    a: dict[int, float], b: dict[int, float], best: st.LagResult, max_lag: int
+) -> list[str]:
+    common = [t for t in a if t in b]
+    flags = []
+    if len(common) >= 3 and all(a[t] == b[t] for t in common):
+        flags.append("copy")
+    if len(set(a.values())) == 1 or len(set(b.values())) == 1:
+        flags.append("constant")
+    if best.r is not None and abs(best.r) >= 0.3 and max_lag > 0 and abs(best.lag) == max_lag:
+        flags.append("lag_at_edge")
+    return flags
 
 
 def _summary(a: str, b: str, best: st.LagResult, bucket_seconds: int) -> str:
