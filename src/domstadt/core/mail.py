@@ -59,7 +59,7 @@ class Mailer:
         if self.settings.smtp_host:
             _send_smtp(self.settings, message)
             return "smtp"
-        return _write_outbox(self.outbox, message)
+        return write_outbox(self.outbox, message)
 
     def list(self, limit: int = 200) -> list[OutboxEntry]:
         """The outbox, newest first."""
@@ -105,7 +105,7 @@ def _parse(path: Path) -> EmailMessage:
     return parsed
 
 
-def _write_outbox(folder: Path, message: EmailMessage) -> str:
+def write_outbox(folder: Path, message: EmailMessage) -> str:
     """Write to a temporary file in the same folder, then rename: readers never see half."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")

@@ -153,9 +153,7 @@ def _pair(
     )
 
 
-def _flags(
-    a: dict[int, float], b: dict[int, float], best: st.LagResult, max_lag: int
-) -> list[str]:
+def _flags(a: dict[int, float], b: dict[int, float], best: st.LagResult, max_lag: int) -> list[str]:
     common = [t for t in a if t in b]
     flags = []
     if len(common) >= 3 and all(a[t] == b[t] for t in common):

@@ -7,14 +7,18 @@ checked when a subscription is made and again, on the connected address, at ever
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from domstadt.core.config import Settings
+from domstadt.core.mail import write_outbox
 from domstadt.core.outbound import OutboundClient, OutboundError, OutboundPolicy
 
 SIGNATURE_HEADER = "X-Domstadt-Signature"
@@ -23,13 +27,14 @@ USER_AGENT = "Domstadt-Webhook/1"
 
 
 class MailNotConfigured(RuntimeError):
-    """DOMSTADT_SMTP_HOST is not set."""
+    """Neither DOMSTADT_SMTP_HOST nor an outbox is set."""
 
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    """Where mail goes, how links look, whether webhooks need https (production) and which
-    intranet hosts webhooks may reach (the outbound guard's allowlist)."""
+    """Where mail goes (SMTP, else the outbox under the data directory, as every mail of the
+    platform), how links look, whether webhooks need https (production) and which intranet
+    hosts webhooks may reach (the outbound guard's allowlist)."""
 
     smtp_host: str = ""
     smtp_port: int = 587
@@ -40,6 +45,7 @@ class DeliveryConfig:
     base_url: str = "http://127.0.0.1:8000"
     webhooks_https_only: bool = False
     outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
+    outbox_dir: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
@@ -54,16 +60,18 @@ class DeliveryConfig:
             base_url=settings.base_url,
             webhooks_https_only=settings.environment == "production",
             outbound=OutboundPolicy.from_settings(settings),
+            outbox_dir=settings.data_dir / "outbox",
         )
 
     @property
     def mail_configured(self) -> bool:
-        """True when an SMTP server is set."""
-        return bool(self.smtp_host)
+        """True when mail can go somewhere: an SMTP server or the outbox."""
+        return bool(self.smtp_host) or self.outbox_dir is not None
 
 
 def send_mail(config: DeliveryConfig, messages: list[EmailMessage]) -> list[str]:
-    """Send the messages over one SMTP connection (STARTTLS and login when configured).
+    """Send the messages over one SMTP connection (STARTTLS and login when configured), or
+    without an SMTP server into the outbox.
 
     Returns one error text per message ('' when accepted); a connection failure is raised.
     """
@@ -72,6 +80,14 @@ def send_mail(config: DeliveryConfig, messages: list[EmailMessage]) -> list[str]
     errors: list[str] = []
     if not messages:
         return errors
+    if not config.smtp_host and config.outbox_dir is not None:
+        for message in messages:
+            if not message["From"]:
+                message["From"] = config.smtp_from
+            if not message["Date"]:
+                message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+            write_outbox(config.outbox_dir, message)
+        return [""] * len(messages)
     with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30) as smtp:
         if config.smtp_starttls:
             smtp.starttls()
