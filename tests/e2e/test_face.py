@@ -27,7 +27,8 @@ WIDTHS = (390, 1366)
 MAX_PAGES = 60
 SKIP = re.compile(
     r"^/(api|static|sta|feeds|catalog\.|dataset/|login|logout|abmelden|abonnieren)"
-    r"|/download$|\.(atom|ttl|rdf|jsonld|csv|json|geojson|xlsx|parquet|pdf)$"
+    r"|^/wettbewerbe/anhaenge/|/download$"
+    r"|\.(atom|ttl|rdf|jsonld|csv|json|geojson|xlsx|parquet|pdf|ics|png|jpe?g)$"
 )
 """Not pages: APIs, files, feeds, and the forms that change the session."""
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"

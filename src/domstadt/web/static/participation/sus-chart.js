@@ -7,7 +7,6 @@
     var box = document.getElementById("sus-charts");
     if (!box || typeof uPlot === "undefined") { return; }
     var charts = JSON.parse(box.getAttribute("data-charts") || "[]");
-    var width = Math.min(box.clientWidth || 640, 720);
     var mean = box.getAttribute("data-label-mean") || "SUS";
     var low = box.getAttribute("data-label-low") || "low";
     var high = box.getAttribute("data-label-high") || "high";
@@ -28,7 +27,10 @@
         { label: mean, stroke: "#7a0014", width: 2, points: { show: true, size: 8 } },
         { label: low, stroke: "#888", dash: [4, 4] },
         { label: high, stroke: "#888", dash: [4, 4] }];
-      new uPlot({ width: width, height: 240, series: series,
+      // as wide as the figure (a 390 px phone never scrolls sideways); the table above has the
+      // numbers, so uPlot's legend table (wider than a phone) is left out
+      var width = Math.min(figure.clientWidth || box.clientWidth || 640, 720);
+      new uPlot({ width: width, height: 240, series: series, legend: { show: false },
         scales: { y: { range: [0, 100] } }, axes: [{}, { label: "SUS" }] }, data, figure);
     });
   }
