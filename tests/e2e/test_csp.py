@@ -43,7 +43,8 @@ SEEDS = [
 ]
 """Pages that are reached by a form or by typing the address, not always by a link."""
 NOT_PAGES = re.compile(
-    r"^/(api|sta|static|feeds|catalog\.|dataset/|metrics|healthz)|/download$|\.(csv|atom)$"
+    r"^/(api|sta|static|feeds|catalog\.|dataset/|metrics|healthz|konto/export)"
+    r"|^/wettbewerbe/anhaenge/|/download$|\.(csv|atom|ics|ttl|rdf|jsonld|json|pdf|png|jpe?g)$"
 )
 """Links to data, not pages (JSON, RDF, feeds, files)."""
 PER_SHAPE = 2
