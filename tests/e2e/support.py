@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,3 +158,11 @@ def injected_elements(page: Page) -> list[str]:
 def xss_flag(page: Page) -> Any:
     """``window.__xss``: set by any payload that ran; None when none did."""
     return page.evaluate("() => window.__xss === undefined ? null : String(window.__xss)")
+
+
+NOT_PAGES = re.compile(
+    r"^/(api|sta|static|feeds|catalog\.|dataset/|metrics|healthz|konto/export)"
+    r"|^/wettbewerbe/anhaenge/|/download$"
+    r"|\.(atom|ttl|rdf|jsonld|csv|json|geojson|xlsx|parquet|pdf|ics|png|jpe?g)$"
+)
+"""Paths a page crawler does not load as pages: APIs, data, feeds, files and downloads."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .support import RECORD_CSP_VIOLATIONS, browser_api, csp_violations
+from .support import NOT_PAGES, RECORD_CSP_VIOLATIONS, browser_api, csp_violations
 
 browser_api()
 
@@ -42,11 +42,6 @@ SEEDS = [
     "/admin/audit",
 ]
 """Pages that are reached by a form or by typing the address, not always by a link."""
-NOT_PAGES = re.compile(
-    r"^/(api|sta|static|feeds|catalog\.|dataset/|metrics|healthz|konto/export)"
-    r"|^/wettbewerbe/anhaenge/|/download$|\.(csv|atom|ics|ttl|rdf|jsonld|json|pdf|png|jpe?g)$"
-)
-"""Links to data, not pages (JSON, RDF, feeds, files)."""
 PER_SHAPE = 2
 PER_SECTION = 10
 """Pages visited per route shape (the path with numbers as {n}) and per section (first

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .support import CHROMIUM_SKIP_REASON, find_chromium
+from .support import CHROMIUM_SKIP_REASON, NOT_PAGES, find_chromium
 
 if find_chromium() is None:
     pytest.skip(CHROMIUM_SKIP_REASON, allow_module_level=True)
@@ -25,12 +25,8 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1366)
 MAX_PAGES = 60
-SKIP = re.compile(
-    r"^/(api|static|sta|feeds|catalog\.|dataset/|login|logout|abmelden|abonnieren)"
-    r"|^/wettbewerbe/anhaenge/|/download$"
-    r"|\.(atom|ttl|rdf|jsonld|csv|json|geojson|xlsx|parquet|pdf|ics|png|jpe?g)$"
-)
-"""Not pages: APIs, files, feeds, and the forms that change the session."""
+SKIP = re.compile(r"^/(login|logout|abmelden|abonnieren)")
+"""Forms that change the session; everything in support.NOT_PAGES is no page either."""
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
 WIDTH_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 CULPRIT_JS = """() => {
@@ -63,7 +59,13 @@ def public_pages(page: Page, base: str) -> list[str]:
         found.append(path)
         for href in page.evaluate(LINKS_JS):
             parts = urlsplit(href)
-            if not href.startswith(base) or SKIP.search(parts.path) or parts.query:
+            link = parts.path
+            if (
+                not href.startswith(base)
+                or SKIP.search(link)
+                or NOT_PAGES.search(link)
+                or parts.query
+            ):
                 continue
             shape = _shape(parts.path)
             if parts.path in found or parts.path in queue or seen.get(shape, 0) >= 2:
