@@ -131,7 +131,9 @@ def _text(graph: Graph, node: Node, prop: URIRef) -> str:
 
 
 def _first(graph: Graph, node: Node, prop: URIRef) -> Node | None:
-    return next(iter(graph.objects(node, prop)), None)
+    """One value of ``prop``, the same on every parse: the smallest by text, since a graph's
+    order follows its (random) blank node ids."""
+    return min(graph.objects(node, prop), key=str, default=None)
 
 
 def _contact(graph: Graph, node: Node) -> tuple[str, str]:
@@ -173,16 +175,17 @@ def _distributions(graph: Graph, node: Node, license_id: str) -> list[dict[str, 
         )
         if item:
             out.append(item)
-    return out
+    return sorted(out, key=lambda d: json.dumps(d, sort_keys=True, default=str))
 
 
 def _license(graph: Graph, node: Node, default: str) -> tuple[str, str]:
     """The dataset's licence (or the first readable one of its distributions) and a warning
     when none could be read."""
     candidates = [_first(graph, node, DCTERMS.license)]
-    candidates += [
-        _first(graph, d, DCTERMS.license) for d in graph.objects(node, DCAT.distribution)
-    ]
+    candidates += sorted(
+        (_first(graph, d, DCTERMS.license) for d in graph.objects(node, DCAT.distribution)),
+        key=str,
+    )
     named = [str(c) for c in candidates if c is not None]
     for value in named:
         found = r.license_of(value)
