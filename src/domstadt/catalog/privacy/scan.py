@@ -1,15 +1,22 @@
 """The privacy gate's scanner: finds personal data in a table before it is published.
 
-Kinds: ``email``, ``phone`` (German numbers with area code or +49), ``iban`` (checked with
-its mod-97 checksum), ``person_name`` (columns named like person fields, or a ``Name``
-column holding "Vorname Nachname" values), ``street_address`` (street with house number),
-``free_text`` (long free text may hold anything). Each finding names the column, how many
-values match, and a masked example (the scanner never copies personal data in full).
+Kinds: ``email``, ``phone`` (German numbers with area code or +49, and any number in a column
+named like a telephone column), ``iban`` (checked with its mod-97 checksum), ``person_name``
+(columns named like person fields, a ``Name`` column holding "Vorname Nachname" values, or a
+salutation or title before a name anywhere: "Frau Droemert", "Dr. med. Franke"),
+``street_address`` (street with house number, also "Hohe Straße 12", and a street column beside
+a house-number column), ``birth_date`` (a date in a column named like a birth date),
+``licence_plate`` (German vehicle registration numbers), ``free_text`` (long free text may hold
+anything). Every row is read: a value that occurs many times is checked once and counted as
+often as it occurs. Each finding names the column, how many values match, and a masked example
+(the scanner never copies personal data in full). How well this works on real tables:
+``evaluate.py`` and docs/catalog.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,21 +33,26 @@ KINDS = {
     "iban": N_("bank accounts (IBAN)"),
     "person_name": N_("names of persons"),
     "street_address": N_("street addresses with house numbers"),
+    "birth_date": N_("dates of birth"),
+    "licence_plate": N_("vehicle registration numbers"),
     "free_text": N_("free text"),
 }
-SAMPLE_ROWS = 20_000
-
 # A match may only start where its first character class cannot continue to the left: without
 # the look-behinds a 100 KB cell of letters cost seconds (each position rescanned the run).
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w.,])(?:\+49|0049|0)[\s/().-]*[1-9]\d{1,4}[\s/().-]*\d[\d\s/-]{3,12}\d")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+_STREET_TYPES = (
+    r"(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|ufer|damm|wall|chaussee|pfad|markt|"
+    r"hof|gürtel|graben|kai|passage|pforte|promenade|steig|stieg|winkel|kamp)"
+)
+# A house number: not the hour of a time ("10:00") nor part of a decimal or a date.
+_NUMBER = r"\s+\d{1,4}\s?[a-zA-Z]?(?![\w:.,]\d|\w)"
+_WORD = r"[A-ZÄÖÜ][\wäöüß.-]*"
 STREET = re.compile(
-    r"(?<![\wäöüß.-])[A-ZÄÖÜ][\wäöüß.-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|"
-    r"ufer|damm|wall|chaussee|pfad)\s+\d{1,4}\s?[a-zA-Z]?\b"
-    r"|\b(?:Am|An der|An den|Auf dem|Im|In der|Zum|Zur)"
-    r"\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{1,4}\s?[a-zA-Z]?\b",
-    re.IGNORECASE,
+    rf"(?<![\wäöüß.-])[A-ZÄÖÜ][\wäöüß.-]*{_STREET_TYPES}{_NUMBER}"
+    rf"|(?<![\wäöüß.-]){_WORD}\s+(?:{_WORD}\s+)?{_STREET_TYPES}{_NUMBER}"
+    rf"|\b(?:Am|An der|An den|Auf dem|Auf der|Im|In der|Zum|Zur|Unter|Hinter)\s+{_WORD}{_NUMBER}"
 )
 PERSON = re.compile(
     r"^(?:(?:Dr|Prof)\.\s+)*[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
@@ -53,6 +65,25 @@ PERSON_COLUMNS = re.compile(
     re.IGNORECASE,
 )
 NAME_COLUMN = re.compile(r"^(?:name|namen|vollständiger name|full.?name)$", re.IGNORECASE)
+# A salutation or an academic title before a capitalised word names a person.
+ADDRESSED = re.compile(
+    r"(?<![\wäöüß.-])(?:Frau|Herrn?|Fr\.|Hr\.|Dr\.(?:\s?med\.?|\s?rer\.\s?nat\.)?|Prof\.)"
+    r"\s+(?:Dr\.\s+)?[A-ZÄÖÜ][a-zäöüß]+"
+)
+PHONE_COLUMN = re.compile(
+    r"(?:^|[_\s-])(?:telefon|telefonnummer|tel|phone|phone.?number|fax|mobil|mobile|handy)"
+    r"(?:$|[_\s.-])",
+    re.IGNORECASE,
+)
+STREET_COLUMN = re.compile(r"^(?:straße|strasse|str\.?|street|strassenname|straßenname)$", re.I)
+HOUSE_NUMBER_COLUMN = re.compile(
+    r"^(?:hausnummer|hausnr\.?|hnr\.?|hausbez|house.?number|nr\.?)$", re.IGNORECASE
+)
+BIRTH_COLUMN = re.compile(
+    r"geburtsdatum|geb\.\s?datum|geburtstag|date.?of.?birth|birth.?date|^dob$", re.IGNORECASE
+)
+DATE = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2})(?:[ T].*)?$")
+PLATE = re.compile(r"(?<![\w-])[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?(?![\w-])")
 
 
 @dataclass
@@ -109,48 +140,89 @@ DETECTORS: dict[str, Callable[[str], str | None]] = {
     "iban": _iban,
     "phone": _phone,
     "street_address": _first(STREET),
+    "person_name": _first(ADDRESSED),
+    "licence_plate": _first(PLATE),
 }
 
 
-def _texts(values: list[Any]) -> list[str]:
-    return [v for v in values[:SAMPLE_ROWS] if isinstance(v, str) and v.strip()]
+def _texts(values: Counter[Any]) -> Counter[str]:
+    return Counter({v: n for v, n in values.items() if isinstance(v, str) and v.strip()})
 
 
-def _names(column: str, texts: list[str]) -> Finding | None:
+def _column_rule(column: str, values: Counter[Any]) -> Finding | None:
+    """Kinds a column's name announces: telephone numbers written as bare digits, dates of
+    birth."""
+    filled = {v: n for v, n in values.items() if v is not None and str(v).strip()}
+    if not filled:
+        return None
+    total = sum(filled.values())
+    if PHONE_COLUMN.search(column):
+        digits = {v: n for v, n in filled.items() if 5 <= len(re.sub(r"\D", "", str(v))) <= 15}
+        if sum(digits.values()) >= 0.5 * total:
+            return Finding("phone", column, sum(digits.values()), mask(str(next(iter(digits)))))
+    if BIRTH_COLUMN.search(column):
+        dates = {v: n for v, n in filled.items() if DATE.match(str(v))}
+        if dates:
+            return Finding("birth_date", column, sum(dates.values()), mask(str(next(iter(dates)))))
+    return None
+
+
+def _names(column: str, texts: Counter[str]) -> Finding | None:
     if PERSON_COLUMNS.search(column):
         if texts:
-            return Finding("person_name", column, len(texts), mask(texts[0]))
+            return Finding("person_name", column, texts.total(), mask(next(iter(texts))))
         return None
     if NAME_COLUMN.match(column.strip()):
-        people = [t for t in texts if PERSON.match(t.strip())]
-        if people and len(people) >= 0.3 * len(texts):
-            return Finding("person_name", column, len(people), mask(people[0]))
+        people = {t: n for t, n in texts.items() if PERSON.match(t.strip())}
+        if people and sum(people.values()) >= 0.3 * texts.total():
+            return Finding("person_name", column, sum(people.values()), mask(next(iter(people))))
     return None
 
 
-def _free_text(column: str, texts: list[str]) -> Finding | None:
-    long = [t for t in texts if len(t) >= 80 and len(t.split()) >= 10]
-    if texts and len(long) >= 0.3 * len(texts):
-        return Finding("free_text", column, len(long), mask(long[0][:60]))
+def _free_text(column: str, texts: Counter[str]) -> Finding | None:
+    long = {t: n for t, n in texts.items() if len(t) >= 80 and len(t.split()) >= 10}
+    if texts and sum(long.values()) >= 0.3 * texts.total():
+        return Finding("free_text", column, sum(long.values()), mask(next(iter(long))[:60]))
     return None
+
+
+def _counted(values: list[Any]) -> Counter[Any]:
+    counts: Counter[Any] = Counter()
+    for value in values:
+        counts[value if isinstance(value, str | int | float) or value is None else str(value)] += 1
+    return counts
 
 
 def scan_column(column: str, values: list[Any]) -> list[Finding]:
-    """All kinds of personal data found in one column."""
-    texts = _texts(values)
+    """All kinds of personal data found in one column (every row)."""
+    counts = _counted(values)
+    texts = _texts(counts)
     found: list[Finding] = []
     for kind, detect in DETECTORS.items():
         hits, example = 0, ""
-        for text in texts:
+        for text, n in texts.items():
             match = detect(text)
             if match:
-                hits += 1
+                hits += n
                 example = example or mask(match)
         if hits:
             found.append(Finding(kind, column, hits, example))
-    for extra in (_names(column, texts), _free_text(column, texts)):
-        if extra is not None:
+    kinds = {f.kind for f in found}
+    for extra in (_column_rule(column, counts), _names(column, texts), _free_text(column, texts)):
+        if extra is not None and extra.kind not in kinds:
             found.append(extra)
+    return found
+
+
+def _split_address(names: list[str], columns: list[list[Any]]) -> list[Finding]:
+    """A street column beside a house-number column: the table holds street addresses."""
+    if not any(HOUSE_NUMBER_COLUMN.match(n.strip()) for n in names):
+        return []
+    found = []
+    for name, values in zip(names, columns, strict=True):
+        streets = [v for v in values if isinstance(v, str) and v.strip()]
+        if STREET_COLUMN.match(name.strip()) and streets:
+            found.append(Finding("street_address", name, len(streets), mask(streets[0])))
     return found
 
 
@@ -159,4 +231,6 @@ def scan_table(names: list[str], columns: list[list[Any]]) -> list[Finding]:
     found: list[Finding] = []
     for name, values in zip(names, columns, strict=True):
         found.extend(scan_column(name, values))
+    seen = {(f.column, f.kind) for f in found}
+    found.extend(f for f in _split_address(names, columns) if (f.column, f.kind) not in seen)
     return found
