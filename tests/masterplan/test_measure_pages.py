@@ -86,11 +86,13 @@ def test_editor_creates_and_edits_through_the_form(client: TestClient, plan: Dat
         "status": "planned",
         "priority": "high",
         "rollout_stage": "idea",
-        "milestones": "2026-01-31 | Ausschreibung |",
+        "ms-0-planned": "2026-01-31",
+        "ms-0-title": "Ausschreibung",
     }
     response = client.post("/massnahmen/neu", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
-    url = response.headers["location"]
+    url, _, query = response.headers["location"].partition("?")
+    assert query == "gespeichert=1"
     page = client.get(url).text
     assert "Chatbot Bürgerbüro" in page and "Ausschreibung" in page and 'value="5"' in page
 

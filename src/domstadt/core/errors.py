@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -35,6 +38,47 @@ class Invalid(DomainError):
 
     status_code = 422
     code = "invalid"
+
+
+class InvalidFields(Invalid):
+    """Several inputs break rules at once (a form): ``errors`` holds one :class:`Invalid` per
+    problem, each naming its field, so a page can show all of them next to their fields."""
+
+    def __init__(self, errors: list[Invalid]) -> None:
+        count = len(errors)
+        message = (
+            errors[0].message
+            if count == 1
+            else f"{count} Angaben sind zu korrigieren: " + " ".join(e.message for e in errors)
+        )
+        super().__init__(
+            message,
+            field=errors[0].field if errors else None,
+            details=[e.to_dict() for e in errors],
+        )
+        self.errors = errors
+
+
+class Problems:
+    """Collects the :class:`Invalid` errors of one form instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Invalid] = []
+
+    def take(self, default: T, parse: Callable[..., T], *args: Any) -> T:
+        """``parse(*args)``, or ``default`` with the error noted."""
+        try:
+            return parse(*args)
+        except InvalidFields as exc:
+            self.items.extend(exc.errors)
+        except Invalid as exc:
+            self.items.append(exc)
+        return default
+
+    def raise_any(self) -> None:
+        """Raise every noted problem at once."""
+        if self.items:
+            raise InvalidFields(self.items)
 
 
 class NotFound(DomainError):

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from domstadt.core.errors import Invalid
+from domstadt.core.errors import Invalid, Problems
 from domstadt.masterplan.schemas import KpiPublic
 
 KPI_KEY = re.compile(r"^kpi-(\d+)-")
@@ -87,21 +87,25 @@ def _value(raw: dict[str, str], where: str) -> dict[str, Any]:
 
 
 def parse(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Form rows to KPI input values; raises Invalid naming the KPI, row and field."""
-    kpis = []
+    """Form rows to KPI input values; raises InvalidFields naming every KPI, row and field
+    that is wrong."""
+    problems, kpis = Problems(), []
     for number, row in enumerate(rows, start=1):
         where = f"Kennzahl {number}" + (f" ({row['name']})" if row["name"] else "")
         if not row["name"]:
-            raise Invalid(f"{where}: bitte einen Namen angeben.", field="kpis")
+            problems.items.append(Invalid(f"{where}: bitte einen Namen angeben.", field="kpis"))
+        values = [
+            problems.take(None, _value, v, f"{where}, Wert {j}")
+            for j, v in enumerate(row["values"], start=1)
+        ]
         kpis.append(
             {
                 "name": row["name"],
                 "unit": row["unit"],
-                "baseline": _float(row["baseline"], where, "Ausgangswert"),
-                "target": _float(row["target"], where, "Zielwert"),
-                "values": [
-                    _value(v, f"{where}, Wert {j}") for j, v in enumerate(row["values"], start=1)
-                ],
+                "baseline": problems.take(None, _float, row["baseline"], where, "Ausgangswert"),
+                "target": problems.take(None, _float, row["target"], where, "Zielwert"),
+                "values": [v for v in values if v is not None],
             }
         )
+    problems.raise_any()
     return kpis

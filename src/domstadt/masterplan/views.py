@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
-from domstadt.core.errors import DomainError, Invalid
+from domstadt.core.errors import DomainError, Invalid, InvalidFields
 from domstadt.masterplan import budget_service, forms, kpi_form, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
@@ -90,7 +90,10 @@ def _form_context(
             for d in directory.department_list(session, actor=actor)
             if actor.can_edit_department(d.id)
         ],
+        "all_departments": directory.department_list(session, actor=actor),
+        "measures": reader.measure_choices(session, actor=actor),
         "organisations": directory.organisation_list(session, actor=actor),
+        "map_tiles": request.app.state.settings.map_tiles,
     }
 
 
@@ -105,26 +108,36 @@ def _form_page(
     _ = gettext_for(request)
     title = _("Edit measure") if measure_id else _("New measure")
     context = _form_context(request, session, actor, values)
-    context.update(title=title, measure_id=measure_id, error=error)
+    problems = error.errors if isinstance(error, InvalidFields) else [error] if error else []
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(problem.field or "", []).append(problem.message)
+    context.update(title=title, measure_id=measure_id, problems=problems, errors=by_field)
     return page(request, "masterplan/form.html", context, 422 if error else 200)
 
 
 def _submitted(form: FormData) -> dict[str, Any]:
     data: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
-    data["fields_list"] = [v for v in form.getlist("fields") if isinstance(v, str)]
-    data["sectors_list"] = [v for v in form.getlist("sectors") if isinstance(v, str)]
+    for key, name in (("fields_list", "fields"), ("sectors_list", "sectors")):
+        data[key] = [v for v in form.getlist(name) if isinstance(v, str)]
+    for key in forms.CODE_LISTS:
+        data[f"{key}_list"] = forms.codes(v for v in form.getlist(key) if isinstance(v, str))
     data["organisations_list"] = [
         v for v in form.getlist("partner_organisations") if isinstance(v, str) and v.isdecimal()
     ]
     data["kpi_rows"] = kpi_form.rows_from_form(data)
+    data["milestone_rows"] = forms.rows_from_form(data, "milestones")
+    data["link_rows"] = forms.rows_from_form(data, "links")
     return data
 
 
-def _validation_error(exc: ValidationError) -> Invalid:
-    first = exc.errors()[0]
-    field = str(first["loc"][0]) if first.get("loc") else None
-    label = labels.FIELD.get(field or "", field or "")
-    return Invalid(f"{label}: {first['msg']}", field=field)
+def _validation_error(exc: ValidationError) -> InvalidFields:
+    problems = []
+    for item in exc.errors():
+        field = str(item["loc"][0]) if item.get("loc") else None
+        label = labels.FIELD.get(field or "", field or "")
+        problems.append(Invalid(f"{label}: {item['msg']}", field=field))
+    return InvalidFields(problems)
 
 
 @router.get("/massnahmen/neu")
@@ -150,7 +163,7 @@ def measure_new_post(
             raise
         session.rollback()
         return _form_page(request, session, actor, submitted, None, exc)
-    return RedirectResponse(f"/massnahmen/{created.id}", status_code=303)
+    return RedirectResponse(f"/massnahmen/{created.id}?gespeichert=1", status_code=303)
 
 
 @router.get("/massnahmen/dienststellen/{code}")
@@ -183,6 +196,7 @@ def measure(request: Request, measure_id: int, session: SessionDep, actor: Actor
         {
             "title": m.title,
             "m": m,
+            "saved": request.query_params.get("gespeichert") == "1",
             "history": history,
             "diff": word_diff,
             "budget": budget_service.measure_budget(session, actor=actor, measure_id=measure_id),
@@ -231,4 +245,4 @@ def measure_edit_post(
             raise
         session.rollback()
         return _form_page(request, session, actor, submitted, measure_id, exc)
-    return RedirectResponse(f"/massnahmen/{measure_id}", status_code=303)
+    return RedirectResponse(f"/massnahmen/{measure_id}?gespeichert=1", status_code=303)

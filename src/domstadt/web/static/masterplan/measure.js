@@ -58,3 +58,17 @@
     focusResult();
   }
 })();
+
+// After the editor saved the measure (?gespeichert=1), focus moves to the confirmation.
+(function () {
+  "use strict";
+  function focusSaved() {
+    var notice = document.getElementById("mp-saved");
+    if (notice) { notice.focus(); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusSaved);
+  } else {
+    focusSaved();
+  }
+})();
