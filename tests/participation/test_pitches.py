@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from domstadt.core.audit import AuditEntry
 from domstadt.core.db import Database
+from tests.conftest import csrf_of, login
 from tests.participation.conftest import bearer
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -104,7 +105,8 @@ def test_department_posts_and_everyone_reads(
     assert one["event_id"] is None and one["programme"] == []
     page = client.get(f"/fragestellungen/{sid}")
     assert page.status_code == 200 and "Leerstand in Erdgeschossen" in page.text
-    assert "Anmelden, um zu pitchen" in page.text or "pitch" in page.text.lower()
+    assert "Anmelden, um zu pitchen." in page.text and "Noch kein Pitch-Event." in page.text
+    assert "Rangfolge" not in page.text  # no ranking before the review has ended
     assert "problem_statement.create" in _actions(db)
     assert "/fragestellungen" in client.get("/beteiligung").text
 
@@ -223,7 +225,8 @@ def test_pitch_event_with_seats_waiting_list_and_slots(
     assert _event(client, people["editor"], sid).status_code == 409
     listed = client.get("/api/v1/events", params={"kind": "pitch_event"}).json()
     assert [e["id"] for e in listed["items"]] == [event_id]
-    assert f"/veranstaltungen/{event_id}" in client.get("/veranstaltungen.ics").text or True
+    feed = client.get("/veranstaltungen.ics").text.replace("\r\n ", "")
+    assert "SUMMARY:Pitch-Event: Leerstand in Erdgeschossen erkennen" in feed
     seat = client.post(f"/api/v1/events/{event_id}/registrations", headers=bearer(people["ayse"]))
     wait = client.post(f"/api/v1/events/{event_id}/registrations", headers=bearer(people["tom"]))
     assert seat.json()["status"] == "confirmed" and wait.json()["status"] == "waiting"
@@ -309,3 +312,66 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/problem-statements" in paths
     assert "post" in paths["/api/v1/problem-statements/{statement_id}/pitches"]
+
+
+def test_pages_staff_form_pitch_form_and_deck(client: TestClient, people: dict[str, Any]) -> None:
+    assert client.get("/fragestellungen/neu", follow_redirects=False).status_code == 303
+    login(client, "erik@stadt.example")
+    token = csrf_of(client, "/fragestellungen/neu")
+    form = {
+        "csrf_token": token,
+        "title": "Freie Ladesäulen vorhersagen",
+        "department": "DIG",
+        "question": "Wie sagen wir freie Ladesäulen für die nächste Stunde voraus?",
+        "context": "Die Ladesäulen melden ihren Zustand alle fünf Minuten.",
+        "deadline": (dt.datetime.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "review_ends": (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "criteria": "Wirkung; 2\nMachbarkeit; 1",
+    }
+    bad = client.post("/fragestellungen/neu", data=form)
+    assert bad.status_code == 422 and "nach der Einreichungsfrist" in bad.text
+    assert "Freie Ladesäulen vorhersagen" in bad.text  # the form keeps what was typed
+    form["review_ends"] = (dt.datetime.now() + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    made = client.post("/fragestellungen/neu", data=form, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    url = made.headers["location"]
+    sid = int(url.rsplit("/", 1)[1])
+    assert client.get("/fragestellungen").text.count("Freie Ladesäulen vorhersagen") == 1
+
+    client.cookies.clear()
+    login(client, "lena@startup.example")
+    token = csrf_of(client, url)
+    fields = {
+        "csrf_token": token,
+        "organisation_id": str(people["org_id"]),
+        "title": "Ladeprognose <b>live</b>",
+        "team": "Lena – CEO\nJan – Daten",
+        "video_url": "https://video.example/lade",
+    }
+    png = client.post(
+        f"/fragestellungen/{sid}/pitchen", data=fields, files={"deck": ("d.png", PNG, "image/png")}
+    )
+    assert png.status_code == 422 and "PDF-Datei" in png.text
+    ok = client.post(
+        f"/fragestellungen/{sid}/pitchen",
+        data=fields,
+        files={"deck": ("d.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303, ok.text
+    assert "Ihr Pitch ist eingereicht." in client.get(ok.headers["location"]).text
+
+    client.cookies.clear()
+    login(client, "erik@stadt.example")
+    page = client.get(url)
+    assert (
+        "Ladeprognose &lt;b&gt;live&lt;/b&gt;" in page.text
+        and "Lena – CEO, Jan – Daten" in page.text
+    )
+    pitches = client.get(
+        f"/api/v1/problem-statements/{sid}/pitches", headers=bearer(people["editor"])
+    ).json()
+    deck = client.get(pitches[0]["deck_url"])
+    assert deck.status_code == 200 and deck.content == PDF
+    assert deck.headers["content-type"] == "application/pdf"
+    assert "sandbox" in deck.headers["content-security-policy"]

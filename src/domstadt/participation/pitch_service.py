@@ -209,7 +209,9 @@ def pitch_invite(session: Session, *, actor: Actor, pitch_id: int, slot: int) ->
     if taken:
         raise Conflict(f"Slot {slot} ist schon vergeben; wählen Sie einen freien Slot.")
     before = {"slot": pitch.slot, "status": pitch.status.value}
-    pitch.slot, pitch.status = slot, PitchStatus.INVITED
+    pitch.slot = slot
+    if pitch.status == PitchStatus.SUBMITTED:
+        pitch.status = PitchStatus.INVITED
     try:
         with session.begin_nested():
             session.flush()
