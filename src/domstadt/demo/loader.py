@@ -14,6 +14,7 @@ from domstadt.demo import (
     feedback,
     masterplan,
     participation_events,
+    pitches,
     registry,
     sensors,
 )
@@ -27,6 +28,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("feedback", feedback.load),
     ("challenges", challenges.load),
     ("events", participation_events.load),
+    ("pitches", pitches.load),
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]

@@ -1,5 +1,6 @@
 """Jury operations: a juror scores a submission per criterion within the challenge's scale,
-during the review phase, never a submission of their own or of their organisation."""
+during the review phase, never a submission of their own or of their organisation (the rules
+live in ``challenges/scoring.py``, shared with pitches)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,12 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Conflict, Forbidden, Invalid
+from domstadt.core.errors import Conflict, Forbidden
 from domstadt.participation.challenges import store
 from domstadt.participation.challenges.models import Juror, Score, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase
 from domstadt.participation.challenges.schemas import ScoreSheet
-
-CONFLICT_RULE = (
-    "Befangenheit: Jurymitglieder bewerten keine Beiträge, die sie selbst oder eine "
-    "Organisation, der sie angehören, eingereicht haben."
-)
+from domstadt.participation.challenges.scoring import CONFLICT_RULE, check_sheet, is_conflicted
 
 
 @requires(Permission.FEEDBACK_WRITE)
@@ -36,28 +33,9 @@ def score_submission(
         raise Conflict("Punkte werden nur in der Jury-Phase vergeben.")
     if sub.status == SubmissionStatus.DRAFT:
         raise Conflict("Entwürfe werden nicht bewertet.")
-    if sub.user_id == actor.user_id or (
-        sub.organisation_id is not None and sub.organisation_id in actor.organisation_ids
-    ):
+    if is_conflicted(actor, sub.user_id, sub.organisation_id):
         raise Conflict(CONFLICT_RULE)
-    criteria = row.criteria
-    seen: set[int] = set()
-    for item in data.scores:
-        if item.criterion >= len(criteria):
-            raise Invalid(
-                f"Kriterium {item.criterion} gibt es nicht; der Wettbewerb hat "
-                f"{len(criteria)} Kriterien (0 bis {len(criteria) - 1}).",
-                field="criterion",
-            )
-        if item.criterion in seen:
-            raise Invalid(f"Kriterium {item.criterion} ist doppelt bewertet.", field="criterion")
-        seen.add(item.criterion)
-        if not row.scale_min <= item.value <= row.scale_max:
-            raise Invalid(
-                f"Punkte für '{criteria[item.criterion]['name']}' müssen zwischen "
-                f"{row.scale_min} und {row.scale_max} liegen (Skala des Wettbewerbs).",
-                field="value",
-            )
+    check_sheet(row.criteria, row.scale_min, row.scale_max, data.scores)
     existing = {
         s.criterion: s
         for s in session.scalars(

@@ -23,6 +23,7 @@ DOMAIN_PACKAGES = (
     "domstadt.sensors",
     "domstadt.participation.events",
     "domstadt.participation.labs",
+    "domstadt.participation.pitches",
 )
 
 

@@ -1,0 +1,159 @@
+"""Turning submitted form fields into pitches, statements, pitch events and score sheets with
+one clear message per rule (shared by the multipart API and the pages' forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from domstadt.core.errors import Invalid
+from domstadt.participation.challenges.schemas import CriterionIn, ScoreIn, ScoreSheet
+from domstadt.participation.display import BERLIN
+from domstadt.participation.pitches.schemas import PitchCreate, PitchEventCreate, StatementCreate
+
+
+def pitch_data(
+    organisation_id: str, title: str, summary: str, video_url: str, team: list[str]
+) -> PitchCreate:
+    """A validated pitch, or Invalid naming the field and its rule."""
+    if not organisation_id.strip().isdecimal():
+        raise Invalid(
+            "Bitte wählen Sie die Organisation, für die Sie pitchen.", field="organisation_id"
+        )
+    members = [line.strip() for entry in team for line in entry.splitlines() if line.strip()]
+    try:
+        return PitchCreate(
+            organisation_id=int(organisation_id),
+            title=title,
+            summary=summary,
+            video_url=video_url.strip(),
+            team=members,
+        )
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0]) if error.errors() else "title"
+        raise Invalid(_MESSAGES.get(field, _MESSAGES["title"]), field=field) from None
+
+
+_MESSAGES = {
+    "organisation_id": "Bitte wählen Sie die Organisation, für die Sie pitchen.",
+    "title": "Der Titel braucht 3 bis 300 Zeichen.",
+    "summary": "Die Beschreibung hat höchstens 20.000 Zeichen.",
+    "video_url": "Der Videolink muss eine Webadresse sein (https://…).",
+    "team": "Bitte nennen Sie 1 bis 20 Teammitglieder (eines pro Zeile).",
+}
+
+
+def _local(value: str, field: str) -> dt.datetime:
+    """A datetime-local value (Cologne time) as an aware datetime."""
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid("Bitte Datum und Uhrzeit angeben (TT.MM.JJJJ hh:mm).", field=field) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+
+
+def _criteria(text: str) -> list[CriterionIn]:
+    """Lines "Name; Gewicht" (weight 1 when left out)."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _, weight = line.partition(";")
+        try:
+            found.append(CriterionIn(name=name.strip(), weight=float(weight.strip() or "1")))
+        except (ValueError, ValidationError):
+            raise Invalid(
+                f"Kriterium '{line.strip()}': eine Zeile je Kriterium, 'Name; Gewicht' mit "
+                "einem Gewicht über 0 bis 100.",
+                field="criteria",
+            ) from None
+    if not found:
+        raise Invalid("Bitte nennen Sie mindestens ein Bewertungskriterium.", field="criteria")
+    return found
+
+
+def _int(form: Mapping[str, Any], name: str, default: int) -> int:
+    raw = str(form.get(name, "") or "").strip()
+    if not raw:
+        return default
+    if not raw.isdecimal():
+        raise Invalid(f"{name} muss eine ganze Zahl sein.", field=name)
+    return int(raw)
+
+
+def statement_data(form: Mapping[str, Any]) -> StatementCreate:
+    """The staff form as a ``StatementCreate``."""
+    try:
+        return StatementCreate(
+            title=str(form.get("title", "")),
+            question=str(form.get("question", "")),
+            context=str(form.get("context", "")),
+            department=str(form.get("department", "")),
+            deadline=_local(str(form.get("deadline", "")), "deadline"),
+            review_ends=_local(str(form.get("review_ends", "")), "review_ends"),
+            criteria=_criteria(str(form.get("criteria", ""))),
+            scale_min=_int(form, "scale_min", 0),
+            scale_max=_int(form, "scale_max", 10),
+        )
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0]) if error.errors() else "title"
+        raise Invalid(
+            _STATEMENT_MESSAGES.get(field, _STATEMENT_MESSAGES["title"]), field=field
+        ) from None
+
+
+_STATEMENT_MESSAGES = {
+    "title": "Der Titel braucht 3 bis 300 Zeichen.",
+    "question": "Die Fragestellung braucht 3 bis 10.000 Zeichen.",
+    "context": "Der Kontext hat höchstens 20.000 Zeichen.",
+    "department": "Bitte wählen Sie die Dienststelle.",
+    "scale_min": "Die Skala liegt zwischen 0 und 100.",
+    "scale_max": "Die Skala liegt zwischen 1 und 100.",
+}
+
+
+def event_data(form: Mapping[str, Any]) -> PitchEventCreate:
+    """The pitch event form as a ``PitchEventCreate``."""
+    capacity = _int(form, "capacity", 0)
+    try:
+        return PitchEventCreate(
+            title=str(form.get("title", "")),
+            starts_at=_local(str(form.get("starts_at", "")), "starts_at"),
+            ends_at=_local(str(form.get("ends_at", "")), "ends_at"),
+            place=str(form.get("place", "")),
+            address=str(form.get("address", "")),
+            capacity=capacity or None,
+            pitch_slots=_int(form, "pitch_slots", 0),
+            slot_minutes=_int(form, "slot_minutes", 10),
+        )
+    except ValidationError as error:
+        raise Invalid(
+            "Pitch-Event: Plätze mindestens 1, 1 bis 100 Slots zu 1 bis 240 Minuten, "
+            "Titel und Ort höchstens 300 Zeichen. " + str(error.errors()[0].get("msg", "")),
+            field=str(error.errors()[0]["loc"][0]) if error.errors() else None,
+        ) from None
+
+
+def score_sheet(form: Mapping[str, Any], criteria: int) -> ScoreSheet:
+    """Form fields value_N / comment_N as a score sheet."""
+    scores = []
+    for index in range(criteria):
+        raw = str(form.get(f"value_{index}", "")).strip()
+        if not raw:
+            continue
+        try:
+            scores.append(
+                ScoreIn(
+                    criterion=index, value=int(raw), comment=str(form.get(f"comment_{index}", ""))
+                )
+            )
+        except (ValueError, ValidationError):
+            raise Invalid(
+                f"Punkte für Kriterium {index + 1} müssen eine ganze Zahl sein."
+            ) from None
+    if not scores:
+        raise Invalid("Bitte vergeben Sie Punkte für mindestens ein Kriterium.")
+    return ScoreSheet(scores=scores)

@@ -1,0 +1,196 @@
+"""Problem statement pages: /fragestellungen (list), /fragestellungen/neu (staff form),
+/fragestellungen/{id} (context, deadline, pitch form, pitch event with seats, the pitches for
+department and jury, results) and the form posts (JSON twins in api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from domstadt.core.auth.permissions import Permission
+from domstadt.core.errors import Forbidden, Invalid
+from domstadt.participation import event_service, pitch_service, problem_statement_service
+from domstadt.participation.challenge_service import my_organisations
+from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
+from domstadt.participation.display import local_time
+from domstadt.participation.pitches import labels
+from domstadt.participation.pitches.forms import (
+    event_data,
+    pitch_data,
+    score_sheet,
+    statement_data,
+)
+from domstadt.web.account_views import require_login
+from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
+from domstadt.web.downloads import download_headers, served_media_type
+from domstadt.web.templating import gettext_for, render
+
+router = APIRouter(include_in_schema=False)
+CsrfChecked = Depends(verify_csrf_form)
+LABELS = {"PHASE": labels.PHASE, "STATUS": labels.STATUS, "local_time": local_time}
+
+
+@router.get("/fragestellungen")
+def statement_list(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """All problem statements with their phase (JSON: /api/v1/problem-statements)."""
+    _ = gettext_for(request)
+    items = problem_statement_service.statement_list(session, actor=actor)
+    return render(
+        request,
+        "pitches/list.html",
+        {
+            "title": _("Problem statements"),
+            "items": items,
+            "is_staff": actor.can(Permission.CONTENT_EDIT),
+            **LABELS,
+        },
+    )
+
+
+def _new_page(
+    request: Request, session: SessionDep, actor: ActorDep, status: int = 200, **extra: Any
+) -> Response:
+    _ = gettext_for(request)
+    choices = event_service.organiser_choices(session, actor=actor)["departments"]
+    context = {"title": _("New problem statement"), "departments": choices, "values": {}, **extra}
+    return render(request, "pitches/form.html", context, status_code=status)
+
+
+@router.get("/fragestellungen/neu")
+def new_form(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The staff form for a new problem statement."""
+    return require_login(request, actor) or _new_page(request, session, actor)
+
+
+@router.post("/fragestellungen/neu", dependencies=[CsrfChecked])
+def new_post(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+    """Post the statement; a broken rule re-shows the form with the message."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    try:
+        made = problem_statement_service.statement_create(
+            session, actor=actor, data=statement_data(form)
+        )
+    except (Invalid, Forbidden) as exc:
+        session.rollback()
+        status = 403 if isinstance(exc, Forbidden) else 422
+        values = {k: str(v) for k, v in form.items()}
+        return _new_page(request, session, actor, status, error=exc.message, values=values)
+    return RedirectResponse(made.url, status_code=303)
+
+
+@router.get("/fragestellungen/{statement_id}")
+def statement_page(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """A statement with its pitch event, the actor's forms and (for department and jury) the
+    pitches."""
+    s = problem_statement_service.statement_get(session, actor=actor, statement_id=statement_id)
+    roles = problem_statement_service.viewer_roles(session, actor=actor, statement_id=statement_id)
+    context: dict[str, Any] = {
+        "title": s.title,
+        "s": s,
+        "roles": roles,
+        "orgs": my_organisations(session, actor=actor),
+        "results": problem_statement_service.results(
+            session, actor=actor, statement_id=statement_id
+        ),
+        "pitches": pitch_service.pitch_list(session, actor=actor, statement_id=statement_id)
+        if roles["can_edit"] or roles["is_juror"]
+        else [],
+        "event": event_service.event_get(session, actor=actor, event_id=s.event_id)
+        if s.event_id
+        else None,
+        "registration": event_service.my_registration(session, actor=actor, event_id=s.event_id)
+        if s.event_id
+        else None,
+        "notice": request.query_params.get("hinweis", ""),
+        **LABELS,
+    }
+    return render(request, "pitches/detail.html", context)
+
+
+@router.post("/fragestellungen/{statement_id}/pitchen", dependencies=[CsrfChecked])
+def pitch_post(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Pitch with deck (multipart); every rule is checked before anything is stored."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    data = pitch_data(
+        str(form.get("organisation_id", "")),
+        str(form.get("title", "")),
+        str(form.get("summary", "")),
+        str(form.get("video_url", "")),
+        [str(form.get("team", ""))],
+    )
+    upload = form.get("deck")
+    filename, content = "", b""
+    if isinstance(upload, StarletteUpload) and upload.filename:
+        filename, content = upload.filename, upload.file.read(MAX_ATTACHMENT_BYTES + 1)
+    pitch_service.pitch_create(
+        session,
+        actor=actor,
+        statement_id=statement_id,
+        data=data,
+        deck_filename=filename,
+        deck=content,
+    )
+    return RedirectResponse(f"/fragestellungen/{statement_id}?hinweis=pitched", status_code=303)
+
+
+@router.post("/fragestellungen/{statement_id}/event", dependencies=[CsrfChecked])
+def event_post(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The department sets up the pitch event."""
+    problem_statement_service.pitch_event_create(
+        session, actor=actor, statement_id=statement_id, data=event_data(form)
+    )
+    return RedirectResponse(f"/fragestellungen/{statement_id}#pitch-event", status_code=303)
+
+
+@router.post("/fragestellungen/pitches/{pitch_id}/bewerten", dependencies=[CsrfChecked])
+def score_post(
+    request: Request, pitch_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """A juror's scores for one pitch."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    pitch = pitch_service.pitch_get(session, actor=actor, pitch_id=pitch_id)
+    s = problem_statement_service.statement_get(
+        session, actor=actor, statement_id=pitch.statement_id
+    )
+    pitch_service.pitch_score(
+        session, actor=actor, pitch_id=pitch_id, data=score_sheet(form, len(s.criteria))
+    )
+    return RedirectResponse(f"{s.url}?hinweis=scored#pitches", status_code=303)
+
+
+@router.post("/fragestellungen/pitches/{pitch_id}/slot", dependencies=[CsrfChecked])
+def slot_post(
+    request: Request, pitch_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The department invites a pitch into a slot of the pitch event."""
+    raw = str(form.get("slot", "")).strip()
+    if not raw.isdecimal():
+        raise Invalid("Bitte geben Sie die Nummer des Slots an.", field="slot")
+    pitch = pitch_service.pitch_invite(session, actor=actor, pitch_id=pitch_id, slot=int(raw))
+    return RedirectResponse(f"/fragestellungen/{pitch.statement_id}#pitches", status_code=303)
+
+
+@router.get("/fragestellungen/pitches/{pitch_id}/deck.pdf")
+def deck_download(pitch_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """A pitch's deck, served as a sandboxed download."""
+    filename, content = pitch_service.pitch_deck(session, actor=actor, pitch_id=pitch_id)
+    return Response(
+        content,
+        media_type=served_media_type("application/pdf"),
+        headers=download_headers(filename),
+    )
