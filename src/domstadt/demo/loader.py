@@ -14,6 +14,7 @@ from domstadt.demo import (
     feedback,
     masterplan,
     participation_events,
+    participation_open_data,
     registry,
     sensors,
 )
@@ -28,5 +29,6 @@ LOADERS: list[tuple[str, Loader]] = [
     ("challenges", challenges.load),
     ("events", participation_events.load),
     ("catalog", catalog.load),
+    ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
 ]
