@@ -43,27 +43,29 @@ def counted_votes(row: Challenge) -> Any:
 
 
 def _jury(row: Challenge, weights: list[float]) -> Any:
-    mean = cast(func.sum(Score.value), Float) / func.count()
-    per_criterion = (
-        select(
-            Score.submission_id.label("sid"),
-            Score.criterion.label("criterion"),
-            mean.label("mean"),
-        )
-        .join(Submission, Submission.id == Score.submission_id)
-        .where(Submission.challenge_id == row.id, Score.criterion.between(0, len(weights) - 1))
-        .group_by(Score.submission_id, Score.criterion)
+    """Subquery (sid, score): one pass grouped by submission only, each criterion's sum and
+    count as conditional aggregates (no second grouping by criterion, no temporary sort on
+    SQLite: the submission index gives the order)."""
+    entries = select(Submission.id).where(Submission.challenge_id == row.id)
+    parts = []
+    for c in range(len(weights)):
+        parts.append(func.sum(case((Score.criterion == c, Score.value), else_=0)).label(f"s{c}"))
+        parts.append(func.sum(case((Score.criterion == c, 1), else_=0)).label(f"n{c}"))
+    sums = (
+        select(Score.submission_id.label("sid"), *parts)
+        .where(Score.submission_id.in_(entries))
+        .group_by(Score.submission_id)
         .subquery()
     )
-    weight = case(
-        {i: literal(float(w)) for i, w in enumerate(weights)},
-        value=per_criterion.c.criterion,
-        else_=literal(0.0),
-    )
-    score = func.sum(weight * per_criterion.c.mean) / func.nullif(func.sum(weight), 0.0)
-    return (
-        select(per_criterion.c.sid, score.label("score")).group_by(per_criterion.c.sid).subquery()
-    )
+    weighted: Any = literal(0.0)
+    present: Any = literal(0.0)
+    for c, w in enumerate(weights):
+        n = sums.c[f"n{c}"]
+        mean = cast(sums.c[f"s{c}"], Float) / func.nullif(n, 0)
+        weighted = weighted + case((n > 0, literal(float(w)) * mean), else_=0.0)
+        present = present + case((n > 0, literal(float(w))), else_=0.0)
+    score = weighted / func.nullif(present, 0.0)
+    return select(sums.c.sid, score.label("score")).subquery()
 
 
 def ranking_page(
