@@ -292,10 +292,18 @@ def check_results(client: httpx.Client, base: str, db: Database, seeded: dict[st
     )
 
 
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far in ms (Linux /proc): on a shared
+    machine the CPU a request costs says more than its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def time_reads(
-    client: httpx.Client, base: str, done: int, entries: int, rounds: int
+    client: httpx.Client, base: str, pid: int, done: int, entries: int, rounds: int
 ) -> dict[str, Any]:
-    """Timings of the results API and the challenge page."""
+    """Timings of the results API and the challenge page (wall time per request, and the
+    server process's CPU time per request)."""
     out = {}
     for label, path in (
         ("results API", f"/api/v1/challenges/{done}/results"),
@@ -303,7 +311,10 @@ def time_reads(
         ("results API, last places", f"/api/v1/challenges/{done}/results?offset={entries - 100}"),
     ):
         samples = []
+        cpu_before = 0.0
         for n in range(rounds + 2):
+            if n == 2:
+                cpu_before = cpu_ms(pid)
             began = time.perf_counter()
             response = client.get(base + path)
             elapsed = (time.perf_counter() - began) * 1000
@@ -311,6 +322,8 @@ def time_reads(
             if n >= 2:
                 samples.append(elapsed)
         out[label] = show(f"{label} {path}", samples)
+        cpu = (cpu_ms(pid) - cpu_before) / rounds
+        print(f"    server process CPU: {cpu:.1f} ms per request", flush=True)
     return out
 
 
@@ -383,8 +396,8 @@ def concurrent_votes(
 
 
 @contextmanager
-def server(db: Database, folder: Path) -> Iterator[str]:
-    """``domstadt serve`` on a free port; the base URL while it runs."""
+def server(db: Database, folder: Path) -> Iterator[tuple[str, int]]:
+    """``domstadt serve`` on a free port; the base URL and process id while it runs."""
     port = free_port()
     env = {
         **os.environ,
@@ -402,7 +415,7 @@ def server(db: Database, folder: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", proc)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -443,9 +456,11 @@ def run(engine: str, db: Database, folder: Path, args: argparse.Namespace) -> di
     voters = args.voters * args.votes_per_voter if engine == "PostgreSQL" else 0
     seeded = seed(db, args.submissions, args.votes, voters)
     figures: dict[str, Any] = {}
-    with server(db, folder) as base, httpx.Client(timeout=60) as client:
+    with server(db, folder) as (base, pid), httpx.Client(timeout=60) as client:
         check_results(client, base, db, seeded)
-        figures.update(time_reads(client, base, seeded["done"], seeded["entries"], args.rounds))
+        figures.update(
+            time_reads(client, base, pid, seeded["done"], seeded["entries"], args.rounds)
+        )
         if voters:
             figures["vote"] = concurrent_votes(base, db, seeded, args.voters)
     return figures
