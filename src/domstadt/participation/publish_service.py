@@ -26,9 +26,14 @@ from domstadt.participation.challenges.phases import Phase
 from domstadt.participation.challenges.store import phase_of
 from domstadt.participation.opendata import rows
 from domstadt.participation.opendata.formats import LICENCE
-from domstadt.participation.opendata.tables import BY_NAME, FORMATS, PRIVACY_RULE, TableSpec
+from domstadt.participation.opendata.tables import (
+    BY_NAME,
+    FORMATS,
+    PRIVACY_RULE,
+    TableSpec,
+    table_path,
+)
 
-API_PATH = "/api/v1/open-data/beteiligung"
 THEMES = ["GOVE", "SOCI"]
 
 
@@ -49,11 +54,6 @@ class PublishReport(BaseModel):
     updated: list[str] = []
     unchanged: list[str] = []
     distributions_added: int = 0
-
-
-def table_path(name: str, fmt: str) -> str:
-    """The site path a table is served at."""
-    return f"{API_PATH}/{name}.{fmt}"
 
 
 def _spec(name: str) -> TableSpec:

@@ -13,10 +13,10 @@ from domstadt.core.weburl import site_base
 from domstadt.participation import publish_service as service
 from domstadt.participation.opendata import formats
 from domstadt.participation.opendata.rows import iso
-from domstadt.participation.opendata.tables import FORMATS
+from domstadt.participation.opendata.tables import API_PATH, FORMATS
 from domstadt.web.deps import ActorDep, SessionDep
 
-router = APIRouter(prefix=service.API_PATH, tags=["open data"])
+router = APIRouter(prefix=API_PATH, tags=["open data"])
 
 
 @router.get("", summary="Published participation tables")

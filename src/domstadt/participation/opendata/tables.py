@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+API_PATH = "/api/v1/open-data/beteiligung"
 DATASET_PREFIX = "beteiligung-"
 FORMATS = ("csv", "json")
 PRIVACY_RULE = (
@@ -150,3 +151,8 @@ SPECS: tuple[TableSpec, ...] = (
     ),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+def table_path(name: str, fmt: str) -> str:
+    """The site path a table is served at (made absolute when shown)."""
+    return f"{API_PATH}/{name}.{fmt}"
