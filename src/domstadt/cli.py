@@ -50,10 +50,18 @@ def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
+    from domstadt.participation import cli as participation_cli
     from domstadt.sensors import cli as sensors_cli
     from domstadt.subscriptions import cli as subscriptions_cli
 
-    for module in (masterplan_cli, subscriptions_cli, registry_cli, catalog_cli, sensors_cli):
+    for module in (
+        masterplan_cli,
+        subscriptions_cli,
+        registry_cli,
+        participation_cli,
+        catalog_cli,
+        sensors_cli,
+    ):
         module.register(app)
 
 

@@ -32,7 +32,7 @@ from domstadt.core.auth.permissions import (
 )
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid, NotFound
-from domstadt.core.weburl import is_web_url, web_url_problem
+from domstadt.core.weburl import is_site_path, is_web_url, web_url_problem
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 TABULAR = {"CSV", "XLSX"}
@@ -67,7 +67,7 @@ def _validate(data: DistributionCreate, has_file: bool) -> None:
         raise Invalid("Bitte eine Download-Adresse angeben oder eine Datei hochladen.", field="url")
     for key in ("download_url", "access_url"):
         value = getattr(data, key)
-        if value and not is_web_url(value):
+        if value and not (is_web_url(value) or is_site_path(value)):
             raise Invalid(web_url_problem(value), field=key)
     if data.license_id and vocab.license_id_of(data.license_id) is None:
         raise Invalid(f"Unbekannte Lizenz '{data.license_id}'.", field="license_id")

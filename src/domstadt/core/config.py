@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     map_tiles: str = ""
     """Tile URL template for maps (e.g. an own tile server); empty draws on a plain background."""
     log_level: str = "INFO"
+    participation_publisher: str = "DIG"
+    """Code of the department that publishes participation as open data (catalogue datasets
+    ``beteiligung-*``; `domstadt participation publish` and its daily job)."""
     outbound_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     """Intranet hosts (names as written, or IP addresses; comma-separated) that harvesting and
     webhooks may reach although they are not public (core/outbound.py)."""

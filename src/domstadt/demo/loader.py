@@ -15,6 +15,7 @@ from domstadt.demo import (
     masterplan,
     participation_events,
     pitches,
+    participation_open_data,
     registry,
     sensors,
 )
@@ -30,5 +31,6 @@ LOADERS: list[tuple[str, Loader]] = [
     ("events", participation_events.load),
     ("pitches", pitches.load),
     ("catalog", catalog.load),
+    ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
 ]

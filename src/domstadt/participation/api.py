@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from domstadt.participation import (
@@ -37,6 +37,8 @@ from domstadt.participation.challenges.schemas import (
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"], dependencies=[Depends(verify_csrf_api)])
+RESULT_PAGE = 100
+MAX_RESULT_ROWS = 1000
 
 
 class Written(BaseModel):
@@ -97,9 +99,18 @@ def submission_create(
 
 
 @router.get("/challenges/{challenge_id}/results", summary="Ranking: jury and public vote")
-def results(challenge_id: int, session: SessionDep, actor: ActorDep) -> Results:
-    """Jury scores appear after the jury phase, votes after the vote; ties per `tie_rule`."""
-    return challenge_service.results(session, actor=actor, challenge_id=challenge_id)
+def results(
+    challenge_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_RESULT_ROWS)] = RESULT_PAGE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Results:
+    """Jury scores appear after the jury phase, votes after the vote; ties per `tie_rule`.
+    `limit` places (default 100, at most 1000) from place `offset + 1`; `total` counts all."""
+    return challenge_service.results(
+        session, actor=actor, challenge_id=challenge_id, limit=limit, offset=offset
+    )
 
 
 @router.post("/challenges/{challenge_id}/jurors", status_code=204, summary="Assign a juror")

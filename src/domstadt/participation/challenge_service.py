@@ -15,17 +15,16 @@ from domstadt.core.auth.permissions import Actor, Permission, check_department, 
 from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.masterplan import measure_service
 from domstadt.masterplan.schemas import LinkIn, MeasureCreate
-from domstadt.participation.challenges import store
+from domstadt.participation.challenges import results_query, store
 from domstadt.participation.challenges.models import (
     Challenge,
     Juror,
-    Score,
     Submission,
     SubmissionStatus,
     Vote,
 )
 from domstadt.participation.challenges.phases import Phase, check_order
-from domstadt.participation.challenges.ranking import TIE_RULE, jury_scores, rank
+from domstadt.participation.challenges.ranking import TIE_RULE
 from domstadt.participation.challenges.schemas import (
     ChallengeCreate,
     ChallengePublic,
@@ -146,18 +145,26 @@ def challenge_get(session: Session, *, actor: Actor, challenge_id: int) -> Chall
 
 @public("submitted entries are published with their author; drafts are not listed")
 def submission_list(
-    session: Session, *, actor: Actor, challenge_id: int
+    session: Session,
+    *,
+    actor: Actor,
+    challenge_id: int,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[SubmissionSummary]:
-    """A challenge's submissions (not drafts), oldest first."""
+    """A challenge's submissions (not drafts), oldest first; all, or ``limit`` from
+    ``offset``."""
     store.get_challenge(session, challenge_id)
-    rows = session.scalars(
+    stmt = (
         select(Submission)
         .where(
             Submission.challenge_id == challenge_id,
             Submission.status != SubmissionStatus.DRAFT,
         )
         .order_by(Submission.submitted_at, Submission.id)
-    ).all()
+        .offset(max(offset, 0))
+    )
+    rows = session.scalars(stmt if limit is None else stmt.limit(limit)).all()
     return [store.submission_summary(r) for r in rows]
 
 
@@ -185,70 +192,69 @@ def juror_assign(session: Session, *, actor: Actor, challenge_id: int, data: Jur
     )
 
 
-def _vote_counts(session: Session, row: Challenge) -> tuple[dict[int, int], int]:
-    """Counted votes per submission and how many were excluded (late accounts)."""
-    stmt = (
-        select(Vote.submission_id, func.count())
-        .where(Vote.challenge_id == row.id)
-        .group_by(Vote.submission_id)
-    )
+def _vote_totals(session: Session, row: Challenge) -> tuple[int, int]:
+    """Counted votes and how many were excluded (accounts created after the vote opened)."""
+    counted = results_query.counted_votes(row).subquery()
+    total = session.scalar(select(func.count()).select_from(counted)) or 0
     excluded = 0
     if row.exclude_late_accounts:
-        late = (
-            select(Vote.id)
-            .join(User, User.id == Vote.user_id)
-            .where(Vote.challenge_id == row.id, User.created_at > row.vote_opens)
+        cast_votes = session.scalar(
+            select(func.count()).select_from(Vote).where(Vote.challenge_id == row.id)
         )
-        excluded = session.scalar(select(func.count()).select_from(late.subquery())) or 0
-        stmt = stmt.join(User, User.id == Vote.user_id).where(User.created_at <= row.vote_opens)
-    return dict(session.execute(stmt).all()), excluded
+        excluded = (cast_votes or 0) - total
+    return total, excluded
 
 
 @public("the ranking is public; jury scores only after review, votes only after the vote")
-def results(session: Session, *, actor: Actor, challenge_id: int) -> Results:
-    """The ranking with jury score and public votes side by side (see ranking.TIE_RULE)."""
+def results(
+    session: Session,
+    *,
+    actor: Actor,
+    challenge_id: int,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Results:
+    """The ranking with jury score and public votes side by side (see ranking.TIE_RULE):
+    every row, or ``limit`` rows from place ``offset + 1`` (``total`` counts them all)."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise Invalid("offset und limit dürfen nicht negativ sein.", field="offset")
     row = store.get_challenge(session, challenge_id)
     phase = store.phase_of(row)
     jury_visible, votes_visible = phase in _JURY_VISIBLE, phase == Phase.RESULTS
-    subs = session.scalars(
-        select(Submission).where(
-            Submission.challenge_id == challenge_id,
-            Submission.status != SubmissionStatus.DRAFT,
-        )
-    ).all()
-    scores: dict[int, float] = {}
-    if jury_visible:
-        scores = jury_scores(
-            store.weights(row),
-            session.execute(
-                select(Score.submission_id, Score.criterion, Score.value)
-                .join(Submission, Submission.id == Score.submission_id)
-                .where(Submission.challenge_id == challenge_id)
-            ).all(),
-        )
-    votes, excluded = _vote_counts(session, row) if votes_visible else ({}, 0)
-    by_id = {s.id: s for s in subs}
-    ranked = rank([(s.id, s.submitted_at) for s in subs], scores, votes)
+    page = results_query.ranking_page(
+        session,
+        row,
+        store.weights(row),
+        with_jury=jury_visible,
+        with_votes=votes_visible,
+        limit=limit,
+        offset=offset,
+    )
+    total_votes, excluded = _vote_totals(session, row) if votes_visible else (0, 0)
     return Results(
         challenge_id=challenge_id,
         phase=phase,
         jury_visible=jury_visible,
         votes_visible=votes_visible,
         tie_rule=TIE_RULE,
-        rows=[
-            ResultRow(
-                place=r.place,
-                submission_id=r.submission_id,
-                title=store.submission_summary(by_id[r.submission_id]).title,
-                status=by_id[r.submission_id].status,
-                jury_score=r.jury_score,
-                votes=r.votes,
-                measure_id=by_id[r.submission_id].measure_id,
-            )
-            for r in ranked
-        ],
-        total_votes=sum(votes.values()) if votes_visible else None,
+        rows=[_result_row(offset + i, entry) for i, entry in enumerate(page, start=1)],
+        total_votes=total_votes if votes_visible else None,
         excluded_votes=excluded if votes_visible else None,
+        total=results_query.entry_count(session, challenge_id),
+        offset=offset,
+    )
+
+
+def _result_row(place: int, entry: Any) -> ResultRow:
+    """A ranking row from trusted database values (constructed without re-validation)."""
+    return ResultRow.model_construct(
+        place=place,
+        submission_id=entry.id,
+        title=store.HIDDEN_TEXT if entry.hidden_at else entry.title,
+        status=SubmissionStatus(entry.status),
+        jury_score=None if entry.score is None else round(float(entry.score), 3),
+        votes=int(entry.votes),
+        measure_id=entry.measure_id,
     )
 
 

@@ -36,6 +36,8 @@ from domstadt.web.templating import gettext_for, render
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(verify_csrf_form)
 LABELS = {"PHASE": labels.PHASE, "KIND": labels.KIND, "STATUS": labels.STATUS}
+PAGE = 100
+"""Submissions and ranking rows per page of a challenge (a challenge may have 10,000)."""
 
 
 @router.get("/wettbewerbe")
@@ -50,17 +52,31 @@ def challenge_list(request: Request, session: SessionDep, actor: ActorDep) -> Re
 
 @router.get("/wettbewerbe/{challenge_id}")
 def challenge_page(
-    request: Request, challenge_id: int, session: SessionDep, actor: ActorDep
+    request: Request,
+    challenge_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    seite: int = 1,
+    rang: int = 1,
 ) -> Response:
-    """A challenge with its submissions, results and the actor's forms."""
+    """A challenge with its submissions, results and the actor's forms; submissions
+    (``seite``) and the ranking (``rang``) in pages of :data:`PAGE` entries."""
     challenge = challenge_service.challenge_get(session, actor=actor, challenge_id=challenge_id)
+    seite, rang = max(seite, 1), max(rang, 1)
+    results = challenge_service.results(
+        session, actor=actor, challenge_id=challenge_id, limit=PAGE, offset=(rang - 1) * PAGE
+    )
     context: dict[str, Any] = {
         "title": challenge.title,
         "c": challenge,
         "submissions": challenge_service.submission_list(
-            session, actor=actor, challenge_id=challenge_id
+            session, actor=actor, challenge_id=challenge_id, limit=PAGE, offset=(seite - 1) * PAGE
         ),
-        "results": challenge_service.results(session, actor=actor, challenge_id=challenge_id),
+        "results": results,
+        "page_size": PAGE,
+        "pages": max(1, -(-results.total // PAGE)),
+        "seite": seite,
+        "rang": rang,
         "roles": challenge_service.viewer_roles(session, actor=actor, challenge_id=challenge_id),
         "orgs": challenge_service.my_organisations(session, actor=actor),
         "statuses": [s for s in SubmissionStatus if s != SubmissionStatus.DRAFT],

@@ -1,4 +1,6 @@
-"""Weighted jury ranking and the public vote count.
+"""Weighted jury ranking and the public vote count: the rule, and a Python ranking of rows
+already in memory (pitches, problem statements). A challenge's results are ranked by the same
+rule in SQL (``results_query``), so 10,000 entries cost one query.
 
 A submission's jury score is the weighted mean over criteria of the mean of its jurors'
 scores on that criterion (weights normalised to sum 1; a criterion nobody scored is left out

@@ -183,6 +183,9 @@ class Results(BaseModel):
     rows: list[ResultRow]
     total_votes: int | None
     excluded_votes: int | None
+    total: int = 0
+    """Ranked submissions in all; ``rows`` may be a window of them (places offset + 1 ...)."""
+    offset: int = 0
 
 
 class StatusChange(BaseModel):
