@@ -14,8 +14,8 @@ from domstadt.demo import (
     feedback,
     masterplan,
     participation_events,
-    pitches,
     participation_open_data,
+    pitches,
     registry,
     sensors,
 )
