@@ -1,8 +1,14 @@
-"""Routers of the participation domain (feedback, organisations, challenges, events, labs),
-mounted by the app factory."""
+"""Routers of the participation domain (feedback, moderation, organisations, challenges,
+events, labs), mounted by the app factory."""
 
 from domstadt.participation import api, views
 from domstadt.participation.feedback import routes as feedback_routes
+from domstadt.participation.moderation import routes as moderation_routes
 from domstadt.participation.organisations import routes as organisation_routes
 
-routers = feedback_routes.routers + organisation_routes.routers + [api.router, views.router]
+routers = (
+    feedback_routes.routers
+    + moderation_routes.routers
+    + organisation_routes.routers
+    + [api.router, views.router]
+)

@@ -17,7 +17,7 @@ from domstadt.core.auth.permissions import (
 )
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
-from domstadt.core.text import upsert_text
+from domstadt.core.text import remove_text, upsert_text
 from domstadt.core.text.models import TextEmbedding
 from domstadt.core.text.similarity import similar
 from domstadt.participation.challenges import files, store
@@ -278,6 +278,7 @@ def submission_hide(session: Session, *, actor: Actor, submission_id: int, reaso
     sub.hidden_at = utcnow()
     sub.hidden_reason = reason[:500]
     sub.hidden_by = actor.label[:400]
+    remove_text(session, kind=KIND, entity_id=sub.id)
     audit.record(
         session,
         actor=actor,

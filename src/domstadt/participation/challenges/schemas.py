@@ -104,6 +104,7 @@ class SubmissionSummary(BaseModel):
     status: SubmissionStatus
     author_name: str
     organisation_name: str
+    hidden: bool = False
 
 
 class SimilarItem(BaseModel):

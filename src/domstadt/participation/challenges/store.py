@@ -126,6 +126,7 @@ def submission_summary(row: Submission) -> SubmissionSummary:
         status=row.status,
         author_name=row.author_name,
         organisation_name=row.organisation_name,
+        hidden=row.hidden_at is not None,
     )
 
 

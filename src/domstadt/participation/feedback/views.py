@@ -12,9 +12,11 @@ from pydantic import ValidationError
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
+from domstadt.participation import moderation_service
 from domstadt.participation.feedback import labels, service
 from domstadt.participation.feedback.api import client_address
 from domstadt.participation.feedback.schemas import FeedbackCreate, ReportCreate
+from domstadt.participation.moderation.schemas import HiddenItem
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
@@ -34,12 +36,25 @@ def section_context(
         "feedback_error": None,
         "feedback_notice": None,
         "feedback_values": {},
+        "feedback_hidden_mine": _hidden_mine(session, actor, measure_id),
         "STANCE": labels.STANCE,
         "REASON": labels.REASON,
         "RELEVANCE": labels.RELEVANCE,
         "VOICE": labels.VOICE,
         **extra,
     }
+
+
+def _hidden_mine(session: DbSession, actor: Actor, measure_id: int) -> list[HiddenItem]:
+    """The actor's own comments on this measure that the moderation hid (with the reason)."""
+    if actor.user_id is None:
+        return []
+    prefix = f"/massnahmen/{measure_id}#"
+    return [
+        h
+        for h in moderation_service.my_hidden(session, actor=actor)
+        if h.kind == "feedback" and h.url.startswith(prefix)
+    ]
 
 
 def _is_htmx(request: Request) -> bool:
