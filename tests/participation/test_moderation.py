@@ -14,7 +14,7 @@ from domstadt.core.audit import AuditEntry
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.participation import moderation_service
-from domstadt.participation.moderation.models import ReportReason
+from domstadt.participation.moderation.models import ContentReport, ReportReason
 from domstadt.participation.moderation.registry import kinds
 from tests.conftest import csrf_of, login
 from tests.mail_outbox import messages_to, newest_to
@@ -105,7 +105,7 @@ def test_hidden_feedback_no_longer_appears_on_the_measure_page_and_in_its_json(
     )
     assert shown.status_code == 200 and shown.json()["hidden"] is False
     assert len(client.get(f"/api/v1/measures/{mid}/feedback").json()["items"]) == 1
-    assert _actions(plan, "feedback", fid) == [
+    assert _actions(plan, "measure_feedback", fid) == [
         "moderation.report",
         "moderation.hide",
         "moderation.unhide",
@@ -128,12 +128,12 @@ def test_citizens_and_anonymous_cannot_moderate(
     assert anonymous.status_code == 401
     dismiss = f"/api/v1/moderation/items/feedback/{fid}/dismiss"
     assert client.post(dismiss, headers=citizen).status_code == 403
-    assert _actions(plan, "feedback", fid) == ["moderation.report"]
+    assert _actions(plan, "measure_feedback", fid) == ["moderation.report"]
 
     kept = client.post(dismiss, headers=bearer(people["moderator"]))
     assert kept.status_code == 200 and kept.json()["reports_resolved"] == 1
     assert client.post(dismiss, headers=bearer(people["moderator"])).status_code == 409
-    assert _actions(plan, "feedback", fid) == ["moderation.report", "moderation.dismiss"]
+    assert _actions(plan, "measure_feedback", fid) == ["moderation.report", "moderation.dismiss"]
 
 
 def test_bad_input_names_the_rule(
@@ -312,3 +312,41 @@ def test_every_kind_of_public_user_text_is_registered() -> None:
         "event",
         "organisation",
     }
+
+
+def test_migration_moves_open_feedback_reports_into_the_engine(
+    plan: Database, client: TestClient, people: dict[str, Any]
+) -> None:
+    from alembic import command
+
+    from domstadt.core.migrate import alembic_config
+    from domstadt.participation.feedback.models import FeedbackReport
+
+    _, fid = _feedback(client, plan, people["ayse"], "Alte Meldung")
+    with plan.session() as session:
+        for n, resolved in ((1, None), (2, None), (3, dt.datetime.now(dt.UTC))):
+            session.add(
+                FeedbackReport(
+                    feedback_id=fid,
+                    reason="spam",
+                    note=f"Meldung {n}",
+                    client_key="k" if n < 3 else "other",
+                    created_at=dt.datetime.now(dt.UTC),
+                    resolved_at=resolved,
+                    resolution="dismissed" if resolved else "",
+                )
+            )
+        session.commit()
+    plan.engine.dispose()
+    config = alembic_config(plan.url)
+    command.downgrade(config, "0018_pitches")
+    command.upgrade(config, "head")
+    plan.engine.dispose()
+    [entry] = client.get(REPORTS, headers=bearer(people["moderator"])).json()
+    assert entry["item_id"] == fid and [r["comment"] for r in entry["reports"]] == ["Meldung 1"]
+    with plan.session() as session:
+        copied = session.scalars(select(ContentReport).order_by(ContentReport.id)).all()
+        assert [(r.comment, r.open_key) for r in copied] == [
+            ("Meldung 1", "k"),
+            ("Meldung 3", None),
+        ]

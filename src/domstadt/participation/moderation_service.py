@@ -35,6 +35,8 @@ log = logging.getLogger("domstadt.moderation")
 REPORTS_PER_HOUR = 10
 """Reports one client (address) may send per hour; anonymous reports are allowed."""
 NOTICE = "Von der Moderation ausgeblendet: {reason}"
+_KEY_SALT = "feedback-report"
+"""Kept from the feedback-only reports, so reports copied by migration 0019 keep their keys."""
 
 
 def _item(session: Session, kind: Kind, item_id: int) -> Item:
@@ -46,7 +48,7 @@ def _item(session: Session, kind: Kind, item_id: int) -> Item:
 
 def _client_key(client: str) -> str:
     """A one-way key for a client address (the address itself is not stored)."""
-    return hashlib.sha256(f"content-report:{client}".encode()).hexdigest()
+    return hashlib.sha256(f"{_KEY_SALT}:{client}".encode()).hexdigest()
 
 
 def _report_public(row: ContentReport) -> ReportPublic:
@@ -122,7 +124,7 @@ def report_create(
         session,
         actor=actor,
         action="moderation.report",
-        entity_type=kind.name,
+        entity_type=kind.entity_type,
         entity_id=data.id,
         after={"report_id": row.id, "reason": row.reason.value, "comment": row.comment},
     )
@@ -252,7 +254,7 @@ def item_hide(
         session,
         actor=actor,
         action="moderation.hide",
-        entity_type=entry.name,
+        entity_type=entry.entity_type,
         entity_id=item_id,
         before={"title": item.title, "text": item.text},
         after={"hidden_reason": reason[:500], "reports_resolved": resolved},
@@ -299,7 +301,7 @@ def item_unhide(
         session,
         actor=actor,
         action="moderation.unhide",
-        entity_type=entry.name,
+        entity_type=entry.entity_type,
         entity_id=item_id,
         before=before,
         after={"hidden": False},
@@ -326,7 +328,7 @@ def reports_dismiss(session: Session, *, actor: Actor, kind: str, item_id: int) 
         session,
         actor=actor,
         action="moderation.dismiss",
-        entity_type=entry.name,
+        entity_type=entry.entity_type,
         entity_id=item_id,
         after={"reports_resolved": resolved},
     )

@@ -96,9 +96,27 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_content_hidden_organisation_id"), ["organisation_id"], unique=False
         )
+    op.execute(_COPY_FEEDBACK_REPORTS)
+
+
+# Reports of comments move into the engine's table (the old table stays, unwritten, until a
+# later revision drops it). Of duplicate open reports by one client only the first is copied.
+_COPY_FEEDBACK_REPORTS = """
+INSERT INTO content_report (kind, item_id, reason, comment, reporter_id, client_key, open_key,
+                            created_at, resolved_at, resolution)
+SELECT 'feedback', r.feedback_id, r.reason, r.note, r.reporter_id, r.client_key,
+       CASE WHEN r.resolved_at IS NULL THEN r.client_key END,
+       r.created_at, r.resolved_at, r.resolution
+FROM measure_feedback_report r
+WHERE r.resolved_at IS NOT NULL
+   OR r.id = (SELECT min(o.id) FROM measure_feedback_report o
+              WHERE o.feedback_id = r.feedback_id AND o.client_key = r.client_key
+                AND o.resolved_at IS NULL)
+ORDER BY r.id
+"""
 
 
 def downgrade() -> None:
-    """Drop both tables (reports and decisions are lost; items' own hidden flags stay)."""
+    """Drop both tables (reports made since are lost; items' own hidden flags stay)."""
     op.drop_table("content_hidden")
     op.drop_table("content_report")

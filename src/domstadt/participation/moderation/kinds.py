@@ -85,6 +85,7 @@ register(
     "feedback",
     label="Feedback zu einer Maßnahme",
     load=_feedback,
+    entity_type="measure_feedback",
     hide=lambda s, i, reason, by: _flag(s.get(Feedback, i), reason, by),
     unhide=lambda s, i: _unflag(s.get(Feedback, i)),
 )

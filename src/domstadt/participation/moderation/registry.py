@@ -40,11 +40,13 @@ def _nothing_to_unhide(session: Session, item_id: int) -> None:
 @dataclass(frozen=True)
 class Kind:
     """A registered kind: ``load`` returns None for an unknown id; ``hide(session, id,
-    reason, by)`` and ``unhide(session, id)`` flag the item in its own table, if it has one."""
+    reason, by)`` and ``unhide(session, id)`` flag the item in its own table, if it has one;
+    ``entity_type`` names the item in the audit log (as its own domain does)."""
 
     name: str
     label: str
     load: Loader
+    entity_type: str
     hide: Hider = field(default=_nothing_to_hide)
     unhide: Unhider = field(default=_nothing_to_unhide)
 
@@ -59,9 +61,18 @@ def register(
     load: Loader,
     hide: Hider = _nothing_to_hide,
     unhide: Unhider = _nothing_to_unhide,
+    entity_type: str = "",
 ) -> Kind:
-    """Register (or replace) a kind of user text; ``label`` is German, shown to moderators."""
-    kind = Kind(name=name, label=label, load=load, hide=hide, unhide=unhide)
+    """Register (or replace) a kind of user text; ``label`` is German, shown to moderators;
+    ``entity_type`` is the audit log's name of the item (default: ``name``)."""
+    kind = Kind(
+        name=name,
+        label=label,
+        load=load,
+        entity_type=entity_type or name,
+        hide=hide,
+        unhide=unhide,
+    )
     _KINDS[name] = kind
     return kind
 
