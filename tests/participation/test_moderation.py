@@ -208,12 +208,17 @@ def test_report_form_on_the_measure_page_and_the_moderators_queue_page(
     bad = client.post("/melden", data={**form, "reason": "egal"})
     assert bad.status_code == 422 and "Grund" in bad.text
 
+    anonymous = client.get("/admin/moderation", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     login(client, "tom@example.org")
     assert client.get("/admin/moderation").status_code == 403
+    assert 'href="/admin/moderation"' not in client.get("/").text
+    assert 'href="/konto/ausgeblendet"' in client.get("/konto").text
     client.cookies.clear()
     login(client, "mod@stadt.example")
     queue = client.get("/admin/moderation")
     assert queue.status_code == 200 and "Werbung: billige Uhren!" in queue.text
+    assert 'href="/admin/moderation"' in queue.text  # in the header for moderators
     assert "Spam oder Werbung" in queue.text
     token = csrf_of(client, "/admin/moderation")
     hide = f"/admin/moderation/feedback/{fid}/ausblenden"
