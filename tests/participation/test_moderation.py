@@ -154,6 +154,7 @@ def test_bad_input_names_the_rule(
     assert too_long.status_code == 422
     assert _hide(client, people["moderator"], "gedicht", 1).status_code == 404
     assert _hide(client, people["moderator"], "feedback", 999999).status_code == 404
+    assert _hide(client, people["moderator"], "feedback", 2**40).status_code == 404
     missing = client.post(
         f"/api/v1/moderation/items/feedback/{fid}/hide",
         json={},

@@ -104,7 +104,6 @@ class SubmissionSummary(BaseModel):
     status: SubmissionStatus
     author_name: str
     organisation_name: str
-    hidden: bool = False
 
 
 class SimilarItem(BaseModel):
@@ -127,6 +126,7 @@ class SubmissionPublic(SubmissionSummary):
     measure_id: int | None
     attachments: list[AttachmentPublic]
     similar: list[SimilarItem] = Field(default_factory=list)
+    hidden: bool = False
 
 
 class ScoreIn(BaseModel):
