@@ -35,6 +35,8 @@ SEEDS = [
     "/initiativen/import",
     "/initiativen/dubletten",
     "/moderation",
+    "/admin/moderation",
+    "/konto/ausgeblendet",
     "/konto/abonnements",
     "/masterplan/budget",
     "/masterplan/dashboard",

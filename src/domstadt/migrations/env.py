@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "domstadt.participation.events.models",
     "domstadt.participation.labs.models",
     "domstadt.participation.pitches.models",
+    "domstadt.participation.moderation.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

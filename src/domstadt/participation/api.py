@@ -34,6 +34,7 @@ from domstadt.participation.challenges.schemas import (
     VotePublic,
     WinnerMeasure,
 )
+from domstadt.participation.moderation.api import mailer
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"], dependencies=[Depends(verify_csrf_api)])
@@ -215,10 +216,14 @@ def winner_to_measure(
 
 @router.post("/submissions/{submission_id}/hide", status_code=204, summary="Hide a submission")
 def submission_hide(
-    submission_id: int, body: HideRequest, session: SessionDep, actor: ActorDep
+    submission_id: int, body: HideRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     """Moderators hide a submission's text and files with a reason (audited)."""
     submission_service.submission_hide(
-        session, actor=actor, submission_id=submission_id, reason=body.reason
+        session,
+        actor=actor,
+        submission_id=submission_id,
+        reason=body.reason,
+        mailer=mailer(request),
     )
     return Response(status_code=204)

@@ -20,9 +20,10 @@ from domstadt.core.auth.permissions import (
 )
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from domstadt.core.mail import Mailer
 from domstadt.masterplan import measure_read_service
 from domstadt.masterplan import service as masterplan
-from domstadt.participation import seats
+from domstadt.participation import moderation_service, seats
 from domstadt.participation.events.models import (
     Event,
     EventKind,
@@ -310,23 +311,14 @@ def event_cancel(session: Session, *, actor: Actor, event_id: int) -> EventPubli
 
 
 @requires(Permission.CONTENT_MODERATE)
-def event_hide(session: Session, *, actor: Actor, event_id: int, reason: str) -> None:
-    """Moderators hide an event with a reason (kept in the audit log); it leaves every list."""
-    reason = reason.strip()
-    if len(reason) < 3:
-        raise Invalid("Bitte nennen Sie einen Grund für das Ausblenden.", field="reason")
-    row = _visible_event(session, event_id)
-    row.hidden_at = utcnow()
-    row.hidden_reason = reason[:500]
-    row.hidden_by = actor.label
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="event.hide",
-        entity_type="event",
-        entity_id=row.id,
-        after={"reason": row.hidden_reason},
+def event_hide(
+    session: Session, *, actor: Actor, event_id: int, reason: str, mailer: Mailer | None = None
+) -> None:
+    """Moderators hide an event with a reason, through the moderation engine (audited; the
+    organising organisation's admins get a mail); it leaves every list."""
+    _visible_event(session, event_id)
+    moderation_service.item_hide(
+        session, actor=actor, kind="event", item_id=event_id, reason=reason, mailer=mailer
     )
 
 

@@ -1,13 +1,15 @@
-"""Routers of the participation domain (feedback, organisations, challenges, events, labs,
-open data), mounted by the app factory."""
+"""Routers of the participation domain (feedback, moderation, organisations, challenges,
+events, labs, open data), mounted by the app factory."""
 
 from domstadt.participation import api, views
 from domstadt.participation.feedback import routes as feedback_routes
+from domstadt.participation.moderation import routes as moderation_routes
 from domstadt.participation.opendata import api as open_data_api
 from domstadt.participation.organisations import routes as organisation_routes
 
 routers = (
     feedback_routes.routers
+    + moderation_routes.routers
     + organisation_routes.routers
     + [
         api.router,

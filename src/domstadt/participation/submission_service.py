@@ -17,9 +17,11 @@ from domstadt.core.auth.permissions import (
 )
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
+from domstadt.core.mail import Mailer
 from domstadt.core.text import upsert_text
 from domstadt.core.text.models import TextEmbedding
 from domstadt.core.text.similarity import similar
+from domstadt.participation import moderation_service
 from domstadt.participation.challenges import files, store
 from domstadt.participation.challenges.models import Attachment, Submission, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase
@@ -267,23 +269,17 @@ def submission_set_status(
 
 
 @requires(Permission.CONTENT_MODERATE)
-def submission_hide(session: Session, *, actor: Actor, submission_id: int, reason: str) -> None:
-    """Hide a submission's text and files with a reason; it stays stored and audited."""
-    reason = reason.strip()
-    if len(reason) < 3:
-        raise Invalid("Bitte geben Sie einen Grund für das Ausblenden an.", field="reason")
-    sub = store.get_submission(session, submission_id)
-    if sub.hidden_at is not None:
-        raise Conflict("Dieser Beitrag ist schon ausgeblendet.")
-    sub.hidden_at = utcnow()
-    sub.hidden_reason = reason[:500]
-    sub.hidden_by = actor.label[:400]
-    audit.record(
-        session,
-        actor=actor,
-        action="submission.hide",
-        entity_type="challenge_submission",
-        entity_id=sub.id,
-        before={"title": sub.title},
-        after={"hidden_reason": sub.hidden_reason},
+def submission_hide(
+    session: Session,
+    *,
+    actor: Actor,
+    submission_id: int,
+    reason: str,
+    mailer: Mailer | None = None,
+) -> None:
+    """Hide a submission's text and files with a reason, through the moderation engine (it
+    stays stored, leaves the similarity store, is audited; the author gets a mail)."""
+    store.get_submission(session, submission_id)
+    moderation_service.item_hide(
+        session, actor=actor, kind=KIND, item_id=submission_id, reason=reason, mailer=mailer
     )

@@ -28,6 +28,7 @@ from domstadt.participation.challenges.schemas import (
     SubmissionCreate,
     VoteIn,
 )
+from domstadt.participation.moderation.api import mailer
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.downloads import download_headers, served_media_type
@@ -242,7 +243,11 @@ def hide_post(
 ) -> Response:
     """Moderators hide a submission with a reason."""
     submission_service.submission_hide(
-        session, actor=actor, submission_id=submission_id, reason=str(form.get("reason", ""))
+        session,
+        actor=actor,
+        submission_id=submission_id,
+        reason=str(form.get("reason", "")),
+        mailer=mailer(request),
     )
     return RedirectResponse(f"/wettbewerbe/beitraege/{submission_id}", status_code=303)
 

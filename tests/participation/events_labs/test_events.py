@@ -271,7 +271,7 @@ def test_moderator_hides_event_with_reason_and_it_is_audited(
     assert client.get(f"/api/v1/events/{event['id']}").status_code == 404
     assert client.get("/api/v1/events").json()["total"] == 0
     admin_audit = _audit_actions(plan)
-    assert {"event.create", "event.hide"} <= admin_audit
+    assert {"event.create", "moderation.hide"} <= admin_audit
 
 
 def _audit_actions(db: Database) -> set[str]:

@@ -11,7 +11,7 @@ from domstadt.core.auth.models import OrganisationKind, Role
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.auth.schemas import OrganisationCreate
 from domstadt.core.db import Database
-from domstadt.participation.feedback import service as feedback_service
+from domstadt.participation import moderation_service
 from tests.conftest import csrf_of, login, make_token, make_user
 from tests.masterplan.conftest import add_measure
 
@@ -169,29 +169,40 @@ def test_reported_comment_is_hidden_by_a_moderator(
     report = {"csrf_token": token, "reason": "spam", "measure_id": str(m.id)}
     assert client.post(f"/feedback/{fid}/melden", data=report).status_code == 200
     assert client.post(f"/feedback/{fid}/melden", data=report).status_code == 409
-    monkeypatch.setattr(feedback_service, "REPORTS_PER_HOUR", 1)
-    limited = client.post(f"/api/v1/feedback/{fid}/reports", json={"reason": "abuse"})
+    monkeypatch.setattr(moderation_service, "REPORTS_PER_HOUR", 1)
+    other = client.post(
+        f"/api/v1/measures/{m.id}/feedback",
+        json={"relevance": 2, "stance": "neutral", "comment": "Zweite Stimme"},
+        headers={"Authorization": f"Bearer {make_token(plan, 'ayse@example.org')}"},
+    ).json()["id"]
+    limited = client.post(f"/api/v1/feedback/{other}/reports", json={"reason": "abuse"})
     assert limited.status_code == 429
+    assert client.get("/api/v1/moderation/feedback").status_code == 401
 
     login(client, "lena@rheinland.example")
-    assert client.get("/moderation").status_code == 403
+    assert client.get("/moderation").status_code == 403  # moved to /admin/moderation
     login(client, "mod@stadt.example")
     queue = client.get("/moderation")
+    assert queue.url.path == "/admin/moderation"
     assert "www.spam.example" in queue.text and "Spam oder Werbung" in queue.text
+    assert len(client.get("/api/v1/moderation/feedback").json()[0]["reports"]) == 1
     hide = client.post(
         f"/moderation/{fid}/ausblenden",
-        data={"csrf_token": csrf_of(client, "/moderation"), "reason": "Werbung"},
+        data={"csrf_token": csrf_of(client, "/admin/moderation"), "reason": "Werbung"},
         follow_redirects=False,
     )
     assert hide.status_code == 303
     assert "www.spam.example" not in client.get(f"/massnahmen/{m.id}").text
-    assert client.get(f"/api/v1/measures/{m.id}/feedback").json()["aggregate"]["all"]["count"] == 0
+    left = client.get(f"/api/v1/measures/{m.id}/feedback").json()
+    assert [f["comment"] for f in left["items"]] == ["Zweite Stimme"]
+    assert left["aggregate"]["all"]["count"] == 1
     assert client.get("/api/v1/moderation/feedback").json() == []
 
     make_user(plan, "admin@stadt.example", Role.ADMIN)
     admin = {"Authorization": f"Bearer {make_token(plan, 'admin@stadt.example')}"}
     log = client.get("/api/v1/audit?entity_type=measure_feedback", headers=admin).json()["items"]
+    log = [e for e in log if e["entity_id"] == str(fid)]
     actions = [e["action"] for e in log]
-    assert actions[:3] == ["feedback.hide", "feedback.report", "feedback.create"]
+    assert actions[:3] == ["moderation.hide", "moderation.report", "feedback.create"]
     assert log[0]["after"]["hidden_reason"] == "Werbung"
-    assert "www.spam.example" in log[0]["before"]["comment"]
+    assert "www.spam.example" in log[0]["before"]["text"]

@@ -126,6 +126,7 @@ class SubmissionPublic(SubmissionSummary):
     measure_id: int | None
     attachments: list[AttachmentPublic]
     similar: list[SimilarItem] = Field(default_factory=list)
+    hidden: bool = False
 
 
 class ScoreIn(BaseModel):

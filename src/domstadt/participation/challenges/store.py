@@ -138,6 +138,7 @@ def submission_public(session: Session, row: Submission) -> SubmissionPublic:
         **submission_summary(row).model_dump(),
         challenge_id=row.challenge_id,
         summary="" if row.hidden_at else row.summary,
+        hidden=row.hidden_at is not None,
         organisation_id=row.organisation_id,
         submitted_at=row.submitted_at,
         measure_id=row.measure_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from domstadt.participation import event_service as service
 from domstadt.participation.events.models import EventKind
@@ -16,6 +16,7 @@ from domstadt.participation.events.schemas import (
     HideRequest,
     RegistrationPublic,
 )
+from domstadt.participation.moderation.api import mailer
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["events"], dependencies=[Depends(verify_csrf_api)])
@@ -56,9 +57,13 @@ def event_cancel(event_id: int, session: SessionDep, actor: ActorDep) -> EventPu
 
 
 @router.post("/events/{event_id}/hide", status_code=204, summary="Hide an event (moderators)")
-def event_hide(event_id: int, body: HideRequest, session: SessionDep, actor: ActorDep) -> Response:
+def event_hide(
+    event_id: int, body: HideRequest, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
     """Moderators hide an event with a reason (kept in the audit log)."""
-    service.event_hide(session, actor=actor, event_id=event_id, reason=body.reason)
+    service.event_hide(
+        session, actor=actor, event_id=event_id, reason=body.reason, mailer=mailer(request)
+    )
     return Response(status_code=204)
 
 

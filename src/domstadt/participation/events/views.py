@@ -19,6 +19,7 @@ from domstadt.participation import event_service as service
 from domstadt.participation.display import local_time
 from domstadt.participation.events import ical, jsonld, labels
 from domstadt.participation.events.schemas import EventCreate, EventPage
+from domstadt.participation.moderation.api import mailer
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
@@ -199,9 +200,17 @@ def cancel_post(event_id: int, session: SessionDep, actor: ActorDep) -> Response
 
 
 @router.post("/veranstaltungen/{event_id}/ausblenden", dependencies=[CsrfChecked])
-def hide_post(event_id: int, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+def hide_post(
+    request: Request, event_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
     """Moderators hide the event with a reason."""
-    service.event_hide(session, actor=actor, event_id=event_id, reason=str(form.get("reason", "")))
+    service.event_hide(
+        session,
+        actor=actor,
+        event_id=event_id,
+        reason=str(form.get("reason", "")),
+        mailer=mailer(request),
+    )
     return RedirectResponse("/veranstaltungen", status_code=303)
 
 

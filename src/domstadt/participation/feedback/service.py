@@ -1,10 +1,9 @@
 """Feedback operations (S1.1): comment and rate a measure, aggregate the voices per measure
-and per field of action (companies vs citizens), report comments, moderate them."""
+and per field of action (companies vs citizens); reports and moderation of comments go through
+the moderation engine (``moderation_service``, kind ``feedback``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,9 +14,10 @@ from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
 from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
-from domstadt.participation.feedback.models import Feedback, FeedbackReport, Stance
+from domstadt.participation import moderation_service
+from domstadt.participation.feedback.models import Feedback, ReportReason, Stance
 from domstadt.participation.feedback.schemas import (
     FeedbackAggregate,
     FeedbackCreate,
@@ -32,9 +32,11 @@ from domstadt.participation.feedback.schemas import (
     ReportPublic,
     VoiceAggregate,
 )
+from domstadt.participation.moderation import schemas as moderation_schemas
 
-REPORTS_PER_HOUR = 10
-"""Reports one client (address) may send per hour; anonymous reports are allowed."""
+KIND = "feedback"
+"""The kind of a comment in the moderation engine (``participation/moderation/kinds.py``)."""
+_LEGACY_REASONS = {r.value: r for r in ReportReason}
 
 
 def _public(row: Feedback) -> FeedbackPublic:
@@ -258,74 +260,33 @@ def _visible_feedback(session: Session, feedback_id: int) -> Feedback:
     return row
 
 
-def _client_key(client: str) -> str:
-    """A one-way key for a client address (the address itself is not stored)."""
-    return hashlib.sha256(f"feedback-report:{client}".encode()).hexdigest()
-
-
 @public("anyone may ask moderators to look at a comment; rate-limited per client address")
 def feedback_report(
     session: Session, *, actor: Actor, feedback_id: int, data: ReportCreate, client: str
 ) -> None:
-    """Record a report of a visible comment for the moderation queue."""
-    _visible_feedback(session, feedback_id)
-    key = _client_key(client)
-    since = utcnow() - dt.timedelta(hours=1)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(FeedbackReport)
-        .where(FeedbackReport.client_key == key, FeedbackReport.created_at >= since)
-    )
-    if (recent or 0) >= REPORTS_PER_HOUR:
-        raise TooManyRequests(
-            "Sie haben in der letzten Stunde schon viele Beiträge gemeldet. Bitte versuchen Sie "
-            "es später noch einmal."
-        )
-    if session.scalar(
-        select(FeedbackReport.id).where(
-            FeedbackReport.feedback_id == feedback_id,
-            FeedbackReport.client_key == key,
-            FeedbackReport.resolved_at.is_(None),
-        )
-    ):
-        raise Conflict("Sie haben diesen Beitrag bereits gemeldet; die Moderation prüft ihn.")
-    report = FeedbackReport(
-        feedback_id=feedback_id,
-        reason=data.reason,
-        note=data.note.strip(),
-        reporter_id=actor.user_id,
-        client_key=key,
-        created_at=utcnow(),
-        resolution="",
-    )
-    session.add(report)
-    session.flush()
-    audit.record(
+    """Report a visible comment through the moderation engine (kind ``feedback``). Unlike the
+    engine's own API, reporting the same comment again while open is refused here (409)."""
+    receipt = moderation_service.report_create(
         session,
         actor=actor,
-        action="feedback.report",
-        entity_type="measure_feedback",
-        entity_id=feedback_id,
-        after={"report_id": report.id, "reason": data.reason.value, "note": report.note},
+        data=moderation_schemas.ReportCreate(
+            kind=KIND, id=feedback_id, reason=data.reason.value, comment=data.note
+        ),
+        client=client,
     )
+    if receipt.already_reported:
+        raise Conflict("Sie haben diesen Beitrag bereits gemeldet; die Moderation prüft ihn.")
 
 
 @requires(Permission.CONTENT_MODERATE)
 def moderation_queue(session: Session, *, actor: Actor) -> list[QueueItem]:
-    """Visible comments with open reports, most reported first."""
-    open_reports = session.scalars(
-        select(FeedbackReport)
-        .join(Feedback, Feedback.id == FeedbackReport.feedback_id)
-        .where(FeedbackReport.resolved_at.is_(None), _visible())
-        .order_by(FeedbackReport.created_at)
-    ).all()
-    by_feedback: dict[int, list[FeedbackReport]] = {}
-    for r in open_reports:
-        by_feedback.setdefault(r.feedback_id, []).append(r)
+    """Visible comments with open reports, most reported first (the feedback part of the
+    moderation engine's queue, in the shape of /api/v1/moderation/feedback)."""
     items: list[QueueItem] = []
-    for feedback_id, reports in by_feedback.items():
-        row = session.get(Feedback, feedback_id)
-        assert row is not None
+    for entry in moderation_service.report_queue(session, actor=actor):
+        row = session.get(Feedback, entry.item_id)
+        if entry.kind != KIND or entry.hidden or row is None:
+            continue
         m = _measure(session, row.measure_id)
         items.append(
             QueueItem(
@@ -333,65 +294,32 @@ def moderation_queue(session: Session, *, actor: Actor) -> list[QueueItem]:
                 measure_code=m.code,
                 measure_title=m.title,
                 reports=[
-                    ReportPublic(reason=r.reason, note=r.note, created_at=r.created_at)
-                    for r in reports
+                    ReportPublic(
+                        reason=_LEGACY_REASONS.get(r.reason.value, ReportReason.OTHER),
+                        note=r.comment,
+                        created_at=r.created_at,
+                    )
+                    for r in entry.reports
                 ],
             )
         )
-    items.sort(key=lambda i: (-len(i.reports), i.reports[0].created_at))
     return items
-
-
-def _resolve(session: Session, feedback_id: int, resolution: str) -> int:
-    reports = session.scalars(
-        select(FeedbackReport).where(
-            FeedbackReport.feedback_id == feedback_id, FeedbackReport.resolved_at.is_(None)
-        )
-    ).all()
-    for r in reports:
-        r.resolved_at = utcnow()
-        r.resolution = resolution
-    return len(reports)
 
 
 @requires(Permission.CONTENT_MODERATE)
 def feedback_hide(session: Session, *, actor: Actor, feedback_id: int, reason: str) -> None:
-    """Hide a comment from the public with a reason; it stays stored and in the audit log."""
-    reason = reason.strip()
-    if len(reason) < 3:
-        raise Invalid("Bitte geben Sie einen Grund für das Ausblenden an.", field="reason")
-    row = _visible_feedback(session, feedback_id)
-    before = _public(row)
-    row.hidden_at = utcnow()
-    row.hidden_reason = reason[:500]
-    row.hidden_by = actor.label[:400]
-    resolved = _resolve(session, feedback_id, "hidden")
-    audit.record(
-        session,
-        actor=actor,
-        action="feedback.hide",
-        entity_type="measure_feedback",
-        entity_id=feedback_id,
-        before=before,
-        after={"hidden_reason": row.hidden_reason, "reports_resolved": resolved},
+    """Hide a comment from the public with a reason (through the moderation engine)."""
+    _visible_feedback(session, feedback_id)
+    moderation_service.item_hide(
+        session, actor=actor, kind=KIND, item_id=feedback_id, reason=reason
     )
 
 
 @requires(Permission.CONTENT_MODERATE)
 def reports_dismiss(session: Session, *, actor: Actor, feedback_id: int) -> None:
-    """Close a comment's open reports and keep it visible."""
+    """Close a comment's open reports and keep it visible (through the moderation engine)."""
     _visible_feedback(session, feedback_id)
-    resolved = _resolve(session, feedback_id, "dismissed")
-    if not resolved:
-        raise Conflict(f"Zu Beitrag {feedback_id} liegen keine offenen Meldungen vor.")
-    audit.record(
-        session,
-        actor=actor,
-        action="feedback.reports_dismiss",
-        entity_type="measure_feedback",
-        entity_id=feedback_id,
-        after={"reports_resolved": resolved},
-    )
+    moderation_service.reports_dismiss(session, actor=actor, kind=KIND, item_id=feedback_id)
 
 
 @requires(Permission.ACCOUNT_SELF)

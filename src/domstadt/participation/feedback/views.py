@@ -1,5 +1,6 @@
-"""Feedback pages: the feedback section of a measure page (with htmx partial update), the
-report form and the moderators' queue at /moderation (JSON twins in api.py)."""
+"""Feedback pages: the feedback section of a measure page (with htmx partial update) and the
+older feedback-only report and moderation forms, which now go through the moderation engine
+(its queue is /admin/moderation; JSON twins in api.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pydantic import ValidationError
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
+from domstadt.participation import moderation_service
 from domstadt.participation.feedback import labels, service
 from domstadt.participation.feedback.api import client_address
 from domstadt.participation.feedback.schemas import FeedbackCreate, ReportCreate
-from domstadt.web.account_views import require_login
+from domstadt.participation.moderation.schemas import HiddenItem
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
 
@@ -34,12 +36,25 @@ def section_context(
         "feedback_error": None,
         "feedback_notice": None,
         "feedback_values": {},
+        "feedback_hidden_mine": _hidden_mine(session, actor, measure_id),
         "STANCE": labels.STANCE,
         "REASON": labels.REASON,
         "RELEVANCE": labels.RELEVANCE,
         "VOICE": labels.VOICE,
         **extra,
     }
+
+
+def _hidden_mine(session: DbSession, actor: Actor, measure_id: int) -> list[HiddenItem]:
+    """The actor's own comments on this measure that the moderation hid (with the reason)."""
+    if actor.user_id is None:
+        return []
+    prefix = f"/massnahmen/{measure_id}#"
+    return [
+        h
+        for h in moderation_service.my_hidden(session, actor=actor)
+        if h.kind == "feedback" and h.url.startswith(prefix)
+    ]
 
 
 def _is_htmx(request: Request) -> bool:
@@ -131,24 +146,9 @@ def report_post(
 
 
 @router.get("/moderation")
-def moderation(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """The moderators' queue of reported comments (JSON: /api/v1/moderation/feedback)."""
-    redirect = require_login(request, actor)
-    if redirect:
-        return redirect
-    _ = gettext_for(request)
-    items = service.moderation_queue(session, actor=actor)
-    return render(
-        request,
-        "feedback/moderation.html",
-        {
-            "title": _("Reported comments"),
-            "items": items,
-            "STANCE": labels.STANCE,
-            "REASON": labels.REASON,
-            "done": request.query_params.get("erledigt") == "1",
-        },
-    )
+def moderation() -> Response:
+    """The feedback-only queue moved into the moderation engine's queue for every kind."""
+    return RedirectResponse("/admin/moderation", status_code=308)
 
 
 @router.post("/moderation/{feedback_id}/ausblenden", dependencies=[CsrfChecked])
@@ -163,11 +163,11 @@ def hide_post(
     service.feedback_hide(
         session, actor=actor, feedback_id=feedback_id, reason=str(form.get("reason", ""))
     )
-    return RedirectResponse("/moderation?erledigt=1", status_code=303)
+    return RedirectResponse("/admin/moderation?erledigt=1", status_code=303)
 
 
 @router.post("/moderation/{feedback_id}/behalten", dependencies=[CsrfChecked])
 def keep_post(request: Request, feedback_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Dismiss the reports and keep the comment visible."""
     service.reports_dismiss(session, actor=actor, feedback_id=feedback_id)
-    return RedirectResponse("/moderation?erledigt=1", status_code=303)
+    return RedirectResponse("/admin/moderation?erledigt=1", status_code=303)

@@ -14,6 +14,7 @@ from domstadt.core.auth.schemas import OrganisationPublic
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
 from domstadt.core.names import name_key
+from domstadt.participation.moderation.hidden import hidden_ids
 from domstadt.participation.organisations.contributions import contributions_of
 from domstadt.participation.organisations.schemas import (
     JoinDecision,
@@ -37,8 +38,16 @@ def _org(session: Session, organisation_id: int) -> Organisation:
     return org
 
 
-def _public(session: Session, org: Organisation) -> OrganisationPublic:
+def _public(
+    session: Session, org: Organisation, hidden: set[int] | None = None
+) -> OrganisationPublic:
+    """The public shape; a description the moderation hid is left out (``hidden``: the ids
+    known to be hidden, looked up when not given)."""
     result = OrganisationPublic.model_validate(org)
+    if hidden is None:
+        hidden = hidden_ids(session, "organisation", [org.id])
+    if org.id in hidden:
+        result.description = ""
     count = select(func.count()).select_from(Membership)
     result.member_count = (
         session.scalar(count.where(Membership.organisation_id == org.id, _ACCEPTED)) or 0
@@ -110,7 +119,9 @@ def organisation_search(
         query = query.where(Organisation.district == f.district)
     if f.verified is not None:
         query = query.where(Organisation.verified.is_(f.verified))
-    return [_public(session, o) for o in session.scalars(query.limit(1000))]
+    rows = session.scalars(query.limit(1000)).all()
+    hidden = hidden_ids(session, "organisation", [o.id for o in rows])
+    return [_public(session, o, hidden) for o in rows]
 
 
 @public("an organisation's page shows only members who opted in, by name")
