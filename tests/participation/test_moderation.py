@@ -317,6 +317,7 @@ def test_every_kind_of_public_user_text_is_registered() -> None:
         "challenge_submission",
         "event",
         "organisation",
+        "pitch",
     }
 
 

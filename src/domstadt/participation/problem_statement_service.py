@@ -19,6 +19,7 @@ from domstadt.participation.challenges.ranking import jury_scores, rank
 from domstadt.participation.challenges.schemas import JurorIn
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import EventCreate
+from domstadt.participation.moderation.hidden import hidden_ids
 from domstadt.participation.pitches import store
 from domstadt.participation.pitches.models import Pitch, PitchJuror, PitchScore, ProblemStatement
 from domstadt.participation.pitches.phases import PitchPhase, check_dates
@@ -223,6 +224,7 @@ def results(session: Session, *, actor: Actor, statement_id: int) -> PitchResult
         ).all(),
     )
     by_id = {p.id: p for p in pitches}
+    hidden = hidden_ids(session, "pitch", by_id)
     ranked = rank([(p.id, p.submitted_at) for p in pitches], scores, {})
     return PitchResults(
         statement_id=row.id,
@@ -233,7 +235,9 @@ def results(session: Session, *, actor: Actor, statement_id: int) -> PitchResult
             PitchResultRow(
                 place=r.place,
                 pitch_id=r.submission_id,
-                title=by_id[r.submission_id].title,
+                title=store.HIDDEN_TITLE
+                if r.submission_id in hidden
+                else by_id[r.submission_id].title,
                 organisation_name=by_id[r.submission_id].organisation_name,
                 status=by_id[r.submission_id].status,
                 jury_score=r.jury_score,

@@ -1,6 +1,7 @@
 """The kinds of user text registered with the moderation engine: feedback on measures,
-challenge submissions, events and organisation texts. Lab findings and lab sessions are
-written by city staff (editors), not by the public, and keep their own hide action."""
+challenge submissions, events, organisation texts and pitches to problem statements. Lab
+findings and lab sessions are written by city staff (editors), not by the public, and keep
+their own hide action."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from domstadt.participation.events.models import Event
 from domstadt.participation.feedback.models import Feedback
 from domstadt.participation.moderation.hidden import hidden_ids
 from domstadt.participation.moderation.registry import Item, register
+from domstadt.participation.pitches.models import Pitch
 
 Flagged = Feedback | Submission | Event
 
@@ -81,6 +83,19 @@ def _organisation(session: Session, item_id: int) -> Item | None:
     )
 
 
+def _pitch(session: Session, item_id: int) -> Item | None:
+    row = session.get(Pitch, item_id)
+    if row is None:
+        return None
+    return Item(
+        title=row.title,
+        text=row.summary,
+        url=f"/fragestellungen/{row.statement_id}#pitch-{row.id}",
+        hidden=bool(hidden_ids(session, "pitch", [row.id])),
+        organisation_id=row.organisation_id,
+    )
+
+
 register(
     "feedback",
     label="Feedback zu einer Maßnahme",
@@ -122,3 +137,6 @@ register(
 # Organisation texts (description) are hidden by the engine's content_hidden row; the
 # organisation's name and verification stay visible.
 register("organisation", label="Texte einer Organisation", load=_organisation)
+# Pitches: the public sees their titles in the pitch event's programme and the ranking; a
+# hidden pitch shows there as hidden (store.programme, problem_statement_service.results).
+register("pitch", label="Pitch zu einer Fragestellung", load=_pitch)

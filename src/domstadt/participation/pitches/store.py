@@ -14,6 +14,7 @@ from domstadt.core.db import utcnow
 from domstadt.core.errors import NotFound
 from domstadt.participation.challenges.schemas import CriterionIn
 from domstadt.participation.events.models import Event
+from domstadt.participation.moderation.hidden import hidden_ids
 from domstadt.participation.pitches.models import Pitch, PitchJuror, ProblemStatement
 from domstadt.participation.pitches.phases import PitchPhase, phase_at
 from domstadt.participation.pitches.schemas import (
@@ -22,6 +23,9 @@ from domstadt.participation.pitches.schemas import (
     StatementPublic,
     StatementSummary,
 )
+
+HIDDEN_TITLE = "Von der Moderation ausgeblendet"
+"""Shown instead of the title of a pitch that moderators have hidden."""
 
 
 def phase_of(row: ProblemStatement, now: dt.datetime | None = None) -> PitchPhase:
@@ -89,13 +93,14 @@ def programme(session: Session, row: ProblemStatement) -> list[SlotPublic]:
         .where(Pitch.statement_id == row.id, Pitch.slot.is_not(None))
         .order_by(Pitch.slot)
     ).all()
+    hidden = hidden_ids(session, "pitch", [p.id for p in pitches])
     return [
         SlotPublic(
             slot=p.slot or 0,
             starts_at=event.starts_at
             + dt.timedelta(minutes=row.slot_minutes * ((p.slot or 1) - 1)),
             pitch_id=p.id,
-            title=p.title,
+            title=HIDDEN_TITLE if p.id in hidden else p.title,
             organisation_name=p.organisation_name,
         )
         for p in pitches
