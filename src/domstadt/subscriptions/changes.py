@@ -138,12 +138,14 @@ def _follow_lines(change: FollowChange, base_url: str) -> list[str]:
 def _follow_payload(
     row: Subscription, target: FollowTarget, change: FollowChange, base_url: str
 ) -> dict[str, object]:
-    """Shaped like a measure's: event, subscription, the target under its kind, at, changes;
-    plus ``summary`` (the German line of the digest), ``url`` and the change's references."""
+    """Shaped like a measure's (event, subscription, what changed, at, changes), the target
+    under ``target`` (its ``kind`` says which: the kind ``event`` would clash with the key),
+    plus ``summary`` (the German line of the digest), ``url`` and references in ``data``."""
     return {
         "event": change.event,
         "subscription_id": row.id,
-        target.kind: {
+        "target": {
+            "kind": target.kind,
             "id": target.id,
             "title": target.title,
             "url": f"{base_url}{target.path}",
@@ -153,5 +155,5 @@ def _follow_payload(
         "summary": change.text,
         "url": f"{base_url}{change.path}",
         "changes": change.changes,
-        **change.data,
+        "data": change.data,
     }
