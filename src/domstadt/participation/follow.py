@@ -151,7 +151,7 @@ class ChallengeFollowable:
         found = []
         for entry in _audit(session, "challenge", [str(row.id)], ("challenge.update",), window):
             before, after = entry.before or {}, entry.after or {}
-            moved = [
+            moved: list[dict[str, Any]] = [
                 {"field": n, "before": before.get(n), "after": after.get(n)}
                 for n in DATES
                 if before.get(n) != after.get(n)
@@ -268,7 +268,7 @@ def _shown(field: str, value: Any) -> str:
 
 def _event_edit(entry: AuditEntry, path: str) -> FollowChange | None:
     before, after = entry.before or {}, entry.after or {}
-    moved = [
+    moved: list[dict[str, Any]] = [
         {"field": n, "before": before.get(n), "after": after.get(n)}
         for n in EVENT_FIELDS_DE
         if before.get(n) != after.get(n)
