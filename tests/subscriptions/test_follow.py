@@ -28,6 +28,14 @@ from tests.subscriptions.conftest import Hook
 
 __all__ = ["people"]
 SYSTEM = system_actor("tests")
+MEETUP = {
+    "title": "Open Data Meetup",
+    "kind": "meetup",
+    "department_code": "DIG",
+    "starts_at": "2031-05-14T18:00:00",
+    "ends_at": "2031-05-14T20:30:00",
+    "place": "Stadthaus Deutz",
+}
 
 
 @pytest.fixture
@@ -100,18 +108,7 @@ def test_follow_button_then_phase_change_and_winner_reach_the_digest(
 def test_event_cancellation_is_posted_to_the_webhook(
     db: Database, client: TestClient, settings: Settings, people: dict[str, Any], webhook: Hook
 ) -> None:
-    event = client.post(
-        "/api/v1/events",
-        json={
-            "title": "Open Data Meetup",
-            "kind": "meetup",
-            "department_code": "DIG",
-            "starts_at": "2031-05-14T18:00:00",
-            "ends_at": "2031-05-14T20:30:00",
-            "place": "Stadthaus Deutz",
-        },
-        headers=bearer(people["editor"]),
-    ).json()
+    event = client.post("/api/v1/events", json=MEETUP, headers=bearer(people["editor"])).json()
     created = _follow(
         client,
         people["ayse"],
@@ -141,6 +138,28 @@ def test_event_cancellation_is_posted_to_the_webhook(
     assert payload["summary"] == "Die Veranstaltung wurde abgesagt."
     assert payload["changes"] == [{"field": "status", "before": "planned", "after": "cancelled"}]
     assert payload["at"] and payload["url"].endswith(f"/veranstaltungen/{event['id']}")
+
+
+def test_event_time_and_place_changes_reach_the_digest(
+    client: TestClient, settings: Settings, people: dict[str, Any]
+) -> None:
+    editor = bearer(people["editor"])
+    event = client.post("/api/v1/events", json=MEETUP, headers=editor).json()
+    assert _follow(client, people["ayse"], target_kind="event", target_id=event["id"]).is_success
+    url = f"/api/v1/events/{event['id']}"
+    change = {"starts_at": "2031-05-14T19:00:00", "place": "Historisches Rathaus"}
+    assert client.patch(url, json=change, headers=bearer(people["lena"])).status_code == 403
+    late = client.patch(url, json={"ends_at": "2031-05-14T17:00:00"}, headers=editor)
+    assert late.status_code == 422 and "Ende darf nicht vor dem Beginn" in late.text
+    moved = client.patch(url, json=change, headers=editor)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["place"] == "Historisches Rathaus"
+    body = _digest_text(settings, "ayse@example.org")
+    assert "Veranstaltung: Open Data Meetup" in body
+    assert "Beginn: 14.05.2031 18:00 → 14.05.2031 19:00" in body
+    assert "Ort: Stadthaus Deutz → Historisches Rathaus" in body
+    client.post(f"{url}/cancel", headers=editor)
+    assert client.patch(url, json=change, headers=editor).status_code == 409
 
 
 def test_organisation_followers_get_its_new_events_and_submissions(
