@@ -19,6 +19,7 @@ from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from domstadt.masterplan.models import FieldOfAction, Measure
 from domstadt.subscriptions import followables
+from domstadt.subscriptions.followables import FollowTarget
 from domstadt.subscriptions.models import (
     Channel,
     DeliveryStatus,
@@ -56,14 +57,15 @@ def _resolve_target(session: Session, data: SubscriptionCreate) -> _Target:
             raise Invalid(f"Maßnahme {data.measure_id} gibt es nicht.", field="measure_id")
         return _Target("measure", data.measure_id, measure_id=data.measure_id)
     if data.target_kind:
-        return _other_target(session, data.target_kind, data.target_id or 0)
+        found = _followed(session, data.target_kind, data.target_id or 0)
+        return _Target(found.kind, found.id)
     field_id = session.scalar(select(FieldOfAction.id).where(FieldOfAction.slug == data.field))
     if field_id is None:
         raise Invalid(f"Handlungsfeld '{data.field}' gibt es nicht.", field="field")
     return _Target("field", field_id)
 
 
-def _other_target(session: Session, kind: str, target_id: int) -> _Target:
+def _followed(session: Session, kind: str, target_id: int) -> FollowTarget:
     followable = followables.get(kind)
     if followable is None:
         names = ", ".join(sorted(followables.kinds()))
@@ -72,18 +74,17 @@ def _other_target(session: Session, kind: str, target_id: int) -> _Target:
             f"target_kind {names}.",
             field="target_kind",
         )
-    if followable.target(session, target_id) is None:
+    found = followable.target(session, target_id)
+    if found is None:
         raise Invalid(f"{followable.label} {target_id} gibt es nicht.", field="target_id")
-    return _Target(kind, target_id)
+    return found
 
 
 @public("names only public things: a hidden or unknown target is refused")
 def target_page(session: Session, *, actor: Actor, kind: str, target_id: int) -> tuple[str, str]:
     """(title, page path) of a challenge, event or organisation one may follow."""
-    _other_target(session, kind, target_id)
-    followable = followables.get(kind)
-    found = followable.target(session, target_id) if followable else None
-    return (found.title, found.path) if found else ("", "")
+    found = _followed(session, kind, target_id)
+    return found.title, found.path
 
 
 def _client_key(client: str) -> str:
