@@ -1,4 +1,5 @@
-"""Delivering subscriptions: e-mail digests of the measure changes since the last digest and
+"""Delivering subscriptions: e-mail digests of the changes since the last digest (measure
+versions; challenge, event and organisation changes from the registry of followables) and
 signed webhook POSTs with retries and backoff. Run by `domstadt subscriptions …` and huey."""
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ import datetime as dt
 import json
 import smtplib
 from email.message import EmailMessage
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,86 +15,36 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.db import utcnow
-from domstadt.masterplan import labels
-from domstadt.masterplan import measure_read_service as reader
-from domstadt.masterplan.measure_history import as_text
-from domstadt.masterplan.measure_read_service import ChangeEntry
+from domstadt.subscriptions.changes import Pending, pending
 from domstadt.subscriptions.models import (
     Channel,
     DeliveryStatus,
     Subscription,
     WebhookDelivery,
 )
-from domstadt.subscriptions.present import field_slug, target_of
+from domstadt.subscriptions.present import kind_label, target_of
 from domstadt.subscriptions.schemas import DigestRun, WebhookRun
 from domstadt.subscriptions.transport import DeliveryConfig, post_webhook, send_mail
-from domstadt.web.i18n import translations
 
-MAX_CHANGES = 500
-"""Changes considered per subscription and run (the newest ones)."""
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)
 """Wait after the 1st, 2nd, … failed attempt; after the last the delivery is marked failed."""
 MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1
 
 
-def _changes(session: Session, actor: Actor, row: Subscription) -> list[ChangeEntry]:
-    """Changes after the subscription's cursor, oldest first."""
-    entries = reader.recent_changes(
-        session,
-        actor=actor,
-        field_slug=field_slug(session, row),
-        measure_id=row.measure_id,
-        limit=MAX_CHANGES,
-    )
-    return sorted(
-        (e for e in entries if e.version.at > row.cursor_at),
-        key=lambda e: (e.version.at, e.version.version),
-    )
-
-
-_VALUE_LABELS: dict[str, dict[Any, str]] = {
-    "status": labels.STATUS,
-    "rollout_stage": labels.STAGE,
-    "priority": labels.PRIORITY,
-}
-
-
-def _short(value: object, field: str = "") -> str:
-    table: dict[object, str] = dict(_VALUE_LABELS.get(field, {}))
-    if isinstance(value, str) and value in table:
-        return translations("de").gettext(table[value])
-    text = as_text(value) or "–"
-    return text if len(text) <= 120 else text[:117] + "…"
-
-
-def _change_lines(entry: ChangeEntry, base_url: str) -> list[str]:
-    german = translations("de").gettext
-    v = entry.version
-    lines = [
-        f"* {entry.measure.code} {entry.measure.title} – Änderung Nr. {v.version} am "
-        f"{v.at.strftime('%d.%m.%Y %H:%M')} UTC",
-        f"  {base_url}/massnahmen/{entry.measure.id}#version-{v.version}",
-    ]
-    for c in v.changes:
-        name = german(labels.FIELD.get(c.field, c.field))
-        lines.append(f"  - {name}: {_short(c.before, c.field)} → {_short(c.after, c.field)}")
-    return lines
-
-
 def _digest(
     session: Session,
     email: str,
-    parts: list[tuple[Subscription, list[ChangeEntry]]],
+    parts: list[tuple[Subscription, list[Pending]]],
     config: DeliveryConfig,
 ) -> EmailMessage:
     count = sum(len(changes) for _, changes in parts)
     body = ["Guten Tag,", "", "hier sind die Änderungen seit Ihrer letzten Übersicht.", ""]
     for row, changes in parts:
-        kind, title, path = target_of(session, row)
-        label = "Maßnahme" if kind == "measure" else "Handlungsfeld"
-        body += [f"{label}: {title}", f"{config.base_url}{path}", ""]
-        for entry in changes:
-            body += _change_lines(entry, config.base_url)
+        target = target_of(session, row)
+        body += [f"{kind_label(target.kind)}: {target.title}", f"{config.base_url}{target.path}"]
+        body.append("")
+        for change in changes:
+            body += change.lines
         body += ["", f"Abonnement beenden: {config.base_url}/abmelden/{row.token}", ""]
     body += ["-- ", "Domstadt, Masterplan Digitales Köln", f"{config.base_url}/konto/abonnements"]
     message = EmailMessage()
@@ -106,16 +56,16 @@ def _digest(
 
 
 def _pending_digests(
-    session: Session, actor: Actor
-) -> dict[str, list[tuple[Subscription, list[ChangeEntry]]]]:
+    session: Session, actor: Actor, config: DeliveryConfig, now: dt.datetime
+) -> dict[str, list[tuple[Subscription, list[Pending]]]]:
     rows = session.scalars(
         select(Subscription)
         .where(Subscription.channel == Channel.EMAIL, Subscription.confirmed_at.is_not(None))
         .order_by(Subscription.email, Subscription.id)
     ).all()
-    grouped: dict[str, list[tuple[Subscription, list[ChangeEntry]]]] = {}
+    grouped: dict[str, list[tuple[Subscription, list[Pending]]]] = {}
     for row in rows:
-        changes = _changes(session, actor, row)
+        changes = pending(session, actor, row, config.base_url, now)
         if changes:
             grouped.setdefault(row.email, []).append((row, changes))
     return grouped
@@ -130,7 +80,7 @@ def send_digests(
     if not config.mail_configured:
         return DigestRun(skipped="DOMSTADT_SMTP_HOST ist nicht gesetzt; keine E-Mails versandt.")
     now = now or utcnow()
-    grouped = _pending_digests(session, actor)
+    grouped = _pending_digests(session, actor, config, now)
     recipients = list(grouped)
     messages = [_digest(session, email, grouped[email], config) for email in recipients]
     try:
@@ -143,7 +93,7 @@ def send_digests(
             row.last_error = error
             if error:
                 continue
-            row.cursor_at = changes[-1].version.at
+            row.cursor_at = changes[-1].at
             row.last_sent_at = now
             run.subscriptions += 1
             run.changes += len(changes)
@@ -161,24 +111,6 @@ def send_digests(
     return run
 
 
-def _payload(row: Subscription, entry: ChangeEntry, base_url: str) -> dict[str, object]:
-    v = entry.version
-    return {
-        "event": "measure.changed",
-        "subscription_id": row.id,
-        "measure": {
-            "id": entry.measure.id,
-            "code": entry.measure.code,
-            "title": entry.measure.title,
-            "url": f"{base_url}/massnahmen/{entry.measure.id}",
-            "api": f"{base_url}/api/v1/measures/{entry.measure.id}",
-        },
-        "version": v.version,
-        "at": v.at.isoformat(),
-        "changes": [c.model_dump(mode="json") for c in v.changes],
-    }
-
-
 def _queue(session: Session, actor: Actor, config: DeliveryConfig, now: dt.datetime) -> int:
     rows = session.scalars(
         select(Subscription).where(
@@ -187,15 +119,13 @@ def _queue(session: Session, actor: Actor, config: DeliveryConfig, now: dt.datet
     ).all()
     queued = 0
     for row in rows:
-        changes = _changes(session, actor, row)
-        for entry in changes:
-            body = json.dumps(
-                _payload(row, entry, config.base_url), ensure_ascii=False, separators=(",", ":")
-            )
+        changes = pending(session, actor, row, config.base_url, now)
+        for change in changes:
+            body = json.dumps(change.payload, ensure_ascii=False, separators=(",", ":"))
             session.add(
                 WebhookDelivery(
                     subscription_id=row.id,
-                    event="measure.changed",
+                    event=change.event,
                     body=body,
                     status=DeliveryStatus.PENDING,
                     attempts=0,
@@ -206,7 +136,7 @@ def _queue(session: Session, actor: Actor, config: DeliveryConfig, now: dt.datet
             )
             queued += 1
         if changes:
-            row.cursor_at = changes[-1].version.at
+            row.cursor_at = changes[-1].at
     session.flush()
     return queued
 

@@ -1,11 +1,12 @@
-"""Subscription tables: who follows which measure or field, and each webhook delivery."""
+"""Subscription tables: who follows which measure, field, challenge, event or organisation,
+and each webhook delivery."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
@@ -27,7 +28,10 @@ class DeliveryStatus(enum.StrEnum):
 
 
 class Subscription(Base):
-    """Follow a measure (``measure_id``) or a field of action (``field_id``).
+    """Follow a target: ``target_kind`` + ``target_id`` name it for every kind. Measures and
+    fields of action also keep their foreign keys (``measure_id``, ``field_id``); the other
+    kinds (see ``followables``) are removed with their target by database triggers
+    (migration 0024), so a deleted target takes its subscriptions along either way.
 
     E-mail subscriptions of anonymous people wait for the opt-in (``confirmed_at``); the
     ``token`` in every message confirms or ends the subscription. ``cursor_at``: changes
@@ -35,6 +39,7 @@ class Subscription(Base):
     """
 
     __tablename__ = "subscription"
+    __table_args__ = (Index("ix_subscription_target", "target_kind", "target_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -47,6 +52,8 @@ class Subscription(Base):
     field_id: Mapped[int | None] = mapped_column(
         ForeignKey("field_of_action.id", ondelete="CASCADE"), index=True
     )
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(Integer)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "subscription_channel"))
     webhook_url: Mapped[str] = mapped_column(String(1000), default="")
     secret: Mapped[str] = mapped_column(String(100), default="")

@@ -1,5 +1,6 @@
-"""Subscription operations (S1.3): follow a measure or a field of action by e-mail digest or
-signed webhook, double opt-in for anonymous e-mail addresses, unsubscribe by token."""
+"""Subscription operations (S1.3, issue 10): follow a measure, a field of action, a challenge,
+an event or an organisation by e-mail digest or signed webhook, double opt-in for anonymous
+e-mail addresses, unsubscribe by token."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from domstadt.masterplan.models import FieldOfAction, Measure
+from domstadt.subscriptions import followables
+from domstadt.subscriptions.followables import FollowTarget
 from domstadt.subscriptions.models import (
     Channel,
     DeliveryStatus,
@@ -40,15 +43,48 @@ ANONYMOUS_PER_HOUR = 5
 """New e-mail subscriptions one client address may start per hour without signing in."""
 
 
-def _resolve_target(session: Session, data: SubscriptionCreate) -> tuple[int | None, int | None]:
+class _Target:
+    """What a new subscription follows: kind and id, and the foreign key of built-in kinds."""
+
+    def __init__(self, kind: str, target_id: int, measure_id: int | None = None) -> None:
+        self.kind, self.id, self.measure_id = kind, target_id, measure_id
+        self.field_id = target_id if kind == "field" else None
+
+
+def _resolve_target(session: Session, data: SubscriptionCreate) -> _Target:
     if data.measure_id is not None:
         if session.get(Measure, data.measure_id) is None:
             raise Invalid(f"Maßnahme {data.measure_id} gibt es nicht.", field="measure_id")
-        return data.measure_id, None
+        return _Target("measure", data.measure_id, measure_id=data.measure_id)
+    if data.target_kind:
+        found = _followed(session, data.target_kind, data.target_id or 0)
+        return _Target(found.kind, found.id)
     field_id = session.scalar(select(FieldOfAction.id).where(FieldOfAction.slug == data.field))
     if field_id is None:
         raise Invalid(f"Handlungsfeld '{data.field}' gibt es nicht.", field="field")
-    return None, field_id
+    return _Target("field", field_id)
+
+
+def _followed(session: Session, kind: str, target_id: int) -> FollowTarget:
+    followable = followables.get(kind)
+    if followable is None:
+        names = ", ".join(sorted(followables.kinds()))
+        raise Invalid(
+            f"Unbekannte Zielart '{kind}'; folgen kann man measure_id, field oder "
+            f"target_kind {names}.",
+            field="target_kind",
+        )
+    found = followable.target(session, target_id)
+    if found is None:
+        raise Invalid(f"{followable.label} {target_id} gibt es nicht.", field="target_id")
+    return found
+
+
+@public("names only public things: a hidden or unknown target is refused")
+def target_page(session: Session, *, actor: Actor, kind: str, target_id: int) -> tuple[str, str]:
+    """(title, page path) of a challenge, event or organisation one may follow."""
+    found = _followed(session, kind, target_id)
+    return found.title, found.path
 
 
 def _client_key(client: str) -> str:
@@ -93,7 +129,7 @@ def _address(actor: Actor, data: SubscriptionCreate, config: DeliveryConfig) -> 
 
 
 def _confirmation_mail(session: Session, row: Subscription, config: DeliveryConfig) -> EmailMessage:
-    _, title, _ = target_of(session, row)
+    title = target_of(session, row).title
     message = EmailMessage()
     message["To"] = row.email
     message["Subject"] = f"Bitte bestätigen Sie Ihr Abonnement: {title}"
@@ -117,21 +153,18 @@ def subscribe(
     config: DeliveryConfig,
     client: str = "",
 ) -> SubscriptionCreated:
-    """Follow a measure or field. Anonymous e-mail subscriptions get a confirmation mail and
-    stay inactive until confirmed; webhooks get a secret that signs every delivery."""
-    measure_id, field_id = _resolve_target(session, data)
+    """Follow a measure, field, challenge, event or organisation. Anonymous e-mail
+    subscriptions get a confirmation mail and stay inactive until confirmed; webhooks get a
+    secret that signs every delivery."""
+    target = _resolve_target(session, data)
     email, url = _address(actor, data, config)
     key = "" if actor.user_id is not None else _client_key(client)
     if key:
         _check_anonymous_rate(session, key)
     duplicate = session.scalar(
         select(Subscription.id).where(
-            Subscription.measure_id.is_(None)
-            if measure_id is None
-            else Subscription.measure_id == measure_id,
-            Subscription.field_id.is_(None)
-            if field_id is None
-            else Subscription.field_id == field_id,
+            Subscription.target_kind == target.kind,
+            Subscription.target_id == target.id,
             Subscription.channel == data.channel,
             Subscription.email == email,
             Subscription.webhook_url == url,
@@ -143,8 +176,10 @@ def subscribe(
     row = Subscription(
         user_id=actor.user_id,
         email=email,
-        measure_id=measure_id,
-        field_id=field_id,
+        target_kind=target.kind,
+        target_id=target.id,
+        measure_id=target.measure_id,
+        field_id=target.field_id,
         channel=data.channel,
         webhook_url=url,
         secret=secrets.token_hex(32) if data.channel == Channel.WEBHOOK else "",

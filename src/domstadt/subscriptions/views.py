@@ -1,15 +1,17 @@
-"""Subscription pages: subscribe form (/abonnieren), opt-in and unsubscribe links, and the
-personal list at /konto/abonnements (JSON twin: /api/v1/subscriptions)."""
+"""Subscription pages: subscribe form (/abonnieren), the "Folgen" button of challenge, event
+and organisation pages (POST /folgen), opt-in and unsubscribe links, and the personal list
+at /konto/abonnements (JSON twin: /api/v1/subscriptions)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from domstadt.core.errors import DomainError, Invalid
+from domstadt.core.errors import Conflict, DomainError, Invalid
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import service as taxonomy_service
 from domstadt.subscriptions import service
@@ -17,13 +19,26 @@ from domstadt.subscriptions.api import client_address, delivery_config
 from domstadt.subscriptions.schemas import SubscriptionCreate
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
+from domstadt.web.i18n import N_
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(verify_csrf_form)
+KIND_NAMES = {
+    "measure": N_("Measure"),
+    "field": N_("Field of action"),
+    "challenge": N_("Challenge"),
+    "event": N_("Event"),
+    "organisation": N_("Organization"),
+}
+"""Display names of the kinds of target (English message ids)."""
 
 
 def _target_title(request: Request, session: Any, actor: Any, values: dict[str, str]) -> str:
+    kind, target_id = values.get("target_kind", ""), values.get("target_id", "")
+    if kind:
+        number = int(target_id) if target_id.isdecimal() else 0
+        return service.target_page(session, actor=actor, kind=kind, target_id=number)[0]
     measure = values.get("measure_id", "")
     if measure.isdecimal():
         m = reader.measure_get(session, actor=actor, measure_id=int(measure))
@@ -50,24 +65,36 @@ def _form(
         "fields": taxonomy_service.taxonomy(session, actor=actor).fields_of_action,
         "error": error,
         "mail_configured": delivery_config(request).mail_configured,
+        "KIND_NAMES": KIND_NAMES,
     }
     return render(request, "subscriptions/form.html", context, 422 if error else 200)
 
 
 @router.get("/abonnieren")
 def subscribe_form(
-    request: Request, session: SessionDep, actor: ActorDep, measure: str = "", field: str = ""
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    measure: str = "",
+    field: str = "",
+    kind: str = "",
+    id: str = "",
 ) -> Response:
-    """Choose how to follow a measure or a field of action."""
-    return _form(request, session, actor, {"measure_id": measure, "field": field})
+    """Choose how to follow a measure, a field of action, or (``kind``, ``id``) a challenge,
+    an event or an organisation."""
+    values = {"measure_id": measure, "field": field, "target_kind": kind, "target_id": id}
+    return _form(request, session, actor, values)
 
 
 def _parse(values: dict[str, str]) -> SubscriptionCreate:
     measure = values.get("measure_id", "").strip()
+    target_id = values.get("target_id", "").strip()
     try:
         return SubscriptionCreate(
             measure_id=int(measure) if measure.isdecimal() else None,
             field=values.get("field") or None,
+            target_kind=values.get("target_kind") or None,
+            target_id=int(target_id) if target_id.isdecimal() else None,
             channel=values.get("channel") or "email",
             email=values.get("email") or None,
             webhook_url=values.get("webhook_url") or None,
@@ -102,6 +129,28 @@ def subscribe_post(
         return _form(request, session, actor, values, exc)
     _ = gettext_for(request)
     return render(request, "subscriptions/created.html", {"title": _("Subscribed"), "s": created})
+
+
+@router.post("/folgen", dependencies=[CsrfChecked])
+def follow(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+    """The "Folgen" button: signed-in people follow by e-mail digest at once and return to
+    the page; others choose their e-mail address (double opt-in) on /abonnieren."""
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    kind, target_id = values.get("target_kind", ""), values.get("target_id", "")
+    if actor.user_id is None:
+        query = urlencode({"kind": kind, "id": target_id})
+        return RedirectResponse(f"/abonnieren?{query}", status_code=303)
+    data = _parse({"target_kind": kind, "target_id": target_id})
+    try:
+        created = service.subscribe(
+            session, actor=actor, data=data, config=delivery_config(request)
+        )
+        path, notice = created.target_url, "neu"
+    except Conflict:
+        session.rollback()
+        page = service.target_page(session, actor=actor, kind=kind, target_id=data.target_id or 0)
+        path, notice = page[1], "schon"
+    return RedirectResponse(f"{path or '/konto/abonnements'}?gefolgt={notice}", status_code=303)
 
 
 def _token_page(request: Request, name: str, title: str, **context: Any) -> Response:
@@ -159,6 +208,7 @@ def mine(request: Request, session: SessionDep, actor: ActorDep) -> Response:
             "title": _("My subscriptions"),
             "items": items,
             "ended": "beendet" in request.query_params,
+            "KIND_NAMES": KIND_NAMES,
         },
     )
 

@@ -1,5 +1,5 @@
-"""Events JSON API (twins of /veranstaltungen): list with filters, one event, create, cancel,
-register and withdraw, moderation."""
+"""Events JSON API (twins of /veranstaltungen): list with filters, one event, create, change,
+cancel, register and withdraw, moderation."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from domstadt.participation import event_edit_service
 from domstadt.participation import event_service as service
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import (
     EventCreate,
     EventPage,
     EventPublic,
+    EventUpdate,
     HideRequest,
     RegistrationPublic,
 )
@@ -48,6 +50,15 @@ def event_create(body: EventCreate, session: SessionDep, actor: ActorDep) -> Eve
     """Department editors for their department (`department_code`), organisation admins for
     their organisation (`organisation_id`). Times without offset are Europe/Berlin."""
     return service.event_create(session, actor=actor, data=body)
+
+
+@router.patch("/events/{event_id}", summary="Change an event's title, time or place")
+def event_update(
+    event_id: int, body: EventUpdate, session: SessionDep, actor: ActorDep
+) -> EventPublic:
+    """Its organiser changes title, times (without offset: Europe/Berlin) or place of a
+    planned event; followers of the event are told in their digest or webhook."""
+    return event_edit_service.event_update(session, actor=actor, event_id=event_id, data=body)
 
 
 @router.post("/events/{event_id}/cancel", summary="Cancel an event (its organiser)")

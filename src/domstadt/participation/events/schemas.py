@@ -60,6 +60,18 @@ class EventCreate(BaseModel):
         return self
 
 
+class EventUpdate(BaseModel):
+    """A change of an event's title, time or place (only the fields sent change); followers
+    of the event are told (issue 10)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    address: str | None = Field(default=None, max_length=500)
+    online_url: WebUrl | None = Field(default=None, max_length=1000)
+
+
 class Ref(BaseModel):
     """A linked entity by id (or slug) and name."""
 
