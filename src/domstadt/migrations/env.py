@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "domstadt.participation.challenges.models",
     "domstadt.participation.events.models",
     "domstadt.participation.labs.models",
+    "domstadt.search.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)
