@@ -90,7 +90,7 @@ def _term_rows(
         )
         if kinds:
             stmt = stmt.where(SiteSearchEntry.kind.in_(list(kinds)))
-        rows.extend(session.execute(stmt).tuples())
+        rows.extend((t, e, w, k) for t, e, w, k in session.execute(stmt))
     return rows
 
 

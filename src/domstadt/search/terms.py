@@ -4,6 +4,7 @@ query word into the index terms it matches (exact, prefix, inside a compound, on
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,16 +22,25 @@ EXACT, PREFIX, INFIX, TYPO = 1.0, 0.8, 0.5, 0.45
 """How well a term matches a query word."""
 
 
+_DIGRAPH = re.compile(r"(?<![aeiouq])([aou])e")
+
+
+def plain(word: str) -> str:
+    """A lower-cased word without umlaut marks in any spelling: "Köln", "Koeln" and "Koln"
+    all become "koln", "Bürgerämter" and "Buergeraemter" "burgeramter" (ß → ss)."""
+    return _DIGRAPH.sub(r"\1", fold(word))
+
+
 def terms_of(text: str) -> set[str]:
-    """The folded index terms of ``text`` (hyphens split: "WLAN-Hotspots" → wlan, hotspots)."""
-    return {fold(w)[:MAX_TERM_LENGTH] for w in words(text)}
+    """The plain index terms of ``text`` (hyphens split: "WLAN-Hotspots" → wlan, hotspots)."""
+    return {plain(w)[:MAX_TERM_LENGTH] for w in words(text)}
 
 
 def query_words(q: str) -> list[str]:
-    """The folded words of a query, stop words dropped unless only those were typed."""
-    found = [fold(w) for w in words(q)]
+    """The plain words of a query, stop words dropped unless only those were typed."""
+    found = words(q)
     kept = [w for w in found if w not in STOPWORDS] or found
-    unique = list(dict.fromkeys(kept))
+    unique = list(dict.fromkeys(plain(w) for w in kept))
     return unique[:MAX_QUERY_WORDS]
 
 

@@ -20,7 +20,7 @@ def _datastreams(session: Session, ids: Collection[int] | None) -> Iterator[Docu
     )
     if ids is not None:
         stmt = stmt.where(Datastream.id.in_(list(ids)))
-    for ds, thing, prop in session.execute(stmt.order_by(Datastream.id)).tuples():
+    for ds, thing, prop in session.execute(stmt.order_by(Datastream.id)):
         yield Document(
             entity_id=ds.id,
             title=ds.name,
