@@ -36,18 +36,19 @@ def _summary(text: str) -> str:
     return flat if len(flat) <= SUMMARY_CHARS else flat[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def _term_rows(entry_id: int, doc: Document) -> list[dict[str, Any]]:
+def _term_rows(kind: str, entry_id: int, doc: Document) -> list[dict[str, Any]]:
     title = terms_of(doc.title)
     rest = terms_of(doc.text[:20_000] + " " + doc.extra) - title
-    return [{"term": t, "entry_id": entry_id, "weight": 3} for t in title] + [
-        {"term": t, "entry_id": entry_id, "weight": 1} for t in rest
+    return [
+        {"term": t, "entry_id": entry_id, "kind": kind, "weight": 3 if t in title else 1}
+        for t in title | rest
     ]
 
 
 def _add_words(session: Session, words: set[str]) -> None:
     if not words:
         return
-    known = set()
+    known: set[str] = set()
     for chunk in _batched(sorted(words), _BATCH):
         known.update(
             session.scalars(select(SiteSearchWord.word).where(SiteSearchWord.word.in_(chunk)))
@@ -86,7 +87,8 @@ def write(
             )
         )
     _remove(session, kind, ids)
-    now, count, words = utcnow(), 0, set()
+    now, count = utcnow(), 0
+    words: set[str] = set()
     for chunk in _batched(docs, _BATCH):
         rows = [
             {
@@ -104,7 +106,9 @@ def write(
             rows,
         ).all()
         terms = [
-            r for entry_id, d in zip(new_ids, chunk, strict=True) for r in _term_rows(entry_id, d)
+            r
+            for entry_id, d in zip(new_ids, chunk, strict=True)
+            for r in _term_rows(kind, entry_id, d)
         ]
         if terms:
             session.execute(insert(SiteSearchTerm), terms)

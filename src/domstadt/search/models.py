@@ -32,14 +32,18 @@ class SiteSearchEntry(Base):
 
 
 class SiteSearchTerm(Base):
-    """A folded word of an entry; ``weight`` 3 when it is in the title."""
+    """A plain word of an entry; ``weight`` 3 when it is in the title. ``kind`` repeats the
+    entry's so a query reads this table alone (on SQLite a WITHOUT ROWID table: the rows of a
+    term lie together in the primary key)."""
 
     __tablename__ = "site_search_term"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     term: Mapped[str] = mapped_column(String(64), primary_key=True)
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("site_search_entry.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    kind: Mapped[str] = mapped_column(String(32))
     weight: Mapped[int] = mapped_column(SmallInteger, default=1)
 
 

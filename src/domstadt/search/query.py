@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.search.models import SiteSearchEntry, SiteSearchTerm, SiteSearchWord
@@ -53,17 +53,20 @@ class Found:
     all_words: bool = True
 
 
-_vocabularies: dict[str, tuple[tuple[int, int], Vocabulary]] = {}
+_vocabularies: dict[str, tuple[tuple[int, str], Vocabulary]] = {}
 _lock = threading.Lock()
 
 
 def vocabulary(session: Session) -> Vocabulary:
     """The index's vocabulary, reloaded when a word was added (by any process)."""
     key = str(session.get_bind().engine.url)
-    state = session.execute(
-        select(func.count(SiteSearchWord.id), func.coalesce(func.max(SiteSearchWord.id), 0))
-    ).one()
-    fingerprint = (int(state[0]), int(state[1]))
+    # words are never deleted and other processes' uncommitted rows are invisible, so the
+    # newest word changes exactly when a word was added (the word too: ids can be reused
+    # after a rollback or a truncation)
+    newest = session.execute(
+        select(SiteSearchWord.id, SiteSearchWord.word).order_by(SiteSearchWord.id.desc()).limit(1)
+    ).first()
+    fingerprint = (newest[0], newest[1]) if newest else (0, "")
     cached = _vocabularies.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
@@ -78,18 +81,11 @@ def _term_rows(
 ) -> list[tuple[str, int, int, str]]:
     rows: list[tuple[str, int, int, str]] = []
     for start in range(0, len(terms), _CHUNK):
-        stmt = (
-            select(
-                SiteSearchTerm.term,
-                SiteSearchTerm.entry_id,
-                SiteSearchTerm.weight,
-                SiteSearchEntry.kind,
-            )
-            .join(SiteSearchEntry, SiteSearchEntry.id == SiteSearchTerm.entry_id)
-            .where(SiteSearchTerm.term.in_(terms[start : start + _CHUNK]))
-        )
+        stmt = select(
+            SiteSearchTerm.term, SiteSearchTerm.entry_id, SiteSearchTerm.weight, SiteSearchTerm.kind
+        ).where(SiteSearchTerm.term.in_(terms[start : start + _CHUNK]))
         if kinds:
-            stmt = stmt.where(SiteSearchEntry.kind.in_(list(kinds)))
+            stmt = stmt.where(SiteSearchTerm.kind.in_(list(kinds)))
         rows.extend((t, e, w, k) for t, e, w, k in session.execute(stmt))
     return rows
 

@@ -60,13 +60,31 @@ class Vocabulary:
 
     terms: list[str]
     alphabet: str
+    blob: str
+    """All terms joined by newlines: compounds are found by one C-level scan."""
+    starts: list[int]
 
     @classmethod
     def of(cls, terms: Iterable[str]) -> Vocabulary:
         """Build from the index's terms."""
         ordered = sorted(set(terms))
         letters = "".join(sorted({ch for term in ordered for ch in term}))
-        return cls(ordered, letters)
+        starts, position = [], 0
+        for term in ordered:
+            starts.append(position)
+            position += len(term) + 1
+        return cls(ordered, letters, "\n".join(ordered), starts)
+
+    def _containing(self, word: str) -> set[str]:
+        found: set[str] = set()
+        at = self.blob.find(word)
+        while at != -1:
+            index = bisect.bisect_right(self.starts, at) - 1
+            found.add(self.terms[index])
+            at = self.blob.find(
+                word, self.starts[index + 1] if index + 1 < len(self.starts) else len(self.blob)
+            )
+        return found
 
     def _prefixed(self, word: str, limit: int = MAX_EXPANSION * 4) -> list[str]:
         start = bisect.bisect_left(self.terms, word)
@@ -90,7 +108,7 @@ class Vocabulary:
         for term in sorted(self._prefixed(word), key=len)[:MAX_EXPANSION]:
             matches[term] = EXACT if term == word else PREFIX
         if len(word) >= MIN_INFIX:
-            inside = sorted((t for t in self.terms if word in t and t not in matches), key=len)
+            inside = sorted(self._containing(word) - matches.keys(), key=len)
             for term in inside[: MAX_EXPANSION - len(matches)]:
                 matches[term] = INFIX
         if not matches and len(word) >= MIN_TYPO:

@@ -36,6 +36,7 @@ def upgrade() -> None:
         "site_search_term",
         sa.Column("term", sa.String(length=64), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("weight", sa.SmallInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entry_id"],
@@ -44,6 +45,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("term", "entry_id", name=op.f("pk_site_search_term")),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         op.f("ix_site_search_term_entry_id"), "site_search_term", ["entry_id"], unique=False
