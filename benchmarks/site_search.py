@@ -33,6 +33,7 @@ from domstadt.search.models import SiteSearchEntry, SiteSearchWord
 from domstadt.search.sources import Document
 from domstadt.search.terms import terms_of
 from domstadt.web.app import create_app
+from domstadt.web.domains import register_search_sources
 
 TYPED = ["WLAN", "Radweg", "Luftqualität", "Stadtbibliothek", "Sensor", "Ehrenfeld"]
 WHOLE = ["Bibliotek", "Radwgenetz", "Koeln Daten", "Parken Sensor", "netz", "Hotspots"]
@@ -93,10 +94,14 @@ def main() -> None:
     data_dir = Path(args.reuse or tempfile.mkdtemp(prefix="site-search-bench-"))
     url = args.url or f"sqlite:///{data_dir}/bench.sqlite3"
     db = Database(url)
+    register_search_sources()
     if not args.reuse:
         started = time.perf_counter()
         _load_demo(url, data_dir)
         print(f"demo loaded in {time.perf_counter() - started:.0f} s (data: {data_dir})")
+    with db.session() as session:
+        entries = len(session.execute(SiteSearchEntry.__table__.select()).all())
+    if entries < 1000:
         started = time.perf_counter()
         with db.session() as session:
             counts = rebuild(session)

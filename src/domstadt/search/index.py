@@ -128,8 +128,10 @@ def refresh(session: Session, kind: str, ids: Collection[int] | None = None) -> 
 
 def rebuild(session: Session) -> dict[str, int]:
     """Rewrite the whole index from every source; entries per kind."""
-    counts = {s.kind: refresh(session, s.kind) for s in sources()}
     kinds = [s.kind for s in sources()]
+    if not kinds:  # nothing registered (a process that did not mount the domains)
+        return {}
+    counts = {kind: refresh(session, kind) for kind in kinds}
     session.execute(delete(SiteSearchEntry).where(SiteSearchEntry.kind.not_in(kinds)))
     return counts
 

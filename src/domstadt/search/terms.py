@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from domstadt.core.text.normalize import MAX_TERM_LENGTH, STOPWORDS, fold, words
 
 MAX_QUERY_WORDS = 8
-MAX_EXPANSION = 300
-"""At most this many index terms per query word (the closest first)."""
+MAX_EXPANSION = 150
+"""At most this many index terms per query word (the shortest, i.e. closest, first)."""
 MIN_INFIX = 4
 """Words this long also match inside compounds ("netz" finds "Radwegenetz")."""
 MIN_TYPO = 5
@@ -78,7 +78,7 @@ class Vocabulary:
     def _containing(self, word: str) -> set[str]:
         found: set[str] = set()
         at = self.blob.find(word)
-        while at != -1:
+        while at != -1 and len(found) < 4 * MAX_EXPANSION:
             index = bisect.bisect_right(self.starts, at) - 1
             found.add(self.terms[index])
             at = self.blob.find(
