@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from domstadt.core.config import Settings
@@ -110,6 +111,9 @@ def main() -> None:
         started = time.perf_counter()
         written = _multiply(db, args.copies)
         print(f"{written} copies indexed in {time.perf_counter() - started:.1f} s")
+        if url.startswith("postgresql"):  # what autovacuum does after a bulk change
+            with db.session() as session:
+                session.execute(text("ANALYZE"))
     with db.session() as session:
         entries = len(session.execute(SiteSearchEntry.__table__.select()).all())
         vocabulary = len(session.execute(SiteSearchWord.__table__.select()).all())
@@ -117,14 +121,17 @@ def main() -> None:
     settings = Settings(database_url=url, data_dir=data_dir, environment="test")
     client = TestClient(create_app(settings, db))
     _timed(client, "/api/v1/search", {"q": "warm"})  # loads the vocabulary once
-    typing, whole, page = [], [], []
+    typing, whole, page, empty = [], [], [], []
     for _ in range(args.rounds):
+        for _ in range(10):  # the same request without words: the cost of the stack alone
+            empty.append(_timed(client, "/api/v1/search", {"q": "", "per_kind": "3"}))
         for word in TYPED:
             for end in range(2, len(word) + 1):
                 typing.append(_timed(client, "/api/v1/search", {"q": word[:end], "per_kind": "3"}))
         for q in WHOLE:
             whole.append(_timed(client, "/api/v1/search", {"q": q, "per_kind": "3"}))
             page.append(_timed(client, "/suche", {"q": q}))
+    _report("empty query (stack only)", empty)
     _report("as you type (api, 3/kind)", typing)
     _report("whole words, typos (api)", whole)
     _report("/suche page", page)

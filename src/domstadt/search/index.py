@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -133,6 +133,9 @@ def rebuild(session: Session) -> dict[str, int]:
         return {}
     counts = {kind: refresh(session, kind) for kind in kinds}
     session.execute(delete(SiteSearchEntry).where(SiteSearchEntry.kind.not_in(kinds)))
+    if session.get_bind().dialect.name == "postgresql":
+        # fresh statistics: with stale ones the planner scans the whole term table
+        session.execute(text("ANALYZE site_search_entry, site_search_term, site_search_word"))
     return counts
 
 

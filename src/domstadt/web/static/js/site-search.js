@@ -77,7 +77,8 @@
     addOption(input.dataset.all || "Alle Ergebnisse", query, "/suche?q=" + encodeURIComponent(query));
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    status.textContent = count ? String(data.total) : (input.dataset.empty || "");
+    var found = (input.dataset.found || "%(count)s").replace("%(count)s", String(data.total));
+    status.textContent = count ? found : (input.dataset.empty || "");
   }
 
   function suggest() {
