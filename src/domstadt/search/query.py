@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from domstadt.search.models import SiteSearchEntry, SiteSearchTerm, SiteSearchWord
@@ -81,9 +82,16 @@ def _term_rows(
 ) -> list[tuple[str, int, int, str]]:
     rows: list[tuple[str, int, int, str]] = []
     for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        matching = (
+            # one array parameter: PostgreSQL plans it once, not 150 separate parameters
+            SiteSearchTerm.term == any_(bindparam("terms", chunk, type_=ARRAY(String)))
+            if session.get_bind().dialect.name == "postgresql"
+            else SiteSearchTerm.term.in_(chunk)
+        )
         stmt = select(
             SiteSearchTerm.term, SiteSearchTerm.entry_id, SiteSearchTerm.weight, SiteSearchTerm.kind
-        ).where(SiteSearchTerm.term.in_(terms[start : start + _CHUNK]))
+        ).where(matching)
         if kinds:
             stmt = stmt.where(SiteSearchTerm.kind.in_(list(kinds)))
         rows.extend((t, e, w, k) for t, e, w, k in session.execute(stmt))
