@@ -33,6 +33,7 @@ config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 departments_app = typer.Typer(help="The city's departments.", no_args_is_help=True)
 text_app = typer.Typer(help="Search and similarity indexes.", no_args_is_help=True)
 mail_app = typer.Typer(help="Outgoing e-mail.", no_args_is_help=True)
+search_app = typer.Typer(help="Site search index.", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
@@ -42,6 +43,7 @@ for sub, name in (
     (departments_app, "departments"),
     (text_app, "text"),
     (mail_app, "mail"),
+    (search_app, "search"),
 ):
     app.add_typer(sub, name=name)
 
@@ -53,6 +55,7 @@ def _register_domains() -> None:
     from domstadt.participation import cli as participation_cli
     from domstadt.sensors import cli as sensors_cli
     from domstadt.subscriptions import cli as subscriptions_cli
+    from domstadt.web.domains import register_search_sources
 
     for module in (
         masterplan_cli,
@@ -63,6 +66,7 @@ def _register_domains() -> None:
         sensors_cli,
     ):
         module.register(app)
+    register_search_sources()  # writes through the CLI (demo load, imports) keep the index
 
 
 _register_domains()
@@ -303,6 +307,18 @@ def text_backfill() -> None:
     with db.session() as session:
         count = backfill(session)
     console.print(f"{count} Texte mit {active_embedder_info()['name']} eingebettet.")
+
+
+@search_app.command("rebuild")
+def search_rebuild() -> None:
+    """Rewrite the site search index from every domain (after bulk changes made in SQL)."""
+    from domstadt.search_service import search_rebuild as rebuild
+
+    db = _migrated_or_exit(database())
+    with db.session() as session:
+        counts = rebuild(session, actor=system_actor())
+    for kind, count in counts.items():
+        console.print(f"{kind}: {count}")
 
 
 @app.command()

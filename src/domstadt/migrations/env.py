@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domstadt.participation.labs.models",
     "domstadt.participation.pitches.models",
     "domstadt.participation.moderation.models",
+    "domstadt.search.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

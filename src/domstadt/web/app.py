@@ -25,6 +25,7 @@ from domstadt.web import (
     errors,
     ops,
     own_data_views,
+    search_views,
     signup_views,
     templating,
     views,
@@ -34,6 +35,7 @@ from domstadt.web.domains import (
     domain_asgi_apps,
     domain_lifespans,
     domain_routers,
+    register_search_sources,
 )
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     for package in DOMAIN_PACKAGES:
         templating.add_template_package(package)
+    register_search_sources()
     for router in (
         ops.router,
         api.router,
@@ -101,6 +104,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         account_views.router,
         signup_views.router,
         own_data_views.router,
+        search_views.router,
+        search_views.api_router,
         *domain_routers(),
         views.router,
     ):

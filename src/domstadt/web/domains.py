@@ -3,7 +3,9 @@ APIRouters, HTML and JSON) and may have ``templates/`` and a German catalogue in
 ``locale/de/LC_MESSAGES/messages.po``; ``routes.py`` may also define ``lifespan`` (an async
 context manager factory taking the app) for background services that run while the app
 serves, and ``asgi_apps`` (plain ASGI apps by path prefix, served before every other route:
-hot standard APIs that need no FastAPI machinery). Add a domain here to mount it."""
+hot standard APIs that need no FastAPI machinery). A package may also have
+``search_source.py`` with ``SOURCE``, its contribution to the site search
+(``domstadt.search``). Add a domain here to mount it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp
+
+from domstadt.search import index as search_index
+from domstadt.search import register as register_search_source
 
 DOMAIN_PACKAGES = (
     "domstadt.masterplan",
@@ -53,3 +58,16 @@ def domain_lifespans() -> list[Lifespan]:
         for package in DOMAIN_PACKAGES
     )
     return [lifespan for lifespan in found if lifespan is not None]
+
+
+def register_search_sources() -> None:
+    """Register every domain's site search source and follow commits to keep the index."""
+    for package in DOMAIN_PACKAGES:
+        try:
+            module = importlib.import_module(f"{package}.search_source")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.search_source":
+                raise
+            continue
+        register_search_source(module.SOURCE)
+    search_index.install()

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth import directory_service as directory
 from domstadt.web.deps import ActorDep, SessionDep, current_actor
+from domstadt.web.home import home_context
 from domstadt.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(current_actor)])
@@ -14,7 +15,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(current_actor)
 
 @router.get("/")
 def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """Start page: what the platform offers, by area."""
+    """Start page: search, the measures' state, what one can take part in, newest datasets,
+    live sensor values, each leading onward (issue 13)."""
     _ = gettext_for(request)
     return render(
         request,
@@ -23,6 +25,7 @@ def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
             "title": _("Domstadt – Cologne's open platform for the digital masterplan"),
             "departments": directory.department_list(session, actor=actor),
             "organisations": directory.organisation_list(session, actor=actor),
+            **home_context(session, actor),
         },
     )
 
