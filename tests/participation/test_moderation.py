@@ -284,6 +284,8 @@ def test_submission_event_and_organisation_texts_are_moderated(
         ("event", eid),
         ("organisation", oid),
     }
+    found = f"/organisationen/{oid}"
+    assert found in client.get("/api/v1/search", params={"q": "Spam"}).text
     for kind, item in (("challenge_submission", sid), ("event", eid), ("organisation", oid)):
         assert _hide(client, people["moderator"], kind, item).status_code == 200
         assert _actions(plan, kind, item) == ["moderation.report", "moderation.hide"]
@@ -299,6 +301,7 @@ def test_submission_event_and_organisation_texts_are_moderated(
     assert "Kölner Krawall GmbH" in str(org_json)  # the name stays, only its texts go
     assert "Spam-Text" not in client.get(f"/organisationen/{oid}").text
     assert all("Spam-Text" not in str(o) for o in client.get("/api/v1/organisations").json())
+    assert found not in client.get("/api/v1/search", params={"q": "Spam"}).text  # nor searched
 
     mine = client.get("/api/v1/moderation/mine", headers=bearer(people["tom"])).json()
     assert {(m["kind"], m["item_id"]) for m in mine} == {("event", eid), ("organisation", oid)}

@@ -1,4 +1,5 @@
-"""Organisations taking part, in the site search (shown publicly with their verification)."""
+"""Organisations taking part, in the site search (shown publicly with their verification); a
+description hidden by moderators is not indexed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.models import Organisation
+from domstadt.participation.moderation.hidden import hidden_ids
+from domstadt.participation.moderation.models import ContentHidden
 from domstadt.search import N_, Document, Source
 
 
@@ -15,13 +18,15 @@ def _organisations(session: Session, ids: Collection[int] | None) -> Iterator[Do
     stmt = select(Organisation)
     if ids is not None:
         stmt = stmt.where(Organisation.id.in_(list(ids)))
-    for org in session.scalars(stmt.order_by(Organisation.id)):
+    rows = list(session.scalars(stmt.order_by(Organisation.id)))
+    hidden = hidden_ids(session, "organisation", [o.id for o in rows])
+    for org in rows:
         competences = " ".join(str(c) for c in (org.competences or []))
         yield Document(
             entity_id=org.id,
             title=org.name,
             url=f"/organisationen/{org.id}",
-            text=org.description,
+            text="" if org.id in hidden else org.description,
             extra=f"{org.city} {competences}",
         )
 
@@ -30,6 +35,9 @@ SOURCE = Source(
     kind="organisation",
     label=N_("Organisations"),
     list=_organisations,
-    watch={Organisation: lambda org: org.id},
+    watch={
+        Organisation: lambda org: org.id,
+        ContentHidden: lambda row: row.item_id if row.kind == "organisation" else None,
+    },
     order=50,
 )
