@@ -15,6 +15,8 @@ from domstadt.demo import (
     masterplan,
     participation_events,
     registry,
+    reports,
+    screening,
     sensors,
 )
 
@@ -24,6 +26,8 @@ LOADERS: list[tuple[str, Loader]] = [
     ("core", core.load),
     ("masterplan", masterplan.load),
     ("registry", registry.load),
+    ("screening", screening.load),
+    ("reports", reports.load),
     ("feedback", feedback.load),
     ("challenges", challenges.load),
     ("events", participation_events.load),
