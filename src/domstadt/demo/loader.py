@@ -34,3 +34,17 @@ LOADERS: list[tuple[str, Loader]] = [
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]
+
+LABELS: dict[str, str] = {
+    "core": "Ämter, Organisationen und Konten",
+    "masterplan": "Masterplan mit Maßnahmen und Budget",
+    "registry": "Initiativen-Register",
+    "screening": "KI-Prüfung aller Maßnahmen",
+    "reports": "Statusberichte",
+    "feedback": "Rückmeldungen",
+    "challenges": "Challenges",
+    "events": "Veranstaltungen und Labore",
+    "catalog": "Datenkatalog mit Dateien",
+    "sensors": "Sensordaten (Verkehr, Wetter)",
+}
+"""What each loader adds, in the console's language (German) for the progress lines."""
