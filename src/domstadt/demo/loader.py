@@ -26,11 +26,11 @@ LOADERS: list[tuple[str, Loader]] = [
     ("core", core.load),
     ("masterplan", masterplan.load),
     ("registry", registry.load),
-    ("screening", screening.load),
-    ("reports", reports.load),
     ("feedback", feedback.load),
     ("challenges", challenges.load),
     ("events", participation_events.load),
+    ("screening", screening.load),
+    ("reports", reports.load),
     ("catalog", catalog.load),
     ("sensors", sensors.load),
 ]
