@@ -47,7 +47,7 @@ def traffic_profiles(session: Session, *, actor: Actor, limit: int = 0) -> list[
             .order_by(m.Observation.phenomenon_time_start.desc())
             .limit(DAY_SLOTS)
         ).all()
-        values = {slot_of(t): float(v) for t, v in rows}
+        values = {slot_of(t): float(v) for t, v in rows if v is not None}
         if values:
             profiles.append(DailyProfile(datastream_id=ds_id, name=name, values=values))
     return profiles
