@@ -158,7 +158,7 @@ def _read_rows(csv_path: Path) -> dict[str, list[tuple[dt.datetime, float, int]]
     return rows
 
 
-def replayed(
+def _replayed(
     series: dict[str, list[tuple[dt.datetime, float, int]]], ends_at: dt.datetime | None
 ) -> dict[str, list[tuple[dt.datetime, float, int]]]:
     """The series moved by whole days so its last value lies in (ends_at - 1 day, ends_at]."""
@@ -188,7 +188,7 @@ def import_traffic(
     csv_path = csv_path or _data_file("koeln_traffic_load_2014-02-03_to_05.csv")
     try:
         features = json.loads(geojson_path.read_text(encoding="utf-8"))["features"]
-        series = replayed(_read_rows(csv_path), ends_at)
+        series = _replayed(_read_rows(csv_path), ends_at)
     except (OSError, ValueError, KeyError) as exc:
         raise Invalid(f"Die Verkehrsdaten sind nicht lesbar: {exc}") from None
     sensor_id, prop_id = _shared(session)

@@ -3,31 +3,14 @@ with its last day of values by time of day, which the simulator publishes onward
 
 from __future__ import annotations
 
-import datetime as dt
-
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core.auth.permissions import Actor, public
 from domstadt.sensors import models as m
+from domstadt.sensors.profiles import DAY_SLOTS, DailyProfile, slot_of
 
 TRAFFIC_PREFIX = "Verkehrsauslastung "
-SLOT_MINUTES = 5
-DAY_SLOTS = 24 * 60 // SLOT_MINUTES
-
-
-class DailyProfile(BaseModel):
-    """A datastream and its values by 5-minute slot of the day (slot 0 = 00:00 UTC)."""
-
-    datastream_id: int
-    name: str
-    values: dict[int, float]
-
-
-def slot_of(moment: dt.datetime) -> int:
-    """The 5-minute slot of the day ``moment`` falls in."""
-    return (moment.hour * 60 + moment.minute) // SLOT_MINUTES
 
 
 @public("the traffic series are published sensor data")

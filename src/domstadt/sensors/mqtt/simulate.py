@@ -14,7 +14,7 @@ import orjson
 import paho.mqtt.client as paho
 
 from domstadt.sensors.mqtt.topics import BrokerUrl
-from domstadt.sensors.simulate_service import DailyProfile, slot_of
+from domstadt.sensors.profiles import DAY_SLOTS, DailyProfile, slot_of
 
 CONNECT_WAIT = 10.0
 
@@ -34,9 +34,9 @@ def messages(
             slot = slot_of(moment)
             value = next(
                 (
-                    profile.values[s % 288]
-                    for s in range(slot, slot - 288, -1)
-                    if s % 288 in profile.values
+                    profile.values[s % DAY_SLOTS]
+                    for s in range(slot, slot - DAY_SLOTS, -1)
+                    if s % DAY_SLOTS in profile.values
                 ),
                 None,
             )
