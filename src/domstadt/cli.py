@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 
@@ -325,6 +326,9 @@ def demo_run(
     values stay minutes old. Ctrl-C stops everything (exit code 130)."""
     from domstadt.demo.live import LiveFeed
 
+    if "DOMSTADT_LOG_LEVEL" not in os.environ:  # the console speaks German: no English INFO logs
+        os.environ["DOMSTADT_LOG_LEVEL"] = "WARNING"  # (the children inherit it)
+        get_settings.cache_clear()
     feed = LiveFeed(get_settings().mqtt_url)
     try:
         _ensure_demo(database())

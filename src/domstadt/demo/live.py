@@ -16,6 +16,12 @@ COMMANDS = (
 """The child commands (``domstadt …``): ingest worker, then simulator (2 messages a second)."""
 
 
+def _interruptible() -> None:
+    """In the child before exec: SIGINT back to its default, even when our shell started us
+    in the background with SIGINT ignored, so the child's Ctrl-C handling runs on stop()."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class LiveFeed:
     """Ingest worker and simulator for ``mqtt_url`` (nothing when it is empty)."""
 
@@ -30,7 +36,9 @@ class LiveFeed:
         for args in COMMANDS:
             # own session: a Ctrl-C at the terminal reaches only us, and we stop them in order
             command = [sys.executable, "-m", "domstadt", *args]
-            self.children.append(subprocess.Popen(command, start_new_session=True))
+            self.children.append(
+                subprocess.Popen(command, start_new_session=True, preexec_fn=_interruptible)
+            )
         print(f"Live-Daten: Simulator und Empfang über {self.mqtt_url}.", flush=True)
 
     def stop(self) -> None:
