@@ -24,9 +24,10 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# `make demo PORT=8080` serves on another port; progress lines appear even when piped; Ctrl-C
+# stops the server (and, with DOMSTADT_MQTT_URL set, the ingest worker and traffic simulator).
 demo: install
-	DOMSTADT_ENVIRONMENT=demo $(BIN)/domstadt db upgrade
-	DOMSTADT_ENVIRONMENT=demo $(BIN)/domstadt serve --demo --host $(HOST) --port $(PORT)
+	DOMSTADT_ENVIRONMENT=demo $(BIN)/domstadt demo run --host $(HOST) --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
+import time
 
 import typer
 from pydantic import ValidationError
@@ -111,17 +114,26 @@ def db_current() -> None:
 
 
 def _load_demo(db: Database) -> dict[str, dict[str, int]]:
-    from domstadt.demo.loader import LOADERS
+    """Run the demo loaders; progress goes to stderr: a bar on a terminal, otherwise one
+    flushed line per step (so `make demo | tee log` and CI logs show it too)."""
+    from domstadt.demo.loader import LABELS, LOADERS
 
     actor = system_actor("demo")
     results: dict[str, dict[str, int]] = {}
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("Demo-Daten laden", total=len(LOADERS))
+    total = len(LOADERS)
+    started = time.monotonic()
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("Demo-Daten laden", total=total)
         with db.session() as session:
-            for name, loader in LOADERS:
-                progress.update(task, description=f"Demo-Daten: {name}")
+            for number, (name, loader) in enumerate(LOADERS, start=1):
+                label = LABELS.get(name, name)
+                progress.update(task, description=f"Demo-Daten: {label}")
+                if not err.is_terminal:
+                    print(f"Demo-Daten {number}/{total}: {label} …", file=sys.stderr, flush=True)
                 results[name] = loader(session, actor)
                 progress.advance(task)
+    seconds = time.monotonic() - started
+    print(f"Demo-Daten geladen ({seconds:.0f} s).", file=sys.stderr, flush=True)
     return results
 
 
@@ -257,7 +269,35 @@ def serve(
     demo: bool = typer.Option(False, "--demo", help="Migrate and load demo data if empty"),
 ) -> None:
     """Serve the platform with uvicorn (and the embedded MQTT broker unless DOMSTADT_MQTT_URL
-    names one or DOMSTADT_MQTT_EMBEDDED=false)."""
+    names one or DOMSTADT_MQTT_EMBEDDED=false). Ctrl-C stops it cleanly (exit code 130)."""
+    try:
+        if demo:
+            _ensure_demo(database())
+        _serve(host, port, quiet=False)
+    except KeyboardInterrupt:
+        _interrupted()
+
+
+def _interrupted() -> typer.Exit:
+    err.print("Beendet (Strg+C).")
+    raise typer.Exit(130)
+
+
+def _ensure_demo(db: Database) -> None:
+    """Migrate, then load the demo data when the database has no departments yet."""
+    from domstadt.core.migrate import upgrade
+
+    upgrade(db)
+    with db.session() as session:
+        empty = not directory.department_list(session, actor=system_actor())
+    if empty:
+        _load_demo(db)
+    else:
+        print("Demo-Daten sind schon geladen.", file=sys.stderr, flush=True)
+
+
+def _serve(host: str, port: int, *, quiet: bool) -> None:
+    """Run uvicorn; ``quiet`` keeps uvicorn's own (English) lines off the console."""
     import uvicorn
 
     from domstadt.sensors.mqtt import embedded
@@ -267,17 +307,8 @@ def serve(
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    db = database()
-    if demo:
-        from domstadt.core.migrate import upgrade
-
-        upgrade(db)
-        with db.session() as session:
-            empty = not directory.department_list(session, actor=system_actor())
-        if empty:
-            _load_demo(db)
     try:
-        application = create_app(settings, db)
+        application = create_app(settings, database())
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
     embedded.enable(application.state)
@@ -285,16 +316,40 @@ def serve(
     from domstadt.core.text.embedders import active_embedder_info
 
     console.print(f"Textmodell: {active_embedder_info()['name']}")
-    console.print(f"Domstadt läuft auf http://{host}:{port}")
+    console.print(f"Domstadt läuft auf http://{host}:{port} (beenden mit Strg+C)")
     # The app alone decides whom to believe about client addresses (DOMSTADT_TRUSTED_PROXIES,
     # web/app.py); uvicorn's own proxy headers would trust any local peer's X-Forwarded-For.
     uvicorn.run(
         application,
         host=host,
         port=port,
-        log_level=settings.log_level.lower(),
+        log_level="warning" if quiet else settings.log_level.lower(),
         proxy_headers=False,
     )
+
+
+@demo_app.command("run")
+def demo_run(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+    port: int = typer.Option(8000, envvar="PORT", help="Port (or the environment's PORT)"),
+) -> None:
+    """Migrate, load the demo data if empty and serve it; with DOMSTADT_MQTT_URL also an MQTT
+    ingest worker and the traffic simulator (`domstadt sensors simulate`), so the sensor
+    values stay minutes old. Ctrl-C stops everything (exit code 130)."""
+    from domstadt.demo.live import LiveFeed
+
+    if "DOMSTADT_LOG_LEVEL" not in os.environ:  # the console speaks German: no English INFO logs
+        os.environ["DOMSTADT_LOG_LEVEL"] = "WARNING"  # (the children inherit it)
+        get_settings.cache_clear()
+    feed = LiveFeed(get_settings().mqtt_url)
+    try:
+        _ensure_demo(database())
+        feed.start()
+        _serve(host, port, quiet=True)
+    except KeyboardInterrupt:
+        _interrupted()
+    finally:
+        feed.stop()
 
 
 @text_app.command("backfill")

@@ -1,5 +1,6 @@
-"""The demo catalogue loads through the services, twice without duplicates: datasets, the
-election CSV (queryable), the street segments GeoJSON (with its map) and links to measures."""
+"""The demo catalogue loads through the services, twice without duplicates: datasets with
+their real files, the election CSV (queryable), the street segments GeoJSON (with its map)
+and links to measures."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ def test_demo_catalog_is_idempotent_and_queryable(
             demo_core.load(session, system_actor("demo"))
             demo_masterplan.load(session, system_actor("demo"))
             first = demo_catalog.load(session, system_actor("demo"))
-            assert first == {"datasets": 13, "geo_files": 1, "measure_links": 6}
+            assert first == {"datasets": 13, "files": 13, "geo_files": 1, "measure_links": 7}
         with db.session() as session:
             again = demo_catalog.load(session, system_actor("demo"))
-            assert again == {"datasets": 0, "geo_files": 0, "measure_links": 0}
+            assert again == {"datasets": 0, "files": 0, "geo_files": 0, "measure_links": 0}
     finally:
         get_settings.cache_clear()
     result = client.get(

@@ -1,14 +1,17 @@
-"""Demo data for the catalog domain: Cologne datasets, the real 2013 election CSV, the real
-street segments of Cologne's traffic load data (GeoJSON, with its map) and links of datasets
-to the demo measures of the masterplan (when those are loaded)."""
+"""Demo data for the catalog domain: Cologne datasets, each with real files (data/catalog/,
+sources in data/SOURCES.md; tables get a preview, time series a chart, GeoJSON a map), the
+real 2013 election CSV, the street segments of Cologne's traffic load data and links of
+datasets to the demo measures of the masterplan (when those are loaded)."""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from domstadt.catalog import distribution_service, service
+from domstadt.catalog import distribution_service, privacy_service, service
 from domstadt.catalog.schemas import DatasetCreate, DatasetPatch, DistributionCreate
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.config import get_settings
@@ -16,137 +19,18 @@ from domstadt.core.errors import NotFound
 from domstadt.masterplan import measure_read_service
 
 KOELN = "https://www.offenedaten-koeln.de"
-# (name, title, department, themes, keywords, frequency, licence, description)
-DATASETS: list[tuple[str, str, str, list[str], list[str], str, str, str]] = [
-    (
-        "radverkehr-zaehlstellen",
-        "Radverkehr – Dauerzählstellen",
-        "66",
-        ["TRAN"],
-        ["Radverkehr", "Zählstellen"],
-        "DAILY",
-        "dl-by-de/2.0",
-        "Stündliche Zählwerte der automatischen Fahrradzählstellen im Stadtgebiet.",
-    ),
-    (
-        "verkehrslage-strassen",
-        "Verkehrsauslastung Kölner Straßenabschnitte",
-        "69",
-        ["TRAN"],
-        ["Verkehr", "Auslastung"],
-        "CONT",
-        "dl-by-de/2.0",
-        "Auslastung der Hauptverkehrsstraßen in 5-Minuten-Intervallen.",
-    ),
-    (
-        "baustellen",
-        "Baustellen im Straßenraum",
-        "66",
-        ["TRAN", "REGI"],
-        ["Baustellen", "Straßen"],
-        "DAILY",
-        "dl-zero-de/2.0",
-        "Aktuelle und geplante Baustellen mit Zeitraum und Verkehrseinschränkung.",
-    ),
-    (
-        "luftqualitaet-messstationen",
-        "Luftqualität – Messstationen",
-        "57",
-        ["ENVI", "HEAL"],
-        ["Luftqualität", "Stickstoffdioxid"],
-        "ANNUAL",
-        "cc-by/4.0",
-        "Jahreskennwerte der Luftschadstoffe an den Kölner Messstationen.",
-    ),
-    (
-        "baumkataster",
-        "Baumkataster der Stadt Köln",
-        "67",
-        ["ENVI"],
-        ["Bäume", "Stadtgrün"],
-        "ANNUAL",
-        "dl-zero-de/2.0",
-        "Standorte, Arten und Pflanzjahre der Straßen- und Parkbäume.",
-    ),
-    (
-        "kitas",
-        "Kindertageseinrichtungen",
-        "51",
-        ["EDUC", "SOCI"],
-        ["Kita", "Kinderbetreuung"],
-        "MONTHLY",
-        "dl-by-de/2.0",
-        "Kindertageseinrichtungen mit Träger, Adresse und Platzzahl.",
-    ),
-    (
-        "schulen",
-        "Schulen in Köln",
-        "40",
-        ["EDUC"],
-        ["Schulen", "Bildung"],
-        "ANNUAL",
-        "dl-by-de/2.0",
-        "Allgemein- und berufsbildende Schulen mit Schulform und Adresse.",
-    ),
-    (
-        "haushaltsplan",
-        "Haushaltsplan der Stadt Köln",
-        "20",
-        ["ECON", "GOVE"],
-        ["Haushalt", "Finanzen"],
-        "ANNUAL",
-        "dl-by-de/2.0",
-        "Erträge und Aufwendungen nach Produktbereichen.",
-    ),
-    (
-        "einwohner-stadtteile",
-        "Einwohnerinnen und Einwohner nach Stadtteilen",
-        "01",
-        ["SOCI"],
-        ["Bevölkerung", "Stadtteile"],
-        "ANNUAL",
-        "dl-by-de/2.0",
-        "Bevölkerungsstand am Jahresende nach Stadtteil, Alter und Geschlecht.",
-    ),
-    (
-        "wlan-hotspots",
-        "Öffentliche WLAN-Hotspots",
-        "12",
-        ["TECH"],
-        ["WLAN", "Digitalisierung"],
-        "IRREG",
-        "cc-zero",
-        "Standorte der öffentlichen WLAN-Zugangspunkte der Stadt.",
-    ),
-    (
-        "ladesaeulen",
-        "Ladesäulen für Elektrofahrzeuge",
-        "VIII",
-        ["TRAN", "ENER"],
-        ["Elektromobilität", "Ladesäulen"],
-        "MONTHLY",
-        "dl-by-de/2.0",
-        "Öffentlich zugängliche Ladepunkte mit Leistung und Betreiber.",
-    ),
-    (
-        "feuerwehr-einsaetze",
-        "Einsätze der Feuerwehr",
-        "37",
-        ["JUST"],
-        ["Feuerwehr", "Einsätze"],
-        "ANNUAL",
-        "dl-by-de/2.0",
-        "Einsatzzahlen der Berufsfeuerwehr nach Einsatzart und Stadtbezirk.",
-    ),
-]
+DATA = resources.files("domstadt.demo") / "data" / "catalog"
+DATASETS: list[dict[str, Any]] = json.loads((DATA / "datasets.json").read_text("utf-8"))
+"""The demo datasets, each with its real files (sources and licences: data/SOURCES.md)."""
 ELECTION = "bundestagswahl-2013-stadtbezirke"
 TRAFFIC = "verkehrslage-strassen"
 SEGMENTS = "koeln_traffic_street_segments.geojson"
 MEASURE_LINKS = {
     TRAFFIC: ["SC-02", "DO-03"],
-    "radverkehr-zaehlstellen": ["DO-03"],
+    "lichtsignalanlagen": ["SC-02"],
+    "fahrradabstellanlagen": ["DO-03"],
     "luftqualitaet-messstationen": ["SC-06"],
-    "baumkataster": ["SC-04"],
+    "wetter-koeln-bonn": ["SC-04"],
     ELECTION: ["DO-01"],
 }
 """Datasets and the codes of the demo measures they belong to."""
@@ -199,7 +83,7 @@ def _traffic_segments(session: Session, actor: Actor) -> int:
     """The 113 real street segments (KoelnAPI/data, CC BY 3.0 DE) as the traffic dataset's
     GeoJSON: normalised to WGS 84, so its page draws the map."""
     ds = service.dataset_get(session, actor=actor, id_or_name=TRAFFIC)
-    if ds.distributions:
+    if any(d.format == "GEOJSON" for d in ds.distributions):
         return 0
     content = (resources.files("domstadt.catalog") / "data" / SEGMENTS).read_bytes()
     settings = get_settings()
@@ -243,33 +127,79 @@ def _measure_links(session: Session, actor: Actor) -> int:
     return added
 
 
-def load(session: Session, actor: Actor) -> dict[str, int]:
-    """Load this domain's demo records (idempotent); returns counts of what was added."""
+def _files(session: Session, actor: Actor, record: dict[str, Any]) -> int:
+    """Upload the dataset's real files that it does not have yet (by title)."""
+    ds = service.dataset_get(session, actor=actor, id_or_name=record["name"])
+    have = {d.title for d in ds.distributions}
     added = 0
-    for name, title, dept, themes, keywords, freq, licence, text in DATASETS:
-        if _exists(session, actor, name):
+    for filename, title, licence in record["files"]:
+        if title in have:
             continue
-        service.dataset_create(
+        distribution_service.distribution_create(
             session,
             actor=actor,
-            data=DatasetCreate(
-                name=name,
-                title=title,
-                description=text,
-                department_code=dept,
-                themes=themes,
-                keywords=keywords,
-                frequency=freq,
-                license_id=licence,
-                contact_email="opendata@stadt-koeln.de",
-                contact_name="Open-Data-Team",
-                landing_page=f"{KOELN}/dataset/{name}",
-            ),
+            dataset=ds.id,
+            data=DistributionCreate(title=title, license_id=licence),
+            data_dir=get_settings().data_dir,
+            upload=(filename, (DATA / filename).read_bytes()),
         )
         added += 1
+    return added
+
+
+CLEARED = (
+    "Adressen öffentlicher Einrichtungen (Kitas, Schulen, Messstationen, städtische Gebäude), "
+    "keine Privatpersonen."
+)
+"""Why the demo clears the privacy gate's address findings (what an editor would write)."""
+
+
+def _clear_findings(session: Session, actor: Actor, name: str) -> int:
+    """Clear the open findings of the privacy gate, so the dataset is published."""
+    cleared = 0
+    for finding in privacy_service.finding_list(session, actor=actor, dataset=name):
+        if finding.status == "open":
+            privacy_service.finding_clear(
+                session, actor=actor, dataset=name, finding_id=finding.id, reason=CLEARED
+            )
+            cleared += 1
+    return cleared
+
+
+def _dataset(session: Session, actor: Actor, record: dict[str, Any]) -> int:
+    if _exists(session, actor, record["name"]):
+        return 0
+    service.dataset_create(
+        session,
+        actor=actor,
+        data=DatasetCreate(
+            name=record["name"],
+            title=record["title"],
+            description=record["description"],
+            department_code=record["department"],
+            themes=record["themes"],
+            keywords=record["keywords"],
+            frequency=record["frequency"],
+            license_id=record["license"],
+            contact_email="opendata@stadt-koeln.de",
+            contact_name="Open-Data-Team",
+            landing_page=f"{KOELN}/dataset/{record['name']}",
+        ),
+    )
+    return 1
+
+
+def load(session: Session, actor: Actor) -> dict[str, int]:
+    """Load this domain's demo records (idempotent); returns counts of what was added."""
+    added = files = 0
+    for record in DATASETS:
+        added += _dataset(session, actor, record)
+        files += _files(session, actor, record)
+        _clear_findings(session, actor, record["name"])
     added += _election(session, actor)
     return {
         "datasets": added,
+        "files": files,
         "geo_files": _traffic_segments(session, actor),
         "measure_links": _measure_links(session, actor),
     }

@@ -17,6 +17,8 @@ from domstadt.demo import (
     participation_open_data,
     pitches,
     registry,
+    reports,
+    screening,
     sensors,
 )
 
@@ -30,7 +32,25 @@ LOADERS: list[tuple[str, Loader]] = [
     ("challenges", challenges.load),
     ("events", participation_events.load),
     ("pitches", pitches.load),
+    ("screening", screening.load),
+    ("reports", reports.load),
     ("catalog", catalog.load),
     ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
 ]
+
+LABELS: dict[str, str] = {
+    "core": "Ämter, Organisationen und Konten",
+    "masterplan": "Masterplan mit Maßnahmen und Budget",
+    "registry": "Initiativen-Register",
+    "screening": "KI-Prüfung aller Maßnahmen",
+    "reports": "Statusberichte",
+    "feedback": "Rückmeldungen",
+    "challenges": "Wettbewerbe",
+    "events": "Veranstaltungen und Labore",
+    "pitches": "Fragestellungen und Pitches",
+    "open_data": "Beteiligung als offene Daten",
+    "catalog": "Datenkatalog mit Dateien",
+    "sensors": "Sensordaten (Verkehr, Wetter)",
+}
+"""What each loader adds, in the console's language (German) for the progress lines."""

@@ -1,9 +1,12 @@
-"""Demo data for the sensors domain: Cologne's real traffic-load series (Stadt Köln, CC-BY 3.0)
-and the daily weather series of the DWD station Köln/Bonn (02667, Deutscher Wetterdienst)."""
+"""Demo data for the sensors domain: Cologne's real traffic-load series (Stadt Köln, CC-BY
+3.0), replayed at load time onto the current days (moved by whole days so it ends within the
+last day; `domstadt sensors simulate` continues it live over MQTT), and the daily weather
+series of the DWD station Köln/Bonn (02667, Deutscher Wetterdienst)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +22,8 @@ def load(session: Session, actor: Actor) -> dict[str, int]:
     """Load this domain's demo records (idempotent); returns counts of what was added. The
     traffic segments belong to the Amt für Verkehrsmanagement (69), the weather station to the
     Amt für Umwelt- und Verbraucherschutz (57), so their editors may change them."""
-    report = import_service.import_traffic(session, actor=actor)
+    now = dt.datetime.now(dt.UTC)
+    report = import_service.import_traffic(session, actor=actor, ends_at=now)
     _hand_to(session, actor, "69")
     mapping_file = import_service._data_file(WEATHER_MAPPING)
     mapping = csv_import_service.parse_mapping(mapping_file.read_text("utf-8"))

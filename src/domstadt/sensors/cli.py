@@ -136,6 +136,50 @@ def mqtt_worker(
         worker.stop()
 
 
+@sensors_app.command("simulate")
+def simulate(
+    rate: float = typer.Option(5.0, min=0.1, help="Messages per second"),
+    count: int = typer.Option(0, min=0, help="Stop after this many messages (0: until Ctrl-C)"),
+    streams: int = typer.Option(0, min=0, help="Only the first N traffic datastreams (0: all)"),
+    url: str = typer.Option("", help="MQTT broker URL; default DOMSTADT_MQTT_URL"),
+) -> None:
+    """Publish the traffic series live over MQTT to the platform's ingest topic, time-stamped
+    now and continuing each segment's daily profile, until Ctrl-C."""
+    from domstadt.core.config import get_settings
+    from domstadt.sensors import simulate_service
+    from domstadt.sensors.mqtt import simulate as engine
+
+    target = url or get_settings().mqtt_url
+    if not target:
+        _fail("Kein MQTT-Broker: setzen Sie DOMSTADT_MQTT_URL (z. B. mqtt://127.0.0.1:1883).")
+    profiles = _run(
+        lambda session, actor: simulate_service.traffic_profiles(
+            session, actor=actor, limit=streams
+        )
+    )
+    if not profiles:
+        _fail("Keine Verkehrsdaten: laden Sie zuerst die Demo (domstadt demo load).")
+    print(
+        f"Simulator: {len(profiles)} Verkehrsreihen, {rate:g} Nachrichten/s an {target}.",
+        flush=True,
+    )
+    sent = 0
+
+    def report(n: int) -> None:
+        nonlocal sent
+        sent = n
+        if n % 100 == 0:
+            print(f"Simulator: {n} Beobachtungen gesendet.", flush=True)
+
+    try:
+        engine.run(target, profiles, rate=rate, count=count, on_sent=report)
+    except (engine.SimulatorError, ValueError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    print(f"Simulator beendet: {sent} Beobachtungen gesendet.", flush=True)
+
+
 @sensors_app.command("retention")
 def retention(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would be deleted"),

@@ -158,6 +158,18 @@ def _read_rows(csv_path: Path) -> dict[str, list[tuple[dt.datetime, float, int]]
     return rows
 
 
+def _replayed(
+    series: dict[str, list[tuple[dt.datetime, float, int]]], ends_at: dt.datetime | None
+) -> dict[str, list[tuple[dt.datetime, float, int]]]:
+    """The series moved by whole days so its last value lies in (ends_at - 1 day, ends_at]."""
+    last = max((row[0] for rows in series.values() for row in rows), default=None)
+    if ends_at is None or last is None:
+        return series
+    days = (ends_at - last) // dt.timedelta(days=1)
+    shift = dt.timedelta(days=days)
+    return {k: [(t + shift, v, ok) for t, v, ok in rows] for k, rows in series.items()}
+
+
 @requires(Permission.CONTENT_EDIT)
 def import_traffic(
     session: Session,
@@ -166,13 +178,17 @@ def import_traffic(
     geojson_path: Path | None = None,
     csv_path: Path | None = None,
     progress: Progress | None = None,
+    ends_at: dt.datetime | None = None,
 ) -> ImportReport:
-    """Load the street segments and their traffic-load series (see the module docstring)."""
+    """Load the street segments and their traffic-load series (see the module docstring).
+    ``ends_at`` replays the series onto the current days: every value moves by the same whole
+    number of days, so the last one falls within the day before ``ends_at`` (the daily
+    pattern is kept)."""
     geojson_path = geojson_path or _data_file("koeln_traffic_street_segments.geojson")
     csv_path = csv_path or _data_file("koeln_traffic_load_2014-02-03_to_05.csv")
     try:
         features = json.loads(geojson_path.read_text(encoding="utf-8"))["features"]
-        series = _read_rows(csv_path)
+        series = _replayed(_read_rows(csv_path), ends_at)
     except (OSError, ValueError, KeyError) as exc:
         raise Invalid(f"Die Verkehrsdaten sind nicht lesbar: {exc}") from None
     sensor_id, prop_id = _shared(session)
