@@ -143,6 +143,25 @@ def client_address(request: Request) -> str:
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
+OPEN_TO_ANYONE_KEY = "x-open-to-anyone"
+OPEN_TO_ANYONE = {OPEN_TO_ANYONE_KEY: True}
+"""``openapi_extra`` of the few API write routes anyone may call (sign-up, password reset,
+reporting a comment). Every other write route of the native API answers an anonymous
+request 401 before it looks at the body (``web/errors.validation_error``), so the order of
+checks is the same everywhere: authentication, then validation, then the rule."""
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def actor_of(request: Request) -> Actor:
+    """The request's actor, also where no route dependency has resolved it yet (a body that
+    is not JSON is refused before any dependency runs): then with a session of its own."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    with get_database(request).session() as session:
+        return current_actor(request, session)
+
 
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
