@@ -95,3 +95,21 @@ def test_report_title_from_the_json_body(client: TestClient, db: Database) -> No
     assert unknown.json()["error"]["details"][0]["field"] == "titel"
     titles = [r["title"] for r in client.get("/api/v1/reports").json()]
     assert sorted(titles) == ["Bericht Q3", "Bericht Q4", "Q5"]
+
+
+def test_no_body_field_is_dropped_without_a_word(client: TestClient, db: Database) -> None:
+    make_user(db, "ada@example.org", role=Role.ADMIN)
+    headers = {"Authorization": f"Bearer {make_token(db, 'ada@example.org')}"}
+    typo = client.post("/api/v1/tokens", json={"name": "Skript", "scope": "alles"}, headers=headers)
+    assert typo.status_code == 422, typo.text
+    error = typo.json()["error"]
+    assert error["field"] == "scope" and "scope" in error["message"] and "name" in error["message"]
+    assert len(client.get("/api/v1/tokens", headers=headers).json()) == 1  # only its own
+    made = client.post("/api/v1/tokens", json={"name": "Skript"}, headers=headers)
+    assert made.status_code == 201, made.text
+    anonymous = client.post("/api/v1/tokens", json={"name": "x", "scope": "y"})
+    assert anonymous.status_code == 401  # who asks first
+    opened = client.post("/api/v1/signup/resend", json={"email": "a@example.org", "lang": "de"})
+    assert opened.status_code == 422 and opened.json()["error"]["field"] == "lang"
+    english = client.post("/api/v1/tokens?lang=en", json={"name": "x", "y": 1}, headers=headers)
+    assert "Unknown fields" in english.json()["error"]["message"]

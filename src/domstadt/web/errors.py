@@ -8,12 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domstadt.core.errors import DomainError, Unauthenticated, Unavailable
-from domstadt.web.deps import OPEN_TO_ANYONE_KEY, WRITE_METHODS, actor_of
+from domstadt.web.deps import actor_of, closed_write
 from domstadt.web.i18n import N_
 from domstadt.web.templating import gettext_for, render
 
@@ -119,20 +118,12 @@ def _problem_message(err: dict[str, Any], gettext: Any) -> str:
 SIGN_IN_FIRST = N_("Please sign in to do this (API token or session), then send the request.")
 
 
-def _closed_write(request: Request) -> bool:
-    """A write route of the native API that is not open to anyone (``deps.OPEN_TO_ANYONE``)."""
-    route = request.scope.get("route")
-    if request.method not in WRITE_METHODS or not isinstance(route, APIRoute):
-        return False
-    return route.include_in_schema and not (route.openapi_extra or {}).get(OPEN_TO_ANYONE_KEY)
-
-
 async def validation_error(request: Request, exc: Exception) -> Response:
     """Malformed JSON or fields: name each field and what is wrong with it, in the UI's language.
     An anonymous write to a closed route hears 401 first: who asks is decided before what."""
     assert isinstance(exc, RequestValidationError)
     _ = gettext_for(request)
-    if _closed_write(request):
+    if closed_write(request):
         try:
             anonymous = not (await run_in_threadpool(actor_of, request)).is_authenticated
         except DomainError as refused:  # an unknown token: 401 with its own message
