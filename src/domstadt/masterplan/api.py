@@ -17,7 +17,7 @@ from domstadt.masterplan.budget_service import (
     BudgetPoolUpsert,
 )
 from domstadt.masterplan.overview_service import Dashboard, DepartmentMeasures
-from domstadt.masterplan.report_service import ReportListItem, ReportPublic
+from domstadt.masterplan.report_service import ReportCreate, ReportListItem, ReportPublic
 from domstadt.masterplan.schemas import (
     MeasureCreate,
     MeasureFilter,
@@ -125,6 +125,12 @@ def report(report_id: int, session: SessionDep, actor: ActorDep) -> ReportPublic
 
 
 @router.post("/reports", status_code=201, summary="Freeze a status report (admins)")
-def report_create(session: SessionDep, actor: ActorDep, title: str = "") -> ReportPublic:
-    """Snapshot of all measures; the same as `domstadt report create`."""
-    return report_service.report_create(session, actor=actor, title=title)
+def report_create(
+    session: SessionDep,
+    actor: ActorDep,
+    body: ReportCreate | None = None,
+    title: Annotated[str, Query(max_length=300)] = "",
+) -> ReportPublic:
+    """Snapshot of all measures; the same as `domstadt report create`. The title may come
+    in the JSON body (`{"title": ...}`) or the query string (`?title=`), not two different."""
+    return report_service.report_create(session, actor=actor, title=title, data=body)

@@ -7,14 +7,14 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.csv_cells import csv_text
-from domstadt.core.errors import NotFound
+from domstadt.core.errors import Invalid, NotFound
 from domstadt.masterplan.measure_present import SUMMARY_LOAD, is_stalled, today
 from domstadt.masterplan.models import Measure, StatusReport
 
@@ -41,6 +41,28 @@ class ReportChange(BaseModel):
     title: str
     kind: str
     changes: dict[str, list[Any]] = {}
+
+
+class ReportCreate(BaseModel):
+    """The JSON body of a new report; an unknown field is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("", max_length=300)
+
+
+TITLE_TWICE = (
+    "Der Titel steht im JSON-Body ({body!r}) und in der Adresse ({query!r}) verschieden; "
+    "bitte nur an einer Stelle angeben."
+)
+
+
+def _title(title: str, data: ReportCreate | None) -> str:
+    """One title from the query string or the JSON body; two different ones are refused."""
+    given = data.title.strip() if data else ""
+    if given and title.strip() and given != title.strip():
+        raise Invalid(TITLE_TWICE.format(body=given, query=title.strip()), field="title")
+    return given or title.strip()
 
 
 class ReportListItem(BaseModel):
@@ -101,8 +123,12 @@ def _changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[
 
 
 @requires(Permission.DEPARTMENT_MANAGE)
-def report_create(session: Session, *, actor: Actor, title: str = "") -> ReportPublic:
-    """Freeze the current state of every measure as a new report."""
+def report_create(
+    session: Session, *, actor: Actor, title: str = "", data: ReportCreate | None = None
+) -> ReportPublic:
+    """Freeze the current state of every measure as a new report; the title comes from
+    ``title`` (query string, CLI) or ``data`` (JSON body), the same one if both."""
+    title = _title(title, data)
     on = today()
     rows = [
         _row(m, on)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
@@ -30,6 +30,7 @@ from domstadt.web import (
     templating,
     views,
 )
+from domstadt.web.deps import refuse_unknown_fields
 from domstadt.web.domains import (
     DOMAIN_PACKAGES,
     domain_asgi_apps,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_fields)],
     )
     app.state.settings = settings
     app.state.database = database

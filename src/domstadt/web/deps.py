@@ -5,11 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any, get_args
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from domstadt.core.auth import service as auth
@@ -17,7 +22,7 @@ from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import Database, DbSession
 from domstadt.core.db_errors import unavailable
-from domstadt.core.errors import Forbidden, Unauthenticated
+from domstadt.core.errors import Forbidden, Invalid, Unauthenticated
 from domstadt.web import i18n
 from domstadt.web.i18n import N_
 
@@ -143,6 +148,25 @@ def client_address(request: Request) -> str:
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
+OPEN_TO_ANYONE_KEY = "x-open-to-anyone"
+OPEN_TO_ANYONE = {OPEN_TO_ANYONE_KEY: True}
+"""``openapi_extra`` of the few API write routes anyone may call (sign-up, password reset,
+reporting a comment). Every other write route of the native API answers an anonymous
+request 401 before it looks at the body (``web/errors.validation_error``), so the order of
+checks is the same everywhere: authentication, then validation, then the rule."""
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def actor_of(request: Request) -> Actor:
+    """The request's actor, also where no route dependency has resolved it yet (a body that
+    is not JSON is refused before any dependency runs): then with a session of its own."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    with get_database(request).session() as session:
+        return current_actor(request, session)
+
 
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
@@ -172,3 +196,66 @@ def verify_csrf_api(request: Request, actor: ActorDep) -> None:
         return
     if not _csrf_matches(request, request.headers.get(CSRF_HEADER)):
         raise Forbidden(_translate(request, CSRF_API_MESSAGE))
+
+
+UNKNOWN_FIELDS_MESSAGE = N_(
+    "Unknown fields are not read and were not saved: %(fields)s. Allowed: %(allowed)s."
+)
+
+
+def closed_write(request: Request) -> bool:
+    """A write route of the native API that is not open to anyone (``OPEN_TO_ANYONE``)."""
+    route = request.scope.get("route")
+    if request.method not in WRITE_METHODS or not isinstance(route, APIRoute):
+        return False
+    return route.include_in_schema and not (route.openapi_extra or {}).get(OPEN_TO_ANYONE_KEY)
+
+
+def _body_model(route: APIRoute) -> type[BaseModel] | None:
+    field = getattr(route, "body_field", None)
+    annotation = field.field_info.annotation if field is not None else None
+    for candidate in get_args(annotation) or (annotation,):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=256)
+def _accepted(model: type[BaseModel]) -> frozenset[str]:
+    names = set(model.model_fields)
+    names |= {f.alias for f in model.model_fields.values() if f.alias}
+    return frozenset(names)
+
+
+def _unknown_fields(route: APIRoute, body: bytes) -> list[str]:
+    model = _body_model(route)
+    if model is None or model.model_config.get("extra") == "forbid":
+        return []  # no body model, or pydantic already refuses extra fields by name
+    try:
+        data: Any = json.loads(body or b"null")
+    except ValueError:
+        return []  # validation names a broken body
+    return sorted(set(data) - _accepted(model)) if isinstance(data, dict) else []
+
+
+async def refuse_unknown_fields(request: Request) -> None:
+    """A JSON body field the native API would not read is refused by name (422), never
+    dropped without a word; an anonymous write to a closed route hears 401 first."""
+    route = request.scope.get("route")
+    if request.method not in WRITE_METHODS or not isinstance(route, APIRoute):
+        return
+    if not route.include_in_schema or "json" not in request.headers.get("content-type", ""):
+        return  # a form or file body is read by its own fields (and its stream is gone)
+    unknown = _unknown_fields(route, await request.body())
+    if not unknown:
+        return
+    if closed_write(request) and not (await run_in_threadpool(actor_of, request)).is_authenticated:
+        return  # the route answers 401 (validation handler or service)
+    model = _body_model(route)
+    allowed = ", ".join(sorted(model.model_fields)) if model else ""
+    message = _translate(request, UNKNOWN_FIELDS_MESSAGE) % {
+        "fields": ", ".join(unknown),
+        "allowed": allowed,
+    }
+    details = [{"field": name, "message": message} for name in unknown]
+    raise Invalid(message, field=unknown[0], details=details)

@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domstadt.core.errors import DomainError, Unavailable
+from domstadt.core.errors import DomainError, Unauthenticated, Unavailable
+from domstadt.web.deps import actor_of, closed_write
 from domstadt.web.i18n import N_
 from domstadt.web.templating import gettext_for, render
 
@@ -113,10 +115,21 @@ def _problem_message(err: dict[str, Any], gettext: Any) -> str:
         return str(err.get("msg", ""))
 
 
+SIGN_IN_FIRST = N_("Please sign in to do this (API token or session), then send the request.")
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
-    """Malformed JSON or fields: name each field and what is wrong with it, in the UI's language."""
+    """Malformed JSON or fields: name each field and what is wrong with it, in the UI's language.
+    An anonymous write to a closed route hears 401 first: who asks is decided before what."""
     assert isinstance(exc, RequestValidationError)
     _ = gettext_for(request)
+    if closed_write(request):
+        try:
+            anonymous = not (await run_in_threadpool(actor_of, request)).is_authenticated
+        except DomainError as refused:  # an unknown token: 401 with its own message
+            return await domain_error(request, refused)
+        if anonymous:
+            return await domain_error(request, Unauthenticated(_(SIGN_IN_FIRST)))
     problems = []
     for err in exc.errors():
         location = ".".join(str(p) for p in err.get("loc", ()) if p != "body")

@@ -15,6 +15,7 @@ from domstadt.core.auth.schemas import SignupRequest
 from domstadt.core.errors import Invalid, TooManyRequests
 from domstadt.core.mail import Mailer
 from domstadt.web.deps import (
+    OPEN_TO_ANYONE,
     ActorDep,
     SessionDep,
     client_address,
@@ -218,7 +219,12 @@ def reset(
     )
 
 
-@api_router.post("/signup", status_code=202, summary="Sign up (double opt-in by e-mail)")
+@api_router.post(
+    "/signup",
+    status_code=202,
+    summary="Sign up (double opt-in by e-mail)",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def api_signup(
     body: SignupRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> JSONResponse:
@@ -230,7 +236,12 @@ def api_signup(
     return JSONResponse(ACCEPTED, status_code=202)
 
 
-@api_router.post("/signup/resend", status_code=202, summary="Resend the confirmation link")
+@api_router.post(
+    "/signup/resend",
+    status_code=202,
+    summary="Resend the confirmation link",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def api_resend(
     body: EmailRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> JSONResponse:
@@ -245,7 +256,11 @@ def api_resend(
     return JSONResponse(ACCEPTED, status_code=202)
 
 
-@api_router.post("/signup/confirm", summary="Confirm an e-mail address with the link's token")
+@api_router.post(
+    "/signup/confirm",
+    summary="Confirm an e-mail address with the link's token",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def api_confirm(body: ConfirmBody, session: SessionDep, actor: ActorDep) -> dict[str, str]:
     """422 when the token is unknown, used or expired."""
     return {
@@ -254,7 +269,12 @@ def api_confirm(body: ConfirmBody, session: SessionDep, actor: ActorDep) -> dict
     }
 
 
-@api_router.post("/password-reset", status_code=202, summary="Mail a password reset link")
+@api_router.post(
+    "/password-reset",
+    status_code=202,
+    summary="Mail a password reset link",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def api_reset_request(
     body: EmailRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> JSONResponse:
@@ -269,7 +289,11 @@ def api_reset_request(
     return JSONResponse(ACCEPTED, status_code=202)
 
 
-@api_router.post("/password-reset/confirm", summary="Set a new password with the link's token")
+@api_router.post(
+    "/password-reset/confirm",
+    summary="Set a new password with the link's token",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def api_reset(body: PasswordResetBody, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
     """Every sign-in session of the account ends; 422 for a bad token or weak password."""
     ended = signup.password_reset(session, actor=actor, token=body.token, password=body.password)

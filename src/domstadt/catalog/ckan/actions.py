@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from domstadt import __version__
 from domstadt.catalog import activity_service, distribution_service, search_service, service
 from domstadt.catalog.ckan import package as pk
+from domstadt.catalog.ckan.actions_base import Context
+from domstadt.catalog.ckan.actions_base import required as _required
+from domstadt.catalog.ckan.organizations import (
+    organization_create,
+    organization_delete,
+    organization_patch,
+    organization_show,
+    organization_update,
+)
 from domstadt.catalog.schemas import SearchQuery
-from domstadt.core.auth.permissions import Actor
-from domstadt.core.db import DbSession
-from domstadt.core.errors import Invalid, NotFound
+from domstadt.core.errors import Invalid
 from domstadt.core.json_limits import JsonTooLarge, parse_json
 from domstadt.core.storable import INT64_MAX, INT64_MIN
-
-
-@dataclass
-class Context:
-    """What an action runs with: the session, the actor, storage and an optional upload."""
-
-    session: DbSession
-    actor: Actor
-    data_dir: Path
-    base_url: str
-    upload: tuple[str, bytes] | None = None
 
 
 def _int(data: dict[str, Any], key: str, default: int) -> int:
@@ -39,13 +33,6 @@ def _int(data: dict[str, Any], key: str, default: int) -> int:
     if not INT64_MIN <= number <= INT64_MAX:
         raise Invalid(f"{key} muss zwischen {INT64_MIN} und {INT64_MAX} liegen.", field=key)
     return number
-
-
-def _required(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if value in (None, ""):
-        raise Invalid(f"Fehlender Wert: {key}", field=key, details={key: ["Missing value"]})
-    return str(value)
 
 
 def _facet_limit(value: int) -> int:
@@ -123,15 +110,6 @@ def organization_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
     if str(data.get("all_fields", "")).lower() in {"true", "1"}:
         return [pk.organization_dict(i.name, i.display_name, i.count) for i in items]
     return sorted(i.name for i in items)
-
-
-def organization_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """CKAN organization_show by name."""
-    wanted = _required(data, "id")
-    for item in search_service.publisher_list(ctx.session, actor=ctx.actor):
-        if item.name == wanted:
-            return pk.organization_dict(item.name, item.display_name, item.count)
-    raise NotFound(f"Organisation '{wanted}' nicht gefunden.")
 
 
 def group_list(ctx: Context, data: dict[str, Any]) -> list[Any]:
@@ -354,6 +332,10 @@ ACTIONS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
         current_package_list_with_resources,
         organization_list,
         organization_show,
+        organization_create,
+        organization_update,
+        organization_patch,
+        organization_delete,
         group_list,
         tag_list,
         resource_show,
@@ -377,4 +359,8 @@ WRITE_ACTIONS = {
     "package_patch",
     "package_delete",
     "resource_create",
+    "organization_create",
+    "organization_update",
+    "organization_patch",
+    "organization_delete",
 }

@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from domstadt.catalog.ckan.actions import ACTIONS, WRITE_ACTIONS, Context
+from domstadt.catalog.ckan.actions import ACTIONS, WRITE_ACTIONS
+from domstadt.catalog.ckan.actions_base import Context
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.permissions import ANONYMOUS, Actor, Permission
 from domstadt.core.db import DbSession

@@ -163,6 +163,11 @@ _OLD_LICENSE_BASES = (
 _BY_LOWER = {key.lower(): key for key in vocab.licenses()}
 
 
+_CC_PORTED_4 = re.compile(r"(cc-by(?:-sa|-nd|-nc|-nc-sa|-nc-nd)?)-de/4\.0")
+"""A "German" Creative Commons 4.0 id (``cc-by-nc-de/4_0``, as Transparenzportal Bremen
+writes it): 4.0 has no national ports, so it is the international licence of that name."""
+
+
 def _license_key(text: str) -> str:
     """Case, scheme, ``www.``, trailing slash, and version spelling (``2_0``) made uniform."""
     lowered = text.strip().lower().rstrip("/")
@@ -189,6 +194,9 @@ def license_of(value: Any) -> str | None:
     for alias, license_id in _LICENSE_ALIASES.items():
         if key == alias or key.endswith("/" + alias):
             return license_id
+    ported = _CC_PORTED_4.fullmatch(key)
+    if ported and f"{ported[1]}/4.0" in _BY_LOWER:
+        return _BY_LOWER[f"{ported[1]}/4.0"]
     tail = key.split("opendefinition.org/licenses/", 1)[-1] if "opendefinition.org" in key else ""
     return _BY_LOWER.get(tail)
 

@@ -13,6 +13,7 @@ from domstadt.core.auth.schemas import (
     DepartmentCreate,
     DepartmentNode,
     DepartmentPublic,
+    DepartmentUpdate,
     OrganisationCreate,
     OrganisationPublic,
 )
@@ -53,6 +54,56 @@ def department_create(
         action="department.create",
         entity_type="department",
         entity_id=row.id,
+        after=result,
+    )
+    return result
+
+
+def _parent_id(session: Session, code: str, parent_code: str) -> int | None:
+    """The id of the new parent; none for "", refused for itself or one of its own units."""
+    if not parent_code:
+        return None
+    parent = session.scalar(select(Department).where(Department.code == parent_code))
+    if parent is None:
+        raise Invalid(
+            f"Übergeordnete Dienststelle '{parent_code}' gibt es nicht.", field="parent_code"
+        )
+    node: Department | None = parent
+    while node is not None:
+        if node.code == code:
+            raise Invalid(
+                f"'{parent_code}' liegt unter '{code}' oder ist sie selbst; eine Dienststelle "
+                "kann nicht unter sich selbst hängen.",
+                field="parent_code",
+            )
+        node = node.parent
+    return parent.id
+
+
+@requires(Permission.DEPARTMENT_MANAGE)
+def department_update(
+    session: Session, *, actor: Actor, code: str, data: DepartmentUpdate
+) -> DepartmentPublic:
+    """Change name, kind, parent or description of a department (only the fields given)."""
+    row = session.scalar(select(Department).where(Department.code == code))
+    if row is None:
+        raise NotFound(f"Dienststelle '{code}' nicht gefunden.")
+    before = DepartmentPublic.model_validate(row)
+    given = data.model_dump(exclude_unset=True)
+    if "parent_code" in given:
+        row.parent_id = _parent_id(session, row.code, data.parent_code or "")
+    for field in ("name", "kind", "description"):
+        if given.get(field) is not None:
+            setattr(row, field, given[field])
+    session.flush()
+    result = DepartmentPublic.model_validate(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="department.update",
+        entity_type="department",
+        entity_id=row.id,
+        before=before,
         after=result,
     )
     return result

@@ -168,6 +168,16 @@ class DepartmentCreate(BaseModel):
     description: str = ""
 
 
+class DepartmentUpdate(BaseModel):
+    """A change of a department: only the fields given change; ``parent_code`` "" moves it to
+    the top level. The code stays (datasets' and measures' addresses name it)."""
+
+    name: HumanName | None = Field(default=None, min_length=1, max_length=300)
+    kind: DepartmentKind | None = None
+    parent_code: str | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+
+
 class DepartmentPublic(BaseModel):
     """A unit of the city administration."""
 

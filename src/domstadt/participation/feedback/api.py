@@ -15,7 +15,7 @@ from domstadt.participation.feedback.schemas import (
     QueueItem,
     ReportCreate,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"], dependencies=[Depends(verify_csrf_api)])
 
@@ -51,7 +51,10 @@ def feedback_summary(
 
 
 @router.post(
-    "/feedback/{feedback_id}/reports", status_code=204, summary="Report a comment (anyone)"
+    "/feedback/{feedback_id}/reports",
+    status_code=204,
+    summary="Report a comment (anyone)",
+    openapi_extra=OPEN_TO_ANYONE,
 )
 def feedback_report(
     feedback_id: int, body: ReportCreate, request: Request, session: SessionDep, actor: ActorDep
