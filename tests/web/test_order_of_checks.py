@@ -20,8 +20,11 @@ OPEN = {
     ("post", "/api/v1/password-reset"),
     ("post", "/api/v1/password-reset/confirm"),
     ("post", "/api/v1/feedback/{feedback_id}/reports"),
+    ("post", "/api/v1/moderation/reports"),
+    ("post", "/api/v1/subscriptions"),
 }
-"""The write operations anyone may call (sign-up, password reset, reporting a comment)."""
+"""The write operations anyone may call (sign-up, password reset, reporting a text, following
+by e-mail with the double opt-in)."""
 
 JSON = {"Content-Type": "application/json"}
 

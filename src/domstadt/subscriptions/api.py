@@ -12,7 +12,7 @@ from domstadt.subscriptions.schemas import (
     SubscriptionPublic,
 )
 from domstadt.subscriptions.transport import DeliveryConfig
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["subscriptions"], dependencies=[Depends(verify_csrf_api)]
@@ -35,7 +35,12 @@ def my_subscriptions(session: SessionDep, actor: ActorDep) -> list[SubscriptionP
     return service.my_subscriptions(session, actor=actor)
 
 
-@router.post("/subscriptions", status_code=201, summary="Follow a measure or field of action")
+@router.post(
+    "/subscriptions",
+    status_code=201,
+    summary="Follow a measure, field, challenge, event or organisation",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def subscribe(
     body: SubscriptionCreate, request: Request, session: SessionDep, actor: ActorDep
 ) -> SubscriptionCreated:

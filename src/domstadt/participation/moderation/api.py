@@ -15,7 +15,7 @@ from domstadt.participation.moderation.schemas import (
     ReportCreate,
     ReportReceipt,
 )
-from domstadt.web.deps import ActorDep, SessionDep, client_address, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, client_address, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1/moderation", tags=["moderation"], dependencies=[Depends(verify_csrf_api)]
@@ -27,7 +27,12 @@ def mailer(request: Request) -> Mailer:
     return Mailer(request.app.state.settings)
 
 
-@router.post("/reports", status_code=201, summary="Report a text to the moderators (anyone)")
+@router.post(
+    "/reports",
+    status_code=201,
+    summary="Report a text to the moderators (anyone)",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def report_create(
     body: ReportCreate, request: Request, response: Response, session: SessionDep, actor: ActorDep
 ) -> ReportReceipt:
