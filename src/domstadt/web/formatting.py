@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -90,7 +91,9 @@ def _local(value: dt.datetime) -> dt.datetime | None:
         return None
 
 
-def date(value: dt.date | dt.datetime | None, locale: str | None = None, style: str = "medium") -> str:
+def date(
+    value: dt.date | dt.datetime | None, locale: str | None = None, style: str = "medium"
+) -> str:
     """``05.12.2026`` (medium) or ``5. Dezember 2026`` (long); English alike."""
     if value is None:
         return EMPTY
@@ -151,3 +154,43 @@ def label(value: Any, labels: Mapping[Any, str], locale: str | None = None) -> s
     text = labels.get(key) or labels.get(value)
     gettext = i18n.translations(_locale(locale)).gettext
     return gettext(text) if text else gettext(str(key)).replace("_", " ")
+
+
+def _plain(value: Any, locale: str | None) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return i18n.translations(_locale(locale)).gettext("yes" if value else "no")
+    if isinstance(value, int | float | Decimal):
+        return number(value, locale)
+    if isinstance(value, list):
+        return "; ".join(_plain(v, locale) for v in value)
+    return str(value)
+
+
+CODE = re.compile(r"[a-z][a-z0-9_]*")
+"""A stored value that is a code (an enum value, a slug): shown as code, not as a word."""
+
+
+def changes(before: Any, after: Any, locale: str | None = None) -> list[dict[str, Any]]:
+    """An audit entry's changed keys, old and new value side by side (numbers in the page's
+    language; codes marked as such); empty when either side is not a mapping."""
+    if not isinstance(after, Mapping) or not isinstance(before, Mapping | None):
+        return []
+    old = before or {}
+    keys = [k for k in after if old.get(k) != after[k]]
+    keys += [k for k in old if k not in after]
+    rows = []
+    for key in keys:
+        shown_old = _plain(old.get(key), locale) if before is not None else ""
+        shown_new = _plain(after.get(key), locale)
+        rows.append(
+            {
+                "key": str(key),
+                "old": shown_old,
+                "new": shown_new,
+                "old_code": bool(CODE.fullmatch(shown_old)),
+                "new_code": bool(CODE.fullmatch(shown_new)),
+            }
+        )
+    return rows

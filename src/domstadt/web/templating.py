@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from collections.abc import Callable, Mapping
+from importlib import resources
 from typing import Any
 
 from fastapi import Request
@@ -72,6 +72,7 @@ def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
 
 environment.filters["label"] = _label
 environment.globals["ngettext"] = _ngettext
+environment.globals["changes"] = formatting.changes
 environment.filters["safe_href"] = safe_href
 """``href="{{ stored_url|safe_href }}"``: every template that links to a stored address uses it,
 so rows stored before http(s) was enforced (``javascript:…``) never become a link."""
