@@ -156,6 +156,12 @@ def label(value: Any, labels: Mapping[Any, str], locale: str | None = None) -> s
     return gettext(text) if text else gettext(str(key)).replace("_", " ")
 
 
+def local_name(item: Any, locale: str | None = None) -> str:
+    """A record's name in the page's language: ``name_en`` on English pages where it exists."""
+    english = getattr(item, "name_en", None)
+    return str(english if _locale(locale) == "en" and english else getattr(item, "name", item))
+
+
 def _plain(value: Any, locale: str | None) -> str:
     if value is None or value == "" or value == []:
         return EMPTY

@@ -54,7 +54,17 @@ def _in_locale(function: Callable[..., str]) -> Callable[..., str]:
     return wrapped
 
 
-for _name in ("number", "fixed", "percent", "money", "date", "datetime", "relative", "hours"):
+for _name in (
+    "number",
+    "fixed",
+    "percent",
+    "money",
+    "date",
+    "datetime",
+    "relative",
+    "hours",
+    "local_name",
+):
     environment.filters[_name] = _in_locale(getattr(formatting, _name))
 
 
