@@ -166,7 +166,8 @@ def _plain(value: Any, locale: str | None) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
-        return i18n.translations(_locale(locale)).gettext("yes" if value else "no")
+        gettext = i18n.translations(_locale(locale)).gettext
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float | Decimal):
         return number(value, locale)
     if isinstance(value, list):
