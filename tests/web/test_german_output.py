@@ -1,6 +1,6 @@
 """German that reads right (issue 13): every page of the demo, rendered in German for a
-visitor and for an admin, shows no bare enum code, no English-formatted number and no
-"1 <plural>".
+visitor and for an admin, shows no bare enum code, no English-formatted number, no
+"1 <plural>" and no bare technical term (Datastream, Thing, MAD) without a plain word.
 
 The pages are found like the browser crawlers find them (links from seed pages, bounded per
 route shape and section, ``tests/e2e/support.NOT_PAGES`` left out), but in-process, so the
@@ -120,6 +120,9 @@ PLURAL_NOUNS = [
     "Punkte",
 ]
 ONE_PLURAL = re.compile(r"(?<![\d.,])\b1 (" + "|".join(PLURAL_NOUNS) + r")\b")
+JARGON = re.compile(r"\b(Datastreams?|Thing|MADs?|Observations?)\b")
+"""Technical terms a page names only in brackets, after the plain word: ``Messreihe
+(Datastream)`` (not "Things": The Things Network is a name)."""
 ALLOWED_CODES: dict[str, str] = {}
 """Enum values that are also ordinary words of German pages (none yet)."""
 
@@ -186,6 +189,8 @@ def problems_in(text: str, codes: set[str]) -> list[str]:
             if GERMAN_GROUPED.match(number) or _named(line, match.start()):
                 continue
             found.append(f"English number {number!r} in {bare[:90]!r}")
+        for match in JARGON.finditer(re.sub(r"\([^)]*\)", "", line)):
+            found.append(f"jargon {match.group()!r} without a plain word in {bare[:90]!r}")
         for match in ONE_PLURAL.finditer(line):
             found.append(f"singular count with plural noun {match.group()!r} in {bare[:90]!r}")
     return found
@@ -284,6 +289,8 @@ def test_demo_pages_read_right_in_german(
         ("Datenlizenz Deutschland – Zero – Version 2.0", 0),
         ("Gewicht 2.0", 1),
         ("1 Maßnahme, 2 Maßnahmen, 21 Maßnahmen", 0),
+        ("Neueste Beobachtung je Datastream", 1),
+        ("Neuester Messwert je Messreihe (Datastream)", 0),
     ],
 )
 def test_the_check_sees_what_reads_wrong(text: str, expected: int) -> None:
