@@ -120,6 +120,8 @@ PLURAL_NOUNS = [
     "Punkte",
 ]
 ONE_PLURAL = re.compile(r"(?<![\d.,])\b1 (" + "|".join(PLURAL_NOUNS) + r")\b")
+ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?![\w/-])")
+"""``2026-12-05``: a date for machines; people read ``05.12.2026``."""
 JARGON = re.compile(r"\b(Datastreams?|Thing|MADs?|Observations?)\b")
 """Technical terms a page names only in brackets, after the plain word: ``Messreihe
 (Datastream)`` (not "Things": The Things Network is a name)."""
@@ -189,6 +191,8 @@ def problems_in(text: str, codes: set[str]) -> list[str]:
             if GERMAN_GROUPED.match(number) or _named(line, match.start()):
                 continue
             found.append(f"English number {number!r} in {bare[:90]!r}")
+        for match in ISO_DATE.finditer(line):
+            found.append(f"ISO date {match.group()!r} in {bare[:90]!r}")
         for match in JARGON.finditer(re.sub(r"\([^)]*\)", "", line)):
             found.append(f"jargon {match.group()!r} without a plain word in {bare[:90]!r}")
         for match in ONE_PLURAL.finditer(line):
@@ -290,6 +294,7 @@ def test_demo_pages_read_right_in_german(
         ("Gewicht 2.0", 1),
         ("1 Maßnahme, 2 Maßnahmen, 21 Maßnahmen", 0),
         ("Neueste Beobachtung je Datastream", 1),
+        ("geplantes Ende 2026-12-05", 1),
         ("Neuester Messwert je Messreihe (Datastream)", 0),
     ],
 )

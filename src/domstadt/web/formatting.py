@@ -92,11 +92,13 @@ def _local(value: dt.datetime) -> dt.datetime | None:
 
 
 def date(
-    value: dt.date | dt.datetime | None, locale: str | None = None, style: str = "medium"
+    value: dt.date | dt.datetime | str | None, locale: str | None = None, style: str = "medium"
 ) -> str:
     """``05.12.2026`` (medium) or ``5. Dezember 2026`` (long); English alike."""
-    if value is None:
+    if value is None or value == "":
         return EMPTY
+    if isinstance(value, str):  # an ISO date kept in stored JSON (reports, history)
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = (_local(value) or value).date()
     return babel_dates.format_date(value, format=style, locale=_locale(locale))
