@@ -300,3 +300,19 @@ def test_demo_pages_read_right_in_german(
 )
 def test_the_check_sees_what_reads_wrong(text: str, expected: int) -> None:
     assert len(problems_in(text, {"in_implementation", "medium"})) == expected
+
+
+def test_english_pages_and_feeds_speak_their_language(demo_app: tuple[Settings, Database]) -> None:
+    from domstadt.web.app import create_app
+
+    settings, db = demo_app
+    with TestClient(create_app(settings, db), base_url="http://testserver") as client:
+        german_feed = client.get("/feeds/fields/smart-city.atom").text
+        english_feed = client.get("/feeds/fields/smart-city.atom?lang=en").text
+        english_list = client.get("/massnahmen?lang=en").text
+        dashboard = client.get("/masterplan/dashboard?lang=de").text
+    assert 'xml:lang="de"' in german_feed and "Geändert:" in german_feed
+    assert "Changed:" not in german_feed and "Fassung" in german_feed
+    assert 'xml:lang="en"' in english_feed and "changes in Smart city" in english_feed
+    assert "Digital administration" in english_list and "Smart city" in english_list
+    assert "Maßnahmen" in dashboard and re.search(r"\d+,\d", dashboard)
