@@ -15,17 +15,10 @@ from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
-from domstadt.masterplan import (
-    budget_service,
-    forms,
-    history_display,
-    kpi_form,
-    labels,
-    overview_service,
-    service,
-)
+from domstadt.masterplan import budget_service, forms, kpi_form, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
+from domstadt.masterplan.history_display import change_view
 from domstadt.masterplan.registry import service as registry_service
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
 from domstadt.masterplan.screening import service as screening_service
@@ -173,7 +166,7 @@ def department(request: Request, code: str, session: SessionDep, actor: ActorDep
 def _history_change(session: DbSession, actor: Actor, locale: str) -> Any:
     """The history's per-field display, with department names for codes."""
     names = {d.code: d.name for d in directory.department_list(session, actor=actor)}
-    return partial(history_display.change_view, locale=locale, departments=names)
+    return partial(change_view, locale=locale, departments=names)
 
 
 @router.get("/massnahmen/{measure_id}")
