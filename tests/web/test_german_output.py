@@ -125,6 +125,11 @@ ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?![\w/-])")
 JARGON = re.compile(r"\b(Datastreams?|Thing|MADs?|Observations?)\b")
 """Technical terms a page names only in brackets, after the plain word: ``Messreihe
 (Datastream)`` (not "Things": The Things Network is a name)."""
+INPUT_FORMATS = {
+    r'\{"type": "Point", "coordinates": \[[\d., ]+\]\}': "a GeoJSON example in a form hint",
+    r"\bdataset\|datastream\|website\b": "the codes an editor types in the links field",
+}
+"""Text of form hints that shows what to type (code, not prose): pattern: reason."""
 ALLOWED_CODES: dict[str, str] = {}
 """Enum values that are also ordinary words of German pages (none yet)."""
 
@@ -183,6 +188,8 @@ def problems_in(text: str, codes: set[str]) -> list[str]:
     found: list[str] = []
     for line in text.splitlines():
         bare = line.strip()
+        for pattern in INPUT_FORMATS:
+            line = re.sub(pattern, " ", line)
         for word in re.findall(r"(?<![\w/.@-])[a-z][a-z0-9_]+(?![\w/@-]|\.\w)", line):
             if word in codes:
                 found.append(f"enum code {word!r} in {bare[:90]!r}")
@@ -295,6 +302,7 @@ def test_demo_pages_read_right_in_german(
         ("1 Maßnahme, 2 Maßnahmen, 21 Maßnahmen", 0),
         ("Neueste Beobachtung je Datastream", 1),
         ("geplantes Ende 2026-12-05", 1),
+        ('z. B. {"type": "Point", "coordinates": [6.96, 50.94]}', 0),
         ("Neuester Messwert je Messreihe (Datastream)", 0),
     ],
 )
