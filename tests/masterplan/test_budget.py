@@ -58,6 +58,8 @@ def test_allocations_what_is_left_and_over_allocation(
     )
     assert shrink.status_code == 409
     page = client.get("/masterplan/budget").text
-    assert "Digital- und Innovationsbudget" in page and "400.000 €" in page
+    assert (
+        "Digital- und Innovationsbudget" in page and "400.000\xa0€" in page
+    )  # a no-break space keeps amount and sign together
     assert "Digital- und Innovationsbudget" in client.get(f"/massnahmen/{a.id}").text
     assert client.get(f"/api/v1/measures/{a.id}/budget").json()[0]["approved"] == 600000.0

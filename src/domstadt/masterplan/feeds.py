@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domstadt.core.weburl import site_base
-from domstadt.masterplan import labels
+from domstadt.masterplan import labels, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan.measure_read_service import ChangeEntry
 from domstadt.web.deps import ActorDep, SessionDep
-from domstadt.web.templating import environment, gettext_for
+from domstadt.web.formatting import local_name
+from domstadt.web.templating import environment, gettext_for, locale_of
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
@@ -34,6 +35,7 @@ def _feed(
         updated=updated,
         entries=entries,
         labels=labels,
+        locale=locale_of(request),
         _=_,
     )
     return Response(xml, media_type=ATOM)
@@ -58,10 +60,12 @@ def field_measures(request: Request, slug: str, session: SessionDep, actor: Acto
     """The newest changes of the measures of one field of action."""
     _ = gettext_for(request)
     entries = reader.recent_changes(session, actor=actor, field_slug=slug)
+    fields = service.taxonomy(session, actor=actor).fields_of_action
+    name = next((local_name(f, locale_of(request)) for f in fields if f.slug == slug), slug)
     return _feed(
         request,
         entries,
-        _("Masterplan: changes in %(field)s") % {"field": slug},
+        _("Masterplan: changes in %(field)s") % {"field": name},
         f"/feeds/fields/{slug}.atom",
         f"/massnahmen?field={slug}",
     )

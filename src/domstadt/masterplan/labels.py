@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from domstadt.masterplan.schemas import LinkKind, Priority, RolloutStage, Status
+from domstadt.web import formatting
 from domstadt.web.i18n import N_
 
 STATUS = {
@@ -67,8 +70,9 @@ FIELD = {
 
 
 def euro(value: object) -> str:
-    """An amount in whole euros with German digit grouping, e.g. 1.250.000 €."""
-    return f"{float(str(value)):,.0f} €".replace(",", ".")
+    """An amount in whole euros with German digit grouping, e.g. 1.250.000 € (templates use
+    the ``money`` filter, which follows the page's language)."""
+    return formatting.money(Decimal(str(value)), "de")
 
 
 def template_globals() -> dict[str, object]:

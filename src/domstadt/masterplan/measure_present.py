@@ -57,7 +57,7 @@ def dept_ref(d: Department) -> Ref:
 
 def taxon_ref(t: Any) -> Ref:
     """A field of action or sector as a reference (code = slug)."""
-    return Ref(id=t.id, code=t.slug, name=t.name)
+    return Ref(id=t.id, code=t.slug, name=t.name, name_en=t.name_en)
 
 
 def measure_ref(m: Measure) -> Ref:

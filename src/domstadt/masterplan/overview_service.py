@@ -137,7 +137,7 @@ def dashboard(session: Session, *, actor: Actor) -> Dashboard:
         members.setdefault(field_id, []).append(measure_id)
     by_field = [
         GroupMix(
-            group=Ref(id=field.id, code=field.slug, name=field.name),
+            group=Ref(id=field.id, code=field.slug, name=field.name, name_en=field.name_en),
             mix=_mix([rows[i] for i in members.get(field.id, [])]),
         )
         for field in session.scalars(select(FieldOfAction).order_by(FieldOfAction.position))

@@ -202,6 +202,8 @@ class Ref(BaseModel):
     id: int
     code: str
     name: str
+    name_en: str | None = None
+    """The English name where one exists (fields of action, sectors)."""
 
 
 class KpiValuePublic(KpiValueIn):

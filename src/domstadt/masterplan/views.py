@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,13 +18,13 @@ from domstadt.core.errors import DomainError, Invalid, InvalidFields
 from domstadt.masterplan import budget_service, forms, kpi_form, labels, overview_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
-from domstadt.masterplan.measure_history import word_diff
+from domstadt.masterplan.history_display import change_view
 from domstadt.masterplan.registry import service as registry_service
 from domstadt.masterplan.schemas import MeasureCreate, MeasureFilter, MeasureUpdate
 from domstadt.masterplan.screening import service as screening_service
 from domstadt.participation.feedback import views as feedback_views
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
-from domstadt.web.templating import gettext_for, render
+from domstadt.web.templating import gettext_for, locale_of, render
 
 router = APIRouter(include_in_schema=False)
 FILTER_KEYS = ("q", "field", "sector", "department", "status", "rollout_stage", "stalled", "page")
@@ -175,6 +176,12 @@ def department(request: Request, code: str, session: SessionDep, actor: ActorDep
     )
 
 
+def _history_change(session: DbSession, actor: Actor, locale: str) -> Any:
+    """The history's per-field display, with department names for codes."""
+    names = {d.code: d.name for d in directory.department_list(session, actor=actor)}
+    return partial(change_view, locale=locale, departments=names)
+
+
 @router.get("/massnahmen/{measure_id}")
 def measure(request: Request, measure_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """One measure: progress, timeline, KPIs, budget, history (JSON: /api/v1/measures/{id})."""
@@ -198,7 +205,7 @@ def measure(request: Request, measure_id: int, session: SessionDep, actor: Actor
             "m": m,
             "saved": request.query_params.get("gespeichert") == "1",
             "history": history,
-            "diff": word_diff,
+            "change": _history_change(session, actor, locale_of(request)),
             "budget": budget_service.measure_budget(session, actor=actor, measure_id=measure_id),
             "charts_json": json.dumps(charts),
             "screening": screening_service.screening_headline(

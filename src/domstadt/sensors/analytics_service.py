@@ -38,6 +38,7 @@ class LatestValue(BaseModel):
     unit: str
     time: dt.datetime | None
     result: Any = None
+    unit_symbol: str = ""
 
 
 class Bucket(BaseModel):
@@ -101,6 +102,7 @@ def latest_values(session: Session, *, actor: Actor, limit: int = 500) -> list[L
                 thing_id=ds.thing_id,
                 thing_name=thing_name,
                 unit=str((ds.unit_of_measurement or {}).get("name", "")),
+                unit_symbol=str((ds.unit_of_measurement or {}).get("symbol", "")),
                 time=ob.phenomenon_time_start if ob else None,
                 result=result_value(ob) if ob else None,
             )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from domstadt.core.auth.permissions import ANONYMOUS, Permission
 from domstadt.core.weburl import safe_href
-from domstadt.web import i18n
+from domstadt.web import formatting, i18n
 from domstadt.web.deps import csrf_token
 from domstadt.web.i18n import N_
 
@@ -41,20 +42,47 @@ def add_template_package(package: str) -> None:
             _loaders.append(PackageLoader(package, "templates"))
 
 
-def _format_datetime(value: dt.datetime | None, locale: str = "de") -> str:
-    """A moment for people, in CET; one too close to the calendar's end to shift (a sensor's
-    9999-12-31T23:59:59Z) is shown in UTC and says so."""
-    if value is None:
-        return "–"
-    pattern = "%d.%m.%Y %H:%M" if locale == "de" else "%Y-%m-%d %H:%M"
-    try:
-        local = value.astimezone(dt.timezone(dt.timedelta(hours=1)))  # display in CET
-    except OverflowError:
-        return value.strftime(pattern) + " UTC"
-    return local.strftime(pattern)
+def _in_locale(function: Callable[..., str]) -> Callable[..., str]:
+    """A formatting function as a Jinja filter that takes the page's ``locale`` unless given:
+    ``{{ value|number }}``, ``{{ value|datetime(locale) }}``."""
+
+    @pass_context
+    def wrapped(context: Context, value: Any, locale: str | None = None, *a: Any, **k: Any) -> str:
+        return function(value, locale or context.get("locale"), *a, **k)
+
+    wrapped.__doc__ = function.__doc__
+    return wrapped
 
 
-environment.filters["datetime"] = _format_datetime
+for _name in (
+    "number",
+    "fixed",
+    "percent",
+    "money",
+    "date",
+    "datetime",
+    "relative",
+    "hours",
+    "local_name",
+):
+    environment.filters[_name] = _in_locale(getattr(formatting, _name))
+
+
+@pass_context
+def _label(context: Context, value: Any, labels: Mapping[Any, str]) -> str:
+    """``{{ measure.status|label(STATUS) }}``: the translated display name of an enum value."""
+    return formatting.label(value, labels, context.get("locale"))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    """``{{ ngettext("%(num)s measure", "%(num)s measures", n) }}`` in the page's language."""
+    return formatting.plural(singular, plural, count, context.get("locale"))
+
+
+environment.filters["label"] = _label
+environment.globals["ngettext"] = _ngettext
+environment.globals["changes"] = formatting.changes
 environment.filters["safe_href"] = safe_href
 """``href="{{ stored_url|safe_href }}"``: every template that links to a stored address uses it,
 so rows stored before http(s) was enforced (``javascript:…``) never become a link."""

@@ -41,7 +41,8 @@
           series.push({ label: name, stroke: COLOURS[i % COLOURS.length], width: 2 });
         });
         var width = Math.max(300, Math.min(element.clientWidth || 800, 1000));
-        new uPlot({ width: width, height: 320, series: series, scales: { x: { time: true } } },
+        new uPlot(window.DomstadtChart.timeChart(
+          { width: width, height: 320, series: series, scales: { x: { time: true } } }),
           data, element);
         element.setAttribute("data-points", String(records.length));
       });

@@ -18,12 +18,13 @@
       var series = [{}, { label: kpi.name, stroke: "#7a0014", width: 2, points: { show: true } }];
       var data = [xs, ys];
       if (kpi.target !== null) {
-        series.push({ label: "Ziel", stroke: "#1d6b2f", dash: [6, 4] });
+        series.push({ label: window.DomstadtChart.lang() === "de" ? "Ziel" : "Target", stroke: "#1d6b2f", dash: [6, 4] });
         data.push(xs.map(function () { return kpi.target; }));
       }
       figure.appendChild(caption);
       box.appendChild(figure);
-      new uPlot({ width: width, height: 220, series: series, axes: [{}, { label: kpi.unit }] }, data, figure);
+      new uPlot(window.DomstadtChart.timeChart(
+        { width: width, height: 220, series: series, axes: [{}, { label: kpi.unit }] }), data, figure);
     });
   }
   if (document.readyState === "loading") {

@@ -50,11 +50,12 @@
       });
       document.getElementById("chart-caption").textContent = button.getAttribute("data-name");
       if (typeof uPlot === "undefined") { return; }
-      new uPlot({
+      var de = window.DomstadtChart.lang() === "de";
+      new uPlot(window.DomstadtChart.timeChart({
         width: Math.max(box.clientWidth, 320), height: 300,
-        series: [{}, { label: "Mittel", stroke: "#b30000" }, { label: "Min", stroke: "#555" },
-                 { label: "Max", stroke: "#1a5276" }]
-      }, [xs, mean, low, high], box);
+        series: [{}, { label: de ? "Mittel" : "Mean", stroke: "#b30000" },
+                 { label: "Min", stroke: "#555" }, { label: "Max", stroke: "#1a5276" }]
+      }), [xs, mean, low, high], box);
     });
   }
 
