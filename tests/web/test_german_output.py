@@ -5,7 +5,9 @@ visitor and for an admin, shows no bare enum code, no English-formatted number, 
 The pages are found like the browser crawlers find them (links from seed pages, bounded per
 route shape and section, ``tests/e2e/support.NOT_PAGES`` left out), but in-process, so the
 check runs without a browser. Visible text is the page's text outside ``script``, ``style``,
-``code``, ``pre`` and ``kbd`` (where codes and identifiers are meant to be seen).
+``code``, ``pre`` and ``kbd`` (where codes and identifiers are meant to be seen), outside
+``textarea`` (what someone typed) and outside elements marked ``data-authored`` (text written
+by people, such as a publisher's description: codes there are the data's own values).
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ SEEDS = [
 ]
 PER_SHAPE = 2
 PER_SECTION = 12
-HIDDEN_TAGS = {"script", "style", "code", "pre", "kbd", "template", "svg"}
+HIDDEN_TAGS = {"script", "style", "code", "pre", "kbd", "template", "svg", "textarea"}
+"""Tags whose text is no prose of the page (a textarea holds what someone typed)."""
 
 FLOAT = re.compile(r"(?<![\w.,/:-])\d+\.\d+(?![\w.,/-]|\.\d)")
 """An English decimal (``4.2``, ``0.81``) as a word of its own: not part of a date, a German
@@ -157,16 +160,21 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in HIDDEN_TAGS:
+        # Text written by people (a publisher's description, marked data-authored) is not
+        # the template's output: codes there are the data's own values.
+        if tag in HIDDEN_TAGS or "data-authored" in dict(attrs):
             self._hidden += 1
+            self._open.append(tag)
         href = dict(attrs).get("href")
         if tag == "a" and href and href.startswith("/") and not href.startswith("//"):
             self.links.append(href.split("#", 1)[0].split("?", 1)[0])
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in HIDDEN_TAGS and self._hidden:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
