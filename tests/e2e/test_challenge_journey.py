@@ -104,14 +104,18 @@ def test_submit_score_vote_winner_becomes_measure(
     juror.get_by_label("Wirkung (0–10)").fill("9")
     juror.get_by_label("Machbarkeit (0–10)").fill("6")
     juror.get_by_role("button", name="Bewertung speichern").click()
-    expect(juror.get_by_role("status")).to_contain_text("Ihre Bewertung wurde gespeichert.")
+    expect(juror.locator("main").get_by_role("status")).to_contain_text(
+        "Ihre Bewertung wurde gespeichert."
+    )
 
     _api(editor, "PATCH", f"/api/v1/challenges/{cid}", _dates("vote"))
     voter = _signed_in(browser, live_server, "lena@rheinland-digital.example")
     voter.goto(f"/wettbewerbe/{cid}")
-    expect(voter.locator("#ergebnisse ~ table")).to_contain_text("8.00")
+    expect(voter.locator("#ergebnisse ~ table")).to_contain_text("8,00")
     voter.get_by_role("button", name="Stimme geben für: Dach-Check per Luftbild").click()
-    expect(voter.get_by_role("status")).to_contain_text("Ihre Stimme wurde gezählt.")
+    expect(voter.locator("main").get_by_role("status")).to_contain_text(
+        "Ihre Stimme wurde gezählt."
+    )
 
     _api(editor, "PATCH", f"/api/v1/challenges/{cid}", _dates("results"))
     editor.goto(f"/wettbewerbe/{cid}")

@@ -36,7 +36,7 @@ def _clean(problems: PageProblems) -> None:
 
 def test_event_filters_and_sus_chart(page: Page, page_problems: PageProblems) -> None:
     page.goto("/veranstaltungen")
-    expect(page.locator("#ev-total")).to_have_text("10")
+    expect(page.locator("#ev-total")).to_have_text("11")  # ten events and the pitch event
     page.select_option("#f-feld", "smart-city")
     page.get_by_role("button", name="Filter anwenden").click()
     expect(page).to_have_url("/veranstaltungen?feld=smart-city&von=&bis=", timeout=10000)

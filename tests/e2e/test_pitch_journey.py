@@ -73,7 +73,9 @@ def test_post_pitch_and_register(browser: Browser, live_server: LiveServer) -> N
         {"name": "deck.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     startup.get_by_role("button", name="Pitch einreichen").click()
-    expect(startup.get_by_role("status")).to_contain_text("Ihr Pitch ist eingereicht.")
+    expect(startup.locator("main").get_by_role("status")).to_contain_text(
+        "Ihr Pitch ist eingereicht."
+    )
 
     editor.goto(url)
     expect(editor.locator("#pitches ~ ul")).to_contain_text("Räumradar")
@@ -86,5 +88,5 @@ def test_post_pitch_and_register(browser: Browser, live_server: LiveServer) -> N
     citizen.get_by_role("button", name="Zum Pitch-Event anmelden").click()
     citizen.wait_for_url(re.compile(r"/veranstaltungen/\d+"))
     citizen.goto(url)
-    expect(citizen.get_by_role("status")).to_contain_text("Sie sind angemeldet.")
+    expect(citizen.locator("main").get_by_role("status")).to_contain_text("Sie sind angemeldet.")
     assert not (found := run_axe(citizen)), format_violations(url, found)

@@ -41,35 +41,37 @@ def test_typing_shows_suggestions_and_enter_searches(
 ) -> None:
     page.goto("/daten")
     box = page.get_by_role("combobox", name="Die ganze Plattform durchsuchen")
-    box.press_sequentially("WLAN", delay=40)
+    box.press_sequentially("Ampel", delay=40)
     listbox = page.get_by_role("listbox", name="Vorschläge")
     expect(listbox).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
-    option = listbox.get_by_role("option", name="Öffentliche WLAN-Hotspots")
+    option = listbox.get_by_role("option", name="Lichtsignalanlagen (Ampeln)")
     expect(option).to_be_visible()
     box.press("Enter")
-    expect(page).to_have_url("/suche?q=WLAN", timeout=10000)
+    expect(page).to_have_url("/suche?q=Ampel", timeout=10000)
     expect(page.locator("h1")).to_have_text("Suche")
-    expect(page.locator("main")).to_contain_text("Öffentliche WLAN-Hotspots")
+    expect(page.locator("main")).to_contain_text("Lichtsignalanlagen (Ampeln)")
     _clean(page_problems)
 
 
 def test_keyboard_picks_a_suggestion(page: Page, page_problems: PageProblems) -> None:
     page.goto("/")
     box = page.get_by_role("combobox", name="Die ganze Plattform durchsuchen")
-    box.press_sequentially("Hotspts", delay=40)  # a typo
-    expect(page.get_by_role("option").first).to_contain_text("Öffentliche WLAN-Hotspots")
+    box.press_sequentially("Defibrilatoren", delay=40)  # a typo
+    expect(page.get_by_role("option").first).to_contain_text(
+        "Defibrillatoren in städtischen Gebäuden"
+    )
     box.press("Escape")
     expect(page.get_by_role("listbox", name="Vorschläge")).to_be_hidden()
     box.fill("")
-    box.press_sequentially("Hotspts", delay=40)
+    box.press_sequentially("Defibrilatoren", delay=40)
     first = page.get_by_role("option").first
-    expect(first).to_contain_text("Öffentliche WLAN-Hotspots")
+    expect(first).to_contain_text("Defibrillatoren in städtischen Gebäuden")
     box.press("ArrowDown")
     expect(first).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", "site-search-option-0")
     box.press("Enter")
-    expect(page).to_have_url("/daten/wlan-hotspots", timeout=10000)
+    expect(page).to_have_url("/daten/defibrillatoren", timeout=10000)
     _clean(page_problems)
 
 
@@ -78,9 +80,9 @@ def test_search_works_without_javascript(browser: Browser, live_server: LiveServ
     try:
         page = context.new_page()
         page.goto("/")
-        page.get_by_role("combobox", name="Die ganze Plattform durchsuchen").fill("Radverkehr")
+        page.get_by_role("combobox", name="Die ganze Plattform durchsuchen").fill("Fahrrad")
         page.get_by_role("search").first.get_by_role("button", name="Suche").click()
-        expect(page).to_have_url("/suche?q=Radverkehr", timeout=10000)
-        expect(page.locator("main")).to_contain_text("Radverkehr – Dauerzählstellen")
+        expect(page).to_have_url("/suche?q=Fahrrad", timeout=10000)
+        expect(page.locator("main")).to_contain_text("Fahrradabstellanlagen")
     finally:
         context.close()
