@@ -206,3 +206,10 @@ def test_reported_comment_is_hidden_by_a_moderator(
     assert actions[:3] == ["moderation.hide", "moderation.report", "feedback.create"]
     assert log[0]["after"]["hidden_reason"] == "Werbung"
     assert "www.spam.example" in log[0]["before"]["text"]
+
+
+def test_reporting_a_comment_that_cannot_exist_is_404(client: TestClient, plan: Database) -> None:
+    """Found by the fuzz stage: a negative or 64-bit id reached the engine's schema (a 500)."""
+    for feedback_id in (-7782, 0, 2**40):
+        r = client.post(f"/api/v1/feedback/{feedback_id}/reports", json={"reason": "spam"})
+        assert r.status_code == 404, r.text

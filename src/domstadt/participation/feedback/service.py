@@ -266,6 +266,8 @@ def feedback_report(
 ) -> None:
     """Report a visible comment through the moderation engine (kind ``feedback``). Unlike the
     engine's own API, reporting the same comment again while open is refused here (409)."""
+    if not 1 <= feedback_id < 2**31:  # no comment has such an id (the engine's id range)
+        raise NotFound(f"Rückmeldung {feedback_id} nicht gefunden.")
     receipt = moderation_service.report_create(
         session,
         actor=actor,
