@@ -26,6 +26,9 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[1]
 WIDTHS = (390, 1366)
 PER_KIND = 1
+MAX_HEIGHT = 2400
+"""Pixels from the top of a page (a long list or table is cut there)."""
+FORMAT = ["jpg"]
 MAX_PAGES = 60
 ADMIN = ("admin@example.org", "Ada Admin", "correct horse battery staple")
 NOT_PAGES = re.compile(
@@ -116,8 +119,14 @@ def _shoot(browser: object, base: str, paths: list[str], out: Path, who: str,
         for path in paths:
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
-            name = f"{who}-{_name(path)}-{width}.jpg"
-            page.screenshot(path=str(out / name), full_page=True, type="jpeg", quality=55)
+            name = f"{who}-{_name(path)}-{width}.{FORMAT[0]}"
+            height = min(MAX_HEIGHT, page.evaluate("document.documentElement.scrollHeight"))
+            clip = {"x": 0, "y": 0, "width": width, "height": height}
+            if FORMAT[0] == "jpg":
+                page.screenshot(path=str(out / name), full_page=True, clip=clip, type="jpeg",
+                                quality=45)  # fmt: skip
+            else:
+                page.screenshot(path=str(out / name), full_page=True, clip=clip, type="png")
             shots.append((path, name))
         context.close()
     return shots
@@ -128,14 +137,15 @@ def _index(out: Path, shots: list[tuple[str, str, str]]) -> None:
         "# Screenshot tour of the demo",
         "",
         "Made by `scripts/screenshot_tour.py` from the demo data (German, 390 px and 1366 px,",
-        "whole pages). Regenerate after a change of the face of the platform and look at them.",
+        "the top 2,400 px of each page). Regenerate after a change of the face of the platform",
+        "and look at them.",
         "",
         "| page | who | 390 px | 1366 px |",
         "| --- | --- | --- | --- |",
     ]
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for who, path, name in shots:
-        width = name.rsplit("-", 1)[1].removesuffix(".jpg")
+        width = name.rsplit("-", 1)[1].split(".")[0]
         rows.setdefault((path, who), {})[width] = name
     for (path, who), files in rows.items():
         cells = " | ".join(f"[{w}]({files[w]})" if w in files else "–" for w in ("390", "1366"))
@@ -149,7 +159,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "gallery")
-    out: Path = parser.parse_args().out
+    parser.add_argument("--png", action="store_true", help="PNG instead of JPEG (to look at)")
+    args = parser.parse_args()
+    out: Path = args.out
+    FORMAT[0] = "png" if args.png else "jpg"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     data_dir = Path(tempfile.mkdtemp(prefix="domstadt-tour-"))

@@ -63,3 +63,16 @@ def test_map_lists_rows_and_focus(strict_admin_page: Page, live_server: LiveServ
     expect(page.locator(first)).to_be_focused()
     expect(page.locator("#m-weight-error")).to_contain_text("keine Zahl")
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+def test_form_fits_a_phone(strict_admin_page: Page, live_server: LiveServer) -> None:
+    """The editor's form at 390 px: no sideways scrolling (fieldsets, lists and map shrink)."""
+    page = strict_admin_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/massnahmen/neu", "/massnahmen/1/bearbeiten"):
+        page.goto(live_server.base_url + path)
+        expect(page.locator("#m-location-map")).to_have_attribute("data-drawn", "true")
+        width, inner = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert width <= inner + 1, f"{path}: {width} px wide at {inner} px"
