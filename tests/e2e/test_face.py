@@ -45,11 +45,18 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+|[0-9a-f]{8}-[0-9a-f-]{27}", "#", path)
 
 
-def public_pages(page: Page, base: str) -> list[str]:
-    """Every page an anonymous visitor reaches by links from the home page (two per shape)."""
+def public_pages(
+    page: Page,
+    base: str,
+    start: tuple[str, ...] = ("/",),
+    limit: int = MAX_PAGES,
+    follow: re.Pattern[str] = re.compile(""),
+) -> list[str]:
+    """Every page reached by links from ``start`` (two per shape): for an anonymous visitor
+    from the home page, for staff from their own pages."""
     seen: dict[str, int] = {}
-    queue, found = ["/"], []
-    while queue and len(found) < MAX_PAGES:
+    queue, found = list(start), []
+    while queue and len(found) < limit:
         path = queue.pop(0)
         response = page.goto(path)
         if response is None or response.status != 200:
@@ -65,6 +72,7 @@ def public_pages(page: Page, base: str) -> list[str]:
                 or SKIP.search(link)
                 or NOT_PAGES.search(link)
                 or parts.query
+                or not follow.search(link)
             ):
                 continue
             shape = _shape(parts.path)
@@ -81,6 +89,55 @@ def test_every_public_page_fits_phone_and_desktop(
     page = context.new_page()
     pages = public_pages(page, live_server.base_url)  # type: ignore[attr-defined]
     assert len(pages) >= 15, pages
+    problems = _too_wide(page, pages)
+    assert not problems, "\n".join(problems)
+
+
+STAFF_START = (
+    "/konto",
+    "/konto/abonnements",
+    "/massnahmen/neu",
+    "/massnahmen/1/bearbeiten",
+    "/massnahmen/1/ki-pruefung",
+    "/masterplan/dashboard",
+    "/initiativen/neu",
+    "/initiativen/import",
+    "/initiativen/dubletten",
+    "/daten-neu",
+    "/daten/dashboard",
+    "/daten/harvest",
+    "/organisationen/neu",
+    "/veranstaltungen/neu",
+    "/fragestellungen/neu",
+    "/verwaltung",
+    "/admin/postausgang",
+    "/admin/moderation",
+    "/admin/audit",
+)
+"""Where staff work; the crawl follows their links (forms, queues, dashboards, own data)."""
+STAFF_LINKS = re.compile(
+    r"^/(admin|konto|verwaltung)|/(neu|bearbeiten|ki-pruefung|import|dubletten|dashboard|harvest)"
+    r"(/|$)"
+)
+"""Links the staff crawl follows: the pages only signed-in users see."""
+
+
+def test_every_staff_page_fits_phone_and_desktop(admin_page: Page, live_server: object) -> None:
+    """The pages editors and moderators use, signed in as the admin, at 390 and 1366 px."""
+    pages = public_pages(
+        admin_page,
+        live_server.base_url,  # type: ignore[attr-defined]
+        start=STAFF_START,
+        limit=50,
+        follow=STAFF_LINKS,
+    )
+    assert len(pages) >= len(STAFF_START), pages
+    problems = _too_wide(admin_page, pages)
+    assert not problems, "\n".join(problems)
+
+
+def _too_wide(page: Page, pages: list[str]) -> list[str]:
+    """Each page at each width that scrolls sideways, with the elements that stick out."""
     too_wide = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
@@ -91,7 +148,7 @@ def test_every_public_page_fits_phone_and_desktop(
             if scroll > inner:
                 culprit = page.evaluate(CULPRIT_JS)
                 too_wide.append(f"{path} at {width} px: {scroll} px wide ({culprit})")
-    assert not too_wide, "\n".join(too_wide)
+    return too_wide
 
 
 def test_feedback_moves_focus_to_the_result_and_to_the_error(admin_page: Page) -> None:
