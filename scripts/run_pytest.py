@@ -1,6 +1,8 @@
 """Run the whole pytest suite; exit 0 when pytest collected no tests (its exit code 5).
 
-Says plainly whether the browser tests run (a chromium was found) or are skipped.
+Says plainly whether the browser tests run (a chromium was found) or are skipped. Without
+arguments the suite runs on ``DOMSTADT_TEST_WORKERS`` processes (pytest-xdist; default: 2 on a
+machine with two or more cores, 1 otherwise; see tests/parallel.py for what each worker gets).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ import pytest
 NO_TESTS_COLLECTED = 5
 
 
+def default_arguments() -> list[str]:
+    """The whole suite, spread over the workers the machine has."""
+    workers = int(os.environ.get("DOMSTADT_TEST_WORKERS") or min(2, os.cpu_count() or 1))
+    print(f"Workers: {workers}")
+    return ["-n", str(workers), "--dist", "loadgroup", "tests"] if workers > 1 else ["tests"]
+
+
 def main() -> int:
     """Run pytest with the given arguments (default: the whole suite)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,7 +34,7 @@ def main() -> int:
         print("Database tests: SQLite and PostgreSQL")
     else:
         print("Database tests: SQLite only (set DOMSTADT_TEST_DATABASE_URL for PostgreSQL)")
-    code = pytest.main(sys.argv[1:] or ["tests"])
+    code = pytest.main(sys.argv[1:] or default_arguments())
     return 0 if code == NO_TESTS_COLLECTED else int(code)
 
 

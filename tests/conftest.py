@@ -19,6 +19,9 @@ from domstadt.core.auth.schemas import UserCreate, UserPublic
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
+from tests import parallel
+
+parallel.isolate_worker()  # before any test module reads the test variables
 
 PG_URL = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
@@ -33,6 +36,14 @@ BACKENDS = [
         ),
     ),
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    parallel.group_shared_tests(items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    parallel.drop_worker_database()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,73 @@
+"""Running the suite on several cores (pytest-xdist): each worker gets its own PostgreSQL
+database (``<name>_gw0``, ``<name>_gw1``, …, created on first use and dropped at the end) and
+its own Redis database number, by rewriting the test environment variables before any test
+module reads them. Tests that share an outside resource every worker would see (the MQTT
+broker, one live demo server for the browser tests) run on one worker (``xdist_group``)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+SHARED = "shared-broker-and-browser"
+"""The group of tests that run one after another on one worker (``--dist loadgroup``)."""
+_SHARED_FILES = re.compile(
+    r"tests/(e2e/|sensors/test_mqtt|sensors/test_multidatastream_ingest|demo/test_simulate"
+    r"|demo/test_console)"
+)
+
+
+def worker_number() -> int | None:
+    """0, 1, … under pytest-xdist; None in a plain run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def _admin(url: str) -> psycopg.Connection:
+    base = make_url(url).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(base.render_as_string(hide_password=False), autocommit=True)
+
+
+def isolate_worker() -> None:
+    """Point this worker's test variables at its own PostgreSQL and Redis databases."""
+    number = worker_number()
+    if number is None:
+        return
+    pg = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")
+    if pg:
+        url = make_url(pg)
+        name = f"{url.database}_gw{number}"
+        with _admin(pg) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DOMSTADT_TEST_DATABASE_URL_SHARED"] = pg
+        os.environ["DOMSTADT_TEST_DATABASE_URL"] = url.set(database=name).render_as_string(
+            hide_password=False
+        )
+    redis = os.environ.get("DOMSTADT_TEST_REDIS_URL", "")
+    if redis:
+        url = make_url(redis)
+        index = int(url.database or 0) + 1 + number
+        os.environ["DOMSTADT_TEST_REDIS_URL"] = url.set(database=str(index)).render_as_string(
+            hide_password=False
+        )
+
+
+def drop_worker_database() -> None:
+    """Drop this worker's own PostgreSQL database at the end of its session."""
+    pg = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")
+    if worker_number() is None or not pg or not os.environ.get("DOMSTADT_TEST_DATABASE_URL_SHARED"):
+        return
+    with _admin(pg) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{make_url(pg).database}" WITH (FORCE)')
+
+
+def group_shared_tests(items: list[pytest.Item]) -> None:
+    """Keep the tests that use the shared broker or a browser on one worker."""
+    for item in items:
+        if item.get_closest_marker("browser") or _SHARED_FILES.search(item.nodeid):
+            item.add_marker(pytest.mark.xdist_group(SHARED))
