@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
-from domstadt.core.auth.models import Department, User
+from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.errors import Conflict, Invalid
 from domstadt.participation import event_service
+from domstadt.participation.challenges import jury
 from domstadt.participation.challenges.ranking import jury_scores, rank
 from domstadt.participation.challenges.schemas import JurorIn
 from domstadt.participation.events.models import EventKind
@@ -133,24 +134,15 @@ def juror_assign(session: Session, *, actor: Actor, statement_id: int, data: Jur
     """Add a person (by e-mail) to the statement's jury (editors of its department)."""
     row = store.get_statement(session, statement_id)
     check_department(actor, row.department_id)
-    user = session.scalar(select(User).where(User.email == data.email.strip().lower()))
-    if user is None:
-        raise Invalid(f"Es gibt kein Konto mit der Adresse {data.email}.", field="email")
-    if session.scalar(
-        select(PitchJuror.id).where(
-            PitchJuror.statement_id == row.id, PitchJuror.user_id == user.id
-        )
-    ):
-        raise Conflict(f"{user.name} gehört schon zur Jury dieser Fragestellung.")
-    session.add(PitchJuror(statement_id=row.id, user_id=user.id))
-    session.flush()
-    audit.record(
+    jury.assign(
         session,
         actor=actor,
-        action="problem_statement.juror_assign",
+        model=PitchJuror,
+        owner="statement_id",
+        owner_id=row.id,
+        email=data.email,
         entity_type="problem_statement",
-        entity_id=row.id,
-        after={"juror": user.email},
+        where="dieser Fragestellung",
     )
 
 

@@ -142,6 +142,7 @@ def submission_public(session: Session, row: Submission) -> SubmissionPublic:
         organisation_id=row.organisation_id,
         submitted_at=row.submitted_at,
         measure_id=row.measure_id,
+        initiative_id=row.initiative_id,
         attachments=[
             AttachmentPublic(
                 id=f.id,
