@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
-from domstadt.core.auth.models import Department, Organisation
+from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.errors import Invalid
 from domstadt.participation.challenges import jury, results_query, store
@@ -33,6 +33,7 @@ from domstadt.participation.challenges.schemas import (
     Results,
     SubmissionSummary,
 )
+from domstadt.participation.challenges.scoring import check_scale
 
 _JURY_VISIBLE = {Phase.VOTE, Phase.RESULTS}
 
@@ -44,11 +45,7 @@ def _check_values(values: dict[str, Any]) -> None:
         values["vote_opens"],
         values["results_at"],
     )
-    if values["scale_min"] >= values["scale_max"]:
-        raise Invalid(
-            "Die Bewertungsskala braucht ein Minimum unter dem Maximum (z. B. 0 bis 10).",
-            field="scale_max",
-        )
+    check_scale(values["scale_min"], values["scale_max"])
     for moment in ("submission_opens", "review_opens", "vote_opens", "results_at"):
         if values[moment].tzinfo is None:
             raise Invalid(
@@ -60,9 +57,7 @@ def _check_values(values: dict[str, Any]) -> None:
 @requires(Permission.CONTENT_EDIT)
 def challenge_create(session: Session, *, actor: Actor, data: ChallengeCreate) -> ChallengePublic:
     """Announce a challenge owned by a department the editor belongs to."""
-    department = session.scalar(select(Department).where(Department.code == data.department))
-    if department is None:
-        raise Invalid(f"Dienststelle '{data.department}' gibt es nicht.", field="department")
+    department = store.department_by_code(session, data.department)
     check_department(actor, department.id)
     values = data.model_dump(exclude={"department"})
     _check_values(values)

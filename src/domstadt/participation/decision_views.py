@@ -5,11 +5,13 @@ error page with the rule's message."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from domstadt.core.errors import Invalid
+from domstadt.core.errors import Invalid, NotFound
 from domstadt.participation import challenge_service, submission_service, winner_service
 from domstadt.participation.challenges.forms import juror
 from domstadt.participation.challenges.models import SubmissionStatus
@@ -21,6 +23,10 @@ router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(verify_csrf_form)
 DECISIONS = [s for s in SubmissionStatus if s not in {SubmissionStatus.DRAFT}]
 """The statuses the department may set (a submission is handed in by its author)."""
+MEASURE_CODE_RULE = (
+    "Bitte geben Sie ein Kürzel für die Maßnahme an (1 bis 40 Zeichen, z. B. WB-02)."
+)
+INITIATIVE_CODE_RULE = "Das Kürzel der Initiative hat höchstens 64 Zeichen."
 
 
 @router.post("/wettbewerbe/{challenge_id}/jury", dependencies=[CsrfChecked])
@@ -60,48 +66,45 @@ def status_post(
     )
 
 
-@router.post("/wettbewerbe/beitraege/{submission_id}/massnahme", dependencies=[CsrfChecked])
-def measure_post(
-    request: Request, submission_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+def _code(form: FormDep, model: type[BaseModel], message: str) -> Any:
+    """The winner form's code field as ``model`` (empty: none), or Invalid with ``message``."""
+    try:
+        return model(code=str(form.get("code", "")).strip() or None)
+    except ValidationError:
+        raise Invalid(message, field="code") from None
+
+
+@router.post("/wettbewerbe/beitraege/{submission_id}/{target}", dependencies=[CsrfChecked])
+def winner_post(
+    request: Request,
+    submission_id: int,
+    target: str,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
 ) -> Response:
-    """ "Gewinner wird Maßnahme": create the measure and open its page."""
+    """ "Gewinner wird Maßnahme" (``massnahme``, a code is required) or "Gewinner wird
+    Initiative" (``initiative``, code optional): create it and open its page."""
+    if target not in {"massnahme", "initiative"}:
+        raise NotFound(f"Seite /wettbewerbe/beitraege/{submission_id}/{target} gibt es nicht.")
     redirect = require_login(request, actor)
     if redirect:
         return redirect
-    try:
-        data = MeasureFromWinner(code=str(form.get("code", "")).strip())
-    except ValidationError:
-        raise Invalid(
-            "Bitte geben Sie ein Kürzel für die Maßnahme an (1 bis 40 Zeichen, z. B. WB-02).",
-            field="code",
-        ) from None
-    made = winner_service.winner_to_measure(
-        session,
-        actor=actor,
-        submission_id=submission_id,
-        data=data,
-        site_url=request.app.state.settings.base_url,
-    )
-    return RedirectResponse(made.url, status_code=303)
-
-
-@router.post("/wettbewerbe/beitraege/{submission_id}/initiative", dependencies=[CsrfChecked])
-def initiative_post(
-    request: Request, submission_id: int, session: SessionDep, actor: ActorDep, form: FormDep
-) -> Response:
-    """ "Gewinner wird Initiative": register the initiative and open its page."""
-    redirect = require_login(request, actor)
-    if redirect:
-        return redirect
-    try:
-        data = InitiativeFromWinner(code=str(form.get("code", "")).strip() or None)
-    except ValidationError:
-        raise Invalid("Das Kürzel der Initiative hat höchstens 64 Zeichen.", field="code") from None
-    made = winner_service.winner_to_initiative(
-        session,
-        actor=actor,
-        submission_id=submission_id,
-        data=data,
-        site_url=request.app.state.settings.base_url,
-    )
+    site_url = request.app.state.settings.base_url
+    if target == "massnahme":
+        made: Any = winner_service.winner_to_measure(
+            session,
+            actor=actor,
+            submission_id=submission_id,
+            data=_code(form, MeasureFromWinner, MEASURE_CODE_RULE),
+            site_url=site_url,
+        )
+    else:
+        made = winner_service.winner_to_initiative(
+            session,
+            actor=actor,
+            submission_id=submission_id,
+            data=_code(form, InitiativeFromWinner, INITIATIVE_CODE_RULE),
+            site_url=site_url,
+        )
     return RedirectResponse(made.url, status_code=303)

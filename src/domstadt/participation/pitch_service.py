@@ -15,6 +15,7 @@ from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid
+from domstadt.participation.challenges import jury
 from domstadt.participation.challenges.schemas import ScoreSheet
 from domstadt.participation.challenges.scoring import CONFLICT_RULE, check_sheet, is_conflicted
 from domstadt.participation.moderation.hidden import forget
@@ -246,7 +247,7 @@ def pitch_score(session: Session, *, actor: Actor, pitch_id: int, data: ScoreShe
     challenges' rules apply: criteria once each, within the scale, no conflict of interest."""
     pitch = store.get_pitch(session, pitch_id)
     row = store.get_statement(session, pitch.statement_id)
-    if not store.is_juror(session, row.id, actor):
+    if actor.user_id is None or not store.is_juror(session, row.id, actor):
         raise Forbidden("Nur Mitglieder der Jury dieser Fragestellung vergeben Punkte.")
     if store.phase_of(row) != PitchPhase.REVIEW:
         raise Conflict(
@@ -255,21 +256,14 @@ def pitch_score(session: Session, *, actor: Actor, pitch_id: int, data: ScoreShe
     if is_conflicted(actor, pitch.user_id, pitch.organisation_id):
         raise Conflict(CONFLICT_RULE)
     check_sheet(row.criteria, row.scale_min, row.scale_max, data.scores)
-    existing = {
-        s.criterion: s
-        for s in session.scalars(
-            select(PitchScore).where(
-                PitchScore.pitch_id == pitch.id, PitchScore.juror_id == actor.user_id
-            )
-        )
-    }
-    for item in data.scores:
-        score = existing.get(item.criterion)
-        if score is None:
-            score = PitchScore(pitch_id=pitch.id, juror_id=actor.user_id, criterion=item.criterion)
-            session.add(score)
-        score.value, score.comment, score.updated_at = item.value, item.comment.strip(), utcnow()
-    session.flush()
+    jury.write_scores(
+        session,
+        model=PitchScore,
+        owner="pitch_id",
+        owner_id=pitch.id,
+        juror_id=actor.user_id,
+        scores=data.scores,
+    )
     audit.record(
         session,
         actor=actor,
@@ -334,16 +328,7 @@ def pitch_decide(
         raise Conflict("Über Pitches wird erst nach der Einreichungsfrist entschieden.")
     if status not in {PitchStatus.SELECTED, PitchStatus.NOT_SELECTED}:
         raise Invalid("Entscheiden heißt 'selected' oder 'not_selected'.", field="status")
-    before = pitch.status.value
-    pitch.status = status
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="pitch.decide",
-        entity_type="pitch",
-        entity_id=pitch.id,
-        before={"status": before},
-        after={"status": status.value},
+    jury.record_decision(
+        session, actor=actor, row=pitch, status=status, entity_type="pitch", action="pitch.decide"
     )
     return store.pitch_public(pitch)
