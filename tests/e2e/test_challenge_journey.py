@@ -1,6 +1,8 @@
 """Browser journey of a challenge (issue 10) on the real server with the demo data: a citizen
-submits an idea with a PDF, a juror scores it, a company member votes, the department marks the
-winner and turns it into a measure whose page links back to the challenge.
+submits an idea with a PDF, the department puts a juror on the jury with the page's form, the
+juror scores it, a company member votes and follows the challenge ("Sie folgen", then
+unfollows), the department marks the winner and turns it into a measure whose page links back
+to the challenge.
 
 Phases are moved by the organising editor through the API (PATCH of the dates), as an
 organiser would; everything a participant does goes through the pages."""
@@ -96,7 +98,14 @@ def test_submit_score_vote_winner_becomes_measure(
         ).rsplit("/", 1)[1]
     )
 
-    _api(editor, "POST", f"/api/v1/challenges/{cid}/jurors", {"email": "moderation@domstadt.koeln"})
+    editor.goto(f"/wettbewerbe/{cid}")
+    editor.get_by_label("Jurymitglied hinzufügen (E-Mail-Adresse des Kontos)").fill(
+        "moderation@domstadt.koeln"
+    )
+    editor.get_by_role("button", name="In die Jury berufen").click()
+    expect(editor.locator("main").get_by_role("status")).to_contain_text(
+        "Die Person gehört jetzt zur Jury."
+    )
     _api(editor, "PATCH", f"/api/v1/challenges/{cid}", _dates("review"))
     juror = _signed_in(browser, live_server, "moderation@domstadt.koeln")
     juror.goto(f"/wettbewerbe/{cid}")
@@ -116,6 +125,10 @@ def test_submit_score_vote_winner_becomes_measure(
     expect(voter.locator("main").get_by_role("status")).to_contain_text(
         "Ihre Stimme wurde gezählt."
     )
+    voter.get_by_role("button", name="Folgen").click()
+    expect(voter.locator(".mp-follow")).to_contain_text("Sie folgen")
+    voter.get_by_role("button", name="Nicht mehr folgen").click()
+    expect(voter.get_by_role("button", name="Folgen")).to_be_visible()
 
     _api(editor, "PATCH", f"/api/v1/challenges/{cid}", _dates("results"))
     editor.goto(f"/wettbewerbe/{cid}")

@@ -1,7 +1,7 @@
 """Browser journey of a problem statement (issue 10, S3.2) on the real server with the demo
 data: the department posts a statement with the staff form and sets up the pitch event, a
-start-up member pitches with a PDF deck through the page, a citizen takes a seat; the page
-passes axe-core."""
+start-up member pitches with a PDF deck through the page and changes its title with the edit
+form, a citizen takes a seat; the page passes axe-core."""
 
 from __future__ import annotations
 
@@ -76,6 +76,11 @@ def test_post_pitch_and_register(browser: Browser, live_server: LiveServer) -> N
     expect(startup.locator("main").get_by_role("status")).to_contain_text(
         "Ihr Pitch ist eingereicht."
     )
+    startup.get_by_role("link", name="Pitch ändern oder zurückziehen").click()
+    startup.get_by_label("Titel").fill("Räumradar 2")
+    startup.get_by_role("button", name="Änderungen speichern").click()
+    expect(startup.locator("main").get_by_role("status")).to_contain_text("Ihr Pitch ist geändert.")
+    expect(startup.locator("#pitchen ~ ul")).to_contain_text("Räumradar 2")
 
     editor.goto(url)
     expect(editor.locator("#pitches ~ ul")).to_contain_text("Räumradar")

@@ -18,6 +18,7 @@ from domstadt.participation import (
     jury_service,
     submission_service,
     vote_service,
+    winner_service,
 )
 from domstadt.participation.challenges.models import ChallengeKind, SubmissionStatus
 from domstadt.participation.challenges.schemas import (
@@ -239,7 +240,7 @@ def load(session: Session, actor: Actor) -> dict[str, int]:
         submission_service.submission_set_status(
             session, actor=editor, submission_id=ids[1], status=SubmissionStatus.NOT_SELECTED
         )
-        challenge_service.winner_to_measure(
+        winner_service.winner_to_measure(
             session,
             actor=editor,
             submission_id=ids[0],

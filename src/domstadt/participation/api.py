@@ -13,6 +13,7 @@ from domstadt.participation import (
     jury_service,
     submission_service,
     vote_service,
+    winner_service,
 )
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
 from domstadt.participation.challenges.schemas import (
@@ -22,6 +23,7 @@ from domstadt.participation.challenges.schemas import (
     ChallengeSummary,
     ChallengeUpdate,
     HideRequest,
+    InitiativeFromWinner,
     JurorIn,
     MeasureFromWinner,
     Results,
@@ -32,6 +34,7 @@ from domstadt.participation.challenges.schemas import (
     SubmissionSummary,
     VoteIn,
     VotePublic,
+    WinnerInitiative,
     WinnerMeasure,
 )
 from domstadt.participation.moderation.api import mailer
@@ -205,7 +208,29 @@ def winner_to_measure(
     actor: ActorDep,
 ) -> WinnerMeasure:
     """Creates the measure, linked both ways (the measure links back to the challenge)."""
-    return challenge_service.winner_to_measure(
+    return winner_service.winner_to_measure(
+        session,
+        actor=actor,
+        submission_id=submission_id,
+        data=body,
+        site_url=request.app.state.settings.base_url,
+    )
+
+
+@router.post(
+    "/submissions/{submission_id}/initiative",
+    status_code=201,
+    summary="Winner becomes an initiative of the register",
+)
+def winner_to_initiative(
+    submission_id: int,
+    body: InitiativeFromWinner,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+) -> WinnerInitiative:
+    """Registers the initiative, linked both ways (its web address is the challenge page)."""
+    return winner_service.winner_to_initiative(
         session,
         actor=actor,
         submission_id=submission_id,

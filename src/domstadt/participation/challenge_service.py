@@ -10,12 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
-from domstadt.core.auth.models import Department, Organisation, User
+from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
-from domstadt.core.errors import Conflict, Invalid, NotFound
-from domstadt.masterplan import measure_service
-from domstadt.masterplan.schemas import LinkIn, MeasureCreate
-from domstadt.participation.challenges import results_query, store
+from domstadt.core.errors import Invalid
+from domstadt.participation.challenges import jury, results_query, store
 from domstadt.participation.challenges.models import (
     Challenge,
     Juror,
@@ -31,12 +29,11 @@ from domstadt.participation.challenges.schemas import (
     ChallengeSummary,
     ChallengeUpdate,
     JurorIn,
-    MeasureFromWinner,
     ResultRow,
     Results,
     SubmissionSummary,
-    WinnerMeasure,
 )
+from domstadt.participation.challenges.scoring import check_scale
 
 _JURY_VISIBLE = {Phase.VOTE, Phase.RESULTS}
 
@@ -48,11 +45,7 @@ def _check_values(values: dict[str, Any]) -> None:
         values["vote_opens"],
         values["results_at"],
     )
-    if values["scale_min"] >= values["scale_max"]:
-        raise Invalid(
-            "Die Bewertungsskala braucht ein Minimum unter dem Maximum (z. B. 0 bis 10).",
-            field="scale_max",
-        )
+    check_scale(values["scale_min"], values["scale_max"])
     for moment in ("submission_opens", "review_opens", "vote_opens", "results_at"):
         if values[moment].tzinfo is None:
             raise Invalid(
@@ -64,9 +57,7 @@ def _check_values(values: dict[str, Any]) -> None:
 @requires(Permission.CONTENT_EDIT)
 def challenge_create(session: Session, *, actor: Actor, data: ChallengeCreate) -> ChallengePublic:
     """Announce a challenge owned by a department the editor belongs to."""
-    department = session.scalar(select(Department).where(Department.code == data.department))
-    if department is None:
-        raise Invalid(f"Dienststelle '{data.department}' gibt es nicht.", field="department")
+    department = store.department_by_code(session, data.department)
     check_department(actor, department.id)
     values = data.model_dump(exclude={"department"})
     _check_values(values)
@@ -173,22 +164,15 @@ def juror_assign(session: Session, *, actor: Actor, challenge_id: int, data: Jur
     """Add a person (by e-mail) to the challenge's jury (editors of its department)."""
     row = store.get_challenge(session, challenge_id)
     check_department(actor, row.department_id)
-    user = session.scalar(select(User).where(User.email == data.email.strip().lower()))
-    if user is None:
-        raise Invalid(f"Es gibt kein Konto mit der Adresse {data.email}.", field="email")
-    if session.scalar(
-        select(Juror.id).where(Juror.challenge_id == challenge_id, Juror.user_id == user.id)
-    ):
-        raise Conflict(f"{user.name} gehört schon zur Jury dieses Wettbewerbs.")
-    session.add(Juror(challenge_id=challenge_id, user_id=user.id))
-    session.flush()
-    audit.record(
+    jury.assign(
         session,
         actor=actor,
-        action="challenge.juror_assign",
+        model=Juror,
+        owner="challenge_id",
+        owner_id=row.id,
+        email=data.email,
         entity_type="challenge",
-        entity_id=challenge_id,
-        after={"juror": user.email},
+        where="dieses Wettbewerbs",
     )
 
 
@@ -255,60 +239,7 @@ def _result_row(place: int, entry: Any) -> ResultRow:
         jury_score=None if entry.score is None else round(float(entry.score), 3),
         votes=int(entry.votes),
         measure_id=entry.measure_id,
-    )
-
-
-@requires(Permission.CONTENT_EDIT)
-def winner_to_measure(
-    session: Session,
-    *,
-    actor: Actor,
-    submission_id: int,
-    data: MeasureFromWinner,
-    site_url: str,
-) -> WinnerMeasure:
-    """Create a masterplan measure from a winning submission, linked both ways: the measure
-    links back to the challenge ("aus Wettbewerb …"), the submission stores the measure."""
-    sub = store.get_submission(session, submission_id)
-    row = store.get_challenge(session, sub.challenge_id)
-    check_department(actor, row.department_id)
-    if sub.status != SubmissionStatus.WINNER:
-        raise Conflict(
-            "Nur ein Gewinnerbeitrag wird zur Maßnahme; setzen Sie zuerst den Status 'winner'."
-        )
-    if sub.measure_id is not None:
-        raise Conflict(f"Dieser Beitrag ist schon Maßnahme {sub.measure_id}.")
-    department = session.get(Department, row.department_id)
-    if department is None:
-        raise NotFound("Die Dienststelle des Wettbewerbs gibt es nicht mehr.")
-    back = f"{site_url.rstrip('/')}/wettbewerbe/{row.id}#beitrag-{sub.id}"
-    measure = measure_service.measure_create(
-        session,
-        actor=actor,
-        data=MeasureCreate(
-            code=data.code,
-            title=sub.title,
-            summary=sub.summary[:2000],
-            lead_department=department.code,
-            fields=data.fields or None,
-            links=[LinkIn(title=f"aus Wettbewerb: {row.title}", url=back, kind="website")],
-        ),
-    )
-    sub.measure_id = measure.id
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="challenge.winner_to_measure",
-        entity_type="challenge_submission",
-        entity_id=sub.id,
-        after={"measure_id": measure.id, "measure_code": measure.code},
-    )
-    return WinnerMeasure(
-        submission_id=sub.id,
-        measure_id=measure.id,
-        measure_code=measure.code,
-        url=f"/massnahmen/{measure.id}",
+        initiative_id=entry.initiative_id,
     )
 
 

@@ -1,7 +1,8 @@
 """What followers of participation see: challenges (phase changes, schedule, results and
 winners), events (cancellation, changes of time and place) and organisations (their new
 public events and submissions). Registered into the subscriptions' registry of followable
-kinds when imported; changes are read from the audit log and the rows' own dates."""
+kinds when imported; changes are read from the audit log and the rows' own dates. The pages
+ask ``following`` whether the signed-in person follows already."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.audit import AuditEntry
 from domstadt.core.auth.models import Organisation
+from domstadt.core.auth.permissions import Actor
 from domstadt.participation.challenges.models import Challenge, Submission, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase, phase_at
 from domstadt.participation.events.models import Event
+from domstadt.subscriptions import follow_service
 from domstadt.subscriptions.followables import FollowChange, FollowTarget, register
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -355,3 +358,9 @@ class OrganisationFollowable:
 
 for _followable in (ChallengeFollowable(), EventFollowable(), OrganisationFollowable()):
     register(_followable)
+
+
+def following(session: Session, actor: Actor, kind: str, target_id: int) -> bool:
+    """Whether the signed-in actor follows this challenge, event or organisation: the
+    pages show "Sie folgen" with an unfollow button instead of "Folgen"."""
+    return follow_service.following(session, actor=actor, kind=kind, target_id=target_id)

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, requires
-from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden
-from domstadt.participation.challenges import store
+from domstadt.participation.challenges import jury, store
 from domstadt.participation.challenges.models import Juror, Score, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase
 from domstadt.participation.challenges.schemas import ScoreSheet
@@ -36,21 +35,14 @@ def score_submission(
     if is_conflicted(actor, sub.user_id, sub.organisation_id):
         raise Conflict(CONFLICT_RULE)
     check_sheet(row.criteria, row.scale_min, row.scale_max, data.scores)
-    existing = {
-        s.criterion: s
-        for s in session.scalars(
-            select(Score).where(Score.submission_id == sub.id, Score.juror_id == actor.user_id)
-        )
-    }
-    for item in data.scores:
-        score = existing.get(item.criterion)
-        if score is None:
-            score = Score(submission_id=sub.id, juror_id=actor.user_id, criterion=item.criterion)
-            session.add(score)
-        score.value = item.value
-        score.comment = item.comment.strip()
-        score.updated_at = utcnow()
-    session.flush()
+    jury.write_scores(
+        session,
+        model=Score,
+        owner="submission_id",
+        owner_id=sub.id,
+        juror_id=actor.user_id,
+        scores=data.scores,
+    )
     audit.record(
         session,
         actor=actor,

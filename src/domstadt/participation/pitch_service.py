@@ -1,7 +1,8 @@
 """Pitch operations (S3.2): a member of an organisation pitches for it before the deadline
 (deck PDF, video link, team; one pitch per organisation), the department and the jury read
 pitches and decks, jurors score them with the challenges' jury rules, and the department
-invites pitches into the pitch event's slots and records its decision."""
+invites pitches into the pitch event's slots and records its decision. Until the deadline
+the pitching organisation's members may change or withdraw their pitch."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
-from domstadt.core.auth.permissions import Actor, Permission, check_department, requires
+from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid
+from domstadt.participation.challenges import jury
 from domstadt.participation.challenges.schemas import ScoreSheet
 from domstadt.participation.challenges.scoring import CONFLICT_RULE, check_sheet, is_conflicted
+from domstadt.participation.moderation.hidden import forget
 from domstadt.participation.pitches import store
 from domstadt.participation.pitches.deck import checked_deck
 from domstadt.participation.pitches.models import Pitch, PitchScore, PitchStatus, ProblemStatement
 from domstadt.participation.pitches.phases import PitchPhase
-from domstadt.participation.pitches.schemas import PitchCreate, PitchPublic
+from domstadt.participation.pitches.schemas import PitchCreate, PitchPublic, PitchUpdate
 
 READERS_RULE = (
     "Pitches sehen nur die Dienststelle der Fragestellung, ihre Jury und die Organisation, "
@@ -28,11 +31,17 @@ READERS_RULE = (
 )
 
 
-def _check_open(row: ProblemStatement) -> None:
+OWNERS_RULE = (
+    "Einen Pitch ändern oder zurückziehen können nur Mitglieder der Organisation, die ihn "
+    "eingereicht hat."
+)
+
+
+def _check_open(row: ProblemStatement, refused: str = "werden nicht mehr angenommen") -> None:
     if store.phase_of(row) != PitchPhase.OPEN:
         raise Conflict(
             f"Die Einreichungsfrist ist am {row.deadline:%d.%m.%Y %H:%M} (UTC) abgelaufen; "
-            "Pitches werden nicht mehr angenommen."
+            f"Pitches {refused}."
         )
 
 
@@ -147,13 +156,98 @@ def pitch_deck(session: Session, *, actor: Actor, pitch_id: int) -> tuple[str, b
     return pitch.deck_filename, pitch.deck
 
 
+@public("lists only the pitches of the acting person's own organisations")
+def pitch_mine(session: Session, *, actor: Actor, statement_id: int) -> list[PitchPublic]:
+    """The statement's pitches of the actor's organisations (to read, change, withdraw)."""
+    row = store.get_statement(session, statement_id)
+    if actor.user_id is None or not actor.organisation_ids:
+        return []
+    pitches = session.scalars(
+        select(Pitch)
+        .where(Pitch.statement_id == row.id, Pitch.organisation_id.in_(actor.organisation_ids))
+        .order_by(Pitch.id)
+    ).all()
+    return [store.pitch_public(p) for p in pitches]
+
+
+def _own_open(session: Session, actor: Actor, pitch_id: int) -> Pitch:
+    """The pitch, if the actor is a member of its organisation and the deadline is ahead."""
+    pitch = store.get_pitch(session, pitch_id)
+    if actor.user_id is None or pitch.organisation_id not in actor.organisation_ids:
+        raise Forbidden(OWNERS_RULE)
+    _check_open(
+        store.get_statement(session, pitch.statement_id),
+        "können nicht mehr geändert oder zurückgezogen werden",
+    )
+    return pitch
+
+
+@requires(Permission.FEEDBACK_WRITE)
+def pitch_update(
+    session: Session,
+    *,
+    actor: Actor,
+    pitch_id: int,
+    data: PitchUpdate,
+    deck_filename: str = "",
+    deck: bytes = b"",
+) -> PitchPublic:
+    """Change one's pitch before the deadline (members of the pitching organisation): the
+    fields given and, with a file, the deck (a PDF again)."""
+    pitch = _own_open(session, actor, pitch_id)
+    filename = checked_deck(deck_filename, deck) if deck_filename or deck else ""
+    before = store.pitch_public(pitch)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("team") is not None:
+        changes["team"] = _team(changes["team"])
+    for name, value in changes.items():
+        if value is None:
+            raise Invalid(f"{name} darf nicht leer sein.", field=name)
+        setattr(pitch, name, value.strip() if isinstance(value, str) else value)
+    if filename:
+        pitch.deck_filename, pitch.deck_size, pitch.deck = filename, len(deck), deck
+    session.flush()
+    result = store.pitch_public(pitch)
+    audit.record(
+        session,
+        actor=actor,
+        action="pitch.update",
+        entity_type="pitch",
+        entity_id=pitch.id,
+        before=before,
+        after=result,
+    )
+    return result
+
+
+@requires(Permission.FEEDBACK_WRITE)
+def pitch_withdraw(session: Session, *, actor: Actor, pitch_id: int) -> int:
+    """Withdraw one's pitch before the deadline: it is deleted with its deck and slot (the
+    audit log keeps what it was); the organisation may pitch again. Returns the statement."""
+    pitch = _own_open(session, actor, pitch_id)
+    before = store.pitch_public(pitch)
+    statement_id = pitch.statement_id
+    session.delete(pitch)
+    forget(session, "pitch", pitch_id)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="pitch.withdraw",
+        entity_type="pitch",
+        entity_id=pitch_id,
+        before=before,
+    )
+    return statement_id
+
+
 @requires(Permission.FEEDBACK_WRITE)
 def pitch_score(session: Session, *, actor: Actor, pitch_id: int, data: ScoreSheet) -> int:
     """Store (or replace) a juror's scores during the review (after the deadline); the
     challenges' rules apply: criteria once each, within the scale, no conflict of interest."""
     pitch = store.get_pitch(session, pitch_id)
     row = store.get_statement(session, pitch.statement_id)
-    if not store.is_juror(session, row.id, actor):
+    if actor.user_id is None or not store.is_juror(session, row.id, actor):
         raise Forbidden("Nur Mitglieder der Jury dieser Fragestellung vergeben Punkte.")
     if store.phase_of(row) != PitchPhase.REVIEW:
         raise Conflict(
@@ -162,21 +256,14 @@ def pitch_score(session: Session, *, actor: Actor, pitch_id: int, data: ScoreShe
     if is_conflicted(actor, pitch.user_id, pitch.organisation_id):
         raise Conflict(CONFLICT_RULE)
     check_sheet(row.criteria, row.scale_min, row.scale_max, data.scores)
-    existing = {
-        s.criterion: s
-        for s in session.scalars(
-            select(PitchScore).where(
-                PitchScore.pitch_id == pitch.id, PitchScore.juror_id == actor.user_id
-            )
-        )
-    }
-    for item in data.scores:
-        score = existing.get(item.criterion)
-        if score is None:
-            score = PitchScore(pitch_id=pitch.id, juror_id=actor.user_id, criterion=item.criterion)
-            session.add(score)
-        score.value, score.comment, score.updated_at = item.value, item.comment.strip(), utcnow()
-    session.flush()
+    jury.write_scores(
+        session,
+        model=PitchScore,
+        owner="pitch_id",
+        owner_id=pitch.id,
+        juror_id=actor.user_id,
+        scores=data.scores,
+    )
     audit.record(
         session,
         actor=actor,
@@ -241,16 +328,7 @@ def pitch_decide(
         raise Conflict("Über Pitches wird erst nach der Einreichungsfrist entschieden.")
     if status not in {PitchStatus.SELECTED, PitchStatus.NOT_SELECTED}:
         raise Invalid("Entscheiden heißt 'selected' oder 'not_selected'.", field="status")
-    before = pitch.status.value
-    pitch.status = status
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="pitch.decide",
-        entity_type="pitch",
-        entity_id=pitch.id,
-        before={"status": before},
-        after={"status": status.value},
+    jury.record_decision(
+        session, actor=actor, row=pitch, status=status, entity_type="pitch", action="pitch.decide"
     )
     return store.pitch_public(pitch)

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
-from domstadt.core.auth.models import Department, User
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.errors import Conflict, Invalid
 from domstadt.participation import event_service
+from domstadt.participation.challenges import jury
+from domstadt.participation.challenges import store as challenge_store
 from domstadt.participation.challenges.ranking import jury_scores, rank
 from domstadt.participation.challenges.schemas import JurorIn
+from domstadt.participation.challenges.scoring import check_scale
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import EventCreate
 from domstadt.participation.moderation.hidden import hidden_ids
@@ -36,23 +38,13 @@ from domstadt.participation.pitches.schemas import (
 TIE_RULE = "Bei gleicher gewichteter Jurywertung entscheidet die frühere Einreichung."
 
 
-def _check_scale(scale_min: int, scale_max: int) -> None:
-    if scale_min >= scale_max:
-        raise Invalid(
-            "Die Bewertungsskala braucht ein Minimum unter dem Maximum (z. B. 0 bis 10).",
-            field="scale_max",
-        )
-
-
 @requires(Permission.CONTENT_EDIT)
 def statement_create(session: Session, *, actor: Actor, data: StatementCreate) -> StatementPublic:
     """Post a problem statement owned by a department the editor belongs to."""
-    department = session.scalar(select(Department).where(Department.code == data.department))
-    if department is None:
-        raise Invalid(f"Dienststelle '{data.department}' gibt es nicht.", field="department")
+    department = challenge_store.department_by_code(session, data.department)
     check_department(actor, department.id)
     check_dates(data.deadline, data.review_ends)
-    _check_scale(data.scale_min, data.scale_max)
+    check_scale(data.scale_min, data.scale_max)
     row = ProblemStatement(
         department_id=department.id,
         title=data.title.strip(),
@@ -133,24 +125,15 @@ def juror_assign(session: Session, *, actor: Actor, statement_id: int, data: Jur
     """Add a person (by e-mail) to the statement's jury (editors of its department)."""
     row = store.get_statement(session, statement_id)
     check_department(actor, row.department_id)
-    user = session.scalar(select(User).where(User.email == data.email.strip().lower()))
-    if user is None:
-        raise Invalid(f"Es gibt kein Konto mit der Adresse {data.email}.", field="email")
-    if session.scalar(
-        select(PitchJuror.id).where(
-            PitchJuror.statement_id == row.id, PitchJuror.user_id == user.id
-        )
-    ):
-        raise Conflict(f"{user.name} gehört schon zur Jury dieser Fragestellung.")
-    session.add(PitchJuror(statement_id=row.id, user_id=user.id))
-    session.flush()
-    audit.record(
+    jury.assign(
         session,
         actor=actor,
-        action="problem_statement.juror_assign",
+        model=PitchJuror,
+        owner="statement_id",
+        owner_id=row.id,
+        email=data.email,
         entity_type="problem_statement",
-        entity_id=row.id,
-        after={"juror": user.email},
+        where="dieser Fragestellung",
     )
 
 

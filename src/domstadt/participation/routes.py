@@ -1,7 +1,7 @@
 """Routers of the participation domain (feedback, moderation, organisations, challenges,
 events, labs, open data), mounted by the app factory."""
 
-from domstadt.participation import api, views
+from domstadt.participation import api, decision_views, views
 from domstadt.participation.feedback import routes as feedback_routes
 from domstadt.participation.moderation import routes as moderation_routes
 from domstadt.participation.opendata import api as open_data_api
@@ -14,6 +14,7 @@ routers = (
     + [
         api.router,
         views.router,
+        decision_views.router,
         open_data_api.router,
     ]
 )

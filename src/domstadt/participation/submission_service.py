@@ -22,7 +22,7 @@ from domstadt.core.text import upsert_text
 from domstadt.core.text.models import TextEmbedding
 from domstadt.core.text.similarity import similar
 from domstadt.participation import moderation_service
-from domstadt.participation.challenges import files, store
+from domstadt.participation.challenges import files, jury, store
 from domstadt.participation.challenges.models import Attachment, Submission, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase
 from domstadt.participation.challenges.schemas import (
@@ -253,17 +253,13 @@ def submission_set_status(
         raise Conflict("Über Beiträge wird erst nach der Einreichungsfrist entschieden.")
     if sub.status == SubmissionStatus.DRAFT or status == SubmissionStatus.DRAFT:
         raise Conflict("Entwürfe nehmen am Wettbewerb nicht teil.")
-    before = sub.status.value
-    sub.status = status
-    session.flush()
-    audit.record(
+    jury.record_decision(
         session,
         actor=actor,
-        action="submission.status",
+        row=sub,
+        status=status,
         entity_type="challenge_submission",
-        entity_id=sub.id,
-        before={"status": before},
-        after={"status": status.value},
+        action="submission.status",
     )
     return store.submission_public(session, sub)
 

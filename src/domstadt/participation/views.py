@@ -14,17 +14,16 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from domstadt.core.errors import Invalid
 from domstadt.participation import (
     challenge_service,
+    follow,
     jury_service,
     labels,
     submission_service,
     vote_service,
 )
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
+from domstadt.participation.challenges.forms import score_sheet
 from domstadt.participation.challenges.models import SubmissionStatus
 from domstadt.participation.challenges.schemas import (
-    MeasureFromWinner,
-    ScoreIn,
-    ScoreSheet,
     SubmissionCreate,
     VoteIn,
 )
@@ -80,6 +79,7 @@ def challenge_page(
         "rang": rang,
         "roles": challenge_service.viewer_roles(session, actor=actor, challenge_id=challenge_id),
         "orgs": challenge_service.my_organisations(session, actor=actor),
+        "following": follow.following(session, actor, "challenge", challenge_id),
         "statuses": [s for s in SubmissionStatus if s != SubmissionStatus.DRAFT],
         **LABELS,
     }
@@ -161,29 +161,6 @@ def vote_post(
     return RedirectResponse(f"/wettbewerbe/{challenge_id}?abgestimmt=1", status_code=303)
 
 
-def _score_sheet(form: FormDep, criteria: int) -> ScoreSheet:
-    scores = []
-    for index in range(criteria):
-        raw = str(form.get(f"value_{index}", "")).strip()
-        if not raw:
-            continue
-        try:
-            scores.append(
-                ScoreIn(
-                    criterion=index,
-                    value=int(raw),
-                    comment=str(form.get(f"comment_{index}", "")),
-                )
-            )
-        except (ValueError, ValidationError):
-            raise Invalid(
-                f"Punkte für Kriterium {index + 1} müssen eine ganze Zahl sein."
-            ) from None
-    if not scores:
-        raise Invalid("Bitte vergeben Sie Punkte für mindestens ein Kriterium.")
-    return ScoreSheet(scores=scores)
-
-
 @router.post("/wettbewerbe/beitraege/{submission_id}/bewerten", dependencies=[CsrfChecked])
 def score_post(
     request: Request, submission_id: int, session: SessionDep, actor: ActorDep, form: FormDep
@@ -198,43 +175,9 @@ def score_post(
         session,
         actor=actor,
         submission_id=submission_id,
-        data=_score_sheet(form, len(challenge.criteria)),
+        data=score_sheet(form, len(challenge.criteria)),
     )
     return RedirectResponse(f"/wettbewerbe/{challenge.id}?bewertet=1", status_code=303)
-
-
-@router.post("/wettbewerbe/beitraege/{submission_id}/status", dependencies=[CsrfChecked])
-def status_post(
-    request: Request, submission_id: int, session: SessionDep, actor: ActorDep, form: FormDep
-) -> Response:
-    """The owner department records the jury's decision."""
-    try:
-        status = SubmissionStatus(str(form.get("status", "")))
-    except ValueError:
-        raise Invalid("Unbekannter Status.", field="status") from None
-    sub = submission_service.submission_set_status(
-        session, actor=actor, submission_id=submission_id, status=status
-    )
-    return RedirectResponse(f"/wettbewerbe/{sub.challenge_id}#ergebnisse", status_code=303)
-
-
-@router.post("/wettbewerbe/beitraege/{submission_id}/massnahme", dependencies=[CsrfChecked])
-def measure_post(
-    request: Request, submission_id: int, session: SessionDep, actor: ActorDep, form: FormDep
-) -> Response:
-    """ "Gewinner wird Maßnahme": create the measure and open its page."""
-    try:
-        data = MeasureFromWinner(code=str(form.get("code", "")).strip())
-    except ValidationError:
-        raise Invalid("Bitte geben Sie ein Kürzel für die Maßnahme an.", field="code") from None
-    made = challenge_service.winner_to_measure(
-        session,
-        actor=actor,
-        submission_id=submission_id,
-        data=data,
-        site_url=request.app.state.settings.base_url,
-    )
-    return RedirectResponse(made.url, status_code=303)
 
 
 @router.post("/wettbewerbe/beitraege/{submission_id}/ausblenden", dependencies=[CsrfChecked])

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from domstadt.core.errors import Conflict, DomainError, Invalid
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import service as taxonomy_service
-from domstadt.subscriptions import service
+from domstadt.subscriptions import follow_service, service
 from domstadt.subscriptions.api import client_address, delivery_config
 from domstadt.subscriptions.schemas import SubscriptionCreate
 from domstadt.web.account_views import require_login
@@ -151,6 +151,20 @@ def follow(request: Request, session: SessionDep, actor: ActorDep, form: FormDep
         page = service.target_page(session, actor=actor, kind=kind, target_id=data.target_id or 0)
         path, notice = page[1], "schon"
     return RedirectResponse(f"{path or '/konto/abonnements'}?gefolgt={notice}", status_code=303)
+
+
+@router.post("/folgen/beenden", dependencies=[CsrfChecked])
+def unfollow(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+    """The "Nicht mehr folgen" button beside "Sie folgen": end one's subscriptions to the
+    target and return to its page."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    kind, raw = str(form.get("target_kind", "")), str(form.get("target_id", ""))
+    if not raw.isdecimal():
+        raise Invalid("Bitte geben Sie an, wem Sie nicht mehr folgen wollen.", field="target_id")
+    path = follow_service.unfollow(session, actor=actor, kind=kind, target_id=int(raw))
+    return RedirectResponse(f"{path}?gefolgt=beendet", status_code=303)
 
 
 def _token_page(request: Request, name: str, title: str, **context: Any) -> Response:

@@ -228,3 +228,22 @@ def test_participant_form_scores_and_explains_errors(
     sent = client.post(f"/labore/{lab['id']}/sus", data={"csrf_token": token, **answers})
     assert sent.status_code == 200 and "SUS-Wert von 50" in sent.text
     assert client.get(f"/api/v1/ux-tests/{lab['id']}").json()["sus"]["count"] == 1
+
+
+def test_full_session_through_the_page_says_so_and_names_the_waiting_list(
+    plan: Database, client: TestClient, people: dict[str, object]
+) -> None:
+    """Issue 10 "Bad input": a lab session over capacity, through the page's form."""
+    lab = _create(client, plan, capacity=1)
+    page = f"/labore/{lab['id']}"
+    for email, notice in (("anna@example.org", "confirmed"), ("ben@example.org", "waiting")):
+        login(client, email)
+        done = client.post(
+            f"{page}/anmelden", data={"csrf_token": csrf_of(client, page)}, follow_redirects=False
+        )
+        assert done.status_code == 303 and done.headers["location"].endswith(f"hinweis={notice}")
+    shown = client.get(f"{page}?hinweis=waiting").text
+    assert "Der Termin ist ausgebucht: Sie stehen auf der Warteliste" in shown
+    assert "Sie stehen auf der Warteliste, Platz 1." in shown
+    state = client.get(f"/api/v1/ux-tests/{lab['id']}").json()
+    assert (state["registered"], state["waiting"]) == (1, 1)  # nobody over the capacity

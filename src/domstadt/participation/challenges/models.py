@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -98,6 +99,9 @@ class Submission(Base):
     measure_id: Mapped[int | None] = mapped_column(
         ForeignKey("measure.id", ondelete="SET NULL"), index=True
     )
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiative.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -160,7 +164,10 @@ class Vote(Base):
     under concurrency."""
 
     __tablename__ = "challenge_vote"
-    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "user_id"),
+        Index("ix_challenge_vote_challenge_submission", "challenge_id", "submission_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(

@@ -78,13 +78,14 @@ def ranking_page(
     limit: int | None,
     offset: int,
 ) -> list[Any]:
-    """Rows (id, title, status, measure_id, hidden_at, score, votes) of places
+    """Rows (id, title, status, measure_id, initiative_id, hidden_at, score, votes) of places
     ``offset + 1 ...`` (``limit`` of them, or all); score None unscored or not shown."""
     columns: list[Any] = [
         Submission.id,
         Submission.title,
         Submission.status,
         Submission.measure_id,
+        Submission.initiative_id,
         Submission.hidden_at,
     ]
     stmt = select(*columns).where(_entries_of(row.id))

@@ -124,6 +124,7 @@ class SubmissionPublic(SubmissionSummary):
     organisation_id: int | None
     submitted_at: dt.datetime | None
     measure_id: int | None
+    initiative_id: int | None = None
     attachments: list[AttachmentPublic]
     similar: list[SimilarItem] = Field(default_factory=list)
     hidden: bool = False
@@ -171,6 +172,7 @@ class ResultRow(BaseModel):
     jury_score: float | None
     votes: int
     measure_id: int | None
+    initiative_id: int | None = None
 
 
 class Results(BaseModel):
@@ -250,4 +252,20 @@ class WinnerMeasure(BaseModel):
     submission_id: int
     measure_id: int
     measure_code: str
+    url: str
+
+
+class InitiativeFromWinner(BaseModel):
+    """Turn a winning submission into an initiative of the register (code optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, max_length=64)
+
+
+class WinnerInitiative(BaseModel):
+    """The initiative a winner became."""
+
+    submission_id: int
+    initiative_id: int
     url: str

@@ -1,5 +1,6 @@
 """Jury rules shared by challenges and pitches: a score sheet must name each criterion once and
-stay within the scale, and nobody judges an entry of their own or of their organisation."""
+stay within the scale (whose minimum lies below its maximum), and nobody judges an entry of
+their own or of their organisation."""
 
 from __future__ import annotations
 
@@ -45,3 +46,12 @@ def check_sheet(
                 f"{scale_min} und {scale_max} liegen (Skala der Bewertung).",
                 field="value",
             )
+
+
+def check_scale(scale_min: int, scale_max: int) -> None:
+    """A jury scale needs its minimum below its maximum."""
+    if scale_min >= scale_max:
+        raise Invalid(
+            "Die Bewertungsskala braucht ein Minimum unter dem Maximum (z. B. 0 bis 10).",
+            field="scale_max",
+        )

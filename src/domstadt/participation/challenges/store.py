@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.auth.models import Department, User
 from domstadt.core.db import utcnow
-from domstadt.core.errors import NotFound
+from domstadt.core.errors import Invalid, NotFound
 from domstadt.participation.challenges.models import (
     Attachment,
     Challenge,
@@ -41,6 +41,14 @@ def phase_of(challenge: Challenge, now: dt.datetime | None = None) -> Phase:
         vote_opens=challenge.vote_opens,
         results_at=challenge.results_at,
     )
+
+
+def department_by_code(session: Session, code: str) -> Department:
+    """The owner department of a new challenge or problem statement, or Invalid naming it."""
+    department = session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        raise Invalid(f"Dienststelle '{code}' gibt es nicht.", field="department")
+    return department
 
 
 def get_challenge(session: Session, challenge_id: int) -> Challenge:
@@ -142,6 +150,7 @@ def submission_public(session: Session, row: Submission) -> SubmissionPublic:
         organisation_id=row.organisation_id,
         submitted_at=row.submitted_at,
         measure_id=row.measure_id,
+        initiative_id=row.initiative_id,
         attachments=[
             AttachmentPublic(
                 id=f.id,

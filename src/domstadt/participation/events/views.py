@@ -16,6 +16,7 @@ from domstadt.core.db import DbSession
 from domstadt.core.errors import Forbidden, Invalid, NotFound
 from domstadt.masterplan import service as masterplan
 from domstadt.participation import event_service as service
+from domstadt.participation import follow
 from domstadt.participation.display import local_time
 from domstadt.participation.events import ical, jsonld, labels
 from domstadt.participation.events.schemas import EventCreate, EventPage
@@ -229,6 +230,7 @@ def event_page(request: Request, event_id: int, session: SessionDep, actor: Acto
             "event": event,
             "ld_json": ld,
             "registration": service.my_registration(session, actor=actor, event_id=event_id),
+            "following": follow.following(session, actor, "event", event_id),
             "notice": request.query_params.get("hinweis", ""),
             "can_moderate": actor.can(Permission.CONTENT_MODERATE),
             "can_cancel": service.may_edit(session, actor=actor, event_id=event_id),

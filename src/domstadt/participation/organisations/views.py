@@ -13,6 +13,7 @@ from domstadt.core.auth.models import OrganisationKind
 from domstadt.core.auth.permissions import Actor, Permission
 from domstadt.core.db import DbSession
 from domstadt.core.errors import DomainError, Invalid
+from domstadt.participation import follow
 from domstadt.participation.organisations import service
 from domstadt.participation.organisations.schemas import (
     DISTRICTS,
@@ -145,6 +146,7 @@ def _detail_context(
         "mine": mine,
         "requests": requests,
         "can_verify": actor.can(Permission.CONTENT_MODERATE),
+        "following": follow.following(session, actor, "organisation", organisation_id),
         "error": None,
         **extra,
     }

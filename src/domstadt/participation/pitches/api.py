@@ -1,5 +1,6 @@
 """Problem statements JSON API (twins of /fragestellungen): statements, pitches with their
-deck (multipart), the pitch event, jurors, scores, invitations and results."""
+deck (multipart), changing and withdrawing one's pitch, the pitch event, jurors, scores,
+invitations and results."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from domstadt.participation.pitches.schemas import (
     PitchEventCreate,
     PitchPublic,
     PitchResults,
+    PitchUpdate,
     SlotIn,
     StatementCreate,
     StatementPublic,
@@ -132,6 +134,41 @@ def pitch_event_create(
 def pitch_get(pitch_id: int, session: SessionDep, actor: ActorDep) -> PitchPublic:
     """The department, the jury and the pitching organisation's members."""
     return pitch_service.pitch_get(session, actor=actor, pitch_id=pitch_id)
+
+
+@router.patch("/pitches/{pitch_id}", summary="Change one's pitch")
+def pitch_update(
+    pitch_id: int, body: PitchUpdate, session: SessionDep, actor: ActorDep
+) -> PitchPublic:
+    """Members of the pitching organisation, before the deadline; only the fields given
+    change (409 after the deadline, 403 for others)."""
+    return pitch_service.pitch_update(session, actor=actor, pitch_id=pitch_id, data=body)
+
+
+@router.put("/pitches/{pitch_id}/deck", summary="Replace one's pitch deck")
+def pitch_deck_replace(
+    pitch_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    deck: Annotated[UploadFile, File(description="The new pitch deck, a PDF up to 10 MiB")],
+) -> PitchPublic:
+    """Multipart; the same rules as pitching (a PDF, before the deadline, members only)."""
+    content = deck.file.read(MAX_ATTACHMENT_BYTES + 1)
+    return pitch_service.pitch_update(
+        session,
+        actor=actor,
+        pitch_id=pitch_id,
+        data=PitchUpdate(),
+        deck_filename=deck.filename or "deck",
+        deck=content,
+    )
+
+
+@router.delete("/pitches/{pitch_id}", status_code=204, summary="Withdraw one's pitch")
+def pitch_withdraw(pitch_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """Members of the pitching organisation, before the deadline: the pitch is deleted."""
+    pitch_service.pitch_withdraw(session, actor=actor, pitch_id=pitch_id)
+    return Response(status_code=204)
 
 
 @router.put("/pitches/{pitch_id}/scores", summary="Score a pitch (jurors)")

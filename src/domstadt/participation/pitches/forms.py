@@ -1,5 +1,6 @@
-"""Turning submitted form fields into pitches, statements, pitch events and score sheets with
-one clear message per rule (shared by the multipart API and the pages' forms)."""
+"""Turning submitted form fields into pitches, statements and pitch events with one clear
+message per rule (shared by the multipart API and the pages' forms); score sheets and jurors
+come from ``challenges.forms``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,24 @@ from typing import Any
 from pydantic import ValidationError
 
 from domstadt.core.errors import Invalid
-from domstadt.participation.challenges.schemas import CriterionIn, ScoreIn, ScoreSheet
+from domstadt.participation.challenges.schemas import CriterionIn
 from domstadt.participation.display import BERLIN
-from domstadt.participation.pitches.schemas import PitchCreate, PitchEventCreate, StatementCreate
+from domstadt.participation.pitches.schemas import (
+    PitchCreate,
+    PitchEventCreate,
+    PitchUpdate,
+    StatementCreate,
+)
+
+
+def _team_lines(team: list[str]) -> list[str]:
+    return [line.strip() for entry in team for line in entry.splitlines() if line.strip()]
+
+
+def _field_error(error: ValidationError, messages: dict[str, str], default: str) -> Invalid:
+    """Invalid naming the first field pydantic refused and its rule in German."""
+    field = str(error.errors()[0]["loc"][0]) if error.errors() else default
+    return Invalid(messages.get(field, messages[default]), field=field)
 
 
 def pitch_data(
@@ -20,21 +36,27 @@ def pitch_data(
 ) -> PitchCreate:
     """A validated pitch, or Invalid naming the field and its rule."""
     if not organisation_id.strip().isdecimal():
-        raise Invalid(
-            "Bitte wählen Sie die Organisation, für die Sie pitchen.", field="organisation_id"
-        )
-    members = [line.strip() for entry in team for line in entry.splitlines() if line.strip()]
+        raise Invalid(_MESSAGES["organisation_id"], field="organisation_id")
     try:
         return PitchCreate(
             organisation_id=int(organisation_id),
             title=title,
             summary=summary,
             video_url=video_url.strip(),
-            team=members,
+            team=_team_lines(team),
         )
     except ValidationError as error:
-        field = str(error.errors()[0]["loc"][0]) if error.errors() else "title"
-        raise Invalid(_MESSAGES.get(field, _MESSAGES["title"]), field=field) from None
+        raise _field_error(error, _MESSAGES, "title") from None
+
+
+def pitch_update_data(title: str, summary: str, video_url: str, team: list[str]) -> PitchUpdate:
+    """The edit form's fields (all of them) as a validated ``PitchUpdate``."""
+    try:
+        return PitchUpdate(
+            title=title, summary=summary, video_url=video_url.strip(), team=_team_lines(team)
+        )
+    except ValidationError as error:
+        raise _field_error(error, _MESSAGES, "title") from None
 
 
 _MESSAGES = {
@@ -99,10 +121,7 @@ def statement_data(form: Mapping[str, Any]) -> StatementCreate:
             scale_max=_int(form, "scale_max", 10),
         )
     except ValidationError as error:
-        field = str(error.errors()[0]["loc"][0]) if error.errors() else "title"
-        raise Invalid(
-            _STATEMENT_MESSAGES.get(field, _STATEMENT_MESSAGES["title"]), field=field
-        ) from None
+        raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
 
 
 _STATEMENT_MESSAGES = {
@@ -135,25 +154,3 @@ def event_data(form: Mapping[str, Any]) -> PitchEventCreate:
             "Titel und Ort höchstens 300 Zeichen. " + str(error.errors()[0].get("msg", "")),
             field=str(error.errors()[0]["loc"][0]) if error.errors() else None,
         ) from None
-
-
-def score_sheet(form: Mapping[str, Any], criteria: int) -> ScoreSheet:
-    """Form fields value_N / comment_N as a score sheet."""
-    scores = []
-    for index in range(criteria):
-        raw = str(form.get(f"value_{index}", "")).strip()
-        if not raw:
-            continue
-        try:
-            scores.append(
-                ScoreIn(
-                    criterion=index, value=int(raw), comment=str(form.get(f"comment_{index}", ""))
-                )
-            )
-        except (ValueError, ValidationError):
-            raise Invalid(
-                f"Punkte für Kriterium {index + 1} müssen eine ganze Zahl sein."
-            ) from None
-    if not scores:
-        raise Invalid("Bitte vergeben Sie Punkte für mindestens ein Kriterium.")
-    return ScoreSheet(scores=scores)

@@ -93,6 +93,18 @@ class PitchCreate(BaseModel):
     team: list[str] = Field(min_length=1, max_length=20)
 
 
+class PitchUpdate(BaseModel):
+    """Changes to one's pitch before the deadline: only the fields given change (a new deck
+    comes as a file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    summary: str | None = Field(default=None, max_length=20000)
+    video_url: WebUrl | None = Field(default=None, max_length=1000)
+    team: list[str] | None = Field(default=None, min_length=1, max_length=20)
+
+
 class PitchPublic(BaseModel):
     """A pitch as the department and the jury see it (deck at ``deck_url``)."""
 

@@ -15,14 +15,11 @@ from domstadt.core.errors import Forbidden, Invalid
 from domstadt.participation import event_service, pitch_service, problem_statement_service
 from domstadt.participation.challenge_service import my_organisations
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
+from domstadt.participation.challenges.forms import juror, score_sheet
 from domstadt.participation.display import local_time
 from domstadt.participation.pitches import labels
-from domstadt.participation.pitches.forms import (
-    event_data,
-    pitch_data,
-    score_sheet,
-    statement_data,
-)
+from domstadt.participation.pitches.forms import event_data, pitch_data, statement_data
+from domstadt.participation.pitches.models import PitchStatus
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.downloads import download_headers, served_media_type
@@ -31,6 +28,8 @@ from domstadt.web.templating import gettext_for, render
 router = APIRouter(include_in_schema=False)
 CsrfChecked = Depends(verify_csrf_form)
 LABELS = {"PHASE": labels.PHASE, "STATUS": labels.STATUS, "local_time": local_time}
+DECISIONS = [PitchStatus.SELECTED, PitchStatus.NOT_SELECTED]
+"""The department's decisions on a pitch after the deadline."""
 
 
 @router.get("/fragestellungen")
@@ -108,6 +107,8 @@ def statement_page(
         "registration": event_service.my_registration(session, actor=actor, event_id=s.event_id)
         if s.event_id
         else None,
+        "mine": pitch_service.pitch_mine(session, actor=actor, statement_id=statement_id),
+        "decisions": DECISIONS,
         "notice": request.query_params.get("hinweis", ""),
         **LABELS,
     }
@@ -183,6 +184,40 @@ def slot_post(
         raise Invalid("Bitte geben Sie die Nummer des Slots an.", field="slot")
     pitch = pitch_service.pitch_invite(session, actor=actor, pitch_id=pitch_id, slot=int(raw))
     return RedirectResponse(f"/fragestellungen/{pitch.statement_id}#pitches", status_code=303)
+
+
+@router.post("/fragestellungen/{statement_id}/jury", dependencies=[CsrfChecked])
+def jury_post(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The department adds a person (by the e-mail address of their account) to the jury."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    problem_statement_service.juror_assign(
+        session, actor=actor, statement_id=statement_id, data=juror(form)
+    )
+    return RedirectResponse(f"/fragestellungen/{statement_id}?hinweis=jury#jury", status_code=303)
+
+
+@router.post("/fragestellungen/pitches/{pitch_id}/entscheidung", dependencies=[CsrfChecked])
+def decision_post(
+    request: Request, pitch_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The department records its decision on a pitch (selected / not selected)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    raw = str(form.get("status", ""))
+    if raw not in {d.value for d in DECISIONS}:
+        raise Invalid("Bitte entscheiden Sie: ausgewählt oder nicht ausgewählt.", field="status")
+    pitch = pitch_service.pitch_decide(
+        session, actor=actor, pitch_id=pitch_id, status=PitchStatus(raw)
+    )
+    return RedirectResponse(
+        f"/fragestellungen/{pitch.statement_id}?hinweis=decided#pitch-{pitch.id}",
+        status_code=303,
+    )
 
 
 @router.get("/fragestellungen/pitches/{pitch_id}/deck.pdf")
