@@ -1,8 +1,8 @@
 """Several processes, one platform (issue 16): two real ``domstadt serve`` servers on one
 PostgreSQL database (and Redis and the test MQTT broker when configured), process A alone and
 B with two workers. Whatever a person does through one must hold through the other: a
-sign-in session, its CSRF token, sign-out, the sign-in and mail throttles, a similarity write
-and the site search index."""
+sign-in session, its CSRF token, sign-out, the sign-in and mail throttles, a similarity write,
+the site search index and SensorThings MQTT notifications."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from domstadt.core.db import Database
 from domstadt.demo import core as demo_core
 from tests.conftest import PASSWORD, PG_URL, TEST_SECRET, _truncate_all, make_token, make_user
 from tests.live import csrf_in, free_port
+from tests.sensors.conftest import STA, thing_payload
+from tests.sensors.mqtt_client import MqttTestClient
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="DOMSTADT_TEST_DATABASE_URL not set: several processes need PostgreSQL"
@@ -30,6 +33,9 @@ pytestmark = pytest.mark.skipif(
 STARTUP_SECONDS = 300  # a busy two-core machine imports the app slowly
 MAX_FAILURES = 3
 MAIL_PER_ADDRESS = 2
+BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
+MQTT_URL = f"{BROKER.rstrip('/')}/p{uuid.uuid4().hex[:12]}" if BROKER else ""
+"""The test broker with a topic root of this module's own."""
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
@@ -45,7 +51,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "DOMSTADT_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
         "DOMSTADT_LOGIN_SLOWDOWN_SECONDS": "0",
         "DOMSTADT_SIGNUP_MAX_PER_ADDRESS": str(MAIL_PER_ADDRESS),
-        "DOMSTADT_MQTT_URL": os.environ.get("DOMSTADT_TEST_MQTT_URL", ""),
+        "DOMSTADT_MQTT_URL": MQTT_URL,
         "DOMSTADT_MQTT_EMBEDDED": "false",
         "DOMSTADT_REDIS_URL": os.environ.get("DOMSTADT_TEST_REDIS_URL", ""),
     }
@@ -176,3 +182,29 @@ def test_a_write_in_one_process_is_found_by_the_other_within_a_second(
     assert created.status_code == 201, created.text
     assert _found(b, similar, title), "B's similarity vectors missed A's write"
     assert _found(b, search, title), "B's search vocabulary missed A's write"
+
+
+@pytest.mark.skipif(not BROKER, reason="DOMSTADT_TEST_MQTT_URL not set: MQTT skipped")
+def test_notifications_from_every_process_reach_the_broker(
+    servers: tuple[str, str], pg_database: Database
+) -> None:
+    a, b = servers
+    make_user(pg_database, "admin@stadt-koeln.example", Role.ADMIN)
+    admin = {"Authorization": f"Bearer {make_token(pg_database, 'admin@stadt-koeln.example')}"}
+    thing = httpx.post(f"{a}{STA}/Things", json=thing_payload(), headers=admin)
+    assert thing.status_code == 201, thing.text
+    streams = httpx.get(f"{a}{STA}/Things({thing.json()['@iot.id']})/Datastreams").json()
+    ds = streams["value"][0]["@iot.id"]
+    subscriber = MqttTestClient.for_url(MQTT_URL, [f"Datastreams({ds})/Observations"])
+    try:
+        for result, base in ((1, a), (2, b), (3, b)):
+            body = {"result": result, "phenomenonTime": f"2026-01-01T00:0{result}:00Z"}
+            url = f"{base}{STA}/Datastreams({ds})/Observations"
+            assert httpx.post(url, json=body, headers=admin).status_code == 201
+        deadline = time.monotonic() + 20
+        path = f"Datastreams({ds})/Observations"
+        while len(subscriber.on(path)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(o["result"] for o in subscriber.on(path)) == [1, 2, 3]
+    finally:
+        subscriber.close()
