@@ -415,7 +415,8 @@ def server(db: Database, folder: Path, workers: int = 1) -> Iterator[tuple[str, 
         "DOMSTADT_ENVIRONMENT": "test",
     }
     proc = subprocess.Popen(
-        [str(BIN / "domstadt"), "serve", "--port", str(port), "--workers", str(workers)],
+        [str(BIN / "domstadt"), "serve", "--port", str(port)]
+        + (["--workers", str(workers)] if workers > 1 else []),
         env=env,
         stdout=subprocess.DEVNULL,
     )
