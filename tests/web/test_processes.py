@@ -2,7 +2,7 @@
 PostgreSQL database (and Redis and the test MQTT broker when configured), process A alone and
 B with two workers. Whatever a person does through one must hold through the other: a
 sign-in session, its CSRF token, sign-out, the sign-in and mail throttles, a similarity write,
-the site search index and SensorThings MQTT notifications."""
+the site search index, the catalogue counts and SensorThings MQTT notifications."""
 
 from __future__ import annotations
 
@@ -208,3 +208,21 @@ def test_notifications_from_every_process_reach_the_broker(
         assert sorted(o["result"] for o in subscriber.on(path)) == [1, 2, 3]
     finally:
         subscriber.close()
+
+
+def test_catalogue_counts_cached_in_one_process_follow_a_write_in_another(
+    servers: tuple[str, str], pg_database: Database
+) -> None:
+    a, b = servers
+    make_user(pg_database, "kai@stadt-koeln.example", Role.ADMIN)
+    admin = {"Authorization": f"Bearer {make_token(pg_database, 'kai@stadt-koeln.example')}"}
+    listing = f"{b}/api/3/action/package_search"
+    before = httpx.get(listing).json()["result"]["count"]
+    assert httpx.get(listing).json()["result"]["count"] == before  # now served from B's cache
+    body = {"name": "zaehlstellen", "title": "Zählstellen", "owner_org": "stadt-koeln-13"}
+    created = httpx.post(
+        f"{a}/api/3/action/package_create", json={**body, "license_id": "dl-by-de/2.0"},
+        headers=admin,
+    )  # fmt: skip
+    assert created.status_code == 200, created.text
+    assert httpx.get(listing).json()["result"]["count"] == before + 1
