@@ -348,11 +348,14 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     from domstadt.web.app import SERVED_AT
 
     settings = get_settings()
+    db = database()
     try:
         settings.check_secure()
-        ensure_migrated(database())
+        ensure_migrated(db)
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
+    finally:
+        db.dispose()  # the workers open their own pools
     if not settings.mqtt_url:
         err.print(
             "Mehrere Prozesse: kein eingebetteter MQTT-Broker; für SensorThings-MQTT "
