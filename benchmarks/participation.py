@@ -6,6 +6,7 @@ twice.
     .venv/bin/python benchmarks/participation.py [--submissions 10000] [--votes 100000]
         [--rounds 60] [--voters 50] [--votes-per-voter 20]
         [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--skip-sqlite]
+        [--workers 1,2,3] [--vote-rounds 2]
 
 For each engine (SQLite in a temporary directory; PostgreSQL in a scratch database created on
 the ``--postgres`` server and dropped afterwards):
@@ -21,7 +22,11 @@ the ``--postgres`` server and dropped afterwards):
 5. PostgreSQL only (SQLite has one writer): ``--voters`` threads vote at once, each for
    ``--votes-per-voter`` accounts with their own API token, and each account tries a second
    vote at once (must answer 409); vote latency min/median/p95/max; at the end the database
-   holds exactly one vote per account and per-entry totals equal the accepted answers.
+   holds exactly one vote per account and per-entry totals equal the accepted answers. With
+   ``--workers 1,2,3`` one server per worker count (``domstadt serve --workers N``) runs at
+   once and the vote runs are interleaved between them, ``--vote-rounds`` times each; before
+   each run the open challenge's votes are deleted and the tokens' last use forgotten, so
+   every run does the same work. The figures pool the rounds of one worker count.
 Timings vary by machine; record them by hand in docs/benchmarks.md.
 """
 
@@ -41,13 +46,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 from _common import free_port, wait_for
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 from domstadt.core.auth.models import ApiToken, Role, User
@@ -327,9 +332,7 @@ def time_reads(
     return out
 
 
-def concurrent_votes(
-    base: str, db: Database, seeded: dict[str, Any], voters: int
-) -> dict[str, float]:
+def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: int) -> list[float]:
     """``voters`` threads vote at once; every account twice at the same moment."""
     tokens: list[str] = seeded["tokens"]
     entries: list[int] = seeded["vote_entries"]
@@ -392,12 +395,14 @@ def concurrent_votes(
         f"{refused} second votes refused (409); {len(samples) / wall:.0f} requests/s",
         flush=True,
     )
-    return show(f"vote POST, {voters} concurrent voters", samples)
+    show(f"vote POST, {voters} concurrent voters", samples)
+    return samples
 
 
 @contextmanager
-def server(db: Database, folder: Path) -> Iterator[tuple[str, int]]:
-    """``domstadt serve`` on a free port; the base URL and process id while it runs."""
+def server(db: Database, folder: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``domstadt serve [--workers N]`` on a free port; the base URL and (supervisor) process
+    id while it runs."""
     port = free_port()
     env = {
         **os.environ,
@@ -410,11 +415,14 @@ def server(db: Database, folder: Path) -> Iterator[tuple[str, int]]:
         "DOMSTADT_ENVIRONMENT": "test",
     }
     proc = subprocess.Popen(
-        [str(BIN / "domstadt"), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
+        [str(BIN / "domstadt"), "serve", "--port", str(port)]
+        + (["--workers", str(workers)] if workers > 1 else []),
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz", proc)
+        wait_for(base + "/healthz", proc, seconds=600)
         yield base, proc.pid
     finally:
         proc.terminate()
@@ -461,9 +469,35 @@ def run(engine: str, db: Database, folder: Path, args: argparse.Namespace) -> di
         figures.update(
             time_reads(client, base, pid, seeded["done"], seeded["entries"], args.rounds)
         )
-        if voters:
-            figures["vote"] = concurrent_votes(base, db, seeded, args.voters)
+    if voters:
+        figures["vote"] = vote_runs(db, folder, seeded, args)
     return figures
+
+
+def reset_votes(db: Database, challenge: int) -> None:
+    """Delete the open challenge's votes and forget the tokens' last use: a fresh start."""
+    with db.session() as session:
+        session.execute(delete(Vote).where(Vote.challenge_id == challenge))
+        session.execute(update(ApiToken).values(last_used_at=None))
+
+
+def vote_runs(
+    db: Database, folder: Path, seeded: dict[str, Any], args: argparse.Namespace
+) -> dict[int, dict[str, float]]:
+    """The concurrent-voters run against one server per worker count, interleaved."""
+    counts = [int(n) for n in args.workers.split(",")]
+    samples: dict[int, list[float]] = {n: [] for n in counts}
+    with ExitStack() as stack:
+        bases = {n: stack.enter_context(server(db, folder, n))[0] for n in counts}
+        for round_no in range(args.vote_rounds):
+            for n in counts:
+                reset_votes(db, seeded["open"])
+                print(f"  round {round_no + 1}, {n} worker(s):", flush=True)
+                samples[n] += concurrent_votes(bases[n], db, seeded, args.voters)
+    return {
+        n: show(f"vote POST, {args.voters} concurrent voters, {n} worker(s), all rounds", s)
+        for n, s in samples.items()
+    }
 
 
 def main() -> None:
@@ -475,6 +509,8 @@ def main() -> None:
     parser.add_argument("--votes-per-voter", type=int, default=20)
     parser.add_argument("--postgres", default="", help="URL of a PostgreSQL server's database")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--workers", default="1", help="worker counts for the vote runs: 1,2,3")
+    parser.add_argument("--vote-rounds", type=int, default=1)
     args = parser.parse_args()
     print(
         f"{args.submissions} submissions, {args.votes} votes, {args.rounds} timed rounds",

@@ -107,3 +107,11 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     data = json.loads(shown)
     assert data["secret_key"] == "********" and env_secret not in shown
     assert data["data_dir"] == str(tmp_path)
+
+
+def test_serve_with_workers_refuses_an_unmigrated_database_once(tmp_path: Path) -> None:
+    """One clear line before any worker starts, not a traceback per worker (issue 16)."""
+    result = run(tmp_path, "serve", "--workers", "2", "--port", "1", check=False)
+    assert result.returncode == 1 and "domstadt db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run(tmp_path, "serve", "--workers", "0", check=False).returncode == 2

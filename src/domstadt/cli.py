@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import time
@@ -267,13 +266,21 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),
     port: int = typer.Option(8000, help="Port"),
     demo: bool = typer.Option(False, "--demo", help="Migrate and load demo data if empty"),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes (uvicorn); more than one needs no shared state"
+    ),
 ) -> None:
     """Serve the platform with uvicorn (and the embedded MQTT broker unless DOMSTADT_MQTT_URL
-    names one or DOMSTADT_MQTT_EMBEDDED=false). Ctrl-C stops it cleanly (exit code 130)."""
+    names one or DOMSTADT_MQTT_EMBEDDED=false). With --workers N, N processes share the port;
+    they run no embedded broker (notifications need DOMSTADT_MQTT_URL). Ctrl-C stops it
+    cleanly (exit code 130)."""
     try:
         if demo:
             _ensure_demo(database())
-        _serve(host, port, quiet=False)
+        if workers > 1:
+            _serve_workers(host, port, workers)
+        else:
+            _serve(host, port, quiet=False)
     except KeyboardInterrupt:
         _interrupted()
 
@@ -301,14 +308,12 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
     import uvicorn
 
     from domstadt.sensors.mqtt import embedded
-    from domstadt.web.app import create_app, settle_heap
+    from domstadt.web.app import configure_logging, create_app, settle_heap
 
     settings = get_settings().served_at(host, port)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     try:
-        application = create_app(settings, database())
+        application = create_app(settings)
     except (NotMigrated, ConfigError) as exc:
         raise fail(str(exc)) from None
     embedded.enable(application.state)
@@ -325,6 +330,50 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
         port=port,
         log_level="warning" if quiet else settings.log_level.lower(),
         proxy_headers=False,
+    )
+
+
+WORKER_PING_SECONDS = 60
+"""How long the supervisor of ``serve --workers`` waits for a worker's answer before it
+restarts the worker."""
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """Run ``workers`` uvicorn processes on one port, each building its app
+    (``web.app.worker_app``); the supervisor restarts a worker that dies. Checked here first,
+    so an unsafe config or an un-migrated database is one clear error, not N tracebacks."""
+    import uvicorn
+
+    from domstadt.core.migrate import ensure_migrated
+    from domstadt.web.app import SERVED_AT
+
+    settings = get_settings()
+    db = database()
+    try:
+        settings.check_secure()
+        ensure_migrated(db)
+    except (NotMigrated, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        db.dispose()  # the workers open their own pools
+    if not settings.mqtt_url:
+        err.print(
+            "Mehrere Prozesse: kein eingebetteter MQTT-Broker; für SensorThings-MQTT "
+            "DOMSTADT_MQTT_URL setzen."
+        )
+    os.environ[SERVED_AT] = f"{host}:{port}"
+    console.print(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
+    uvicorn.run(
+        "domstadt.web.app:worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=False,
+        # a worker importing the app on a busy machine may not answer the supervisor's ping
+        # for seconds; uvicorn's 5 s default killed such workers before they served
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
@@ -147,3 +148,27 @@ def settle_heap() -> None:
     frozen garbage is never freed."""
     gc.collect()
     gc.freeze()
+
+
+SERVED_AT = "DOMSTADT_SERVED_AT"
+"""``host:port`` that ``domstadt serve --workers N`` hands its worker processes."""
+
+
+def configure_logging(settings: Settings) -> None:
+    """The log format and level of a serving process."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``domstadt serve --workers N`` (a uvicorn factory,
+    built in each spawned process). A worker runs no embedded MQTT broker: only one process
+    could own its port, so notifications from the others would be lost; several workers send
+    notifications through ``DOMSTADT_MQTT_URL``'s broker."""
+    host, _, port = os.environ.get(SERVED_AT, "127.0.0.1:8000").rpartition(":")
+    settings = get_settings().served_at(host, int(port))
+    configure_logging(settings)
+    app = create_app(settings)
+    settle_heap()
+    return app

@@ -36,7 +36,7 @@ from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.embedded import app_endpoint, app_publisher
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta import batch_multipart, batch_service, read_service, write_service
-from domstadt.web.deps import current_actor, verify_csrf_api
+from domstadt.web.deps import check_csrf_api, current_actor
 
 PREFIX = "/sta/v1.1"
 WORKER_THREADS = 16
@@ -139,7 +139,7 @@ def _in_transaction(request: Request, raw: bytes, action: Action) -> Response:
         with request.app.state.database.session() as session:
             actor = current_actor(request, session)
             if request.method != "GET":
-                verify_csrf_api(request, actor)
+                check_csrf_api(request, actor)
                 publisher = app_publisher(request.app.state)  # DOMSTADT_MQTT_URL or embedded
                 if publisher is not None:
                     notify.attach(session, publisher)
