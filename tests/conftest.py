@@ -24,6 +24,10 @@ from tests import parallel
 parallel.isolate_worker()  # before any test module reads the test variables
 
 PG_URL = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")
+# Tests that fire many requests must not meet the API rate limits; tests of the limits set
+# their own (tests/web/test_rate_limits.py).
+for _rate in ("DOMSTADT_RATE_LIMIT_ANONYMOUS", "DOMSTADT_RATE_LIMIT_TOKEN"):
+    os.environ.setdefault(_rate, "1000000/minute")
 PASSWORD = "correct horse battery staple"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

@@ -17,7 +17,7 @@ from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import system_actor
-from domstadt.core.auth.schemas import UserCreate
+from domstadt.core.auth.schemas import UserCreate, expiry_from_form
 from domstadt.core.config import ConfigError, get_settings
 from domstadt.core.db import Database, NotMigrated
 from domstadt.core.errors import DomainError
@@ -52,6 +52,7 @@ for sub, name in (
 
 def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
+    from domstadt.developers import cli as developers_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.participation import cli as participation_cli
@@ -66,6 +67,7 @@ def _register_domains() -> None:
         participation_cli,
         catalog_cli,
         sensors_cli,
+        developers_cli,
     ):
         module.register(app)
     register_search_sources()  # writes through the CLI (demo load, imports) keep the index
@@ -223,13 +225,18 @@ def user_list() -> None:
 
 @token_app.command("create")
 def token_create(
-    email: str, name: str = typer.Option(..., "--name", help="What the token is for")
+    email: str,
+    name: str = typer.Option(..., "--name", help="What the token is for"),
+    expires: str = typer.Option("", "--expires", help="Valid through this day (YYYY-MM-DD)"),
 ) -> None:
     """Create an API token for EMAIL; the token is printed alone on the last line."""
     db = _migrated_or_exit(database())
     try:
+        expires_at = expiry_from_form(expires)
         with db.session() as session:
-            created = auth.token_create(session, actor=system_actor(), name=name, email=email)
+            created = auth.token_create(
+                session, actor=system_actor(), name=name, email=email, expires_at=expires_at
+            )
     except DomainError as exc:
         raise fail(exc.message) from None
     err.print(f"Token '{created.info.name}' für {email} angelegt. Es wird nur einmal angezeigt:")

@@ -89,6 +89,25 @@ def record(
 _INSERT: Any = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
+def stamp_once(
+    session: Session, *, actor: Actor, row: Any, field: str, action: str, entity_type: str
+) -> None:
+    """Set the moment ``field`` of ``row`` (e.g. ``revoked_at``) to now and record ``action``,
+    unless it is set already: revoking or resolving twice changes and records nothing."""
+    if getattr(row, field) is not None:
+        return
+    setattr(row, field, utcnow())
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        before={field: None},
+        after={field: getattr(row, field).isoformat()},
+    )
+
+
 def forget_actor(session: Session, *, user_id: int, label: str) -> None:
     """GDPR erasure: entries by a deleted account keep its id but show ``label`` instead of
     name and address; entries about the account lose their before/after data. The only

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domstadt.core.outbound import allowed_hosts_of
+from domstadt.core.ratelimit import Rate, parse_plans
 
 PLACEHOLDER_SECRET = "change-me-domstadt-development-only"
 
@@ -94,6 +95,35 @@ class Settings(BaseSettings):
     def trusted_proxy_list(self) -> list[str]:
         """The trusted proxies as a list of addresses and networks."""
         return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
+    # --- API keys, rate limits and usage statistics (issue 12, docs/api.md) ---
+    rate_limit_enabled: bool = True
+    """Apply the API rate limits (``web/ratelimit.py``); off only for measurements."""
+    rate_limit_anonymous: str = "600/minute"
+    """Requests to the APIs per client address without key or token (e.g. ``600/minute``;
+    ``off``: no limit)."""
+    rate_limit_token: str = "3000/minute"
+    """Requests per personal API token."""
+    rate_limit_plans: str = "standard=3000/minute,partner=30000/minute"
+    """Plans of registered apps, ``name=rate`` comma-separated; each app key counts alone."""
+    rate_limit_default_plan: str = "standard"
+    """The plan of a newly registered app."""
+    usage_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
+    """How often each process writes its aggregated per-app usage to the database."""
+    credential_cache_seconds: float = Field(default=10.0, ge=0, le=300)
+    """How long a process trusts what it looked up about a key or token for rate limiting
+    (revoking in another worker takes effect after at most this long)."""
+
+    @model_validator(mode="after")
+    def _rates(self) -> Settings:
+        Rate.parse(self.rate_limit_anonymous, setting="DOMSTADT_RATE_LIMIT_ANONYMOUS")
+        Rate.parse(self.rate_limit_token, setting="DOMSTADT_RATE_LIMIT_TOKEN")
+        if self.rate_limit_default_plan not in parse_plans(self.rate_limit_plans):
+            raise ValueError(
+                f"DOMSTADT_RATE_LIMIT_DEFAULT_PLAN: {self.rate_limit_default_plan!r} ist kein "
+                "Plan aus DOMSTADT_RATE_LIMIT_PLANS."
+            )
+        return self
 
     # Resource bounds (issue 14): every query, request and import has a limit.
     datastore_memory_limit_mb: int = Field(default=512, ge=64)

@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "domstadt.masterplan.screening.models",
     "domstadt.participation.feedback.models",
     "domstadt.subscriptions.models",
+    "domstadt.developers.models",
     "domstadt.participation.challenges.models",
     "domstadt.participation.events.models",
     "domstadt.participation.labs.models",

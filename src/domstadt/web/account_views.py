@@ -15,6 +15,7 @@ from domstadt.core.auth import account_parts
 from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import Actor
+from domstadt.core.auth.schemas import expiry_from_form
 from domstadt.core.db import Database, DbSession
 from domstadt.core.errors import DomainError, Invalid, TooManyRequests, Unauthenticated
 from domstadt.participation.feedback import service as feedback
@@ -182,9 +183,15 @@ def account_token_create(
     session: SessionDep,
     actor: ActorDep,
     name: Annotated[str, Form(max_length=200)] = "",
+    expires_on: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Create a token and show its secret in this answer, the only time it is shown."""
-    created = auth.token_create(session, actor=actor, name=name)
+    """Create a token (valid through ``expires_on`` when given) and show its secret in this
+    answer, the only time it is shown."""
+    try:
+        expires_at = expiry_from_form(expires_on)
+        created = auth.token_create(session, actor=actor, name=name, expires_at=expires_at)
+    except Invalid as problem:
+        return _account_page(request, session, actor, problem=problem)
     return _account_page(request, session, actor, new_token=created.token)
 
 

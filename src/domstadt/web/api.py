@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -29,6 +30,8 @@ class TokenRequest(BaseModel):
     """Name of a new API token."""
 
     name: str = Field(min_length=1, max_length=200)
+    expires_at: dt.datetime | None = None
+    """When the token stops working (None: valid until revoked)."""
 
 
 @router.get("/me", summary="The person behind the token or session")
@@ -46,7 +49,7 @@ def tokens(session: SessionDep, actor: ActorDep) -> list[TokenPublic]:
 @router.post("/tokens", status_code=201, summary="Create an API token")
 def token_create(body: TokenRequest, session: SessionDep, actor: ActorDep) -> TokenCreated:
     """The token is returned once; store it safely."""
-    return auth.token_create(session, actor=actor, name=body.name)
+    return auth.token_create(session, actor=actor, name=body.name, expires_at=body.expires_at)
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke an API token")

@@ -50,6 +50,7 @@ from domstadt.web.middleware import (
     SecurityHeadersMiddleware,
     tile_origin,
 )
+from domstadt.web.ratelimit import RateLimiter, RateLimitMiddleware
 from domstadt.web.unexpected import UnexpectedErrorMiddleware
 
 log = logging.getLogger("domstadt")
@@ -64,6 +65,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for domain_lifespan in domain_lifespans():
             await stack.enter_async_context(domain_lifespan(app))
         yield
+    await app.state.rate_limiter.close()  # writes this process's last usage counts
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.metrics = Metrics()
+    app.state.rate_limiter = RateLimiter(settings, database)
 
     errors.install(app)
     direct = domain_asgi_apps()
@@ -127,6 +130,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(DirectAppsMiddleware, apps=direct)
     app.add_middleware(JsonLimitMiddleware, limits=JsonLimits.of(settings))  # both lanes
+    # Both lanes too, before any body is read; inside the error layer (docs/api.md).
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     # Inside the locale and header layers, so a 500 is in the person's language with headers.
     app.add_middleware(UnexpectedErrorMiddleware, passthrough=(BodyTooLarge,))
     app.add_middleware(LocaleMiddleware)  # outside DirectApps: both lanes get the locale

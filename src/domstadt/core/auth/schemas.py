@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from domstadt.core.auth.models import DepartmentKind, OrganisationKind, Role
 from domstadt.core.auth.passwords import MIN_PASSWORD_LENGTH
+from domstadt.core.errors import Invalid
 from domstadt.core.names import HumanName
 from domstadt.core.weburl import WebUrl
 
@@ -130,6 +132,52 @@ class TokenPublic(BaseModel):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None = None
+
+
+class CredentialStanding(BaseModel):
+    """Whether a presented token or app key may be used: its id, revocation and expiry."""
+
+    id: int
+    revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    plan: str = ""
+    """The app's plan (app keys only)."""
+
+    def problem(self, now: dt.datetime) -> str:
+        """``revoked``, ``expired`` or ``""`` (usable)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return ""
+
+
+def checked_expiry(expires_at: dt.datetime | None) -> dt.datetime | None:
+    """A requested expiry of a token or key (naive: UTC), refused when it has passed."""
+    if expires_at is None:
+        return None
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=dt.UTC)
+    if expires_at <= dt.datetime.now(dt.UTC):
+        raise Invalid("Das Ablaufdatum muss in der Zukunft liegen.", field="expires_at")
+    return expires_at
+
+
+def expiry_from_form(text: str) -> dt.datetime | None:
+    """The expiry of a form's date field (``YYYY-MM-DD``, valid through that day in Cologne's
+    time zone); empty: none."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            f"{text!r} ist kein Datum; bitte im Format JJJJ-MM-TT angeben.", field="expires_at"
+        ) from None
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=ZoneInfo("Europe/Berlin"))
+    return checked_expiry(end.astimezone(dt.UTC))
 
 
 class TokenCreated(BaseModel):

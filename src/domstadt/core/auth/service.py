@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
@@ -20,12 +20,14 @@ from domstadt.core.auth.passwords import (
 )
 from domstadt.core.auth.permissions import Actor, Permission, check, public, requires
 from domstadt.core.auth.schemas import (
+    CredentialStanding,
     OrganisationRef,
     SignedIn,
     TokenCreated,
     TokenPublic,
     UserCreate,
     UserPublic,
+    checked_expiry,
 )
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound, Unauthenticated
@@ -222,6 +224,7 @@ _TOKEN_OWNER = (
     .where(
         ApiToken.token_hash == bindparam("digest"),
         ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
         User.is_active.is_(True),
     )
 )
@@ -230,14 +233,14 @@ _TOKEN_OWNER = (
 
 @public("authenticates a bearer token; the token itself is the credential")
 def actor_for_token(session: Session, *, token: str) -> Actor | None:
-    """The actor behind an API token, or None when unknown or revoked; records last use
+    """The actor behind an API token, or None when unknown, revoked or expired; records last use
     (at most once a minute). One query for token, owner and organisations: tokens
     authenticate every sensor POST."""
-    rows = session.execute(_TOKEN_OWNER, {"digest": token_digest(token)}).all()
+    now = utcnow()
+    rows = session.execute(_TOKEN_OWNER, {"digest": token_digest(token), "now": now}).all()
     if not rows:
         return None
     token_id, last_used, user_id, email, name, role, department_id, _org = rows[0]
-    now = utcnow()
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     organisations = frozenset(r[-1] for r in rows if r[-1] is not None)
@@ -264,17 +267,44 @@ def _token_owner(session: Session, actor: Actor, email: str | None) -> User:
     return user
 
 
+_TOKEN_STANDING = select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at).where(
+    ApiToken.token_hash == bindparam("digest")
+)
+
+
+@public("tells the rate limiter whether a presented token exists; reveals nothing else")
+def token_standing(session: Session, *, digest: str) -> CredentialStanding | None:
+    """Id, revocation and expiry of the token with SHA-256 ``digest`` (None: unknown)."""
+    row = session.execute(_TOKEN_STANDING, {"digest": digest}).first()
+    if row is None:
+        return None
+    return CredentialStanding(id=row[0], revoked_at=row[1], expires_at=row[2])
+
+
 @requires(Permission.ACCOUNT_SELF)
 def token_create(
-    session: Session, *, actor: Actor, name: str, email: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    email: str | None = None,
+    expires_at: dt.datetime | None = None,
 ) -> TokenCreated:
-    """Issue a named API token for the actor (or, for admins, for the account ``email``)."""
+    """Issue a named API token for the actor (or, for admins, for the account ``email``),
+    valid until ``expires_at`` when given."""
     name = name.strip()
     if not name:
         raise Invalid("Bitte geben Sie dem Token einen Namen.", field="name")
+    expires_at = checked_expiry(expires_at)
     user = _token_owner(session, actor, email)
     plain = new_token()
-    row = ApiToken(user_id=user.id, name=name, token_hash=token_digest(plain), prefix=plain[:8])
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=token_digest(plain),
+        prefix=plain[:8],
+        expires_at=expires_at,
+    )
     session.add(row)
     session.flush()
     info = TokenPublic.model_validate(row)
@@ -284,7 +314,12 @@ def token_create(
         action="token.create",
         entity_type="api_token",
         entity_id=row.id,
-        after={"user_id": user.id, "name": name, "prefix": row.prefix},
+        after={
+            "user_id": user.id,
+            "name": name,
+            "prefix": row.prefix,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
     )
     return TokenCreated(token=plain, info=info)
 
@@ -304,17 +339,14 @@ def token_revoke(session: Session, *, actor: Actor, token_id: int) -> TokenPubli
     row = session.get(ApiToken, token_id)
     if row is None or (row.user_id != actor.user_id and not actor.can(Permission.USER_MANAGE)):
         raise NotFound(f"Token {token_id} nicht gefunden.")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="token.revoke",
-            entity_type="api_token",
-            entity_id=row.id,
-            before={"revoked_at": None},
-            after={"revoked_at": row.revoked_at.isoformat()},
-        )
+    audit.stamp_once(
+        session,
+        actor=actor,
+        row=row,
+        field="revoked_at",
+        action="token.revoke",
+        entity_type="api_token",
+    )
     return TokenPublic.model_validate(row)
 
 
