@@ -61,6 +61,39 @@ def test_birth_dates_and_licence_plates() -> None:
     assert found == {("Geburtsdatum", "birth_date"), ("Kennzeichen", "licence_plate")}
 
 
+def test_names_in_running_text_but_not_namesakes_or_builders_of_the_past() -> None:
+    text = [
+        "Rückfragen bitte an: Pressesprecherin Heike Wilsdorf, Telefon folgt",
+        "Foto: Fabian Kamp",
+    ]
+    assert _kinds(["absatz", "text"], [[1, 2], text]) == {("text", "person_name")}
+    namesakes = [
+        "Albert Schweitzer-Grundschule",
+        "Richard Wagner Str. / Aachener Weiher",
+        'Grundschule Rabenstein "Hans Carl von Carlowitz"',
+        "St. Katharina Altenzentrum",
+        "Landwirtschaftsschule; 1924-25, von Hermann Rohwer; expressionistischer Bau",
+        "Neulandhalle; 1935/36, Architekt Richard Brodersen",
+    ]
+    assert _kinds(["Bezeichnung", "Nr"], [namesakes, list(range(6))]) == set()
+
+
+def test_who_edited_a_record_and_addresses_split_with_a_prefix() -> None:
+    found = _kinds(
+        ["last_edited_by", "Creator", "venue_street", "venue_housenumber"],
+        [["marian", "AJoNee"], ["GISAdminChemnitz"] * 2, ["Batteriestraße", "Neustadt"], [63, 26]],
+    )
+    assert found == {("last_edited_by", "person_name"), ("venue_street", "street_address")}
+
+
+def test_roads_and_guids_are_neither_plates_nor_phones() -> None:
+    found = _kinds(
+        ["Standort", "GlobalID"],
+        [["Heidestr. - L489 / BAB A59"], ["01157163-9a03-451a-81b0-44ebf5a8ad1d"]],
+    )
+    assert found == set()
+
+
 def test_every_row_is_read() -> None:
     column: list[object] = ["Köln"] * 250_000 + ["erika.muster@example.org"]
     found = scan_table(["Ort", "Nr"], [column, list(range(len(column)))])
@@ -75,7 +108,15 @@ def test_the_held_out_part_is_the_frozen_seeded_split_of_the_new_tables() -> Non
     split: dict[str, list[str]] = meta["split"]  # type: ignore[assignment]
     new: list[str] = meta["new_tables"]  # type: ignore[assignment]
     retired: list[str] = meta["retired_heldout"]  # type: ignore[assignment]
-    development, heldout = stratified_split({n: labels[n] for n in new}, int(str(meta["seed"])))
+    corrections: list[dict[str, str]] = meta["corrections"]  # type: ignore[assignment]
+    at_split = {n: dict(labels[n]) for n in new}  # the labels as they were when it was drawn
+    for fix in corrections:
+        if fix["table"] in at_split:
+            kinds = [k for k in at_split[fix["table"]][fix["column"]] if k != fix["added"]]
+            at_split[fix["table"]][fix["column"]] = kinds
+            at_split[fix["table"]] = {c: k for c, k in at_split[fix["table"]].items() if k}
+        assert fix["table"] not in split["heldout"]
+    development, heldout = stratified_split(at_split, int(str(meta["seed"])))
     assert split["heldout"] == heldout
     assert set(split["development"]) == set(development) | (set(labels) - set(new))
     assert set(retired) <= set(split["development"]) and not set(heldout) & set(retired)
