@@ -105,3 +105,37 @@ def figures(items: list[Case]) -> Figures:
         missed=missed,
         false_alarms=alarms,
     )
+
+
+@dataclass
+class KindFigures:
+    """Column-level figures for one kind: labelled columns, flagged columns, both."""
+
+    kind: str
+    labelled: int
+    flagged: int
+    hits: int
+
+    @property
+    def precision(self) -> float | None:
+        """Share of the columns flagged for this kind that hold it (None: none flagged)."""
+        return self.hits / self.flagged if self.flagged else None
+
+    @property
+    def recall(self) -> float | None:
+        """Share of the columns holding this kind that were flagged for it (None: none)."""
+        return self.hits / self.labelled if self.labelled else None
+
+
+def per_kind(items: list[Case]) -> list[KindFigures]:
+    """Figures per kind: a column counts for a kind when the labels or the scanner name it."""
+    kinds = sorted({k for c in items for k in c.expected | c.found})
+    return [
+        KindFigures(
+            kind,
+            labelled=sum(kind in c.expected for c in items),
+            flagged=sum(kind in c.found for c in items),
+            hits=sum(kind in c.expected and kind in c.found for c in items),
+        )
+        for kind in kinds
+    ]
