@@ -43,6 +43,12 @@ KINDS = {
     "licence_plate": N_("vehicle registration numbers"),
     "free_text": N_("free text"),
 }
+SCAN_STATES = {
+    "queued": N_("waiting for the scan"),
+    "running": N_("being scanned"),
+    "done": N_("scanned"),
+    "failed": N_("scan failed"),
+}
 # A match may only start where its first character class cannot continue to the left: without
 # the look-behinds a 100 KB cell of letters cost seconds (each position rescanned the run).
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
