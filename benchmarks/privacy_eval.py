@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from domstadt.catalog.privacy.evaluate import cases, figures
+from domstadt.catalog.privacy.evaluate import cases, figures, per_kind
 
 DATA = Path(__file__).resolve().parents[1] / "tests/catalog/data/privacy_eval"
+
+
+def _share(value: float | None) -> str:
+    return "  —" if value is None else f"{value:.2f}"
 
 
 def main() -> None:
@@ -18,11 +22,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--part", default="heldout", choices=["heldout", "development"])
     part = parser.parse_args().part
-    result = figures(cases(DATA, part))
+    items = cases(DATA, part)
+    result = figures(items)
     print(
         f"{part}: {result.cases} columns, {result.positives} with personal data; "
         f"precision {result.precision:.2f} recall {result.recall:.2f}"
     )
+    for kind in per_kind(items):
+        print(
+            f"  {kind.kind:15} labelled {kind.labelled:3} flagged {kind.flagged:3} "
+            f"right {kind.hits:3}  precision {_share(kind.precision)} recall {_share(kind.recall)}"
+        )
     for case in result.missed:
         print(f"  missed       {case.table} / {case.column}: {sorted(case.expected)}")
     for case in result.false_alarms:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domstadt.catalog.privacy.evaluate import cases, figures
+from domstadt.catalog.privacy.evaluate import cases, figures, load, per_kind, stratified_split
 from domstadt.catalog.privacy.scan import scan_table
 
 DATA = Path(__file__).parent / "data" / "privacy_eval"
@@ -61,17 +61,76 @@ def test_birth_dates_and_licence_plates() -> None:
     assert found == {("Geburtsdatum", "birth_date"), ("Kennzeichen", "licence_plate")}
 
 
+def test_names_in_running_text_but_not_namesakes_or_builders_of_the_past() -> None:
+    text = [
+        "Rückfragen bitte an: Pressesprecherin Heike Wilsdorf, Telefon folgt",
+        "Foto: Fabian Kamp",
+    ]
+    assert _kinds(["absatz", "text"], [[1, 2], text]) == {("text", "person_name")}
+    namesakes = [
+        "Albert Schweitzer-Grundschule",
+        "Richard Wagner Str. / Aachener Weiher",
+        'Grundschule Rabenstein "Hans Carl von Carlowitz"',
+        "St. Katharina Altenzentrum",
+        "Landwirtschaftsschule; 1924-25, von Hermann Rohwer; expressionistischer Bau",
+        "Neulandhalle; 1935/36, Architekt Richard Brodersen",
+    ]
+    assert _kinds(["Bezeichnung", "Nr"], [namesakes, list(range(6))]) == set()
+
+
+def test_who_edited_a_record_and_addresses_split_with_a_prefix() -> None:
+    found = _kinds(
+        ["last_edited_by", "Creator", "venue_street", "venue_housenumber"],
+        [["marian", "AJoNee"], ["GISAdminChemnitz"] * 2, ["Batteriestraße", "Neustadt"], [63, 26]],
+    )
+    assert found == {("last_edited_by", "person_name"), ("venue_street", "street_address")}
+
+
+def test_roads_and_guids_are_neither_plates_nor_phones() -> None:
+    found = _kinds(
+        ["Standort", "GlobalID"],
+        [["Heidestr. - L489 / BAB A59"], ["01157163-9a03-451a-81b0-44ebf5a8ad1d"]],
+    )
+    assert found == set()
+
+
 def test_every_row_is_read() -> None:
     column: list[object] = ["Köln"] * 250_000 + ["erika.muster@example.org"]
     found = scan_table(["Ort", "Nr"], [column, list(range(len(column)))])
     assert [(f.column, f.kind, f.hits) for f in found] == [("Ort", "email", 1)]
 
 
-def test_real_tables_figures_of_the_held_out_part() -> None:
-    """Guards the figures recorded in docs/catalog.md (held-out part only; the rules were
-    chosen on the development part). They are below the issue's target; see the docs."""
-    result = figures(cases(DATA, "heldout"))
-    assert result.positives == 10 and result.cases == 94
-    assert result.recall >= 0.9 and result.precision >= 0.6, (result.missed, result.false_alarms)
-    development = figures(cases(DATA, "development"))
-    assert development.recall == 1.0 and development.precision == 1.0
+def test_the_held_out_part_is_the_frozen_seeded_split_of_the_new_tables() -> None:
+    """The second held-out part was drawn once from the round-2 tables; the first one was
+    consumed (reported) and joined the development part."""
+    meta = load(DATA)
+    labels: dict[str, dict[str, list[str]]] = meta["labels"]  # type: ignore[assignment]
+    split: dict[str, list[str]] = meta["split"]  # type: ignore[assignment]
+    new: list[str] = meta["new_tables"]  # type: ignore[assignment]
+    retired: list[str] = meta["retired_heldout"]  # type: ignore[assignment]
+    corrections: list[dict[str, str]] = meta["corrections"]  # type: ignore[assignment]
+    at_split = {n: dict(labels[n]) for n in new}  # the labels as they were when it was drawn
+    for fix in corrections:
+        if fix["table"] in at_split:
+            kinds = [k for k in at_split[fix["table"]][fix["column"]] if k != fix["added"]]
+            at_split[fix["table"]][fix["column"]] = kinds
+            at_split[fix["table"]] = {c: k for c, k in at_split[fix["table"]].items() if k}
+        assert fix["table"] not in split["heldout"]
+    development, heldout = stratified_split(at_split, int(str(meta["seed"])))
+    assert split["heldout"] == heldout
+    assert set(split["development"]) == set(development) | (set(labels) - set(new))
+    assert set(retired) <= set(split["development"]) and not set(heldout) & set(retired)
+    assert sorted(p.name for p in DATA.glob("*.csv")) == sorted(labels)
+
+
+def test_recorded_figures_of_the_second_held_out_part() -> None:
+    """Guards the held-out figures recorded in docs/catalog.md and docs/benchmarks.md (the
+    rules were chosen on the development part only): the issue's target, recall >= 0.95 at
+    precision >= 0.8 for personal data, column by column."""
+    items = cases(DATA, "heldout")
+    result = figures(items)
+    assert (result.cases, result.positives) == (169, 18)
+    assert result.recall >= 0.95 and result.precision >= 0.8, (result.missed, result.false_alarms)
+    by_kind = {k.kind: k for k in per_kind(items)}
+    assert all(by_kind[k].recall == 1.0 for k in ("email", "iban", "phone", "street_address"))
+    assert by_kind["person_name"].recall == 1.0

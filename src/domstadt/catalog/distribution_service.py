@@ -109,7 +109,9 @@ def _normalise(
         "rows": table.row_count,
         "tool": "domstadt.catalog.normalise",
     }
-    gate.record_findings(session, ds, original, table.names, table.columns)
+    gate.record_findings(
+        session, ds, original, table.names, table.columns, parquet=paths["PARQUET"]
+    )
     original.table_schema = table.schema
     original.provenance = provenance
     original.datastore_path = str(paths["PARQUET"].relative_to(data_dir))

@@ -229,3 +229,27 @@ class PrivacyFinding(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PrivacyScan(Base):
+    """The privacy scan of a large table, run as a job (``catalog.tasks.privacy_scan``):
+    ``queued``, ``running`` (``rows_done`` of ``rows_total`` read), ``done`` or ``failed``.
+    While one is not ``done`` its dataset stays ``waiting`` (not published)."""
+
+    __tablename__ = "catalog_privacy_scan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_dataset.id", ondelete="CASCADE"), index=True
+    )
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("catalog_distribution.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

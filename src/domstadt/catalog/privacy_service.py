@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from domstadt.catalog import quality, store
 from domstadt.catalog.convert import dataset_public
-from domstadt.catalog.models import Dataset, Distribution, PrivacyFinding
+from domstadt.catalog.models import Dataset, Distribution, PrivacyFinding, PrivacyScan
 from domstadt.catalog.privacy import gate
 from domstadt.catalog.schemas import (
     Dashboard,
     DepartmentCounts,
     FindingPublic,
     QualityRow,
+    ScanPublic,
 )
 from domstadt.core import audit
 from domstadt.core.auth.models import Department
@@ -25,12 +26,19 @@ from domstadt.core.errors import Invalid, NotFound
 MIN_REASON = 10
 
 
+def _file_of(session: Session, distribution_id: int) -> dict[str, str]:
+    """The id and title of the file a finding or scan belongs to."""
+    dist = session.get(Distribution, distribution_id)
+    return {
+        "distribution_id": dist.uuid if dist else "",
+        "distribution_title": (dist.title or dist.format) if dist else "",
+    }
+
+
 def _public(session: Session, finding: PrivacyFinding) -> FindingPublic:
-    dist = session.get(Distribution, finding.distribution_id)
     return FindingPublic(
         id=finding.id,
-        distribution_id=dist.uuid if dist else "",
-        distribution_title=(dist.title or dist.format) if dist else "",
+        **_file_of(session, finding.distribution_id),
         kind=finding.kind,
         column=finding.column,
         hits=finding.hits,
@@ -56,6 +64,34 @@ def finding_list(session: Session, *, actor: Actor, dataset: str) -> list[Findin
         select(PrivacyFinding).where(PrivacyFinding.dataset_id == ds.id).order_by(PrivacyFinding.id)
     ).all()
     return [_public(session, f) for f in rows]
+
+
+def _scan_public(session: Session, scan: PrivacyScan) -> ScanPublic:
+    total = max(scan.rows_total, 1)
+    return ScanPublic(
+        id=scan.id,
+        **_file_of(session, scan.distribution_id),
+        status=scan.status,
+        rows_total=scan.rows_total,
+        rows_done=scan.rows_done,
+        percent=min(100, scan.rows_done * 100 // total),
+        findings=scan.findings,
+        error=scan.error,
+        created=scan.created,
+        started=scan.started,
+        finished=scan.finished,
+    )
+
+
+@requires(Permission.CONTENT_EDIT)
+def scan_list(session: Session, *, actor: Actor, dataset: str) -> list[ScanPublic]:
+    """The privacy scans of the dataset's large tables (jobs) with their progress (editors of
+    its department)."""
+    ds = _editable(session, actor, dataset)
+    rows = session.scalars(
+        select(PrivacyScan).where(PrivacyScan.dataset_id == ds.id).order_by(PrivacyScan.id)
+    ).all()
+    return [_scan_public(session, s) for s in rows]
 
 
 def _finding(session: Session, ds: Dataset, finding_id: int) -> PrivacyFinding:

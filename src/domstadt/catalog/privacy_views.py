@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from domstadt.catalog import privacy_service, quality, vocab
-from domstadt.catalog.schemas import Dashboard, FindingPublic
+from domstadt.catalog.schemas import Dashboard, FindingPublic, ScanPublic
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
@@ -48,6 +48,13 @@ def dashboard_json(session: SessionDep, actor: ActorDep) -> Dashboard:
 def findings_json(session: SessionDep, actor: ActorDep, name: str) -> list[FindingPublic]:
     """The privacy gate's findings (editors of the dataset's department)."""
     return privacy_service.finding_list(session, actor=actor, dataset=name)
+
+
+@api_router.get("/datasets/{name}/privacy-scans", summary="Privacy scans of a dataset (jobs)")
+def scans_json(session: SessionDep, actor: ActorDep, name: str) -> list[ScanPublic]:
+    """The privacy scans of the dataset's large tables, run as jobs, with their progress
+    (editors of the dataset's department); the dataset waits until each one is done."""
+    return privacy_service.scan_list(session, actor=actor, dataset=name)
 
 
 @router.post("/daten/{name}/befunde/{finding_id}/freigeben", dependencies=[CsrfChecked])

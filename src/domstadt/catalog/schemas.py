@@ -274,6 +274,23 @@ class FindingPublic(BaseModel):
     decided_at: dt.datetime | None
 
 
+class ScanPublic(BaseModel):
+    """The privacy scan of a large table, run as a job, with its progress."""
+
+    id: int
+    distribution_id: str
+    distribution_title: str
+    status: str
+    rows_total: int
+    rows_done: int
+    percent: int
+    findings: int
+    error: str
+    created: dt.datetime
+    started: dt.datetime | None
+    finished: dt.datetime | None
+
+
 class DepartmentCounts(BaseModel):
     """Datasets of one department by publication status."""
 

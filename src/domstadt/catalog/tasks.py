@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from huey import crontab
@@ -55,3 +56,15 @@ def harvest_all_nightly() -> list[str]:
     for name in names:
         harvest_source(name)
     return names
+
+
+@huey.task()
+def privacy_scan(scan_id: int, database_url: str, path: str) -> str:
+    """Queue: the privacy scan of a large table (catalog/privacy/job.py)."""
+    from domstadt.catalog.privacy.job import run_scan
+
+    database = Database(database_url)
+    try:
+        return run_scan(database, scan_id, Path(path))
+    finally:
+        database.dispose()

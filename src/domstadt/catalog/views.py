@@ -19,7 +19,7 @@ from domstadt.catalog import (
     vocab,
 )
 from domstadt.catalog.dcat import api as dcat_api
-from domstadt.catalog.privacy.scan import KINDS
+from domstadt.catalog.privacy.scan import KINDS, SCAN_STATES
 from domstadt.catalog.schemas import DatasetCreate, DatasetPublic, DistributionCreate, SearchQuery
 from domstadt.core.auth.permissions import Permission
 from domstadt.core.db import DbSession
@@ -269,7 +269,9 @@ def edit_form(request: Request, session: SessionDep, actor: ActorDep, name: str)
         return redirect
     context = _form_context(request, ds)
     context["findings"] = privacy_service.finding_list(session, actor=actor, dataset=ds.id)
+    context["scans"] = privacy_service.scan_list(session, actor=actor, dataset=ds.id)
     context["kinds"] = KINDS
+    context["scan_states"] = SCAN_STATES
     return render(request, "catalog/form.html", context)
 
 

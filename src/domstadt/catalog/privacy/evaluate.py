@@ -10,6 +10,7 @@ catalogue's own CSV reader, exactly as an upload would be.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,27 @@ class Figures:
 def load(folder: Path) -> dict[str, object]:
     """The ``labels.json`` of a labelled set."""
     return dict(json.loads((folder / "labels.json").read_text(encoding="utf-8")))
+
+
+def stratified_split(
+    labels: dict[str, dict[str, list[str]]], seed: int, share: float = 0.5
+) -> tuple[list[str], list[str]]:
+    """Development and held-out tables, drawn once: tables are grouped by stratum (text or
+    table, with or without personal data), each stratum is sorted, shuffled with ``seed`` and
+    its first ``share`` (rounded down) goes to the held-out part. Same labels and seed, same
+    split; the result is frozen in ``labels.json``."""
+    strata: dict[tuple[bool, bool], list[str]] = {}
+    for name, columns in labels.items():
+        strata.setdefault((name.startswith("text_"), bool(columns)), []).append(name)
+    development: list[str] = []
+    heldout: list[str] = []
+    for key in sorted(strata):
+        names = sorted(strata[key])
+        random.Random(f"{seed}:{key}").shuffle(names)
+        cut = int(len(names) * share)
+        heldout.extend(sorted(names[:cut]))
+        development.extend(sorted(names[cut:]))
+    return sorted(development), sorted(heldout)
 
 
 def cases(folder: Path, part: str) -> list[Case]:
@@ -83,3 +105,37 @@ def figures(items: list[Case]) -> Figures:
         missed=missed,
         false_alarms=alarms,
     )
+
+
+@dataclass
+class KindFigures:
+    """Column-level figures for one kind: labelled columns, flagged columns, both."""
+
+    kind: str
+    labelled: int
+    flagged: int
+    hits: int
+
+    @property
+    def precision(self) -> float | None:
+        """Share of the columns flagged for this kind that hold it (None: none flagged)."""
+        return self.hits / self.flagged if self.flagged else None
+
+    @property
+    def recall(self) -> float | None:
+        """Share of the columns holding this kind that were flagged for it (None: none)."""
+        return self.hits / self.labelled if self.labelled else None
+
+
+def per_kind(items: list[Case]) -> list[KindFigures]:
+    """Figures per kind: a column counts for a kind when the labels or the scanner name it."""
+    kinds = sorted({k for c in items for k in c.expected | c.found})
+    return [
+        KindFigures(
+            kind,
+            labelled=sum(kind in c.expected for c in items),
+            flagged=sum(kind in c.found for c in items),
+            hits=sum(kind in c.expected and kind in c.found for c in items),
+        )
+        for kind in kinds
+    ]

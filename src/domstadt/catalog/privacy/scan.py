@@ -2,12 +2,16 @@
 
 Kinds: ``email``, ``phone`` (German numbers with area code or +49, and any number in a column
 named like a telephone column), ``iban`` (checked with its mod-97 checksum), ``person_name``
-(columns named like person fields, a ``Name`` column holding "Vorname Nachname" values, or a
-salutation or title before a name anywhere: "Frau Droemert", "Dr. med. Franke"),
+(columns named like person fields, a ``Name`` column holding "Vorname Nachname" values, a
+salutation or title before a name anywhere: "Frau Droemert", "Dr. med. Franke", a known first
+name before a surname anywhere, also in running text: "Pressesprecherin Heike Wilsdorf", see
+``names.py``, and user names in a column naming who edited a record, when there are several),
 ``street_address`` (street with house number, also "Hohe Straße 12", and a street column beside
-a house-number column), ``birth_date`` (a date in a column named like a birth date),
-``licence_plate`` (German vehicle registration numbers), ``free_text`` (long free text may hold
-anything). Every row is read: a value that occurs many times is checked once and counted as
+a house-number column of the same prefix: ``Straße``/``Hausnummer``, ``venue_street``/
+``venue_housenumber``), ``birth_date`` (a date in a column named like a birth date),
+``licence_plate`` (German vehicle registration numbers). ``free_text`` is no longer looked
+for (texts are searched for the kinds above instead); the label stays for findings stored
+before. Every row is read: a value that occurs many times is checked once and counted as
 often as it occurs. Each finding names the column, how many values match, and a masked example
 (the scanner never copies personal data in full). How well this works on real tables:
 ``evaluate.py`` and docs/catalog.md.
@@ -20,6 +24,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from domstadt.catalog.privacy.names import person_in_text
 
 
 def N_(message: str) -> str:
@@ -36,6 +42,12 @@ KINDS = {
     "birth_date": N_("dates of birth"),
     "licence_plate": N_("vehicle registration numbers"),
     "free_text": N_("free text"),
+}
+SCAN_STATES = {
+    "queued": N_("waiting for the scan"),
+    "running": N_("being scanned"),
+    "done": N_("scanned"),
+    "failed": N_("scan failed"),
 }
 # A match may only start where its first character class cannot continue to the left: without
 # the look-behinds a 100 KB cell of letters cost seconds (each position rescanned the run).
@@ -75,15 +87,30 @@ PHONE_COLUMN = re.compile(
     r"(?:$|[_\s.-])",
     re.IGNORECASE,
 )
-STREET_COLUMN = re.compile(r"^(?:straße|strasse|str\.?|street|strassenname|straßenname)$", re.I)
+# A street column and a house-number column of the same prefix ("venue_street" and
+# "venue_housenumber", "addr:street" and "addr:housenumber", "Straße" and "Hausnummer").
+STREET_COLUMN = re.compile(
+    r"^(?P<prefix>.*?)(?:straße|strasse|str\.?|street|strassenname|straßenname)$", re.I
+)
 HOUSE_NUMBER_COLUMN = re.compile(
-    r"^(?:hausnummer|hausnr\.?|hnr\.?|hausbez|house.?number|nr\.?)$", re.IGNORECASE
+    r"^(?P<prefix>.*?)(?:hausnummer|hausnr\.?|hnr\.?|hausbez|house.?number|nr\.?)$", re.I
+)
+# Who edited a record: user names, personal data when more than one person appears.
+EDITOR_COLUMN = re.compile(
+    r"^(?:(?:last|zuletzt)[_\s-]?)?(?:edited|modified|changed|created|bearbeitet|geändert)"
+    r"[_\s-]?(?:by|von)$|^(?:bearbeiter(?:in)?|ersteller(?:in)?|verfasser(?:in)?|author|autor(?:in)?"
+    r"|creator|editor)$",
+    re.IGNORECASE,
+)
+UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 BIRTH_COLUMN = re.compile(
     r"geburtsdatum|geb\.\s?datum|geburtstag|date.?of.?birth|birth.?date|^dob$", re.IGNORECASE
 )
 DATE = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2})(?:[ T].*)?$")
-PLATE = re.compile(r"(?<![\w-])[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?(?![\w-])")
+# "BAB A4" (Bundesautobahn 4) is a road, not a plate.
+PLATE = re.compile(r"(?<![\w-])(?!BAB[- ])[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?(?![\w-])")
 
 
 @dataclass
@@ -116,7 +143,7 @@ def mask(value: str) -> str:
 
 
 def _phone(text: str) -> str | None:
-    for match in PHONE.finditer(IBAN.sub(" ", text)):
+    for match in PHONE.finditer(UUID.sub(" ", IBAN.sub(" ", text))):
         digits = re.sub(r"\D", "", match.group())
         if 7 <= len(digits) <= 15:
             return match.group()
@@ -125,6 +152,11 @@ def _phone(text: str) -> str | None:
 
 def _iban(text: str) -> str | None:
     return next((m.group() for m in IBAN.finditer(text) if iban_valid(m.group())), None)
+
+
+def _person(text: str) -> str | None:
+    match = ADDRESSED.search(text)
+    return match.group() if match else person_in_text(text)
 
 
 def _first(pattern: re.Pattern[str]) -> Callable[[str], str | None]:
@@ -140,7 +172,7 @@ DETECTORS: dict[str, Callable[[str], str | None]] = {
     "iban": _iban,
     "phone": _phone,
     "street_address": _first(STREET),
-    "person_name": _first(ADDRESSED),
+    "person_name": _person,
     "licence_plate": _first(PLATE),
 }
 
@@ -172,17 +204,12 @@ def _names(column: str, texts: Counter[str]) -> Finding | None:
         if texts:
             return Finding("person_name", column, texts.total(), mask(next(iter(texts))))
         return None
+    if EDITOR_COLUMN.match(column.strip()) and len(texts) >= 2:
+        return Finding("person_name", column, texts.total(), mask(next(iter(texts))))
     if NAME_COLUMN.match(column.strip()):
         people = {t: n for t, n in texts.items() if PERSON.match(t.strip())}
         if people and sum(people.values()) >= 0.3 * texts.total():
             return Finding("person_name", column, sum(people.values()), mask(next(iter(people))))
-    return None
-
-
-def _free_text(column: str, texts: Counter[str]) -> Finding | None:
-    long = {t: n for t, n in texts.items() if len(t) >= 80 and len(t.split()) >= 10}
-    if texts and sum(long.values()) >= 0.3 * texts.total():
-        return Finding("free_text", column, sum(long.values()), mask(next(iter(long))[:60]))
     return None
 
 
@@ -208,20 +235,23 @@ def scan_column(column: str, values: list[Any]) -> list[Finding]:
         if hits:
             found.append(Finding(kind, column, hits, example))
     kinds = {f.kind for f in found}
-    for extra in (_column_rule(column, counts), _names(column, texts), _free_text(column, texts)):
+    for extra in (_column_rule(column, counts), _names(column, texts)):
         if extra is not None and extra.kind not in kinds:
             found.append(extra)
     return found
 
 
 def _split_address(names: list[str], columns: list[list[Any]]) -> list[Finding]:
-    """A street column beside a house-number column: the table holds street addresses."""
-    if not any(HOUSE_NUMBER_COLUMN.match(n.strip()) for n in names):
-        return []
+    """A street column beside a house-number column of the same prefix: the table holds
+    street addresses (the street column is reported)."""
+    prefixes = {
+        m.group("prefix").lower() for n in names if (m := HOUSE_NUMBER_COLUMN.match(n.strip()))
+    }
     found = []
     for name, values in zip(names, columns, strict=True):
+        street = STREET_COLUMN.match(name.strip())
         streets = [v for v in values if isinstance(v, str) and v.strip()]
-        if STREET_COLUMN.match(name.strip()) and streets:
+        if street and street.group("prefix").lower() in prefixes and streets:
             found.append(Finding("street_address", name, len(streets), mask(streets[0])))
     return found
 
