@@ -29,6 +29,7 @@ DOMAIN_PACKAGES = (
     "domstadt.participation.events",
     "domstadt.participation.labs",
     "domstadt.participation.pitches",
+    "domstadt.funding",
 )
 
 
