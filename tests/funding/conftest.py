@@ -35,3 +35,17 @@ def import_real(db: Database) -> None:
         db, EU.read_bytes(), EU.name, source="eu", mapping_text=EU_MAPPING,
         defaults={"level": "eu", "licence": "CC BY 4.0"},
     )  # fmt: skip
+
+
+GERMAN_CSV = (
+    "Titel;Fördergeber;Ebene;Förderart;Antragsberechtigte;Frist;Fördersumme;Link\r\n"
+    "Digitale Modellregion Köln;Land NRW;Land;Zuschuss;Kommunen, KMU;31.12.2026;"
+    "1.250.000,50 €;https://www.land.nrw/foerderung\r\n"
+    "Smart-City-Förderung;Bund;Bund;Zuschuss;Kommunen;Ende 2026;2,5 Mio. €;\r\n"
+    "Stadtgrün digital;Stiftung Grün;privat;Preis;Vereine;laufend;10.000 €;\r\n"
+    ";Bund;Bund;Zuschuss;;31.12.2026;;\r\n"
+    "Smart-City-Förderung;Bund;Bund;Zuschuss;Kommunen;Ende 2026;2,5 Mio. €;\r\n"
+    "Quartiersdaten;Bund;Bund;Zuschuss;Kommunen;irgendwann;;\r\n"
+    "Stadtgrün digital 2;Mond;Mondebene;Preis;;;;\r\n"
+)
+"""A German Excel export: Windows-1252, ';', decimal commas, vague dates and bad rows."""

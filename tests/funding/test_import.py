@@ -16,7 +16,7 @@ from domstadt.core.db import Database
 from domstadt.core.errors import Invalid
 from domstadt.funding.models import FundingProgramme, FundingProgrammeVersion
 from domstadt.funding.schemas import ProgrammeFilter
-from tests.funding.conftest import EU, EU_MAPPING, FDB, run_import
+from tests.funding.conftest import EU, EU_MAPPING, FDB, GERMAN_CSV, run_import
 
 
 def _count(db: Database) -> int:
@@ -89,21 +89,8 @@ def test_import_is_audited(db: Database) -> None:
         assert entry.entity_id == "fdb" and entry.after["added"] == 46
 
 
-GERMAN_EXCEL = (
-    "Titel;Fördergeber;Ebene;Förderart;Antragsberechtigte;Frist;Fördersumme;Link\r\n"
-    "Digitale Modellregion Köln;Land NRW;Land;Zuschuss;Kommunen, KMU;31.12.2026;"
-    "1.250.000,50 €;https://www.land.nrw/foerderung\r\n"
-    "Smart-City-Förderung;Bund;Bund;Zuschuss;Kommunen;Ende 2026;2,5 Mio. €;\r\n"
-    "Stadtgrün digital;Stiftung Grün;privat;Preis;Vereine;laufend;10.000 €;\r\n"
-    ";Bund;Bund;Zuschuss;;31.12.2026;;\r\n"
-    "Smart-City-Förderung;Bund;Bund;Zuschuss;Kommunen;Ende 2026;2,5 Mio. €;\r\n"
-    "Quartiersdaten;Bund;Bund;Zuschuss;Kommunen;irgendwann;;\r\n"
-    "Stadtgrün digital 2;Mond;Mondebene;Preis;;;;\r\n"
-)
-
-
 def test_windows_1252_semicolons_decimal_commas_and_vague_dates(db: Database) -> None:
-    report = run_import(db, GERMAN_EXCEL.encode("cp1252"), "programme.csv", source="excel")
+    report = run_import(db, GERMAN_CSV.encode("cp1252"), "programme.csv", source="excel")
     assert report.how == "headers"
     outcomes = {r.row: (r.outcome, r.reason) for r in report.rows}
     assert [outcomes[n][0] for n in (2, 3, 4)] == ["added"] * 3
@@ -179,7 +166,7 @@ def test_xlsx_with_german_headers(db: Database, tmp_path: object) -> None:
 
 
 def test_list_filters_by_level_status_and_text(db: Database) -> None:
-    run_import(db, GERMAN_EXCEL.encode("cp1252"), "programme.csv", source="excel")
+    run_import(db, GERMAN_CSV.encode("cp1252"), "programme.csv", source="excel")
     run_import(db, EU.read_bytes(), EU.name, mapping_text=EU_MAPPING, defaults={"level": "eu"})
     with db.session() as session:
         actor = system_actor()

@@ -8,8 +8,9 @@ letters ("Digitalisierung", "digitale", "digital" meet as ``digita``), and a sho
 English words maps to German stems, so English EU calls meet German measures.
 
 score = 0.55 text similarity (cosine) + 0.15 topics + 0.15 eligible applicant + 0.10 region
-+ 0.05 deadline still open. Closed programmes, programmes of another Land or region and
-programmes whose applicants exclude the target are left out.
++ 0.05 deadline still open, for programmes sharing words with the target's text (cosine at
+least 0.08; topics alone never make a match). Closed programmes, programmes of another Land
+or region and programmes whose applicants exclude the target are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from domstadt.funding.status import status_on
 
 STEM = 6
 MIN_SCORE = 0.3
+MIN_TEXT = 0.08
 WEIGHTS = {"text": 0.55, "topics": 0.15, "applicant": 0.15, "region": 0.10, "deadline": 0.05}
 
 _ENGLISH = {
@@ -151,7 +153,7 @@ def _profile(row: dict[str, object]) -> Profile:
 
 def match(index: Index, target: Target, today: dt.date, limit: int = 10) -> list[Match]:
     """The best ``limit`` programmes for ``target`` scoring at least :data:`MIN_SCORE`."""
-    query = Counter(stems(f"{target.text} {target.topics}"[:20000]))
+    query = Counter(stems(target.text[:20000]))
     vector = {s: (1 + math.log(n)) * index.idf[s] for s, n in query.items() if s in index.idf}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     similarity: dict[int, float] = defaultdict(float)
@@ -181,7 +183,7 @@ def score_one(index: Index, target: Target, programme_id: int, today: dt.date) -
     profile = index.profiles.get(programme_id)
     if profile is None:
         return None
-    query = Counter(stems(f"{target.text} {target.topics}"[:20000]))
+    query = Counter(stems(target.text[:20000]))
     vector = {s: (1 + math.log(n)) * index.idf[s] for s, n in query.items() if s in index.idf}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     cosine = sum(v / norm * profile.weights.get(s, 0.0) for s, v in vector.items())
@@ -199,7 +201,7 @@ def _score(
 ) -> float:
     """The score, or 0 for a programme the target cannot use."""
     status = status_on(p.status_given, p.call_open, p.call_close, today)
-    if status == "closed" or not p.region_ok:
+    if status == "closed" or not p.region_ok or cosine < MIN_TEXT:
         return 0.0
     if p.applicants and target.applicant not in p.applicants:
         return 0.0
