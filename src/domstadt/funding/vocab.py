@@ -7,9 +7,9 @@ from domstadt.core.text.normalize import fold
 from domstadt.web.i18n import N_
 
 LEVELS = {
-    "eu": N_("EU"),
+    "eu": N_("European Union"),
     "bund": N_("Federal"),
-    "land": N_("Land NRW"),
+    "land": N_("State of NRW"),
     "kommune": N_("Cologne"),
     "privat": N_("Private"),
 }
@@ -28,7 +28,7 @@ FUNDING_TYPES = {
 APPLICANTS = {
     "kommune": N_("Municipality"),
     "kmu": N_("SME"),
-    "startup": N_("Start-up"),
+    "startup": N_("Startup"),
     "forschung": N_("Research"),
     "verein": N_("Association"),
     "buerger": N_("Citizens"),
