@@ -176,6 +176,7 @@ def rematch_measures(session: Session, *, actor: Actor, per_measure: int = 10) -
         without += not found
         batch.extend(
             {"target_kind": "measure", "target_id": measure.id, "programme_id": m.programme_id,
+             "department_id": measure.lead_department.id,
              "score": m.score, "reasons": m.reasons, "computed_at": now}
             for m in found
         )  # fmt: skip

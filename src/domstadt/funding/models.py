@@ -111,6 +111,8 @@ class FundingMatch(Base):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("funding_programme.id", ondelete="CASCADE"), index=True
     )
+    department_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The lead department of a matched measure (for "your measures" deadline alerts)."""
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column("target_kind", sa.String(length=20), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("computed_at", domstadt.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -110,6 +111,9 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_funding_match_programme_id"), "funding_match", ["programme_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_funding_match_department_id"), "funding_match", ["department_id"], unique=False
     )
     op.create_table(
         "funding_programme_version",
