@@ -127,21 +127,23 @@ def _apply(
             continue
         seen[data.external_id] = number
         planned.append((number, data, data.content_hash()))
+    new: list[tuple[ProgrammeData, str]] = []
+    same: list[int] = []
     for number, data, content_hash in planned:
         row = known.get(data.external_id)
         if row is None:
             _outcome(report, number, "added", data.title, data.external_id)
-            if not report.dry_run:
-                store.add(session, source, data, content_hash)
+            new.append((data, content_hash))
         elif row.content_hash == content_hash:
             _outcome(report, number, "unchanged", data.title, data.external_id)
-            if not report.dry_run:
-                row.last_checked = utcnow()
+            same.append(row.id)
         else:
             _outcome(report, number, "changed", data.title, data.external_id)
             if not report.dry_run:
                 store.change(session, row, data, content_hash, by=f"{source} ({actor.label})")
     if not report.dry_run:
+        store.add_many(session, source, new)
+        store.touch(session, same)
         audit.record(
             session, actor=actor, action="funding.import", entity_type="funding_import",
             entity_id=source, after=report.model_dump(exclude={"rows"}),

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
 from domstadt.core.errors import NotFound
-from domstadt.core.text import index_document, matches
+from domstadt.core.text import index_document, index_documents, matches
 from domstadt.funding.models import FundingProgramme, FundingProgrammeVersion
 from domstadt.funding.rows import HASHED, ProgrammeData
 from domstadt.funding.schemas import (
@@ -176,6 +176,44 @@ def existing(session: Session, source: str) -> dict[str, FundingProgramme]:
     return {r.external_id: r for r in rows}
 
 
+BATCH = 1000
+"""New programmes are inserted this many per statement."""
+
+
+def add_many(session: Session, source: str, items: list[tuple[ProgrammeData, str]]) -> None:
+    """Insert new programmes (data, content hash) in batches with one statement each and
+    index their texts the same way (a 10,000-row import must not flush row by row)."""
+    now = utcnow()
+    for start in range(0, len(items), BATCH):
+        chunk = items[start : start + BATCH]
+        rows = [
+            {"source": source, "external_id": data.external_id, "content_hash": content_hash,
+             "version": 1, "last_checked": now, "created_at": now, "updated_at": now,
+             "department_id": None, "digital_criteria": [], **_fields(data)}
+            for data, content_hash in chunk
+        ]  # fmt: skip
+        ids = session.scalars(
+            insert(FundingProgramme).returning(FundingProgramme.id, sort_by_parameter_order=True),
+            rows,
+        ).all()
+        index_documents(
+            session, kind=SEARCH_KIND,
+            documents=[(i, r["title"], _body(r["provider"], r["topics"], r["description"]))
+                       for i, r in zip(ids, rows, strict=True)],
+        )  # fmt: skip
+
+
+def touch(session: Session, ids: list[int]) -> None:
+    """Mark programmes as checked now (a re-import found them unchanged)."""
+    now = utcnow()
+    for start in range(0, len(ids), BATCH):
+        session.execute(
+            update(FundingProgramme)
+            .where(FundingProgramme.id.in_(ids[start : start + BATCH]))
+            .values(last_checked=now)
+        )
+
+
 def add(session: Session, source: str, data: ProgrammeData, content_hash: str) -> FundingProgramme:
     """Insert a new programme (flushed, so it has an id) and index its text."""
     now = utcnow()
@@ -215,8 +253,12 @@ def index(session: Session, row: FundingProgramme) -> None:
     """Keep the programme's full-text document (title, provider, description, topics)."""
     index_document(
         session, kind=SEARCH_KIND, entity_id=row.id, title=row.title,
-        body=f"{row.provider}\n{' '.join(str(t) for t in row.topics or [])}\n{row.description}",
+        body=_body(row.provider, row.topics, row.description),
     )  # fmt: skip
+
+
+def _body(provider: str, topics: list[Any] | None, description: str) -> str:
+    return f"{provider}\n{' '.join(str(t) for t in topics or [])}\n{description}"
 
 
 def _fields(data: ProgrammeData) -> dict[str, Any]:
