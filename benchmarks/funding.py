@@ -130,7 +130,8 @@ def check_matches(db: Database, ids: list[int]) -> None:
             m = measure_read_service.measure_get(session, actor=ACTOR, measure_id=measure_id)
             target = targets.measure_target(m)
             fast = [(x.programme_id, x.score) for x in matching.match(index, target, day, limit=10)]
-            every = [matching.score_one(index, target, pid, day) for pid in index.profiles]
+            vector = matching.query_vector(index, target)
+            every = [matching.score_one(index, target, pid, day, vector) for pid in index.profiles]
             brute = sorted(
                 ((x.programme_id, x.score) for x in every if x is not None),
                 key=lambda pair: (-pair[1], pair[0]),

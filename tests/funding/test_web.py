@@ -166,3 +166,27 @@ def test_dashboard_counts_open_programmes(client: TestClient, plan: Database) ->
         "Fristen in diesem Quartal" in page.text
         and "Maßnahmen ohne passendes Programm" in page.text
     )
+
+
+def test_an_organisation_gets_programmes_its_kind_may_apply_for(
+    client: TestClient, plan: Database
+) -> None:
+    from domstadt.core.auth import directory_service as directory
+    from domstadt.core.auth.models import OrganisationKind
+    from domstadt.core.auth.permissions import system_actor
+    from domstadt.core.auth.schemas import OrganisationCreate
+
+    run_import(plan, GERMAN_CSV.encode("cp1252"), "programme.csv", source="excel")
+    with plan.session() as session:
+        org = directory.organisation_create(
+            session, actor=system_actor("tests"),
+            data=OrganisationCreate(
+                name="Grüne Veedel e. V.", kind=OrganisationKind.ASSOCIATION,
+                description="Wir machen Stadtgrün digital sichtbar.",
+            ),
+        )  # fmt: skip
+    found = client.get(f"/api/v1/funding/matches/organisation/{org.id}").json()["items"]
+    assert [i["programme"]["title"] for i in found] == ["Stadtgrün digital"]
+    assert "Antragsberechtigt: Vereine" in found[0]["reasons"]
+    assert client.get("/api/v1/funding/matches/planet/1").status_code == 422
+    assert client.get("/api/v1/funding/matches/initiative/99999").status_code == 404

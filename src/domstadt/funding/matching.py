@@ -153,12 +153,8 @@ def _profile(row: dict[str, object]) -> Profile:
 
 def match(index: Index, target: Target, today: dt.date, limit: int = 10) -> list[Match]:
     """The best ``limit`` programmes for ``target`` scoring at least :data:`MIN_SCORE`."""
-    query = Counter(stems(target.text[:20000]))
-    vector = {s: (1 + math.log(n)) * index.idf[s] for s, n in query.items() if s in index.idf}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     similarity: dict[int, float] = defaultdict(float)
-    for s, v in vector.items():
-        weight = v / norm
+    for s, weight in query_vector(index, target).items():
         for pid, pv in index.postings[s]:
             similarity[pid] += weight * pv
     topic_stems = set(stems(target.topics))
@@ -178,22 +174,31 @@ def match(index: Index, target: Target, today: dt.date, limit: int = 10) -> list
     ]
 
 
-def score_one(index: Index, target: Target, programme_id: int, today: dt.date) -> Match | None:
-    """``target``'s match with one programme (None when it does not fit)."""
-    profile = index.profiles.get(programme_id)
-    if profile is None:
-        return None
+def query_vector(index: Index, target: Target) -> dict[str, float]:
+    """The target's text as a unit TF-IDF vector over the index's stems."""
     query = Counter(stems(target.text[:20000]))
     vector = {s: (1 + math.log(n)) * index.idf[s] for s, n in query.items() if s in index.idf}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    cosine = sum(v / norm * profile.weights.get(s, 0.0) for s, v in vector.items())
+    return {s: v / norm for s, v in vector.items()}
+
+
+def score_one(
+    index: Index, target: Target, programme_id: int, today: dt.date,
+    vector: dict[str, float] | None = None,
+) -> Match | None:  # fmt: skip
+    """``target``'s match with one programme (None when it does not fit); ``vector`` is
+    :func:`query_vector` when the caller scores many programmes for one target."""
+    profile = index.profiles.get(programme_id)
+    if profile is None:
+        return None
+    vector = query_vector(index, target) if vector is None else vector
+    cosine = sum(v * profile.weights.get(s, 0.0) for s, v in vector.items())
     topic_stems = set(stems(target.topics))
     score = _score(profile, cosine, topic_stems, target, today)
     if score < MIN_SCORE:
         return None
-    return Match(
-        programme_id, round(score, 4), _reasons(profile, cosine, topic_stems, target, today)
-    )
+    reasons = _reasons(profile, cosine, topic_stems, target, today)
+    return Match(programme_id, round(score, 4), reasons)
 
 
 def _score(
