@@ -130,16 +130,17 @@ def _apply(
     new: list[tuple[ProgrammeData, str]] = []
     same: list[int] = []
     for number, data, content_hash in planned:
-        row = known.get(data.external_id)
-        if row is None:
+        found = known.get(data.external_id)
+        if found is None:
             _outcome(report, number, "added", data.title, data.external_id)
             new.append((data, content_hash))
-        elif row.content_hash == content_hash:
+        elif found[1] == content_hash:
             _outcome(report, number, "unchanged", data.title, data.external_id)
-            same.append(row.id)
+            same.append(found[0])
         else:
             _outcome(report, number, "changed", data.title, data.external_id)
             if not report.dry_run:
+                row = store.get(session, found[0])
                 store.change(session, row, data, content_hash, by=f"{source} ({actor.label})")
     if not report.dry_run:
         store.add_many(session, source, new)

@@ -170,10 +170,14 @@ def _topic_rows(
     return [r for r in rows if any(str(t).casefold() == wanted for t in r.topics or [])]
 
 
-def existing(session: Session, source: str) -> dict[str, FundingProgramme]:
-    """The programmes of ``source`` by external id."""
-    rows = session.scalars(select(FundingProgramme).where(FundingProgramme.source == source))
-    return {r.external_id: r for r in rows}
+def existing(session: Session, source: str) -> dict[str, tuple[int, str]]:
+    """Id and content hash of the programmes of ``source``, by external id."""
+    rows = session.execute(
+        select(
+            FundingProgramme.external_id, FundingProgramme.id, FundingProgramme.content_hash
+        ).where(FundingProgramme.source == source)
+    )
+    return {external_id: (pid, content_hash) for external_id, pid, content_hash in rows}
 
 
 BATCH = 1000
