@@ -53,6 +53,7 @@ for sub, name in (
 def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
     from domstadt.developers import cli as developers_cli
+    from domstadt.funding import cli as funding_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.participation import cli as participation_cli
@@ -68,6 +69,7 @@ def _register_domains() -> None:
         catalog_cli,
         sensors_cli,
         developers_cli,
+        funding_cli,
     ):
         module.register(app)
     register_search_sources()  # writes through the CLI (demo load, imports) keep the index

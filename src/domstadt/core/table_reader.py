@@ -20,6 +20,31 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 """Largest unpacked size of a workbook (a 2 MB zip can unpack to gigabytes)."""
 
 
+def decode_text(content: bytes) -> tuple[str, str]:
+    """Text and encoding name of an uploaded CSV: UTF-8 (with or without BOM), UTF-16 with
+    BOM, else Windows-1252 (what Excel writes in Germany); anything else is Invalid."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        try:
+            return content[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise Invalid(
+            "Die Datei ist weder UTF-8 noch Windows-1252 (cp1252) kodiert.", field="file"
+        ) from None
+
+
 def too_many_rows(max_rows: int, field: str) -> Invalid:
     """The error for a table with more than ``max_rows`` data rows."""
     return Invalid(f"Die Datei hat mehr als {max_rows} Zeilen; bitte aufteilen.", field=field)

@@ -12,6 +12,7 @@ from domstadt.demo import (
     challenges,
     core,
     feedback,
+    funding,
     masterplan,
     participation_events,
     participation_open_data,
@@ -37,6 +38,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("catalog", catalog.load),
     ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
+    ("funding", funding.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -52,5 +54,6 @@ LABELS: dict[str, str] = {
     "open_data": "Beteiligung als offene Daten",
     "catalog": "Datenkatalog mit Dateien",
     "sensors": "Sensordaten (Verkehr, Wetter)",
+    "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "domstadt.participation.pitches.models",
     "domstadt.participation.moderation.models",
     "domstadt.search.models",
+    "domstadt.funding.models",
 ]
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

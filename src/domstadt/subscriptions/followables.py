@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-PROVIDERS = ("domstadt.participation.follow",)
+PROVIDERS = ("domstadt.participation.follow", "domstadt.funding.follow")
 """Modules that call :func:`register` when imported."""
 
 

@@ -30,6 +30,7 @@ DOMAIN_PACKAGES = (
     "domstadt.participation.labs",
     "domstadt.participation.pitches",
     "domstadt.developers",
+    "domstadt.funding",
 )
 
 

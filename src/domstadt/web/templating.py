@@ -22,6 +22,7 @@ NAVIGATION = (
     ("/beteiligung", N_("Participation")),
     ("/daten", N_("Data")),
     ("/sensoren", N_("Sensors")),
+    ("/foerderung", N_("Funding programmes")),
 )
 
 _loaders: list[PackageLoader] = [PackageLoader("domstadt.web", "templates")]

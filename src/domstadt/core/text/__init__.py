@@ -1,7 +1,7 @@
 """Text services: full-text search and text similarity for every domain (German first).
 
-Search: :func:`index_document`, :func:`remove_document`, :func:`search`, :func:`ranked_ids`,
-:func:`matches` (every match as a subquery).
+Search: :func:`index_document` (:func:`index_documents` for many), :func:`remove_document`,
+:func:`search`, :func:`ranked_ids`, :func:`matches` (every match as a subquery).
 Similarity: :func:`upsert_text`, :func:`remove_text`, :func:`similar`, with the embedder chosen
 once per process by :func:`select_embedder` and reported by :func:`active_embedder_info`.
 """
@@ -19,6 +19,7 @@ from domstadt.core.text.search import (
     SearchHit,
     SearchResult,
     index_document,
+    index_documents,
     matches,
     ranked_ids,
     remove_document,
@@ -47,6 +48,7 @@ __all__ = [
     "backfill",
     "get_embedder",
     "index_document",
+    "index_documents",
     "lexical_similarity",
     "matches",
     "ranked_ids",

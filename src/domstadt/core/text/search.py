@@ -98,6 +98,33 @@ def index_document(
     )
 
 
+def index_documents(
+    session: Session, *, kind: str, documents: list[tuple[int, str, str]], language: str = "de"
+) -> None:
+    """:func:`index_document` for many ``(entity_id, title, body)`` at once: one statement
+    executed with all of them (bulk imports; the caller commits)."""
+    _check_kind(kind)
+    if not documents:
+        return
+    now = utcnow()
+    rows = [
+        {"kind": kind, "entity_id": entity_id, "title": _clean(title, 2000),
+         "body": _clean(body, MAX_BODY_CHARS), "language": language[:8], "updated": now}
+        for entity_id, title, body in documents
+    ]  # fmt: skip
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SearchDocument)
+    new = statement.excluded
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "entity_id"],
+            set_={k: getattr(new, k) for k in ("title", "body", "language", "updated")},
+        ),
+        rows,
+    )
+
+
 def remove_document(session: Session, *, kind: str, entity_id: int) -> None:
     """Drop the search document of ``kind``/``entity_id``; nothing happens when there is none."""
     session.execute(

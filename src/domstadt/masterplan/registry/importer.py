@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from domstadt.core.errors import Invalid
 from domstadt.core.json_limits import parse_json
-from domstadt.core.table_reader import csv_rows, too_many_rows, xlsx_rows
+from domstadt.core.table_reader import csv_rows, decode_text, too_many_rows, xlsx_rows
 from domstadt.core.text.normalize import fold
 from domstadt.masterplan.registry.messages import FIELD_LABELS, describe, problems
 from domstadt.masterplan.registry.schemas import InitiativeCreate
@@ -73,20 +73,7 @@ class Checked:
 
 def decode(content: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "utf-16"
-    try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise Invalid(
-            "Die Datei ist weder UTF-8 noch Windows-1252 (cp1252) kodiert.", field="file"
-        ) from None
+    return decode_text(content)
 
 
 def _delimiter(text: str) -> str:
