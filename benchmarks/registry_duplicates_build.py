@@ -6,8 +6,9 @@ Sources (see tests/masterplan/registry/data/SOURCES.md):
   (commit 316fa6c); pass that CSV as the first argument;
 - the 73 pairs written for the registry (duplicate_pairs.json), kept as the "house" source.
 
-Real pairs: every two reports of the same category at most 60 m and 30 days apart were read
-and labelled by hand (indices below, into that candidate list; unclear pairs left out):
+Real pairs: every two reports of the same category at most 60 m and 30 days apart, and in a
+second pass those at most 120 m and 60 days apart, were read and labelled by hand (indices
+below, into each candidate list in file order; unclear pairs left out):
 ``duplicate`` (the same defect reported by different people) or ``same_place`` (same place and
 category, different object: another lamp number, another vehicle). Added without reading:
 ``other_place`` (same category, more than 800 m apart, both naming a street or place and no
@@ -34,18 +35,55 @@ from domstadt.core.text import lexical_similarity
 OUT = Path(__file__).resolve().parents[1] / "tests/masterplan/registry/data"
 SEED = 15
 HELD_OUT = 0.4
-NEAR_M, NEAR_DAYS, FAR_M = 60, 30, 800
-N_OTHER_PLACE, N_UNRELATED = 110, 110
-DUPLICATE = [4, 5, 6, 7, 8, 10, 13, 16, 17, 27, 28, 34, 36, 37, 38, 43, 45, 49, 52, 66, 70, 71,
-             72, 73, 74, 75, 76, 78, 80, 81, 82, 85, 86, 88, 89, 90, 93, 96, 97, 100, 110, 116,
-             117, 118, 119, 122, 126, 131, 132, 140, 141, 147, 149, 154, 155, 156, 157, 160, 161,
-             165, 174, 177, 179, 187, 188, 190]  # fmt: skip
-SAME_PLACE = [12, 21, 22, 24, 26, 30, 33, 42, 44, 46, 47, 51, 55, 60, 62, 63, 64, 65, 68, 77, 83,
-              84, 91, 99, 102, 103, 104, 105, 106, 112, 113, 123, 124, 125, 134, 137, 139, 152,
-              163, 166, 167, 170, 171, 172, 175, 176, 178, 181, 182, 183, 184, 185, 186]  # fmt: skip
-PLACE_NAME = re.compile(r"\b[A-ZÄÖÜ][\w-]*?(?:strasse|str\.|weg|gasse|platz|steig)\b|\b[A-ZÄÖÜ][\w-]+ (?:Strasse|Str\.|Weg|Gasse)\b")
-GENERIC = {"fahrradweg", "radweg", "fussweg", "gehweg", "waldweg", "wanderweg", "schulweg",
-           "feldweg", "spielplatz", "parkplatz", "sportplatz", "grillplatz", "bolzplatz"}
+NEAR, WIDE, FAR_M = (60, 30), (120, 60), 800
+N_OTHER_PLACE, N_UNRELATED = 100, 100
+# fmt: off
+DUPLICATE = [
+    4, 5, 6, 7, 8, 10, 13, 16, 17, 27, 28, 34, 36, 37, 38, 43, 45, 49, 52, 66, 70, 71, 72, 73, 74,
+    75, 76, 78, 80, 81, 82, 85, 86, 88, 89, 90, 93, 96, 97, 100, 110, 116, 117, 118, 119, 122,
+    126, 131, 132, 140, 141, 147, 149, 154, 155, 156, 157, 160, 161, 165, 174, 177, 179, 187, 188,
+    190,
+]
+SAME_PLACE = [
+    12, 21, 22, 24, 26, 30, 33, 42, 44, 46, 47, 51, 55, 60, 62, 63, 64, 65, 68, 77, 83, 84, 91,
+    99, 102, 103, 104, 105, 106, 112, 113, 123, 124, 125, 134, 137, 139, 152, 163, 166, 167, 170,
+    171, 172, 175, 176, 178, 181, 182, 183, 184, 185, 186,
+]
+DUPLICATE_WIDE = [
+    15, 16, 17, 25, 29, 30, 31, 40, 42, 63, 64, 65, 67, 77, 81, 83, 84, 85, 86, 90, 102, 103, 104,
+    105, 106, 107, 111, 112, 114, 127, 130, 142, 148, 158, 159, 166, 168, 174, 183, 187, 195, 228,
+    230, 281, 286, 291, 299,
+]
+SAME_PLACE_WIDE = [
+    1, 2, 3, 4, 8, 22, 26, 28, 34, 39, 43, 45, 46, 54, 55, 59, 61, 62, 68, 71, 73, 74, 78, 79, 80,
+    82, 91, 92, 93, 94, 95, 96, 100, 101, 108, 110, 115, 118, 119, 120, 121, 122, 125, 126, 128,
+    131, 132, 133, 134, 135, 136, 137, 139, 140, 141, 144, 145, 146, 147, 149, 164, 167, 169, 171,
+    175, 177, 184, 186, 194, 199, 200, 201, 206, 208, 209, 210, 213, 214, 220, 221, 222, 223, 226,
+    227, 229, 231, 232, 233, 235, 236, 237, 238, 239, 240, 245, 247, 249, 251, 252, 253, 254, 257,
+    259, 261, 262, 265, 267, 268, 269, 270, 273, 274, 275, 276, 280, 285, 290, 293, 297, 298, 300,
+    301, 303, 304, 306, 308, 309, 310, 317, 318, 319, 320, 325, 326, 327, 328, 329, 330, 331, 332,
+    333, 334, 338, 339,
+]
+# fmt: on
+PLACE_NAME = re.compile(
+    r"\b[A-ZÄÖÜ][\w-]*?(?:strasse|str\.|weg|gasse|platz|steig)\b"
+    r"|\b[A-ZÄÖÜ][\w-]+ (?:Strasse|Str\.|Weg|Gasse)\b"
+)
+GENERIC = {
+    "fahrradweg",
+    "radweg",
+    "fussweg",
+    "gehweg",
+    "waldweg",
+    "wanderweg",
+    "schulweg",
+    "feldweg",
+    "spielplatz",
+    "parkplatz",
+    "sportplatz",
+    "grillplatz",
+    "bolzplatz",
+}
 
 
 def _reports(path: Path) -> list[dict[str, str]]:
@@ -70,7 +108,9 @@ def _days(a: dict[str, str], b: dict[str, str]) -> int:
     return abs((date.fromisoformat(a["date_created"]) - date.fromisoformat(b["date_created"])).days)
 
 
-def _pair(kind: str, later: dict[str, str], earlier: dict[str, str], dup: bool) -> dict[str, object]:
+def _pair(
+    kind: str, later: dict[str, str], earlier: dict[str, str], dup: bool
+) -> dict[str, object]:
     return {
         "source": "maengelmelder_konstanz",
         "kind": kind,
@@ -81,18 +121,30 @@ def _pair(kind: str, later: dict[str, str], earlier: dict[str, str], dup: bool) 
     }
 
 
+def _near(rows: list[dict[str, str]], wide: bool) -> list[tuple[dict[str, str], dict[str, str]]]:
+    """Pairs of one category within ``NEAR`` (or, if ``wide``, within ``WIDE`` but not NEAR)."""
+    out = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            if a["category_child"] != b["category_child"]:
+                continue
+            metres, days = _metres(a, b), _days(a, b)
+            near = metres < NEAR[0] and days <= NEAR[1]
+            if (not wide and near) or (wide and not near and metres < WIDE[0] and days <= WIDE[1]):
+                out.append((a, b))
+    return out
+
+
 def real_pairs(rows: list[dict[str, str]]) -> list[dict[str, object]]:
     """The hand-labelled near pairs plus the other-place and unrelated pairs."""
-    near = [
-        (a, b)
-        for i, a in enumerate(rows)
-        for b in rows[i + 1 :]
-        if a["category_child"] == b["category_child"]
-        and _metres(a, b) < NEAR_M
-        and _days(a, b) <= NEAR_DAYS
-    ]
-    out = [_pair("duplicate", *near[i], True) for i in DUPLICATE]
-    out += [_pair("same_place", *near[i], False) for i in SAME_PLACE]
+    out = []
+    for wide, dup_idx, same_idx in (
+        (False, DUPLICATE, SAME_PLACE),
+        (True, DUPLICATE_WIDE, SAME_PLACE_WIDE),
+    ):
+        near = _near(rows, wide)
+        out += [_pair("duplicate", *near[i], True) for i in dup_idx]
+        out += [_pair("same_place", *near[i], False) for i in same_idx]
     named = {r["id"]: _places(r["text_raw"]) for r in rows}
     cued = [r for r in rows if named[r["id"]] and len(r["text_raw"]) < 400]
     far = [
