@@ -30,17 +30,17 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
 
-from domstadt.core.text.lexical import overlap, signature
+from domstadt.core.text.lexical import Signature, overlap, signature
 from domstadt.core.text.normalize import fold
 from domstadt.masterplan.registry import lexicon
-from domstadt.masterplan.registry.places import places_compatible, places_in
-from domstadt.masterplan.registry.signals import Conflict, conflicts_between, sentences
+from domstadt.masterplan.registry.places import places_compatible
+from domstadt.masterplan.registry.signals import Conflict, conflicts_between, facets, sentences
 from domstadt.masterplan.registry.streets import streets_in
 
 FEATURES = (
@@ -89,9 +89,26 @@ def semantic(cosine: float | None, floor: float) -> float:
     return min(max((cosine - floor) / (1.0 - floor), 0.0), 1.0)
 
 
+@lru_cache(maxsize=8192)
+def _signature(text: str) -> Signature:
+    """Trigram signature, computed once per text (the query meets 20 candidates)."""
+    return signature(text)
+
+
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> frozenset[str]:
+    return lexicon.numbers_in(fold(without_stamps(text).lower()))
+
+
+@lru_cache(maxsize=8192)
+def _first_number(text: str) -> str | None:
+    found = _FIRST_NUMBER.search(without_stamps(text))
+    return found.group(0) if found else None
+
+
 def containment(left: str, right: str) -> float:
     """Share of the smaller text's trigrams found in the other, in [0, 1]."""
-    a, b = signature(left), signature(right)
+    a, b = _signature(left), _signature(right)
     if a.size == 0 or b.size == 0:
         return 0.0
     return float(np.intersect1d(a, b, assume_unique=True).size / min(a.size, b.size))
@@ -102,7 +119,7 @@ def title_overlap(left: str, right: str) -> float:
     first_a, first_b = sentences(left)[:1], sentences(right)[:1]
     if not first_a or not first_b:
         return 0.0
-    return overlap(signature(first_a[0]), signature(first_b[0]))
+    return overlap(_signature(first_a[0]), _signature(first_b[0]))
 
 
 def agreement(shared: bool, both: bool) -> tuple[float, float]:
@@ -119,21 +136,19 @@ def without_stamps(text: str) -> str:
 
 def number_agreement(left: str, right: str) -> tuple[float, float]:
     """Numbers (not years, dates or times) named on both sides: shared or all different."""
-    a = lexicon.numbers_in(fold(without_stamps(left).lower()))
-    b = lexicon.numbers_in(fold(without_stamps(right).lower()))
+    a, b = _numbers(left), _numbers(right)
     return agreement(bool(a & b), bool(a and b))
 
 
 def first_number_conflict(left: str, right: str) -> float:
     """1.0 when both texts name a number and their first numbers differ."""
-    a = _FIRST_NUMBER.search(without_stamps(left))
-    b = _FIRST_NUMBER.search(without_stamps(right))
-    return float(a is not None and b is not None and a.group(0) != b.group(0))
+    a, b = _first_number(left), _first_number(right)
+    return float(a is not None and b is not None and a != b)
 
 
 def place_agreement(left: str, right: str) -> tuple[float, float]:
     """Cologne places and street names on both sides: any in common, or none."""
-    quarters_a, quarters_b = places_in(left), places_in(right)
+    quarters_a, quarters_b = facets(left).places, facets(right).places
     streets_a, streets_b = streets_in(left), streets_in(right)
     both = bool((quarters_a or streets_a) and (quarters_b or streets_b))
     shared = bool(streets_a & streets_b) or bool(
@@ -148,7 +163,7 @@ def features(pair: PairInput) -> Vector:
     return np.array(
         [
             semantic(pair.cosine, pair.floor),
-            overlap(signature(pair.left), signature(pair.right)),
+            overlap(_signature(pair.left), _signature(pair.right)),
             containment(pair.left, pair.right),
             title_overlap(pair.left, pair.right),
             *number_agreement(pair.left, pair.right),
