@@ -1,4 +1,5 @@
-"""Fixtures of the registry tests: an editor's and a member's API token, JSON helpers."""
+"""Fixtures of the registry tests: an editor's and a member's API token, JSON helpers, the
+real e5 model."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from starlette.testclient import TestClient
 
 from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
+from domstadt.core.text.embedders import E5Embedder, e5_cpu_problem
 from tests.conftest import make_token, make_user
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embedder:
+    """The real multilingual-e5-small model (skipped on CPUs it cannot use)."""
+    problem = e5_cpu_problem()
+    if problem:
+        pytest.skip(f"e5 cannot run here: {problem}")
+    return E5Embedder()
 
 
 @pytest.fixture

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from domstadt.core.text.embedders import E5Embedder, e5_cpu_problem
-from domstadt.masterplan.registry.evaluate import load_pairs, metrics, score_pairs
+from domstadt.core.text.embedders import E5Embedder
+from domstadt.masterplan.registry.evaluate import (
+    cosines,
+    inputs,
+    load_pairs,
+    metrics,
+    score_pairs,
+)
 from domstadt.masterplan.registry.places import STADTBEZIRKE, places_in, stadtteile
 from domstadt.masterplan.registry.signals import conflicts_between
 
@@ -32,15 +38,6 @@ PARAPHRASES = [
     ),
     ("Online-Terminvergabe für das Bürgeramt", "Termine im Bürgeramt künftig online buchen"),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def e5() -> E5Embedder:
-    """The real multilingual-e5-small model (skipped on CPUs it cannot use)."""
-    problem = e5_cpu_problem()
-    if problem:
-        pytest.skip(f"e5 cannot run here: {problem}")
-    return E5Embedder()
 
 
 @pytest.mark.parametrize(("left", "right", "facet"), HARD_NEGATIVES)
@@ -74,13 +71,13 @@ def test_evaluation_set_is_large_and_has_every_kind_of_hard_negative() -> None:
     assert {"neg_action", "neg_place", "neg_group", "neg_number", "paraphrase"} <= kinds
 
 
-def test_platform_beats_plain_cosine_on_the_evaluation_set(e5: E5Embedder) -> None:
-    scored = score_pairs(load_pairs(DATA), e5)
-    labels = [s.label for s in scored]
-    ours = metrics(labels, [s.duplicate for s in scored])
-    assert ours.precision >= 0.9 and ours.recall >= 0.75, ours
+def test_plain_cosine_is_fooled_where_the_judgement_is_not(e5: E5Embedder) -> None:
+    pairs = load_pairs(DATA)
+    scored = score_pairs(pairs, inputs(pairs, cosines(pairs, e5), e5.cosine_floor))
     hard = [s for s in scored if s.kind in ("neg_action", "neg_place", "neg_group")]
-    assert not any(s.duplicate for s in hard)
     cosine_cut = min(s.cosine or 0.0 for s in scored if s.label)
     fooled = [s for s in hard if (s.cosine or 0.0) >= cosine_cut]
     assert len(fooled) > len(hard) / 2, "plain cosine should be fooled by most hard negatives"
+    assert sum(s.duplicate for s in hard) <= len(hard) / 10
+    ours = metrics([s.label for s in scored], [s.duplicate for s in scored])
+    assert ours.precision >= 0.85 and ours.recall >= 0.8, ours

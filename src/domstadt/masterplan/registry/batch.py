@@ -20,8 +20,8 @@ from domstadt.core.text.embedders import Embedder
 from domstadt.core.text.lexical import LexicalMatrix, signature
 from domstadt.core.text.models import TextEmbedding
 from domstadt.masterplan.registry.duplicates import KIND, POOL_FACTOR, SUGGEST_LIMIT
+from domstadt.masterplan.registry.judgement import assess
 from domstadt.masterplan.registry.models import DuplicateSuggestion, SuggestionStatus
-from domstadt.masterplan.registry.signals import assess
 
 CHUNK = 500
 WEIGHTS = Weights()
@@ -51,14 +51,14 @@ def _scores(
     queries: np.ndarray | None,
     passages: np.ndarray | None,
     floor: float,
-) -> npt.NDArray[np.float32]:
-    """Combined score of row ``i`` against rows 0 … i-1."""
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None]:
+    """Combined score and raw cosine (None without a model) of row ``i`` against rows 0 … i-1."""
     lex = lexical.scores(signatures[i])[:i]
     if queries is None or passages is None:
-        return lex
+        return lex, None
     cosine = np.einsum("ij,j->i", passages[:i], queries[i])
     semantic = np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0)
-    return (WEIGHTS.semantic * semantic + WEIGHTS.lexical * lex).astype(np.float32)
+    return (WEIGHTS.semantic * semantic + WEIGHTS.lexical * lex).astype(np.float32), cosine
 
 
 def suggest_within(session: Session, ids: list[int], texts: list[str]) -> int:
@@ -74,12 +74,14 @@ def suggest_within(session: Session, ids: list[int], texts: list[str]) -> int:
         passages = _passages(session, ids, texts, embedder)
     created = 0
     for i in range(1, len(ids)):
-        scores = _scores(i, lexical, signatures, queries, passages, embedder.cosine_floor)
+        floor = embedder.cosine_floor
+        scores, cosines = _scores(i, lexical, signatures, queries, passages, floor)
         pool = np.argsort(-scores, kind="stable")[: SUGGEST_LIMIT * POOL_FACTOR]
         verdicts = [
-            (int(j), assess(texts[i], texts[j], float(scores[j]), semantic=bool(embedder.dim)))
+            (int(j), assess(texts[i], texts[j], float(scores[j]), floor=floor,
+                            cosine=None if cosines is None else float(cosines[j])))
             for j in pool
-        ]
+        ]  # fmt: skip
         found = sorted((v for v in verdicts if v[1].duplicate), key=lambda v: -v[1].score)
         for j, verdict in found[:SUGGEST_LIMIT]:
             session.add(

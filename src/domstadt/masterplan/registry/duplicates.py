@@ -10,10 +10,10 @@ from collections.abc import Collection
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from domstadt.core.text import SimilarHit, similar
+from domstadt.core.text import SimilarHit, get_embedder, similar
 from domstadt.core.text.models import SearchDocument, TextEmbedding
+from domstadt.masterplan.registry.judgement import Assessment, assess
 from domstadt.masterplan.registry.models import DuplicateSuggestion, Initiative, SuggestionStatus
-from domstadt.masterplan.registry.signals import Assessment, assess
 
 KIND = "initiative"
 MEASURE_KIND = "measure"
@@ -74,15 +74,17 @@ def judged(
     """Candidates like ``text`` with the platform's verdict, best (judged) score first.
 
     Core similarity proposes a pool of ``POOL_FACTOR`` × ``limit`` candidates; each is judged
-    and the pool re-ordered. Initiatives already merged into another entry are left out.
+    (:mod:`judgement`) and the pool re-ordered by the judged probability. Initiatives already
+    merged into another entry are left out.
     """
     pool = min(limit * POOL_FACTOR, MAX_POOL)
     hits = similar(session, text, kinds=list(kinds), limit=pool, exclude=exclude)
     texts = _stored_texts(session, [(h.kind, h.entity_id) for h in hits])
     hidden = _hidden(session, [h.entity_id for h in hits if h.kind == KIND])
+    floor = get_embedder().cosine_floor
     found = [
         (hit, assess(text, texts.get((hit.kind, hit.entity_id), ""), hit.score,
-                     semantic=hit.cosine is not None))
+                     cosine=hit.cosine, floor=floor))
         for hit in hits
         if not (hit.kind == KIND and hit.entity_id in hidden)
     ]  # fmt: skip

@@ -12,15 +12,14 @@ the other, and the facets of aligned sentences (and of the whole texts) are comp
 - object: when at least half of each aligned sentence's words recur on the other side but each
   names a noun the other lacks ("Fragen zum Wohngeld" / "Fragen zur Müllabfuhr").
 
-A facet conflicts when both sides name it and share nothing. Scoring (docs/duplicates.md):
-``score = base × 0.6 ** conflicts``, ``duplicate = base ≥ threshold and no conflict``, where
-``base`` is the core similarity score (0.7 × rescaled cosine + 0.3 × trigram overlap).
+A facet conflicts when both sides name it and share nothing. The conflicts are one signal of
+the learned verdict in :mod:`judgement` (docs/duplicates.md); they are also the reasons shown.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from domstadt.core.text.lexical import Signature, overlap, signature
@@ -33,13 +32,6 @@ from domstadt.masterplan.registry.places import (
     places_in,
 )
 
-THRESHOLD_SEMANTIC = 0.42
-"""Base score from which a candidate without conflicts counts as a duplicate (with a model)."""
-
-THRESHOLD_LEXICAL = 0.55
-"""The same without a semantic model (trigram overlap only)."""
-
-CONFLICT_FACTOR = 0.6
 ALIGN_MIN = 0.2
 """Sentences aligned with less trigram overlap than this are not compared facet by facet."""
 
@@ -88,21 +80,6 @@ FACET_LABELS = {
     "number": "Zahl",
     "object": "Gegenstand",
 }
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The platform's judgement on one candidate pair."""
-
-    base: float
-    score: float
-    duplicate: bool
-    conflicts: tuple[Conflict, ...] = field(default=())
-
-    @property
-    def reasons(self) -> list[str]:
-        """Readable reasons why the pair is not a duplicate (empty when it is one)."""
-        return [c.describe() for c in self.conflicts]
 
 
 @lru_cache(maxsize=8192)
@@ -241,13 +218,3 @@ def conflicts_between(left: str, right: str) -> tuple[Conflict, ...]:
         if swapped is not None:
             by_facet.setdefault("object", swapped)
     return tuple(by_facet[f] for f in FACET_LABELS if f in by_facet)
-
-
-def assess(left: str, right: str, base: float, *, semantic: bool = True) -> Assessment:
-    """Judge whether ``right`` duplicates ``left`` given their core similarity ``base``."""
-    conflicts = conflicts_between(left, right)
-    threshold = THRESHOLD_SEMANTIC if semantic else THRESHOLD_LEXICAL
-    score = base * CONFLICT_FACTOR ** len(conflicts)
-    return Assessment(
-        base=base, score=score, duplicate=base >= threshold and not conflicts, conflicts=conflicts
-    )
