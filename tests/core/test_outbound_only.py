@@ -29,6 +29,7 @@ CLIENT_MODULES = (
 CONNECTING_CALLS = {"create_connection", "open_connection", "urlopen", "urlretrieve"}
 OPERATOR_CONNECTIONS = {
     ("sensors/mqtt/publisher.py", "create_connection"): "the operator's MQTT broker",
+    ("developers/status_service.py", "create_connection"): "the operator's broker (status page)",
 }
 """Connections to a server the operator configured (not an address users give), by file."""
 

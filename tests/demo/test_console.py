@@ -4,6 +4,7 @@ stderr is a pipe, the port from PORT, and Ctrl-C (SIGINT) ends cleanly without a
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -84,7 +85,9 @@ def test_progress_lines_arrive_while_loading_and_ctrl_c_stops_cleanly(tmp_path: 
     try:
         first = _wait_for(process.stderr, "Demo-Daten 2/")
         assert process.poll() is None, "die Zeile kam erst nach dem Ende"
-        assert any("Demo-Daten 1/12: Ämter, Organisationen und Konten" in x for x in first)
+        assert any(
+            re.search(r"Demo-Daten 1/\d+: Ämter, Organisationen und Konten", x) for x in first
+        )
         process.send_signal(signal.SIGINT)
         _out, rest = process.communicate(timeout=WAIT)
     finally:

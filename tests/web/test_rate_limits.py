@@ -4,13 +4,11 @@ worker processes through Redis when configured, in-process otherwise; trusted pr
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -134,13 +132,9 @@ def test_an_app_moved_to_a_bigger_plan_gets_its_rate(limited: TestClient, db: Da
 
 
 def _proxied(app: Any, peer: str, forwarded: str | None) -> int:
-    async def call() -> int:
-        transport = httpx.ASGITransport(app=app, client=(peer, 40000))
-        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            return (await c.get("/api/v1/measures", headers=headers)).status_code
-
-    return asyncio.run(call())
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    with TestClient(app, client=(peer, 40000)) as client:
+        return client.get("/api/v1/measures", headers=headers).status_code
 
 
 def test_forwarded_addresses_count_only_from_trusted_proxies(

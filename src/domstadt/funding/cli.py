@@ -22,7 +22,7 @@ _OUTCOME_DE = {
 def _fail(message: object) -> None:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[bold red]Fehler:[/] {message}", highlight=False)
+    Console(stderr=True).print(f"[bold red]Fehler:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -50,7 +50,7 @@ def import_file(
         content = file.read_bytes()
         mapping_text = mapping.read_text(encoding="utf-8") if mapping else None
     except OSError as exc:
-        _fail(f"{exc.filename}: {exc.strerror}")
+        _fail(f"{exc.filename} kann nicht gelesen werden ({exc.strerror}).")
         return
     db = Database(get_settings().database_url)
     try:

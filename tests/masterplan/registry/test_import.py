@@ -6,12 +6,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from rich.console import Console
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from domstadt.core.auth.models import Role
 from domstadt.core.config import get_settings
 from domstadt.core.db import Database
+from domstadt.masterplan.registry import cli as registry_cli
 from domstadt.masterplan.registry.cli import initiatives_app
 from tests.conftest import csrf_of, login, make_user
 from tests.hostile_files import workbook
@@ -39,7 +41,7 @@ def fresh_settings() -> Iterator[None]:
 
 def _cli(db: Database, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(registry_cli, "console", Console(width=200))
     get_settings.cache_clear()
     result = CliRunner().invoke(initiatives_app, list(args))
     return result.exit_code, result.output
