@@ -21,6 +21,8 @@ from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from tests import parallel
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 parallel.isolate_worker()  # before any test module reads the test variables
 
 PG_URL = os.environ.get("DOMSTADT_TEST_DATABASE_URL", "")

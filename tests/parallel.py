@@ -2,7 +2,8 @@
 database (``<name>_gw0``, ``<name>_gw1``, …, created on first use and dropped at the end) and
 its own Redis database number, by rewriting the test environment variables before any test
 module reads them. Tests that share an outside resource every worker would see (the MQTT
-broker, one live demo server for the browser tests) run on one worker (``xdist_group``)."""
+broker, one live demo server for the browser tests) run on one worker (``xdist_group``), and so
+do the tests of a module that builds a fixture once per module."""
 
 from __future__ import annotations
 
@@ -66,8 +67,18 @@ def drop_worker_database() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{make_url(pg).database}" WITH (FORCE)')
 
 
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    """True when ``item`` uses a fixture built once per module (often a loaded demo)."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    return any(d.scope in ("module", "package") for defs in definitions for d in defs)
+
+
 def group_shared_tests(items: list[pytest.Item]) -> None:
-    """Keep the tests that use the shared broker or a browser on one worker."""
+    """Keep the tests that use the shared broker or a browser on one worker, and the tests of
+    a module with a module-wide fixture together (else each worker builds it again)."""
     for item in items:
         if item.get_closest_marker("browser") or _SHARED_FILES.search(item.nodeid):
             item.add_marker(pytest.mark.xdist_group(SHARED))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(f"module:{item.nodeid.split('::')[0]}"))

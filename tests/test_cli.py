@@ -37,13 +37,21 @@ def migrated(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One installation with the demo loaded once (the load takes a minute) and its output."""
+    path = tmp_path_factory.mktemp("cli-demo")
+    run(path, "db", "upgrade")
+    return path, run(path, "demo", "load").stdout
+
+
 def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:
     result = run(tmp_path, "user", "list", check=False)
     assert result.returncode == 1 and "domstadt db upgrade" in result.stderr
 
 
-def test_user_and_token_creation(migrated: Path) -> None:
-    run(migrated, "demo", "load")
+def test_user_and_token_creation(demo_loaded: tuple[Path, str]) -> None:
+    migrated = demo_loaded[0]
     created = run(
         migrated,
         "user",
@@ -90,8 +98,8 @@ def test_user_and_token_creation(migrated: Path) -> None:
     assert unknown.returncode == 1 and "ghost@example.org" in unknown.stderr
 
 
-def test_demo_load_is_idempotent(migrated: Path) -> None:
-    first = run(migrated, "demo", "load").stdout
+def test_demo_load_is_idempotent(demo_loaded: tuple[Path, str]) -> None:
+    migrated, first = demo_loaded
     second = run(migrated, "demo", "load").stdout
     assert "departments: 34" in first
     assert "departments: 0" in second and "people: 0" in second

@@ -5,7 +5,6 @@ axe-core finds no serious problem on the dataset pages nor on the harvest pages 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,13 +30,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def chromium(live_server: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium())
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(live_server: str, browser: Any) -> Any:
+    """The session's Chromium (tests/browser_fixtures.py), after this test's server started."""
+    return browser
 
 
 def test_map_preview_draws_the_geojson(

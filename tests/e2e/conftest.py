@@ -29,13 +29,10 @@ from .support import (
     ADMIN_EMAIL,
     ADMIN_NAME,
     ADMIN_PASSWORD,
-    CHROMIUM_ARGS,
-    CHROMIUM_SKIP_REASON,
     CLI_TIMEOUT,
     DEFAULT_TIMEOUT_MS,
     REPO_ROOT,
     SERVER_START_TIMEOUT,
-    find_chromium,
     login,
 )
 
@@ -191,28 +188,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    found = find_chromium()
-    if found is None:
-        pytest.skip(CHROMIUM_SKIP_REASON)
-    return found
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_executable: str) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def new_context(browser: Browser, server: LiveServer, **kwargs: Any) -> BrowserContext:

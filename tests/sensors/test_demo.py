@@ -1,4 +1,5 @@
-"""The sensors demo: traffic load and DWD daily weather, loaded twice without duplicates."""
+"""The sensors demo: traffic load and DWD daily weather (replayed to end today), loaded twice
+without duplicates."""
 
 from __future__ import annotations
 
@@ -33,6 +34,20 @@ def test_demo_loads_traffic_and_weather_idempotently(client: TestClient, db: Dat
         f"{STA}/Things", params={"$filter": f"geo.distance(Locations/location, {near}) lt 0.001"}
     ).json()["value"]
     assert [t["name"] for t in found] == ["Wetterstation Köln/Bonn (DWD 02667)"]
+    _weather_ends_within_the_last_day(client)
+
+
+def _weather_ends_within_the_last_day(client: TestClient) -> None:
+    """The replayed DWD series ends today (moved by whole years), not in 2014."""
+    newest = client.get(
+        f"{STA}/Datastreams",
+        params={
+            "$filter": "name eq 'Lufttemperatur Tagesmittel Köln/Bonn'",
+            "$expand": "Observations($orderby=phenomenonTime desc;$top=1)",
+        },
+    ).json()["value"][0]["Observations"][0]
+    start = dt.datetime.fromisoformat(newest["phenomenonTime"].split("/")[0])
+    assert dt.datetime.now(dt.UTC) - start < dt.timedelta(days=2)
 
 
 def test_weather_is_moved_by_whole_years_to_end_today(tmp_path: Path) -> None:
@@ -52,17 +67,3 @@ def test_weather_is_moved_by_whole_years_to_end_today(tmp_path: Path) -> None:
     assert lines == ["Mess_Datum,LUFTTEMPERATUR", "19700901,14.4", "20261206,4.0"]
     spring = demo_sensors.replay_weather(source, dt.date(2027, 5, 13), tmp_path / "spring")
     assert spring.read_text(encoding="utf-8").splitlines()[-1] == "20270513,9.6"
-
-
-def test_demo_weather_ends_within_the_last_day(client: TestClient, db: Database) -> None:
-    with db.session() as session:
-        demo_sensors.load(session, system_actor("demo"))
-    newest = client.get(
-        f"{STA}/Datastreams",
-        params={
-            "$filter": "name eq 'Lufttemperatur Tagesmittel Köln/Bonn'",
-            "$expand": "Observations($orderby=phenomenonTime desc;$top=1)",
-        },
-    ).json()["value"][0]["Observations"][0]
-    start = dt.datetime.fromisoformat(newest["phenomenonTime"].split("/")[0])
-    assert dt.datetime.now(dt.UTC) - start < dt.timedelta(days=2)
