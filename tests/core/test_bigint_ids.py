@@ -5,12 +5,14 @@ Migration 0033 goes down to 0032 and up again."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from pathlib import Path
 
-from domstadt.core.db import Base, Database
+import pytest
+from sqlalchemy import BigInteger, Column, MetaData, Table, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from domstadt.core.db import Base, Database, IdType
 from domstadt.core.migrate import alembic_config, current_revision, head_revision, upgrade
 from domstadt.migrations import model_modules
 
@@ -75,6 +77,24 @@ def test_models_declare_every_id_as_64_bits() -> None:
                 not_rowid.append(f"{table.name}.{column.name}")
     assert narrow == [], f"32-bit ids (use domstadt.core.db.IdType): {narrow}"
     assert not_rowid == [], f"BIGINT keys on SQLite are no rowid (use IdType): {not_rowid}"
+
+
+def test_idtype_keeps_sqlite_numbering_ids_where_bigint_would_not(tmp_path: Path) -> None:
+    """Why the SQLite variant: a BIGINT key there is no rowid, so an insert gets no id."""
+    metadata = MetaData()
+    good = Table("good", metadata, Column("id", IdType, primary_key=True))
+    bad = Table("bad", metadata, Column("id", BigInteger, primary_key=True))
+    db = Database(f"sqlite:///{tmp_path / 'ids.sqlite3'}")
+    try:
+        metadata.create_all(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(good.insert().values(id=2**63 - 2))
+            conn.execute(good.insert())
+            assert conn.execute(select(good.c.id)).scalars().all() == [2**63 - 2, 2**63 - 1]
+        with pytest.raises(IntegrityError, match="NOT NULL"), db.engine.begin() as conn:
+            conn.execute(bad.insert())
+    finally:
+        db.dispose()
 
 
 def test_migrated_schema_has_no_32_bit_id(db: Database) -> None:
