@@ -141,7 +141,7 @@ def _new_datastream(client: TestClient, auth: dict[str, str]) -> int:
 
 
 HUGE_IDS = (9223372036854775807, 2147483648, 99999999999999999999)
-"""Beyond the 32-bit id column, at the 64-bit limit and beyond it."""
+"""Ids no entity has: 2^31 (beyond what a 32-bit id column held), the 64-bit limit and beyond."""
 
 
 def test_ids_beyond_the_id_column_are_not_found(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
 class Dataset(Base):
@@ -34,7 +34,7 @@ class Dataset(Base):
         Index("ix_catalog_dataset_harvest_guid", "harvest_source_id", "harvest_guid"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     identifier: Mapped[str] = mapped_column(String(500), default="")
@@ -118,7 +118,7 @@ class DatasetRelation(Base):
         ForeignKey("catalog_dataset.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    ref: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[int] = mapped_column(IdType, primary_key=True)
 
 
 class Distribution(Base):
@@ -129,7 +129,7 @@ class Distribution(Base):
 
     __tablename__ = "catalog_distribution"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     dataset_id: Mapped[int] = mapped_column(
         ForeignKey("catalog_dataset.id", ondelete="CASCADE"), index=True
@@ -160,7 +160,7 @@ class HarvestSource(Base):
 
     __tablename__ = "catalog_harvest_source"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     url: Mapped[str] = mapped_column(String(2000))
     type: Mapped[str] = mapped_column(String(10))
@@ -177,7 +177,7 @@ class HarvestJob(Base):
 
     __tablename__ = "catalog_harvest_job"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     source_id: Mapped[int] = mapped_column(
         ForeignKey("catalog_harvest_source.id", ondelete="CASCADE"), index=True
     )
@@ -196,7 +196,7 @@ class HarvestObject(Base):
     __tablename__ = "catalog_harvest_object"
     __table_args__ = (UniqueConstraint("job_id", "guid"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     job_id: Mapped[int] = mapped_column(
         ForeignKey("catalog_harvest_job.id", ondelete="CASCADE"), index=True
     )
@@ -214,7 +214,7 @@ class PrivacyFinding(Base):
 
     __tablename__ = "catalog_privacy_finding"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(
         ForeignKey("catalog_dataset.id", ondelete="CASCADE"), index=True
     )
@@ -238,7 +238,7 @@ class PrivacyScan(Base):
 
     __tablename__ = "catalog_privacy_scan"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(
         ForeignKey("catalog_dataset.id", ondelete="CASCADE"), index=True
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, Select, Subquery, any_, bindparam, func, or_, select
+from sqlalchemy import BigInteger, Select, Subquery, any_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
@@ -96,7 +96,7 @@ def _among(session: Session, col: Any, ids: Any) -> Any:
     parameter (``= ANY(:ids)``): 1,000 separate parameters cost more to send, parse and plan
     than the lookups themselves."""
     if isinstance(ids, list) and session.get_bind().dialect.name == "postgresql":
-        return col == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+        return col == any_(bindparam("ids", ids, type_=ARRAY(BigInteger), unique=True))
     return col.in_(ids)
 
 

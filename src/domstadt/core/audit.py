@@ -7,10 +7,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import JSON, ForeignKey, Integer, String, func, insert, select, update
+from sqlalchemy import JSON, ForeignKey, String, func, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from domstadt.core.auth.permissions import Actor
@@ -22,7 +22,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entry"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    create_engine,
+    event,
+    inspect,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -32,6 +41,14 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+"""The type of every id and of every column naming one (foreign keys, ``entity_id``…):
+``BIGINT`` on PostgreSQL (64 bits; ``integer`` ends at 2,147,483,647, which 2^31 observations
+reach), ``INTEGER`` on SQLite, where an ``INTEGER PRIMARY KEY`` is the 64-bit rowid and keeps
+its autoincrement (a ``BIGINT PRIMARY KEY`` would be an ordinary column: no id on insert).
+Declare ids as ``mapped_column(IdType, primary_key=True)``; a foreign key without a type takes
+its target's. ``tests/core/test_bigint_ids.py`` fails on any ``Integer`` id or foreign key."""
 
 DbSession = Session
 """Type of a database session, re-exported so routes need not import SQLAlchemy."""

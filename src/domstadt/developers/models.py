@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
 class DeveloperApp(Base):
@@ -15,7 +15,7 @@ class DeveloperApp(Base):
 
     __tablename__ = "developer_app"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     owner_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
@@ -31,7 +31,7 @@ class AppKey(Base):
 
     __tablename__ = "app_key"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     app_id: Mapped[int] = mapped_column(
         ForeignKey("developer_app.id", ondelete="CASCADE"), index=True
     )
@@ -66,7 +66,7 @@ class StatusIncident(Base):
 
     __tablename__ = "status_incident"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     component: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

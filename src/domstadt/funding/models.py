@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
 class FundingProgramme(Base):
@@ -35,7 +35,7 @@ class FundingProgramme(Base):
     __tablename__ = "funding_programme"
     __table_args__ = (UniqueConstraint("source", "external_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     source: Mapped[str] = mapped_column(String(100), index=True)
     external_id: Mapped[str] = mapped_column(String(300))
     title: Mapped[str] = mapped_column(String(500))
@@ -71,7 +71,7 @@ class FundingProgrammeVersion(Base):
 
     __tablename__ = "funding_programme_version"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("funding_programme.id", ondelete="CASCADE"), index=True
     )
@@ -88,7 +88,7 @@ class FundingFeed(Base):
 
     __tablename__ = "funding_feed"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     url: Mapped[str] = mapped_column(String(1000))
     level: Mapped[str] = mapped_column(String(20))
@@ -105,13 +105,13 @@ class FundingMatch(Base):
     __tablename__ = "funding_match"
     __table_args__ = (UniqueConstraint("target_kind", "target_id", "programme_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     target_kind: Mapped[str] = mapped_column(String(20))
-    target_id: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(IdType)
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("funding_programme.id", ondelete="CASCADE"), index=True
     )
-    department_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, index=True)
     """The lead department of a matched measure (for "your measures" deadline alerts)."""
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)

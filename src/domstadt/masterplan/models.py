@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domstadt.core.auth.models import Department, Organisation
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
 class FieldOfAction(Base):
@@ -31,7 +31,7 @@ class FieldOfAction(Base):
 
     __tablename__ = "field_of_action"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
@@ -44,7 +44,7 @@ class Sector(Base):
 
     __tablename__ = "sector"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
@@ -72,7 +72,7 @@ class Measure(Base):
 
     __tablename__ = "measure"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -127,7 +127,7 @@ class Milestone(Base):
 
     __tablename__ = "measure_milestone"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), index=True
     )
@@ -142,7 +142,7 @@ class Kpi(Base):
 
     __tablename__ = "measure_kpi"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), index=True
     )
@@ -161,7 +161,7 @@ class KpiValue(Base):
 
     __tablename__ = "measure_kpi_value"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kpi_id: Mapped[int] = mapped_column(
         ForeignKey("measure_kpi.id", ondelete="CASCADE"), index=True
     )
@@ -189,7 +189,7 @@ class MeasureVersion(Base):
     __tablename__ = "measure_version"
     __table_args__ = (UniqueConstraint("measure_id", "version"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), index=True
     )
@@ -205,7 +205,7 @@ class BudgetPool(Base):
 
     __tablename__ = "budget_pool"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -217,7 +217,7 @@ class BudgetPoolYear(Base):
     __tablename__ = "budget_pool_year"
     __table_args__ = (UniqueConstraint("pool_id", "year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     pool_id: Mapped[int] = mapped_column(ForeignKey("budget_pool.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
@@ -229,7 +229,7 @@ class BudgetAllocation(Base):
     __tablename__ = "budget_allocation"
     __table_args__ = (UniqueConstraint("pool_id", "measure_id", "year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     pool_id: Mapped[int] = mapped_column(ForeignKey("budget_pool.id", ondelete="CASCADE"))
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), index=True
@@ -245,7 +245,7 @@ class StatusReport(Base):
 
     __tablename__ = "status_report"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(400))

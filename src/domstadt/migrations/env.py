@@ -7,29 +7,9 @@ import importlib
 from alembic import context
 
 from domstadt.core.db import Base, make_engine
+from domstadt.migrations import model_modules
 
-MODEL_MODULES = [
-    "domstadt.core.auth.models",
-    "domstadt.core.audit",
-    "domstadt.core.text.models",
-    "domstadt.masterplan.models",
-    "domstadt.catalog.models",
-    "domstadt.sensors.models",
-    "domstadt.masterplan.registry.models",
-    "domstadt.masterplan.screening.models",
-    "domstadt.participation.feedback.models",
-    "domstadt.subscriptions.models",
-    "domstadt.developers.models",
-    "domstadt.participation.challenges.models",
-    "domstadt.participation.events.models",
-    "domstadt.participation.labs.models",
-    "domstadt.participation.pitches.models",
-    "domstadt.participation.moderation.models",
-    "domstadt.search.models",
-    "domstadt.funding.models",
-]
-for _name in MODEL_MODULES:
-    importlib.import_module(_name)
+model_modules.load()
 
 target_metadata = Base.metadata
 text_models = importlib.import_module("domstadt.core.text.models")

@@ -17,6 +17,7 @@ from domstadt.core.auth.models import Membership, MembershipState, User
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound, TooManyRequests
+from domstadt.core.ids import ID_MAX
 from domstadt.core.mail import Mailer
 from domstadt.participation.moderation import kinds as _kinds  # noqa: F401  (registers kinds)
 from domstadt.participation.moderation.models import ContentHidden, ContentReport
@@ -35,14 +36,12 @@ log = logging.getLogger("domstadt.moderation")
 REPORTS_PER_HOUR = 10
 """Reports one client (address) may send per hour; anonymous reports are allowed."""
 NOTICE = "Von der Moderation ausgeblendet: {reason}"
-MAX_ID = 2**31 - 1
-"""Ids beyond the 32-bit id columns are unknown ids (never sent to the database)."""
 _KEY_SALT = "feedback-report"
 """Kept from the feedback-only reports, so reports copied by migration 0019 keep their keys."""
 
 
 def _item(session: Session, kind: Kind, item_id: int) -> Item:
-    item = kind.load(session, item_id) if 0 < item_id <= MAX_ID else None
+    item = kind.load(session, item_id) if 0 < item_id <= ID_MAX else None
     if item is None:
         raise NotFound(f"{kind.label} {item_id} (Art '{kind.name}') nicht gefunden.", field="id")
     return item

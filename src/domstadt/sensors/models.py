@@ -1,6 +1,7 @@
 """Database models of the sensors domain: the eight OGC SensorThings entity types.
 
-Integer ids throughout. Observations are built for volume: one composite unique index on
+64-bit ids throughout (``IdType``: BIGINT on PostgreSQL, the rowid on SQLite). Observations
+are built for volume: one composite unique index on
 ``(datastream_id, phenomenon_time_start, phenomenon_time_key)`` serves ordered reads, keyset
 paging, the "latest observation" fast path and the duplicate rule (one observation per
 datastream and whole phenomenonTime, unless the datastream allows duplicates; see
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 from domstadt.sensors.odata.geo import bbox_of
 
 thing_location = Table(
@@ -73,14 +74,14 @@ class Thing(Base):
 
     __tablename__ = "sta_thing"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
     # Domstadt extension, not a SensorThings property: the department that owns the entity
     # (sta/ownership.py; None: only admins may change it). A plain column, no foreign key, so
     # that migration 0010 stays reversible on SQLite without rebuilding the table.
-    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
 
 
 class Location(Base):
@@ -91,7 +92,7 @@ class Location(Base):
         Index("ix_sta_location_bbox", "bbox_min_x", "bbox_max_x", "bbox_min_y", "bbox_max_y"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     encoding_type: Mapped[str] = mapped_column(String(200))
@@ -102,7 +103,7 @@ class Location(Base):
     bbox_min_y: Mapped[float | None] = mapped_column(Float, nullable=True)
     bbox_max_x: Mapped[float | None] = mapped_column(Float, nullable=True)
     bbox_max_y: Mapped[float | None] = mapped_column(Float, nullable=True)
-    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
     """The owning department, as on Thing."""
 
 
@@ -111,7 +112,7 @@ class HistoricalLocation(Base):
 
     __tablename__ = "sta_historical_location"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     time: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     thing_id: Mapped[int] = mapped_column(
         ForeignKey("sta_thing.id", ondelete="CASCADE"), index=True
@@ -123,13 +124,13 @@ class Sensor(Base):
 
     __tablename__ = "sta_sensor"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     encoding_type: Mapped[str] = mapped_column(String(200))
     metadata_: Mapped[Any] = mapped_column("metadata", JSON, nullable=True)
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
-    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
     """The owning department, as on Thing."""
 
 
@@ -138,12 +139,12 @@ class ObservedProperty(Base):
 
     __tablename__ = "sta_observed_property"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     definition: Mapped[str] = mapped_column(String(1000), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)
-    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
     """The owning department, as on Thing."""
 
 
@@ -152,7 +153,7 @@ class Datastream(Base):
 
     __tablename__ = "sta_datastream"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     observation_type: Mapped[str] = mapped_column(String(200))
@@ -183,7 +184,7 @@ class MultiDatastream(Base):
 
     __tablename__ = "sta_multi_datastream"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     observation_type: Mapped[str] = mapped_column(String(200))
@@ -217,7 +218,7 @@ class FeatureOfInterest(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     encoding_type: Mapped[str] = mapped_column(String(200))
@@ -231,7 +232,7 @@ class FeatureOfInterest(Base):
     source_location_id: Mapped[int | None] = mapped_column(
         ForeignKey("sta_location.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    department_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    department_id: Mapped[int | None] = mapped_column(IdType, nullable=True)
     """The owning department, as on Thing (a generated feature: its Location's)."""
 
 
@@ -267,7 +268,7 @@ class Observation(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     # exactly one of datastream_id and multi_datastream_id is set (checked on write)
     datastream_id: Mapped[int] = mapped_column(
         ForeignKey("sta_datastream.id", ondelete="CASCADE"), nullable=True
@@ -301,6 +302,6 @@ class MqttSelectTopic(Base):
 
     __tablename__ = "sta_mqtt_select_topic"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     topic: Mapped[str] = mapped_column(String(1000), unique=True)
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Conflict, DomainError, Invalid, NotFound
+from domstadt.core.ids import storable_id
 from domstadt.sensors import models as m
 from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.topics import IngestTarget, ingest_target, select_topic_parts
@@ -106,6 +107,8 @@ def _stream(target: IngestTarget, data: dict[str, Any]) -> StreamKey:
             'die Verknüpfung Datastream fehlt (z. B. "Datastream": {"@iot.id": 1}; '
             'oder "MultiDatastream").'
         )
+    if not storable_id(stream[1]):  # beyond 64 bits: no such stream, and no SQL can bind it
+        raise Invalid(f"{stream[0]} {stream[1]} gibt es nicht.")
     return stream
 
 

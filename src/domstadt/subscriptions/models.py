@@ -9,7 +9,7 @@ import enum
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class Channel(enum.StrEnum):
@@ -41,7 +41,7 @@ class Subscription(Base):
     __tablename__ = "subscription"
     __table_args__ = (Index("ix_subscription_target", "target_kind", "target_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
@@ -53,7 +53,7 @@ class Subscription(Base):
         ForeignKey("field_of_action.id", ondelete="CASCADE"), index=True
     )
     target_kind: Mapped[str] = mapped_column(String(20))
-    target_id: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(IdType)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "subscription_channel"))
     webhook_url: Mapped[str] = mapped_column(String(1000), default="")
     secret: Mapped[str] = mapped_column(String(100), default="")
@@ -71,7 +71,7 @@ class WebhookDelivery(Base):
 
     __tablename__ = "webhook_delivery"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(
         ForeignKey("subscription.id", ondelete="CASCADE"), index=True
     )

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
 class SearchDocument(Base):
@@ -20,9 +20,9 @@ class SearchDocument(Base):
     __tablename__ = "search_document"
     __table_args__ = (UniqueConstraint("kind", "entity_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[int] = mapped_column(Integer)
+    entity_id: Mapped[int] = mapped_column(IdType)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="de")
@@ -42,9 +42,9 @@ class TextEmbedding(Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[int] = mapped_column(Integer)
+    entity_id: Mapped[int] = mapped_column(IdType)
     model: Mapped[str] = mapped_column(String(100))
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, TextClause, bindparam, delete, text
+from sqlalchemy import BigInteger, Float, Subquery, TextClause, bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -353,4 +353,4 @@ def matches(session: Session, query: str, *, kinds: Collection[str]) -> Subquery
     statement = _bind(sql, kinds).bindparams(match=match)
     if kinds is not None:
         statement = statement.bindparams(kinds=list(kinds))
-    return statement.columns(entity_id=Integer, score=Float).subquery("text_match")
+    return statement.columns(entity_id=BigInteger, score=Float).subquery("text_match")

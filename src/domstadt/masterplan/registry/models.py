@@ -11,7 +11,6 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 import domstadt.masterplan.models  # noqa: F401  (defines the "measure" table the links refer to)
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class InitiativeStatus(enum.StrEnum):
@@ -44,7 +43,7 @@ class Initiative(Base):
 
     __tablename__ = "initiative"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -90,12 +89,12 @@ class DuplicateSuggestion(Base):
     __tablename__ = "duplicate_suggestion"
     __table_args__ = (UniqueConstraint("initiative_id", "other_kind", "other_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiative.id", ondelete="CASCADE"), index=True
     )
     other_kind: Mapped[str] = mapped_column(String(20))
-    other_id: Mapped[int] = mapped_column(Integer)
+    other_id: Mapped[int] = mapped_column(IdType)
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[Any] = mapped_column(JSON, default=list)
     status: Mapped[SuggestionStatus] = mapped_column(

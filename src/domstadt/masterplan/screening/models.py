@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import domstadt.masterplan.models  # noqa: F401  (defines the "measure" table referred to)
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class ReviewStatus(enum.StrEnum):
@@ -26,7 +26,7 @@ class Screening(Base):
 
     __tablename__ = "measure_screening"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), unique=True
     )

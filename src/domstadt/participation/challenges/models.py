@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class ChallengeKind(enum.StrEnum):
@@ -51,7 +51,7 @@ class Challenge(Base):
 
     __tablename__ = "challenge"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     question: Mapped[str] = mapped_column(Text)
     kind: Mapped[ChallengeKind] = mapped_column(str_enum(ChallengeKind, "challenge_kind"))
@@ -79,7 +79,7 @@ class Submission(Base):
 
     __tablename__ = "challenge_submission"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenge.id", ondelete="CASCADE"), index=True
     )
@@ -114,7 +114,7 @@ class Attachment(Base):
 
     __tablename__ = "challenge_attachment"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("challenge_submission.id", ondelete="CASCADE"), index=True
     )
@@ -131,7 +131,7 @@ class Juror(Base):
     __tablename__ = "challenge_juror"
     __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenge.id", ondelete="CASCADE"), index=True
     )
@@ -146,7 +146,7 @@ class Score(Base):
     __tablename__ = "challenge_score"
     __table_args__ = (UniqueConstraint("submission_id", "juror_id", "criterion"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("challenge_submission.id", ondelete="CASCADE"), index=True
     )
@@ -169,7 +169,7 @@ class Vote(Base):
         Index("ix_challenge_vote_challenge_submission", "challenge_id", "submission_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenge.id", ondelete="CASCADE"), index=True
     )

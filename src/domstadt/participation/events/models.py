@@ -9,7 +9,7 @@ import enum
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class EventKind(enum.StrEnum):
@@ -67,7 +67,7 @@ class Event(Base):
 
     __tablename__ = "event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
     department_id: Mapped[int | None] = mapped_column(
@@ -99,7 +99,7 @@ class EventRegistration(Base):
     __tablename__ = "event_registration"
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from domstadt.core.ids import ID_MAX
 from domstadt.core.weburl import WebUrl
 from domstadt.participation.events.models import EventKind, EventStatus, RegistrationStatus
 
@@ -37,7 +38,7 @@ class EventCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     kind: EventKind
     department_code: str | None = Field(default=None, max_length=32)
-    organisation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    organisation_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     starts_at: LocalTime
     ends_at: LocalTime
     place: str = Field(default="", max_length=300)

@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class Stance(enum.StrEnum):
@@ -39,7 +39,7 @@ class Feedback(Base):
 
     __tablename__ = "measure_feedback"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measure.id", ondelete="CASCADE"), index=True
     )
@@ -66,7 +66,7 @@ class FeedbackReport(Base):
 
     __tablename__ = "measure_feedback_report"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     feedback_id: Mapped[int] = mapped_column(
         ForeignKey("measure_feedback.id", ondelete="CASCADE"), index=True
     )

@@ -15,6 +15,7 @@ from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, Forbidden, Invalid, NotFound
+from domstadt.core.ids import ID_MAX
 from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
 from domstadt.participation import moderation_service
 from domstadt.participation.feedback.models import Feedback, ReportReason, Stance
@@ -266,7 +267,7 @@ def feedback_report(
 ) -> None:
     """Report a visible comment through the moderation engine (kind ``feedback``). Unlike the
     engine's own API, reporting the same comment again while open is refused here (409)."""
-    if not 1 <= feedback_id < 2**31:  # no comment has such an id (the engine's id range)
+    if not 1 <= feedback_id <= ID_MAX:  # no comment has such an id (64-bit ids)
         raise NotFound(f"Rückmeldung {feedback_id} nicht gefunden.")
     receipt = moderation_service.report_create(
         session,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 from domstadt.participation.events.models import RegistrationStatus
 
 
@@ -36,7 +36,7 @@ class LabSession(Base):
 
     __tablename__ = "lab_session"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[LabKind] = mapped_column(str_enum(LabKind, "lab_kind"))
     service_name: Mapped[str] = mapped_column(String(200), default="", index=True)
@@ -62,7 +62,7 @@ class LabSignup(Base):
     __tablename__ = "lab_signup"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     session_id: Mapped[int] = mapped_column(
         ForeignKey("lab_session.id", ondelete="CASCADE"), index=True
     )
@@ -80,7 +80,7 @@ class LabFinding(Base):
 
     __tablename__ = "lab_finding"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     session_id: Mapped[int] = mapped_column(
         ForeignKey("lab_session.id", ondelete="CASCADE"), index=True
     )
@@ -99,7 +99,7 @@ class SusResponse(Base):
 
     __tablename__ = "lab_sus_response"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     session_id: Mapped[int] = mapped_column(
         ForeignKey("lab_session.id", ondelete="CASCADE"), index=True
     )

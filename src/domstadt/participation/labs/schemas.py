@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from domstadt.core.ids import ID_MAX
 from domstadt.participation.events.models import RegistrationStatus
 from domstadt.participation.events.schemas import LocalTime, Ref
 from domstadt.participation.labs.models import LabKind, Severity
@@ -19,7 +20,7 @@ class LabSessionCreate(BaseModel):
     kind: LabKind = LabKind.UX_TEST
     department_code: str = Field(min_length=1, max_length=32)
     service_name: str = Field(default="", max_length=200)
-    measure_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    measure_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     starts_at: LocalTime
     place: str = Field(default="", max_length=300)
     capacity: int | None = Field(default=None, ge=1, le=10000)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class ReportReason(enum.StrEnum):
@@ -36,9 +36,9 @@ class ContentReport(Base):
         Index("ix_content_report_item", "kind", "item_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    item_id: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(IdType)
     reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, "content_report_reason"))
     comment: Mapped[str] = mapped_column(String(1000), default="")
     reporter_id: Mapped[int | None] = mapped_column(
@@ -60,9 +60,9 @@ class ContentHidden(Base):
     __tablename__ = "content_hidden"
     __table_args__ = (UniqueConstraint("kind", "item_id", name="uq_content_hidden_item"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    item_id: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(IdType)
     reason: Mapped[str] = mapped_column(String(500))
     hidden_by: Mapped[str] = mapped_column(String(400), default="")
     hidden_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from domstadt.core.ids import ID_MAX
 from domstadt.participation.moderation.models import ReportReason
 
 
@@ -13,7 +14,7 @@ class ReportCreate(BaseModel):
     """A report: which item (kind and id), a reason from the fixed list, an optional comment."""
 
     kind: str = Field(max_length=40)
-    id: int = Field(ge=1, le=2**31 - 1)
+    id: int = Field(ge=1, le=ID_MAX)
     reason: ReportReason
     comment: str = Field(default="", max_length=1000)
 

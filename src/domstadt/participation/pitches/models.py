@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domstadt.core.db import Base, UTCDateTime, str_enum, utcnow
+from domstadt.core.db import Base, IdType, UTCDateTime, str_enum, utcnow
 
 
 class PitchStatus(enum.StrEnum):
@@ -31,7 +31,7 @@ class ProblemStatement(Base):
 
     __tablename__ = "problem_statement"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     question: Mapped[str] = mapped_column(Text)
     context: Mapped[str] = mapped_column(Text, default="")
@@ -60,7 +60,7 @@ class Pitch(Base):
         UniqueConstraint("statement_id", "slot", name="uq_pitch_slot"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("problem_statement.id", ondelete="CASCADE"), index=True
     )
@@ -92,7 +92,7 @@ class PitchJuror(Base):
     __tablename__ = "pitch_juror"
     __table_args__ = (UniqueConstraint("statement_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("problem_statement.id", ondelete="CASCADE"), index=True
     )
@@ -107,7 +107,7 @@ class PitchScore(Base):
     __tablename__ = "pitch_score"
     __table_args__ = (UniqueConstraint("pitch_id", "juror_id", "criterion"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     pitch_id: Mapped[int] = mapped_column(ForeignKey("pitch.id", ondelete="CASCADE"), index=True)
     juror_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

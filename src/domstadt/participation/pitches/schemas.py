@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domstadt.core.ids import ID_MAX
 from domstadt.core.weburl import WebUrl
 from domstadt.participation.challenges.schemas import CriterionIn
 from domstadt.participation.events.schemas import LocalTime
@@ -86,7 +87,7 @@ class PitchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    organisation_id: int = Field(ge=1, le=2**31 - 1)
+    organisation_id: int = Field(ge=1, le=ID_MAX)
     title: str = Field(min_length=3, max_length=300)
     summary: str = Field(default="", max_length=20000)
     video_url: WebUrl = Field(default="", max_length=1000)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -76,7 +77,7 @@ _INTEGER_ARITH: dict[str, Callable[[Any, Any], Any]] = {
 }
 _LITERAL_TYPES: dict[str, Any] = {
     "string": String(),
-    "int": Integer(),
+    "int": BigInteger(),  # Edm.Int64: a literal id of 2^40 is no "integer out of range"
     "float": Float(),
     "bool": Boolean(),
     "date": Date(),

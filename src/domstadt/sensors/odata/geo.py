@@ -106,7 +106,7 @@ class IdIn(FunctionElement[bool]):
 render_as(
     IdIn,
     sqlite="({0} IN (SELECT value FROM json_each({1})))",
-    postgresql="({0} IN (SELECT CAST(jsonb_array_elements_text(CAST({1} AS JSONB)) AS INTEGER)))",
+    postgresql="({0} IN (SELECT CAST(jsonb_array_elements_text(CAST({1} AS JSONB)) AS BIGINT)))",
 )
 
 

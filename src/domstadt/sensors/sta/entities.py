@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import Table
 from sqlalchemy import inspect as sa_inspect
 
+from domstadt.core import ids
 from domstadt.core.db import Base
 from domstadt.sensors import models as m
 
@@ -332,12 +333,8 @@ def row_columns(entity_name: str) -> tuple[Any, ...]:
     return tuple(getattr(model, attr.key) for attr in sa_inspect(model).column_attrs)
 
 
-ID_RANGE = range(-(2**31), 2**31)
-"""The ids an entity can have: ids are INTEGER columns, 32 bits on PostgreSQL (SQLite hands
-out ids in the same range). A larger id names no entity, so it is answered like an unknown
-one (404, or the row or link refused), never sent to the database, which would refuse it."""
-
-
 def storable_id(key: int) -> bool:
-    """Whether ``key`` can be the id of a stored entity (see :data:`ID_RANGE`)."""
-    return key in ID_RANGE
+    """Whether ``key`` can be the id of a stored entity: ids are 64 bits on both databases
+    (:data:`domstadt.core.ids.ID_RANGE`). A larger id names no entity, so it is answered like
+    an unknown one (404, or the row or link refused), never sent to the database."""
+    return ids.storable_id(key)
