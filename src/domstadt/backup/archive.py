@@ -29,6 +29,7 @@ SUFFIX = ".tar.gz"
 COMPRESS_LEVEL = 1
 """gzip level 1: the demo's 61 MB become 10 MB in under a second (level 6: 8.7 MB, twice the
 time); the PostgreSQL dump and Parquet files are compressed already."""
+NOTHING = " Es wurde nichts wiederhergestellt."
 READ_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
 
 
@@ -136,7 +137,7 @@ def free_name(directory: Path, name: str) -> Path:
 def _damaged(archive: Path, exc: BaseException) -> ArchiveInvalid:
     return ArchiveInvalid(
         f"Das Archiv {archive} ist beschädigt oder unvollständig ({type(exc).__name__}: {exc}). "
-        "Es wurde nichts wiederhergestellt."
+        f"{NOTHING.strip()}"
     )
 
 
@@ -191,7 +192,7 @@ def unpack(archive: Path, manifest: Manifest, tar: tarfile.TarFile, sink: Sink) 
             if sha != expected[member.name][1]:
                 raise ArchiveInvalid(
                     f"Die Prüfsumme von {member.name!r} im Archiv stimmt nicht mit dem Manifest "
-                    "überein: das Archiv ist beschädigt. Es wurde nichts wiederhergestellt."
+                    f"überein: das Archiv ist beschädigt.{NOTHING}"
                 )
     except READ_ERRORS as exc:
         raise _damaged(archive, exc) from None
@@ -199,7 +200,7 @@ def unpack(archive: Path, manifest: Manifest, tar: tarfile.TarFile, sink: Sink) 
     if missing:
         raise ArchiveInvalid(
             f"Dem Archiv fehlen {len(missing)} Dateien, die das Manifest nennt "
-            f"(zuerst {missing[0]!r}): es ist unvollständig."
+            f"(zuerst {missing[0]!r}): es ist unvollständig.{NOTHING}"
         )
 
 
@@ -209,19 +210,19 @@ def _check_member(
     if member.name not in expected:
         raise ArchiveInvalid(
             f"Das Archiv enthält {member.name!r}, das nicht im Manifest steht; "
-            "es wird nicht entpackt."
+            f"es wird nicht entpackt.{NOTHING}"
         )
     if not member.isreg():
         raise ArchiveInvalid(
             f"Das Archiv enthält {member.name!r} als Verknüpfung oder Sonderdatei; "
-            "es wird nicht entpackt."
+            f"es wird nicht entpackt.{NOTHING}"
         )
     if member.name in seen:
-        raise ArchiveInvalid(f"Das Archiv enthält {member.name!r} mehrmals.")
+        raise ArchiveInvalid(f"Das Archiv enthält {member.name!r} mehrmals.{NOTHING}")
     if member.size != expected[member.name][0]:
         raise ArchiveInvalid(
             f"{member.name!r} hat im Archiv {member.size} Bytes, laut Manifest "
-            f"{expected[member.name][0]}: das Archiv ist beschädigt."
+            f"{expected[member.name][0]}: das Archiv ist beschädigt.{NOTHING}"
         )
     seen.add(member.name)
 

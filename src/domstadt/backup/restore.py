@@ -65,9 +65,13 @@ def check_revision(db: Database, revision: str | None) -> bool:
 def occupied(db: Database, data_dir: DataDir) -> list[str]:
     """What the target installation already holds (empty list: nothing)."""
     found = []
+    sqlite_file = sqlite.database_file(db.url)
     try:
-        with db.engine.connect() as connection:
-            tables = tables_with_rows(connection)
+        if sqlite_file is not None and not sqlite_file.exists():
+            tables = []  # not even created yet (and not created by looking)
+        else:
+            with db.engine.connect() as connection:
+                tables = tables_with_rows(connection)
     except OperationalError as exc:
         raise BackupFailed(
             f"Die Zieldatenbank ist nicht erreichbar ({exc.orig}). Legen Sie sie an "
