@@ -47,7 +47,7 @@ def _dump(db: Database, work: Path) -> tuple[DatabaseEntry, dict[str, TableSum],
         source = sqlite.database_file(db.url)
         if source is None:
             raise BackupFailed("Eine SQLite-Datenbank im Arbeitsspeicher lässt sich nicht sichern.")
-        sqlite.snapshot(source, target)
+        sqlite.snapshot(source, target, shown=work.parent)
         with sqlite.read_only(target) as connection:
             sums = table_sums(connection)
             revision = sqlite.alembic_revision(connection)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -94,7 +95,8 @@ def dump(engine: Engine, url: str, target: Path) -> tuple[dict[str, TableSum], s
             ).returncode
             if code != 0:
                 message = _tail(errors)
-                if any(marker in message for marker in _DISK_FULL):
+                # killed by SIGXFSZ: the file size limit (ulimit -f) was reached
+                if code == -signal.SIGXFSZ or any(marker in message for marker in _DISK_FULL):
                     raise disk_full(str(target.parent))
                 raise BackupFailed(f"pg_dump ist gescheitert (Code {code}): {message}")
             sums = table_sums(connection)

@@ -42,8 +42,9 @@ def _write_error(exc: sqlite3.Error, where: Path) -> Exception:
     return BackupFailed(f"SQLite-Fehler bei {where}: {exc}")
 
 
-def snapshot(source: Path, target: Path) -> None:
-    """Copy the live database ``source`` into the new file ``target``."""
+def snapshot(source: Path, target: Path, *, shown: Path) -> None:
+    """Copy the live database ``source`` into the new file ``target`` (errors name the
+    directory ``shown``, the one the operator chose)."""
     if not source.is_file():
         raise BackupFailed(f"Die SQLite-Datenbank {source} gibt es nicht.")
     try:
@@ -54,7 +55,7 @@ def snapshot(source: Path, target: Path) -> None:
             live.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as exc:
-        raise _write_error(exc, target.parent) from None
+        raise _write_error(exc, shown) from None
 
 
 @contextmanager
