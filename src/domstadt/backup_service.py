@@ -68,7 +68,7 @@ class RestorePublic(BaseModel):
     head_revision: str | None
 
 
-def default_directory(settings: Settings) -> Path:
+def _default_directory(settings: Settings) -> Path:
     """Where archives go without ``--to``: ``<data_dir>/backups``."""
     return settings.data_dir / DEFAULT_BACKUP_DIR
 
@@ -79,7 +79,7 @@ def backup_create(
 ) -> BackupInfo:
     """Write an archive of the database and the data directory into ``target_dir`` (default
     ``<data_dir>/backups``); nothing half-written is left behind on failure."""
-    created = create_archive(db, settings.data_dir, target_dir or default_directory(settings))
+    created = create_archive(db, settings.data_dir, target_dir or _default_directory(settings))
     info = BackupInfo.of(created.path, created.manifest)
     _audit(db, actor, "backup.create", info)
     return info
@@ -124,7 +124,7 @@ def backup_list(
 ) -> list[BackupInfo]:
     """The archives in ``directory`` (default ``<data_dir>/backups``), newest first, from
     their manifests (members are not checked here; see :func:`backup_verify`)."""
-    folder = directory or default_directory(settings)
+    folder = directory or _default_directory(settings)
     found = []
     for path in sorted(folder.glob(f"*{SUFFIX}"), reverse=True) if folder.is_dir() else []:
         try:
