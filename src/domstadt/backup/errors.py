@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import errno
 import sqlite3
 
 from domstadt.core.errors import DomainError, Invalid
-
-DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+from domstadt.core.errors import is_disk_full as _is_disk_full
 
 
 class BackupFailed(DomainError):
@@ -25,7 +23,7 @@ class ArchiveInvalid(Invalid):
 
 def is_disk_full(exc: BaseException) -> bool:
     """True when ``exc`` says the disk (or the file size limit, or the quota) is exhausted."""
-    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+    if _is_disk_full(exc):
         return True
     if isinstance(exc, sqlite3.OperationalError):
         text = str(exc).lower()
