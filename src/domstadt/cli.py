@@ -1,4 +1,5 @@
-"""The ``domstadt`` command: serve, migrate, demo data, accounts, tokens, config, worker."""
+"""The ``domstadt`` command: serve, migrate, demo data, accounts, tokens, config, worker,
+backups."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ for sub, name in (
 
 
 def _register_domains() -> None:
+    from domstadt.backup import cli as backup_cli
     from domstadt.catalog import cli as catalog_cli
     from domstadt.developers import cli as developers_cli
     from domstadt.funding import cli as funding_cli
@@ -70,6 +72,7 @@ def _register_domains() -> None:
         sensors_cli,
         developers_cli,
         funding_cli,
+        backup_cli,
     ):
         module.register(app)
     register_search_sources()  # writes through the CLI (demo load, imports) keep the index

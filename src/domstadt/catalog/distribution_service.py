@@ -31,7 +31,7 @@ from domstadt.core.auth.permissions import (
     requires,
 )
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Invalid, NotFound
+from domstadt.core.errors import InsufficientStorage, Invalid, NotFound, is_disk_full
 from domstadt.core.weburl import is_site_path, is_web_url, web_url_problem
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -232,8 +232,9 @@ def _attach(
         raise Invalid("Die Datei ist größer als 200 MB.", field="upload")
     if not content:
         raise Invalid("Die hochgeladene Datei ist leer.", field="upload")
-    path = _store_file(data_dir, dist.uuid, filename, content)
+    folder = data_dir / "catalog" / "files" / dist.uuid
     try:
+        path = _store_file(data_dir, dist.uuid, filename, content)
         dist.file_path = str(path.relative_to(data_dir))
         dist.byte_size = len(content)
         dist.checksum = hashlib.sha256(content).hexdigest()
@@ -243,10 +244,16 @@ def _attach(
             _normalise(session, ds, dist, content, data_dir)
         elif dist.format in GEO:
             _normalise_geo(session, ds, dist, content, data_dir)
-    except BaseException:
-        shutil.rmtree(path.parent, ignore_errors=True)
+    except BaseException as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if is_disk_full(exc):
+            raise InsufficientStorage(
+                "Der Speicherplatz des Servers reicht für diese Datei nicht; sie wurde nicht "
+                "gespeichert. Bitte versuchen Sie es später erneut oder informieren Sie den "
+                "Betrieb."
+            ) from None
         raise
-    return path.parent
+    return folder
 
 
 @internal("harvest runs (catalog.harvest) call it; the harvest service checked the operator")

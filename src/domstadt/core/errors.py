@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -126,3 +127,19 @@ class Unavailable(DomainError):
     def __init__(self, message: str, *, retry_after: int = 5) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class InsufficientStorage(DomainError):
+    """The server's disk (or its file size limit or quota) is exhausted; what was being
+    written was removed again."""
+
+    status_code = 507
+    code = "insufficient_storage"
+
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` is a write refused for lack of space, quota or file size limit."""
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS

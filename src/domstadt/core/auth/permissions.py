@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     DEPARTMENT_MANAGE = "department.manage"
     USER_MANAGE = "user.manage"
     AUDIT_READ = "audit.read"
+    SYSTEM_BACKUP = "system.backup"
+    """Create, restore and list backups (operators; admins hold every permission)."""
 
 
 _MEMBER = {Permission.READ_PUBLIC, Permission.ACCOUNT_SELF, Permission.FEEDBACK_WRITE}
