@@ -124,6 +124,7 @@ def test_bad_input_comes_back_in_german_next_to_the_field_and_writes_nothing(
         ({"crit-0-name": "", "crit-1-name": ""}, "f-criteria-error", "Kriterium 1: bitte"),
         ({"review_opens": _local(-3)}, "f-review_opens-error", "Die Phasen müssen"),
         ({"results_at": "morgen"}, "f-results_at-error", "Bitte Datum und Uhrzeit"),
+        ({"results_at": "0001-01-01T00:00"}, "f-results_at-error", "zwischen 1900 und 2200"),
         ({"scale_min": "5"}, "f-scale_max-error", "Minimum unter dem Maximum"),
         ({"measure_ids": "999"}, "f-measure_ids-error", "Maßnahme 999 gibt es nicht."),
     ]

@@ -23,6 +23,7 @@ from domstadt.participation.challenges.schemas import (
     ChallengeUpdate,
 )
 from domstadt.participation.display import BERLIN
+from domstadt.participation.events.schemas import FIRST_YEAR, LAST_YEAR, YEARS_MESSAGE
 
 CRITERIA_ROWS = 5
 """Criterion rows the form offers at least (one more than a challenge has, up to 20)."""
@@ -95,6 +96,8 @@ def _moment(value: str, field: str) -> dt.datetime:
         raise Invalid(
             "Bitte Datum und Uhrzeit angeben (TT.MM.JJJJ hh:mm, Kölner Zeit).", field=field
         ) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(YEARS_MESSAGE, field=field)
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
