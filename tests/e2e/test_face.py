@@ -109,6 +109,12 @@ STAFF_START = (
     "/organisationen/neu",
     "/veranstaltungen/neu",
     "/fragestellungen/neu",
+    "/fragestellungen/1",
+    "/wettbewerbe/neu",
+    "/wettbewerbe/1",
+    "/wettbewerbe/1/bearbeiten",
+    "/labore/neu",
+    "/labore/1",
     "/verwaltung",
     "/admin/postausgang",
     "/admin/moderation",
@@ -132,6 +138,7 @@ def test_every_staff_page_fits_phone_and_desktop(admin_page: Page, live_server: 
         follow=STAFF_LINKS,
     )
     assert len(pages) >= len(STAFF_START), pages
+    assert not set(STAFF_START) - set(pages), set(STAFF_START) - set(pages)  # each one opened
     problems = _too_wide(admin_page, pages)
     assert not problems, "\n".join(problems)
 

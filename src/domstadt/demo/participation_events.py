@@ -13,7 +13,7 @@ from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.errors import NotFound
 from domstadt.masterplan import measure_read_service as reader
-from domstadt.participation import event_service, lab_service
+from domstadt.participation import event_service, lab_finding_service, lab_service
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import BERLIN, EventCreate
 from domstadt.participation.labs.models import LabKind, Severity
@@ -292,7 +292,7 @@ def _labs(session: Session, actor: Actor, today: dt.date) -> dict[str, int]:
         (Severity.MINOR, "Die Umzugsmeldung fragt das Einzugsdatum zweimal ab."),
         (Severity.COSMETIC, "Der Antragsstatus nutzt Fachbegriffe („Vorgang in Bearbeitung“)."),
     ):
-        lab_service.finding_add(
+        lab_finding_service.finding_add(
             session,
             actor=actor,
             session_id=lab_id,

@@ -25,6 +25,7 @@ from domstadt.participation.challenges.schemas import (
     HideRequest,
     InitiativeFromWinner,
     JurorIn,
+    JurorPublic,
     MeasureFromWinner,
     Results,
     ScoreSheet,
@@ -123,6 +124,24 @@ def juror_assign(
 ) -> Response:
     """Editors of the owner department add a person by e-mail to the jury."""
     challenge_service.juror_assign(session, actor=actor, challenge_id=challenge_id, data=body)
+    return Response(status_code=204)
+
+
+@router.get("/challenges/{challenge_id}/jurors", summary="The jury (owner department)")
+def jury_members(challenge_id: int, session: SessionDep, actor: ActorDep) -> list[JurorPublic]:
+    """Editors of the owner department: each juror's `user_id`, name and how many
+    submissions they have scored (`scored`)."""
+    return challenge_service.jury_members(session, actor=actor, challenge_id=challenge_id)
+
+
+@router.delete(
+    "/challenges/{challenge_id}/jurors/{user_id}", status_code=204, summary="Remove a juror"
+)
+def juror_remove(challenge_id: int, user_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """Editors of the owner department take a person off the jury; their scores are deleted
+    with them. 404 when the person is not a juror; 409 for a juror who has scored once the
+    jury's scores are shown (vote and results phases)."""
+    challenge_service.juror_remove(session, actor=actor, challenge_id=challenge_id, user_id=user_id)
     return Response(status_code=204)
 
 

@@ -13,10 +13,12 @@ from domstadt.core import audit
 from domstadt.core.auth.models import Organisation
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.errors import Invalid
+from domstadt.masterplan import measure_read_service
 from domstadt.participation.challenges import jury, results_query, store
 from domstadt.participation.challenges.models import (
     Challenge,
     Juror,
+    Score,
     Submission,
     SubmissionStatus,
     Vote,
@@ -29,6 +31,8 @@ from domstadt.participation.challenges.schemas import (
     ChallengeSummary,
     ChallengeUpdate,
     JurorIn,
+    JurorPublic,
+    JurorRemoved,
     ResultRow,
     Results,
     SubmissionSummary,
@@ -54,6 +58,23 @@ def _check_values(values: dict[str, Any]) -> None:
             )
 
 
+def _check_measures(session: Session, actor: Actor, measure_ids: list[int] | None) -> None:
+    if not measure_ids:
+        return
+    known = {m.id for m in measure_read_service.measure_choices(session, actor=actor)}
+    unknown = [str(i) for i in measure_ids if i not in known]
+    if unknown:
+        raise Invalid(f"Maßnahme {', '.join(unknown)} gibt es nicht.", field="measure_ids")
+
+
+@public("measure codes and titles are published (S1.3)")
+def measure_choices(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
+    """(id, code, title) of every measure a challenge may link, by code (the form's list)."""
+    return [
+        (m.id, m.code, m.name) for m in measure_read_service.measure_choices(session, actor=actor)
+    ]
+
+
 @requires(Permission.CONTENT_EDIT)
 def challenge_create(session: Session, *, actor: Actor, data: ChallengeCreate) -> ChallengePublic:
     """Announce a challenge owned by a department the editor belongs to."""
@@ -61,6 +82,7 @@ def challenge_create(session: Session, *, actor: Actor, data: ChallengeCreate) -
     check_department(actor, department.id)
     values = data.model_dump(exclude={"department"})
     _check_values(values)
+    _check_measures(session, actor, data.measure_ids)
     values["criteria"] = [c.model_dump() for c in data.criteria]
     row = Challenge(department_id=department.id, **values)
     session.add(row)
@@ -94,6 +116,7 @@ def challenge_update(
     if None in values.values():
         raise Invalid("Ein Pflichtfeld darf nicht leer sein.")
     _check_values(values)
+    _check_measures(session, actor, changes.get("measure_ids"))
     for name, value in changes.items():
         if value is None:
             raise Invalid(f"{name} darf nicht leer sein.", field=name)
@@ -174,6 +197,39 @@ def juror_assign(session: Session, *, actor: Actor, challenge_id: int, data: Jur
         entity_type="challenge",
         where="dieses Wettbewerbs",
     )
+
+
+def _jury(row: Challenge) -> jury.JuryTables:
+    return jury.JuryTables(
+        model=Juror,
+        owner="challenge_id",
+        owner_id=row.id,
+        score_model=Score,
+        entry="submission_id",
+        entries=select(Submission.id).where(Submission.challenge_id == row.id),
+        entity_type="challenge",
+        where="dieses Wettbewerbs",
+    )
+
+
+@requires(Permission.CONTENT_EDIT)
+def jury_members(session: Session, *, actor: Actor, challenge_id: int) -> list[JurorPublic]:
+    """The jurors with how many submissions each has scored (editors of the department)."""
+    row = store.get_challenge(session, challenge_id)
+    check_department(actor, row.department_id)
+    return jury.members(session, _jury(row))
+
+
+@requires(Permission.CONTENT_EDIT)
+def juror_remove(
+    session: Session, *, actor: Actor, challenge_id: int, user_id: int
+) -> JurorRemoved:
+    """Take a person off the jury (editors of its department) with their scores; refused
+    for someone who has scored once the jury's scores are shown (``jury.REMOVAL_RULE``)."""
+    row = store.get_challenge(session, challenge_id)
+    check_department(actor, row.department_id)
+    published = store.phase_of(row) in _JURY_VISIBLE
+    return jury.remove(session, actor=actor, jury=_jury(row), user_id=user_id, published=published)
 
 
 def _vote_totals(session: Session, row: Challenge) -> tuple[int, int]:

@@ -1,7 +1,7 @@
-"""The owner department's forms on a challenge page (JSON twins in api.py): assign a juror,
-record the decision on a submission (shortlisted, finalist, winner, not selected), and turn a
-winner into a masterplan measure or an initiative in one step. A broken rule is shown by the
-error page with the rule's message."""
+"""The owner department's forms on a challenge page (JSON twins in api.py): assign and remove
+a juror, record the decision on a submission (shortlisted, finalist, winner, not selected),
+and turn a winner into a masterplan measure or an initiative in one step. A broken rule is
+shown by the error page with the rule's message."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.participation import challenge_service, submission_service, winner_service
-from domstadt.participation.challenges.forms import juror
+from domstadt.participation.challenges.forms import check_removal_confirmed, juror
 from domstadt.participation.challenges.models import SubmissionStatus
 from domstadt.participation.challenges.schemas import InitiativeFromWinner, MeasureFromWinner
 from domstadt.web.account_views import require_login
@@ -41,6 +41,31 @@ def jury_post(
         session, actor=actor, challenge_id=challenge_id, data=juror(form)
     )
     return RedirectResponse(f"/wettbewerbe/{challenge_id}?hinweis=jury#jury", status_code=303)
+
+
+@router.post("/wettbewerbe/{challenge_id}/jury/{user_id}/entfernen", dependencies=[CsrfChecked])
+def jury_remove_post(
+    request: Request,
+    challenge_id: int,
+    user_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+) -> Response:
+    """Take a person off the jury; one who has scored only with "delete their scores"
+    ticked (the service refuses once the jury's scores are shown)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    members = challenge_service.jury_members(session, actor=actor, challenge_id=challenge_id)
+    check_removal_confirmed(members, user_id, form)
+    removed = challenge_service.juror_remove(
+        session, actor=actor, challenge_id=challenge_id, user_id=user_id
+    )
+    return RedirectResponse(
+        f"/wettbewerbe/{challenge_id}?hinweis=jury-entfernt&bewertungen={removed.scored}#jury",
+        status_code=303,
+    )
 
 
 @router.post("/wettbewerbe/beitraege/{submission_id}/status", dependencies=[CsrfChecked])

@@ -1,8 +1,9 @@
 """What followers of participation see: challenges (phase changes, schedule, results and
-winners), events (cancellation, changes of time and place) and organisations (their new
-public events and submissions). Registered into the subscriptions' registry of followable
-kinds when imported; changes are read from the audit log and the rows' own dates. The pages
-ask ``following`` whether the signed-in person follows already."""
+winners), events (cancellation, changes of time and place), organisations (their new
+public events and submissions) and problem statements (``statement_follow``). Registered
+into the subscriptions' registry of followable kinds when imported; changes are read from
+the audit log and the rows' own dates. The pages ask ``following`` whether the signed-in
+person follows already."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from domstadt.core.auth.permissions import Actor
 from domstadt.participation.challenges.models import Challenge, Submission, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase, phase_at
 from domstadt.participation.events.models import Event
+from domstadt.participation.statement_follow import ProblemStatementFollowable
 from domstadt.subscriptions import follow_service
 from domstadt.subscriptions.followables import FollowChange, FollowTarget, register
 
@@ -356,11 +358,16 @@ class OrganisationFollowable:
         ]
 
 
-for _followable in (ChallengeFollowable(), EventFollowable(), OrganisationFollowable()):
+for _followable in (
+    ChallengeFollowable(),
+    EventFollowable(),
+    OrganisationFollowable(),
+    ProblemStatementFollowable(_audit, local, _date),
+):
     register(_followable)
 
 
 def following(session: Session, actor: Actor, kind: str, target_id: int) -> bool:
-    """Whether the signed-in actor follows this challenge, event or organisation: the
-    pages show "Sie folgen" with an unfollow button instead of "Folgen"."""
+    """Whether the signed-in actor follows this challenge, event, organisation or problem
+    statement: the pages show "Sie folgen" with an unfollow button instead of "Folgen"."""
     return follow_service.following(session, actor=actor, kind=kind, target_id=target_id)

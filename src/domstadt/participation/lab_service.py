@@ -1,6 +1,6 @@
 """Lab and UX-test operations (S1.2): sessions of a department, sign-up with capacity and
-waiting list, findings with severity, SUS answers and their statistics per service; every
-write permission-checked and audited, findings and sessions hidden by moderators."""
+waiting list, SUS answers and their statistics per service; every write permission-checked
+and audited, sessions hidden by moderators. Findings: ``lab_finding_service``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from domstadt.participation.events.schemas import Ref
 from domstadt.participation.labs import sus
 from domstadt.participation.labs.models import LabFinding, LabSession, LabSignup, SusResponse
 from domstadt.participation.labs.schemas import (
-    FindingCreate,
     FindingPublic,
     LabOverview,
     LabSessionCreate,
@@ -198,50 +197,6 @@ def lab_create(session: Session, *, actor: Actor, data: LabSessionCreate) -> Lab
         after=result.model_dump(mode="json"),
     )
     return result
-
-
-@requires(Permission.CONTENT_EDIT)
-def finding_add(
-    session: Session, *, actor: Actor, session_id: int, data: FindingCreate
-) -> FindingPublic:
-    """Record a finding (editors of the session's department)."""
-    row = _visible(session, session_id)
-    check_department(actor, row.department_id)
-    finding = LabFinding(session_id=row.id, severity=data.severity, text=data.text.strip())
-    session.add(finding)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="lab.finding_add",
-        entity_type="lab_finding",
-        entity_id=finding.id,
-        after={"session_id": row.id, "severity": data.severity.value, "text": finding.text},
-    )
-    return FindingPublic(
-        id=finding.id, severity=finding.severity, text=finding.text, created_at=finding.created_at
-    )
-
-
-@requires(Permission.CONTENT_MODERATE)
-def finding_hide(session: Session, *, actor: Actor, finding_id: int, reason: str) -> None:
-    """Moderators hide a finding with a reason (kept in the audit log)."""
-    reason = reason.strip()
-    if len(reason) < 3:
-        raise Invalid("Bitte nennen Sie einen Grund für das Ausblenden.", field="reason")
-    finding = session.get(LabFinding, finding_id)
-    if finding is None or finding.hidden_at is not None:
-        raise NotFound(f"Befund {finding_id} nicht gefunden.")
-    finding.hidden_at, finding.hidden_reason = utcnow(), reason[:500]
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="lab.finding_hide",
-        entity_type="lab_finding",
-        entity_id=finding_id,
-        after={"reason": finding.hidden_reason},
-    )
 
 
 @requires(Permission.CONTENT_MODERATE)

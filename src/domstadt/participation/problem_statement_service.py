@@ -17,7 +17,7 @@ from domstadt.participation import event_service
 from domstadt.participation.challenges import jury
 from domstadt.participation.challenges import store as challenge_store
 from domstadt.participation.challenges.ranking import jury_scores, rank
-from domstadt.participation.challenges.schemas import JurorIn
+from domstadt.participation.challenges.schemas import JurorIn, JurorPublic, JurorRemoved
 from domstadt.participation.challenges.scoring import check_scale
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import EventCreate
@@ -135,6 +135,39 @@ def juror_assign(session: Session, *, actor: Actor, statement_id: int, data: Jur
         entity_type="problem_statement",
         where="dieser Fragestellung",
     )
+
+
+def _jury(row: ProblemStatement) -> jury.JuryTables:
+    return jury.JuryTables(
+        model=PitchJuror,
+        owner="statement_id",
+        owner_id=row.id,
+        score_model=PitchScore,
+        entry="pitch_id",
+        entries=select(Pitch.id).where(Pitch.statement_id == row.id),
+        entity_type="problem_statement",
+        where="dieser Fragestellung",
+    )
+
+
+@requires(Permission.CONTENT_EDIT)
+def jury_members(session: Session, *, actor: Actor, statement_id: int) -> list[JurorPublic]:
+    """The jurors with how many pitches each has scored (editors of the department)."""
+    row = store.get_statement(session, statement_id)
+    check_department(actor, row.department_id)
+    return jury.members(session, _jury(row))
+
+
+@requires(Permission.CONTENT_EDIT)
+def juror_remove(
+    session: Session, *, actor: Actor, statement_id: int, user_id: int
+) -> JurorRemoved:
+    """Take a person off the jury (editors of its department) with their scores; refused
+    for someone who has scored once the ranking is shown (``jury.REMOVAL_RULE``)."""
+    row = store.get_statement(session, statement_id)
+    check_department(actor, row.department_id)
+    published = store.phase_of(row) == PitchPhase.RESULTS
+    return jury.remove(session, actor=actor, jury=_jury(row), user_id=user_id, published=published)
 
 
 @requires(Permission.CONTENT_EDIT)

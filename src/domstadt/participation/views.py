@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.participation import (
     challenge_service,
@@ -46,7 +47,14 @@ def challenge_list(request: Request, session: SessionDep, actor: ActorDep) -> Re
     _ = gettext_for(request)
     items = challenge_service.challenge_list(session, actor=actor)
     return render(
-        request, "participation/list.html", {"title": _("Challenges"), "items": items, **LABELS}
+        request,
+        "participation/list.html",
+        {
+            "title": _("Challenges"),
+            "items": items,
+            "can_create": actor.can(Permission.CONTENT_EDIT),
+            **LABELS,
+        },
     )
 
 
@@ -66,9 +74,13 @@ def challenge_page(
     results = challenge_service.results(
         session, actor=actor, challenge_id=challenge_id, limit=PAGE, offset=(rang - 1) * PAGE
     )
+    roles = challenge_service.viewer_roles(session, actor=actor, challenge_id=challenge_id)
     context: dict[str, Any] = {
         "title": challenge.title,
         "c": challenge,
+        "members": challenge_service.jury_members(session, actor=actor, challenge_id=challenge_id)
+        if roles["can_edit"]
+        else [],
         "submissions": challenge_service.submission_list(
             session, actor=actor, challenge_id=challenge_id, limit=PAGE, offset=(seite - 1) * PAGE
         ),
@@ -77,7 +89,7 @@ def challenge_page(
         "pages": max(1, -(-results.total // PAGE)),
         "seite": seite,
         "rang": rang,
-        "roles": challenge_service.viewer_roles(session, actor=actor, challenge_id=challenge_id),
+        "roles": roles,
         "orgs": challenge_service.my_organisations(session, actor=actor),
         "following": follow.following(session, actor, "challenge", challenge_id),
         "statuses": [s for s in SubmissionStatus if s != SubmissionStatus.DRAFT],

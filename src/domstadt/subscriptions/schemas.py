@@ -21,7 +21,9 @@ class SubscriptionCreate(BaseModel):
     measure_id: int | None = None
     field: str | None = Field(default=None, max_length=64)
     target_kind: str | None = Field(
-        default=None, max_length=20, description="'challenge', 'event' or 'organisation'"
+        default=None,
+        max_length=20,
+        description="'challenge', 'event', 'organisation' or 'problem_statement'",
     )
     target_id: int | None = None
     channel: Channel = Channel.EMAIL
@@ -36,7 +38,8 @@ class SubscriptionCreate(BaseModel):
         if sum(given) != 1:
             raise ValueError(
                 "Bitte genau ein Ziel angeben: eine Maßnahme, ein Handlungsfeld oder "
-                "target_kind mit target_id (Wettbewerb, Veranstaltung, Organisation)."
+                "target_kind mit target_id (Wettbewerb, Veranstaltung, Organisation, "
+                "Fragestellung)."
             )
         if self.target_kind and self.target_id is None:
             raise ValueError("Zu target_kind gehört eine target_id.")
@@ -47,7 +50,10 @@ class SubscriptionPublic(BaseModel):
     """A subscription as its owner sees it."""
 
     id: int
-    target: str = Field(description="'measure', 'field', 'challenge', 'event' or 'organisation'")
+    target: str = Field(
+        description="'measure', 'field', 'challenge', 'event', 'organisation' or "
+        "'problem_statement'"
+    )
     target_id: int
     target_label: str = Field(description="German name of the kind (Maßnahme, Wettbewerb …)")
     measure_id: int | None

@@ -30,6 +30,7 @@ KIND_NAMES = {
     "challenge": N_("Challenge"),
     "event": N_("Event"),
     "organisation": N_("Organization"),
+    "problem_statement": N_("Problem statement"),
 }
 """Display names of the kinds of target (English message ids)."""
 

@@ -1,6 +1,7 @@
 """Form fields of the jury machinery shared by challenges and problem statements: a juror's
-score sheet (fields value_N / comment_N) and the e-mail address of a juror to assign, each
-with one clear German message per rule."""
+score sheet (fields value_N / comment_N), the e-mail address of a juror to assign and the
+confirmation of removing a juror who has scored, each with one clear German message per
+rule."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domstadt.core.errors import Invalid
-from domstadt.participation.challenges.schemas import JurorIn, ScoreIn, ScoreSheet
+from domstadt.participation.challenges.schemas import JurorIn, JurorPublic, ScoreIn, ScoreSheet
 
 
 def score_sheet(form: Mapping[str, Any], criteria: int) -> ScoreSheet:
@@ -45,3 +46,17 @@ def juror(form: Mapping[str, Any]) -> JurorIn:
             "Bitte geben Sie die E-Mail-Adresse eines Kontos an (z. B. name@example.org).",
             field="email",
         ) from None
+
+
+def check_removal_confirmed(
+    members: list[JurorPublic], user_id: int, form: Mapping[str, Any]
+) -> None:
+    """A juror who has scored is removed only with the box "delete their scores" ticked
+    (``confirm``); the service decides whether removal is allowed at all."""
+    for member in members:
+        if member.user_id == user_id and member.scored and form.get("confirm") != "1":
+            raise Invalid(
+                f"{member.name} hat schon {member.scored} Beiträge bewertet. Bitte bestätigen "
+                "Sie, dass diese Bewertungen mit der Person aus der Jury gelöscht werden.",
+                field="confirm",
+            )

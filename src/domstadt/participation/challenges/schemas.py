@@ -215,6 +215,22 @@ class JurorIn(BaseModel):
     email: str = Field(min_length=3, max_length=320)
 
 
+class JurorPublic(BaseModel):
+    """A member of a jury as the owner department sees it: who, and how many entries they
+    have scored so far (their scores go when they are removed)."""
+
+    user_id: int
+    name: str
+    scored: int
+
+
+class JurorRemoved(JurorPublic):
+    """A juror taken off a jury: ``scored`` entries they had scored, ``removed_scores``
+    score rows (one per entry and criterion) deleted with them."""
+
+    removed_scores: int
+
+
 class ChallengeUpdate(BaseModel):
     """Changes to a challenge: only the fields given change (the department stays)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
+from domstadt.participation import lab_finding_service
 from domstadt.participation import lab_service as service
 from domstadt.participation.events.schemas import HideRequest
 from domstadt.participation.labs import sus
@@ -80,7 +81,7 @@ def finding_add(
     session_id: int, body: FindingCreate, session: SessionDep, actor: ActorDep
 ) -> FindingPublic:
     """Editors of the session's department; severity cosmetic, minor, major or critical."""
-    return service.finding_add(session, actor=actor, session_id=session_id, data=body)
+    return lab_finding_service.finding_add(session, actor=actor, session_id=session_id, data=body)
 
 
 @router.post("/ux-tests/{session_id}/hide", status_code=204, summary="Hide a session (moderators)")
@@ -95,5 +96,7 @@ def finding_hide(
     finding_id: int, body: HideRequest, session: SessionDep, actor: ActorDep
 ) -> Response:
     """Moderators hide a finding with a reason (kept in the audit log)."""
-    service.finding_hide(session, actor=actor, finding_id=finding_id, reason=body.reason)
+    lab_finding_service.finding_hide(
+        session, actor=actor, finding_id=finding_id, reason=body.reason
+    )
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
+from domstadt.participation import lab_finding_service
 from domstadt.participation import lab_service as service
 from domstadt.participation.display import local_time
 from domstadt.participation.labs import labels, sus
@@ -60,14 +61,19 @@ def lab_list(request: Request, session: SessionDep, actor: ActorDep) -> Response
         request,
         "labs/list.html",
         _context(
-            request, title=_("Labs and UX tests"), overview=overview, chart=chart_data(overview)
+            request,
+            title=_("Labs and UX tests"),
+            overview=overview,
+            chart=chart_data(overview),
+            can_create=actor.can(Permission.CONTENT_EDIT),
         ),
     )
 
 
-def _session_page(
+def session_page(
     request: Request, session: Any, actor: Any, session_id: int, status: int = 200, **extra: Any
 ) -> Response:
+    """A session's page (``status`` and the forms' values and problems in ``extra``)."""
     lab = service.lab_get(session, actor=actor, session_id=session_id)
     return render(
         request,
@@ -81,7 +87,16 @@ def _session_page(
             signup=service.my_signup(session, actor=actor, session_id=session_id),
             notice=request.query_params.get("hinweis", ""),
             can_moderate=actor.can(Permission.CONTENT_MODERATE),
-            **{"error": None, "values": {}, **extra},
+            may_record=lab_finding_service.may_record_findings(
+                session, actor=actor, session_id=session_id
+            ),
+            **{
+                "error": None,
+                "values": {},
+                "finding_values": {},
+                "finding_errors": {},
+                **extra,
+            },
         ),
         status,
     )
@@ -90,7 +105,7 @@ def _session_page(
 @router.get("/labore/{session_id}")
 def lab_page(request: Request, session_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """One session: tasks, findings, SUS summary, sign-up and the questionnaire."""
-    return _session_page(request, session, actor, session_id)
+    return session_page(request, session, actor, session_id)
 
 
 @router.post("/labore/{session_id}/sus", dependencies=[CsrfChecked])
@@ -111,7 +126,7 @@ def sus_post(
     except Invalid as exc:
         session.rollback()
         values = {f"q{i}": v for i, v in enumerate(raw, start=1)}
-        return _session_page(
+        return session_page(
             request, session, actor, session_id, 422, error=exc.message, values=values
         )
     score = f"{result.score:g}"
@@ -137,7 +152,7 @@ def finding_hide_post(
     finding_id: int, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
     """Moderators hide a finding with a reason."""
-    service.finding_hide(
+    lab_finding_service.finding_hide(
         session, actor=actor, finding_id=finding_id, reason=str(form.get("reason", ""))
     )
     back = str(form.get("session_id", ""))

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from domstadt.participation import pitch_service, problem_statement_service
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
-from domstadt.participation.challenges.schemas import JurorIn, ScoreSheet
+from domstadt.participation.challenges.schemas import JurorIn, JurorPublic, ScoreSheet
 from domstadt.participation.pitches.forms import pitch_data
 from domstadt.participation.pitches.schemas import (
     PitchDecision,
@@ -114,6 +114,28 @@ def juror_assign(
     """Editors of the owner department add a person by e-mail to the jury."""
     problem_statement_service.juror_assign(
         session, actor=actor, statement_id=statement_id, data=body
+    )
+    return Response(status_code=204)
+
+
+@router.get("/problem-statements/{statement_id}/jurors", summary="The jury (department)")
+def jury_members(statement_id: int, session: SessionDep, actor: ActorDep) -> list[JurorPublic]:
+    """Editors of the owner department: each juror's `user_id`, name and how many pitches
+    they have scored (`scored`)."""
+    return problem_statement_service.jury_members(session, actor=actor, statement_id=statement_id)
+
+
+@router.delete(
+    "/problem-statements/{statement_id}/jurors/{user_id}",
+    status_code=204,
+    summary="Remove a juror",
+)
+def juror_remove(statement_id: int, user_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """Editors of the owner department take a person off the jury; their scores are deleted
+    with them. 404 when the person is not a juror; 409 for a juror who has scored once the
+    ranking is shown."""
+    problem_statement_service.juror_remove(
+        session, actor=actor, statement_id=statement_id, user_id=user_id
     )
     return Response(status_code=204)
 

@@ -12,10 +12,15 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Forbidden, Invalid
-from domstadt.participation import event_service, pitch_service, problem_statement_service
+from domstadt.participation import (
+    event_service,
+    follow,
+    pitch_service,
+    problem_statement_service,
+)
 from domstadt.participation.challenge_service import my_organisations
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
-from domstadt.participation.challenges.forms import juror, score_sheet
+from domstadt.participation.challenges.forms import check_removal_confirmed, juror, score_sheet
 from domstadt.participation.display import local_time
 from domstadt.participation.pitches import labels
 from domstadt.participation.pitches.forms import event_data, pitch_data, statement_data
@@ -108,6 +113,12 @@ def statement_page(
         if s.event_id
         else None,
         "mine": pitch_service.pitch_mine(session, actor=actor, statement_id=statement_id),
+        "members": problem_statement_service.jury_members(
+            session, actor=actor, statement_id=statement_id
+        )
+        if roles["can_edit"]
+        else [],
+        "following": follow.following(session, actor, "problem_statement", statement_id),
         "decisions": DECISIONS,
         "notice": request.query_params.get("hinweis", ""),
         **LABELS,
@@ -198,6 +209,33 @@ def jury_post(
         session, actor=actor, statement_id=statement_id, data=juror(form)
     )
     return RedirectResponse(f"/fragestellungen/{statement_id}?hinweis=jury#jury", status_code=303)
+
+
+@router.post("/fragestellungen/{statement_id}/jury/{user_id}/entfernen", dependencies=[CsrfChecked])
+def jury_remove_post(
+    request: Request,
+    statement_id: int,
+    user_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+) -> Response:
+    """Take a person off the jury; one who has scored only with "delete their scores"
+    ticked (the service refuses once the ranking is shown)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    members = problem_statement_service.jury_members(
+        session, actor=actor, statement_id=statement_id
+    )
+    check_removal_confirmed(members, user_id, form)
+    removed = problem_statement_service.juror_remove(
+        session, actor=actor, statement_id=statement_id, user_id=user_id
+    )
+    return RedirectResponse(
+        f"/fragestellungen/{statement_id}?hinweis=jury-entfernt&bewertungen={removed.scored}#jury",
+        status_code=303,
+    )
 
 
 @router.post("/fragestellungen/pitches/{pitch_id}/entscheidung", dependencies=[CsrfChecked])
