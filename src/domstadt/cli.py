@@ -316,11 +316,12 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
     """Run uvicorn; ``quiet`` keeps uvicorn's own (English) lines off the console."""
     import uvicorn
 
+    from domstadt.core.logs import configure_logging
     from domstadt.sensors.mqtt import embedded
-    from domstadt.web.app import configure_logging, create_app, settle_heap
+    from domstadt.web.app import create_app, settle_heap
 
     settings = get_settings().served_at(host, port)
-    configure_logging(settings)
+    configure_logging(settings, "web")
     try:
         application = create_app(settings)
     except (NotMigrated, ConfigError) as exc:
@@ -339,6 +340,8 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
         port=port,
         log_level="warning" if quiet else settings.log_level.lower(),
         proxy_headers=False,
+        log_config=None,  # our handlers (core/logs.py) and access lines (web/requestlog.py)
+        access_log=False,
     )
 
 
@@ -353,10 +356,12 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     so an unsafe config or an un-migrated database is one clear error, not N tracebacks."""
     import uvicorn
 
+    from domstadt.core.logs import configure_logging
     from domstadt.core.migrate import ensure_migrated
     from domstadt.web.app import SERVED_AT
 
     settings = get_settings()
+    configure_logging(settings, "web")
     db = database()
     try:
         settings.check_secure()
@@ -380,6 +385,8 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         port=port,
         log_level=settings.log_level.lower(),
         proxy_headers=False,
+        log_config=None,
+        access_log=False,
         # a worker importing the app on a busy machine may not answer the supervisor's ping
         # for seconds; uvicorn's 5 s default killed such workers before they served
         timeout_worker_healthcheck=WORKER_PING_SECONDS,
@@ -440,8 +447,10 @@ def worker(workers: int = typer.Option(1, help="Worker threads")) -> None:
     from huey.consumer import Consumer
 
     from domstadt.core.jobs import backend_name, get_huey
+    from domstadt.core.logs import configure_logging
     from domstadt.core.text.embedders import active_embedder_info
 
+    configure_logging(get_settings(), "worker")
     queue = get_huey()
     console.print(f"Textmodell: {active_embedder_info()['name']}")
     console.print(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")

@@ -19,6 +19,7 @@ from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, Timeouts
 from domstadt.core.json_limits import JsonLimits
+from domstadt.core.logs import configure_logging
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import (
     account_views,
@@ -51,6 +52,7 @@ from domstadt.web.middleware import (
     tile_origin,
 )
 from domstadt.web.ratelimit import RateLimiter, RateLimitMiddleware
+from domstadt.web.requestlog import RequestContextMiddleware
 from domstadt.web.unexpected import UnexpectedErrorMiddleware
 
 log = logging.getLogger("domstadt")
@@ -140,6 +142,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if settings.trusted_proxy_list:  # outermost: every layer sees the real client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    # Outermost of all: the request id is known to every layer and on every answer.
+    app.add_middleware(RequestContextMiddleware)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
     return app
 
@@ -159,13 +163,6 @@ SERVED_AT = "DOMSTADT_SERVED_AT"
 """``host:port`` that ``domstadt serve --workers N`` hands its worker processes."""
 
 
-def configure_logging(settings: Settings) -> None:
-    """The log format and level of a serving process."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
 def worker_app() -> FastAPI:
     """The app of one worker process of ``domstadt serve --workers N`` (a uvicorn factory,
     built in each spawned process). A worker runs no embedded MQTT broker: only one process
@@ -173,7 +170,7 @@ def worker_app() -> FastAPI:
     notifications through ``DOMSTADT_MQTT_URL``'s broker."""
     host, _, port = os.environ.get(SERVED_AT, "127.0.0.1:8000").rpartition(":")
     settings = get_settings().served_at(host, int(port))
-    configure_logging(settings)
+    configure_logging(settings, "web")
     app = create_app(settings)
     settle_heap()
     return app

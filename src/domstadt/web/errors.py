@@ -34,7 +34,7 @@ HTTP_MESSAGES = {
 def wants_json(request: Request) -> bool:
     """API routes and clients that ask for JSON get JSON errors."""
     path = request.url.path
-    if path.startswith(("/api/", "/sta/", "/healthz", "/metrics")):
+    if path.startswith(("/api/", "/sta/", "/healthz", "/livez", "/readyz", "/metrics")):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept

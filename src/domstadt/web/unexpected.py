@@ -5,33 +5,21 @@ stays usable (uvicorn closes a connection when an exception reaches it)."""
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domstadt.core.logs import current_request_id
 from domstadt.web.errors import internal_error
+from domstadt.web.requestlog import request_id
 
 log = logging.getLogger("domstadt.web")
 
-REQUEST_ID_HEADER = b"x-request-id"
-_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def request_id(scope: Scope) -> str:
-    """The request's id: a proxy's ``X-Request-ID`` when it is plain, else a new one."""
-    for key, value in scope.get("headers", []):
-        if key == REQUEST_ID_HEADER:
-            given = value.decode("latin-1")
-            if _SAFE_ID.fullmatch(given):
-                return given
-    return uuid.uuid4().hex[:16]
-
 
 def log_unexpected(scope: Scope, exc: BaseException) -> str:
-    """Log ``exc`` with its trace and a request id; returns the id for the answer."""
-    rid = request_id(scope)
+    """Log ``exc`` with its trace and the request's id (set by ``web/requestlog.py``, a new
+    one outside it); returns the id for the answer."""
+    rid = current_request_id() or request_id(scope)
     log.error(
         "unhandled error (request %s) on %s %s",
         rid,
