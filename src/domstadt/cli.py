@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -78,6 +79,17 @@ def _register_domains() -> None:
 _register_domains()
 console = Console()
 err = Console(stderr=True)
+
+
+def announce(message: str, *, warning: bool = False) -> None:
+    """A start-up line of a long-running process: a log line when logs are JSON (so its
+    output stays one JSON object per line), else printed for the person at the console."""
+    from domstadt.core.logs import active_format
+
+    if active_format() == "json":
+        logging.getLogger("domstadt").log(logging.WARNING if warning else logging.INFO, message)
+    else:
+        (err if warning else console).print(message)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -330,8 +342,8 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
     settle_heap()
     from domstadt.core.text.embedders import active_embedder_info
 
-    console.print(f"Textmodell: {active_embedder_info()['name']}")
-    console.print(f"Domstadt läuft auf http://{host}:{port} (beenden mit Strg+C)")
+    announce(f"Textmodell: {active_embedder_info()['name']}")
+    announce(f"Domstadt läuft auf http://{host}:{port} (beenden mit Strg+C)")
     # The app alone decides whom to believe about client addresses (DOMSTADT_TRUSTED_PROXIES,
     # web/app.py); uvicorn's own proxy headers would trust any local peer's X-Forwarded-For.
     uvicorn.run(
@@ -371,12 +383,13 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     finally:
         db.dispose()  # the workers open their own pools
     if not settings.mqtt_url:
-        err.print(
+        announce(
             "Mehrere Prozesse: kein eingebetteter MQTT-Broker; für SensorThings-MQTT "
-            "DOMSTADT_MQTT_URL setzen."
+            "DOMSTADT_MQTT_URL setzen.",
+            warning=True,
         )
     os.environ[SERVED_AT] = f"{host}:{port}"
-    console.print(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
+    announce(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
     uvicorn.run(
         "domstadt.web.app:worker_app",
         factory=True,
@@ -452,8 +465,8 @@ def worker(workers: int = typer.Option(1, help="Worker threads")) -> None:
 
     configure_logging(get_settings(), "worker")
     queue = get_huey()
-    console.print(f"Textmodell: {active_embedder_info()['name']}")
-    console.print(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
+    announce(f"Textmodell: {active_embedder_info()['name']}")
+    announce(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
     Consumer(queue, workers=workers, worker_type="thread").run()
 
 
