@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
+from domstadt.core.db_errors import describe
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,8 @@ async def _timed(name: str, probe: Callable[[], str], timeout: float) -> Check:
             detail = await anyio.to_thread.run_sync(probe, abandon_on_cancel=True)
             ok = True
         except Exception as exc:  # the reason goes to the operator, never credentials
-            detail = _describe(exc)
+            detail = describe(exc)
     return Check(name, ok, detail, round((time.perf_counter() - start) * 1000, 1))
-
-
-def _describe(exc: Exception) -> str:
-    """A one-line reason without the connection URL (it may hold a password)."""
-    orig = getattr(exc, "orig", None) or exc
-    first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
-    return f"{type(orig).__name__}: {first}"[:300]
 
 
 async def readiness(settings: Settings, database: Database, timeout: float) -> list[Check]:

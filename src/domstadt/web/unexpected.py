@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domstadt.core.db_errors import describe, unavailable
 from domstadt.core.logs import current_request_id
-from domstadt.web.errors import internal_error
+from domstadt.web.errors import internal_error, unavailable_error
 from domstadt.web.requestlog import request_id
 
 log = logging.getLogger("domstadt.web")
@@ -60,6 +62,10 @@ class UnexpectedErrorMiddleware:
         except self.passthrough:
             raise
         except Exception as exc:
+            down = _database_down(scope, exc, state["started"])
+            if down is not None:
+                await down(scope, receive, send)
+                return
             rid = log_unexpected(scope, exc)
             if state["started"] and not state["complete"]:
                 raise
@@ -67,3 +73,18 @@ class UnexpectedErrorMiddleware:
                 response = internal_error(Request(scope), rid)
                 response.headers["X-Request-ID"] = rid
                 await response(scope, receive, send)
+
+
+def _database_down(scope: Scope, exc: Exception, started: bool) -> Response | None:
+    """503 with Retry-After when ``exc`` says the database is down or busy and no answer has
+    begun; logged as a warning without a trace (the operator's alert is /readyz)."""
+    if started:
+        return None
+    settings = scope["app"].state.settings if "app" in scope else None
+    refused = unavailable(exc, settings.retry_after_seconds if settings else 5)
+    if refused is None:
+        return None
+    log.warning(
+        "database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), describe(exc)
+    )
+    return unavailable_error(Request(scope), refused)
