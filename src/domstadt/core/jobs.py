@@ -7,8 +7,13 @@ returned by :func:`get_huey`; ``domstadt worker`` runs the consumer.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey, crontab, signals
 from huey.api import PeriodicTask, Task
 from sqlalchemy import delete
@@ -18,6 +23,13 @@ from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, utcnow
 from domstadt.core.logs import JOB, REQUEST_ID
 
+log = logging.getLogger("domstadt.jobs")
+
+REDIS_CONNECT_SECONDS = 5.0
+"""How long queuing a job waits for Redis to accept the connection before it gives up."""
+QUEUE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlite3.Error)
+"""What the job store raises when it does not answer (Redis gone, SQLite file locked)."""
+
 REQUEST_ID_ARGUMENT = "_domstadt_request_id"
 """The keyword a queued job carries its request id in; taken off before the job runs."""
 
@@ -26,7 +38,10 @@ def make_huey(settings: Settings) -> Huey:
     """Redis when ``DOMSTADT_REDIS_URL`` is set, else a SQLite file in the data directory;
     every job queued during a request carries that request's id to the worker."""
     if settings.redis_url:
-        queue: Huey = RedisHuey("domstadt", url=settings.redis_url)
+        pool = redis.ConnectionPool.from_url(
+            settings.redis_url, socket_connect_timeout=REDIS_CONNECT_SECONDS
+        )
+        queue: Huey = RedisHuey("domstadt", connection_pool=pool)
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         queue = SqliteHuey("domstadt", filename=str(settings.data_dir / "jobs.sqlite3"))
@@ -63,6 +78,19 @@ def carry_request_ids(queue: Huey) -> None:
 def get_huey() -> Huey:
     """The process-wide job queue."""
     return make_huey(get_settings())
+
+
+def enqueue(task: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+    """Queue ``task(*args, **kwargs)``; False, logged as a warning, when the job store does not
+    answer (Redis gone): the caller tells the person the job did not start, and nothing else
+    of the request fails."""
+    try:
+        task(*args, **kwargs)
+    except QUEUE_DOWN as exc:
+        name = getattr(task, "name", None) or getattr(task, "__name__", "job")
+        log.warning("job %s not queued, the job store does not answer: %r", name, exc)
+        return False
+    return True
 
 
 def backend_name(queue: Huey) -> str:
