@@ -111,3 +111,25 @@ def test_probes_are_not_rate_limited(settings: Settings, db: Database) -> None:
         for _ in range(5):
             assert client.get("/readyz").status_code == 200
             assert client.get("/livez").status_code == 200
+
+
+def test_metrics_name_route_families_pool_and_waiting_jobs(client: TestClient) -> None:
+    client.get("/massnahmen")
+    client.get("/api/v1/measures")
+    client.get("/sta/v1.1/Things")
+    metrics = client.get("/metrics").text
+    for family in ("pages", "native", "sta"):
+        line = f'domstadt_http_family_request_duration_seconds_count{{family="{family}"}} 1.0'
+        assert line in metrics, family
+    assert "domstadt_db_pool_checked_out 0.0" in metrics  # every request gave its back
+    assert "domstadt_db_pool_size " in metrics
+    assert "domstadt_jobs_waiting 0.0" in metrics
+
+
+def test_metrics_answer_without_redis(settings: Settings, db: Database) -> None:
+    """The queue length is left out while Redis is gone; the rest is scraped as ever."""
+    with _app(settings, db, redis_url=f"redis://127.0.0.1:{free_port()}/0") as client:
+        metrics = client.get("/metrics")
+        assert metrics.status_code == 200
+        assert "domstadt_db_pool_size" in metrics.text
+        assert "domstadt_jobs_waiting" not in metrics.text

@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -40,6 +41,7 @@ from domstadt.web.domains import (
     domain_routers,
     register_search_sources,
 )
+from domstadt.web.gauges import PoolCollector, QueueCollector
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     BodyTooLarge,
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.metrics = Metrics()
+    _register_gauges(app, settings)
     app.state.rate_limiter = RateLimiter(settings, database)
 
     errors.install(app)
@@ -146,6 +149,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RequestContextMiddleware)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
     return app
+
+
+def _register_gauges(app: FastAPI, settings: Settings) -> None:
+    """The database pool and job queue gauges of ``/metrics`` (read at each scrape)."""
+    from domstadt.core.jobs import make_huey
+
+    queue: list[Any] = []
+
+    def waiting() -> int:
+        if not queue:
+            queue.append(make_huey(settings))
+        return int(queue[0].pending_count())
+
+    registry = app.state.metrics.registry
+    registry.register(PoolCollector(lambda: app.state.database))
+    registry.register(QueueCollector(waiting))
 
 
 def settle_heap() -> None:
