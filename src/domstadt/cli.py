@@ -4,6 +4,7 @@ backups."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -81,6 +82,17 @@ def _register_domains() -> None:
 _register_domains()
 console = Console()
 err = Console(stderr=True)
+
+
+def announce(message: str, *, warning: bool = False) -> None:
+    """A start-up line of a long-running process: a log line when logs are JSON (so its
+    output stays one JSON object per line), else printed for the person at the console."""
+    from domstadt.core.logs import active_format
+
+    if active_format() == "json":
+        logging.getLogger("domstadt").log(logging.WARNING if warning else logging.INFO, message)
+    else:
+        (err if warning else console).print(message)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -319,11 +331,12 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
     """Run uvicorn; ``quiet`` keeps uvicorn's own (English) lines off the console."""
     import uvicorn
 
+    from domstadt.core.logs import configure_logging
     from domstadt.sensors.mqtt import embedded
-    from domstadt.web.app import configure_logging, create_app, settle_heap
+    from domstadt.web.app import create_app, settle_heap
 
     settings = get_settings().served_at(host, port)
-    configure_logging(settings)
+    configure_logging(settings, "web")
     try:
         application = create_app(settings)
     except (NotMigrated, ConfigError) as exc:
@@ -332,8 +345,8 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
     settle_heap()
     from domstadt.core.text.embedders import active_embedder_info
 
-    console.print(f"Textmodell: {active_embedder_info()['name']}")
-    console.print(f"Domstadt läuft auf http://{host}:{port} (beenden mit Strg+C)")
+    announce(f"Textmodell: {active_embedder_info()['name']}")
+    announce(f"Domstadt läuft auf http://{host}:{port} (beenden mit Strg+C)")
     # The app alone decides whom to believe about client addresses (DOMSTADT_TRUSTED_PROXIES,
     # web/app.py); uvicorn's own proxy headers would trust any local peer's X-Forwarded-For.
     uvicorn.run(
@@ -342,6 +355,8 @@ def _serve(host: str, port: int, *, quiet: bool) -> None:
         port=port,
         log_level="warning" if quiet else settings.log_level.lower(),
         proxy_headers=False,
+        log_config=None,  # our handlers (core/logs.py) and access lines (web/requestlog.py)
+        access_log=False,
     )
 
 
@@ -356,10 +371,12 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     so an unsafe config or an un-migrated database is one clear error, not N tracebacks."""
     import uvicorn
 
+    from domstadt.core.logs import configure_logging
     from domstadt.core.migrate import ensure_migrated
     from domstadt.web.app import SERVED_AT
 
     settings = get_settings()
+    configure_logging(settings, "web")
     db = database()
     try:
         settings.check_secure()
@@ -369,12 +386,13 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     finally:
         db.dispose()  # the workers open their own pools
     if not settings.mqtt_url:
-        err.print(
+        announce(
             "Mehrere Prozesse: kein eingebetteter MQTT-Broker; für SensorThings-MQTT "
-            "DOMSTADT_MQTT_URL setzen."
+            "DOMSTADT_MQTT_URL setzen.",
+            warning=True,
         )
     os.environ[SERVED_AT] = f"{host}:{port}"
-    console.print(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
+    announce(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
     uvicorn.run(
         "domstadt.web.app:worker_app",
         factory=True,
@@ -383,6 +401,8 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         port=port,
         log_level=settings.log_level.lower(),
         proxy_headers=False,
+        log_config=None,
+        access_log=False,
         # a worker importing the app on a busy machine may not answer the supervisor's ping
         # for seconds; uvicorn's 5 s default killed such workers before they served
         timeout_worker_healthcheck=WORKER_PING_SECONDS,
@@ -443,11 +463,13 @@ def worker(workers: int = typer.Option(1, help="Worker threads")) -> None:
     from huey.consumer import Consumer
 
     from domstadt.core.jobs import backend_name, get_huey
+    from domstadt.core.logs import configure_logging
     from domstadt.core.text.embedders import active_embedder_info
 
+    configure_logging(get_settings(), "worker")
     queue = get_huey()
-    console.print(f"Textmodell: {active_embedder_info()['name']}")
-    console.print(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
+    announce(f"Textmodell: {active_embedder_info()['name']}")
+    announce(f"Job-Worker startet ({backend_name(queue)}, {workers} Threads)")
     Consumer(queue, workers=workers, worker_type="thread").run()
 
 

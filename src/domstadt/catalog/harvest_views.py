@@ -13,7 +13,7 @@ from domstadt.catalog import harvest_service, vocab
 from domstadt.catalog.schemas import HarvestJobDetail, HarvestSourceOverview
 from domstadt.catalog.vocab import N_
 from domstadt.core.auth.permissions import Actor, Permission
-from domstadt.core.errors import Conflict, Invalid
+from domstadt.core.errors import Conflict, Invalid, Unavailable
 from domstadt.core.outbound import OutboundPolicy
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_form
@@ -112,8 +112,15 @@ def run_source(request: Request, session: SessionDep, actor: ActorDep, name: str
     harvest_service.harvest_request(session, actor=actor, name=name)
     session.commit()  # the audit entry is durable, and a worker sees no open transaction
     from domstadt.catalog import tasks
+    from domstadt.core import jobs
 
-    tasks.harvest_source(name, request.app.state.settings.database_url)
+    settings = request.app.state.settings
+    if not jobs.enqueue(tasks.harvest_source, name, settings.database_url):
+        raise Unavailable(
+            f"Die Job-Warteschlange antwortet gerade nicht: der Lauf von '{name}' ist vermerkt, "
+            "aber nicht gestartet. Bitte in einigen Minuten erneut auslösen.",
+            retry_after=settings.retry_after_seconds,
+        )
     return RedirectResponse(f"/daten/harvest?queued={name}", status_code=303)
 
 

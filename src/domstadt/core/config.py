@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     map_tiles: str = ""
     """Tile URL template for maps (e.g. an own tile server); empty draws on a plain background."""
     log_level: str = "INFO"
+    log_format: Literal["", "json", "text"] = ""
+    """``json``: one JSON object per log line (for a collector); ``text``: for a console.
+    Empty: json in production, text in development, demo and tests (core/logs.py)."""
     participation_publisher: str = "DIG"
     """Code of the department that publishes participation as open data (catalogue datasets
     ``beteiligung-*``; `domstadt participation publish` and its daily job)."""
@@ -145,7 +148,9 @@ class Settings(BaseSettings):
     db_busy_timeout_seconds: float = Field(default=10.0, ge=0)
     """SQLite: how long a writer waits (with backoff) for the write lock before 503."""
     retry_after_seconds: int = Field(default=5, ge=1)
-    """``Retry-After`` of 503 answers (database or DataStore busy)."""
+    """``Retry-After`` of 503 answers (database or DataStore busy, not ready)."""
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    """How long ``/readyz`` waits for the database and Redis each before it answers 503."""
     max_json_depth: int = Field(default=64, ge=2, le=1000)
     max_json_number_digits: int = Field(default=100, ge=20, le=4000)
     max_json_string_chars: int = Field(default=100_000, ge=1000)
@@ -163,6 +168,13 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'domstadt.sqlite3').as_posix()}"
         return self
+
+    @property
+    def effective_log_format(self) -> Literal["json", "text"]:
+        """The log format in use: the one set, else json in production and text elsewhere."""
+        if self.log_format:
+            return self.log_format
+        return "json" if self.environment == "production" else "text"
 
     @property
     def is_sqlite(self) -> bool:

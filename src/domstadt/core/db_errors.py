@@ -58,3 +58,12 @@ def unavailable(exc: BaseException, retry_after: int) -> Unavailable | None:
     if reason is None:
         return None
     return Unavailable(reason + NOTHING_SAVED, retry_after=retry_after)
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for logs and probes: the driver's first line, without the statement,
+    its parameters or the connection URL."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(orig).__name__}: {first}"[:300]

@@ -97,16 +97,16 @@ def mqtt_worker(
     ),
 ) -> None:
     """Run an MQTT ingest worker against DOMSTADT_MQTT_URL (start several to split the load)."""
-    import logging
     import socket
 
     from domstadt.core.config import get_settings
     from domstadt.core.db import Database
+    from domstadt.core.logs import configure_logging
     from domstadt.core.migrate import ensure_migrated
     from domstadt.sensors.mqtt.ingest import IngestWorker
 
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings, "ingest")
     if not settings.mqtt_url:
         _fail("DOMSTADT_MQTT_URL ist leer; setzen Sie z. B. mqtt://127.0.0.1:1883.")
     db = Database(settings.database_url)

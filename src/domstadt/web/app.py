@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -19,6 +20,7 @@ from domstadt import __version__
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, Timeouts
 from domstadt.core.json_limits import JsonLimits
+from domstadt.core.logs import configure_logging
 from domstadt.core.migrate import ensure_migrated
 from domstadt.web import (
     account_views,
@@ -39,6 +41,7 @@ from domstadt.web.domains import (
     domain_routers,
     register_search_sources,
 )
+from domstadt.web.gauges import PoolCollector, QueueCollector
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     BodyTooLarge,
@@ -51,6 +54,7 @@ from domstadt.web.middleware import (
     tile_origin,
 )
 from domstadt.web.ratelimit import RateLimiter, RateLimitMiddleware
+from domstadt.web.requestlog import RequestContextMiddleware
 from domstadt.web.unexpected import UnexpectedErrorMiddleware
 
 log = logging.getLogger("domstadt")
@@ -89,6 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.metrics = Metrics()
+    _register_gauges(app, settings)
     app.state.rate_limiter = RateLimiter(settings, database)
 
     errors.install(app)
@@ -140,8 +145,26 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if settings.trusted_proxy_list:  # outermost: every layer sees the real client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    # Outermost of all: the request id is known to every layer and on every answer.
+    app.add_middleware(RequestContextMiddleware)
     log.info("Domstadt %s ready on %s (%s)", __version__, settings.base_url, database.dialect)
     return app
+
+
+def _register_gauges(app: FastAPI, settings: Settings) -> None:
+    """The database pool and job queue gauges of ``/metrics`` (read at each scrape)."""
+    from domstadt.core.jobs import make_huey
+
+    queue: list[Any] = []
+
+    def waiting() -> int:
+        if not queue:
+            queue.append(make_huey(settings))
+        return int(queue[0].pending_count())
+
+    registry = app.state.metrics.registry
+    registry.register(PoolCollector(lambda: app.state.database))
+    registry.register(QueueCollector(waiting))
 
 
 def settle_heap() -> None:
@@ -159,13 +182,6 @@ SERVED_AT = "DOMSTADT_SERVED_AT"
 """``host:port`` that ``domstadt serve --workers N`` hands its worker processes."""
 
 
-def configure_logging(settings: Settings) -> None:
-    """The log format and level of a serving process."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
 def worker_app() -> FastAPI:
     """The app of one worker process of ``domstadt serve --workers N`` (a uvicorn factory,
     built in each spawned process). A worker runs no embedded MQTT broker: only one process
@@ -173,7 +189,7 @@ def worker_app() -> FastAPI:
     notifications through ``DOMSTADT_MQTT_URL``'s broker."""
     host, _, port = os.environ.get(SERVED_AT, "127.0.0.1:8000").rpartition(":")
     settings = get_settings().served_at(host, int(port))
-    configure_logging(settings)
+    configure_logging(settings, "web")
     app = create_app(settings)
     settle_heap()
     return app

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
@@ -21,7 +22,7 @@ from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
 from domstadt.core.auth.permissions import ANONYMOUS, Actor
 from domstadt.core.db import Database, DbSession
-from domstadt.core.db_errors import unavailable
+from domstadt.core.db_errors import describe, unavailable
 from domstadt.core.errors import Forbidden, Invalid, Unauthenticated
 from domstadt.web import i18n
 from domstadt.web.i18n import N_
@@ -84,6 +85,7 @@ def get_session(request: Request) -> Iterator[DbSession]:
         busy = unavailable(exc, request.app.state.settings.retry_after_seconds)
         if busy is None:
             raise
+        logging.getLogger("domstadt.web").warning("database unavailable: %s", describe(exc))
         raise busy from exc
 
 

@@ -34,7 +34,7 @@ HTTP_MESSAGES = {
 def wants_json(request: Request) -> bool:
     """API routes and clients that ask for JSON get JSON errors."""
     path = request.url.path
-    if path.startswith(("/api/", "/sta/", "/healthz", "/metrics")):
+    if path.startswith(("/api/", "/sta/", "/healthz", "/livez", "/readyz", "/metrics")):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -154,13 +154,27 @@ def internal_error(request: Request, request_id: str) -> Response:
     """The 500 answer to an unexpected exception, in the envelope of the API that was asked
     (CKAN, SensorThings, native JSON or an HTML page), naming the logged request id."""
     message = gettext_for(request)(INTERNAL_MESSAGE) % {"request_id": request_id}
+    return _enveloped(request, 500, "internal", message)
+
+
+def unavailable_error(request: Request, exc: Unavailable) -> Response:
+    """The 503 answer to a database that is down or busy outside any route's own handling
+    (e.g. an API key looked up before the route), with ``Retry-After``, in the envelope of
+    the API that was asked."""
+    response = _enveloped(request, exc.status_code, exc.code, exc.message)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _enveloped(request: Request, status: int, code: str, message: str) -> Response:
     path = request.url.path
     if path.startswith(CKAN_PREFIXES):
-        error = {"__type": "Internal Server Error", "message": message}
-        return JSONResponse({"help": "", "success": False, "error": error}, 500)
+        kind = "Internal Server Error" if status == 500 else "Service Unavailable"
+        error = {"__type": kind, "message": message}
+        return JSONResponse({"help": "", "success": False, "error": error}, status)
     if path.startswith(STA_PREFIX):
-        return JSONResponse({"code": 500, "type": "error", "message": message}, 500)
-    return _respond(request, 500, {"code": "internal", "message": message})
+        return JSONResponse({"code": status, "type": "error", "message": message}, status)
+    return _respond(request, status, {"code": code, "message": message})
 
 
 def install(app: FastAPI) -> None:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domstadt.core.errors import Invalid
 from domstadt.core.json_limits import JsonLimits, JsonTooLarge, parse_json
 from domstadt.web import i18n
+from domstadt.web.gauges import route_family
 
 LANG_COOKIE = "lang"
 
@@ -296,6 +297,13 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
+        self.family_latency = Histogram(
+            "domstadt_http_family_request_duration_seconds",
+            "Time to serve an HTTP request, by route family (pages, native, sta, ckan, dcat, "
+            "static, ops)",
+            ["family"],
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:
@@ -321,9 +329,10 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_tracking)
         finally:
-            route = _route_template(scope)
+            route, seconds = _route_template(scope), time.perf_counter() - start
             self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - start)
+            self.metrics.latency.labels(scope["method"], route).observe(seconds)
+            self.metrics.family_latency.labels(route_family(scope["path"])).observe(seconds)
 
 
 def _route_template(scope: Scope) -> str:

@@ -5,33 +5,23 @@ stays usable (uvicorn closes a connection when an exception reaches it)."""
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domstadt.web.errors import internal_error
+from domstadt.core.db_errors import describe, unavailable
+from domstadt.core.logs import current_request_id
+from domstadt.web.errors import internal_error, unavailable_error
+from domstadt.web.requestlog import request_id
 
 log = logging.getLogger("domstadt.web")
 
-REQUEST_ID_HEADER = b"x-request-id"
-_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def request_id(scope: Scope) -> str:
-    """The request's id: a proxy's ``X-Request-ID`` when it is plain, else a new one."""
-    for key, value in scope.get("headers", []):
-        if key == REQUEST_ID_HEADER:
-            given = value.decode("latin-1")
-            if _SAFE_ID.fullmatch(given):
-                return given
-    return uuid.uuid4().hex[:16]
-
 
 def log_unexpected(scope: Scope, exc: BaseException) -> str:
-    """Log ``exc`` with its trace and a request id; returns the id for the answer."""
-    rid = request_id(scope)
+    """Log ``exc`` with its trace and the request's id (set by ``web/requestlog.py``, a new
+    one outside it); returns the id for the answer."""
+    rid = current_request_id() or request_id(scope)
     log.error(
         "unhandled error (request %s) on %s %s",
         rid,
@@ -72,6 +62,10 @@ class UnexpectedErrorMiddleware:
         except self.passthrough:
             raise
         except Exception as exc:
+            down = _database_down(scope, exc, state["started"])
+            if down is not None:
+                await down(scope, receive, send)
+                return
             rid = log_unexpected(scope, exc)
             if state["started"] and not state["complete"]:
                 raise
@@ -79,3 +73,18 @@ class UnexpectedErrorMiddleware:
                 response = internal_error(Request(scope), rid)
                 response.headers["X-Request-ID"] = rid
                 await response(scope, receive, send)
+
+
+def _database_down(scope: Scope, exc: Exception, started: bool) -> Response | None:
+    """503 with Retry-After when ``exc`` says the database is down or busy and no answer has
+    begun; logged as a warning without a trace (the operator's alert is /readyz)."""
+    if started:
+        return None
+    settings = scope["app"].state.settings if "app" in scope else None
+    refused = unavailable(exc, settings.retry_after_seconds if settings else 5)
+    if refused is None:
+        return None
+    log.warning(
+        "database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), describe(exc)
+    )
+    return unavailable_error(Request(scope), refused)

@@ -7,6 +7,7 @@ done the dataset is "waiting" as well."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from domstadt.catalog import store
 from domstadt.catalog.models import Dataset, Distribution, PrivacyFinding, PrivacyScan
 from domstadt.catalog.privacy.scan import Finding, scan_table
+
+log = logging.getLogger(__name__)
 
 INLINE_ROWS = 20_000
 """Tables up to this many rows are scanned in the upload itself; larger ones in a job."""
@@ -80,8 +83,10 @@ def queue_scan(session: Session, ds: Dataset, dist: Distribution, rows: int, pat
 
     def enqueue(_session: Session) -> None:
         from domstadt.catalog import tasks  # the tasks import the services, which import this
+        from domstadt.core import jobs
 
-        tasks.privacy_scan(scan_id, url, source)
+        if not jobs.enqueue(tasks.privacy_scan, scan_id, url, source):
+            log.warning("privacy scan %s stays queued until the job store answers", scan_id)
 
     def forget(_session: Session) -> None:
         if event.contains(session, "after_commit", enqueue):

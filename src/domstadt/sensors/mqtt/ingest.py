@@ -25,6 +25,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from prometheus_client import Counter
 
 from domstadt.core.db import Database
+from domstadt.core.logs import active_format
 from domstadt.sensors import mqtt_service
 from domstadt.sensors.mqtt.client import ack_all, connect, is_event, make_client
 from domstadt.sensors.mqtt.publisher import Publisher
@@ -74,6 +75,7 @@ class IngestWorker:
                 base=base,
                 publish=publish,
                 log_level=logging.getLevelName(log.getEffectiveLevel()),
+                log_format=active_format(),
             )
         else:
             publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None

@@ -135,10 +135,11 @@ class WriterProcess:
 
 def serve_writer(conn: Connection, config: dict[str, Any]) -> None:
     """The writer process: answer each batch with its outcomes until told to stop."""
+    from domstadt.core.logs import configure
     from domstadt.sensors.mqtt.publisher import Publisher
     from domstadt.sensors.mqtt.topics import BrokerUrl
 
-    logging.basicConfig(level=config.get("log_level", "INFO"))
+    configure(config.get("log_level", "INFO"), config.get("log_format", "text"), "ingest")
     broker = BrokerUrl.parse(config["broker_url"])
     publisher = Publisher(broker, config["client_id"]) if config["publish"] else None
     writer = BatchWriter(Database(config["database_url"]), broker.root, config["base"], publisher)

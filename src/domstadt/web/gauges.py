@@ -1,0 +1,66 @@
+"""Gauges read at each scrape of ``/metrics``: the database pool of this process and the
+jobs waiting in the queue; and the route family of a request (a label of few values for
+dashboards: pages, native, sta, ckan, dcat, static, ops)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from domstadt.core.db import Database
+from domstadt.web.ratelimit import family_of
+
+log = logging.getLogger("domstadt.web")
+
+OPS_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/metrics"})
+
+
+def route_family(path: str) -> str:
+    """The family of ``path``: an API family (``native``, ``sta``, ``ckan``, ``dcat``),
+    ``static``, ``ops`` (probes, metrics) or ``pages``."""
+    if path in OPS_PATHS:
+        return "ops"
+    if path.startswith("/static/"):
+        return "static"
+    return family_of(path) or "pages"
+
+
+class PoolCollector(Collector):
+    """``domstadt_db_pool_{size,checked_out,overflow}`` of the app's database pool."""
+
+    def __init__(self, database: Callable[[], Database]) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        pool: Any = self.database().engine.pool
+        readings = {
+            "size": ("Connections the pool keeps open", "size"),
+            "checked_out": ("Connections in use by requests now", "checkedout"),
+            "overflow": ("Connections opened beyond the pool size now", "overflow"),
+        }
+        for name, (text, method) in readings.items():
+            read = getattr(pool, method, None)
+            if read is not None:
+                yield GaugeMetricFamily(f"domstadt_db_pool_{name}", text, value=float(read()))
+
+
+class QueueCollector(Collector):
+    """``domstadt_jobs_waiting``: jobs queued and not yet taken by a worker (absent when the
+    job store does not answer; ``/readyz`` names that)."""
+
+    def __init__(self, waiting: Callable[[], int]) -> None:
+        self.waiting = waiting
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            count = self.waiting()
+        except Exception as exc:  # Redis gone: the scrape still answers
+            log.warning("job queue length unknown: %r", exc)
+            return
+        yield GaugeMetricFamily(
+            "domstadt_jobs_waiting", "Jobs queued, not yet taken by a worker", value=float(count)
+        )
