@@ -330,4 +330,4 @@ def test_a_record_reads_the_same_on_every_parse() -> None:
 
     for path in sorted(REAL.glob("*.rdf")):
         first = hashes(path)
-        assert all(hashes(path) == first for _ in range(8)), path.name
+        assert all(hashes(path) == first for _ in range(3)), path.name
