@@ -29,14 +29,16 @@ PER_KIND = 1
 MAX_HEIGHT = 2400
 """Pixels from the top of a page (a long list or table is cut there)."""
 FORMAT = ["jpg"]
-MAX_PAGES = 60
+MAX_PAGES = 90
 ADMIN = ("admin@example.org", "Ada Admin", "correct horse battery staple")
 NOT_PAGES = re.compile(
     r"^/(login|logout|abmelden|abonnieren|static/|api/|feeds/|sta/|ckan/|catalog\.|healthz|"
     r"metrics|daten/ressource/|.*\.(ics|atom|csv|json|ttl|rdf|xml|geojson|pdf)$)"
 )
 ADMIN_PAGES = ("/admin", "/massnahmen/neu", "/massnahmen/1/bearbeiten", "/daten/dashboard",
-               "/admin/postausgang", "/konto")  # fmt: skip
+               "/admin/postausgang", "/konto", "/wettbewerbe/neu", "/labore/neu",
+               "/fragestellungen/neu", "/entwickler", "/admin/moderation",
+               "/foerderung/uebersicht")  # fmt: skip
 
 
 def _free_port() -> int:
