@@ -115,6 +115,7 @@ STAFF_START = (
     "/wettbewerbe/1/bearbeiten",
     "/labore/neu",
     "/labore/1",
+    "/labore/1/bearbeiten",
     "/verwaltung",
     "/admin/postausgang",
     "/admin/moderation",
