@@ -110,6 +110,7 @@ STAFF_START = (
     "/veranstaltungen/neu",
     "/fragestellungen/neu",
     "/fragestellungen/1",
+    "/fragestellungen/1/bearbeiten",
     "/wettbewerbe/neu",
     "/wettbewerbe/1",
     "/wettbewerbe/1/bearbeiten",
