@@ -87,7 +87,9 @@ def test_a_finding_is_recorded_on_the_lab_page(
     expect(page.get_by_text("Der Zurück-Knopf verliert die Eingaben.")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/wettbewerbe/neu", "/labore/neu"])
+@pytest.mark.parametrize(
+    "path", ["/wettbewerbe/neu", "/labore/neu", "/labore/1/bearbeiten", "/wettbewerbe/1/bearbeiten"]
+)
 def test_refused_forms_are_accessible(admin_page: Page, live_server: LiveServer, path: str) -> None:
     page = admin_page
     page.goto(live_server.base_url + path)

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
-from domstadt.core.errors import Forbidden, Invalid, InvalidFields
+from domstadt.core.errors import Conflict, DomainError, Forbidden, Invalid, InvalidFields
 from domstadt.participation import challenge_service, event_service, labels
 from domstadt.participation.challenges import challenge_form
 from domstadt.web.account_views import require_login
@@ -29,7 +29,7 @@ def _page(
     actor: Actor,
     values: dict[str, Any],
     challenge_id: int | None = None,
-    error: Invalid | None = None,
+    error: DomainError | None = None,
     status: int = 200,
 ) -> Response:
     _ = gettext_for(request)
@@ -118,7 +118,7 @@ def edit_post(
             challenge_id=challenge_id,
             data=challenge_form.update_data(values),
         )
-    except Invalid as exc:
-        session.rollback()
-        return _page(request, session, actor, values, challenge_id, exc, 422)
+    except (Invalid, Conflict) as exc:
+        session.rollback()  # a Conflict: criteria locked once scored, shown at the criteria
+        return _page(request, session, actor, values, challenge_id, exc, exc.status_code)
     return RedirectResponse(f"/wettbewerbe/{challenge_id}?hinweis=gespeichert", status_code=303)

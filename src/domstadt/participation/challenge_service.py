@@ -37,7 +37,7 @@ from domstadt.participation.challenges.schemas import (
     Results,
     SubmissionSummary,
 )
-from domstadt.participation.challenges.scoring import check_scale
+from domstadt.participation.challenges.scoring import check_criteria_locked, check_scale
 
 _JURY_VISIBLE = {Phase.VOTE, Phase.RESULTS}
 
@@ -99,17 +99,32 @@ def challenge_create(session: Session, *, actor: Actor, data: ChallengeCreate) -
     return result
 
 
+def _scored(session: Session, row: Challenge) -> bool:
+    """True once a juror has scored one of the challenge's submissions."""
+    entries = select(Submission.id).where(Submission.challenge_id == row.id)
+    return (
+        session.scalar(select(Score.id).where(Score.submission_id.in_(entries)).limit(1))
+        is not None
+    )
+
+
 @requires(Permission.CONTENT_EDIT)
 def challenge_update(
     session: Session, *, actor: Actor, challenge_id: int, data: ChallengeUpdate
 ) -> ChallengePublic:
-    """Change a challenge (editors of its department, admins)."""
+    """Change a challenge (editors of its department, admins); criteria and scale are locked
+    once a juror has scored (``scoring.CRITERIA_RULE``, Conflict)."""
     row = store.get_challenge(session, challenge_id)
     check_department(actor, row.department_id)
     before = store.public(session, row)
     changes = data.model_dump(exclude_unset=True)
     if "criteria" in changes and data.criteria is not None:
         changes["criteria"] = [c.model_dump() for c in data.criteria]
+    check_criteria_locked(
+        {"criteria": row.criteria, "scale_min": row.scale_min, "scale_max": row.scale_max},
+        changes,
+        scored=_scored(session, row),
+    )
     names = ("submission_opens", "review_opens", "vote_opens", "results_at")
     values = {name: getattr(row, name) for name in (*names, "scale_min", "scale_max")}
     values.update({k: v for k, v in changes.items() if k in values})

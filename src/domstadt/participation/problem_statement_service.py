@@ -18,7 +18,7 @@ from domstadt.participation.challenges import jury
 from domstadt.participation.challenges import store as challenge_store
 from domstadt.participation.challenges.ranking import jury_scores, rank
 from domstadt.participation.challenges.schemas import JurorIn, JurorPublic, JurorRemoved
-from domstadt.participation.challenges.scoring import check_scale
+from domstadt.participation.challenges.scoring import check_criteria_locked, check_scale
 from domstadt.participation.events.models import EventKind
 from domstadt.participation.events.schemas import EventCreate
 from domstadt.participation.moderation.hidden import hidden_ids
@@ -72,12 +72,20 @@ def statement_create(session: Session, *, actor: Actor, data: StatementCreate) -
     return result
 
 
+def _scored(session: Session, row: ProblemStatement) -> bool:
+    """True once a juror has scored one of the statement's pitches."""
+    entries = select(Pitch.id).where(Pitch.statement_id == row.id)
+    found = session.scalar(select(PitchScore.id).where(PitchScore.pitch_id.in_(entries)).limit(1))
+    return found is not None
+
+
 @requires(Permission.CONTENT_EDIT)
 def statement_update(
     session: Session, *, actor: Actor, statement_id: int, data: StatementUpdate
 ) -> StatementPublic:
     """Change a statement (editors of its department); the review must end after the
-    deadline."""
+    deadline; criteria and scale are locked once a juror has scored
+    (``scoring.CRITERIA_RULE``, Conflict)."""
     row = store.get_statement(session, statement_id)
     check_department(actor, row.department_id)
     before = store.public(session, row)
@@ -86,6 +94,9 @@ def statement_update(
         if value is None:
             raise Invalid(f"{name} darf nicht leer sein.", field=name)
     check_dates(changes.get("deadline", row.deadline), changes.get("review_ends", row.review_ends))
+    check_scale(changes.get("scale_min", row.scale_min), changes.get("scale_max", row.scale_max))
+    current = {"criteria": row.criteria, "scale_min": row.scale_min, "scale_max": row.scale_max}
+    check_criteria_locked(current, changes, scored=_scored(session, row))
     for name, value in changes.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
-from domstadt.participation import lab_finding_service
+from domstadt.participation import lab_edit_service, lab_finding_service
 from domstadt.participation import lab_service as service
 from domstadt.participation.events.schemas import HideRequest
 from domstadt.participation.labs import sus
@@ -15,6 +15,7 @@ from domstadt.participation.labs.schemas import (
     LabOverview,
     LabSessionCreate,
     LabSessionPublic,
+    LabSessionUpdate,
     SignupPublic,
     SusAnswers,
     SusResult,
@@ -49,6 +50,18 @@ def ux_test_create(
 ) -> LabSessionPublic:
     """Tied to `service_name` and/or `measure_id`; times without offset are Europe/Berlin."""
     return service.lab_create(session, actor=actor, data=body)
+
+
+@router.patch("/ux-tests/{session_id}", summary="Change a lab session (department editors)")
+def ux_test_update(
+    session_id: int, body: LabSessionUpdate, session: SessionDep, actor: ActorDep
+) -> LabSessionPublic:
+    """Only the fields given change (the department stays); `capacity` below the confirmed
+    sign-ups → 422, a start moved into the past → 422; more seats move people up from the
+    waiting list. Audited as `lab.update` with before and after."""
+    return lab_edit_service.lab_session_update(
+        session, actor=actor, session_id=session_id, data=body
+    )
 
 
 @router.post("/ux-tests/{session_id}/sus", status_code=201, summary="Answer the SUS questionnaire")

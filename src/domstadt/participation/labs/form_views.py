@@ -12,8 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
-from domstadt.core.errors import Invalid, InvalidFields
-from domstadt.participation import challenge_service, event_service, lab_finding_service
+from domstadt.core.errors import Forbidden, Invalid, InvalidFields
+from domstadt.participation import (
+    challenge_service,
+    event_service,
+    lab_edit_service,
+    lab_finding_service,
+)
 from domstadt.participation import lab_service as service
 from domstadt.participation.labs import forms, labels
 from domstadt.participation.labs.views import session_page
@@ -40,12 +45,14 @@ def _page(
     actor: Actor,
     values: dict[str, Any],
     error: Invalid | None = None,
+    lab_id: int | None = None,
 ) -> Response:
     _ = gettext_for(request)
     problems, by_field = problems_by_field(error)
     departments = event_service.organiser_choices(session, actor=actor)["departments"]
     context = {
-        "title": _("New lab session"),
+        "title": _("Change the lab session") if lab_id else _("New lab session"),
+        "lab_id": lab_id,
         "values": values,
         "departments": departments,
         "measures": challenge_service.measure_choices(session, actor=actor),
@@ -79,6 +86,43 @@ def new_post(request: Request, session: SessionDep, actor: ActorDep, form: FormD
         session.rollback()
         return _page(request, session, actor, values, exc)
     return RedirectResponse(f"/labore/{made.id}?hinweis=created", status_code=303)
+
+
+def _check_may_edit(session: DbSession, actor: Actor, session_id: int) -> None:
+    if not lab_finding_service.may_record_findings(session, actor=actor, session_id=session_id):
+        raise Forbidden("Einen Labortermin ändert die Redaktion der veranstaltenden Dienststelle.")
+
+
+@router.get("/labore/{session_id}/bearbeiten")
+def edit_form(request: Request, session_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """The session's form with its current values (editors of its department)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    lab = service.lab_get(session, actor=actor, session_id=session_id)
+    _check_may_edit(session, actor, session_id)
+    return _page(request, session, actor, forms.initial(lab), lab_id=session_id)
+
+
+@router.post("/labore/{session_id}/bearbeiten", dependencies=[CsrfChecked])
+def edit_post(
+    request: Request, session_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Save the changes (the department stays); a broken rule re-shows the form."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    lab = service.lab_get(session, actor=actor, session_id=session_id)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values["department_code"] = lab.department.slug if lab.department else ""
+    try:
+        lab_edit_service.lab_session_update(
+            session, actor=actor, session_id=session_id, data=forms.lab_update_data(values)
+        )
+    except Invalid as exc:
+        session.rollback()
+        return _page(request, session, actor, values, exc, lab_id=session_id)
+    return RedirectResponse(f"/labore/{session_id}?hinweis=changed", status_code=303)
 
 
 @router.post("/labore/{session_id}/befunde", dependencies=[CsrfChecked])

@@ -11,7 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from domstadt.core.errors import Invalid, InvalidFields
-from domstadt.participation.labs.schemas import FindingCreate, LabSessionCreate
+from domstadt.participation.display import BERLIN
+from domstadt.participation.labs.schemas import (
+    FindingCreate,
+    LabSessionCreate,
+    LabSessionPublic,
+    LabSessionUpdate,
+)
 
 TEXTS = ("title", "kind", "department_code", "service_name", "place", "description")
 MESSAGES = {
@@ -41,15 +47,47 @@ def _validated(model: type[BaseModel], values: dict[str, Any]) -> Any:
         raise InvalidFields(list(found.values())) from None
 
 
-def lab_data(form: Mapping[str, Any]) -> LabSessionCreate:
-    """The new-session form as a ``LabSessionCreate`` (times without offset: Cologne)."""
+def _form_values(form: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in TEXTS}
     values["starts_at"] = str(form.get("starts_at", "")).strip() or None
     values["capacity"] = str(form.get("capacity", "")).strip() or None
     values["measure_id"] = str(form.get("measure_id", "")).strip() or None
     values["tasks"] = str(form.get("tasks", "")).splitlines()
-    data: LabSessionCreate = _validated(LabSessionCreate, values)
+    return values
+
+
+def lab_data(form: Mapping[str, Any]) -> LabSessionCreate:
+    """The new-session form as a ``LabSessionCreate`` (times without offset: Cologne)."""
+    data: LabSessionCreate = _validated(LabSessionCreate, _form_values(form))
     return data
+
+
+def lab_update_data(form: Mapping[str, Any]) -> LabSessionUpdate:
+    """The change form (/labore/{id}/bearbeiten) as a ``LabSessionUpdate``: every field is
+    shown, so every field is given (empty seats: no limit; no measure: unlinked); the
+    department stays."""
+    values = _form_values(form)
+    values.pop("department_code")
+    if values["starts_at"] is None:  # a start is required; null would read as "unchanged"
+        raise InvalidFields([Invalid(MESSAGES["starts_at"], field="starts_at")])
+    data: LabSessionUpdate = _validated(LabSessionUpdate, values)
+    return data
+
+
+def initial(lab: LabSessionPublic) -> dict[str, str]:
+    """The change form's values of an existing session."""
+    return {
+        "title": lab.title,
+        "kind": lab.kind.value,
+        "department_code": lab.department.slug if lab.department else "",
+        "service_name": lab.service_name,
+        "measure_id": str(lab.measure.id) if lab.measure else "",
+        "starts_at": lab.starts_at.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M"),
+        "place": lab.place,
+        "capacity": "" if lab.capacity is None else str(lab.capacity),
+        "tasks": "\n".join(lab.tasks),
+        "description": lab.description,
+    }
 
 
 def finding_data(form: Mapping[str, Any]) -> FindingCreate:

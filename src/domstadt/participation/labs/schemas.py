@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domstadt.core.ids import ID_MAX
 from domstadt.participation.events.models import RegistrationStatus
 from domstadt.participation.events.schemas import LocalTime, Ref
 from domstadt.participation.labs.models import LabKind, Severity
+
+
+def _clean_tasks(value: list[str]) -> list[str]:
+    tasks = [t.strip() for t in value if t.strip()]
+    if any(len(t) > 1000 for t in tasks):
+        raise ValueError("Eine Aufgabe darf höchstens 1000 Zeichen lang sein.")
+    return tasks
 
 
 class LabSessionCreate(BaseModel):
@@ -30,10 +37,29 @@ class LabSessionCreate(BaseModel):
     @field_validator("tasks")
     @classmethod
     def _tasks(cls, value: list[str]) -> list[str]:
-        tasks = [t.strip() for t in value if t.strip()]
-        if any(len(t) > 1000 for t in tasks):
-            raise ValueError("Eine Aufgabe darf höchstens 1000 Zeichen lang sein.")
-        return tasks
+        return _clean_tasks(value)
+
+
+class LabSessionUpdate(BaseModel):
+    """Changes to a session: only the fields given change (the department stays);
+    ``capacity`` null means no limit, ``measure_id`` null unlinks the measure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    kind: LabKind | None = None
+    service_name: str | None = Field(default=None, max_length=200)
+    measure_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    starts_at: LocalTime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    capacity: int | None = Field(default=None, ge=1, le=10000)
+    description: str | None = Field(default=None, max_length=10000)
+    tasks: list[str] | None = Field(default=None, max_length=50)
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _clean_tasks(value)
 
 
 class FindingCreate(BaseModel):

@@ -18,6 +18,8 @@ from domstadt.participation.pitches.schemas import (
     PitchEventCreate,
     PitchUpdate,
     StatementCreate,
+    StatementPublic,
+    StatementUpdate,
 )
 
 
@@ -122,6 +124,39 @@ def statement_data(form: Mapping[str, Any]) -> StatementCreate:
         )
     except ValidationError as error:
         raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
+
+
+def statement_update_data(form: Mapping[str, Any]) -> StatementUpdate:
+    """The change form (/fragestellungen/{id}/bearbeiten) as a ``StatementUpdate``: every
+    field is shown, so every field is given; the department stays."""
+    try:
+        return StatementUpdate(
+            title=str(form.get("title", "")),
+            question=str(form.get("question", "")),
+            context=str(form.get("context", "")),
+            deadline=_local(str(form.get("deadline", "")), "deadline"),
+            review_ends=_local(str(form.get("review_ends", "")), "review_ends"),
+            criteria=_criteria(str(form.get("criteria", ""))),
+            scale_min=_int(form, "scale_min", 0),
+            scale_max=_int(form, "scale_max", 10),
+        )
+    except ValidationError as error:
+        raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
+
+
+def statement_initial(s: StatementPublic) -> dict[str, str]:
+    """The change form's values of an existing statement (times in Cologne)."""
+    return {
+        "title": s.title,
+        "question": s.question,
+        "context": s.context,
+        "department": s.department_code,
+        "deadline": s.deadline.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M"),
+        "review_ends": s.review_ends.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M"),
+        "criteria": "\n".join(f"{c.name}; {c.weight:g}" for c in s.criteria),
+        "scale_min": str(s.scale_min),
+        "scale_max": str(s.scale_max),
+    }
 
 
 _STATEMENT_MESSAGES = {

@@ -40,6 +40,9 @@ class StatementUpdate(BaseModel):
     context: str | None = Field(default=None, max_length=20000)
     deadline: dt.datetime | None = None
     review_ends: dt.datetime | None = None
+    criteria: list[CriterionIn] | None = Field(default=None, min_length=1, max_length=20)
+    scale_min: int | None = Field(default=None, ge=0, le=100)
+    scale_max: int | None = Field(default=None, ge=1, le=100)
 
 
 class SlotPublic(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from domstadt.core.auth.permissions import Permission
-from domstadt.core.errors import Forbidden, Invalid
+from domstadt.core.errors import Conflict, Forbidden, Invalid
 from domstadt.participation import (
     event_service,
     follow,
@@ -23,7 +23,13 @@ from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
 from domstadt.participation.challenges.forms import check_removal_confirmed, juror, score_sheet
 from domstadt.participation.display import local_time
 from domstadt.participation.pitches import labels
-from domstadt.participation.pitches.forms import event_data, pitch_data, statement_data
+from domstadt.participation.pitches.forms import (
+    event_data,
+    pitch_data,
+    statement_data,
+    statement_initial,
+    statement_update_data,
+)
 from domstadt.participation.pitches.models import PitchStatus
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
@@ -85,6 +91,68 @@ def new_post(request: Request, session: SessionDep, actor: ActorDep, form: FormD
         values = {k: str(v) for k, v in form.items()}
         return _new_page(request, session, actor, status, error=exc.message, values=values)
     return RedirectResponse(made.url, status_code=303)
+
+
+def _edit_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    statement_id: int,
+    values: dict[str, Any],
+    error: Invalid | Conflict | None = None,
+) -> Response:
+    _ = gettext_for(request)
+    context = {
+        "title": _("Change the problem statement"),
+        "statement_id": statement_id,
+        "departments": event_service.organiser_choices(session, actor=actor)["departments"],
+        "values": values,
+        "error": error.message if error else None,
+        "error_field": error.field if error else None,
+    }
+    return render(request, "pitches/form.html", context, error.status_code if error else 200)
+
+
+def _check_may_edit(session: SessionDep, actor: ActorDep, statement_id: int) -> None:
+    roles = problem_statement_service.viewer_roles(session, actor=actor, statement_id=statement_id)
+    if not roles["can_edit"]:
+        raise Forbidden("Eine Fragestellung ändert die Redaktion der ausschreibenden Dienststelle.")
+
+
+@router.get("/fragestellungen/{statement_id}/bearbeiten")
+def edit_form(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    """The statement's form with its current values (editors of its department)."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    s = problem_statement_service.statement_get(session, actor=actor, statement_id=statement_id)
+    _check_may_edit(session, actor, statement_id)
+    return _edit_page(request, session, actor, statement_id, statement_initial(s))
+
+
+@router.post("/fragestellungen/{statement_id}/bearbeiten", dependencies=[CsrfChecked])
+def edit_post(
+    request: Request, statement_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Save the changes (the department stays); a broken rule, or criteria changed after the
+    first score (409), re-shows the form with the message and the values."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    s = problem_statement_service.statement_get(session, actor=actor, statement_id=statement_id)
+    _check_may_edit(session, actor, statement_id)
+    values = {k: str(v) for k, v in form.items()}
+    values["department"] = s.department_code
+    try:
+        problem_statement_service.statement_update(
+            session, actor=actor, statement_id=statement_id, data=statement_update_data(values)
+        )
+    except (Invalid, Conflict) as exc:
+        session.rollback()
+        return _edit_page(request, session, actor, statement_id, values, exc)
+    return RedirectResponse(f"{s.url}?hinweis=statement-changed", status_code=303)
 
 
 @router.get("/fragestellungen/{statement_id}")
