@@ -108,20 +108,25 @@ def _int(form: Mapping[str, Any], name: str, default: int) -> int:
     return int(raw)
 
 
+def _statement_fields(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields the new and the change form share (all but the department)."""
+    return {
+        "title": str(form.get("title", "")),
+        "question": str(form.get("question", "")),
+        "context": str(form.get("context", "")),
+        "deadline": _local(str(form.get("deadline", "")), "deadline"),
+        "review_ends": _local(str(form.get("review_ends", "")), "review_ends"),
+        "criteria": _criteria(str(form.get("criteria", ""))),
+        "scale_min": _int(form, "scale_min", 0),
+        "scale_max": _int(form, "scale_max", 10),
+    }
+
+
 def statement_data(form: Mapping[str, Any]) -> StatementCreate:
     """The staff form as a ``StatementCreate``."""
     try:
-        return StatementCreate(
-            title=str(form.get("title", "")),
-            question=str(form.get("question", "")),
-            context=str(form.get("context", "")),
-            department=str(form.get("department", "")),
-            deadline=_local(str(form.get("deadline", "")), "deadline"),
-            review_ends=_local(str(form.get("review_ends", "")), "review_ends"),
-            criteria=_criteria(str(form.get("criteria", ""))),
-            scale_min=_int(form, "scale_min", 0),
-            scale_max=_int(form, "scale_max", 10),
-        )
+        fields = _statement_fields(form)
+        return StatementCreate(department=str(form.get("department", "")), **fields)
     except ValidationError as error:
         raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
 
@@ -130,16 +135,7 @@ def statement_update_data(form: Mapping[str, Any]) -> StatementUpdate:
     """The change form (/fragestellungen/{id}/bearbeiten) as a ``StatementUpdate``: every
     field is shown, so every field is given; the department stays."""
     try:
-        return StatementUpdate(
-            title=str(form.get("title", "")),
-            question=str(form.get("question", "")),
-            context=str(form.get("context", "")),
-            deadline=_local(str(form.get("deadline", "")), "deadline"),
-            review_ends=_local(str(form.get("review_ends", "")), "review_ends"),
-            criteria=_criteria(str(form.get("criteria", ""))),
-            scale_min=_int(form, "scale_min", 0),
-            scale_max=_int(form, "scale_max", 10),
-        )
+        return StatementUpdate(**_statement_fields(form))
     except ValidationError as error:
         raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
 
