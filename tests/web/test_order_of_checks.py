@@ -4,12 +4,25 @@ listed in OPEN are open to anyone and validate first."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import re
+import textwrap
+from collections.abc import Callable
 
+import pytest
+from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
 
-from domstadt.core.auth.models import Role
+from domstadt.core.auth import directory_service as directory
+from domstadt.core.auth.models import DepartmentKind, Role
+from domstadt.core.auth.permissions import Permission, system_actor
+from domstadt.core.auth.schemas import DepartmentCreate
 from domstadt.core.db import Database
+from domstadt.web import api as web_api
+from domstadt.web.deps import NEEDS_PERMISSION_KEY, OPEN_TO_ANYONE_KEY
+from domstadt.web.domains import domain_routers
 from tests.conftest import make_token, make_user
 
 WRITES = {"post", "put", "patch", "delete"}
@@ -116,3 +129,92 @@ def test_no_body_field_is_dropped_without_a_word(client: TestClient, db: Databas
     assert opened.status_code == 422 and opened.json()["error"]["field"] == "lang"
     english = client.post("/api/v1/tokens?lang=en", json={"name": "x", "y": 1}, headers=headers)
     assert "Unknown fields" in english.json()["error"]["message"]
+
+
+def _service_permissions(endpoint: Callable[..., object]) -> set[str]:
+    """The permissions of the service functions an endpoint calls (read from its source)."""
+    module = importlib.import_module(endpoint.__module__)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(endpoint)))):
+        if not isinstance(node, ast.Call):
+            continue
+        names, target = [], node.func
+        while isinstance(target, ast.Attribute):
+            names.insert(0, target.attr)
+            target = target.value
+        if not isinstance(target, ast.Name):
+            continue
+        obj: object = module
+        for name in (target.id, *names):
+            obj = getattr(obj, name, None)
+        permission = getattr(obj, "__permission__", None)
+        if isinstance(permission, Permission):
+            found.add(permission.value)
+    return found
+
+
+def _closed_write_routes() -> list[APIRoute]:
+    routers = [*domain_routers(), web_api.router]
+    return [
+        route
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and route.include_in_schema
+        and route.methods & {m.upper() for m in WRITES}
+        and route.path.startswith("/api/v1/")
+        and not (route.openapi_extra or {}).get(OPEN_TO_ANYONE_KEY)
+    ]
+
+
+def test_every_closed_write_names_the_permission_its_service_checks() -> None:
+    """The route's marker (``deps.needs``) is the permission of the service it calls, so the
+    early 403 can never refuse what the service would allow."""
+    routes = _closed_write_routes()
+    assert len(routes) > 50
+    wrong = []
+    for route in routes:
+        marked = (route.openapi_extra or {}).get(NEEDS_PERMISSION_KEY)
+        checked = _service_permissions(route.endpoint)
+        if marked is None or marked not in checked:
+            wrong.append(f"{sorted(route.methods)} {route.path}: marked {marked}, checks {checked}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("role", "lacks"),
+    [
+        (Role.MEMBER, {Permission.CONTENT_EDIT, Permission.CONTENT_MODERATE}),
+        (Role.MODERATOR, {Permission.CONTENT_EDIT, Permission.DEPARTMENT_MANAGE}),
+        (Role.EDITOR, {Permission.CONTENT_MODERATE, Permission.USER_MANAGE}),
+    ],
+)
+def test_signed_in_without_the_right_hears_403_before_422(
+    client: TestClient, db: Database, role: Role, lacks: set[Permission]
+) -> None:
+    with db.session() as session:
+        directory.department_create(
+            session,
+            actor=system_actor("tests"),
+            data=DepartmentCreate(code="69", name="Amt 69", kind=DepartmentKind.AMT),
+        )
+        session.commit()
+    make_user(db, "someone@example.org", role=role, department_code="69")
+    headers = {**JSON, "Authorization": f"Bearer {make_token(db, 'someone@example.org')}"}
+    spec = _writes(client)
+    refused = [key for key, op in spec.items() if op.get(NEEDS_PERMISSION_KEY) in lacks]
+    assert len(refused) >= 3
+    wrong = []
+    for method, path in sorted(refused):
+        for body in (b"", b"{}", b"{", b'{"unknown": 1}'):
+            answer = client.request(method.upper(), _url(path), content=body, headers=headers)
+            if answer.status_code != 403:
+                wrong.append(f"{method.upper()} {path} {body!r}: {answer.status_code}")
+    assert not wrong, "\n".join(wrong)
+    answer = client.post("/api/v1/challenges", content=b"{}", headers=headers)
+    if Permission.CONTENT_EDIT in lacks:
+        assert answer.json()["error"]["code"] == "forbidden"
+        assert "Berechtigung" in answer.json()["error"]["message"]
+    assert spec[("post", "/api/v1/tokens")][NEEDS_PERMISSION_KEY] == "account.self"
+    held = client.post("/api/v1/tokens", content=b"{}", headers=headers)  # a right every role has
+    assert held.status_code == 422 and held.json()["error"]["details"]

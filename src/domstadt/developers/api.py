@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.developers import app_service, usage_service
 from domstadt.developers.schemas import (
     AppCreate,
@@ -14,7 +15,7 @@ from domstadt.developers.schemas import (
     KeyPublic,
     UsageRow,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["developers"], dependencies=[Depends(verify_csrf_api)])
 
@@ -43,7 +44,12 @@ def apps(session: SessionDep, actor: ActorDep, all: bool = False) -> list[AppPub
     return app_service.app_list(session, actor=actor, every_owner=all)
 
 
-@router.post("/apps", status_code=201, summary="Register an app")
+@router.post(
+    "/apps",
+    status_code=201,
+    summary="Register an app",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def app_register(
     request: Request, body: AppCreate, session: SessionDep, actor: ActorDep
 ) -> AppPublic:
@@ -57,7 +63,11 @@ def app_get(app_id: int, session: SessionDep, actor: ActorDep) -> AppPublic:
     return app_service.app_get(session, actor=actor, app_id=app_id)
 
 
-@router.put("/apps/{app_id}/plan", summary="Move an app to another plan (operators)")
+@router.put(
+    "/apps/{app_id}/plan",
+    summary="Move an app to another plan (operators)",
+    openapi_extra=needs(Permission.USER_MANAGE),
+)
 def app_plan(
     request: Request, app_id: int, body: PlanChange, session: SessionDep, actor: ActorDep
 ) -> AppPublic:
@@ -67,13 +77,22 @@ def app_plan(
     )
 
 
-@router.post("/apps/{app_id}/keys", status_code=201, summary="Create an API key")
+@router.post(
+    "/apps/{app_id}/keys",
+    status_code=201,
+    summary="Create an API key",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def key_create(app_id: int, body: KeyCreate, session: SessionDep, actor: ActorDep) -> KeyCreated:
     """The key is returned once; send it as the X-API-Key header."""
     return app_service.key_create(session, actor=actor, app_id=app_id, data=body)
 
 
-@router.delete("/apps/{app_id}/keys/{key_id}", summary="Revoke an API key")
+@router.delete(
+    "/apps/{app_id}/keys/{key_id}",
+    summary="Revoke an API key",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def key_revoke(
     request: Request, app_id: int, key_id: int, session: SessionDep, actor: ActorDep
 ) -> KeyPublic:

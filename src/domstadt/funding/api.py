@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from domstadt import funding_match_service as match_service
 from domstadt import funding_service as service
+from domstadt.core.auth.permissions import Permission
 from domstadt.funding.schemas import (
     CityProgrammeCreate,
     DigitalCriteriaUpdate,
@@ -19,7 +20,7 @@ from domstadt.funding.schemas import (
     ProgrammeList,
     ProgrammePublic,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["funding"], dependencies=[Depends(verify_csrf_api)])
 
@@ -76,7 +77,12 @@ def target_funding(
     )
 
 
-@router.post("/funding/city-programmes", status_code=201, summary="Create a city programme")
+@router.post(
+    "/funding/city-programmes",
+    status_code=201,
+    summary="Create a city programme",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def city_programme_create(
     body: CityProgrammeCreate, session: SessionDep, actor: ActorDep
 ) -> ProgrammePublic:
@@ -87,6 +93,7 @@ def city_programme_create(
 @router.put(
     "/funding/programmes/{programme_id}/digital-criteria",
     summary="Set a city programme's digital criteria",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def digital_criteria(
     programme_id: int, body: DigitalCriteriaUpdate, session: SessionDep, actor: ActorDep

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.masterplan import budget_service, overview_service, report_service, service
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
@@ -27,7 +28,7 @@ from domstadt.masterplan.schemas import (
     MeasureVersionPublic,
     Taxonomy,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["masterplan"], dependencies=[Depends(verify_csrf_api)])
 
@@ -47,7 +48,12 @@ def measures(
     return reader.measure_list(session, actor=actor, filters=filters)
 
 
-@router.post("/measures", status_code=201, summary="Create a measure (editors)")
+@router.post(
+    "/measures",
+    status_code=201,
+    summary="Create a measure (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def measure_create(body: MeasureCreate, session: SessionDep, actor: ActorDep) -> MeasurePublic:
     """Editors create measures led by their own department; admins any."""
     return writer.measure_create(session, actor=actor, data=body)
@@ -59,7 +65,11 @@ def measure(measure_id: int, session: SessionDep, actor: ActorDep) -> MeasurePub
     return reader.measure_get(session, actor=actor, measure_id=measure_id)
 
 
-@router.patch("/measures/{measure_id}", summary="Change a measure (editors)")
+@router.patch(
+    "/measures/{measure_id}",
+    summary="Change a measure (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def measure_update(
     measure_id: int, body: MeasureUpdate, session: SessionDep, actor: ActorDep
 ) -> MeasurePublic:
@@ -88,13 +98,21 @@ def budget(session: SessionDep, actor: ActorDep) -> BudgetOverview:
     return budget_service.budget_overview(session, actor=actor)
 
 
-@router.post("/budget/pools", summary="Create or update a budget pool (admins)")
+@router.post(
+    "/budget/pools",
+    summary="Create or update a budget pool (admins)",
+    openapi_extra=needs(Permission.DEPARTMENT_MANAGE),
+)
 def budget_pool(body: BudgetPoolUpsert, session: SessionDep, actor: ActorDep) -> BudgetPoolPublic:
     """Pools are identified by slug; years are amounts per budget year."""
     return budget_service.budget_pool_upsert(session, actor=actor, data=body)
 
 
-@router.put("/budget/allocations", summary="Set a measure's allocation (editors)")
+@router.put(
+    "/budget/allocations",
+    summary="Set a measure's allocation (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def allocation(body: AllocationSet, session: SessionDep, actor: ActorDep) -> AllocationPublic:
     """Over-allocation of a pool year is refused (409) with the amounts."""
     return budget_service.allocation_set(session, actor=actor, data=body)
@@ -124,7 +142,12 @@ def report(report_id: int, session: SessionDep, actor: ActorDep) -> ReportPublic
     return report_service.report_get(session, actor=actor, report_id=report_id)
 
 
-@router.post("/reports", status_code=201, summary="Freeze a status report (admins)")
+@router.post(
+    "/reports",
+    status_code=201,
+    summary="Freeze a status report (admins)",
+    openapi_extra=needs(Permission.DEPARTMENT_MANAGE),
+)
 def report_create(
     session: SessionDep,
     actor: ActorDep,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.participation import (
     challenge_service,
     jury_service,
@@ -39,7 +40,7 @@ from domstadt.participation.challenges.schemas import (
     WinnerMeasure,
 )
 from domstadt.participation.moderation.api import mailer
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"], dependencies=[Depends(verify_csrf_api)])
 RESULT_PAGE = 100
@@ -58,7 +59,12 @@ def challenge_list(session: SessionDep, actor: ActorDep) -> list[ChallengeSummar
     return challenge_service.challenge_list(session, actor=actor)
 
 
-@router.post("/challenges", status_code=201, summary="Announce a challenge (editors)")
+@router.post(
+    "/challenges",
+    status_code=201,
+    summary="Announce a challenge (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def challenge_create(
     body: ChallengeCreate, session: SessionDep, actor: ActorDep
 ) -> ChallengePublic:
@@ -72,7 +78,11 @@ def challenge_get(challenge_id: int, session: SessionDep, actor: ActorDep) -> Ch
     return challenge_service.challenge_get(session, actor=actor, challenge_id=challenge_id)
 
 
-@router.patch("/challenges/{challenge_id}", summary="Change a challenge (editors)")
+@router.patch(
+    "/challenges/{challenge_id}",
+    summary="Change a challenge (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def challenge_update(
     challenge_id: int, body: ChallengeUpdate, session: SessionDep, actor: ActorDep
 ) -> ChallengePublic:
@@ -91,7 +101,10 @@ def submission_list(
 
 
 @router.post(
-    "/challenges/{challenge_id}/submissions", status_code=201, summary="Write a submission"
+    "/challenges/{challenge_id}/submissions",
+    status_code=201,
+    summary="Write a submission",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
 )
 def submission_create(
     challenge_id: int, body: SubmissionCreate, session: SessionDep, actor: ActorDep
@@ -118,7 +131,12 @@ def results(
     )
 
 
-@router.post("/challenges/{challenge_id}/jurors", status_code=204, summary="Assign a juror")
+@router.post(
+    "/challenges/{challenge_id}/jurors",
+    status_code=204,
+    summary="Assign a juror",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def juror_assign(
     challenge_id: int, body: JurorIn, session: SessionDep, actor: ActorDep
 ) -> Response:
@@ -135,7 +153,10 @@ def jury_members(challenge_id: int, session: SessionDep, actor: ActorDep) -> lis
 
 
 @router.delete(
-    "/challenges/{challenge_id}/jurors/{user_id}", status_code=204, summary="Remove a juror"
+    "/challenges/{challenge_id}/jurors/{user_id}",
+    status_code=204,
+    summary="Remove a juror",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def juror_remove(challenge_id: int, user_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Editors of the owner department take a person off the jury; their scores are deleted
@@ -150,6 +171,7 @@ def juror_remove(challenge_id: int, user_id: int, session: SessionDep, actor: Ac
     status_code=201,
     summary="Vote for a submission",
     responses={200: {"description": "Vote moved (challenges that allow changing)"}},
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
 )
 def vote_cast(
     challenge_id: int, body: VoteIn, response: Response, session: SessionDep, actor: ActorDep
@@ -169,13 +191,22 @@ def submission_get(submission_id: int, session: SessionDep, actor: ActorDep) -> 
     return submission_service.submission_get(session, actor=actor, submission_id=submission_id)
 
 
-@router.post("/submissions/{submission_id}/submit", summary="Hand in a draft")
+@router.post(
+    "/submissions/{submission_id}/submit",
+    summary="Hand in a draft",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def submission_submit(submission_id: int, session: SessionDep, actor: ActorDep) -> SubmissionPublic:
     """Refused after the submission deadline (the message names it)."""
     return submission_service.submission_submit(session, actor=actor, submission_id=submission_id)
 
 
-@router.post("/submissions/{submission_id}/attachments", status_code=201, summary="Attach a file")
+@router.post(
+    "/submissions/{submission_id}/attachments",
+    status_code=201,
+    summary="Attach a file",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def attachment_add(
     submission_id: int,
     file: Annotated[UploadFile, File()],
@@ -193,7 +224,11 @@ def attachment_add(
     )
 
 
-@router.put("/submissions/{submission_id}/scores", summary="Score a submission (jurors)")
+@router.put(
+    "/submissions/{submission_id}/scores",
+    summary="Score a submission (jurors)",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def score_submission(
     submission_id: int, body: ScoreSheet, session: SessionDep, actor: ActorDep
 ) -> Written:
@@ -204,7 +239,11 @@ def score_submission(
     return Written(written=written)
 
 
-@router.post("/submissions/{submission_id}/status", summary="Set a submission's status")
+@router.post(
+    "/submissions/{submission_id}/status",
+    summary="Set a submission's status",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def submission_set_status(
     submission_id: int, body: StatusChange, session: SessionDep, actor: ActorDep
 ) -> SubmissionPublic:
@@ -218,6 +257,7 @@ def submission_set_status(
     "/submissions/{submission_id}/measure",
     status_code=201,
     summary="Winner becomes a masterplan measure",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def winner_to_measure(
     submission_id: int,
@@ -240,6 +280,7 @@ def winner_to_measure(
     "/submissions/{submission_id}/initiative",
     status_code=201,
     summary="Winner becomes an initiative of the register",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def winner_to_initiative(
     submission_id: int,
@@ -258,7 +299,12 @@ def winner_to_initiative(
     )
 
 
-@router.post("/submissions/{submission_id}/hide", status_code=204, summary="Hide a submission")
+@router.post(
+    "/submissions/{submission_id}/hide",
+    status_code=204,
+    summary="Hide a submission",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def submission_hide(
     submission_id: int, body: HideRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:

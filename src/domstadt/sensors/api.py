@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.sensors import analysis_service as analysis
 from domstadt.sensors import analytics_service as analytics
 from domstadt.sensors import retention_service as retention
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1/sensors", tags=["sensors"])
 
@@ -121,6 +122,7 @@ def retention_list(session: SessionDep, actor: ActorDep) -> list[retention.Reten
     "/datastreams/{datastream_id}/retention",
     summary="Set a datastream's retention",
     dependencies=[Depends(verify_csrf_api)],
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def retention_set(
     session: SessionDep, actor: ActorDep, datastream_id: int, body: RetentionIn

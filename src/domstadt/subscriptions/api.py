@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.subscriptions import service
 from domstadt.subscriptions.schemas import (
     DeliveryPublic,
@@ -12,7 +13,7 @@ from domstadt.subscriptions.schemas import (
     SubscriptionPublic,
 )
 from domstadt.subscriptions.transport import DeliveryConfig
-from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["subscriptions"], dependencies=[Depends(verify_csrf_api)]
@@ -56,7 +57,11 @@ def subscribe(
     )
 
 
-@router.delete("/subscriptions/{subscription_id}", summary="End a subscription")
+@router.delete(
+    "/subscriptions/{subscription_id}",
+    summary="End a subscription",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def cancel(subscription_id: int, session: SessionDep, actor: ActorDep) -> SubscriptionPublic:
     """End one of one's own subscriptions."""
     return service.subscription_cancel(session, actor=actor, subscription_id=subscription_id)

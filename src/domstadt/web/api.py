@@ -12,6 +12,7 @@ from domstadt.core.audit import AuditPage
 from domstadt.core.auth import directory_service as directory
 from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.auth.schemas import (
     DepartmentCreate,
     DepartmentNode,
@@ -21,7 +22,7 @@ from domstadt.core.auth.schemas import (
     TokenPublic,
     UserPublic,
 )
-from domstadt.web.deps import ActorDep, SessionDep, session_key, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, session_key, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["core"], dependencies=[Depends(verify_csrf_api)])
 
@@ -46,13 +47,22 @@ def tokens(session: SessionDep, actor: ActorDep) -> list[TokenPublic]:
     return auth.token_list(session, actor=actor)
 
 
-@router.post("/tokens", status_code=201, summary="Create an API token")
+@router.post(
+    "/tokens",
+    status_code=201,
+    summary="Create an API token",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def token_create(body: TokenRequest, session: SessionDep, actor: ActorDep) -> TokenCreated:
     """The token is returned once; store it safely."""
     return auth.token_create(session, actor=actor, name=body.name, expires_at=body.expires_at)
 
 
-@router.delete("/tokens/{token_id}", summary="Revoke an API token")
+@router.delete(
+    "/tokens/{token_id}",
+    summary="Revoke an API token",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def token_revoke(token_id: int, session: SessionDep, actor: ActorDep) -> TokenPublic:
     """Revoked tokens stop working at once."""
     return auth.token_revoke(session, actor=actor, token_id=token_id)
@@ -66,7 +76,12 @@ def session_list(
     return sessions.session_list(session, actor=actor, current_key=session_key(request))
 
 
-@router.delete("/sessions/{session_id}", status_code=204, summary="End a sign-in session")
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=204,
+    summary="End a sign-in session",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def session_end(session_id: int, session: SessionDep, actor: ActorDep) -> None:
     """The session's cookie stops working at once."""
     sessions.session_revoke(session, actor=actor, session_id=session_id)
@@ -78,7 +93,12 @@ def departments(session: SessionDep, actor: ActorDep) -> list[DepartmentNode]:
     return directory.department_tree(session, actor=actor)
 
 
-@router.post("/departments", status_code=201, summary="Add a department (admins)")
+@router.post(
+    "/departments",
+    status_code=201,
+    summary="Add a department (admins)",
+    openapi_extra=needs(Permission.DEPARTMENT_MANAGE),
+)
 def department_create(
     body: DepartmentCreate, session: SessionDep, actor: ActorDep
 ) -> DepartmentPublic:

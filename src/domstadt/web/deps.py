@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from domstadt.core.auth import service as auth
 from domstadt.core.auth import session_service as sessions
-from domstadt.core.auth.permissions import ANONYMOUS, Actor
+from domstadt.core.auth.permissions import ANONYMOUS, Actor, Permission
 from domstadt.core.db import Database, DbSession
 from domstadt.core.db_errors import describe, unavailable
 from domstadt.core.errors import Forbidden, Invalid, Unauthenticated
@@ -157,6 +157,17 @@ reporting a comment). Every other write route of the native API answers an anony
 request 401 before it looks at the body (``web/errors.validation_error``), so the order of
 checks is the same everywhere: authentication, then validation, then the rule."""
 
+NEEDS_PERMISSION_KEY = "x-needs-permission"
+
+
+def needs(permission: Permission) -> dict[str, str]:
+    """``openapi_extra`` of a closed API write route: the permission its service function
+    requires. A signed-in person without it hears 403 before the body is looked at
+    (``web/errors.validation_error``), as an anonymous one hears 401; scoped rules (own
+    department, own organisation) are still the service's to check after validation."""
+    return {NEEDS_PERMISSION_KEY: permission.value}
+
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -219,6 +230,17 @@ def closed_write(request: Request) -> bool:
     return route.include_in_schema and not (route.openapi_extra or {}).get(OPEN_TO_ANYONE_KEY)
 
 
+def lacks_route_permission(request: Request, actor: Actor) -> bool:
+    """True when the route names a permission (:func:`needs`) that ``actor`` does not hold."""
+    route = request.scope.get("route")
+    needed = (
+        (route.openapi_extra or {}).get(NEEDS_PERMISSION_KEY)
+        if isinstance(route, APIRoute)
+        else None
+    )
+    return needed is not None and not actor.can(Permission(needed))
+
+
 def _body_model(route: APIRoute) -> type[BaseModel] | None:
     field = getattr(route, "body_field", None)
     annotation = field.field_info.annotation if field is not None else None
@@ -248,7 +270,8 @@ def _unknown_fields(route: APIRoute, body: bytes) -> list[str]:
 
 async def refuse_unknown_fields(request: Request) -> None:
     """A JSON body field the native API would not read is refused by name (422), never
-    dropped without a word; an anonymous write to a closed route hears 401 first."""
+    dropped without a word; an anonymous write to a closed route hears 401 first, and a
+    signed-in person without the route's permission 403."""
     route = request.scope.get("route")
     if request.method not in WRITE_METHODS or not isinstance(route, APIRoute):
         return
@@ -257,8 +280,10 @@ async def refuse_unknown_fields(request: Request) -> None:
     unknown = _unknown_fields(route, await request.body())
     if not unknown:
         return
-    if closed_write(request) and not (await run_in_threadpool(actor_of, request)).is_authenticated:
-        return  # the route answers 401 (validation handler or service)
+    if closed_write(request):
+        actor = await run_in_threadpool(actor_of, request)
+        if not actor.is_authenticated or lacks_route_permission(request, actor):
+            return  # the route answers 401 or 403 (validation handler or service)
     model = _body_model(route)
     allowed = ", ".join(sorted(model.model_fields)) if model else ""
     message = _translate(request, UNKNOWN_FIELDS_MESSAGE) % {

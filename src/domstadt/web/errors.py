@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domstadt.core.errors import DomainError, Unauthenticated, Unavailable
-from domstadt.web.deps import actor_of, closed_write
+from domstadt.core.errors import DomainError, Forbidden, Unauthenticated, Unavailable
+from domstadt.web.deps import actor_of, closed_write, lacks_route_permission
 from domstadt.web.i18n import N_
 from domstadt.web.templating import gettext_for, render
 
@@ -116,20 +116,24 @@ def _problem_message(err: dict[str, Any], gettext: Any) -> str:
 
 
 SIGN_IN_FIRST = N_("Please sign in to do this (API token or session), then send the request.")
+NO_RIGHT = N_("You lack the permission for this action, whatever the request contains.")
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     """Malformed JSON or fields: name each field and what is wrong with it, in the UI's language.
-    An anonymous write to a closed route hears 401 first: who asks is decided before what."""
+    An anonymous write to a closed route hears 401 first, and a signed-in person without the
+    route's permission (``deps.needs``) 403: who asks is decided before what."""
     assert isinstance(exc, RequestValidationError)
     _ = gettext_for(request)
     if closed_write(request):
         try:
-            anonymous = not (await run_in_threadpool(actor_of, request)).is_authenticated
+            actor = await run_in_threadpool(actor_of, request)
         except DomainError as refused:  # an unknown token: 401 with its own message
             return await domain_error(request, refused)
-        if anonymous:
+        if not actor.is_authenticated:
             return await domain_error(request, Unauthenticated(_(SIGN_IN_FIRST)))
+        if lacks_route_permission(request, actor):
+            return await domain_error(request, Forbidden(_(NO_RIGHT)))
     problems = []
     for err in exc.errors():
         location = ".".join(str(p) for p in err.get("loc", ()) if p != "body")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.masterplan import measure_read_service
 from domstadt.masterplan.registry import review_service, service
 from domstadt.masterplan.registry.models import InitiativeStatus, SuggestionStatus
@@ -18,7 +19,7 @@ from domstadt.masterplan.registry.schemas import (
     SimilarResult,
     SuggestionPublic,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["initiatives"], dependencies=[Depends(verify_csrf_api)])
 
@@ -44,7 +45,12 @@ def initiative_list(
     )
 
 
-@router.post("/initiatives", status_code=201, summary="Register an initiative (editors)")
+@router.post(
+    "/initiatives",
+    status_code=201,
+    summary="Register an initiative (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def initiative_create(
     body: InitiativeCreate, session: SessionDep, actor: ActorDep
 ) -> InitiativePublic:
@@ -67,7 +73,11 @@ def measure_initiatives(
     return service.initiatives_for_measure(session, actor=actor, measure_id=measure_id)
 
 
-@router.put("/initiatives/{initiative_id}", summary="Replace an initiative (editors)")
+@router.put(
+    "/initiatives/{initiative_id}",
+    summary="Replace an initiative (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def initiative_update(
     initiative_id: int, body: InitiativeCreate, session: SessionDep, actor: ActorDep
 ) -> InitiativePublic:
@@ -76,7 +86,9 @@ def initiative_update(
 
 
 @router.put(
-    "/initiatives/{initiative_id}/measures/{measure_id}", summary="Link to a measure (editors)"
+    "/initiatives/{initiative_id}/measures/{measure_id}",
+    summary="Link to a measure (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def initiative_link(
     initiative_id: int, measure_id: int, session: SessionDep, actor: ActorDep
@@ -88,7 +100,9 @@ def initiative_link(
 
 
 @router.delete(
-    "/initiatives/{initiative_id}/measures/{measure_id}", summary="Unlink from a measure"
+    "/initiatives/{initiative_id}/measures/{measure_id}",
+    summary="Unlink from a measure",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def initiative_unlink(
     initiative_id: int, measure_id: int, session: SessionDep, actor: ActorDep
@@ -120,7 +134,11 @@ def suggestions(
     return review_service.suggestion_list(session, actor=actor, status=status)
 
 
-@router.post("/duplicate-suggestions/{suggestion_id}/confirm", summary="Confirm (merge)")
+@router.post(
+    "/duplicate-suggestions/{suggestion_id}/confirm",
+    summary="Confirm (merge)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def confirm(
     suggestion_id: int, session: SessionDep, actor: ActorDep, body: Decision | None = None
 ) -> SuggestionPublic:
@@ -131,7 +149,11 @@ def confirm(
     )
 
 
-@router.post("/duplicate-suggestions/{suggestion_id}/reject", summary="Reject")
+@router.post(
+    "/duplicate-suggestions/{suggestion_id}/reject",
+    summary="Reject",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def reject(
     suggestion_id: int, session: SessionDep, actor: ActorDep, body: Decision | None = None
 ) -> SuggestionPublic:

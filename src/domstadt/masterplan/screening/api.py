@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.masterplan.screening import library, service
 from domstadt.masterplan.screening.library import ReferenceCase
 from domstadt.masterplan.screening.rubric import ScreeningInput
 from domstadt.masterplan.screening.schemas import Coverage, Review, ScreeningPublic
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["screening"], dependencies=[Depends(verify_csrf_api)])
 
@@ -19,7 +20,11 @@ def screening(measure_id: int, session: SessionDep, actor: ActorDep) -> Screenin
     return service.screening_get(session, actor=actor, measure_id=measure_id)
 
 
-@router.put("/measures/{measure_id}/screening", summary="Answer the rubric (editors)")
+@router.put(
+    "/measures/{measure_id}/screening",
+    summary="Answer the rubric (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def propose(
     measure_id: int, body: ScreeningInput, session: SessionDep, actor: ActorDep
 ) -> ScreeningPublic:
@@ -27,7 +32,11 @@ def propose(
     return service.screening_propose(session, actor=actor, measure_id=measure_id, data=body)
 
 
-@router.post("/measures/{measure_id}/screening/review", summary="Confirm or override")
+@router.post(
+    "/measures/{measure_id}/screening/review",
+    summary="Confirm or override",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def review(measure_id: int, body: Review, session: SessionDep, actor: ActorDep) -> ScreeningPublic:
     """An override needs reasons; they are published with the screening."""
     return service.screening_review(session, actor=actor, measure_id=measure_id, review=body)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.participation import event_edit_service
 from domstadt.participation import event_service as service
 from domstadt.participation.events.models import EventKind
@@ -19,7 +20,7 @@ from domstadt.participation.events.schemas import (
     RegistrationPublic,
 )
 from domstadt.participation.moderation.api import mailer
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["events"], dependencies=[Depends(verify_csrf_api)])
 
@@ -45,14 +46,23 @@ def event(event_id: int, session: SessionDep, actor: ActorDep) -> EventPublic:
     return service.event_get(session, actor=actor, event_id=event_id)
 
 
-@router.post("/events", status_code=201, summary="Create an event")
+@router.post(
+    "/events",
+    status_code=201,
+    summary="Create an event",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def event_create(body: EventCreate, session: SessionDep, actor: ActorDep) -> EventPublic:
     """Department editors for their department (`department_code`), organisation admins for
     their organisation (`organisation_id`). Times without offset are Europe/Berlin."""
     return service.event_create(session, actor=actor, data=body)
 
 
-@router.patch("/events/{event_id}", summary="Change an event's title, time or place")
+@router.patch(
+    "/events/{event_id}",
+    summary="Change an event's title, time or place",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def event_update(
     event_id: int, body: EventUpdate, session: SessionDep, actor: ActorDep
 ) -> EventPublic:
@@ -61,13 +71,22 @@ def event_update(
     return event_edit_service.event_update(session, actor=actor, event_id=event_id, data=body)
 
 
-@router.post("/events/{event_id}/cancel", summary="Cancel an event (its organiser)")
+@router.post(
+    "/events/{event_id}/cancel",
+    summary="Cancel an event (its organiser)",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def event_cancel(event_id: int, session: SessionDep, actor: ActorDep) -> EventPublic:
     """The event stays listed as cancelled (STATUS:CANCELLED in the iCalendar feed)."""
     return service.event_cancel(session, actor=actor, event_id=event_id)
 
 
-@router.post("/events/{event_id}/hide", status_code=204, summary="Hide an event (moderators)")
+@router.post(
+    "/events/{event_id}/hide",
+    status_code=204,
+    summary="Hide an event (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def event_hide(
     event_id: int, body: HideRequest, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
@@ -78,7 +97,12 @@ def event_hide(
     return Response(status_code=204)
 
 
-@router.post("/events/{event_id}/registrations", status_code=201, summary="Register for an event")
+@router.post(
+    "/events/{event_id}/registrations",
+    status_code=201,
+    summary="Register for an event",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def register(event_id: int, session: SessionDep, actor: ActorDep) -> RegistrationPublic:
     """A seat while seats are free, else a place on the waiting list (`waiting_position`)."""
     return service.event_register(session, actor=actor, event_id=event_id)
@@ -93,7 +117,11 @@ def my_registration(
     return service.my_registration(session, actor=actor, event_id=event_id)
 
 
-@router.delete("/events/{event_id}/registration", summary="Withdraw one's registration")
+@router.delete(
+    "/events/{event_id}/registration",
+    summary="Withdraw one's registration",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def unregister(event_id: int, session: SessionDep, actor: ActorDep) -> RegistrationPublic:
     """The first person on the waiting list moves up to the freed seat."""
     return service.registration_cancel(session, actor=actor, event_id=event_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.participation.feedback import service
 from domstadt.participation.feedback.schemas import (
     FeedbackCreate,
@@ -15,7 +16,7 @@ from domstadt.participation.feedback.schemas import (
     QueueItem,
     ReportCreate,
 )
-from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"], dependencies=[Depends(verify_csrf_api)])
 
@@ -32,7 +33,10 @@ def measure_feedback(measure_id: int, session: SessionDep, actor: ActorDep) -> M
 
 
 @router.post(
-    "/measures/{measure_id}/feedback", status_code=201, summary="Comment on and rate a measure"
+    "/measures/{measure_id}/feedback",
+    status_code=201,
+    summary="Comment on and rate a measure",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
 )
 def feedback_submit(
     measure_id: int, body: FeedbackCreate, session: SessionDep, actor: ActorDep
@@ -72,7 +76,12 @@ def moderation_queue(session: SessionDep, actor: ActorDep) -> list[QueueItem]:
     return service.moderation_queue(session, actor=actor)
 
 
-@router.post("/feedback/{feedback_id}/hide", status_code=204, summary="Hide a comment")
+@router.post(
+    "/feedback/{feedback_id}/hide",
+    status_code=204,
+    summary="Hide a comment",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def feedback_hide(
     feedback_id: int, body: HideRequest, session: SessionDep, actor: ActorDep
 ) -> Response:
@@ -82,7 +91,10 @@ def feedback_hide(
 
 
 @router.post(
-    "/feedback/{feedback_id}/dismiss", status_code=204, summary="Dismiss a comment's reports"
+    "/feedback/{feedback_id}/dismiss",
+    status_code=204,
+    summary="Dismiss a comment's reports",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
 )
 def reports_dismiss(feedback_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Moderators close the open reports and keep the comment visible."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.participation import lab_edit_service, lab_finding_service
 from domstadt.participation import lab_service as service
 from domstadt.participation.events.schemas import HideRequest
@@ -20,7 +21,7 @@ from domstadt.participation.labs.schemas import (
     SusAnswers,
     SusResult,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["labs"], dependencies=[Depends(verify_csrf_api)])
 
@@ -44,7 +45,12 @@ def ux_test(session_id: int, session: SessionDep, actor: ActorDep) -> LabSession
     return service.lab_get(session, actor=actor, session_id=session_id)
 
 
-@router.post("/ux-tests", status_code=201, summary="Create a lab session (department editors)")
+@router.post(
+    "/ux-tests",
+    status_code=201,
+    summary="Create a lab session (department editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def ux_test_create(
     body: LabSessionCreate, session: SessionDep, actor: ActorDep
 ) -> LabSessionPublic:
@@ -52,7 +58,11 @@ def ux_test_create(
     return service.lab_create(session, actor=actor, data=body)
 
 
-@router.patch("/ux-tests/{session_id}", summary="Change a lab session (department editors)")
+@router.patch(
+    "/ux-tests/{session_id}",
+    summary="Change a lab session (department editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def ux_test_update(
     session_id: int, body: LabSessionUpdate, session: SessionDep, actor: ActorDep
 ) -> LabSessionPublic:
@@ -64,7 +74,12 @@ def ux_test_update(
     )
 
 
-@router.post("/ux-tests/{session_id}/sus", status_code=201, summary="Answer the SUS questionnaire")
+@router.post(
+    "/ux-tests/{session_id}/sus",
+    status_code=201,
+    summary="Answer the SUS questionnaire",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def sus_submit(
     session_id: int, body: SusAnswers, session: SessionDep, actor: ActorDep
 ) -> SusResult:
@@ -73,7 +88,12 @@ def sus_submit(
     return service.sus_submit(session, actor=actor, session_id=session_id, answers=body.answers)
 
 
-@router.post("/ux-tests/{session_id}/signups", status_code=201, summary="Sign up for a session")
+@router.post(
+    "/ux-tests/{session_id}/signups",
+    status_code=201,
+    summary="Sign up for a session",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def signup(
     session_id: int, session: SessionDep, actor: ActorDep, waiting_list: bool = True
 ) -> SignupPublic:
@@ -83,13 +103,22 @@ def signup(
     )
 
 
-@router.delete("/ux-tests/{session_id}/signup", summary="Withdraw one's sign-up")
+@router.delete(
+    "/ux-tests/{session_id}/signup",
+    summary="Withdraw one's sign-up",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def signup_cancel(session_id: int, session: SessionDep, actor: ActorDep) -> SignupPublic:
     """The first on the waiting list moves up."""
     return service.lab_signup_cancel(session, actor=actor, session_id=session_id)
 
 
-@router.post("/ux-tests/{session_id}/findings", status_code=201, summary="Record a finding")
+@router.post(
+    "/ux-tests/{session_id}/findings",
+    status_code=201,
+    summary="Record a finding",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def finding_add(
     session_id: int, body: FindingCreate, session: SessionDep, actor: ActorDep
 ) -> FindingPublic:
@@ -97,14 +126,24 @@ def finding_add(
     return lab_finding_service.finding_add(session, actor=actor, session_id=session_id, data=body)
 
 
-@router.post("/ux-tests/{session_id}/hide", status_code=204, summary="Hide a session (moderators)")
+@router.post(
+    "/ux-tests/{session_id}/hide",
+    status_code=204,
+    summary="Hide a session (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def hide(session_id: int, body: HideRequest, session: SessionDep, actor: ActorDep) -> Response:
     """Moderators hide a session with a reason (kept in the audit log)."""
     service.lab_hide(session, actor=actor, session_id=session_id, reason=body.reason)
     return Response(status_code=204)
 
 
-@router.post("/ux-findings/{finding_id}/hide", status_code=204, summary="Hide a finding")
+@router.post(
+    "/ux-findings/{finding_id}/hide",
+    status_code=204,
+    summary="Hide a finding",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def finding_hide(
     finding_id: int, body: HideRequest, session: SessionDep, actor: ActorDep
 ) -> Response:

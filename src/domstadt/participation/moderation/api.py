@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.mail import Mailer
 from domstadt.participation import moderation_service as service
 from domstadt.participation.moderation.schemas import (
@@ -15,7 +16,14 @@ from domstadt.participation.moderation.schemas import (
     ReportCreate,
     ReportReceipt,
 )
-from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, client_address, verify_csrf_api
+from domstadt.web.deps import (
+    OPEN_TO_ANYONE,
+    ActorDep,
+    SessionDep,
+    client_address,
+    needs,
+    verify_csrf_api,
+)
 
 router = APIRouter(
     prefix="/api/v1/moderation", tags=["moderation"], dependencies=[Depends(verify_csrf_api)]
@@ -50,7 +58,11 @@ def report_queue(session: SessionDep, actor: ActorDep) -> list[QueueEntry]:
     return service.report_queue(session, actor=actor)
 
 
-@router.post("/items/{kind}/{item_id}/hide", summary="Hide an item with a reason (moderators)")
+@router.post(
+    "/items/{kind}/{item_id}/hide",
+    summary="Hide an item with a reason (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def item_hide(
     kind: str,
     item_id: int,
@@ -70,7 +82,11 @@ def item_hide(
     )
 
 
-@router.post("/items/{kind}/{item_id}/unhide", summary="Show a hidden item again (moderators)")
+@router.post(
+    "/items/{kind}/{item_id}/unhide",
+    summary="Show a hidden item again (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def item_unhide(
     kind: str, item_id: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> ItemState:
@@ -80,7 +96,11 @@ def item_unhide(
     )
 
 
-@router.post("/items/{kind}/{item_id}/dismiss", summary="Dismiss an item's reports (moderators)")
+@router.post(
+    "/items/{kind}/{item_id}/dismiss",
+    summary="Dismiss an item's reports (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
+)
 def reports_dismiss(kind: str, item_id: int, session: SessionDep, actor: ActorDep) -> ItemState:
     """Close the open reports and keep the item visible."""
     return service.reports_dismiss(session, actor=actor, kind=kind, item_id=item_id)

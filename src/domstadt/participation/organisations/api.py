@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from domstadt.core.auth.models import OrganisationKind
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.auth.schemas import OrganisationPublic
 from domstadt.participation.organisations import service
 from domstadt.participation.organisations.schemas import (
@@ -20,7 +21,7 @@ from domstadt.participation.organisations.schemas import (
     OrganisationRegister,
     Verification,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["organisations"], dependencies=[Depends(verify_csrf_api)]
@@ -40,7 +41,12 @@ def organisations(
     return service.organisation_search(session, actor=actor, filters=filters)
 
 
-@router.post("/organisations", status_code=201, summary="Register an organisation")
+@router.post(
+    "/organisations",
+    status_code=201,
+    summary="Register an organisation",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def organisation_register(
     body: OrganisationRegister, session: SessionDep, actor: ActorDep
 ) -> OrganisationPublic:
@@ -61,6 +67,7 @@ def organisation(organisation_id: int, session: SessionDep, actor: ActorDep) -> 
     "/organisations/{organisation_id}/membership",
     status_code=201,
     summary="Ask to join an organisation",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
 )
 def membership_request(
     organisation_id: int, body: JoinRequest, session: SessionDep, actor: ActorDep
@@ -82,6 +89,7 @@ def membership_requests(
 @router.post(
     "/organisations/{organisation_id}/requests/{user_id}",
     summary="Accept or decline a join request (its admins)",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
 )
 def membership_decide(
     organisation_id: int, user_id: int, body: JoinDecision, session: SessionDep, actor: ActorDep
@@ -95,6 +103,7 @@ def membership_decide(
 @router.post(
     "/organisations/{organisation_id}/verification",
     summary="Verify an organisation (moderators)",
+    openapi_extra=needs(Permission.CONTENT_MODERATE),
 )
 def organisation_verify(
     organisation_id: int, body: Verification, session: SessionDep, actor: ActorDep

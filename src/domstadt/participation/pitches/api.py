@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from pydantic import BaseModel
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.participation import pitch_service, problem_statement_service
 from domstadt.participation.challenges.files import MAX_ATTACHMENT_BYTES
 from domstadt.participation.challenges.schemas import JurorIn, JurorPublic, ScoreSheet
@@ -25,7 +26,7 @@ from domstadt.participation.pitches.schemas import (
     StatementSummary,
     StatementUpdate,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["problem statements"], dependencies=[Depends(verify_csrf_api)]
@@ -44,7 +45,12 @@ def statement_list(session: SessionDep, actor: ActorDep) -> list[StatementSummar
     return problem_statement_service.statement_list(session, actor=actor)
 
 
-@router.post("/problem-statements", status_code=201, summary="Post a problem statement")
+@router.post(
+    "/problem-statements",
+    status_code=201,
+    summary="Post a problem statement",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def statement_create(
     body: StatementCreate, session: SessionDep, actor: ActorDep
 ) -> StatementPublic:
@@ -58,7 +64,11 @@ def statement_get(statement_id: int, session: SessionDep, actor: ActorDep) -> St
     return problem_statement_service.statement_get(session, actor=actor, statement_id=statement_id)
 
 
-@router.patch("/problem-statements/{statement_id}", summary="Change a problem statement")
+@router.patch(
+    "/problem-statements/{statement_id}",
+    summary="Change a problem statement",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def statement_update(
     statement_id: int, body: StatementUpdate, session: SessionDep, actor: ActorDep
 ) -> StatementPublic:
@@ -75,7 +85,10 @@ def pitch_list(statement_id: int, session: SessionDep, actor: ActorDep) -> list[
 
 
 @router.post(
-    "/problem-statements/{statement_id}/pitches", status_code=201, summary="Pitch (start-ups)"
+    "/problem-statements/{statement_id}/pitches",
+    status_code=201,
+    summary="Pitch (start-ups)",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
 )
 def pitch_create(
     statement_id: int,
@@ -107,7 +120,12 @@ def results(statement_id: int, session: SessionDep, actor: ActorDep) -> PitchRes
     return problem_statement_service.results(session, actor=actor, statement_id=statement_id)
 
 
-@router.post("/problem-statements/{statement_id}/jurors", status_code=204, summary="Assign a juror")
+@router.post(
+    "/problem-statements/{statement_id}/jurors",
+    status_code=204,
+    summary="Assign a juror",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def juror_assign(
     statement_id: int, body: JurorIn, session: SessionDep, actor: ActorDep
 ) -> Response:
@@ -129,6 +147,7 @@ def jury_members(statement_id: int, session: SessionDep, actor: ActorDep) -> lis
     "/problem-statements/{statement_id}/jurors/{user_id}",
     status_code=204,
     summary="Remove a juror",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def juror_remove(statement_id: int, user_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Editors of the owner department take a person off the jury; their scores are deleted
@@ -141,7 +160,10 @@ def juror_remove(statement_id: int, user_id: int, session: SessionDep, actor: Ac
 
 
 @router.post(
-    "/problem-statements/{statement_id}/event", status_code=201, summary="Create the pitch event"
+    "/problem-statements/{statement_id}/event",
+    status_code=201,
+    summary="Create the pitch event",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def pitch_event_create(
     statement_id: int, body: PitchEventCreate, session: SessionDep, actor: ActorDep
@@ -158,7 +180,11 @@ def pitch_get(pitch_id: int, session: SessionDep, actor: ActorDep) -> PitchPubli
     return pitch_service.pitch_get(session, actor=actor, pitch_id=pitch_id)
 
 
-@router.patch("/pitches/{pitch_id}", summary="Change one's pitch")
+@router.patch(
+    "/pitches/{pitch_id}",
+    summary="Change one's pitch",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def pitch_update(
     pitch_id: int, body: PitchUpdate, session: SessionDep, actor: ActorDep
 ) -> PitchPublic:
@@ -167,7 +193,11 @@ def pitch_update(
     return pitch_service.pitch_update(session, actor=actor, pitch_id=pitch_id, data=body)
 
 
-@router.put("/pitches/{pitch_id}/deck", summary="Replace one's pitch deck")
+@router.put(
+    "/pitches/{pitch_id}/deck",
+    summary="Replace one's pitch deck",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def pitch_deck_replace(
     pitch_id: int,
     session: SessionDep,
@@ -186,14 +216,23 @@ def pitch_deck_replace(
     )
 
 
-@router.delete("/pitches/{pitch_id}", status_code=204, summary="Withdraw one's pitch")
+@router.delete(
+    "/pitches/{pitch_id}",
+    status_code=204,
+    summary="Withdraw one's pitch",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def pitch_withdraw(pitch_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Members of the pitching organisation, before the deadline: the pitch is deleted."""
     pitch_service.pitch_withdraw(session, actor=actor, pitch_id=pitch_id)
     return Response(status_code=204)
 
 
-@router.put("/pitches/{pitch_id}/scores", summary="Score a pitch (jurors)")
+@router.put(
+    "/pitches/{pitch_id}/scores",
+    summary="Score a pitch (jurors)",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def pitch_score(pitch_id: int, body: ScoreSheet, session: SessionDep, actor: ActorDep) -> Written:
     """During the review; criteria within the scale; conflicts of interest → 409."""
     return Written(
@@ -201,13 +240,21 @@ def pitch_score(pitch_id: int, body: ScoreSheet, session: SessionDep, actor: Act
     )
 
 
-@router.post("/pitches/{pitch_id}/slot", summary="Invite a pitch into a slot")
+@router.post(
+    "/pitches/{pitch_id}/slot",
+    summary="Invite a pitch into a slot",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def pitch_invite(pitch_id: int, body: SlotIn, session: SessionDep, actor: ActorDep) -> PitchPublic:
     """Editors of the department; the slot must exist and be free."""
     return pitch_service.pitch_invite(session, actor=actor, pitch_id=pitch_id, slot=body.slot)
 
 
-@router.post("/pitches/{pitch_id}/decision", summary="Decide on a pitch")
+@router.post(
+    "/pitches/{pitch_id}/decision",
+    summary="Decide on a pitch",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def pitch_decide(
     pitch_id: int, body: PitchDecision, session: SessionDep, actor: ActorDep
 ) -> PitchPublic:
