@@ -169,9 +169,12 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> En
     PostgreSQL connections their timeouts.
 
     JSON columns are written and read with orjson (compact text; decoding them was a fifth of
-    a 1,000-Observation read with the standard library)."""
+    a 1,000-Observation read with the standard library). SQL errors never carry the bound
+    values (``hide_parameters``): an e-mail address, a password hash or a sensor owner's
+    token in a failed INSERT must not reach a log line."""
     url = normalise_url(url)
     timeouts = timeouts or Timeouts()
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("pool_timeout", timeouts.pool_seconds or None)
     kwargs.setdefault("json_serializer", _json_dumps)
     kwargs.setdefault("json_deserializer", orjson.loads)
