@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from domstadt.core.auth.permissions import Permission
-from domstadt.masterplan import budget_service, overview_service, report_service, service
+from domstadt.masterplan import (
+    budget_service,
+    overview_service,
+    report_schedule_service,
+    report_service,
+    service,
+)
 from domstadt.masterplan import measure_read_service as reader
 from domstadt.masterplan import measure_service as writer
 from domstadt.masterplan.budget_service import (
@@ -157,3 +163,26 @@ def report_create(
     """Snapshot of all measures; the same as `domstadt report create`. The title may come
     in the JSON body (`{"title": ...}`) or the query string (`?title=`), not two different."""
     return report_service.report_create(session, actor=actor, title=title, data=body)
+
+
+@router.get("/report-schedule", summary="The schedule of status reports")
+def report_schedule(
+    session: SessionDep, actor: ActorDep
+) -> report_schedule_service.SchedulePublic | None:
+    """The cadence and next due date of scheduled reports; `null` when reports are only
+    made by hand."""
+    return report_schedule_service.report_schedule_get(session, actor=actor)
+
+
+@router.put(
+    "/report-schedule",
+    summary="Set or end the schedule of status reports (admins)",
+    openapi_extra=needs(Permission.DEPARTMENT_MANAGE),
+)
+def report_schedule_set(
+    body: report_schedule_service.ScheduleSet, session: SessionDep, actor: ActorDep
+) -> report_schedule_service.SchedulePublic | None:
+    """`{"cadence": "quarterly"}` (or monthly, half-yearly, yearly; `off` ends it) and an
+    optional `first_due` date; the job worker freezes each report when it is due, titled
+    after the period it closes ("Statusbericht 4. Quartal 2026")."""
+    return report_schedule_service.report_schedule_set(session, actor=actor, data=body)

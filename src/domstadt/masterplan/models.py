@@ -254,3 +254,20 @@ class StatusReport(Base):
     )
     measures: Mapped[Any] = mapped_column(JSON)
     summary: Mapped[Any] = mapped_column(JSON)
+
+
+class ReportSchedule(Base):
+    """When status reports are frozen without anyone pressing a button: at most one row.
+    ``next_due`` only moves forward, by a compare-and-set, so two worker processes that both
+    find it due freeze one report, not two."""
+
+    __tablename__ = "status_report_schedule"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    cadence: Mapped[str] = mapped_column(String(20))
+    next_due: Mapped[dt.date] = mapped_column(Date)
+    last_report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("status_report.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(400))
