@@ -100,6 +100,7 @@ def test_published_observations_are_stored_and_bad_ones_counted(
     ds = _seed(broker_client, auth)
     broker = _broker(broker_client)
     invalid_before = _invalid_total()
+    batches_before = REGISTRY.get_sample_value("domstadt_mqtt_lag_seconds_count") or 0.0
     sensor = Client311(port, [])
     try:
         sensor.publish(
@@ -118,6 +119,12 @@ def test_published_observations_are_stored_and_bad_ones_counted(
         assert _until(lambda: broker.ingest.stats["invalid"] == 3), broker.ingest.stats
         assert _results(broker_client, ds) == [41, 42]
         assert _invalid_total() - invalid_before == 3
+        batches = REGISTRY.get_sample_value("domstadt_mqtt_lag_seconds_count") or 0.0
+        assert batches > batches_before  # each written batch's lag is observed
+        assert REGISTRY.get_sample_value("domstadt_mqtt_inbox_messages") == 0.0
+        metrics = broker_client.get("/metrics").text  # the web process shows its ingest
+        assert "domstadt_mqtt_lag_seconds_count" in metrics
+        assert 'domstadt_mqtt_messages_total{outcome="invalid"}' in metrics
     finally:
         sensor.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -134,6 +135,30 @@ def source_list(session: Session, *, actor: Actor) -> list[HarvestSourcePublic]:
     """All harvest sources with the report of their last job."""
     sources = session.scalars(select(HarvestSource).order_by(HarvestSource.name)).all()
     return [_public(session, s) for s in sources]
+
+
+class HarvestRunCount(BaseModel):
+    """How many runs of one source ended in one status, and when the last of them ended."""
+
+    source: str
+    status: str
+    runs: int
+    last_finished: dt.datetime | None
+
+
+@public("counts of runs of harvested public catalogues hold no secrets")
+def harvest_run_counts(session: Session, *, actor: Actor) -> list[HarvestRunCount]:
+    """Runs per source and status (the ``domstadt_harvest_*`` gauges of ``/metrics``)."""
+    rows = session.execute(
+        select(HarvestSource.name, HarvestJob.status, func.count(), func.max(HarvestJob.finished))
+        .join(HarvestJob, HarvestJob.source_id == HarvestSource.id)
+        .group_by(HarvestSource.name, HarvestJob.status)
+        .order_by(HarvestSource.name, HarvestJob.status)
+    ).all()
+    return [
+        HarvestRunCount(source=name, status=status, runs=runs, last_finished=last)
+        for name, status, runs, last in rows
+    ]
 
 
 @public("job reports of harvested public catalogues hold no secrets")

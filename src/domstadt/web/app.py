@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domstadt import __version__
+from domstadt.core.auth.permissions import ANONYMOUS
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database, Timeouts
 from domstadt.core.json_limits import JsonLimits
@@ -41,7 +42,7 @@ from domstadt.web.domains import (
     domain_routers,
     register_search_sources,
 )
-from domstadt.web.gauges import PoolCollector, QueueCollector
+from domstadt.web.gauges import HarvestCollector, PoolCollector, QueueCollector
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     BodyTooLarge,
@@ -152,7 +153,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _register_gauges(app: FastAPI, settings: Settings) -> None:
-    """The database pool and job queue gauges of ``/metrics`` (read at each scrape)."""
+    """The database pool, job queue and harvest gauges of ``/metrics`` (read at each scrape)."""
     from domstadt.core.jobs import make_huey
 
     queue: list[Any] = []
@@ -162,9 +163,20 @@ def _register_gauges(app: FastAPI, settings: Settings) -> None:
             queue.append(make_huey(settings))
         return int(queue[0].pending_count())
 
+    def harvest_runs() -> list[Any]:
+        from domstadt.catalog import harvest_service
+
+        with app.state.database.session() as session:
+            return list(harvest_service.harvest_run_counts(session, actor=ANONYMOUS))
+
     registry = app.state.metrics.registry
     registry.register(PoolCollector(lambda: app.state.database))
     registry.register(QueueCollector(waiting))
+    registry.register(HarvestCollector(harvest_runs))
+    from domstadt.sensors.mqtt.ingest import INBOX, LAG, MESSAGES
+
+    for ingest_metric in (MESSAGES, LAG, INBOX):  # the embedded broker's ingest thread
+        registry.register(ingest_metric)
 
 
 def settle_heap() -> None:

@@ -1,6 +1,6 @@
-"""Gauges read at each scrape of ``/metrics``: the database pool of this process and the
-jobs waiting in the queue; and the route family of a request (a label of few values for
-dashboards: pages, native, sta, ckan, dcat, static, ops)."""
+"""Gauges read at each scrape of ``/metrics``: the database pool of this process, the jobs
+waiting in the queue and the catalogue's harvest runs; and the route family of a request (a
+label of few values for dashboards: pages, native, sta, ckan, dcat, static, ops)."""
 
 from __future__ import annotations
 
@@ -64,3 +64,36 @@ class QueueCollector(Collector):
         yield GaugeMetricFamily(
             "domstadt_jobs_waiting", "Jobs queued, not yet taken by a worker", value=float(count)
         )
+
+
+class HarvestCollector(Collector):
+    """``domstadt_harvest_runs{source,status}`` (runs recorded per source and outcome) and
+    ``domstadt_harvest_last_finished_timestamp_seconds{source,status}``: alert when a
+    source's last ``finished`` run grows old or ``failed`` runs grow. Read from the database
+    at each scrape, so every web process shows the same numbers."""
+
+    def __init__(self, counts: Callable[[], list[Any]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            rows = self.counts()
+        except Exception as exc:  # database gone: the scrape still answers (pool gauges)
+            log.warning("harvest run counts unknown: %r", exc)
+            return
+        runs = GaugeMetricFamily(
+            "domstadt_harvest_runs",
+            "Harvest runs recorded, by source and status",
+            labels=["source", "status"],
+        )
+        last = GaugeMetricFamily(
+            "domstadt_harvest_last_finished_timestamp_seconds",
+            "When the last harvest run of a source with this status ended (Unix time)",
+            labels=["source", "status"],
+        )
+        for row in rows:
+            runs.add_metric([row.source, row.status], float(row.runs))
+            if row.last_finished is not None:
+                last.add_metric([row.source, row.status], row.last_finished.timestamp())
+        yield runs
+        yield last

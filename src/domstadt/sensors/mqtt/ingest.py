@@ -9,6 +9,9 @@ duplicate policy (one Observation per Datastream and phenomenonTime) absorbs rep
 Messages are batched (up to ``max_batch`` or ``max_wait`` seconds) into one transaction with
 one multi-row INSERT. A message that is not an Observation is logged and counted
 (``domstadt_mqtt_messages_total{outcome="invalid"}``) and acknowledged; ingest goes on.
+How far behind ingest is: ``domstadt_mqtt_inbox_messages`` (received, not yet written) and
+``domstadt_mqtt_lag_seconds`` (from a message's arrival at the worker to its commit and
+acknowledgement, observed once per batch for its oldest message).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any, TypeVar
 
 import paho.mqtt.client as paho
 from paho.mqtt.subscribeoptions import SubscribeOptions
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge, Histogram
 
 from domstadt.core.db import Database
 from domstadt.core.logs import active_format
@@ -37,6 +40,12 @@ log = logging.getLogger("domstadt.sensors.mqtt")
 MESSAGES = Counter(
     "domstadt_mqtt_messages", "MQTT messages handled by ingest workers, by outcome", ["outcome"]
 )
+LAG = Histogram(
+    "domstadt_mqtt_lag_seconds",
+    "Seconds from the arrival of a batch's oldest message at the ingest worker to its commit",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+INBOX = Gauge("domstadt_mqtt_inbox_messages", "MQTT messages received, not yet written")
 RETRIES = 3
 STOP_WAIT_SECONDS = 30.0  # a batch hanging on an unreachable database does not block stop
 T = TypeVar("T")
@@ -81,6 +90,7 @@ class IngestWorker:
             publisher = Publisher(self.broker, f"{client_id}-pub") if publish else None
             self.writer = BatchWriter(database, self.broker.root, base, publisher)
         self.inbox: queue.Queue[Received] = queue.Queue()
+        INBOX.set_function(self.inbox.qsize)
         self.stats: Tally[str] = Tally()
         self.connected = threading.Event()
         """Set once the broker confirmed the subscriptions (not merely the connection)."""
@@ -163,6 +173,7 @@ class IngestWorker:
                     self.inbox.put(message)
                 return
         ack_all(self.client, batch)
+        LAG.observe(time.monotonic() - min(message.arrived for message in batch))
         for message, outcome in zip(batch, outcomes, strict=True):
             kind = outcome.split(":", 1)[0]
             self._count(kind)

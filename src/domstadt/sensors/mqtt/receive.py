@@ -16,7 +16,8 @@ in tests/sensors/test_mqtt.py and the decoder in tests/sensors/test_mqtt_receive
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import paho.mqtt.client as paho
 from paho.mqtt.exception import MalformedPacket
@@ -46,6 +47,8 @@ class Received:
     retain: bool
     event: bool
     """True when it carries Domstadt's notification marker (``topics.EVENT_MARKER``)."""
+    arrived: float = field(default_factory=time.monotonic)
+    """When this worker decoded it (``time.monotonic``): the start of its ingest lag."""
 
 
 def _variable_int(data: bytes | bytearray, pos: int) -> tuple[int, int]:
