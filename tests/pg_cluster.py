@@ -43,6 +43,21 @@ class Cluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, timeout=120, cwd=self.root)
 
+    @classmethod
+    def standby_of(cls, primary: Cluster, root: Path) -> Cluster:
+        """A streaming replica of ``primary`` (``pg_basebackup -R``), not yet started."""
+        standby = cls.__new__(cls)
+        standby.root, standby.data, standby.port = root, root / "data", free_port()
+        standby.url = f"postgresql://postgres@127.0.0.1:{standby.port}/domstadt"
+        root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(root, "postgres", "postgres")
+        standby._run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+            "-D", str(standby.data), "-R", "-X", "stream", "--no-sync", "-c", "fast",
+        )  # fmt: skip
+        return standby
+
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"

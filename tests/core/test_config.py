@@ -31,6 +31,7 @@ def test_masked_hides_secrets_and_url_passwords(tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path,
         database_url="postgresql://app:s3cret@db/domstadt",
+        database_replica_urls="postgresql://app:r1pw@r1/domstadt, postgresql://app:r2pw@r2/d",
         smtp_password=SecretStr("mailpw"),
         secret_key=SecretStr("y" * 40),
     )
@@ -38,6 +39,11 @@ def test_masked_hides_secrets_and_url_passwords(tmp_path: Path) -> None:
     assert masked["database_url"] == "postgresql://app:********@db/domstadt"
     assert masked["secret_key"] == "********" and masked["smtp_password"] == "********"
     assert "s3cret" not in str(masked) and "mailpw" not in str(masked)
+    assert "r1pw" not in str(masked) and "r2pw" not in str(masked)
+    assert settings.replica_url_list == [
+        "postgresql://app:r1pw@r1/domstadt",
+        "postgresql://app:r2pw@r2/d",
+    ]
 
 
 def test_served_address_names_links_made_outside_a_request(

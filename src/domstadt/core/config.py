@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     environment: Environment = "development"
     data_dir: Path = Path("./var")
     database_url: str = ""
+    database_replica_urls: str = ""
+    """Comma-separated PostgreSQL streaming replicas for anonymous reads (docs/operations.md)."""
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     base_url: str = "http://127.0.0.1:8000"
     redis_url: str = ""
@@ -93,6 +95,11 @@ class Settings(BaseSettings):
                     "(z. B. 10.0.0.5 oder 10.0.0.0/24)."
                 ) from None
         return value
+
+    @property
+    def replica_url_list(self) -> list[str]:
+        """The read replicas' URLs as a list (empty: every read goes to the primary)."""
+        return [part.strip() for part in self.database_replica_urls.split(",") if part.strip()]
 
     @property
     def trusted_proxy_list(self) -> list[str]:
@@ -215,6 +222,8 @@ class Settings(BaseSettings):
                 out[name] = "********" if value.get_secret_value() else ""
             elif name.endswith("_url") and isinstance(value, str):
                 out[name] = _mask_url_password(value)
+            elif name.endswith("_urls") and isinstance(value, str):
+                out[name] = ",".join(_mask_url_password(u) for u in value.split(","))
             else:
                 out[name] = str(value) if isinstance(value, Path) else value
         return out

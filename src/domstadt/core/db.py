@@ -3,14 +3,22 @@
 SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL is reached through psycopg 3 with
 statement and lock timeouts (:class:`Timeouts`).
 Time is stored in UTC. The caller of a service owns the commit: use :func:`Database.session`.
+Reads that may be a moment behind (anonymous reads of public data) can use
+:func:`Database.read_session`, which goes to a PostgreSQL streaming replica when any is
+configured and answers, else to the primary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import json
-from collections.abc import Callable, Iterator
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -198,14 +206,64 @@ class NotMigrated(RuntimeError):
     """The database schema is missing or behind the code; the message names the command."""
 
 
-class Database:
-    """An engine with its session factory; one per process (the web process is stateless)."""
+REPLICA_RETRY_SECONDS = 10.0
+"""A replica that did not answer is left alone this long before it is tried again."""
 
-    def __init__(self, url: str, timeouts: Timeouts | None = None) -> None:
+
+class Database:
+    """An engine with its session factory; one per process (the web process is stateless).
+    ``replica_urls``: PostgreSQL streaming replicas for :meth:`read_session`."""
+
+    def __init__(
+        self, url: str, timeouts: Timeouts | None = None, replica_urls: Sequence[str] = ()
+    ) -> None:
         self.url = normalise_url(url)
         self.timeouts = timeouts or Timeouts()
         self.engine = make_engine(self.url, self.timeouts)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.replicas = [
+            sessionmaker(make_engine(u, self.timeouts), expire_on_commit=False)
+            for u in replica_urls
+        ]
+        self.reads: Counter[str] = Counter()
+        """Read sessions handed out, by target (``primary``, ``replica``): a metric."""
+        self._turn = itertools.count()
+        self._resting: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reads that may be a moment behind the primary: on a replica that
+        answers (in turn), else on the primary. Nothing may be written in it."""
+        session = self._replica_session()
+        if session is None:
+            self.reads["primary"] += 1
+            with self.session() as primary:
+                yield primary
+            return
+        self.reads["replica"] += 1
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def _replica_session(self) -> Session | None:
+        for _ in range(len(self.replicas)):
+            index = next(self._turn) % len(self.replicas)
+            with self._lock:
+                if self._resting.get(index, 0.0) > time.monotonic():
+                    continue
+            session = self.replicas[index]()
+            try:
+                session.connection()  # connect now, so a replica that is down is skipped
+                return session
+            except Exception as exc:
+                session.close()
+                logging.getLogger("domstadt.db").warning("read replica %d skipped: %s", index, exc)
+                with self._lock:
+                    self._resting[index] = time.monotonic() + REPLICA_RETRY_SECONDS
+        return None
 
     @property
     def dialect(self) -> str:
@@ -241,5 +299,9 @@ class Database:
         return inspect(self.engine).has_table(name)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (of the replicas too)."""
         self.engine.dispose()
+        for maker in self.replicas:
+            bind = maker.kw.get("bind")
+            if isinstance(bind, Engine):
+                bind.dispose()

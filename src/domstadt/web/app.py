@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """Build the app; refuses to start on an unsafe config or an un-migrated database."""
     settings = settings or get_settings()
     settings.check_secure()
-    database = database or Database(settings.database_url, Timeouts.for_web(settings))
+    database = database or Database(
+        settings.database_url, Timeouts.for_web(settings), settings.replica_url_list
+    )
     ensure_migrated(database)
 
     app = FastAPI(

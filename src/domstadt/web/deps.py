@@ -9,6 +9,7 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Annotated, Any, get_args
 
@@ -78,8 +79,32 @@ FormDep = Annotated[FormData, Depends(submitted_form)]
 def get_session(request: Request) -> Iterator[DbSession]:
     """A session per request: committed on success, rolled back on any error; a database that
     stays busy or is down answers 503 (``Unavailable``), not 500."""
+    database = get_database(request)
+    yield from _answering(request, database.session())
+
+
+def may_read_from_replica(request: Request) -> bool:
+    """An anonymous GET or HEAD: it may be answered from a read replica. Everyone signed in
+    (cookie) or sending credentials (token) reads from the primary, so whoever just wrote
+    reads their own writes, and a sign-in session's ``last_seen`` can be written."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("authorization"):
+        return False
+    return not ("session" in request.scope and request.session.get(SESSION_USER))
+
+
+def get_read_session(request: Request) -> Iterator[DbSession]:
+    """The session of a read-only route: a read replica's for anonymous reads when replicas
+    are configured (``DOMSTADT_DATABASE_REPLICA_URLS``), else the primary's."""
+    database = get_database(request)
+    if database.replicas and may_read_from_replica(request):
+        yield from _answering(request, database.read_session())
+    else:
+        yield from _answering(request, database.session())
+
+
+def _answering(request: Request, opened: AbstractContextManager[DbSession]) -> Iterator[DbSession]:
     try:
-        with get_database(request).session() as session:
+        with opened as session:
             yield session
     except Exception as exc:
         busy = unavailable(exc, request.app.state.settings.retry_after_seconds)
@@ -90,6 +115,8 @@ def get_session(request: Request) -> Iterator[DbSession]:
 
 
 SessionDep = Annotated[DbSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[DbSession, Depends(get_read_session, scope="function")]
+"""For routes that only read public data (SensorThings, CKAN and DCAT reads, public lists)."""
 
 
 def _bearer_or_basic(request: Request, session: DbSession) -> Actor | None:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from domstadt.core.db import Database
@@ -30,12 +30,22 @@ def route_family(path: str) -> str:
 
 
 class PoolCollector(Collector):
-    """``domstadt_db_pool_{size,checked_out,overflow}`` of the app's database pool."""
+    """``domstadt_db_pool_{size,checked_out,overflow}`` of the app's database pool, and
+    ``domstadt_db_read_sessions_total{target}``: read-only sessions served by a replica or,
+    without one that answers, by the primary."""
 
     def __init__(self, database: Callable[[], Database]) -> None:
         self.database = database
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        reads = CounterMetricFamily(
+            "domstadt_db_read_sessions",
+            "Read-only sessions (anonymous reads of public data), by the server that served them",
+            labels=["target"],
+        )
+        for target in ("primary", "replica"):
+            reads.add_metric([target], float(self.database().reads[target]))
+        yield reads
         pool: Any = self.database().engine.pool
         readings = {
             "size": ("Connections the pool keeps open", "size"),

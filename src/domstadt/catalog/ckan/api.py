@@ -34,7 +34,7 @@ from domstadt.core.errors import (
 )
 from domstadt.core.json_limits import JsonTooLarge, parse_json
 from domstadt.core.weburl import site_base
-from domstadt.web.deps import SessionDep
+from domstadt.web.deps import ReadSessionDep
 
 log = logging.getLogger("domstadt.catalog.ckan")
 router = APIRouter(tags=["ckan"], include_in_schema=False)
@@ -210,12 +210,12 @@ def _jsonable(value: Any) -> Any:
 
 
 @router.api_route("/api/3/action/{name}", methods=["GET", "POST"], name="ckan_action_3")
-async def action_3(request: Request, session: SessionDep, name: str) -> JSONResponse:
+async def action_3(request: Request, session: ReadSessionDep, name: str) -> JSONResponse:
     """CKAN Action API, versioned path."""
     return await _handle(request, session, name)
 
 
 @router.api_route("/api/action/{name}", methods=["GET", "POST"], name="ckan_action")
-async def action(request: Request, session: SessionDep, name: str) -> JSONResponse:
+async def action(request: Request, session: ReadSessionDep, name: str) -> JSONResponse:
     """CKAN Action API, unversioned path (what ckanapi calls)."""
     return await _handle(request, session, name)

@@ -10,7 +10,7 @@ from domstadt.catalog.dcat import export
 from domstadt.catalog.schemas import DatasetPublic, SearchQuery
 from domstadt.core.errors import NotFound
 from domstadt.core.weburl import site_base
-from domstadt.web.deps import ActorDep, SessionDep
+from domstadt.web.deps import ActorDep, ReadSessionDep
 
 router = APIRouter(tags=["dcat"], include_in_schema=False)
 PAGE_SIZE = 100
@@ -37,7 +37,7 @@ def dataset_rdf(request: Request, ds: DatasetPublic, fmt: str) -> Response:
 
 @router.get("/catalog.{ext}")
 def catalog(
-    request: Request, session: SessionDep, actor: ActorDep, ext: str, page: int = 1
+    request: Request, session: ReadSessionDep, actor: ActorDep, ext: str, page: int = 1
 ) -> Response:
     """The public catalogue, 100 datasets per page, with a Hydra PartialCollectionView."""
     fmt = _format(ext)
@@ -57,7 +57,7 @@ def catalog(
 
 @router.get("/dataset/{ident}.{ext}")
 def dataset(
-    request: Request, session: SessionDep, actor: ActorDep, ident: str, ext: str
+    request: Request, session: ReadSessionDep, actor: ActorDep, ident: str, ext: str
 ) -> Response:
     """One dataset as DCAT-AP.de."""
     fmt = _format(ext)

@@ -36,7 +36,7 @@ from domstadt.sensors.mqtt import notify
 from domstadt.sensors.mqtt.embedded import app_endpoint, app_publisher
 from domstadt.sensors.odata.parser import FilterError
 from domstadt.sensors.sta import batch_multipart, batch_service, read_service, write_service
-from domstadt.web.deps import check_csrf_api, current_actor
+from domstadt.web.deps import check_csrf_api, current_actor, may_read_from_replica
 
 PREFIX = "/sta/v1.1"
 WORKER_THREADS = 16
@@ -135,8 +135,10 @@ Action = Callable[[Call], Response]
 def _in_transaction(request: Request, raw: bytes, action: Action) -> Response:
     """Run ``action`` in one transaction (committed before the answer leaves; rolled back and
     mapped to the error envelope on any error). Runs in a worker thread."""
+    database = request.app.state.database
+    replica = bool(database.replicas) and may_read_from_replica(request)
     try:
-        with request.app.state.database.session() as session:
+        with database.read_session() if replica else database.session() as session:
             actor = current_actor(request, session)
             if request.method != "GET":
                 check_csrf_api(request, actor)
