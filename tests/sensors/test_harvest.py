@@ -204,5 +204,9 @@ def test_unknown_source_and_bad_names(db: Database) -> None:
         _run(db, "fehlt")
     with db.session() as session, pytest.raises(Invalid, match="Kleinbuchstaben"):
         harvest_service.source_create(
-            session, actor=SYSTEM, name="Böse Quelle", url="http://127.0.0.1/v1.1", outbound=LOOPBACK
+            session,
+            actor=SYSTEM,
+            name="Böse Quelle",
+            url="http://127.0.0.1/v1.1",
+            outbound=LOOPBACK,
         )
