@@ -12,17 +12,19 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
+from starlette.testclient import TestClient
 
 from domstadt.core.audit import AuditEntry
-from domstadt.core.auth.models import Role
+from domstadt.core.auth.models import Department, Role
 from domstadt.core.auth.permissions import Actor, system_actor
 from domstadt.core.db import Database
 from domstadt.core.errors import Forbidden, Invalid, NotFound
 from domstadt.sensors import harvest_service
 from domstadt.sensors import models as m
 from domstadt.sensors.harvest.models import StaHarvestWatermark
+from tests.catalog.conftest import departments  # noqa: F401  (fixture)
 from tests.catalog.harvest_servers import LOOPBACK, domstadt_server
-from tests.conftest import make_token, make_user
+from tests.conftest import login, make_token, make_user
 from tests.sensors.conftest import thing_payload
 
 SYSTEM = system_actor("tests")
@@ -75,10 +77,10 @@ def _count(db: Database, model: Any) -> int:
 
 
 def test_first_run_mirrors_all_second_only_new_observations(
-    db: Database, remote: dict[str, Any]
+    db: Database, remote: dict[str, Any], client: TestClient, departments: None
 ) -> None:
     _observe(remote["client"], remote["ds"], range(0, 60, 5))  # 12
-    _add(db, remote["sta"] + "/")
+    _add(db, remote["sta"] + "/", department_code="69")
     first = _run(db)
     assert first.status == "finished", first.error
     counts = {k: (c.added, c.updated, c.unchanged, c.refused) for k, c in first.counts.items()}
@@ -92,6 +94,8 @@ def test_first_run_mirrors_all_second_only_new_observations(
     with db.session() as session:
         thing = session.scalar(select(m.Thing).where(m.Thing.name == "Segment A"))
         assert thing is not None and thing.properties == {"owner": "Stadt Köln", "lanes": 2}
+        amt = session.scalar(select(Department.id).where(Department.code == "69"))
+        assert thing.department_id == amt  # the mirror belongs to the source's department
         mark = session.scalars(select(StaHarvestWatermark.phenomenon_time)).all()
         assert max(t for t in mark if t is not None).isoformat().startswith("2014-02-03T00:55")
 
@@ -112,6 +116,15 @@ def test_first_run_mirrors_all_second_only_new_observations(
     listed = _list(db)
     assert listed[0].mirrored["Things"] == 2 and listed[0].last_run is not None
     assert listed[0].last_run.counts["Observations"].added == 3
+
+    # the staff page and its JSON twin
+    assert client.get("/sensoren/harvest", follow_redirects=False).status_code == 303
+    make_user(db, "redaktion@example.org", Role.EDITOR, department_code="69")
+    login(client, "redaktion@example.org")
+    page = client.get("/sensoren/harvest")
+    assert page.status_code == 200 and "nachbar" in page.text and "beendet" in page.text
+    sources = client.get("/api/v1/sensors/harvest/sources").json()
+    assert sources[0]["last_run"]["counts"]["Observations"]["added"] == 3
 
 
 def _list(db: Database) -> list[Any]:
