@@ -76,8 +76,9 @@ def _count(db: Database, model: Any) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@pytest.mark.usefixtures("departments")
 def test_first_run_mirrors_all_second_only_new_observations(
-    db: Database, remote: dict[str, Any], client: TestClient, departments: None
+    db: Database, remote: dict[str, Any], client: TestClient
 ) -> None:
     _observe(remote["client"], remote["ds"], range(0, 60, 5))  # 12
     _add(db, remote["sta"] + "/", department_code="69")

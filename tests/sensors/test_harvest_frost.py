@@ -11,13 +11,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
-from domstadt.sensors import harvest_service
+from domstadt.sensors import harvest_service, tasks
 from domstadt.sensors import models as m
+from domstadt.sensors.cli import sensors_app
 from domstadt.sensors.harvest.models import StaHarvestWatermark
 from tests.catalog.harvest_servers import LOOPBACK
+from tests.conftest import TEST_SECRET
 from tests.sensors.sta_servers import Answers, answering
 
 SYSTEM = system_actor("tests")
@@ -221,3 +225,41 @@ def test_a_next_link_loop_is_stopped(db: Database, frost: Answers) -> None:
     assert report.status == "failed" and "Endlosschleife" in report.error
     assert frost.hits[f"{ROOT}/Datastreams"] == 2  # the first page and the one repeat
     assert _count(db, m.Datastream) == 1  # what came before the loop stays
+
+
+@pytest.fixture
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
+    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
+    config.get_settings.cache_clear()
+    yield
+    config.get_settings.cache_clear()
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(sensors_app, ["harvest", *args])
+    return result.exit_code, result.output
+
+
+def test_cli_and_the_scheduled_task(db: Database, frost: Answers, cli_env: None) -> None:
+    code, out = _cli("add", "bgs", frost.base + "/FROST-Server")
+    assert code == 1 and "/v1.0 oder /v1.1" in out
+    code, out = _cli("add", "bgs", frost.base + ROOT, "--filter", "name eq 'x")
+    assert code == 1 and "Anführungszeichen" in out
+    code, out = _cli("add", "bgs", frost.base + ROOT)
+    assert code == 0, out
+    code, out = _cli("run", "bgs", "--page-size", "50")
+    assert code == 0 and "Observations: neu 43" in out, out
+    report = tasks.run_harvest_source("bgs", db.url)
+    assert report["status"] == "finished" and report["counts"]["Observations"]["unchanged"] == 43
+    code, out = _cli("list")
+    assert code == 0 and "bgs" in out and "Observations 0" not in out and "1 Quellen" in out
+    frost.set(ROOT + "/Datastreams", "<html>Wartung</html>", "text/html")
+    code, out = _cli("run", "bgs")
+    assert code == 1 and "HTML statt" in out
+    code, out = _cli("remove", "bgs", "--delete-data")
+    assert code == 0 and _count(db, m.Thing) == 0 and _count(db, m.Observation) == 0
+    code, out = _cli("run", "bgs")
+    assert code == 1 and "nicht gefunden" in out
