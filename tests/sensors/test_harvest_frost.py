@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from domstadt.core import config
+from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import harvest_service, tasks
@@ -21,7 +23,8 @@ from domstadt.sensors import models as m
 from domstadt.sensors.cli import sensors_app
 from domstadt.sensors.harvest.models import StaHarvestWatermark
 from tests.catalog.harvest_servers import LOOPBACK
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, login, make_user
+from tests.live import csrf_in
 from tests.sensors.sta_servers import Answers, answering
 
 SYSTEM = system_actor("tests")
@@ -263,3 +266,31 @@ def test_cli_and_the_scheduled_task(db: Database, frost: Answers, cli_env: None)
     assert code == 0 and _count(db, m.Thing) == 0 and _count(db, m.Observation) == 0
     code, out = _cli("run", "bgs")
     assert code == 1 and "nicht gefunden" in out
+
+
+def test_admins_queue_a_run_from_the_staff_page(
+    db: Database, frost: Answers, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
+    config.get_settings.cache_clear()
+    tasks.huey.immediate = True
+    try:
+        _add(db, frost.base + ROOT)
+        make_user(db, "admin@example.org", Role.ADMIN)
+        login(client, "admin@example.org")
+        page = client.get("/sensoren/harvest")
+        assert "Jetzt ausführen" in page.text and "Noch keine Läufe" in page.text
+        run = client.post(
+            "/sensoren/harvest/bgs/run",
+            data={"csrf_token": csrf_in(page)},
+            follow_redirects=False,
+        )
+        assert run.status_code == 303
+        page = client.get(run.headers["location"])
+        assert "ist eingereiht" in page.text and "beendet" in page.text
+        assert _count(db, m.Observation) == 43
+        missing = client.post("/sensoren/harvest/fehlt/run", data={"csrf_token": csrf_in(page)})
+        assert missing.status_code == 404
+    finally:
+        tasks.huey.immediate = False
+        config.get_settings.cache_clear()

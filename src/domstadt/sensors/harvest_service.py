@@ -10,6 +10,7 @@ whenever the remote changes it (the mirror follows its source)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, requires
-from domstadt.core.db import Database
+from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.core.outbound import OutboundPolicy, OutboundRefused
 from domstadt.sensors import models as m
@@ -209,5 +210,29 @@ def source_remove(
         entity_id=name,
         before=result,
         after={"delete_data": delete_data},
+    )
+    return result
+
+
+@requires(Permission.DEPARTMENT_MANAGE)
+def harvest_request(session: Session, *, actor: Actor, name: str) -> SourcePublic:
+    """Record that an admin asked for a run now; the caller queues the job
+    (``sensors.tasks.harvest_source``) after committing. Conflict while one is running."""
+    source = _source(session, name)
+    running = session.scalars(
+        select(StaHarvestRun).where(
+            StaHarvestRun.source_id == source.id, StaHarvestRun.status == "running"
+        )
+    ).all()
+    now = utcnow()
+    if any(r.started + dt.timedelta(seconds=r.time_limit) > now for r in running):
+        raise Conflict(f"Die Quelle '{name}' wird gerade abgerufen.")
+    result = _public(session, source)
+    audit.record(
+        session,
+        actor=actor,
+        action="sensors.harvest.request",
+        entity_type="sta_harvest_source",
+        entity_id=name,
     )
     return result
