@@ -272,15 +272,13 @@ class Mirror:
         if not keyed:
             return rows
         o = m.Observation
-        stored = set(
-            self.session.execute(
-                select(o.phenomenon_time_start, o.phenomenon_time_key).where(
-                    o.datastream_id == stream_id,
-                    tuple_(o.phenomenon_time_start, o.phenomenon_time_key).in_(keyed),
-                )
-            ).all()
-        )
-        stored = {(_utc(a), _utc(b)) for a, b in stored}
+        found = self.session.execute(
+            select(o.phenomenon_time_start, o.phenomenon_time_key).where(
+                o.datastream_id == stream_id,
+                tuple_(o.phenomenon_time_start, o.phenomenon_time_key).in_(keyed),
+            )
+        ).all()
+        stored = {(_utc(a), _utc(b)) for a, b in found}
         return [
             r
             for r in rows
