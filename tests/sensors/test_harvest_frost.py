@@ -276,6 +276,7 @@ def test_admins_queue_a_run_from_the_staff_page(
     tasks.huey.immediate = True
     try:
         _add(db, frost.base + ROOT)
+        assert client.get("/api/v1/sensors/harvest/sources").status_code in (401, 403)
         make_user(db, "admin@example.org", Role.ADMIN)
         login(client, "admin@example.org")
         page = client.get("/sensoren/harvest")
