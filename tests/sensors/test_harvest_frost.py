@@ -295,3 +295,19 @@ def test_admins_queue_a_run_from_the_staff_page(
     finally:
         tasks.huey.immediate = False
         config.get_settings.cache_clear()
+
+
+def test_the_page_budget_ends_a_run_that_the_next_one_finishes(
+    db: Database, frost: Answers
+) -> None:
+    _add(db, frost.base + ROOT)
+    tight = harvest_service.Limits(job_seconds=30, request_seconds=5, max_pages=3)
+    first = harvest_service.harvest_run(
+        db, actor=SYSTEM, name="bgs", outbound=LOOPBACK, limits=tight
+    )
+    # pages: Datastreams 1 and 2, Observations of 48 page 1; its next page is over budget
+    assert first.status == "finished" and "Seiten" in first.notes[0]
+    assert first.counts["Datastreams"].added == 2 and _count(db, m.Observation) == 3
+    second = _run(db)
+    assert second.status == "finished" and second.notes == []
+    assert _count(db, m.Observation) == 43
