@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "domstadt.masterplan.models",
     "domstadt.catalog.models",
     "domstadt.sensors.models",
+    "domstadt.sensors.harvest.models",
     "domstadt.masterplan.registry.models",
     "domstadt.masterplan.screening.models",
     "domstadt.participation.feedback.models",

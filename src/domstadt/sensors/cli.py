@@ -7,9 +7,12 @@ from typing import Any, NoReturn
 
 import typer
 
+from domstadt.sensors.harvest.cli import harvest_app
+
 sensors_app = typer.Typer(help="Sensor hub (SensorThings API).", no_args_is_help=True)
 import_app = typer.Typer(help="Import time series.", no_args_is_help=True)
 sensors_app.add_typer(import_app, name="import")
+sensors_app.add_typer(harvest_app, name="harvest")
 
 
 @import_app.command("traffic")

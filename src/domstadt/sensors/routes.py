@@ -6,11 +6,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from domstadt.sensors import api, views
+from domstadt.sensors import api, harvest_views, views
 from domstadt.sensors.mqtt import embedded
 from domstadt.sensors.sta import routes as sta
 
-routers: list[APIRouter] = [api.router, views.router]
+routers: list[APIRouter] = [
+    api.router,
+    views.router,
+    harvest_views.router,
+    harvest_views.api_router,
+]
 asgi_apps = sta.asgi_apps
 
 

@@ -1,4 +1,4 @@
-"""Background jobs of the sensor hub (huey): daily retention."""
+"""Background jobs of the sensor hub (huey): daily retention, hourly SensorThings harvests."""
 
 from __future__ import annotations
 
@@ -32,3 +32,44 @@ def run_retention(database_url: str | None = None, *, dry_run: bool = False) -> 
 def retention_daily() -> dict[str, Any]:
     """Daily: delete observations older than their datastream's retention."""
     return run_retention()
+
+
+def run_harvest_source(name: str, database_url: str | None = None) -> dict[str, Any]:
+    """Run SensorThings harvest source ``name``; its report as a dict."""
+    from domstadt.core.outbound import OutboundPolicy
+    from domstadt.sensors import harvest_service
+
+    settings = get_settings()
+    database = Database(database_url or settings.database_url)
+    try:
+        report = harvest_service.harvest_run(
+            database,
+            actor=system_actor("sensors harvest"),
+            name=name,
+            outbound=OutboundPolicy.from_settings(settings),
+        )
+        return report.model_dump(mode="json")
+    finally:
+        database.dispose()
+
+
+@huey.task()
+def harvest_source(name: str, database_url: str | None = None) -> dict[str, Any]:
+    """Queue: run one SensorThings harvest source."""
+    return run_harvest_source(name, database_url)
+
+
+@huey.periodic_task(crontab(minute="17"))
+def harvest_all_hourly() -> list[str]:
+    """Hourly: queue every SensorThings harvest source (each run fetches only what is new)."""
+    from domstadt.sensors import harvest_service
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            sources = harvest_service.source_list(session, actor=system_actor("sensors harvest"))
+    finally:
+        database.dispose()
+    for source in sources:
+        harvest_source(source.name)
+    return [s.name for s in sources]
