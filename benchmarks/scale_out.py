@@ -1,0 +1,484 @@
+"""Scale-out test (issue 16): three web processes behind HAProxy on PostgreSQL, two MQTT ingest
+workers on the local Mosquitto, one job worker on Redis, under a mixed load; one web process
+and one ingest worker are killed with SIGKILL and restarted during the run.
+
+Usage: .venv/bin/python benchmarks/scale_out.py [--duration 300] [--users 12]
+       [--mqtt-rate 25] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+       [--redis redis://127.0.0.1:6379/0] [--mqtt mqtt://127.0.0.1:1883] [--keep-logs DIR]
+
+Needs haproxy (Debian package ``haproxy``; run as a child process, not the system service),
+PostgreSQL, Redis and an MQTT broker. Creates a fresh database (dropped at the end), uses an
+empty Redis database (cleared at the end) and a topic root of its own. The web process is
+killed at 30 % of the run, the ingest worker at 60 %; each is started again at once.
+
+Afterwards it checks, and prints: every write that got a 2xx answer is in the database; every
+MQTT Observation whose PUBACK arrived is stored exactly once (and no Observation twice); no
+request failed except those in flight at the web kill; the restarted processes work again
+(the web process answers through the proxy, the ingest worker stores messages) and the killed
+ingest worker left no process behind; the job queue drains. Then min/median/p95/max latency
+per request type. Exit code 0 when every check holds, 1 when one fails, 130 on Ctrl-C.
+Everything is cleaned up in every case. Timings depend on the machine; not a test by itself
+(tests/scale/test_scale_out.py runs a short version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import faulthandler
+import signal
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import httpx
+from _scale_cluster import Cluster
+from _scale_load import HTTP_VALUE_BASE, Fixture, Ledger, Load, Publisher, Sample
+from sqlalchemy import bindparam, text
+
+from domstadt.core.auth import service as auth
+from domstadt.core.auth.models import Role
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.auth.schemas import UserCreate
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+from domstadt.demo import core as demo_core
+from domstadt.masterplan import measure_service
+from domstadt.masterplan.schemas import MeasureCreate
+
+WEB_KILL_AT, INGEST_KILL_AT = 0.3, 0.6
+SETTLE_SECONDS = 90.0
+
+
+@dataclass
+class Kill:
+    """One SIGKILL: which process, when (monotonic clock of the load), when it served again."""
+
+    role: str
+    index: int
+    pid: int
+    at: float
+    back: float = 0.0
+    leftovers: str = ""
+
+
+# --- setup ------------------------------------------------------------------------------------
+def seed(db: Database, users: int, run_id: str) -> tuple[Fixture, list[int]]:
+    """Departments, one editor (Amt 69) and one member with a token per virtual user, 20
+    measures to comment on. Returns the fixture (Datastreams still empty) and member ids."""
+    actor = system_actor("scale-out")
+    editors, members, member_ids, measures = [], [], [], []
+    with db.session() as session:
+        demo_core.load(session, actor)
+        for i in range(users):
+            for kind, role, dept in (("editor", Role.EDITOR, "69"), ("member", Role.MEMBER, None)):
+                email = f"last.{kind}{i}@example.org"
+                made = auth.user_create(
+                    session,
+                    actor=actor,
+                    data=UserCreate(
+                        email=email,
+                        name=f"Last {kind.title()} {i}",
+                        role=role,
+                        password=f"Lastprobe-{run_id}-geheim",
+                        department_code=dept,
+                    ),
+                )
+                token = auth.token_create(session, actor=actor, name="scale", email=email).token
+                (editors if role is Role.EDITOR else members).append(token)
+                if role is Role.MEMBER:
+                    member_ids.append(made.id)
+        for n in range(20):
+            data = MeasureCreate(code=f"SKAL-{n}", title=f"Skalierung {n}", lead_department="69")
+            measures.append(measure_service.measure_create(session, actor=actor, data=data).id)
+        session.commit()
+    return Fixture(editors, members, measures, [], run_id), member_ids
+
+
+def datastreams(base: str, token: str, count: int = 4) -> list[int]:
+    """``count`` Things with one Datastream each, made through the proxy by an editor."""
+    from _common import sta_thing
+
+    ids = []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        auth_header = {"Authorization": f"Bearer {token}"}
+        for i in range(count):
+            made = http.post("/sta/v1.1/Things", json=sta_thing(i), headers=auth_header)
+            made.raise_for_status()
+            thing = made.json()["@iot.id"]
+            streams = http.get(f"/sta/v1.1/Things({thing})/Datastreams").json()["value"]
+            ids.append(int(streams[0]["@iot.id"]))
+    return ids
+
+
+# --- the run ----------------------------------------------------------------------------------
+async def run_load(
+    cluster: Cluster, load: Load, seconds: float, kills: list[Kill], began: list[float]
+) -> None:
+    """The load for ``seconds`` while the killer kills and restarts at fixed fractions."""
+    began.append(time.monotonic())
+    await asyncio.gather(load.run(seconds), killer(cluster, seconds, kills, began[0]))
+
+
+async def killer(cluster: Cluster, seconds: float, kills: list[Kill], began: float) -> None:
+    """SIGKILL web process 1 at 30 % and ingest worker 0 at 60 % of the run; each is started
+    again at once."""
+    await asyncio.gather(
+        kill_and_restart(cluster, "web", 1, began + WEB_KILL_AT * seconds, kills, began),
+        kill_and_restart(cluster, "ingest", 0, began + INGEST_KILL_AT * seconds, kills, began),
+    )
+
+
+async def kill_and_restart(
+    cluster: Cluster, role: str, index: int, when: float, kills: list[Kill], began: float
+) -> None:
+    """One SIGKILL at ``when`` and the restart; records the kill window."""
+    await asyncio.sleep(max(0.0, when - time.monotonic()))
+    at = time.monotonic()
+    pid = cluster.kill(role, index)
+    kill = Kill(role, index, pid, at)
+    kills.append(kill)
+    print(f"  {at - began:6.1f} s: SIGKILL {role} {index} (pid {pid}); starting it again")
+    cluster.start(role, index)
+    wait = cluster.wait_web if role == "web" else cluster.wait_ingest
+    await asyncio.to_thread(wait, index)
+    kill.back = time.monotonic()
+    kill.leftovers = leftovers(pid)
+    print(f"  {kill.back - began:6.1f} s: {role} {index} answers again")
+
+
+def leftovers(pgid: int) -> str:
+    """Processes still alive in the killed process's group (e.g. an orphaned writer child)."""
+    alive = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(proc.name)
+    return ", ".join(alive)
+
+
+def settle(db: Database, ds: list[int], acked: set[float]) -> float:
+    """Wait until every acknowledged MQTT result is stored (or SETTLE_SECONDS pass)."""
+    began = time.monotonic()
+    while time.monotonic() - began < SETTLE_SECONDS:
+        if acked <= set(mqtt_counts(db, ds)):
+            break
+        time.sleep(0.5)
+    return time.monotonic() - began
+
+
+def mqtt_counts(db: Database, ds: list[int]) -> dict[float, int]:
+    """How often each result below HTTP_VALUE_BASE is stored on the test's Datastreams."""
+    query = text(
+        "SELECT result_number, count(*) FROM sta_observation WHERE datastream_id IN :ds "
+        "AND result_number < :top GROUP BY result_number"
+    ).bindparams(bindparam("ds", expanding=True))
+    with db.engine.connect() as conn:
+        rows = conn.execute(query, {"ds": ds, "top": HTTP_VALUE_BASE}).all()
+    return {float(value): int(count) for value, count in rows}
+
+
+def wait_jobs_drained(cluster: Cluster, seconds: float = 60.0) -> str:
+    """Empty when ``domstadt_jobs_waiting`` of web process 0 reaches 0, else the last value."""
+    deadline, last = time.monotonic() + seconds, "no answer"
+    while time.monotonic() < deadline:
+        try:
+            metrics = httpx.get(f"http://127.0.0.1:{cluster.web_ports[0]}/metrics", timeout=5)
+            line = next(
+                (x for x in metrics.text.splitlines() if x.startswith("domstadt_jobs_waiting")), ""
+            )
+            last = line.split()[-1] if line else "absent"
+            if line and float(last) == 0:
+                return ""
+        except httpx.HTTPError as exc:
+            last = str(exc)
+        time.sleep(1)
+    return last
+
+
+# --- checks -----------------------------------------------------------------------------------
+def in_flight(sample: Sample, kills: list[Kill]) -> bool:
+    """Whether the request was under way when a web process was killed."""
+    return any(k.role == "web" and sample.start <= k.at <= sample.end for k in kills)
+
+
+def check_writes(db: Database, ledger: Ledger) -> list[tuple[str, bool, str]]:
+    """Every id a 2xx answer returned is in its table."""
+    tables = {
+        "measure_create": ("measure", "id"),
+        "feedback_submit": ("measure_feedback", "id"),
+        "package_create": ("catalog_dataset", "name"),
+        "observation_post": ("sta_observation", "id"),
+    }
+    results = []
+    with db.engine.connect() as conn:
+        for kind, (table, column) in tables.items():
+            wanted = set(ledger.acked.get(kind, []))
+            found: set[Any] = set()
+            if wanted:
+                query = text(f"SELECT {column} FROM {table} WHERE {column} IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                )
+                found = set(conn.execute(query, {"ids": sorted(wanted)}).scalars())
+            missing = wanted - found
+            detail = f"{len(wanted)} acknowledged, {len(missing)} missing"
+            if missing:
+                detail += f" (e.g. {sorted(missing)[:5]})"
+            results.append((f"writes stored: {kind}", not missing and bool(wanted), detail))
+    return results
+
+
+def check_feedback(db: Database, ledger: Ledger, member_ids: list[int]) -> tuple[str, bool, str]:
+    """Per (member, measure) the stored comment is the last acknowledged one or one sent
+    after it without an answer (it may have been committed before the answer was lost)."""
+    query = text("SELECT user_id, measure_id, comment FROM measure_feedback")
+    with db.engine.connect() as conn:
+        stored = {(u, m): c for u, m, c in conn.execute(query).all()}
+    wrong = []
+    for (member, measure), sent in ledger.feedback.items():
+        acked_at = max((i for i, (_, ok) in enumerate(sent) if ok), default=-1)
+        allowed = {
+            c for i, (c, ok) in enumerate(sent) if i == acked_at or (i > acked_at and not ok)
+        }
+        have = stored.get((member_ids[member], measure))
+        if (have is None and acked_at >= 0) or (have is not None and have not in allowed):
+            wrong.append((member, measure, have))
+    detail = f"{len(ledger.feedback)} (person, measure) pairs, {len(wrong)} wrong"
+    return ("feedback holds the last acknowledged comment", not wrong, detail + str(wrong[:3]))
+
+
+def check_mqtt(db: Database, ds: list[int], publisher: Publisher) -> list[tuple[str, bool, str]]:
+    """Every PUBACKed result stored exactly once; nothing stored twice."""
+    counts = mqtt_counts(db, ds)
+    acked = publisher.acked
+    missing = [v for v in acked if counts.get(v, 0) == 0]
+    doubled = {v: c for v, c in counts.items() if c > 1}
+    unknown = set(counts) - set(publisher.sent)
+    return [
+        (
+            "MQTT QoS 1: every PUBACKed Observation stored",
+            bool(acked) and not missing,
+            f"{len(publisher.sent)} published, {len(acked)} PUBACKed, {len(missing)} missing"
+            + (f" (e.g. {sorted(missing)[:5]})" if missing else ""),
+        ),
+        (
+            "MQTT QoS 1: no Observation stored twice",
+            not doubled and not unknown,
+            f"{len(doubled)} stored more than once {sorted(doubled.items())[:5]}"
+            + (f", {len(unknown)} unknown" if unknown else ""),
+        ),
+    ]
+
+
+def check_http_observations_once(db: Database, ledger: Ledger) -> tuple[str, bool, str]:
+    """No Observation POST stored twice."""
+    query = text(
+        "SELECT result_number, count(*) FROM sta_observation WHERE result_number >= :base "
+        "GROUP BY result_number HAVING count(*) > 1"
+    )
+    with db.engine.connect() as conn:
+        doubled = conn.execute(query, {"base": HTTP_VALUE_BASE}).all()
+    return ("Observation POSTs stored at most once", not doubled, f"{len(doubled)} doubled")
+
+
+def check_failures(samples: list[Sample], kills: list[Kill]) -> tuple[str, bool, str]:
+    """No failed request except those in flight at the web kill."""
+    failed = [s for s in samples if not s.ok]
+    excused = [s for s in failed if in_flight(s, kills)]
+    outside = [s for s in failed if not in_flight(s, kills)]
+    detail = f"{len(samples)} requests, {len(failed)} failed, {len(excused)} in flight at a kill"
+    for s in outside[:5]:
+        detail += f"\n      {s.kind} {s.status} at {s.start:.2f}-{s.end:.2f}: {s.error[:120]!r}"
+    return ("no failure outside the kill windows", not outside, detail)
+
+
+def check_restarts(
+    cluster: Cluster, kills: list[Kill], samples: list[Sample]
+) -> list[tuple[str, bool, str]]:
+    """The restarted processes work again; the killed ones left nothing behind; all alive."""
+    results = []
+    for k in kills:
+        if k.role == "web":
+            served = sum(1 for s in samples if s.server == f"web{k.index}" and s.start > k.back)
+            served = served or probe_proxy(cluster, f"web{k.index}")
+            ok, what = served > 0 and k.back > 0, f"{served} answers through the proxy after"
+        else:
+            stored = ingest_created(cluster, k.index)
+            ok, what = stored > 0, f"{stored:.0f} messages stored by the new process"
+        took = f"back after {k.back - k.at:.1f} s" if k.back else "never came back"
+        results.append((f"{k.role} {k.index} works again after SIGKILL", ok, f"{took}, {what}"))
+        results.append(
+            (f"{k.role} {k.index}: no process left behind", not k.leftovers, k.leftovers or "none")
+        )
+    alive = cluster.alive()
+    dead = [f"{r} {i}" for r, states in alive.items() for i, up in enumerate(states) if not up]
+    results.append(("every process alive at the end", not dead, ", ".join(dead) or "all"))
+    return results
+
+
+def probe_proxy(cluster: Cluster, server: str, tries: int = 60) -> int:
+    """1 when one of ``tries`` requests through the proxy is answered by ``server``."""
+    for _ in range(tries):
+        try:
+            answer = httpx.get(f"{cluster.base}/livez", timeout=5)
+        except httpx.HTTPError:
+            continue
+        if answer.headers.get("x-served-by") == server:
+            return 1
+        time.sleep(0.2)
+    return 0
+
+
+def ingest_created(cluster: Cluster, index: int) -> float:
+    """``domstadt_mqtt_messages_total{outcome="created"}`` of an ingest worker."""
+    try:
+        metrics = httpx.get(f"http://127.0.0.1:{cluster.ingest_metrics[index]}/metrics", timeout=5)
+    except httpx.HTTPError:
+        return 0.0
+    for line in metrics.text.splitlines():
+        if line.startswith('domstadt_mqtt_messages_total{outcome="created"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+# --- report -----------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100), linear between closest ranks (like numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def latency_table(samples: list[Sample], seconds: float) -> str:
+    """Markdown rows: type, count, rate, failures, min/median/p95/max in ms (2xx only)."""
+    rows = [
+        "| request type | requests | per s | failed | min ms | median ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    kinds = sorted({s.kind for s in samples})
+    for kind in [*kinds, "all"]:
+        mine = [s for s in samples if kind in ("all", s.kind)]
+        ms = [(s.end - s.start) * 1000 for s in mine if s.ok]
+        failed = sum(1 for s in mine if not s.ok)
+        if not ms:
+            rows.append(f"| {kind} | {len(mine)} | | {failed} | | | | |")
+            continue
+        rows.append(
+            f"| {kind} | {len(mine)} | {len(mine) / seconds:.1f} | {failed} | {min(ms):.0f} | "
+            f"{statistics.median(ms):.0f} | {percentile(ms, 95):.0f} | {max(ms):.0f} |"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--duration", type=float, default=300, help="seconds of load (default 300)")
+    ap.add_argument("--users", type=int, default=12, help="virtual users (= concurrency)")
+    ap.add_argument("--mqtt-rate", type=float, default=25, help="MQTT messages per second")
+    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    ap.add_argument("--mqtt", default="mqtt://127.0.0.1:1883")
+    ap.add_argument("--keep-logs", type=Path, help="copy the processes' logs here at the end")
+    args = ap.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in logs
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM cleans up like Ctrl-C
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where it hangs
+    cluster = Cluster(pg_admin_url=args.pg, redis_url=args.redis, mqtt_url=args.mqtt)
+    code = 1
+    try:
+        code = run(cluster, args)
+    except KeyboardInterrupt:
+        print("Interrupted; cleaning up.", file=sys.stderr)
+        code = 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop cleanup
+        began = time.monotonic()
+        problems = cluster.close(keep_logs=args.keep_logs)
+        print(f"Cleaned up in {time.monotonic() - began:.1f} s")
+        for problem in problems:
+            print(f"CLEANUP FAILED: {problem}", file=sys.stderr)
+        if problems and code == 0:
+            code = 1
+    return code
+
+
+def run(cluster: Cluster, args: argparse.Namespace) -> int:
+    """Set up, load, kill, check, report; 0 when every check holds."""
+    t0 = time.monotonic()
+    cluster.create_database()
+    cluster.pick_redis_db()
+    db = Database(cluster.database_url)
+    upgrade(db)
+    fixture, member_ids = seed(db, args.users, cluster.run_id)
+    cluster.start_all()
+    cluster.wait_ready()
+    fixture.datastream_ids = datastreams(cluster.base, fixture.editor_tokens[0])
+    print(
+        f"Ready after {time.monotonic() - t0:.1f} s: 3 web processes behind HAProxy "
+        f"({cluster.base}), 2 ingest workers, 1 job worker; database {cluster.db_name}, "
+        f"Redis db {cluster.redis_db}, MQTT root {cluster.mqtt_root}"
+    )
+    ledger, kills, began = Ledger(), [], []
+    broker = urlsplit(args.mqtt)
+    publisher = Publisher(
+        broker.hostname or "127.0.0.1",
+        broker.port or 1883,
+        cluster.mqtt_root,
+        fixture.datastream_ids,
+        args.mqtt_rate,
+    )
+    publisher.start()
+    print(
+        f"Load: {args.users} users and {args.mqtt_rate:g} MQTT messages/s for {args.duration:g} s"
+    )
+    load = Load(cluster.base, fixture, args.users, ledger)
+    try:
+        asyncio.run(run_load(cluster, load, args.duration, kills, began))
+    finally:
+        publisher.stop()
+    waited = settle(db, fixture.datastream_ids, publisher.acked)
+    print(
+        f"Load over after {time.monotonic() - began[0]:.1f} s (restarts included); "
+        f"ingest settled in {waited:.1f} s"
+    )
+    drained = wait_jobs_drained(cluster)
+    checks = [
+        *check_writes(db, ledger),
+        check_feedback(db, ledger, member_ids),
+        check_http_observations_once(db, ledger),
+        *check_mqtt(db, fixture.datastream_ids, publisher),
+        check_failures(ledger.samples, kills),
+        *check_restarts(cluster, kills, ledger.samples),
+        ("job queue drained", not drained, drained or "0 waiting"),
+    ]
+    db.dispose()
+    for k in kills:
+        print(
+            f"Kill window {k.role} {k.index}: {k.at - began[0]:.2f} s to "
+            f"{k.back - began[0]:.2f} s (killed to answering again)"
+        )
+    print()
+    print(latency_table(ledger.samples, args.duration))
+    print()
+    for name, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+    failed = [name for name, ok, _ in checks if not ok]
+    print(f"\n{'ALL CHECKS PASSED' if not failed else f'{len(failed)} CHECK(S) FAILED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
