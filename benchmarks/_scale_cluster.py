@@ -248,6 +248,15 @@ class Cluster:
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
+    def error_lines(self) -> list[str]:
+        """JSON log lines at ERROR or worse of every child (a 500 logs its trace there)."""
+        found = []
+        for path in sorted(self.tmp.glob("*.log")):
+            for line in path.read_text(errors="replace").splitlines():
+                if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line:
+                    found.append(f"{path.stem}: {line[:300]}")
+        return found
+
     def alive(self) -> dict[str, list[bool]]:
         """Per role, whether each instance is running now."""
         return {

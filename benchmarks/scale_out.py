@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import faulthandler
+import resource
 import signal
 import statistics
 import sys
@@ -230,7 +231,8 @@ def check_writes(db: Database, ledger: Ledger) -> list[tuple[str, bool, str]]:
                 )
                 found = set(conn.execute(query, {"ids": sorted(wanted)}).scalars())
             missing = wanted - found
-            detail = f"{len(wanted)} acknowledged, {len(missing)} missing"
+            answers = len(ledger.acked.get(kind, []))
+            detail = f"{answers} 2xx answers, {len(wanted)} distinct, {len(missing)} missing"
             if missing:
                 detail += f" (e.g. {sorted(missing)[:5]})"
             results.append((f"writes stored: {kind}", not missing and bool(wanted), detail))
@@ -253,7 +255,9 @@ def check_feedback(db: Database, ledger: Ledger, member_ids: list[int]) -> tuple
         if (have is None and acked_at >= 0) or (have is not None and have not in allowed):
             wrong.append((member, measure, have))
     detail = f"{len(ledger.feedback)} (person, measure) pairs, {len(wrong)} wrong"
-    return ("feedback holds the last acknowledged comment", not wrong, detail + str(wrong[:3]))
+    if wrong:
+        detail += f" (member, measure, stored comment): {wrong[:3]}"
+    return ("feedback holds the last acknowledged comment", not wrong, detail)
 
 
 def check_mqtt(db: Database, ds: list[int], publisher: Publisher) -> list[tuple[str, bool, str]]:
@@ -273,7 +277,8 @@ def check_mqtt(db: Database, ds: list[int], publisher: Publisher) -> list[tuple[
         (
             "MQTT QoS 1: no Observation stored twice",
             not doubled and not unknown,
-            f"{len(doubled)} stored more than once {sorted(doubled.items())[:5]}"
+            f"{len(doubled)} stored more than once"
+            + (f" (value: count {sorted(doubled.items())[:5]})" if doubled else "")
             + (f", {len(unknown)} unknown" if unknown else ""),
         ),
     ]
@@ -312,8 +317,11 @@ def check_restarts(
             served = served or probe_proxy(cluster, f"web{k.index}")
             ok, what = served > 0 and k.back > 0, f"{served} answers through the proxy after"
         else:
-            stored = ingest_created(cluster, k.index)
+            outcomes = ingest_outcomes(cluster, k.index)
+            stored = outcomes.get("created", 0.0)
             ok, what = stored > 0, f"{stored:.0f} messages stored by the new process"
+            repeats = sum(ingest_outcomes(cluster, i).get("duplicate", 0.0) for i in (0, 1))
+            what += f", {repeats:.0f} redelivered repeats absorbed"
         took = f"back after {k.back - k.at:.1f} s" if k.back else "never came back"
         results.append((f"{k.role} {k.index} works again after SIGKILL", ok, f"{took}, {what}"))
         results.append(
@@ -338,16 +346,18 @@ def probe_proxy(cluster: Cluster, server: str, tries: int = 60) -> int:
     return 0
 
 
-def ingest_created(cluster: Cluster, index: int) -> float:
-    """``domstadt_mqtt_messages_total{outcome="created"}`` of an ingest worker."""
+def ingest_outcomes(cluster: Cluster, index: int) -> dict[str, float]:
+    """``domstadt_mqtt_messages_total`` of an ingest worker by outcome (created, duplicate…)."""
     try:
         metrics = httpx.get(f"http://127.0.0.1:{cluster.ingest_metrics[index]}/metrics", timeout=5)
     except httpx.HTTPError:
-        return 0.0
+        return {}
+    outcomes = {}
     for line in metrics.text.splitlines():
-        if line.startswith('domstadt_mqtt_messages_total{outcome="created"}'):
-            return float(line.split()[-1])
-    return 0.0
+        if line.startswith('domstadt_mqtt_messages_total{outcome="'):
+            name = line.split('"', 2)[1]
+            outcomes[name] = float(line.split()[-1])
+    return outcomes
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -465,6 +475,13 @@ def run(cluster: Cluster, args: argparse.Namespace) -> int:
         ("job queue drained", not drained, drained or "0 waiting"),
     ]
     db.dispose()
+    errors = cluster.error_lines()
+    print(f"Error lines in the processes' logs: {len(errors)}")
+    for line in errors[:5]:
+        print(f"  {line}")
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    used = cpu.ru_utime + cpu.ru_stime
+    print(f"CPU of this script (load generator, publisher, checks): {used:.1f} s")
     for k in kills:
         print(
             f"Kill window {k.role} {k.index}: {k.at - began[0]:.2f} s to "
