@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -91,6 +92,7 @@ class Cluster:
         self.base = f"http://127.0.0.1:{self.proxy_port}"
         self.roles: dict[str, Role] = {}
         self.haproxy: subprocess.Popen[bytes] | None = None
+        self.broker: subprocess.Popen[bytes] | None = None
         self.created_db = False
 
     # --- resources -------------------------------------------------------------------------
@@ -219,6 +221,33 @@ class Cluster:
             time.sleep(0.2)
         raise SystemExit(f"{url} did not answer 200 within {seconds:.0f} s")
 
+    def start_broker(self, max_queued: int) -> str:
+        """A Mosquitto of the run's own (``--own-broker``) on a free port, queueing up to
+        ``max_queued`` messages per offline session (0: no limit); returns its URL."""
+        port = free_port()
+        config = self.tmp / "mosquitto.conf"
+        config.write_text(
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            f"max_queued_messages {max_queued}\nlog_dest stderr\n"
+        )
+        log = open(self.tmp / "mosquitto.log", "ab")  # noqa: SIM115 - the child keeps it
+        mosquitto = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        self.broker = subprocess.Popen(
+            [mosquitto, "-c", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        url = f"mqtt://127.0.0.1:{port}"
+        self.mqtt_url = f"{url}/{self.mqtt_root}"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                return url
+            time.sleep(0.1)
+        raise SystemExit(f"mosquitto did not listen on {port}:\n{self.log_tail('mosquitto')}")
+
     def _start_haproxy(self) -> None:
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         servers = "\n".join(
@@ -271,7 +300,7 @@ class Cluster:
         could not be cleaned (empty when all went well)."""
         problems: list[str] = []
         procs = [p for role in self.roles.values() for p in role.procs if p is not None]
-        procs += [self.haproxy] if self.haproxy else []
+        procs += [p for p in (self.haproxy, self.broker) if p is not None]
         for proc in procs:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -283,7 +312,8 @@ class Cluster:
                 os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the group, e.g. writers
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=5)
-        self._clear_broker_sessions(problems)
+        if self.broker is None:  # an own broker took its sessions with it
+            self._clear_broker_sessions(problems)
         if self.redis_db is not None:
             try:
                 client = redis.Redis.from_url(self.redis_url)

@@ -401,6 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--mqtt", default="mqtt://127.0.0.1:1883")
+    ap.add_argument(
+        "--own-broker",
+        type=int,
+        metavar="MAX_QUEUED",
+        help="start a Mosquitto of our own with max_queued_messages MAX_QUEUED (0: no limit) "
+        "instead of using --mqtt",
+    )
     ap.add_argument("--keep-logs", type=Path, help="copy the processes' logs here at the end")
     args = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in logs
@@ -428,12 +435,14 @@ def main(argv: list[str] | None = None) -> int:
 def run(cluster: Cluster, args: argparse.Namespace) -> int:
     """Set up, load, kill, check, report; 0 when every check holds."""
     t0 = time.monotonic()
+    if args.own_broker is not None:
+        args.mqtt = cluster.start_broker(args.own_broker)
     cluster.create_database()
     cluster.pick_redis_db()
     db = Database(cluster.database_url)
     upgrade(db)
+    cluster.start_all()  # the processes import the app while the seed is written
     fixture, member_ids = seed(db, args.users, cluster.run_id)
-    cluster.start_all()
     cluster.wait_ready()
     fixture.datastream_ids = datastreams(cluster.base, fixture.editor_tokens[0])
     print(
@@ -459,11 +468,9 @@ def run(cluster: Cluster, args: argparse.Namespace) -> int:
         asyncio.run(run_load(cluster, load, args.duration, kills, began))
     finally:
         publisher.stop()
+    ended = time.monotonic() - began[0]
     waited = settle(db, fixture.datastream_ids, publisher.acked)
-    print(
-        f"Load over after {time.monotonic() - began[0]:.1f} s (restarts included); "
-        f"ingest settled in {waited:.1f} s"
-    )
+    print(f"Load over after {ended:.1f} s (restarts included); ingest settled in {waited:.1f} s")
     drained = wait_jobs_drained(cluster)
     checks = [
         *check_writes(db, ledger),
