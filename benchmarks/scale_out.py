@@ -74,7 +74,10 @@ def seed(db: Database, users: int, run_id: str) -> tuple[Fixture, list[int]]:
     """Departments, one editor (Amt 69) and one member with a token per virtual user, 20
     measures to comment on. Returns the fixture (Datastreams still empty) and member ids."""
     actor = system_actor("scale-out")
-    editors, members, member_ids, measures = [], [], [], []
+    editors: list[str] = []
+    members: list[str] = []
+    member_ids: list[int] = []
+    measures: list[int] = []
     with db.session() as session:
         demo_core.load(session, actor)
         for i in range(users):
@@ -450,7 +453,7 @@ def run(cluster: Cluster, args: argparse.Namespace) -> int:
         f"({cluster.base}), 2 ingest workers, 1 job worker; database {cluster.db_name}, "
         f"Redis db {cluster.redis_db}, MQTT root {cluster.mqtt_root}"
     )
-    ledger, kills, began = Ledger(), [], []
+    ledger, kills, began = Ledger(), list[Kill](), list[float]()
     broker = urlsplit(args.mqtt)
     publisher = Publisher(
         broker.hostname or "127.0.0.1",
