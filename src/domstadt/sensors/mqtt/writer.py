@@ -144,7 +144,11 @@ def serve_writer(conn: Connection, config: dict[str, Any]) -> None:
     publisher = Publisher(broker, config["client_id"]) if config["publish"] else None
     writer = BatchWriter(Database(config["database_url"]), broker.root, config["base"], publisher)
     while True:
-        request = conn.recv()
+        try:
+            request = conn.recv()
+        except EOFError:  # the ingest worker died (e.g. SIGKILL); its broker redelivers
+            log.warning("MQTT writer process: the ingest worker is gone; stopping")
+            break
         if request is None:
             break
         kind, items = request
