@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import Actor, system_actor
 from domstadt.core.db import Database
 from domstadt.core.errors import Forbidden, Invalid, Unauthenticated
-from domstadt.core.auth.models import Role
 from domstadt.funding import practice_service
 from domstadt.funding.practices.schemas import PracticeFilter
 from tests.conftest import make_user
-from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 from tests.funding.practices_helpers import (
     AI_WATCH,
     AI_WATCH_MAPPING,
@@ -63,8 +62,10 @@ def test_reimport_changes_nothing_and_a_changed_row_is_changed(db: Database) -> 
 
 
 def test_demo_file_with_mapping_and_status_vocabulary(db: Database) -> None:
-    report = run_import(db, AI_WATCH.read_bytes(), AI_WATCH.name, source="ai-watch",
-                        mapping_text=AI_WATCH_MAPPING, defaults={"licence": "EUPL-1.2"})  # fmt: skip
+    report = run_import(
+        db, AI_WATCH.read_bytes(), AI_WATCH.name, source="ai-watch",
+        mapping_text=AI_WATCH_MAPPING, defaults={"licence": "EUPL-1.2"},
+    )  # fmt: skip
     assert report.how == "mapping" and report.added == ai_watch_count() >= 30
     assert report.refused == 0
     assert len(_list(db, city="amsterdam")) == 3
@@ -98,7 +99,10 @@ def test_a_mapping_naming_a_missing_column_is_refused_before_anything_is_written
     mapping = '{"title": "Titel", "city": "Kommune"}'
     with pytest.raises(Invalid) as problem:
         run_import(db, SAMPLE.read_bytes(), SAMPLE.name, mapping_text=mapping)
-    assert "city → „Kommune“" in problem.value.message and "Vorhandene Spalten" in problem.value.message
+    assert (
+        "city → „Kommune“" in problem.value.message
+        and "Vorhandene Spalten" in problem.value.message
+    )
     with pytest.raises(Invalid) as unknown:
         run_import(db, SAMPLE.read_bytes(), SAMPLE.name, mapping_text='{"provider": "Titel"}')
     assert "Unbekannte Felder in der Zuordnung: provider" in unknown.value.message

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
 from tests.conftest import csrf_of, login, make_token, make_user
 from tests.funding.practices_helpers import DV_05, SAMPLE, ai_watch_count, import_all, run_import
@@ -94,8 +93,10 @@ def test_ratings_one_per_reviewer_changeable_and_aggregated(
     after = client.put(url, json=second, headers=jonas).json()
     by = {a["criterion"]: a for a in after["aggregate"]}
     assert by["impact"]["mean"] == 3.0 and by["impact"]["count"] == 2
-    assert by["transferability"] == {"criterion": "transferability", "label":
-                                     "Transferability to Cologne", "mean": 5.0, "count": 1}  # fmt: skip
+    assert by["transferability"] == {
+        "criterion": "transferability", "label": "Transferability to Cologne", "mean": 5.0,
+        "count": 1,
+    }  # fmt: skip
     assert by["maturity"]["mean"] is None and by["maturity"]["count"] == 0
     changed = client.put(url, json={"scores": {"impact": 5}}, headers=lena).json()
     by = {a["criterion"]: a for a in changed["aggregate"]}

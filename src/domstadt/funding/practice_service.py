@@ -42,6 +42,8 @@ REFERENCE_MAPPING = {
 }  # fmt: skip
 """How the AI screening's reference cases (its ``data/reference_cases.json``) read as
 practices."""
+REFERENCE_LICENCE = "Domstadt-Demo: für die KI-Prüfung geschrieben (realistisch, keine reale Quelle)"
+"""What the library says of the reference cases' origin (docs/data-sources.md)."""
 
 
 @public("the best-practice library is public information")
@@ -152,14 +154,16 @@ def _outcome(
 
 
 @requires(Permission.PRACTICES_EDIT)
-def import_reference_cases(session: Session, *, actor: Actor, dry_run: bool = False) -> ImportReport:
+def import_reference_cases(
+    session: Session, *, actor: Actor, dry_run: bool = False
+) -> ImportReport:
     """Import the AI screening's reference cases (shipped with the screening as
     ``data/reference_cases.json``) as practices of source ``reference_cases``."""
     path = resources.files("domstadt.masterplan.screening") / "data" / "reference_cases.json"
     return import_file(
         session, actor=actor, content=path.read_bytes(), filename="reference_cases.json",
         source=REFERENCE_SOURCE, mapping_text=_json(REFERENCE_MAPPING),
-        defaults={"licence": "Domstadt (EUPL-1.2), zusammengestellt aus öffentlichen Berichten"},
+        defaults={"licence": REFERENCE_LICENCE},
         dry_run=dry_run,
     )  # fmt: skip
 
@@ -191,7 +195,7 @@ def rating_set(
     if rating is None:
         rating = PracticeRating(practice_id=row.id, user_id=actor.user_id, created_at=utcnow())
         session.add(rating)
-    rating.scores = dict(data.scores)
+    rating.scores = {str(k): v for k, v in data.scores.items()}
     rating.comment = data.comment.strip()
     rating.reviewer = actor.name or actor.email
     rating.updated_at = utcnow()

@@ -17,9 +17,7 @@ from domstadt.funding.practices.schemas import (
 )
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
-router = APIRouter(
-    prefix="/api/v1", tags=["practices"], dependencies=[Depends(verify_csrf_api)]
-)
+router = APIRouter(prefix="/api/v1", tags=["practices"], dependencies=[Depends(verify_csrf_api)])
 
 
 @router.get("/practices", summary="Best practices of other cities")

@@ -12,9 +12,7 @@ import typer
 if TYPE_CHECKING:
     from domstadt.funding.schemas import ImportReport
 
-practices_app = typer.Typer(
-    help="Best-practice library: import practices.", no_args_is_help=True
-)
+practices_app = typer.Typer(help="Best-practice library: import practices.", no_args_is_help=True)
 
 _OUTCOME_DE = {"added": "neu", "changed": "geändert", "unchanged": "unverändert",
                "refused": "abgelehnt"}  # fmt: skip
@@ -39,7 +37,7 @@ def _run(call: object) -> ImportReport | None:
     try:
         ensure_migrated(db)
         with db.session() as session:
-            return call(session, system_actor("practices-import"))  # type: ignore[operator,no-any-return]
+            return call(session, system_actor("practices-import"))  # type: ignore[operator]
     except (DomainError, NotMigrated) as exc:
         _fail(exc)
         return None

@@ -67,7 +67,9 @@ def aggregate(ratings: list[PracticeRating]) -> list[CriterionAggregate]:
     for criterion, label in CRITERIA.items():
         given = [int(r.scores[criterion]) for r in ratings if criterion in (r.scores or {})]
         mean = round(sum(given) / len(given), 2) if given else None
-        out.append(CriterionAggregate(criterion=criterion, label=label, mean=mean, count=len(given)))
+        out.append(
+            CriterionAggregate(criterion=criterion, label=label, mean=mean, count=len(given))
+        )
     return out
 
 
@@ -127,9 +129,7 @@ def page(session: Session, filters: PracticeFilter) -> tuple[int, list[Practice]
 
 def technologies(session: Session) -> list[str]:
     """Every technology named, for the list filter."""
-    rows = session.scalars(
-        select(Practice.technology).where(Practice.technology != "").distinct()
-    )
+    rows = session.scalars(select(Practice.technology).where(Practice.technology != "").distinct())
     return sorted(rows)
 
 

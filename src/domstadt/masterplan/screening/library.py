@@ -72,7 +72,9 @@ def most_similar(
         query = embedder.embed([text], kind="query")[0]
         floor = embedder.cosine_floor
         if pool:
-            vectors = _pool_vectors(embedder.name, tuple(f"{c.title}. {c.description}" for c in found))
+            vectors = _pool_vectors(
+                embedder.name, tuple(f"{c.title}. {c.description}" for c in found)
+            )
         else:
             vectors = _vectors(embedder.name)
         cosine = np.clip((vectors @ query - floor) / (1 - floor), 0, 1)
