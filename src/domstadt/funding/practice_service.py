@@ -27,6 +27,7 @@ from domstadt.funding.practices.schemas import (
     PracticeList,
     PracticePublic,
     RatingInput,
+    RatingPublic,
     ScreeningCase,
     SimilarList,
     SimilarPractice,
@@ -42,7 +43,9 @@ REFERENCE_MAPPING = {
 }  # fmt: skip
 """How the AI screening's reference cases (its ``data/reference_cases.json``) read as
 practices."""
-REFERENCE_LICENCE = "Domstadt-Demo: für die KI-Prüfung geschrieben (realistisch, keine reale Quelle)"
+REFERENCE_LICENCE = (
+    "Domstadt-Demo: für die KI-Prüfung geschrieben (realistisch, keine reale Quelle)"
+)
 """What the library says of the reference cases' origin (docs/data-sources.md)."""
 
 
@@ -205,6 +208,20 @@ def rating_set(
         before=before, after={"scores": rating.scores, "comment": rating.comment},
     )  # fmt: skip
     return store.public(session, row)
+
+
+@requires(Permission.FEEDBACK_WRITE)
+def my_rating(session: Session, *, actor: Actor, practice_id: int) -> RatingPublic | None:
+    """The signed-in reviewer's own rating of a practice (None: not rated yet), for the form."""
+    if actor.user_id is None:
+        return None
+    rating = store.rating_of(session, store.get(session, practice_id).id, actor.user_id)
+    if rating is None:
+        return None
+    return RatingPublic(
+        reviewer=rating.reviewer, scores=dict(rating.scores or {}), comment=rating.comment,
+        updated_at=rating.updated_at,
+    )  # fmt: skip
 
 
 def _items(session: Session) -> list[tuple[Any, similarity.Item]]:

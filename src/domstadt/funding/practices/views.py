@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.funding import practice_service as service
 from domstadt.funding.practices import vocab
@@ -80,9 +81,10 @@ def _detail(
     request: Request, session: Any, actor: Any, practice_id: int, status: int = 200, **extra: Any
 ) -> Response:
     item = service.practice_get(session, actor=actor, practice_id=practice_id)
-    mine = next(
-        (r for r in item.ratings if actor.user_id and r.reviewer == (actor.name or actor.email)),
-        None,
+    mine = (
+        service.my_rating(session, actor=actor, practice_id=practice_id)
+        if actor.user_id is not None and actor.can(Permission.FEEDBACK_WRITE)
+        else None
     )
     return render(
         request, "practices/detail.html",
