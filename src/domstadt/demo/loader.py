@@ -17,6 +17,7 @@ from domstadt.demo import (
     participation_events,
     participation_open_data,
     pitches,
+    practices,
     registry,
     reports,
     screening,
@@ -28,6 +29,7 @@ Loader = Callable[[Session, Actor], dict[str, int]]
 LOADERS: list[tuple[str, Loader]] = [
     ("core", core.load),
     ("masterplan", masterplan.load),
+    ("practices", practices.load),
     ("registry", registry.load),
     ("feedback", feedback.load),
     ("challenges", challenges.load),
@@ -55,5 +57,6 @@ LABELS: dict[str, str] = {
     "catalog": "Datenkatalog mit Dateien",
     "sensors": "Sensordaten (Verkehr, Wetter)",
     "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
+    "practices": "Praxisbeispiele anderer Städte mit Bewertungen",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

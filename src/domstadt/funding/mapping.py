@@ -62,8 +62,9 @@ class ColumnMap:
     unused: list[str] = field(default_factory=list)
 
 
-def parse_mapping(text: str) -> dict[str, str]:
-    """A mapping file's content: a JSON object from our field names to column names."""
+def parse_mapping(text: str, fields: tuple[str, ...] = FIELDS) -> dict[str, str]:
+    """A mapping file's content: a JSON object from our field names (``fields``: the funding
+    radar's unless another importer names its own) to column names."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -75,18 +76,23 @@ def parse_mapping(text: str) -> dict[str, str]:
             "Die Zuordnung muss ein JSON-Objekt sein: unser Feldname → Spaltenname der Datei.",
             field="mapping",
         )
-    unknown = sorted(set(data) - set(FIELDS))
+    unknown = sorted(set(data) - set(fields))
     if unknown:
         raise Invalid(
             f"Unbekannte Felder in der Zuordnung: {', '.join(unknown)}. Erlaubt: "
-            f"{', '.join(FIELDS)}.",
+            f"{', '.join(fields)}.",
             field="mapping",
         )
     return data
 
 
-def resolve(columns: list[str], mapping: dict[str, str] | None = None) -> ColumnMap:
-    """The column map for a file with ``columns``."""
+def resolve(
+    columns: list[str],
+    mapping: dict[str, str] | None = None,
+    headers: dict[str, tuple[str, ...]] | None = None,
+) -> ColumnMap:
+    """The column map for a file with ``columns``; ``headers`` are the recognised header
+    spellings of another importer (it then has no Förderdatenbank layout)."""
     if mapping is not None:
         missing = [f"{f} → „{c}“" for f, c in mapping.items() if c not in columns]
         if missing:
@@ -96,16 +102,16 @@ def resolve(columns: list[str], mapping: dict[str, str] | None = None) -> Column
                 field="mapping",
             )
         return _checked(dict(mapping), "mapping", columns)
-    if all(marker in columns for marker in FDB_MARKERS):
+    if headers is None and all(marker in columns for marker in FDB_MARKERS):
         return ColumnMap({}, "foerderdatenbank", [])
-    return _checked(_by_headers(columns), "headers", columns)
+    return _checked(_by_headers(columns, headers or HEADERS), "headers", columns)
 
 
-def _by_headers(columns: list[str]) -> dict[str, str]:
+def _by_headers(columns: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, str]:
     found: dict[str, list[str]] = {}
     for column in columns:
         folded = key(column)
-        for name, spellings in HEADERS.items():
+        for name, spellings in headers.items():
             if folded in spellings:
                 found.setdefault(name, []).append(column)
     ambiguous = {f: cs for f, cs in found.items() if len(cs) > 1}

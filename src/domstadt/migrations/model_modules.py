@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "domstadt.participation.moderation.models",
     "domstadt.search.models",
     "domstadt.funding.models",
+    "domstadt.funding.practices.models",
 ]
 
 

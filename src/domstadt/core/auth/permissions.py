@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit.read"
     SYSTEM_BACKUP = "system.backup"
     """Create, restore and list backups (operators; admins hold every permission)."""
+    PRACTICES_EDIT = "practices.edit"
+    """Import and edit the best-practice library (staff: editors and admins)."""
 
 
 _MEMBER = {Permission.READ_PUBLIC, Permission.ACCOUNT_SELF, Permission.FEEDBACK_WRITE}
@@ -41,7 +43,7 @@ ROLE_PERMISSIONS: dict[Role | None, frozenset[Permission]] = {
     None: frozenset({Permission.READ_PUBLIC}),
     Role.MEMBER: frozenset(_MEMBER),
     Role.MODERATOR: frozenset(_MEMBER | {Permission.CONTENT_MODERATE}),
-    Role.EDITOR: frozenset(_MEMBER | {Permission.CONTENT_EDIT}),
+    Role.EDITOR: frozenset(_MEMBER | {Permission.CONTENT_EDIT, Permission.PRACTICES_EDIT}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -1,10 +1,15 @@
-"""The reference library: German (and a few European) public-sector AI use cases shipped with
-Domstadt, and the search for the cases most like a measure."""
+"""The reference cases: German (and a few European) public-sector AI use cases shipped with
+Domstadt, and the search for the cases most like a measure.
+
+The cases are imported into the best-practice library (source ``reference_cases``); the
+screening searches the library's practices (``funding.practice_service.screening_cases``,
+handed in as ``pool``) and falls back to the shipped file while the library is empty."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -50,19 +55,34 @@ def _vectors(model: str) -> npt.NDArray[np.float32]:
     return embedder.embed([f"{c.title}. {c.description}" for c in cases()], kind="passage")
 
 
-def most_similar(text: str, limit: int = 3) -> list[CaseMatch]:
-    """The cases most like ``text``: 0.7 × cosine (semantic model) + 0.3 × trigram overlap."""
+@lru_cache(maxsize=4)
+def _pool_vectors(model: str, texts: tuple[str, ...]) -> npt.NDArray[np.float32]:
+    return get_embedder().embed(list(texts), kind="passage")
+
+
+def most_similar(
+    text: str, limit: int = 3, pool: Sequence[ReferenceCase] | None = None
+) -> list[CaseMatch]:
+    """The cases most like ``text``: 0.7 × cosine (semantic model) + 0.3 × trigram overlap;
+    ``pool`` is the cases to search (the best-practice library's), else the shipped file."""
+    found = tuple(pool) if pool else cases()
     embedder = get_embedder()
-    lexical = np.array([lexical_similarity(text, f"{c.title} {c.description}") for c in cases()])
+    lexical = np.array([lexical_similarity(text, f"{c.title} {c.description}") for c in found])
     if embedder.dim:
         query = embedder.embed([text], kind="query")[0]
         floor = embedder.cosine_floor
-        cosine = np.clip((_vectors(embedder.name) @ query - floor) / (1 - floor), 0, 1)
+        if pool:
+            vectors = _pool_vectors(
+                embedder.name, tuple(f"{c.title}. {c.description}" for c in found)
+            )
+        else:
+            vectors = _vectors(embedder.name)
+        cosine = np.clip((vectors @ query - floor) / (1 - floor), 0, 1)
         scores = 0.7 * cosine + 0.3 * lexical
     else:
         scores = lexical
     order = np.argsort(-scores)[:limit]
-    return [CaseMatch(case=cases()[i], score=round(float(scores[i]), 3)) for i in order]
+    return [CaseMatch(case=found[i], score=round(float(scores[i]), 3)) for i in order]
 
 
 def technique_from(matches: list[CaseMatch]) -> tuple[str, str] | None:

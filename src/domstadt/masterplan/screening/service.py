@@ -13,6 +13,7 @@ from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid, NotFound
+from domstadt.funding import practice_service
 from domstadt.masterplan import measure_read_service
 from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
 from domstadt.masterplan.schemas import MeasurePublic
@@ -37,6 +38,16 @@ def _text(measure: MeasurePublic) -> str:
     return "\n".join(x for x in (measure.title, measure.summary, measure.description) if x)
 
 
+def _similar(session: Session, actor: Actor, measure: MeasurePublic) -> list[library.CaseMatch]:
+    """The cases most like the measure, searched in the best-practice library (the shipped
+    reference file while the library is empty)."""
+    pool = [
+        library.ReferenceCase.model_validate(c.model_dump())
+        for c in practice_service.screening_cases(session, actor=actor)
+    ]
+    return library.most_similar(_text(measure), pool=pool or None)
+
+
 def _effective(row: Screening) -> Effective:
     proposal = Result.model_validate(row.proposal)
     override: dict[str, Any] = dict(row.override or {})
@@ -49,8 +60,9 @@ def _effective(row: Screening) -> Effective:
     )
 
 
-def _public(measure: MeasurePublic, row: Screening | None) -> ScreeningPublic:
-    matches = library.most_similar(_text(measure))
+def _public(
+    measure: MeasurePublic, row: Screening | None, matches: list[library.CaseMatch]
+) -> ScreeningPublic:
     if row is None:
         return ScreeningPublic(
             measure_id=measure.id, measure_title=measure.title, screened=False, status=None,
@@ -74,7 +86,7 @@ def _row(session: Session, measure_id: int) -> Screening | None:
 def screening_get(session: Session, *, actor: Actor, measure_id: int) -> ScreeningPublic:
     """A measure's screening with the most similar reference cases (also when unscreened)."""
     measure = _measure(session, actor, measure_id)
-    return _public(measure, _row(session, measure_id))
+    return _public(measure, _row(session, measure_id), _similar(session, actor, measure))
 
 
 @public("every measure's AI screening is published (S2.0)")
@@ -100,13 +112,13 @@ def screening_propose(
     """Score the answers and store the system's proposal; an earlier review is reset."""
     measure = _measure(session, actor, measure_id)
     check_department(actor, measure.lead_department.id)
-    matches = library.most_similar(_text(measure))
+    matches = _similar(session, actor, measure)
     try:
         result = evaluate(data, library.technique_from(matches))
     except InputProblem as exc:
         raise Invalid(exc.message, field=exc.field) from None
     row = _row(session, measure_id)
-    before = _public(measure, row).model_dump(mode="json") if row else None
+    before = _public(measure, row, matches).model_dump(mode="json") if row else None
     if row is None:
         row = Screening(measure_id=measure_id, reasons="", reviewed_by="")
         session.add(row)
@@ -115,7 +127,7 @@ def screening_propose(
     row.status, row.override, row.reasons = ReviewStatus.PROPOSED, None, ""
     row.reviewed_by, row.reviewed_at, row.updated_at = "", None, utcnow()
     session.flush()
-    out = _public(measure, row)
+    out = _public(measure, row, matches)
     audit.record(session, actor=actor, action="screening.propose", entity_type="measure",
                  entity_id=measure_id, before=before, after=out.proposal)  # fmt: skip
     return out
@@ -139,7 +151,7 @@ def screening_review(
     row.reasons = review.reasons.strip()
     row.reviewed_by, row.reviewed_at, row.updated_at = actor.label, utcnow(), utcnow()
     session.flush()
-    out = _public(measure, row)
+    out = _public(measure, row, _similar(session, actor, measure))
     audit.record(session, actor=actor, action=f"screening.{review.decision}",
                  entity_type="measure", entity_id=measure_id, after=review)  # fmt: skip
     return out
