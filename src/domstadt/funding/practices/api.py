@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.funding import practice_service as service
 from domstadt.funding.practices.schemas import (
     PracticeFilter,
@@ -15,7 +16,7 @@ from domstadt.funding.practices.schemas import (
     RatingInput,
     SimilarList,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["practices"], dependencies=[Depends(verify_csrf_api)])
 
@@ -36,7 +37,11 @@ def practice(practice_id: int, session: SessionDep, actor: ActorDep) -> Practice
     return service.practice_get(session, actor=actor, practice_id=practice_id)
 
 
-@router.put("/practices/{practice_id}/rating", summary="Rate a best practice")
+@router.put(
+    "/practices/{practice_id}/rating",
+    summary="Rate a best practice",
+    openapi_extra=needs(Permission.FEEDBACK_WRITE),
+)
 def rate(
     practice_id: int, data: RatingInput, session: SessionDep, actor: ActorDep
 ) -> PracticePublic:
