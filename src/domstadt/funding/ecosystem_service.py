@@ -102,12 +102,18 @@ def _person_entries(session: Session) -> list[EntryPublic]:
         where = places.position("", person.district)
         entries.append(
             EntryPublic(
-                type="person", id=person.user_id, name=name, district=person.district,
-                city="Köln" if person.district else "", description=person.headline,
+                type="person",
+                id=person.user_id,
+                name=name,
+                district=person.district,
+                city="Köln" if person.district else "",
+                description=person.headline,
                 url=f"/oekosystem/personen/{person.user_id}",
-                concepts=[_ref(c) for c in concepts], free_tags=free,
-                lat=where[0] if where else None, lon=where[1] if where else None,
-            )  # fmt: skip
+                concepts=[_ref(c) for c in concepts],
+                free_tags=free,
+                lat=where[0] if where else None,
+                lon=where[1] if where else None,
+            )
         )
     return entries
 
@@ -120,10 +126,16 @@ def _lab_entries(session: Session, actor: Actor) -> list[EntryPublic]:
         concepts = [vocabulary.vocabulary().concepts[c] for c in named]
         entries.append(
             EntryPublic(
-                type="lab", id=lab.id, name=lab.title, city="Köln", description=lab.place,
-                url=lab.url, concepts=[_ref(c) for c in concepts],
-                lat=places.COLOGNE[0], lon=places.COLOGNE[1],
-            )  # fmt: skip
+                type="lab",
+                id=lab.id,
+                name=lab.title,
+                city="Köln",
+                description=lab.place,
+                url=lab.url,
+                concepts=[_ref(c) for c in concepts],
+                lat=places.COLOGNE[0],
+                lon=places.COLOGNE[1],
+            )
         )
     return entries
 
@@ -169,10 +181,15 @@ def vocabulary_list(session: Session, *, actor: Actor) -> VocabularyPublic:
     vocab = vocabulary.vocabulary()
     items = [
         ConceptPublic(
-            id=c.id, label=c.label_de, label_en=c.label_en, label_de=c.label_de, group=c.group,
-            esco_uri=c.esco_uri, synonyms_de=list(c.synonyms_de),
+            id=c.id,
+            label=c.label_de,
+            label_en=c.label_en,
+            label_de=c.label_de,
+            group=c.group,
+            esco_uri=c.esco_uri,
+            synonyms_de=list(c.synonyms_de),
             synonyms_en=list(c.synonyms_en),
-        )  # fmt: skip
+        )
         for c in vocab.concepts.values()
     ]
     return VocabularyPublic(source=vocab.source, groups=vocab.groups, count=len(items), items=items)
@@ -335,9 +352,14 @@ def measure_providers(
             reasons.append(f"Textähnlichkeit mit der Beschreibung: {f.similarity:.2f}")
         items.append(
             ProviderMatch(
-                organisation=f.entry, regional=regional, regional_label=label,
-                competences=concepts, cpv=f.cpv, score=f.score, reasons=reasons,
-            )  # fmt: skip
+                organisation=f.entry,
+                regional=regional,
+                regional_label=label,
+                competences=concepts,
+                cpv=f.cpv,
+                score=f.score,
+                reasons=reasons,
+            )
         )
     concepts_ = [
         MeasureConcept(**_ref(vocabulary.vocabulary().concepts[c]).model_dump(), evidence=e)

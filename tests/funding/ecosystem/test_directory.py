@@ -18,7 +18,9 @@ def test_directory_json_lists_40_demo_organisations_with_competences(
     orgs = [e for e in everything["items"] if e["type"] not in ("person", "lab")]
     with_competences = [e for e in orgs if e["concepts"] or e["free_tags"]]
     assert len(with_competences) >= 40
-    assert body["count"] == len(body["items"]) and all(e["type"] == "company" for e in body["items"])
+    assert body["count"] == len(body["items"]) and all(
+        e["type"] == "company" for e in body["items"]
+    )
     people = [e for e in everything["items"] if e["type"] == "person"]
     assert {p["name"] for p in people} == {"Mara Feldmann", "Tim Okafor"}
     mara = next(p for p in people if p["name"] == "Mara Feldmann")
@@ -63,7 +65,8 @@ def test_directory_page_is_german_with_map_and_filters(client: TestClient, demo:
 
 def test_entry_links_to_measures_and_shows_cpv(client: TestClient, demo: Database) -> None:
     ihk = next(
-        e for e in client.get("/api/v1/ecosystem", params={"q": "IHK"}).json()["items"]
+        e
+        for e in client.get("/api/v1/ecosystem", params={"q": "IHK"}).json()["items"]
         if e["name"] == "IHK Köln"
     )
     detail = client.get(f"/api/v1/ecosystem/organisations/{ihk['id']}").json()

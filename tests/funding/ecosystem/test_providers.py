@@ -37,10 +37,15 @@ def test_providers_of_a_demo_measure_regional_first_with_competences(
     items = body["items"]
     assert items and body["count"] == len(items)
     ranks = ["koeln", "region", "other"]
-    assert [ranks.index(i["regional"]) for i in items] == sorted(ranks.index(i["regional"]) for i in items)
-    sprachwerk = next(i for i in items if i["organisation"]["name"] == "Sprachwerk KI GmbH (Beispiel)")
+    assert [ranks.index(i["regional"]) for i in items] == sorted(
+        ranks.index(i["regional"]) for i in items
+    )
+    sprachwerk = next(
+        i for i in items if i["organisation"]["name"] == "Sprachwerk KI GmbH (Beispiel)"
+    )
     assert {c["label"] for c in sprachwerk["competences"]} >= {
-        "Künstliche Intelligenz", "Verarbeitung natürlicher Sprache"
+        "Künstliche Intelligenz",
+        "Verarbeitung natürlicher Sprache",
     }
     assert any(r.startswith("Kompetenz: ") for r in sprachwerk["reasons"])
     regional = [i["organisation"]["name"] for i in items if i["regional"] == "region"]
@@ -120,9 +125,12 @@ def test_cpv_permission_refusals(client: TestClient, demo: Database) -> None:
     )
     assert denied.status_code == 403
     other = make_token(demo, "redaktion.digital@domstadt.koeln")  # DIG editor; SC-02 is VIII's
-    assert client.put(
-        f"/api/v1/measures/{measure}/cpv", json={"codes": ["72000000"]}, headers=_bearer(other)
-    ).status_code == 403
+    assert (
+        client.put(
+            f"/api/v1/measures/{measure}/cpv", json={"codes": ["72000000"]}, headers=_bearer(other)
+        ).status_code
+        == 403
+    )
     org = _org_id(client, "Domsensor GmbH (Beispiel)")
     assert client.put(
         f"/api/v1/ecosystem/organisations/{org}/cpv", json={"codes": ["72000000"]},

@@ -50,7 +50,9 @@ def organisation(organisation_id: int, session: SessionDep, actor: ActorDep) -> 
     return service.organisation_entry(session, actor=actor, organisation_id=organisation_id)
 
 
-@router.put("/ecosystem/organisations/{organisation_id}/cpv", summary="Set an organisation's CPV codes")
+@router.put(
+    "/ecosystem/organisations/{organisation_id}/cpv", summary="Set an organisation's CPV codes"
+)
 def organisation_cpv(
     organisation_id: int, body: CpvUpdate, session: SessionDep, actor: ActorDep
 ) -> list[CpvPublic]:
@@ -68,7 +70,9 @@ def my_profile(session: SessionDep, actor: ActorDep) -> PersonProfile:
 
 
 @router.put("/ecosystem/me", summary="Save my directory profile")
-def my_profile_set(body: PersonProfileUpdate, session: SessionDep, actor: ActorDep) -> PersonProfile:
+def my_profile_set(
+    body: PersonProfileUpdate, session: SessionDep, actor: ActorDep
+) -> PersonProfile:
     """`listed: true` puts me into the directory with my competences and Stadtbezirk."""
     return service.person_profile_set(session, actor=actor, data=body)
 

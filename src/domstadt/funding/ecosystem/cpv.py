@@ -53,7 +53,9 @@ def normalise(code: str) -> str:
     if full is None:
         raise UnknownCode(f"Den CPV-Code {match.group(1)} gibt es im CPV 2008 nicht.")
     if match.group(2) is not None and full[-1] != match.group(2):
-        raise UnknownCode(f"Die Prüfziffer von {match.group(1)} ist {full[-1]}, nicht {match.group(2)}.")
+        raise UnknownCode(
+            f"Die Prüfziffer von {match.group(1)} ist {full[-1]}, nicht {match.group(2)}."
+        )
     return full
 
 

@@ -40,15 +40,14 @@ def _partner_measures(session: Session, actor: Actor, org_id: int) -> list[LinkP
 def _challenges(session: Session, actor: Actor, name: str) -> list[LinkPublic]:
     links = []
     for challenge in challenge_service.challenge_list(session, actor=actor):
-        entries = challenge_service.submission_list(
-            session, actor=actor, challenge_id=challenge.id
-        )
+        entries = challenge_service.submission_list(session, actor=actor, challenge_id=challenge.id)
         if any(s.organisation_name == name for s in entries):
             links.append(
                 LinkPublic(
-                    kind="challenge", title=challenge.title,
+                    kind="challenge",
+                    title=challenge.title,
                     url=f"/wettbewerbe/{challenge.id}",
-                )  # fmt: skip
+                )
             )
     return links
 
@@ -58,7 +57,9 @@ def _events(session: Session, actor: Actor, org_id: int) -> list[LinkPublic]:
     return [
         LinkPublic(kind="event", title=e.title, url=e.url)
         for e in page.items
-        if e.organiser is not None and e.organiser.type == "organisation" and e.organiser.id == org_id
+        if e.organiser is not None
+        and e.organiser.type == "organisation"
+        and e.organiser.id == org_id
     ]
 
 

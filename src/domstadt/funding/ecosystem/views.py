@@ -32,7 +32,7 @@ TYPES = {
     "association": N_("Association"),
     "research": N_("Research, lab or think tank"),
     "public_body": N_("Public body"),
-    "person": N_("Person"),
+    "person": N_("Individual"),
     "lab": N_("Lab session"),
 }
 LINK_KINDS = {
@@ -86,7 +86,12 @@ def vocabulary_page(request: Request, session: SessionDep, actor: ActorDep) -> R
 
 
 def _organisation(
-    request: Request, session: Any, actor: Any, organisation_id: int, status: int = 200, **extra: Any
+    request: Request,
+    session: Any,
+    actor: Any,
+    organisation_id: int,
+    status: int = 200,
+    **extra: Any,
 ) -> Response:
     _ = gettext_for(request)
     detail = service.organisation_entry(session, actor=actor, organisation_id=organisation_id)

@@ -70,9 +70,9 @@ def _phrase(term: str) -> tuple[tuple[str, ...], bool]:
 def vocabulary() -> Vocabulary:
     """The shipped vocabulary (read once)."""
     raw = json.loads(
-        resources.files("domstadt.funding.ecosystem").joinpath("data/competences.json").read_text(
-            encoding="utf-8"
-        )
+        resources.files("domstadt.funding.ecosystem")
+        .joinpath("data/competences.json")
+        .read_text(encoding="utf-8")
     )
     concepts: dict[str, Concept] = {}
     by_key: dict[str, str] = {}
@@ -130,8 +130,10 @@ def _word_matches(label_word: str, text_word: str, last: bool = False) -> bool:
         return False
     if text_word.startswith(label_word) and text_word[len(label_word) :] in _ENDINGS:
         return True
-    return last and len(label_word) >= 6 and any(
-        text_word.endswith(label_word + ending) for ending in _ENDINGS
+    return (
+        last
+        and len(label_word) >= 6
+        and any(text_word.endswith(label_word + ending) for ending in _ENDINGS)
     )
 
 
@@ -139,9 +141,10 @@ _UPPER = re.compile(r"[A-Za-zÄÖÜäöüß0-9]+")
 
 
 def concepts_in_text(text: str) -> dict[str, str]:
-    """Concept id → the phrase of ``text`` that names it (labels and synonyms as whole words, with endings, or as the end of a German compound;
-    labels of up to three letters such as "KI" or "IoT" only where the text writes them with
-    a capital letter, so the German word "ki" in a URL or the article "it" do not count)."""
+    """Concept id → the phrase of ``text`` that names it: labels and synonyms as whole words,
+    with endings, or as the end of a German compound; labels of up to three letters such as
+    "KI" or "IoT" only where the text writes them with a capital letter (so "ki" inside a URL
+    does not count)."""
     spans = [(m.start(), m.end()) for m in _UPPER.finditer(text)]
     raw_words = [text[a:b] for a, b in spans]
     folded = [fold(w.lower()) for w in raw_words]
