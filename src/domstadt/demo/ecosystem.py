@@ -2,9 +2,10 @@
 competences and CPV codes, CPV codes on the demo measures (so every measure has regional
 providers), and two people who opted in.
 
-Real organisations (``REAL``) are named in the public sources listed in SOURCES.md (KölnBusiness'
-magazine, Fraunhofer IAIS and WDR articles, a Railslove profile); they carry only competences
-those sources state, and are left unverified. A list of Cologne organisations with their
+Real organisations (``REAL``) are named in the public sources listed in
+``tests/funding/ecosystem/data/SOURCES.md`` (KölnBusiness' magazine and website, a Fraunhofer
+IAIS press release, a Railslove company profile); they carry only the competences those
+sources state, no CPV codes, and are left unverified. A list of Cologne organisations with their
 competences under an open licence could not be fetched, so the other 30 (``INVENTED``) are
 invented: their names end in "(Beispiel)", their websites in ``.example`` and their
 descriptions say so."""
@@ -35,34 +36,33 @@ Org = tuple[str, OrganisationKind, str, str, str, str, list[str], list[str]]
 
 REAL: list[Org] = [
     ("DeepL SE", C, "Köln", "", "https://www.deepl.com",
-     "KI-Übersetzung aus Köln; laut KI-Bundesverband das wertvollste KI-Unternehmen Deutschlands.",
-     ["KI", "Sprachverarbeitung", "neuronale Netze"], ["72000000", "48000000"]),
+     "Kölner KI-Unternehmen; laut KI-Bundesverband das wertvollste KI-Unternehmen Deutschlands.",
+     ["KI"], []),
     ("foodforecast", S, "Köln", "", "",
-     "Kölner Start-up: KI bestellt für Bäckereien die Brötchen (Bestellprognosen).",
-     ["KI", "Prognosemodelle", "Bäckereien"], ["72000000"]),
+     "Kölner Start-up: KI bestellt für Bäckereien die Brötchen.",
+     ["KI", "Bestellprozesse", "Bäckereien"], []),
     ("Fraunhofer IAIS", R, "Sankt Augustin", "", "https://www.iais.fraunhofer.de",
      "Fraunhofer-Institut für Intelligente Analyse- und Informationssysteme; leitet KI.NRW.",
-     ["Künstliche Intelligenz", "Maschinelles Lernen", "Big Data"], ["73000000"]),
+     ["Künstliche Intelligenz", "Maschinelles Lernen", "Big Data"], []),
     ("KI.NRW", R, "Sankt Augustin", "", "https://www.ki.nrw",
      "Kompetenzplattform Künstliche Intelligenz des Landes NRW (KI-Landkarte).",
-     ["KI", "Technologietransfer"], ["73200000"]),
+     ["KI", "Technologietransfer"], []),
     ("DLR-Institut für KI-Sicherheit", R, "Sankt Augustin", "", "https://www.dlr.de",
-     "Institut des Deutschen Zentrums für Luft- und Raumfahrt zur Sicherheit von KI, u. a. "
-     "für die Mobilität.", ["KI", "Cybersicherheit", "Mobilität"], ["73000000"]),
+     "Institut des Deutschen Zentrums für Luft- und Raumfahrt; KI-Sicherheit, u. a. für die "
+     "Mobilität.", ["KI-Sicherheit", "Mobilität"], []),
     ("Universität zu Köln", R, "Köln", "Lindenthal", "https://www.uni-koeln.de",
-     "Universität mit Lehrstuhl für Künstliche Intelligenz und interdisziplinären KI-Projekten.",
-     ["Künstliche Intelligenz", "Forschung"], ["73000000"]),
+     "Universität mit einem Lehrstuhl für Künstliche Intelligenz.",
+     ["Künstliche Intelligenz"], []),
     ("KölnBusiness Wirtschaftsförderung", P, "Köln", "", "https://www.koeln.business",
-     "Wirtschaftsförderung der Stadt Köln; Innovationsmanagement und Beratung für Unternehmen.",
-     ["Digitalisierung", "Innovationsberatung"], []),
+     "Wirtschaftsförderung der Stadt Köln: Innovationsmanagement und Beratung für Unternehmen.",
+     ["Innovationsmanagement", "Beratung für Unternehmen"], []),
     ("Railslove GmbH", C, "Köln", "", "",
      "Kölner Entwicklungsagentur: Ruby on Rails, Webplattformen, Schulungen zur Webentwicklung.",
-     ["Webentwicklung", "Ruby on Rails", "SaaS"], ["72200000", "72230000"]),
+     ["Ruby on Rails", "Webentwicklung", "Webplattformen", "SaaS"], []),
     ("Gasmotorenfabrik Köln e. V.", A, "Köln", "", "",
      "Coworking Space für Start-ups, Freelancer und User Groups.",
-     ["Coworking", "Webentwicklung"], []),
-    ("Critical Rabbit", S, "Köln", "", "",
-     "Kölner Indie-Games-Studio.", ["Spieleentwicklung", "3D-Modellierung"], ["72200000"]),
+     ["Coworking", "User Groups"], []),
+    ("Critical Rabbit", S, "Köln", "", "", "Kölner Indie-Games-Studio.", ["Indie Games"], []),
 ]  # fmt: skip
 
 _F = "Fiktives Demo-Beispiel, kein reales Unternehmen. "

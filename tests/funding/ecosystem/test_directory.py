@@ -31,7 +31,7 @@ def test_directory_json_lists_40_demo_organisations_with_competences(
 def test_search_by_competence_synonym_district_and_type(client: TestClient, demo: Database) -> None:
     ki = client.get("/api/v1/ecosystem", params={"q": "KI", "limit": 500}).json()
     names = {e["name"] for e in ki["items"]}
-    assert {"Fraunhofer IAIS", "DeepL SE", "Sprachwerk KI GmbH (Beispiel)"} <= names
+    assert {"Fraunhofer IAIS", "DeepL SE", "Sprachwerk KI GmbH (Beispiel)", "KI.NRW"} <= names
     english = client.get("/api/v1/ecosystem", params={"q": "artificial intelligence"}).json()
     assert {e["name"] for e in english["items"]} >= {"Fraunhofer IAIS", "DeepL SE"}
     by_concept = client.get(
