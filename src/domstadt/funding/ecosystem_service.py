@@ -151,7 +151,8 @@ def _matches(entry: EntryPublic, f: DirectoryFilter) -> bool:
         needle = vocabulary.key(f.q)
         wanted = {c.id for c in vocabulary.search(f.q)}
         text = vocabulary.key(" ".join([entry.name, entry.description, *entry.free_tags]))
-        if not (needle in text or wanted & {c.id for c in entry.concepts}):
+        in_text = needle in text.split() if len(needle) <= 3 else needle in text
+        if not (in_text or wanted & {c.id for c in entry.concepts}):
             return False
     return True
 
@@ -329,6 +330,12 @@ def person_profile_set(
         entity_id=actor.user_id, before=before, after=data,
     )  # fmt: skip
     return _profile(row)
+
+
+@public("measure codes are published (S1.3)")
+def measure_id_of(session: Session, *, actor: Actor, code: str) -> int:
+    """The id of the measure with this code (NotFound names the code)."""
+    return measure_read_service.measure_get_by_code(session, actor=actor, code=code).id
 
 
 @public("the market exploration lists public organisation profiles for a public measure")

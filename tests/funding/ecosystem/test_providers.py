@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
+from domstadt.core import config
 from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
-from tests.conftest import csrf_of, login, make_token, make_user
+from domstadt.funding.ecosystem.cli import ecosystem_app
+from tests.conftest import TEST_SECRET, csrf_of, login, make_token, make_user
 
 
 def _measure_id(client: TestClient, code: str) -> int:
@@ -167,3 +172,22 @@ def test_organisation_admin_sets_cpv_through_the_form(client: TestClient, demo: 
     assert [c["code"] for c in entry["cpv"]] == ["72300000-8", "72310000-1"]
     assert entry["free_tags"] == ["Kölsch"]
     assert [c["id"] for c in entry["concepts"]] == ["datenanalyse"]
+
+
+def test_cli_prints_the_market_exploration(
+    demo: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOMSTADT_DATABASE_URL", demo.url)
+    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+    config.get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(ecosystem_app, ["providers", "SC-04"])
+        assert result.exit_code == 0, result.output
+        assert "§ 28 VgV" in result.output and "Internet der Dinge" in result.output
+        as_csv = CliRunner().invoke(ecosystem_app, ["providers", "SC-04", "--csv"])
+        assert list(csv.reader(io.StringIO(as_csv.output)))[2][0] == "Rang"
+        missing = CliRunner().invoke(ecosystem_app, ["providers", "XX-99"])
+        assert missing.exit_code == 1 and "XX-99" in missing.output
+    finally:
+        config.get_settings.cache_clear()

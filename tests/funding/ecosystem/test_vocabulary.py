@@ -95,3 +95,14 @@ def test_cpv_codes_validate_against_the_list() -> None:
     assert cpv.related("72000000-5", "72212000-4") == "under"
     assert cpv.related("72212000-4", "72230000-6") == "group"
     assert cpv.related("48000000-8", "72000000-5") is None
+
+
+def test_cli_maps_tags() -> None:
+    from typer.testing import CliRunner
+
+    from domstadt.cli import app
+
+    result = CliRunner().invoke(app, ["ecosystem", "tags", "KI", "Kölsch"])
+    assert result.exit_code == 0, result.output
+    assert "KI → Künstliche Intelligenz (http://data.europa.eu/esco/skill/" in result.output
+    assert "Kölsch → freies Schlagwort" in result.output

@@ -169,13 +169,15 @@ def concepts_in_text(text: str) -> dict[str, str]:
 
 
 def search(query: str) -> list[Concept]:
-    """Concepts whose label or synonym contains the query (folded), labels first."""
+    """Concepts whose label or synonym contains the query (folded); a query of up to three
+    letters ("KI", "GIS") must equal a label or synonym."""
     needle = key(query)
     if not needle:
         return []
+    short = len(needle) <= _SHORT
     hits = []
     for c in vocabulary().concepts.values():
         keys = [key(t) for t in c.terms]
-        if any(needle == k for k in keys) or any(needle in k for k in keys):
+        if any(needle == k or (not short and needle in k) for k in keys):
             hits.append(c)
     return hits
