@@ -108,3 +108,34 @@ def test_profile_needs_sign_in(client: TestClient, demo: Database) -> None:
     assert client.get("/api/v1/ecosystem/me").status_code in (401, 403)
     page = client.get("/oekosystem/mein-profil", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_labs_appear_with_the_competences_their_text_names(
+    client: TestClient, demo: Database
+) -> None:
+    import datetime as dt
+
+    from domstadt.core.auth.permissions import system_actor
+    from domstadt.participation import lab_service
+    from domstadt.participation.labs.schemas import LabSessionCreate
+
+    with demo.session() as session:
+        lab_service.lab_create(
+            session,
+            actor=system_actor("tests"),
+            data=LabSessionCreate(
+                title="UX-Test: barrierefreie Online-Terminvergabe",
+                department_code="33",
+                service_name="Terminvergabe",
+                starts_at=dt.datetime(2027, 3, 4, 10, 0),
+                place="Kundenzentrum Kalk",
+            ),
+        )
+    labs = client.get("/api/v1/ecosystem", params={"type": "lab"}).json()
+    lab = next(e for e in labs["items"] if e["name"].startswith("UX-Test: barrierefreie"))
+    assert {c["id"] for c in lab["concepts"]} >= {"ux-design", "barrierefreiheit", "webentwicklung"}
+    assert lab["lat"] is not None and lab["url"]
+    by_competence = client.get(
+        "/api/v1/ecosystem", params={"competence": "barrierefreiheit", "type": "lab"}
+    ).json()
+    assert by_competence["count"] >= 1
