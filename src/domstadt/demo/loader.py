@@ -11,6 +11,7 @@ from domstadt.demo import (
     catalog,
     challenges,
     core,
+    ecosystem,
     feedback,
     funding,
     masterplan,
@@ -41,6 +42,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
     ("funding", funding.load),
+    ("ecosystem", ecosystem.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -58,5 +60,6 @@ LABELS: dict[str, str] = {
     "sensors": "Sensordaten (Verkehr, Wetter)",
     "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
     "practices": "Praxisbeispiele anderer Städte mit Bewertungen",
+    "ecosystem": "Kompetenz- und Ökosystemverzeichnis (Organisationen, CPV-Codes)",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

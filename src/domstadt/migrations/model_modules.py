@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "domstadt.search.models",
     "domstadt.funding.models",
     "domstadt.funding.practices.models",
+    "domstadt.funding.ecosystem.models",
 ]
 
 

@@ -32,6 +32,7 @@ DOMAIN_PACKAGES = (
     "domstadt.developers",
     "domstadt.funding",
     "domstadt.funding.practices",
+    "domstadt.funding.ecosystem",
 )
 
 

@@ -70,6 +70,7 @@ class OrganisationRegister(BaseModel):
     register_number: str = Field(default="", max_length=40)
     website: WebUrl = Field(default="", max_length=500)
     district: str = Field(default="", max_length=40)
+    city: str = Field(default="", max_length=200)
     competences: list[str] = Field(default_factory=list, max_length=100)
     description: str = Field(default="", max_length=5000)
 
