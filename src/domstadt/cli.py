@@ -57,9 +57,8 @@ def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
     from domstadt.developers import cli as developers_cli
     from domstadt.funding import cli as funding_cli
-    from domstadt.funding.practices import cli as practices_cli
-
     from domstadt.funding.ecosystem import cli as ecosystem_cli
+    from domstadt.funding.practices import cli as practices_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.participation import cli as participation_cli

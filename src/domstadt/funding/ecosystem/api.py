@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.funding import ecosystem_service as service
 from domstadt.funding.ecosystem import providers
 from domstadt.funding.ecosystem.schemas import (
@@ -21,7 +22,7 @@ from domstadt.funding.ecosystem.schemas import (
     ProviderList,
     VocabularyPublic,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["ecosystem"], dependencies=[Depends(verify_csrf_api)])
 
@@ -51,7 +52,9 @@ def organisation(organisation_id: int, session: SessionDep, actor: ActorDep) -> 
 
 
 @router.put(
-    "/ecosystem/organisations/{organisation_id}/cpv", summary="Set an organisation's CPV codes"
+    "/ecosystem/organisations/{organisation_id}/cpv",
+    summary="Set an organisation's CPV codes",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
 )
 def organisation_cpv(
     organisation_id: int, body: CpvUpdate, session: SessionDep, actor: ActorDep
@@ -69,7 +72,11 @@ def my_profile(session: SessionDep, actor: ActorDep) -> PersonProfile:
     return service.person_profile_get(session, actor=actor)
 
 
-@router.put("/ecosystem/me", summary="Save my directory profile")
+@router.put(
+    "/ecosystem/me",
+    summary="Save my directory profile",
+    openapi_extra=needs(Permission.ACCOUNT_SELF),
+)
 def my_profile_set(
     body: PersonProfileUpdate, session: SessionDep, actor: ActorDep
 ) -> PersonProfile:
@@ -112,7 +119,11 @@ def measure_cpv(measure_id: int, session: SessionDep, actor: ActorDep) -> list[C
     return service.measure_cpv(session, actor=actor, measure_id=measure_id)
 
 
-@router.put("/measures/{measure_id}/cpv", summary="Set a measure's CPV codes")
+@router.put(
+    "/measures/{measure_id}/cpv",
+    summary="Set a measure's CPV codes",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def measure_cpv_set(
     measure_id: int, body: CpvUpdate, session: SessionDep, actor: ActorDep
 ) -> list[CpvPublic]:
