@@ -1,0 +1,193 @@
+"""Reading the gap map from the stored aggregates (never from the measurements): segments
+with their figures, lines, the worst segments, the monthly trend, operators, and the
+GeoJSON/CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from domstadt.infrastructure.transit import stats
+from domstadt.infrastructure.transit.models import (
+    TransitGapStat,
+    TransitMeasurement,
+    TransitRoute,
+    TransitSegment,
+    TransitStop,
+)
+from domstadt.infrastructure.transit.schemas import (
+    LineGap,
+    MonthPoint,
+    OperatorRow,
+    SegmentGap,
+)
+
+CSV_COLUMNS = (
+    "segment_id", "route", "route_id", "from_stop", "to_stop", "count", "dead", "dead_share",
+    "median_down_mbit", "median_latency_ms", "confidence", "quality",
+)  # fmt: skip
+
+
+def _rows(session: Session, month: str, operator: str, with_geometry: bool) -> list[Any]:
+    start, end = aliased(TransitStop), aliased(TransitStop)
+    columns: list[Any] = [
+        TransitSegment.id, func.coalesce(func.nullif(TransitRoute.short_name, ""), TransitRoute.long_name),
+        TransitRoute.gtfs_id, start.name, end.name, TransitGapStat.count, TransitGapStat.dead,
+        TransitGapStat.median_down_mbit, TransitGapStat.median_latency_ms,
+    ]  # fmt: skip
+    if with_geometry:
+        columns.append(TransitSegment.coordinates)
+    query = (
+        select(*columns)
+        .join(TransitRoute, TransitRoute.id == TransitSegment.route_id)
+        .join(start, start.id == TransitSegment.from_stop_id)
+        .join(end, end.id == TransitSegment.to_stop_id)
+        .outerjoin(
+            TransitGapStat,
+            (TransitGapStat.segment_id == TransitSegment.id)
+            & (TransitGapStat.month == month)
+            & (TransitGapStat.operator == operator),
+        )
+        .order_by(TransitSegment.id)
+    )
+    return list(session.execute(query).all())
+
+
+def _gap(row: Any) -> SegmentGap:
+    count, dead = int(row[5] or 0), int(row[6] or 0)
+    conf = stats.confidence(count)
+    qual = stats.quality(count, dead, row[7]) if count else "none"
+    return SegmentGap(
+        segment_id=row[0], route=row[1] or row[2], route_id=row[2], from_stop=row[3],
+        to_stop=row[4], count=count, dead=dead,
+        dead_share=round(dead / count, 4) if count else None, median_down_mbit=row[7],
+        median_latency_ms=row[8], confidence=conf, confidence_label=stats.CONFIDENCE_DE[conf],
+        quality=qual, quality_label=stats.QUALITY_DE.get(qual, "keine Messungen"),
+    )  # fmt: skip
+
+
+def segment_gaps(session: Session, month: str = "", operator: str = "") -> list[SegmentGap]:
+    """Every segment with its figures (count 0: not measured)."""
+    return [_gap(r) for r in _rows(session, month, operator, False)]
+
+
+def worst(gaps: list[SegmentGap], limit: int) -> list[SegmentGap]:
+    """Measured segments, worst first: judged ones (enough measurements) before the
+    uncertain, then by dead-spot share (high first) and median throughput (low first)."""
+    measured = [g for g in gaps if g.count]
+    measured.sort(key=lambda g: (g.confidence == "low", -(g.dead_share or 0),
+                                 g.median_down_mbit if g.median_down_mbit is not None else 0))  # fmt: skip
+    return measured[:limit]
+
+
+def lines(session: Session, gaps: list[SegmentGap]) -> list[LineGap]:
+    """Per line: segments, measured segments, measurements, dead share, and the median of the
+    segment medians (weighted medians need the raw values; this is what the map shows)."""
+    by_route: dict[tuple[str, str], list[SegmentGap]] = defaultdict(list)
+    for g in gaps:
+        by_route[(g.route, g.route_id)].append(g)
+    out = []
+    for (route, route_id), items in sorted(by_route.items()):
+        count = sum(g.count for g in items)
+        dead = sum(g.dead for g in items)
+        downs = [g.median_down_mbit for g in items if g.median_down_mbit is not None]
+        out.append(LineGap(
+            route=route, route_id=route_id, segments=len(items),
+            measured_segments=sum(1 for g in items if g.count), count=count,
+            dead_share=round(dead / count, 4) if count else None,
+            median_down_mbit=stats.median(downs), confidence_label=stats.CONFIDENCE_DE[stats.confidence(count)],
+        ))  # fmt: skip
+    return out
+
+
+def _totals(session: Session, by: Any, where: Any) -> list[Any]:
+    query = (
+        select(by, func.sum(TransitGapStat.count), func.sum(TransitGapStat.dead))
+        .where(where).group_by(by).order_by(by)
+    )  # fmt: skip
+    return list(session.execute(query).all())
+
+
+def trend(session: Session, operator: str = "") -> list[MonthPoint]:
+    """Per month over all segments: measurements, dead share, median of segment medians."""
+    medians: dict[str, list[float]] = defaultdict(list)
+    for month, value in session.execute(
+        select(TransitGapStat.month, TransitGapStat.median_down_mbit).where(
+            (TransitGapStat.month != "") & (TransitGapStat.operator == operator)
+        )
+    ):
+        if value is not None:
+            medians[month].append(value)
+    rows = _totals(session, TransitGapStat.month,
+                   (TransitGapStat.month != "") & (TransitGapStat.operator == operator))  # fmt: skip
+    return [
+        MonthPoint(month=m, count=int(n), dead_share=round(d / n, 4) if n else None,
+                   median_down_mbit=stats.median(medians[m]))
+        for m, n, d in rows
+    ]  # fmt: skip
+
+
+def operators(session: Session) -> list[OperatorRow]:
+    """Per network operator (measurements without one are left out)."""
+    medians: dict[str, list[float]] = defaultdict(list)
+    for op, value in session.execute(
+        select(TransitGapStat.operator, TransitGapStat.median_down_mbit).where(
+            (TransitGapStat.month == "") & (TransitGapStat.operator != "")
+        )
+    ):
+        if value is not None:
+            medians[op].append(value)
+    rows = _totals(session, TransitGapStat.operator,
+                   (TransitGapStat.month == "") & (TransitGapStat.operator != ""))  # fmt: skip
+    return [
+        OperatorRow(operator=o, count=int(n), dead_share=round(d / n, 4) if n else None,
+                    median_down_mbit=stats.median(medians[o]),
+                    confidence_label=stats.CONFIDENCE_DE[stats.confidence(int(n))])
+        for o, n, d in rows
+    ]  # fmt: skip
+
+
+def measurement_counts(session: Session) -> tuple[int, int]:
+    """(all measurements, off-route ones)."""
+    total = session.scalar(select(func.count(TransitMeasurement.id))) or 0
+    off = session.scalar(
+        select(func.count(TransitMeasurement.id)).where(TransitMeasurement.segment_id.is_(None))
+    )
+    return int(total), int(off or 0)
+
+
+def geojson_bytes(session: Session, month: str, operator: str) -> bytes:
+    """Every segment as a GeoJSON LineString feature with its figures as properties."""
+    parts = []
+    for row in _rows(session, month, operator, True):
+        props = _gap(row).model_dump()
+        geometry = {"type": "LineString", "coordinates": row[9]}
+        parts.append(json.dumps({"type": "Feature", "id": row[0], "geometry": geometry,
+                                 "properties": props}, ensure_ascii=False, separators=(",", ":")))  # fmt: skip
+    head = '{"type":"FeatureCollection","features":['
+    return (head + ",".join(parts) + "]}").encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def csv_bytes(gaps: list[SegmentGap]) -> bytes:
+    """The segments as CSV (UTF-8, comma, header row; formula-looking text defused)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for g in gaps:
+        data = g.model_dump()
+        writer.writerow([_cell(data[c]) for c in CSV_COLUMNS])
+    return out.getvalue().encode("utf-8")
