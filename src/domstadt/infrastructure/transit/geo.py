@@ -55,10 +55,13 @@ def cut_at_stops(shape: LineString, stops: list[tuple[float, float]]) -> list[Li
     previous = 0.0
     positions = []
     for x, y in stops:
-        rest = substring(shape, previous, shape.length) if previous > 0 else shape
-        if isinstance(rest, LineString) and rest.length > 0:
-            previous += float(rest.project(shapely.Point(x, y)))
-        positions.append(previous)
+        point = shapely.Point(x, y)
+        at = float(shape.project(point))
+        if at < previous:  # nearest point lies behind: search the rest of the shape only
+            rest = substring(shape, previous, shape.length)
+            at = previous + (float(rest.project(point)) if isinstance(rest, LineString) else 0.0)
+        previous = at
+        positions.append(at)
     for i in range(len(stops) - 1):
         start, end = positions[i], positions[i + 1]
         piece = substring(shape, start, end) if end > start else None
