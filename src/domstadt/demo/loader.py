@@ -21,6 +21,7 @@ from domstadt.demo import (
     reports,
     screening,
     sensors,
+    transit,
 )
 
 Loader = Callable[[Session, Actor], dict[str, int]]
@@ -39,6 +40,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
     ("funding", funding.load),
+    ("transit", transit.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -55,5 +57,6 @@ LABELS: dict[str, str] = {
     "catalog": "Datenkatalog mit Dateien",
     "sensors": "Sensordaten (Verkehr, Wetter)",
     "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
+    "transit": "ÖPNV-Linien (VBB) und Verbindungslücken",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

@@ -1,6 +1,6 @@
 """Geometry in a metric projection: ETRS89 / UTM zone 32N (EPSG:25832, the official grid of
 NRW, metric across Germany). Segments are cut here and measurements snapped with shapely 2's
-STRtree (vectorised nearest query within a tolerance)."""
+STRtree (candidates within the tolerance, then the nearest)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ class Snapped:
 
 
 class Snapper:
-    """Nearest segment of many points within ``tolerance_m``, on an STRtree of metric lines."""
+    """Nearest segment of many points within ``tolerance_m``, on an STRtree of metric lines
+    (vectorised: one ``dwithin`` tree query, one distance per candidate pair)."""
 
     def __init__(self, lines: Sequence[LineString], tolerance_m: float) -> None:
         self.lines = np.asarray(lines, dtype=object)
@@ -96,15 +97,16 @@ class Snapper:
             return Snapped(index, distance)
         x, y = to_metric(lons, lats)
         points = shapely.points(x, y)
-        pairs, dist = self.tree.query_nearest(
-            points, max_distance=self.tolerance, return_distance=True, all_matches=True
-        )
-        # all_matches keeps ties; keep the lowest segment index per point (stable answer).
-        order = np.lexsort((pairs[1], pairs[0]))
-        first = np.unique(pairs[0][order], return_index=True)[1]
-        chosen = order[first]
-        index[pairs[0][chosen]] = pairs[1][chosen]
-        distance[pairs[0][chosen]] = dist[chosen]
+        # Candidates within the tolerance (GEOS dwithin on the tree), then exact distances;
+        # per point the nearest, the lowest segment index on a tie (a stable answer).
+        pairs = self.tree.query(points, predicate="dwithin", distance=self.tolerance)
+        if pairs.shape[1] == 0:
+            return Snapped(index, distance)
+        dist = shapely.distance(points[pairs[0]], self.lines[pairs[1]])
+        order = np.lexsort((pairs[1], dist, pairs[0]))
+        first = order[np.unique(pairs[0][order], return_index=True)[1]]
+        index[pairs[0][first]] = pairs[1][first]
+        distance[pairs[0][first]] = dist[first]
         return Snapped(index, distance)
 
 

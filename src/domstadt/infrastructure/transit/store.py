@@ -4,7 +4,6 @@ snapper is built from (cached per process until the segments change)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -70,9 +69,11 @@ def add_measurements(
             else:
                 on += 1
                 touched.add(segment)
-            rows.append({**dataclasses.asdict(m), "month": m.month, "segment_id": segment,
+            rows.append({**vars(m), "month": m.month, "segment_id": segment,
                          "distance_m": None if segment is None else round(dist, 1)})  # fmt: skip
-        session.execute(insert(TransitMeasurement), rows)
+        # Core executemany on the table: one statement per batch (the ORM bulk path splits
+        # rows by their None pattern into thousands of statements).
+        session.execute(TransitMeasurement.__table__.insert(), rows)
     return on, off, touched
 
 
@@ -130,4 +131,4 @@ def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
             for (seg, month, op), b in buckets.items()
         ]  # fmt: skip
         for start in range(0, len(rows), BATCH):
-            session.execute(insert(TransitGapStat), rows[start : start + BATCH])
+            session.execute(TransitGapStat.__table__.insert(), rows[start : start + BATCH])
