@@ -34,13 +34,13 @@ from sqlalchemy import case, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from domstadt.core.auth.permissions import system_actor  # noqa: E402
-from domstadt.core.db import Database  # noqa: E402
-from domstadt.core.migrate import upgrade  # noqa: E402
-from domstadt.infrastructure import transit_service  # noqa: E402
-from domstadt.infrastructure.transit import geo, store  # noqa: E402
-from domstadt.infrastructure.transit.measurements import MeasurementData  # noqa: E402
-from domstadt.infrastructure.transit.models import TransitMeasurement, TransitSegment  # noqa: E402
+from domstadt.core.auth.permissions import system_actor
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+from domstadt.infrastructure import transit_service
+from domstadt.infrastructure.transit import geo, store
+from domstadt.infrastructure.transit.measurements import MeasurementData
+from domstadt.infrastructure.transit.models import TransitMeasurement, TransitSegment
 
 ACTOR = system_actor("benchmark")
 TOLERANCE = 50.0
@@ -56,7 +56,9 @@ def synthetic_feed(segments: int, seed: int = 1) -> bytes:
         heading = rng.random() * 6.28
         for s in range(51):
             stops.append(f"S{r}_{s},Halt {r}/{s},{lat:.6f},{lon:.6f}")
-            times.append(f"T{r},08:{s // 60:02d}:{s % 60:02d},08:{s // 60:02d}:{s % 60:02d},S{r}_{s},{s}")
+            times.append(
+                f"T{r},08:{s // 60:02d}:{s % 60:02d},08:{s // 60:02d}:{s % 60:02d},S{r}_{s},{s}"
+            )
             for k in range(4):  # shape points between this stop and the next
                 shapes.append(f"H{r},{lat:.6f},{lon:.6f},{s * 4 + k}")
                 heading += rng.gauss(0, 0.3)
@@ -65,12 +67,17 @@ def synthetic_feed(segments: int, seed: int = 1) -> bytes:
         trips.append(f"R{r},W,T{r},H{r}")
     files = {
         "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Bench,https://example.org,Europe/Berlin\n",
-        "routes.txt": "route_id,agency_id,route_short_name,route_type\n" + "".join(f"R{r},A,{r},3\n" for r in range(routes)),
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\n"
+        + "".join(f"R{r},A,{r},3\n" for r in range(routes)),
         "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n" + "\n".join(stops) + "\n",
         "trips.txt": "route_id,service_id,trip_id,shape_id\n" + "\n".join(trips) + "\n",
-        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + "\n".join(times) + "\n",
-        "shapes.txt": "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\n" + "\n".join(shapes) + "\n",
-    }  # fmt: skip
+        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        + "\n".join(times)
+        + "\n",
+        "shapes.txt": "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\n"
+        + "\n".join(shapes)
+        + "\n",
+    }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, text in files.items():
@@ -99,26 +106,39 @@ def points(coords: list[list[list[float]]], n: int, seed: int = 2) -> tuple[np.n
 def summary(samples: list[float]) -> str:
     """min / median / p95 / max in ms."""
     ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
     return f"{ms[0]:.1f} / {statistics.median(ms):.1f} / {p95:.1f} / {ms[-1]:.1f} ms"
 
 
-def check_snapping(snapper: geo.Snapper, lines: list[object], lons: np.ndarray, lats: np.ndarray) -> None:
+def check_snapping(
+    snapper: geo.Snapper, lines: list[object], lons: np.ndarray, lats: np.ndarray
+) -> None:
     result = snapper.snap(lons, lats)
     x, y = geo.to_metric(lons, lats)
     for i in range(len(lons)):
         index, dist = geo.brute_force_nearest(lines, float(x[i]), float(y[i]), TOLERANCE)  # type: ignore[arg-type]
         got = int(result.index[i])
         if got != index:
-            assert got >= 0 and index >= 0 and abs(float(result.distance[i]) - dist) < 1e-6, (i, got, index)
-    print(f"check: STRtree and brute force agree on all {len(lons)} sample points "
-          f"({int((result.index >= 0).sum())} on route)")  # fmt: skip
+            assert got >= 0 and index >= 0 and abs(float(result.distance[i]) - dist) < 1e-6, (
+                i,
+                got,
+                index,
+            )
+    print(
+        f"check: STRtree and brute force agree on all {len(lons)} sample points "
+        f"({int((result.index >= 0).sum())} on route)"
+    )
 
 
 def bench_snapping(db: Database, n: int, rounds: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
     with db.session() as session:
         snapper, ids = store.snapper(session, TOLERANCE)
-        coords = [c for (c,) in session.execute(select(TransitSegment.coordinates).order_by(TransitSegment.id))]
+        coords = [
+            c
+            for (c,) in session.execute(
+                select(TransitSegment.coordinates).order_by(TransitSegment.id)
+            )
+        ]
     lines = list(snapper.lines)
     lons, lats = points(coords, n)
     check_snapping(snapper, lines, lons[:2000], lats[:2000])
@@ -138,12 +158,18 @@ def bench_snapping(db: Database, n: int, rounds: int) -> tuple[np.ndarray, np.nd
     t0 = time.perf_counter()
     whole = snapper.snap(lons, lats)
     seconds = time.perf_counter() - t0
-    print(f"snapping all {n:,} in one call: {seconds:.2f} s = {n / seconds:,.0f} /s "
-          f"({int((whole.index >= 0).sum()):,} on route)")  # fmt: skip
-    print(f"STRtree per 100,000 batch: min/median/max {min(tree_rates):,.0f} / "
-          f"{statistics.median(tree_rates):,.0f} / {max(tree_rates):,.0f} measurements/s")  # fmt: skip
-    print(f"brute force (peer):        min/median/max {min(brute_rates):,.0f} / "
-          f"{statistics.median(brute_rates):,.0f} / {max(brute_rates):,.0f} measurements/s")  # fmt: skip
+    print(
+        f"snapping all {n:,} in one call: {seconds:.2f} s = {n / seconds:,.0f} /s "
+        f"({int((whole.index >= 0).sum()):,} on route)"
+    )
+    print(
+        f"STRtree per 100,000 batch: min/median/max {min(tree_rates):,.0f} / "
+        f"{statistics.median(tree_rates):,.0f} / {max(tree_rates):,.0f} measurements/s"
+    )
+    print(
+        f"brute force (peer):        min/median/max {min(brute_rates):,.0f} / "
+        f"{statistics.median(brute_rates):,.0f} / {max(brute_rates):,.0f} measurements/s"
+    )
     return lons, lats, ids
 
 
@@ -156,11 +182,15 @@ def ingest(db: Database, lons: np.ndarray, lats: np.ndarray) -> None:
     for start in range(0, len(lons), chunk):
         items = [
             MeasurementData(
-                ref=f"bench:{i}", origin="csv",
+                ref=f"bench:{i}",
+                origin="csv",
                 measured_at=dt.datetime(2026, 1 + i % 6, 1 + i % 28, 8, tzinfo=dt.UTC),
-                lat=float(lats[i]), lon=float(lons[i]), operator=("Telekom", "Vodafone", "O2")[i % 3],
-                no_connection=rng.random() < 0.05, down_mbit=rng.random() * 100,
-            )  # fmt: skip
+                lat=float(lats[i]),
+                lon=float(lons[i]),
+                operator=("Telekom", "Vodafone", "O2")[i % 3],
+                no_connection=rng.random() < 0.05,
+                down_mbit=rng.random() * 100,
+            )
             for i in range(start, min(start + chunk, len(lons)))
         ]
         with db.session() as session:
@@ -169,16 +199,23 @@ def ingest(db: Database, lons: np.ndarray, lats: np.ndarray) -> None:
     with db.session() as session:
         store.refresh_stats(session, None)
     t2 = time.perf_counter()
-    print(f"ingest: insert {len(lons):,} snapped measurements {t1 - t0:.1f} s "
-          f"({len(lons) / (t1 - t0):,.0f} /s), aggregates for all segments {t2 - t1:.1f} s")  # fmt: skip
+    print(
+        f"ingest: insert {len(lons):,} snapped measurements {t1 - t0:.1f} s "
+        f"({len(lons) / (t1 - t0):,.0f} /s), aggregates for all segments {t2 - t1:.1f} s"
+    )
 
 
 def raw_peer(session: object) -> dict[int, tuple[int, int]]:
     """The peer: per segment count and dead spots straight from the measurements."""
     rows = session.execute(  # type: ignore[attr-defined]
-        select(TransitMeasurement.segment_id, func.count(), func.sum(case((TransitMeasurement.no_connection, 1), else_=0)))
-        .where(TransitMeasurement.segment_id.is_not(None)).group_by(TransitMeasurement.segment_id)
-    )  # fmt: skip
+        select(
+            TransitMeasurement.segment_id,
+            func.count(),
+            func.sum(case((TransitMeasurement.no_connection, 1), else_=0)),
+        )
+        .where(TransitMeasurement.segment_id.is_not(None))
+        .group_by(TransitMeasurement.segment_id)
+    )
     return {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
 
 
@@ -186,10 +223,14 @@ def bench_gap_map(db: Database, rounds: int) -> None:
     with db.session() as session:
         collection = json.loads(transit_service.gaps_geojson(session, actor=ACTOR))
         peer = raw_peer(session)
-    mine = {f["id"]: (f["properties"]["count"], f["properties"]["dead"]) for f in collection["features"]}
+    mine = {
+        f["id"]: (f["properties"]["count"], f["properties"]["dead"]) for f in collection["features"]
+    }
     assert {k: v for k, v in mine.items() if v[0]} == peer, "aggregates differ from the raw rows"
-    print(f"check: GeoJSON has {len(collection['features']):,} segments; counts and dead spots "
-          f"equal the raw GROUP BY for all {len(peer):,} measured segments")  # fmt: skip
+    print(
+        f"check: GeoJSON has {len(collection['features']):,} segments; counts and dead spots "
+        f"equal the raw GROUP BY for all {len(peer):,} measured segments"
+    )
     ours, theirs = [], []
     for r in range(rounds):
         with db.session() as session:
@@ -217,10 +258,16 @@ def main() -> None:
     t0 = time.perf_counter()
     with db.session() as session:
         report = transit_service.feed_import(
-            session, actor=ACTOR, content=synthetic_feed(args.segments), filename="bench.zip", source="bench"
+            session,
+            actor=ACTOR,
+            content=synthetic_feed(args.segments),
+            filename="bench.zip",
+            source="bench",
         )
-    print(f"feed: {report.segments:,} segments ({report.segments_from_shapes:,} from shapes) "
-          f"imported in {time.perf_counter() - t0:.1f} s on {db.engine.dialect.name}")  # fmt: skip
+    print(
+        f"feed: {report.segments:,} segments ({report.segments_from_shapes:,} from shapes) "
+        f"imported in {time.perf_counter() - t0:.1f} s on {db.engine.dialect.name}"
+    )
     lons, lats, _ = bench_snapping(db, args.measurements, args.rounds)
     ingest(db, lons, lats)
     bench_gap_map(db, args.rounds)

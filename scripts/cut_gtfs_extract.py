@@ -31,12 +31,14 @@ def _write(out: zipfile.ZipFile, name: str, fields: list[str], rows: list[dict[s
 def cut(source: str, target: str, routes: set[str] | None, trips_per_shape: int) -> None:
     """Write the extract of ``source`` to ``target``."""
     with zipfile.ZipFile(source) as archive:
-        tables = {name: _read(archive, name) for name in archive.namelist() if name.endswith(".txt")}
-    route_fields, route_rows = tables["routes.txt"]
+        tables = {
+            name: _read(archive, name) for name in archive.namelist() if name.endswith(".txt")
+        }
+    _, route_rows = tables["routes.txt"]
     kept_routes = [r for r in route_rows if routes is None or r["route_id"] in routes]
     route_ids = {r["route_id"] for r in kept_routes}
     per_shape: dict[tuple[str, str], int] = defaultdict(int)
-    trip_fields, trip_rows = tables["trips.txt"]
+    _, trip_rows = tables["trips.txt"]
     kept_trips = []
     for trip in trip_rows:
         key = (trip["route_id"], trip.get("shape_id", ""))
@@ -44,7 +46,7 @@ def cut(source: str, target: str, routes: set[str] | None, trips_per_shape: int)
             per_shape[key] += 1
             kept_trips.append(trip)
     trip_ids = {t["trip_id"] for t in kept_trips}
-    st_fields, st_rows = tables["stop_times.txt"]
+    _, st_rows = tables["stop_times.txt"]
     kept_times = [s for s in st_rows if s["trip_id"] in trip_ids]
     stop_ids = {s["stop_id"] for s in kept_times}
     shape_ids = {t.get("shape_id", "") for t in kept_trips} - {""}
@@ -64,8 +66,10 @@ def cut(source: str, target: str, routes: set[str] | None, trips_per_shape: int)
             if name in tables:
                 fields, rows = tables[name]
                 _write(out, name, fields, [r for r in rows if keep(r)])
-    print(f"{len(kept_routes)} routes, {len(kept_trips)} trips, {len(stop_ids)} stops, "
-          f"{len(shape_ids)} shapes, {len(kept_times)} stop times")
+    print(
+        f"{len(kept_routes)} routes, {len(kept_trips)} trips, {len(stop_ids)} stops, "
+        f"{len(shape_ids)} shapes, {len(kept_times)} stop times"
+    )
 
 
 def main() -> None:

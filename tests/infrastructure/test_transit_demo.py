@@ -16,7 +16,9 @@ from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 
 
 def test_demo_step_is_idempotent(
-    plan: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path  # noqa: F811
+    plan: Database,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path))
     config.get_settings.cache_clear()

@@ -40,8 +40,12 @@ def _import(db: Database, content: bytes, source: str = "kaputt") -> None:
 def test_real_extract_counts_and_segments(db: Database) -> None:
     report = import_vbb(db)
     assert (report.agencies, report.routes, report.stops, report.shapes, report.trips) == (
-        1, 6, 211, 20, 27,
-    )  # fmt: skip
+        1,
+        6,
+        211,
+        20,
+        27,
+    )
     assert report.segments == 327 and report.segments_from_shapes == 327
     assert not report.replaced
     with db.session() as session:
@@ -77,9 +81,12 @@ def test_feed_without_shapes_gets_straight_segments(db: Database) -> None:
     csv.writer(out, lineterminator="\n").writerows(rows)
     with db.session() as session:
         report = transit_service.feed_import(
-            session, actor=system_actor("tests"), filename="ohne.zip", source="ohne",
+            session,
+            actor=system_actor("tests"),
+            filename="ohne.zip",
+            source="ohne",
             content=edited_feed({"shapes.txt": None, "trips.txt": out.getvalue()}),
-        )  # fmt: skip
+        )
     assert report.segments_from_shapes == 0 and report.shapes == 0 and report.segments > 300
     with db.session() as session:
         assert all(len(s.coordinates) == 2 for s in session.scalars(select(TransitSegment)))
@@ -95,12 +102,17 @@ def _problems(db: Database, content: bytes) -> list[dict[str, object]]:
 
 def test_missing_stops_file(db: Database) -> None:
     problems = _problems(db, edited_feed({"stops.txt": None}))
-    assert {"file": "stops.txt", "line": None, "field": None, "message": "Pflichtdatei fehlt"} in problems
+    assert {
+        "file": "stops.txt",
+        "line": None,
+        "field": None,
+        "message": "Pflichtdatei fehlt",
+    } in problems
 
 
 def test_trip_with_unknown_route(db: Database) -> None:
     lines = feed_text("trips.txt").splitlines()
-    lines[3] = "gibt-es-nicht" + lines[3][lines[3].index(","):]
+    lines[3] = "gibt-es-nicht" + lines[3][lines[3].index(",") :]
     problems = _problems(db, edited_feed({"trips.txt": "\n".join(lines) + "\n"}))
     assert problems[0]["file"] == "trips.txt" and problems[0]["line"] == 4
     assert problems[0]["field"] == "route_id" and "gibt-es-nicht" in str(problems[0]["message"])

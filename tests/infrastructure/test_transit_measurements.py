@@ -53,23 +53,34 @@ def _rows(db: Database) -> tuple[list[dict[str, Any]], int, int]:
         expected.append(segments[index][0])
         for i in range(n):
             dead = pick == 0 and i % 5 == 0
-            rows.append({
-                "time": f"2026-0{1 + i % 2}-1{i % 9}T08:00:00+01:00", "lat": lat, "lon": lon,
-                "accuracy_m": 8, "operator": "Telekom" if i % 2 else "Vodafone",
-                "network_type": "LTE", "signal_dbm": -97, "no_connection": "ja" if dead else "nein",
-                "down_mbit": "" if dead else 4 + i, "up_mbit": "" if dead else 2, "latency_ms": 40,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "time": f"2026-0{1 + i % 2}-1{i % 9}T08:00:00+01:00",
+                    "lat": lat,
+                    "lon": lon,
+                    "accuracy_m": 8,
+                    "operator": "Telekom" if i % 2 else "Vodafone",
+                    "network_type": "LTE",
+                    "signal_dbm": -97,
+                    "no_connection": "ja" if dead else "nein",
+                    "down_mbit": "" if dead else 4 + i,
+                    "up_mbit": "" if dead else 2,
+                    "latency_ms": 40,
+                }
+            )
     for _ in range(2):
-        rows.append({"time": "2026-01-05T10:00:00Z", "lat": COLOGNE[1], "lon": COLOGNE[0],
-                     "down_mbit": 50})  # fmt: skip
+        rows.append(
+            {"time": "2026-01-05T10:00:00Z", "lat": COLOGNE[1], "lon": COLOGNE[0], "down_mbit": 50}
+        )
     return rows, expected[0], expected[1]
 
 
 def _upload(client: TestClient, headers: dict[str, str], content: bytes) -> Any:
     return client.post(
-        "/api/v1/transit/measurements", headers=headers,
+        "/api/v1/transit/measurements",
+        headers=headers,
         files={"file": ("messungen.csv", content, "text/csv")},
-    )  # fmt: skip
+    )
 
 
 def test_csv_upload_snaps_and_aggregates(client: TestClient, plan: Database) -> None:  # noqa: F811
@@ -103,10 +114,13 @@ def test_csv_upload_snaps_and_aggregates(client: TestClient, plan: Database) -> 
     assert overview["worst"][-1]["segment_id"] == sparse  # uncertain ones come last
     assert {t["month"]: t["count"] for t in overview["trend"]} == {"2026-01": 17, "2026-02": 16}
     assert {o["operator"]: o["count"] for o in overview["operators"]} == {
-        "Telekom": 16, "Vodafone": 17,
-    }  # fmt: skip
-    january = {g["segment_id"]: g for g in client.get(
-        "/api/v1/transit/gaps", params={"month": "2026-01"}).json()}  # fmt: skip
+        "Telekom": 16,
+        "Vodafone": 17,
+    }
+    january = {
+        g["segment_id"]: g
+        for g in client.get("/api/v1/transit/gaps", params={"month": "2026-01"}).json()
+    }
     assert january[busy]["count"] == 15
 
     collection = json.loads(client.get("/api/v1/transit/gaps.geojson").content)
@@ -114,37 +128,54 @@ def test_csv_upload_snaps_and_aggregates(client: TestClient, plan: Database) -> 
     feature = next(f for f in collection["features"] if f["id"] == busy)
     assert feature["geometry"]["type"] == "LineString" and feature["properties"]["count"] == 30
     table = list(csv.DictReader(io.StringIO(client.get("/api/v1/transit/gaps.csv").text)))
-    assert len(table) == 327 and next(r for r in table if r["segment_id"] == str(busy))["dead"] == "6"
+    assert (
+        len(table) == 327 and next(r for r in table if r["segment_id"] == str(busy))["dead"] == "6"
+    )
     assert client.get("/api/v1/transit/gaps.geojson", params={"month": "Mai"}).status_code == 422
 
     page = client.get("/infrastruktur/verbindung")
     assert page.status_code == 200
-    for text in ("Verbindung entlang von ÖPNV-Linien", "Schlechteste Abschnitte",
-                 "zu wenige Messungen", "35 Messungen (2 abseits der Linien)", "Je Netzbetreiber"):  # fmt: skip
+    for text in (
+        "Verbindung entlang von ÖPNV-Linien",
+        "Schlechteste Abschnitte",
+        "zu wenige Messungen",
+        "35 Messungen (2 abseits der Linien)",
+        "Je Netzbetreiber",
+    ):
         assert text in page.text
     assert "/static/transit/gaps.js" in page.text
 
 
 def test_measurement_without_position_refuses_the_file(
-    client: TestClient, plan: Database  # noqa: F811
+    client: TestClient,
+    plan: Database,  # noqa: F811
 ) -> None:
     db = plan
     import_vbb(db)
     editor = _bearer(db, Role.EDITOR, "redaktion@example.org")
-    content = csv_rows([
-        {"time": "2026-03-01T10:00:00Z", "lat": 52.5, "lon": 13.1, "down_mbit": 10},
-        {"time": "2026-03-01T10:01:00Z", "lat": "", "lon": "", "down_mbit": 10},
-        {"time": "gestern", "lat": 52.5, "lon": 13.1},
-    ])  # fmt: skip
+    content = csv_rows(
+        [
+            {"time": "2026-03-01T10:00:00Z", "lat": 52.5, "lon": 13.1, "down_mbit": 10},
+            {"time": "2026-03-01T10:01:00Z", "lat": "", "lon": "", "down_mbit": 10},
+            {"time": "gestern", "lat": 52.5, "lon": 13.1},
+        ]
+    )
     answer = _upload(client, editor, content)
     assert answer.status_code == 422
     details = answer.json()["error"]["details"]
-    assert details[0] == {"line": 3, "field": "lat", "message": "Position fehlt (lat und lon nötig)"}
+    assert details[0] == {
+        "line": 3,
+        "field": "lat",
+        "message": "Position fehlt (lat und lon nötig)",
+    }
     assert details[1]["line"] == 4 and details[1]["field"] == "time"
     with db.session() as session:
         assert session.scalars(select(TransitMeasurement)).first() is None
     no_columns = _upload(client, editor, b"zeit;breite\n2026-01-01;50\n")
-    assert no_columns.status_code == 422 and "time, lat und lon" in no_columns.json()["error"]["message"]
+    assert (
+        no_columns.status_code == 422
+        and "time, lat und lon" in no_columns.json()["error"]["message"]
+    )
 
 
 def test_writes_need_an_editor(client: TestClient, db: Database) -> None:
@@ -152,8 +183,12 @@ def test_writes_need_an_editor(client: TestClient, db: Database) -> None:
     content = csv_rows([{"time": "2026-03-01T10:00:00Z", "lat": 52.5, "lon": 13.1}])
     assert _upload(client, {}, content).status_code in (401, 403)
     assert _upload(client, member, content).status_code == 403
-    feed = client.post("/api/v1/transit/feeds", headers=member, data={"source": "x"},
-                       files={"file": ("f.zip", b"PK", "application/zip")})  # fmt: skip
+    feed = client.post(
+        "/api/v1/transit/feeds",
+        headers=member,
+        data={"source": "x"},
+        files={"file": ("f.zip", b"PK", "application/zip")},
+    )
     assert feed.status_code == 403
     assert client.post("/api/v1/transit/measurements/sync", headers=member).status_code == 403
 
@@ -176,8 +211,9 @@ def test_gap_map_is_published_as_a_dataset(plan: Database) -> None:  # noqa: F81
         )
     assert not second.created and second.distributions_added == 0
     assert {d.download_url for d in dataset.distributions} == {
-        "/api/v1/transit/gaps.geojson", "/api/v1/transit/gaps.csv",
-    }  # fmt: skip
+        "/api/v1/transit/gaps.geojson",
+        "/api/v1/transit/gaps.csv",
+    }
 
 
 def _tmp() -> Any:
@@ -188,7 +224,9 @@ def _tmp() -> Any:
 
 
 @pytest.mark.parametrize("tolerance", [5.0])
-def test_tolerance_is_configurable(db: Database, monkeypatch: pytest.MonkeyPatch, tolerance: float) -> None:
+def test_tolerance_is_configurable(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tolerance: float
+) -> None:
     from domstadt.core import config
 
     import_vbb(db)

@@ -29,23 +29,47 @@ BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
 def _phone(name: str = "Smartphone 1") -> dict[str, Any]:
     """A Thing (a phone, its home in Cologne) with one connectivity Datastream."""
     return {
-        "name": name, "description": "Messungen auf dem Arbeitsweg",
-        "Locations": [{"name": "Zuhause", "description": "Köln", "encodingType": "application/geo+json",
-                       "location": {"type": "Point", "coordinates": [6.9583, 50.9413]}}],
-        "Datastreams": [{
-            "name": f"{name} Verbindung", "description": "Konnektivität",
-            "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Observation",
-            "unitOfMeasurement": {"name": "Konnektivität", "symbol": "", "definition": CONNECTIVITY_DEFINITION},
-            "Sensor": {"name": "App", "description": "Messapp", "encodingType": "text/plain", "metadata": "-"},
-            "ObservedProperty": {"name": "Konnektivität", "definition": CONNECTIVITY_DEFINITION,
-                                 "description": "Mobilfunkverbindung"},
-        }],
-    }  # fmt: skip
+        "name": name,
+        "description": "Messungen auf dem Arbeitsweg",
+        "Locations": [
+            {
+                "name": "Zuhause",
+                "description": "Köln",
+                "encodingType": "application/geo+json",
+                "location": {"type": "Point", "coordinates": [6.9583, 50.9413]},
+            }
+        ],
+        "Datastreams": [
+            {
+                "name": f"{name} Verbindung",
+                "description": "Konnektivität",
+                "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Observation",
+                "unitOfMeasurement": {
+                    "name": "Konnektivität",
+                    "symbol": "",
+                    "definition": CONNECTIVITY_DEFINITION,
+                },
+                "Sensor": {
+                    "name": "App",
+                    "description": "Messapp",
+                    "encodingType": "text/plain",
+                    "metadata": "-",
+                },
+                "ObservedProperty": {
+                    "name": "Konnektivität",
+                    "definition": CONNECTIVITY_DEFINITION,
+                    "description": "Mobilfunkverbindung",
+                },
+            }
+        ],
+    }
 
 
 def _on_segment(db: Database) -> tuple[float, float]:
     with db.session() as session:
-        coords = session.scalars(select(TransitSegment.coordinates).order_by(TransitSegment.id)).first()
+        coords = session.scalars(
+            select(TransitSegment.coordinates).order_by(TransitSegment.id)
+        ).first()
     assert coords is not None
     return near(*midpoint(coords), 10)
 
@@ -54,38 +78,74 @@ def _setup(client: TestClient, db: Database, headers: dict[str, str]) -> int:
     import_vbb(db)
     thing = client.post(f"{STA}/Things", json=_phone(), headers=headers)
     assert thing.status_code == 201, thing.text
-    return int(client.get(f"{STA}/Things({thing.json()['@iot.id']})/Datastreams").json()["value"][0]["@iot.id"])
+    return int(
+        client.get(f"{STA}/Things({thing.json()['@iot.id']})/Datastreams").json()["value"][0][
+            "@iot.id"
+        ]
+    )
 
 
-RESULT = {"operator": "Telekom", "network_type": "5G", "signal_dbm": -88, "down_mbit": 80.5,
-          "up_mbit": 12, "latency_ms": 31, "accuracy_m": 6}  # fmt: skip
+RESULT = {
+    "operator": "Telekom",
+    "network_type": "5G",
+    "signal_dbm": -88,
+    "down_mbit": 80.5,
+    "up_mbit": 12,
+    "latency_ms": 31,
+    "accuracy_m": 6,
+}
 
 
 def test_observations_over_http_are_pulled_and_snapped(
-    client: TestClient, db: Database, auth: dict[str, str]  # noqa: F811
+    client: TestClient,
+    db: Database,
+    auth: dict[str, str],  # noqa: F811
 ) -> None:
     ds = _setup(client, db, auth)
     lon, lat = _on_segment(db)
     bodies = [
-        {"phenomenonTime": "2026-04-01T07:00:00Z", "result": RESULT,
-         "parameters": {"lat": lat, "lon": lon}},
-        {"phenomenonTime": "2026-04-01T07:01:00Z", "result": {"no_connection": True},
-         "FeatureOfInterest": {"name": "Messpunkt", "description": "GPS",
-                               "encodingType": "application/geo+json",
-                               "feature": {"type": "Point", "coordinates": [lon, lat]}}},
-        {"phenomenonTime": "2026-04-01T07:02:00Z", "result": RESULT,
-         "FeatureOfInterest": {"name": "Gebiet", "description": "ohne Punkt",
-                               "encodingType": "application/geo+json",
-                               "feature": {"type": "Polygon", "coordinates": [[[13, 52], [13.1, 52], [13.1, 52.1], [13, 52]]]}}},
+        {
+            "phenomenonTime": "2026-04-01T07:00:00Z",
+            "result": RESULT,
+            "parameters": {"lat": lat, "lon": lon},
+        },
+        {
+            "phenomenonTime": "2026-04-01T07:01:00Z",
+            "result": {"no_connection": True},
+            "FeatureOfInterest": {
+                "name": "Messpunkt",
+                "description": "GPS",
+                "encodingType": "application/geo+json",
+                "feature": {"type": "Point", "coordinates": [lon, lat]},
+            },
+        },
+        {
+            "phenomenonTime": "2026-04-01T07:02:00Z",
+            "result": RESULT,
+            "FeatureOfInterest": {
+                "name": "Gebiet",
+                "description": "ohne Punkt",
+                "encodingType": "application/geo+json",
+                "feature": {
+                    "type": "Polygon",
+                    "coordinates": [[[13, 52], [13.1, 52], [13.1, 52.1], [13, 52]]],
+                },
+            },
+        },
         {"phenomenonTime": "2026-04-01T07:03:00Z", "result": RESULT},  # FoI from the Thing: Köln
-    ]  # fmt: skip
+    ]
     ids = []
     for body in bodies:
         answer = client.post(f"{STA}/Datastreams({ds})/Observations", json=body, headers=auth)
         assert answer.status_code == 201, answer.text
         ids.append(int(answer.headers["location"].rsplit("(", 1)[1].rstrip(")")))
     report = client.post("/api/v1/transit/measurements/sync", headers=auth).json()
-    assert (report["received"], report["taken"], report["on_route"], report["off_route"]) == (4, 3, 2, 1)
+    assert (report["received"], report["taken"], report["on_route"], report["off_route"]) == (
+        4,
+        3,
+        2,
+        1,
+    )
     assert report["refused"] == [
         {"observation": ids[2], "field": "lat", "message": "Position fehlt (lat und lon nötig)"}
     ]
@@ -111,7 +171,9 @@ def mqtt_client(settings: Settings, db: Database) -> Iterator[tuple[TestClient, 
 
 
 def test_observations_over_mqtt_reach_the_gap_map(
-    mqtt_client: tuple[TestClient, str], db: Database, auth: dict[str, str]  # noqa: F811
+    mqtt_client: tuple[TestClient, str],
+    db: Database,
+    auth: dict[str, str],  # noqa: F811
 ) -> None:
     from domstadt.sensors.mqtt.ingest import IngestWorker
     from tests.sensors.mqtt_client import MqttTestClient
@@ -119,17 +181,23 @@ def test_observations_over_mqtt_reach_the_gap_map(
     client, url = mqtt_client
     ds = _setup(client, db, auth)
     lon, lat = _on_segment(db)
-    worker = IngestWorker(db, url, client_id=f"ingest-{uuid.uuid4().hex[:8]}", base=f"http://testserver{STA}")
+    worker = IngestWorker(
+        db, url, client_id=f"ingest-{uuid.uuid4().hex[:8]}", base=f"http://testserver{STA}"
+    )
     worker.start()
     assert worker.connected.wait(20)
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     sub = MqttTestClient.for_url(url, [])
     try:
-        sub.publish(f"Datastreams({ds})/Observations", {
-            "phenomenonTime": "2026-04-02T07:00:00Z", "result": RESULT,
-            "parameters": {"lat": lat, "lon": lon},
-        })  # fmt: skip
+        sub.publish(
+            f"Datastreams({ds})/Observations",
+            {
+                "phenomenonTime": "2026-04-02T07:00:00Z",
+                "result": RESULT,
+                "parameters": {"lat": lat, "lon": lon},
+            },
+        )
         deadline = time.monotonic() + 20
         report: dict[str, Any] = {"taken": 0}
         while time.monotonic() < deadline and not report["taken"]:

@@ -18,16 +18,22 @@ from domstadt.infrastructure.transit.schemas import FeedReport
 DATA = Path(__file__).parent / "data"
 VBB = DATA / "vbb_extract.zip"
 """6 routes (lines 650–653 of Havelbus, VBB), 27 trips, 211 stops, 20 shapes."""
-HEADER = "time,lat,lon,accuracy_m,operator,network_type,signal_dbm,down_mbit,up_mbit,latency_ms,no_connection"
+HEADER = (
+    "time,lat,lon,accuracy_m,operator,network_type,signal_dbm,down_mbit,up_mbit,latency_ms,"
+    "no_connection"
+)
 
 
 def import_vbb(db: Database, source: str = "vbb") -> FeedReport:
     """Import the real extract through the service (committed)."""
     with db.session() as session:
         return transit_service.feed_import(
-            session, actor=system_actor("tests"), content=VBB.read_bytes(),
-            filename=VBB.name, source=source,
-        )  # fmt: skip
+            session,
+            actor=system_actor("tests"),
+            content=VBB.read_bytes(),
+            filename=VBB.name,
+            source=source,
+        )
 
 
 def edited_feed(changes: dict[str, str | None]) -> bytes:

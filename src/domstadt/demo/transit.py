@@ -21,8 +21,19 @@ from domstadt.infrastructure import transit_service
 
 FEED = Path(__file__).parent / "data" / "transit" / "vbb_extract.zip"
 OPERATORS = ("Telekom", "Vodafone", "O2")
-COLUMNS = ("time", "lat", "lon", "accuracy_m", "operator", "network_type", "signal_dbm",
-           "down_mbit", "up_mbit", "latency_ms", "no_connection")  # fmt: skip
+COLUMNS = (
+    "time",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "operator",
+    "network_type",
+    "signal_dbm",
+    "down_mbit",
+    "up_mbit",
+    "latency_ms",
+    "no_connection",
+)
 
 
 def measurements_csv(features: list[dict[str, object]], seed: int = 12) -> bytes:
@@ -38,13 +49,22 @@ def measurements_csv(features: list[dict[str, object]], seed: int = 12) -> bytes
             lon, lat = coords[rng.randrange(len(coords))]
             dead = rng.random() < (0.35 if weak else 0.03)
             down = 0 if dead else round(rng.lognormvariate(1.2 if weak else 3.3, 0.6), 1)
-            writer.writerow([
-                f"2026-0{rng.randint(1, 6)}-{rng.randint(10, 28)}T{rng.randint(6, 21):02d}:00:00Z",
-                round(lat + rng.gauss(0, 0.0001), 6), round(lon + rng.gauss(0, 0.00015), 6),
-                rng.choice((5, 8, 15)), rng.choice(OPERATORS), rng.choice(("4G", "4G", "5G")),
-                -120 if dead else rng.randint(-110, -70), down, "" if dead else round(down / 5, 1),
-                "" if dead else rng.randint(25, 120), "ja" if dead else "nein",
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    f"2026-0{rng.randint(1, 6)}-{rng.randint(10, 28)}"
+                    f"T{rng.randint(6, 21):02d}:00:00Z",
+                    round(lat + rng.gauss(0, 0.0001), 6),
+                    round(lon + rng.gauss(0, 0.00015), 6),
+                    rng.choice((5, 8, 15)),
+                    rng.choice(OPERATORS),
+                    rng.choice(("4G", "4G", "5G")),
+                    -120 if dead else rng.randint(-110, -70),
+                    down,
+                    "" if dead else round(down / 5, 1),
+                    "" if dead else rng.randint(25, 120),
+                    "ja" if dead else "nein",
+                ]
+            )
     return out.getvalue().encode("utf-8")
 
 
@@ -55,9 +75,11 @@ def load(session: Session, actor: Actor) -> dict[str, int]:
     )
     collection = json.loads(transit_service.gaps_geojson(session, actor=actor))
     report = transit_service.measurements_import(
-        session, actor=actor, content=measurements_csv(collection["features"]),
+        session,
+        actor=actor,
+        content=measurements_csv(collection["features"]),
         filename="demo-messungen.csv",
-    )  # fmt: skip
+    )
     settings = get_settings()
     transit_service.gaps_publish(
         session, actor=actor, department_code=settings.transit_publisher, data_dir=settings.data_dir

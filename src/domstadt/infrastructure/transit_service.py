@@ -23,7 +23,12 @@ from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.config import get_settings
 from domstadt.core.errors import Invalid, NotFound
 from domstadt.infrastructure.transit import gaps, gtfs, network, store
-from domstadt.infrastructure.transit.measurements import MeasurementData, Refused, from_observation, read_csv
+from domstadt.infrastructure.transit.measurements import (
+    MeasurementData,
+    Refused,
+    from_observation,
+    read_csv,
+)
 from domstadt.infrastructure.transit.models import TransitFeed, TransitSyncState
 from domstadt.infrastructure.transit.schemas import (
     FeedPublic,
@@ -62,13 +67,20 @@ def feed_import(
         details = [p.__dict__ for p in exc.problems]
         raise Invalid(
             f"Der GTFS-Feed hat {len(exc.problems)} Fehler, nichts wurde importiert: {exc}",
-            field="file", details=details,
-        ) from exc  # fmt: skip
+            field="file",
+            details=details,
+        ) from exc
     counts = network.replace_feed(session, source, filename, feed)
     resnapped = store.resnap_all(session, get_settings().transit_snap_tolerance_m)
     report = FeedReport(source=source, measurements_resnapped=resnapped, **counts)
-    audit.record(session, actor=actor, action="transit.feed_import", entity_type="transit_feed",
-                 entity_id=source, after=report)  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="transit.feed_import",
+        entity_type="transit_feed",
+        entity_id=source,
+        after=report,
+    )
     return report
 
 
@@ -77,10 +89,14 @@ def feed_list(session: Session, *, actor: Actor) -> list[FeedPublic]:
     """The imported feeds with their counts."""
     rows = session.scalars(select(TransitFeed).order_by(TransitFeed.source))
     return [
-        FeedPublic(source=r.source, filename=r.filename, imported_at=r.imported_at.isoformat(),
-                   counts=r.counts or {})
+        FeedPublic(
+            source=r.source,
+            filename=r.filename,
+            imported_at=r.imported_at.isoformat(),
+            counts=r.counts or {},
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def _take(session: Session, items: list[MeasurementData], report: MeasurementReport) -> None:
@@ -111,15 +127,22 @@ def measurements_import(
         raise Invalid(
             f"{len(problems)} Zeile(n) abgelehnt, nichts wurde übernommen: "
             + "; ".join(f"Zeile {p['line']}, {p['field']}: {p['message']}" for p in problems[:5]),
-            field="file", details=problems,
-        )  # fmt: skip
+            field="file",
+            details=problems,
+        )
     digest = hashlib.sha256(content).hexdigest()[:16]
     for m in items:
         m.ref = f"csv:{digest}:{m.ref.rsplit(':', 1)[-1]}"
     report = MeasurementReport(received=len(items))
     _take(session, items, report)
-    audit.record(session, actor=actor, action="transit.measurements_import",
-                 entity_type="transit_measurement", entity_id=filename[:200], after=report)  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="transit.measurements_import",
+        entity_type="transit_measurement",
+        entity_id=filename[:200],
+        after=report,
+    )
     return report
 
 
@@ -133,22 +156,35 @@ def measurements_sync(
     state = session.get(TransitSyncState, "sta") or TransitSyncState(name="sta", last_id=0)
     session.add(state)
     page = observation_feed_service.observations_after(
-        session, actor=actor, definition=CONNECTIVITY_DEFINITION,
-        after_id=0 if restart else state.last_id, limit=limit,
-    )  # fmt: skip
+        session,
+        actor=actor,
+        definition=CONNECTIVITY_DEFINITION,
+        after_id=0 if restart else state.last_id,
+        limit=limit,
+    )
     report = MeasurementReport(received=len(page.items), last_observation_id=page.next_after)
     items = []
     for obs in page.items:
         try:
-            items.append(from_observation(obs.id, obs.time, obs.result, obs.parameters, obs.feature))
+            items.append(
+                from_observation(obs.id, obs.time, obs.result, obs.parameters, obs.feature)
+            )
         except Refused as exc:
             if len(report.refused) < 50:
-                report.refused.append({"observation": obs.id, "field": exc.field, "message": str(exc)})
+                report.refused.append(
+                    {"observation": obs.id, "field": exc.field, "message": str(exc)}
+                )
     _take(session, items, report)
     state.last_id = page.next_after
     if report.received:
-        audit.record(session, actor=actor, action="transit.measurements_sync",
-                     entity_type="transit_measurement", entity_id="sta", after=report)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="transit.measurements_sync",
+            entity_type="transit_measurement",
+            entity_id="sta",
+            after=report,
+        )
     return report
 
 
@@ -176,11 +212,15 @@ def gap_overview(session: Session, *, actor: Actor, limit: int = 20) -> GapOverv
     segments = gaps.segment_gaps(session)
     total, off = gaps.measurement_counts(session)
     return GapOverview(
-        measurements=total, off_route=off, segments=len(segments),
-        lines=gaps.lines(session, segments), worst=gaps.worst(segments, max(1, min(limit, 200))),
-        trend=gaps.trend(session), operators=gaps.operators(session),
+        measurements=total,
+        off_route=off,
+        segments=len(segments),
+        lines=gaps.lines(session, segments),
+        worst=gaps.worst(segments, max(1, min(limit, 200))),
+        trend=gaps.trend(session),
+        operators=gaps.operators(session),
         min_measurements=gaps.stats.MIN_MEASUREMENTS,
-    )  # fmt: skip
+    )
 
 
 @public("the gap map is open data")
@@ -211,16 +251,20 @@ def gaps_publish(
     """Create (once) the catalogue dataset of the gap map with its GeoJSON and CSV
     distributions (links to the live exports) for ``department_code``; idempotent."""
     wanted = DatasetCreate(
-        name=DATASET_NAME, title="Verbindungslücken entlang von ÖPNV-Linien",
+        name=DATASET_NAME,
+        title="Verbindungslücken entlang von ÖPNV-Linien",
         description=(
             "Mobilfunk- und Datenverbindung je Linienabschnitt zwischen zwei Haltestellen: "
             "Anteil der Funklöcher, Median des Durchsatzes (Mbit/s), Zahl der Messungen und "
             "Verlässlichkeit (unter 10 Messungen: zu wenige Messungen). Aus Crowd-Messungen "
             "(SensorThings, CSV), täglich aktuell."
         ),
-        department_code=department_code, license_id="dl-by-de/2.0", themes=["TRAN", "TECH"],
-        keywords=["Mobilfunk", "Funkloch", "ÖPNV", "GTFS", "Konnektivität"], frequency="CONT",
-    )  # fmt: skip
+        department_code=department_code,
+        license_id="dl-by-de/2.0",
+        themes=["TRAN", "TECH"],
+        keywords=["Mobilfunk", "Funkloch", "ÖPNV", "GTFS", "Konnektivität"],
+        frequency="CONT",
+    )
     try:
         existing = catalog.dataset_get(session, actor=actor, id_or_name=DATASET_NAME)
         created = False
@@ -234,11 +278,22 @@ def gaps_publish(
         if url in have:
             continue
         distributions.distribution_create(
-            session, actor=actor, dataset=DATASET_NAME, data_dir=data_dir,
-            data=DistributionCreate(title=f"Verbindungslücken ({media}, live)", download_url=url, format=media),
-        )  # fmt: skip
+            session,
+            actor=actor,
+            dataset=DATASET_NAME,
+            data_dir=data_dir,
+            data=DistributionCreate(
+                title=f"Verbindungslücken ({media}, live)", download_url=url, format=media
+            ),
+        )
         added += 1
     report = PublishReport(dataset=DATASET_NAME, created=created, distributions_added=added)
-    audit.record(session, actor=actor, action="transit.gaps_publish", entity_type="dataset",
-                 entity_id=DATASET_NAME, after=report)  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="transit.gaps_publish",
+        entity_type="dataset",
+        entity_id=DATASET_NAME,
+        after=report,
+    )
     return report

@@ -48,8 +48,12 @@ def observations_after(
     newest = session.scalar(select(func.max(m.Observation.id))) or 0
     query = (
         select(
-            m.Observation.id, m.Observation.datastream_id, m.Observation.phenomenon_time_start,
-            m.Observation.result_number, m.Observation.result_json, m.Observation.parameters,
+            m.Observation.id,
+            m.Observation.datastream_id,
+            m.Observation.phenomenon_time_start,
+            m.Observation.result_number,
+            m.Observation.result_json,
+            m.Observation.parameters,
             m.FeatureOfInterest.feature,
         )
         .join(m.Datastream, m.Datastream.id == m.Observation.datastream_id)
@@ -58,12 +62,16 @@ def observations_after(
         .where(m.ObservedProperty.definition == definition, m.Observation.id > after_id)
         .order_by(m.Observation.id)
         .limit(limit)
-    )  # fmt: skip
+    )
     items = [
         FeedObservation(
-            id=row[0], datastream_id=row[1], time=row[2],
-            result=row[4] if row[4] is not None else row[3], parameters=row[5], feature=row[6],
-        )  # fmt: skip
+            id=row[0],
+            datastream_id=row[1],
+            time=row[2],
+            result=row[4] if row[4] is not None else row[3],
+            parameters=row[5],
+            feature=row[6],
+        )
         for row in session.execute(query)
     ]
     if len(items) == limit:

@@ -18,7 +18,9 @@ from domstadt.infrastructure.transit.schemas import (
 )
 from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
 
-router = APIRouter(prefix="/api/v1/transit", tags=["transit"], dependencies=[Depends(verify_csrf_api)])
+router = APIRouter(
+    prefix="/api/v1/transit", tags=["transit"], dependencies=[Depends(verify_csrf_api)]
+)
 MAX_GTFS_BYTES = 100 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
 Month = Annotated[str, Query(max_length=7, description="JJJJ-MM; empty: all months")]
@@ -105,6 +107,7 @@ def gaps_csv(
     """One row per segment, UTF-8, comma-separated."""
     body = service.gaps_csv(session, actor=actor, month=month, operator=operator)
     return Response(
-        body, media_type="text/csv; charset=utf-8",
+        body,
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="verbindungsluecken.csv"'},
-    )  # fmt: skip
+    )

@@ -67,8 +67,12 @@ def import_feed(
     from domstadt.infrastructure import transit_service
 
     content = _read(file)
-    report = _run("transit-import", lambda s, a: transit_service.feed_import(
-        s, actor=a, content=content, filename=file.name, source=source or file.stem))  # fmt: skip
+    report = _run(
+        "transit-import",
+        lambda s, a: transit_service.feed_import(
+            s, actor=a, content=content, filename=file.name, source=source or file.stem
+        ),
+    )
     typer.echo(
         f"Feed {report.source} {'ersetzt' if report.replaced else 'importiert'}: "
         f"{report.agencies} Betreiber, {report.routes} Linien, {report.stops} Haltestellen, "
@@ -94,8 +98,14 @@ def import_measurements(file: Path = typer.Argument(..., help="CSV of measuremen
     from domstadt.infrastructure import transit_service
 
     content = _read(file)
-    _report(_run("transit-measurements", lambda s, a: transit_service.measurements_import(
-        s, actor=a, content=content, filename=file.name)))  # fmt: skip
+    _report(
+        _run(
+            "transit-measurements",
+            lambda s, a: transit_service.measurements_import(
+                s, actor=a, content=content, filename=file.name
+            ),
+        )
+    )
 
 
 @measurements_app.command("sync")
@@ -105,8 +115,12 @@ def sync(
     """Take new connectivity observations from the sensor hub (SensorThings, MQTT)."""
     from domstadt.infrastructure import transit_service
 
-    _report(_run("transit-sync", lambda s, a: transit_service.measurements_sync(
-        s, actor=a, restart=restart)))  # fmt: skip
+    _report(
+        _run(
+            "transit-sync",
+            lambda s, a: transit_service.measurements_sync(s, actor=a, restart=restart),
+        )
+    )
 
 
 @transit_app.command("publish")
@@ -116,10 +130,16 @@ def publish() -> None:
     from domstadt.infrastructure import transit_service
 
     settings = get_settings()
-    report = _run("transit-publish", lambda s, a: transit_service.gaps_publish(
-        s, actor=a, department_code=settings.transit_publisher, data_dir=settings.data_dir))  # fmt: skip
-    typer.echo(f"Datensatz {report.dataset}: {'angelegt' if report.created else 'vorhanden'}, "
-               f"{report.distributions_added} Distribution(en) ergänzt.")  # fmt: skip
+    report = _run(
+        "transit-publish",
+        lambda s, a: transit_service.gaps_publish(
+            s, actor=a, department_code=settings.transit_publisher, data_dir=settings.data_dir
+        ),
+    )
+    typer.echo(
+        f"Datensatz {report.dataset}: {'angelegt' if report.created else 'vorhanden'}, "
+        f"{report.distributions_added} Distribution(en) ergänzt."
+    )
 
 
 def register(app: typer.Typer) -> None:

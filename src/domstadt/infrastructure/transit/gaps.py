@@ -29,18 +29,34 @@ from domstadt.infrastructure.transit.schemas import (
 )
 
 CSV_COLUMNS = (
-    "segment_id", "route", "route_id", "from_stop", "to_stop", "count", "dead", "dead_share",
-    "median_down_mbit", "median_latency_ms", "confidence", "quality",
-)  # fmt: skip
+    "segment_id",
+    "route",
+    "route_id",
+    "from_stop",
+    "to_stop",
+    "count",
+    "dead",
+    "dead_share",
+    "median_down_mbit",
+    "median_latency_ms",
+    "confidence",
+    "quality",
+)
 
 
 def _rows(session: Session, month: str, operator: str, with_geometry: bool) -> list[Any]:
     start, end = aliased(TransitStop), aliased(TransitStop)
     columns: list[Any] = [
-        TransitSegment.id, func.coalesce(func.nullif(TransitRoute.short_name, ""), TransitRoute.long_name),
-        TransitRoute.gtfs_id, start.name, end.name, TransitGapStat.count, TransitGapStat.dead,
-        TransitGapStat.median_down_mbit, TransitGapStat.median_latency_ms,
-    ]  # fmt: skip
+        TransitSegment.id,
+        func.coalesce(func.nullif(TransitRoute.short_name, ""), TransitRoute.long_name),
+        TransitRoute.gtfs_id,
+        start.name,
+        end.name,
+        TransitGapStat.count,
+        TransitGapStat.dead,
+        TransitGapStat.median_down_mbit,
+        TransitGapStat.median_latency_ms,
+    ]
     if with_geometry:
         columns.append(TransitSegment.coordinates)
     query = (
@@ -64,12 +80,21 @@ def _gap(row: Any) -> SegmentGap:
     conf = stats.confidence(count)
     qual = stats.quality(count, dead, row[7]) if count else "none"
     return SegmentGap(
-        segment_id=row[0], route=row[1] or row[2], route_id=row[2], from_stop=row[3],
-        to_stop=row[4], count=count, dead=dead,
-        dead_share=round(dead / count, 4) if count else None, median_down_mbit=row[7],
-        median_latency_ms=row[8], confidence=conf, confidence_label=stats.CONFIDENCE_DE[conf],
-        quality=qual, quality_label=stats.QUALITY_DE.get(qual, "keine Messungen"),
-    )  # fmt: skip
+        segment_id=row[0],
+        route=row[1] or row[2],
+        route_id=row[2],
+        from_stop=row[3],
+        to_stop=row[4],
+        count=count,
+        dead=dead,
+        dead_share=round(dead / count, 4) if count else None,
+        median_down_mbit=row[7],
+        median_latency_ms=row[8],
+        confidence=conf,
+        confidence_label=stats.CONFIDENCE_DE[conf],
+        quality=qual,
+        quality_label=stats.QUALITY_DE.get(qual, "keine Messungen"),
+    )
 
 
 def segment_gaps(session: Session, month: str = "", operator: str = "") -> list[SegmentGap]:
@@ -81,8 +106,13 @@ def worst(gaps: list[SegmentGap], limit: int) -> list[SegmentGap]:
     """Measured segments, worst first: judged ones (enough measurements) before the
     uncertain, then by dead-spot share (high first) and median throughput (low first)."""
     measured = [g for g in gaps if g.count]
-    measured.sort(key=lambda g: (g.confidence == "low", -(g.dead_share or 0),
-                                 g.median_down_mbit if g.median_down_mbit is not None else 0))  # fmt: skip
+    measured.sort(
+        key=lambda g: (
+            g.confidence == "low",
+            -(g.dead_share or 0),
+            g.median_down_mbit if g.median_down_mbit is not None else 0,
+        )
+    )
     return measured[:limit]
 
 
@@ -97,20 +127,28 @@ def lines(session: Session, gaps: list[SegmentGap]) -> list[LineGap]:
         count = sum(g.count for g in items)
         dead = sum(g.dead for g in items)
         downs = [g.median_down_mbit for g in items if g.median_down_mbit is not None]
-        out.append(LineGap(
-            route=route, route_id=route_id, segments=len(items),
-            measured_segments=sum(1 for g in items if g.count), count=count,
-            dead_share=round(dead / count, 4) if count else None,
-            median_down_mbit=stats.median(downs), confidence_label=stats.CONFIDENCE_DE[stats.confidence(count)],
-        ))  # fmt: skip
+        out.append(
+            LineGap(
+                route=route,
+                route_id=route_id,
+                segments=len(items),
+                measured_segments=sum(1 for g in items if g.count),
+                count=count,
+                dead_share=round(dead / count, 4) if count else None,
+                median_down_mbit=stats.median(downs),
+                confidence_label=stats.CONFIDENCE_DE[stats.confidence(count)],
+            )
+        )
     return out
 
 
 def _totals(session: Session, by: Any, where: Any) -> list[Any]:
     query = (
         select(by, func.sum(TransitGapStat.count), func.sum(TransitGapStat.dead))
-        .where(where).group_by(by).order_by(by)
-    )  # fmt: skip
+        .where(where)
+        .group_by(by)
+        .order_by(by)
+    )
     return list(session.execute(query).all())
 
 
@@ -124,13 +162,20 @@ def trend(session: Session, operator: str = "") -> list[MonthPoint]:
     ):
         if value is not None:
             medians[month].append(value)
-    rows = _totals(session, TransitGapStat.month,
-                   (TransitGapStat.month != "") & (TransitGapStat.operator == operator))  # fmt: skip
+    rows = _totals(
+        session,
+        TransitGapStat.month,
+        (TransitGapStat.month != "") & (TransitGapStat.operator == operator),
+    )
     return [
-        MonthPoint(month=m, count=int(n), dead_share=round(d / n, 4) if n else None,
-                   median_down_mbit=stats.median(medians[m]))
+        MonthPoint(
+            month=m,
+            count=int(n),
+            dead_share=round(d / n, 4) if n else None,
+            median_down_mbit=stats.median(medians[m]),
+        )
         for m, n, d in rows
-    ]  # fmt: skip
+    ]
 
 
 def operators(session: Session) -> list[OperatorRow]:
@@ -143,14 +188,21 @@ def operators(session: Session) -> list[OperatorRow]:
     ):
         if value is not None:
             medians[op].append(value)
-    rows = _totals(session, TransitGapStat.operator,
-                   (TransitGapStat.month == "") & (TransitGapStat.operator != ""))  # fmt: skip
+    rows = _totals(
+        session,
+        TransitGapStat.operator,
+        (TransitGapStat.month == "") & (TransitGapStat.operator != ""),
+    )
     return [
-        OperatorRow(operator=o, count=int(n), dead_share=round(d / n, 4) if n else None,
-                    median_down_mbit=stats.median(medians[o]),
-                    confidence_label=stats.CONFIDENCE_DE[stats.confidence(int(n))])
+        OperatorRow(
+            operator=o,
+            count=int(n),
+            dead_share=round(d / n, 4) if n else None,
+            median_down_mbit=stats.median(medians[o]),
+            confidence_label=stats.CONFIDENCE_DE[stats.confidence(int(n))],
+        )
         for o, n, d in rows
-    ]  # fmt: skip
+    ]
 
 
 def measurement_counts(session: Session) -> tuple[int, int]:
@@ -168,8 +220,13 @@ def geojson_bytes(session: Session, month: str, operator: str) -> bytes:
     for row in _rows(session, month, operator, True):
         props = _gap(row).model_dump()
         geometry = {"type": "LineString", "coordinates": row[9]}
-        parts.append(json.dumps({"type": "Feature", "id": row[0], "geometry": geometry,
-                                 "properties": props}, ensure_ascii=False, separators=(",", ":")))  # fmt: skip
+        parts.append(
+            json.dumps(
+                {"type": "Feature", "id": row[0], "geometry": geometry, "properties": props},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        )
     head = '{"type":"FeatureCollection","features":['
     return (head + ",".join(parts) + "]}").encode("utf-8")
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 from shapely import LineString
 from shapely.ops import substring
@@ -27,7 +28,7 @@ def _to_wgs84() -> Transformer:
     return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
 
-def to_metric(lons: Sequence[float], lats: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def to_metric(lons: ArrayLike, lats: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes/latitudes (WGS84) → x/y in metres."""
     x, y = _to_metric().transform(np.asarray(lons, float), np.asarray(lats, float))
     return np.asarray(x), np.asarray(y)
@@ -50,7 +51,8 @@ def wgs84_coordinates(line: LineString) -> list[list[float]]:
 def cut_at_stops(shape: LineString, stops: list[tuple[float, float]]) -> list[LineString]:
     """The pieces of ``shape`` between consecutive stops (metric points), cut at each stop's
     projection onto the rest of the shape after the previous stop (so loops and shapes that
-    pass a stop twice keep their order). A piece too short to be a line becomes the straight line."""
+    pass a stop twice keep their order). A piece too short to be a line becomes the straight
+    line."""
     pieces: list[LineString] = []
     previous = 0.0
     positions = []
@@ -88,9 +90,9 @@ class Snapper:
         self.tree = shapely.STRtree(self.lines)
         self.tolerance = tolerance_m
 
-    def snap(self, lons: Sequence[float], lats: Sequence[float]) -> Snapped:
+    def snap(self, lons: ArrayLike, lats: ArrayLike) -> Snapped:
         """Vectorised: one nearest segment (the lowest index on a tie) per point."""
-        n = len(lons)
+        n = len(np.asarray(lons))
         index = np.full(n, -1, dtype=np.int64)
         distance = np.full(n, np.nan)
         if n == 0 or len(self.lines) == 0:

@@ -109,8 +109,12 @@ def _coordinate(reader: _Reader, file: str, line: int, lat: str, lon: str) -> tu
     try:
         y, x = float(lat), float(lon)
     except ValueError:
-        reader.problem(file, line, "stop_lat" if file == "stops.txt" else "shape_pt_lat",
-                       f"keine Koordinate: {lat!r}, {lon!r}")  # fmt: skip
+        reader.problem(
+            file,
+            line,
+            "stop_lat" if file == "stops.txt" else "shape_pt_lat",
+            f"keine Koordinate: {lat!r}, {lon!r}",
+        )
         return 0.0, 0.0
     lat_min, lat_max, lon_min, lon_max = GERMANY
     inside = lat_min <= y <= lat_max and lon_min <= x <= lon_max
@@ -124,8 +128,10 @@ def _coordinate(reader: _Reader, file: str, line: int, lat: str, lon: str) -> tu
 
 def _agencies(reader: _Reader, feed: GtfsFeed) -> None:
     for line, row in reader.rows("agency.txt"):
-        feed.agencies[row.get("agency_id", "")] = {"name": row["agency_name"],
-                                                   "url": row.get("agency_url", "")}  # fmt: skip
+        feed.agencies[row.get("agency_id", "")] = {
+            "name": row["agency_name"],
+            "url": row.get("agency_url", ""),
+        }
         if not row["agency_name"]:
             reader.problem("agency.txt", line, "agency_name", "leer")
 
@@ -169,7 +175,9 @@ def _shapes(reader: _Reader, feed: GtfsFeed) -> None:
 def _trips(reader: _Reader, feed: GtfsFeed) -> None:
     for line, row in reader.rows("trips.txt"):
         if row["route_id"] not in feed.routes:
-            reader.problem("trips.txt", line, "route_id", f"unbekannte route_id {row['route_id']!r}")
+            reader.problem(
+                "trips.txt", line, "route_id", f"unbekannte route_id {row['route_id']!r}"
+            )
         shape = row.get("shape_id", "")
         if shape and feed.shapes and shape not in feed.shapes:
             reader.problem("trips.txt", line, "shape_id", f"unbekannte shape_id {shape!r}")
@@ -180,10 +188,14 @@ def _stop_times(reader: _Reader, feed: GtfsFeed) -> None:
     sequences: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for line, row in reader.rows("stop_times.txt"):
         if row["trip_id"] not in feed.trips:
-            reader.problem("stop_times.txt", line, "trip_id", f"unbekannte trip_id {row['trip_id']!r}")
+            reader.problem(
+                "stop_times.txt", line, "trip_id", f"unbekannte trip_id {row['trip_id']!r}"
+            )
             continue
         if row["stop_id"] not in feed.stops:
-            reader.problem("stop_times.txt", line, "stop_id", f"unbekannte stop_id {row['stop_id']!r}")
+            reader.problem(
+                "stop_times.txt", line, "stop_id", f"unbekannte stop_id {row['stop_id']!r}"
+            )
             continue
         if not row["stop_sequence"].isdigit():
             reader.problem("stop_times.txt", line, "stop_sequence", "keine ganze Zahl")

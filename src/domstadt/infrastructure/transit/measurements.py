@@ -18,18 +18,46 @@ from typing import Any
 MAX_ROWS = 1_000_000
 MAX_PROBLEMS = 50
 NETWORKS = {
-    "": "", "2G": "2G", "GSM": "2G", "EDGE": "2G", "3G": "3G", "UMTS": "3G", "HSPA": "3G",
-    "4G": "4G", "LTE": "4G", "5G": "5G", "NR": "5G", "5G-NSA": "5G", "5G-SA": "5G",
-    "WLAN": "WLAN", "WIFI": "WLAN", "NONE": "",
-}  # fmt: skip
+    "": "",
+    "2G": "2G",
+    "GSM": "2G",
+    "EDGE": "2G",
+    "3G": "3G",
+    "UMTS": "3G",
+    "HSPA": "3G",
+    "4G": "4G",
+    "LTE": "4G",
+    "5G": "5G",
+    "NR": "5G",
+    "5G-NSA": "5G",
+    "5G-SA": "5G",
+    "WLAN": "WLAN",
+    "WIFI": "WLAN",
+    "NONE": "",
+}
 ALIASES = {
-    "zeit": "time", "zeitpunkt": "time", "timestamp": "time", "latitude": "lat",
-    "breite": "lat", "longitude": "lon", "laenge": "lon", "länge": "lon", "lng": "lon",
-    "genauigkeit_m": "accuracy_m", "accuracy": "accuracy_m", "netzbetreiber": "operator",
-    "betreiber": "operator", "netz": "network_type", "netztyp": "network_type",
-    "signal": "signal_dbm", "download_mbit": "down_mbit", "upload_mbit": "up_mbit",
-    "latenz_ms": "latency_ms", "kein_netz": "no_connection", "keine_verbindung": "no_connection",
-}  # fmt: skip
+    "zeit": "time",
+    "zeitpunkt": "time",
+    "timestamp": "time",
+    "latitude": "lat",
+    "breite": "lat",
+    "longitude": "lon",
+    "laenge": "lon",
+    "länge": "lon",
+    "lng": "lon",
+    "genauigkeit_m": "accuracy_m",
+    "accuracy": "accuracy_m",
+    "netzbetreiber": "operator",
+    "betreiber": "operator",
+    "netz": "network_type",
+    "netztyp": "network_type",
+    "signal": "signal_dbm",
+    "download_mbit": "down_mbit",
+    "upload_mbit": "up_mbit",
+    "latenz_ms": "latency_ms",
+    "kein_netz": "no_connection",
+    "keine_verbindung": "no_connection",
+}
 TRUE = {"1", "true", "ja", "yes", "wahr", "x"}
 FALSE = {"", "0", "false", "nein", "no", "falsch"}
 
@@ -108,10 +136,16 @@ def build(values: dict[str, Any], *, ref: str, origin: str) -> MeasurementData:
         raise Refused("lat", "Position fehlt (lat und lon nötig)")
     network = str(values.get("network_type") or "").strip().upper()
     if network not in NETWORKS:
-        raise Refused("network_type", f"unbekannter Netztyp {network[:20]!r} (2G, 3G, 4G, 5G, WLAN)")
+        raise Refused(
+            "network_type", f"unbekannter Netztyp {network[:20]!r} (2G, 3G, 4G, 5G, WLAN)"
+        )
     no_connection = _flag(values.get("no_connection"))
     return MeasurementData(
-        ref=ref, origin=origin, measured_at=_time(values.get("time")), lat=lat, lon=lon,
+        ref=ref,
+        origin=origin,
+        measured_at=_time(values.get("time")),
+        lat=lat,
+        lon=lon,
         accuracy_m=_number(values, "accuracy_m", 0, 100_000),
         operator=str(values.get("operator") or "").strip()[:100],
         network_type=NETWORKS[network],
@@ -120,7 +154,7 @@ def build(values: dict[str, Any], *, ref: str, origin: str) -> MeasurementData:
         up_mbit=0.0 if no_connection else _number(values, "up_mbit", 0, 100_000),
         latency_ms=None if no_connection else _number(values, "latency_ms", 0, 600_000),
         no_connection=no_connection,
-    )  # fmt: skip
+    )
 
 
 def _header(name: str) -> str:
@@ -170,7 +204,11 @@ def from_observation(
 
 
 def _position(mapping: Any) -> tuple[Any, Any] | None:
-    if isinstance(mapping, dict) and mapping.get("lat") is not None and mapping.get("lon") is not None:
+    if (
+        isinstance(mapping, dict)
+        and mapping.get("lat") is not None
+        and mapping.get("lon") is not None
+    ):
         return mapping["lat"], mapping["lon"]
     return None
 

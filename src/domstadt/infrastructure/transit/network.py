@@ -4,6 +4,7 @@ from each distinct stop pattern (cut from its shape, else straight)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from shapely import LineString
@@ -31,40 +32,78 @@ def replace_feed(session: Session, source: str, filename: str, feed: GtfsFeed) -
     row = TransitFeed(source=source, filename=filename[:300], counts={})
     session.add(row)
     session.flush()
-    agencies = _insert_map(session, TransitAgency, row.id, [
-        {"gtfs_id": k, "name": v["name"][:300], "url": v["url"][:1000]}
-        for k, v in feed.agencies.items()
-    ])  # fmt: skip
+    agencies = _insert_map(
+        session,
+        TransitAgency,
+        row.id,
+        [
+            {"gtfs_id": k, "name": v["name"][:300], "url": v["url"][:1000]}
+            for k, v in feed.agencies.items()
+        ],
+    )
     only_agency = next(iter(agencies.values())) if len(agencies) == 1 else None
-    routes = _insert_map(session, TransitRoute, row.id, [
-        {"gtfs_id": k, "agency_id": agencies.get(v.get("agency_id", ""), only_agency),
-         "short_name": v.get("route_short_name", "")[:100],
-         "long_name": v.get("route_long_name", "")[:300], "route_type": int(v["route_type"])}
-        for k, v in feed.routes.items()
-    ])  # fmt: skip
-    stops = _insert_map(session, TransitStop, row.id, [
-        {"gtfs_id": k, "name": name[:300], "lat": lat, "lon": lon}
-        for k, (name, lat, lon) in feed.stops.items()
-    ])  # fmt: skip
+    routes = _insert_map(
+        session,
+        TransitRoute,
+        row.id,
+        [
+            {
+                "gtfs_id": k,
+                "agency_id": agencies.get(v.get("agency_id", ""), only_agency),
+                "short_name": v.get("route_short_name", "")[:100],
+                "long_name": v.get("route_long_name", "")[:300],
+                "route_type": int(v["route_type"]),
+            }
+            for k, v in feed.routes.items()
+        ],
+    )
+    stops = _insert_map(
+        session,
+        TransitStop,
+        row.id,
+        [
+            {"gtfs_id": k, "name": name[:300], "lat": lat, "lon": lon}
+            for k, (name, lat, lon) in feed.stops.items()
+        ],
+    )
     used_shapes = {t.get("shape_id", "") for t in feed.trips.values()}
-    _insert_map(session, TransitShape, row.id, [
-        {"gtfs_id": k, "coordinates": [list(p) for p in v]}
-        for k, v in feed.shapes.items() if k in used_shapes
-    ])  # fmt: skip
-    _insert_map(session, TransitTrip, row.id, [
-        {"gtfs_id": k, "route_id": routes[v["route_id"]], "headsign": v.get("trip_headsign", "")[:300],
-         "shape_gtfs_id": v.get("shape_id", "")[:200], "stop_pattern": feed.patterns.get(k, [])}
-        for k, v in feed.trips.items()
-    ])  # fmt: skip
+    _insert_map(
+        session,
+        TransitShape,
+        row.id,
+        [
+            {"gtfs_id": k, "coordinates": [list(p) for p in v]}
+            for k, v in feed.shapes.items()
+            if k in used_shapes
+        ],
+    )
+    _insert_map(
+        session,
+        TransitTrip,
+        row.id,
+        [
+            {
+                "gtfs_id": k,
+                "route_id": routes[v["route_id"]],
+                "headsign": v.get("trip_headsign", "")[:300],
+                "shape_gtfs_id": v.get("shape_id", "")[:200],
+                "stop_pattern": feed.patterns.get(k, []),
+            }
+            for k, v in feed.trips.items()
+        ],
+    )
     segments = derive_segments(feed, routes, stops)
     if segments:
         session.execute(insert(TransitSegment), [{**s, "feed_id": row.id} for s in segments])
     counts = {
-        "agencies": len(agencies), "routes": len(routes), "stops": len(stops),
-        "shapes": len(used_shapes & set(feed.shapes)), "trips": len(feed.trips),
+        "agencies": len(agencies),
+        "routes": len(routes),
+        "stops": len(stops),
+        "shapes": len(used_shapes & set(feed.shapes)),
+        "trips": len(feed.trips),
         "segments": len(segments),
         "segments_from_shapes": sum(1 for s in segments if s["from_shape"]),
-    }  # fmt: skip
+    }
     row.counts = counts
     return {**counts, "replaced": old is not None}
 
@@ -86,22 +125,25 @@ def derive_segments(
     """One segment per route and pair of consecutive stops; a shape-cut piece wins over a
     straight line for the same pair."""
     patterns: set[tuple[str, str, tuple[str, ...]]] = set()
-    for trip_id, stop_ids in feed.patterns.items():
+    for trip_id, sequence in feed.patterns.items():
         trip = feed.trips[trip_id]
         shape = trip.get("shape_id", "") if trip.get("shape_id", "") in feed.shapes else ""
-        patterns.add((trip["route_id"], shape, tuple(stop_ids)))
+        patterns.add((trip["route_id"], shape, tuple(sequence)))
     out: dict[tuple[int, int, int], dict[str, Any]] = {}
     for route, shape, stop_ids in sorted(patterns, key=lambda p: (p[1] == "", p)):
         pieces = _pieces(feed, shape, stop_ids)
-        for (a, b), piece in zip(zip(stop_ids, stop_ids[1:], strict=False), pieces, strict=True):
+        for (a, b), piece in zip(pairwise(stop_ids), pieces, strict=True):
             key = (routes[route], stops[a], stops[b])
             if a == b or key in out:
                 continue
             out[key] = {
-                "route_id": key[0], "from_stop_id": key[1], "to_stop_id": key[2],
-                "coordinates": geo.wgs84_coordinates(piece), "length_m": round(piece.length, 1),
+                "route_id": key[0],
+                "from_stop_id": key[1],
+                "to_stop_id": key[2],
+                "coordinates": geo.wgs84_coordinates(piece),
+                "length_m": round(piece.length, 1),
                 "from_shape": bool(shape),
-            }  # fmt: skip
+            }
     return list(out.values())
 
 
@@ -112,4 +154,4 @@ def _pieces(feed: GtfsFeed, shape: str, stop_ids: tuple[str, ...]) -> list[LineS
     points = list(zip(x.tolist(), y.tolist(), strict=True))
     if shape and len(feed.shapes[shape]) >= 2:
         return geo.cut_at_stops(geo.metric_line(feed.shapes[shape]), points)
-    return [LineString([p, q]) for p, q in zip(points, points[1:], strict=False)]
+    return [LineString([p, q]) for p, q in pairwise(points)]

@@ -48,8 +48,12 @@ def aggregate(rows: Iterable[Row]) -> dict[tuple[int, str, str], Bucket]:
     """Buckets for every segment × (all months | a month) × (all operators | an operator)."""
     buckets: dict[tuple[int, str, str], Bucket] = defaultdict(Bucket)
     for segment, month, operator, dead, down, latency in rows:
-        for key in {(segment, "", ""), (segment, month, ""), (segment, "", operator),
-                    (segment, month, operator)}:  # fmt: skip
+        for key in {
+            (segment, "", ""),
+            (segment, month, ""),
+            (segment, "", operator),
+            (segment, month, operator),
+        }:
             buckets[key].add(dead, down, latency)
     return buckets
 

@@ -5,9 +5,9 @@ snapper is built from (cached per process until the segments change)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.infrastructure.transit import geo, stats
@@ -19,6 +19,8 @@ from domstadt.infrastructure.transit.models import (
 )
 
 BATCH = 5_000
+MEASUREMENTS = cast(Table, TransitMeasurement.__table__)
+GAP_STATS = cast(Table, TransitGapStat.__table__)
 _cache: dict[str, Any] = {}
 
 
@@ -47,7 +49,9 @@ def known_refs(session: Session, refs: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(refs), 900):
         chunk = list(refs[start : start + 900])
-        found |= set(session.scalars(select(TransitMeasurement.ref).where(TransitMeasurement.ref.in_(chunk))))
+        found |= set(
+            session.scalars(select(TransitMeasurement.ref).where(TransitMeasurement.ref.in_(chunk)))
+        )
     return found
 
 
@@ -62,18 +66,26 @@ def add_measurements(
         batch = items[start : start + BATCH]
         result = snap.snap([m.lon for m in batch], [m.lat for m in batch])
         rows = []
-        for m, index, dist in zip(batch, result.index.tolist(), result.distance.tolist(), strict=True):
+        for m, index, dist in zip(
+            batch, result.index.tolist(), result.distance.tolist(), strict=True
+        ):
             segment = ids[index] if index >= 0 else None
             if segment is None:
                 off += 1
             else:
                 on += 1
                 touched.add(segment)
-            rows.append({**vars(m), "month": m.month, "segment_id": segment,
-                         "distance_m": None if segment is None else round(dist, 1)})  # fmt: skip
+            rows.append(
+                {
+                    **vars(m),
+                    "month": m.month,
+                    "segment_id": segment,
+                    "distance_m": None if segment is None else round(dist, 1),
+                }
+            )
         # Core executemany on the table: one statement per batch (the ORM bulk path splits
         # rows by their None pattern into thousands of statements).
-        session.execute(TransitMeasurement.__table__.insert(), rows)
+        session.execute(MEASUREMENTS.insert(), rows)
     return on, off, touched
 
 
@@ -86,8 +98,10 @@ def resnap_all(session: Session, tolerance_m: float) -> int:
     while True:
         rows = session.execute(
             select(TransitMeasurement.id, TransitMeasurement.lon, TransitMeasurement.lat)
-            .where(TransitMeasurement.id > last).order_by(TransitMeasurement.id).limit(BATCH)
-        ).all()  # fmt: skip
+            .where(TransitMeasurement.id > last)
+            .order_by(TransitMeasurement.id)
+            .limit(BATCH)
+        ).all()
         if not rows:
             break
         result = snap.snap([r[1] for r in rows], [r[2] for r in rows])
@@ -96,8 +110,8 @@ def resnap_all(session: Session, tolerance_m: float) -> int:
             for r, i, d in zip(rows, result.index.tolist(), result.distance.tolist(), strict=True)
         ]
         session.connection().execute(
-            update(TransitMeasurement.__table__)
-            .where(TransitMeasurement.__table__.c.id == bindparam("mid"))
+            update(MEASUREMENTS)
+            .where(MEASUREMENTS.c.id == bindparam("mid"))
             .values(segment_id=bindparam("seg"), distance_m=bindparam("dist")),
             params,
         )
@@ -110,25 +124,35 @@ def resnap_all(session: Session, tolerance_m: float) -> int:
 def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
     """Recompute the aggregates of ``segment_ids`` (all segments for None)."""
     wanted = None if segment_ids is None else sorted(set(segment_ids))
-    chunks: list[list[int] | None] = [None] if wanted is None else [
-        wanted[i : i + 500] for i in range(0, len(wanted), 500)
-    ]  # fmt: skip
+    chunks: list[list[int] | None] = (
+        [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    )
     for chunk in chunks:
         gone = delete(TransitGapStat)
         query = select(
-            TransitMeasurement.segment_id, TransitMeasurement.month, TransitMeasurement.operator,
-            TransitMeasurement.no_connection, TransitMeasurement.down_mbit,
+            TransitMeasurement.segment_id,
+            TransitMeasurement.month,
+            TransitMeasurement.operator,
+            TransitMeasurement.no_connection,
+            TransitMeasurement.down_mbit,
             TransitMeasurement.latency_ms,
-        ).where(TransitMeasurement.segment_id.is_not(None))  # fmt: skip
+        ).where(TransitMeasurement.segment_id.is_not(None))
         if chunk is not None:
             gone = gone.where(TransitGapStat.segment_id.in_(chunk))
             query = query.where(TransitMeasurement.segment_id.in_(chunk))
         session.execute(gone)
         buckets = stats.aggregate(session.execute(query).all())  # type: ignore[arg-type]
         rows = [
-            {"segment_id": seg, "month": month, "operator": op, "count": b.count, "dead": b.dead,
-             "median_down_mbit": stats.median(b.downs), "median_latency_ms": stats.median(b.latencies)}
+            {
+                "segment_id": seg,
+                "month": month,
+                "operator": op,
+                "count": b.count,
+                "dead": b.dead,
+                "median_down_mbit": stats.median(b.downs),
+                "median_latency_ms": stats.median(b.latencies),
+            }
             for (seg, month, op), b in buckets.items()
-        ]  # fmt: skip
+        ]
         for start in range(0, len(rows), BATCH):
-            session.execute(TransitGapStat.__table__.insert(), rows[start : start + BATCH])
+            session.execute(GAP_STATS.insert(), rows[start : start + BATCH])

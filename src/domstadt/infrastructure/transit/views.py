@@ -21,6 +21,7 @@ def gap_map(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     overview = service.gap_overview(session, actor=actor, limit=20)
     feeds = service.feed_list(session, actor=actor)
     return render(
-        request, "transit/gaps.html",
+        request,
+        "transit/gaps.html",
         {"title": _("Connectivity along transit lines"), "overview": overview, "feeds": feeds},
-    )  # fmt: skip
+    )
