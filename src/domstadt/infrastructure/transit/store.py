@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from domstadt.infrastructure.transit import geo, stats
 from domstadt.infrastructure.transit.measurements import MeasurementData
 from domstadt.infrastructure.transit.models import (
+    TransitFeed,
     TransitGapStat,
     TransitMeasurement,
     TransitSegment,
@@ -24,12 +25,15 @@ GAP_STATS = cast(Table, TransitGapStat.__table__)
 _cache: dict[str, Any] = {}
 
 
-def network_key(session: Session) -> tuple[int, int]:
-    """Changes whenever segments are replaced: (count, highest id)."""
+def network_key(session: Session) -> tuple[str, int, int, str]:
+    """Changes whenever segments are replaced: the database, the segments' count and highest
+    id, and the newest feed import (SQLite may hand out the same ids again)."""
     count, top = session.execute(
         select(func.count(TransitSegment.id), func.max(TransitSegment.id))
     ).one()
-    return int(count or 0), int(top or 0)
+    newest = session.scalar(select(func.max(TransitFeed.imported_at)))
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    return url, int(count or 0), int(top or 0), str(newest)
 
 
 def snapper(session: Session, tolerance_m: float) -> tuple[geo.Snapper, list[int]]:
