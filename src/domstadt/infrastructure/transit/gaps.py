@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -20,6 +20,7 @@ from domstadt.infrastructure.transit.models import (
     TransitRoute,
     TransitSegment,
     TransitStop,
+    TransitSyncState,
 )
 from domstadt.infrastructure.transit.schemas import (
     LineGap,
@@ -27,6 +28,7 @@ from domstadt.infrastructure.transit.schemas import (
     OperatorRow,
     SegmentGap,
 )
+from domstadt.infrastructure.transit.store import GAPS_VERSION
 
 CSV_COLUMNS = (
     "segment_id",
@@ -75,26 +77,31 @@ def _rows(session: Session, month: str, operator: str, with_geometry: bool) -> l
     return list(session.execute(query).all())
 
 
-def _gap(row: Any) -> SegmentGap:
+def _props(row: Any) -> dict[str, Any]:
+    """The figures of one row as plain data (the fields of SegmentGap)."""
     count, dead = int(row[5] or 0), int(row[6] or 0)
     conf = stats.confidence(count)
     qual = stats.quality(count, dead, row[7]) if count else "none"
-    return SegmentGap(
-        segment_id=row[0],
-        route=row[1] or row[2],
-        route_id=row[2],
-        from_stop=row[3],
-        to_stop=row[4],
-        count=count,
-        dead=dead,
-        dead_share=round(dead / count, 4) if count else None,
-        median_down_mbit=row[7],
-        median_latency_ms=row[8],
-        confidence=conf,
-        confidence_label=stats.CONFIDENCE_DE[conf],
-        quality=qual,
-        quality_label=stats.QUALITY_DE.get(qual, "keine Messungen"),
-    )
+    return {
+        "segment_id": row[0],
+        "route": row[1] or row[2],
+        "route_id": row[2],
+        "from_stop": row[3],
+        "to_stop": row[4],
+        "count": count,
+        "dead": dead,
+        "dead_share": round(dead / count, 4) if count else None,
+        "median_down_mbit": row[7],
+        "median_latency_ms": row[8],
+        "confidence": conf,
+        "confidence_label": stats.CONFIDENCE_DE[conf],
+        "quality": qual,
+        "quality_label": stats.QUALITY_DE.get(qual, "keine Messungen"),
+    }
+
+
+def _gap(row: Any) -> SegmentGap:
+    return SegmentGap(**_props(row))
 
 
 def segment_gaps(session: Session, month: str = "", operator: str = "") -> list[SegmentGap]:
@@ -214,21 +221,35 @@ def measurement_counts(session: Session) -> tuple[int, int]:
     return int(total), int(off or 0)
 
 
+_built: dict[tuple[str, int, str, str], bytes] = {}
+
+
 def geojson_bytes(session: Session, month: str, operator: str) -> bytes:
-    """Every segment as a GeoJSON LineString feature with its figures as properties."""
-    parts = []
-    for row in _rows(session, month, operator, True):
-        props = _gap(row).model_dump()
-        geometry = {"type": "LineString", "coordinates": row[9]}
-        parts.append(
-            json.dumps(
-                {"type": "Feature", "id": row[0], "geometry": geometry, "properties": props},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-        )
-    head = '{"type":"FeatureCollection","features":['
-    return (head + ",".join(parts) + "]}").encode("utf-8")
+    """Every segment as a GeoJSON LineString feature with its figures as properties; built
+    once per process for each version of the aggregates (``store.GAPS_VERSION``, bumped by
+    every refresh), so repeated map loads cost one small query."""
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    row = session.get(TransitSyncState, GAPS_VERSION)
+    key = (url, row.last_id if row else 0, month, operator)
+    if key not in _built:
+        if len(_built) >= 32:
+            _built.pop(next(iter(_built)))
+        _built[key] = build_geojson(session, month, operator)
+    return _built[key]
+
+
+def build_geojson(session: Session, month: str, operator: str) -> bytes:
+    """The GeoJSON from the stored aggregates (one orjson call over plain dicts)."""
+    features = [
+        {
+            "type": "Feature",
+            "id": row[0],
+            "geometry": {"type": "LineString", "coordinates": row[9]},
+            "properties": _props(row),
+        }
+        for row in _rows(session, month, operator, True)
+    ]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
 
 
 def _cell(value: Any) -> Any:

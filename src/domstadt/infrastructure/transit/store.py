@@ -4,6 +4,7 @@ snapper is built from (cached per process until the segments change)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -17,9 +18,13 @@ from domstadt.infrastructure.transit.models import (
     TransitGapStat,
     TransitMeasurement,
     TransitSegment,
+    TransitSyncState,
 )
 
 BATCH = 5_000
+GAPS_VERSION = "gaps"
+"""``transit_sync_state`` row holding a random token per aggregate refresh (the gap map's
+version)."""
 MEASUREMENTS = cast(Table, TransitMeasurement.__table__)
 GAP_STATS = cast(Table, TransitGapStat.__table__)
 _cache: dict[str, Any] = {}
@@ -126,7 +131,13 @@ def resnap_all(session: Session, tolerance_m: float) -> int:
 
 
 def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
-    """Recompute the aggregates of ``segment_ids`` (all segments for None)."""
+    """Recompute the aggregates of ``segment_ids`` (all segments for None) and bump the gap
+    map's version (readers cache what they built for a version)."""
+    version = session.get(TransitSyncState, GAPS_VERSION) or TransitSyncState(
+        name=GAPS_VERSION, last_id=0
+    )
+    version.last_id = secrets.randbits(62)  # never reused, even after a rollback
+    session.add(version)
     wanted = None if segment_ids is None else sorted(set(segment_ids))
     chunks: list[list[int] | None] = (
         [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
