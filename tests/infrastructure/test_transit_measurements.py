@@ -132,6 +132,10 @@ def test_csv_upload_snaps_and_aggregates(client: TestClient, plan: Database) -> 
         len(table) == 327 and next(r for r in table if r["segment_id"] == str(busy))["dead"] == "6"
     )
     assert client.get("/api/v1/transit/gaps.geojson", params={"month": "Mai"}).status_code == 422
+    one_more = dict(rows[1], time="2026-05-01T09:00:00Z")  # the map follows every write
+    assert _upload(client, editor, csv_rows([one_more])).json()["on_route"] == 1
+    collection = json.loads(client.get("/api/v1/transit/gaps.geojson").content)
+    assert next(f for f in collection["features"] if f["id"] == busy)["properties"]["count"] == 31
 
     page = client.get("/infrastruktur/verbindung")
     assert page.status_code == 200
@@ -139,7 +143,7 @@ def test_csv_upload_snaps_and_aggregates(client: TestClient, plan: Database) -> 
         "Verbindung entlang von ÖPNV-Linien",
         "Schlechteste Abschnitte",
         "zu wenige Messungen",
-        "35 Messungen (2 abseits der Linien)",
+        "36 Messungen (2 abseits der Linien)",
         "Je Netzbetreiber",
     ):
         assert text in page.text
