@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     participation_publisher: str = "DIG"
     """Code of the department that publishes participation as open data (catalogue datasets
     ``beteiligung-*``; `domstadt participation publish` and its daily job)."""
+    transit_snap_tolerance_m: float = Field(default=50.0, gt=0, le=1000)
+    """A connectivity measurement farther than this (metres) from every transit segment is
+    kept as off-route (issue 12; docs/infrastructure.md)."""
+    transit_publisher: str = "DIG"
+    """Code of the department that publishes the transit gap map as a catalogue dataset."""
     outbound_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     """Intranet hosts (names as written, or IP addresses; comma-separated) that harvesting and
     webhooks may reach although they are not public (core/outbound.py)."""

@@ -23,6 +23,7 @@ from domstadt.demo import (
     reports,
     screening,
     sensors,
+    transit,
 )
 
 Loader = Callable[[Session, Actor], dict[str, int]]
@@ -43,6 +44,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("sensors", sensors.load),
     ("funding", funding.load),
     ("ecosystem", ecosystem.load),
+    ("transit", transit.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -61,5 +63,6 @@ LABELS: dict[str, str] = {
     "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
     "practices": "Praxisbeispiele anderer Städte mit Bewertungen",
     "ecosystem": "Kompetenz- und Ökosystemverzeichnis (Organisationen, CPV-Codes)",
+    "transit": "ÖPNV-Linien (VBB) und Verbindungslücken",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "domstadt.funding.models",
     "domstadt.funding.practices.models",
     "domstadt.funding.ecosystem.models",
+    "domstadt.infrastructure.transit.models",
 ]
 
 

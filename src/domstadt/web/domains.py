@@ -33,6 +33,7 @@ DOMAIN_PACKAGES = (
     "domstadt.funding",
     "domstadt.funding.practices",
     "domstadt.funding.ecosystem",
+    "domstadt.infrastructure.transit",
 )
 
 
