@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
 from domstadt.infrastructure import transit_service as service
 from domstadt.infrastructure.transit.schemas import (
@@ -16,7 +17,7 @@ from domstadt.infrastructure.transit.schemas import (
     MeasurementReport,
     SegmentGap,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1/transit", tags=["transit"], dependencies=[Depends(verify_csrf_api)]
@@ -40,7 +41,9 @@ def feeds(session: SessionDep, actor: ActorDep) -> list[FeedPublic]:
     return service.feed_list(session, actor=actor)
 
 
-@router.post("/feeds", summary="Import a GTFS zip (editors)")
+@router.post(
+    "/feeds", summary="Import a GTFS zip (editors)", openapi_extra=needs(Permission.CONTENT_EDIT)
+)
 def feed_import(
     session: SessionDep,
     actor: ActorDep,
@@ -55,7 +58,11 @@ def feed_import(
     )
 
 
-@router.post("/measurements", summary="Upload connectivity measurements as CSV (editors)")
+@router.post(
+    "/measurements",
+    summary="Upload connectivity measurements as CSV (editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def measurements_import(
     session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> MeasurementReport:
@@ -67,7 +74,11 @@ def measurements_import(
     )
 
 
-@router.post("/measurements/sync", summary="Take new SensorThings connectivity observations")
+@router.post(
+    "/measurements/sync",
+    summary="Take new SensorThings connectivity observations",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def measurements_sync(session: SessionDep, actor: ActorDep) -> MeasurementReport:
     """Pulls observations of the ObservedProperty `https://domstadt.koeln/def/connectivity`
     newer than the last pull (also run every minute by the job queue)."""
