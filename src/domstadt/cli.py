@@ -57,6 +57,7 @@ def _register_domains() -> None:
     from domstadt.catalog import cli as catalog_cli
     from domstadt.developers import cli as developers_cli
     from domstadt.funding import cli as funding_cli
+    from domstadt.infrastructure.coverage import cli as coverage_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.participation import cli as participation_cli
@@ -73,6 +74,7 @@ def _register_domains() -> None:
         sensors_cli,
         developers_cli,
         funding_cli,
+        coverage_cli,
         backup_cli,
     ):
         module.register(app)

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domstadt.participation.moderation.models",
     "domstadt.search.models",
     "domstadt.funding.models",
+    "domstadt.infrastructure.coverage.models",
 ]
 
 

@@ -31,6 +31,7 @@ DOMAIN_PACKAGES = (
     "domstadt.participation.pitches",
     "domstadt.developers",
     "domstadt.funding",
+    "domstadt.infrastructure.coverage",
 )
 
 
