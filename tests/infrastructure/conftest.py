@@ -31,8 +31,13 @@ DAY = dt.date(2023, 7, 6)
 
 
 def run_import(
-    db: Database, path: Path | None = None, kind: str = "wlan-hotspot", *,
-    content: bytes | None = None, filename: str | None = None, crs: str | None = None,
+    db: Database,
+    path: Path | None = None,
+    kind: str = "wlan-hotspot",
+    *,
+    content: bytes | None = None,
+    filename: str | None = None,
+    crs: str | None = None,
 ) -> LayerPublic:
     """Import through the service as the CLI does (committed unless it raises)."""
     with db.session() as session:
@@ -75,7 +80,9 @@ def write_gpkg(path: Path, rows: list[dict[str, str]], epsg: int) -> None:
     con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, '')",
                 (f"EPSG:{epsg}", epsg, epsg))  # fmt: skip
     con.execute("INSERT INTO gpkg_contents VALUES ('hotspots', 'features', 'hotspots', ?)", (epsg,))
-    con.execute("INSERT INTO gpkg_geometry_columns VALUES ('hotspots','geom','POINT',?,0,0)", (epsg,))
+    con.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES ('hotspots','geom','POINT',?,0,0)", (epsg,)
+    )
     for row in rows:
         x, y = to_crs.transform(float(row["lon"]), float(row["lat"]))
         header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i", epsg)

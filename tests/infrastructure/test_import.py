@@ -104,8 +104,10 @@ def test_projection_problems(db: Database) -> None:
              kind="mobile-site", crs="EPSG:999999")  # fmt: skip
     _refused(db, "außerhalb Deutschlands. Stimmt das Koordinatensystem", path=SITES_UTM,
              kind="mobile-site")  # fmt: skip
-    named = b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:0"}},' \
+    named = (
+        b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:0"}},'
         b'"features":[]}'
+    )
     _refused(db, "Unbekanntes Koordinatensystem|keine Objekte", content=named, filename="a.geojson")
 
 
@@ -115,8 +117,11 @@ def test_projection_problems(db: Database) -> None:
         (b'{"type": "FeatureCollection", "features": [', "broken.geojson", "Kein gültiges JSON"),
         (b"SQLite format 3\x00" + b"\x00" * 200, "broken.gpkg", "GeoPackage"),
         (b"PK\x03\x04 not a package", "broken.gpkg", "Keine GeoPackage-Datei"),
-        (b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x "y">]><kml>&x;</kml>', "evil.kml",
-         "DTD oder Entitäten"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x "y">]><kml>&x;</kml>',
+            "evil.kml",
+            "DTD oder Entitäten",
+        ),
         (b"<kml><Placemark>", "broken.kml", "kein gültiges XML"),
         (b"name;wert\nA;1\n", "nocoords.csv", "CSV ohne Koordinatenspalten"),
         (b"lon,lat\nabc,50.9\n", "text.csv", "Zeile 2: „lon“/„lat“ sind keine Zahlen"),

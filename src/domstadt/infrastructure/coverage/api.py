@@ -19,7 +19,7 @@ from domstadt.infrastructure.coverage.schemas import (
     Network,
     ThingCheckList,
 )
-from domstadt.web.deps import ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["infrastructure"], dependencies=[Depends(verify_csrf_api)]
@@ -45,7 +45,11 @@ def layer_delete(layer_id: int, session: SessionDep, actor: ActorDep) -> None:
     service.layer_delete(session, actor=actor, layer_id=layer_id)
 
 
-@router.post("/infrastructure/check", summary="Check a planned sensor deployment")
+@router.post(
+    "/infrastructure/check",
+    summary="Check a planned sensor deployment",
+    openapi_extra=OPEN_TO_ANYONE,
+)
 def check(data: CheckRequest, session: SessionDep, actor: ActorDep) -> CheckResult:
     """`status`: covered, edge (beyond 75 % of the radius), gap or unknown (no data for the
     network); `basis`: measured (a grid cell) or modelled (nearest site and default radius:

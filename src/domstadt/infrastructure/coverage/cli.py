@@ -40,7 +40,9 @@ def import_layer(
     source: str = typer.Option(..., help="Where the data comes from."),
     licence: str = typer.Option(..., help="The data's licence, e.g. dl-de/by-2-0."),
     date: str = typer.Option(..., help="Date of the data, YYYY-MM-DD."),
-    crs: str = typer.Option("", help="Projection of the file, e.g. EPSG:25832 (default: file or WGS84)."),
+    crs: str = typer.Option(
+        "", help="Projection of the file, e.g. EPSG:25832 (default: file or WGS84)."
+    ),
     name: str = typer.Option("", help="Layer name (default: the file name)."),
 ) -> None:
     """Import a coverage layer: all features or none."""

@@ -131,7 +131,9 @@ def _measure(
 
 
 @router.get("/infrastruktur/massnahmen/{measure_id}")
-def measure_page(request: Request, measure_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def measure_page(
+    request: Request, measure_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
     """A measure's planned deployments and where coverage is missing; with ``HX-Request`` only
     the section (JSON: /api/v1/measures/{id}/deployments)."""
     return _measure(request, session, actor, measure_id)
