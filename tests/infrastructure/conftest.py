@@ -42,11 +42,16 @@ def run_import(
     """Import through the service as the CLI does (committed unless it raises)."""
     with db.session() as session:
         return coverage_service.layer_import(
-            session, actor=system_actor("tests"),
+            session,
+            actor=system_actor("tests"),
             content=content if content is not None else path.read_bytes(),  # type: ignore[union-attr]
-            filename=filename or path.name, kind=kind, source="test",  # type: ignore[union-attr]
-            licence="dl-de/by-2-0", data_date=DAY, crs=crs,
-        )  # fmt: skip
+            filename=filename or path.name,
+            kind=kind,
+            source="test",  # type: ignore[union-attr]
+            licence="dl-de/by-2-0",
+            data_date=DAY,
+            crs=crs,
+        )
 
 
 def import_all(db: Database) -> dict[str, LayerPublic]:
@@ -77,8 +82,10 @@ def write_gpkg(path: Path, rows: list[dict[str, str]], epsg: int) -> None:
         " geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);"
         "CREATE TABLE hotspots (fid INTEGER PRIMARY KEY, geom BLOB, ap_name TEXT);"
     )
-    con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, '')",
-                (f"EPSG:{epsg}", epsg, epsg))  # fmt: skip
+    con.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, '')",
+        (f"EPSG:{epsg}", epsg, epsg),
+    )
     con.execute("INSERT INTO gpkg_contents VALUES ('hotspots', 'features', 'hotspots', ?)", (epsg,))
     con.execute(
         "INSERT INTO gpkg_geometry_columns VALUES ('hotspots','geom','POINT',?,0,0)", (epsg,)

@@ -23,9 +23,10 @@ from tests.infrastructure.conftest import GATEWAYS, import_all, run_import
 def _check(db: Database, lon: float, lat: float, network: str) -> CheckResult:
     with db.session() as session:
         return coverage_service.check(
-            session, actor=system_actor("tests"),
+            session,
+            actor=system_actor("tests"),
             data=CheckRequest(lon=lon, lat=lat, network=network),  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
 
 
 def test_lorawan_verdicts_with_reasons(db: Database) -> None:
@@ -78,17 +79,22 @@ def test_check_api(client: TestClient, db: Database) -> None:
     body = answer.json()
     assert body["status"] == "gap" and body["device_type"] == "Pegelsensor"
     assert body["radius_m"] == 2000.0 and body["nearest"]["name"]
-    wider = client.post("/api/v1/infrastructure/check",
-                        json={"lon": 6.80, "lat": 51.00, "network": "lorawan", "radius_m": 20000})  # fmt: skip
+    wider = client.post(
+        "/api/v1/infrastructure/check",
+        json={"lon": 6.80, "lat": 51.00, "network": "lorawan", "radius_m": 20000},
+    )
     assert wider.json()["status"] == "covered"
-    swapped = client.post("/api/v1/infrastructure/check",
-                          json={"lon": 50.94, "lat": 6.96, "network": "lorawan"})  # fmt: skip
+    swapped = client.post(
+        "/api/v1/infrastructure/check", json={"lon": 50.94, "lat": 6.96, "network": "lorawan"}
+    )
     assert swapped.status_code == 422 and "vertauscht" in swapped.json()["error"]["message"]
-    paris = client.post("/api/v1/infrastructure/check",
-                        json={"lon": 2.35, "lat": 48.85, "network": "wlan"})  # fmt: skip
+    paris = client.post(
+        "/api/v1/infrastructure/check", json={"lon": 2.35, "lat": 48.85, "network": "wlan"}
+    )
     assert paris.status_code == 422 and "außerhalb Deutschlands" in paris.json()["error"]["message"]
-    bad = client.post("/api/v1/infrastructure/check",
-                      json={"lon": 6.9, "lat": 50.9, "network": "zigbee"})  # fmt: skip
+    bad = client.post(
+        "/api/v1/infrastructure/check", json={"lon": 6.9, "lat": 50.9, "network": "zigbee"}
+    )
     assert bad.status_code == 422
 
 
@@ -104,20 +110,48 @@ def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 
 def test_cli_import_check_list_delete(db: Database, cli_env: None) -> None:
     runner = CliRunner()
-    imported = runner.invoke(app, [
-        "infrastructure", "coverage", "import", str(GATEWAYS), "--kind", "lorawan-gateway",
-        "--source", "Stadtwerke", "--licence", "CC0-1.0", "--date", "2026-01-01",
-    ])  # fmt: skip
+    imported = runner.invoke(
+        app,
+        [
+            "infrastructure",
+            "coverage",
+            "import",
+            str(GATEWAYS),
+            "--kind",
+            "lorawan-gateway",
+            "--source",
+            "Stadtwerke",
+            "--licence",
+            "CC0-1.0",
+            "--date",
+            "2026-01-01",
+        ],
+    )
     assert imported.exit_code == 0, imported.output
     assert "8 Objekte" in imported.output
     checked = runner.invoke(app, ["infrastructure", "coverage", "check", "6.80", "51.00"])
     assert checked.exit_code == 0 and "kein LoRaWAN-Gateway im Umkreis von 2,0 km" in checked.output
     listed = runner.invoke(app, ["infrastructure", "coverage", "list"])
     assert "lorawan-gateway\t8" in listed.output
-    refused = runner.invoke(app, [
-        "infrastructure", "coverage", "import", str(GATEWAYS), "--kind", "mobile-site",
-        "--source", "x", "--licence", "x", "--date", "2026-01-01", "--crs", "EPSG:123456",
-    ])  # fmt: skip
+    refused = runner.invoke(
+        app,
+        [
+            "infrastructure",
+            "coverage",
+            "import",
+            str(GATEWAYS),
+            "--kind",
+            "mobile-site",
+            "--source",
+            "x",
+            "--licence",
+            "x",
+            "--date",
+            "2026-01-01",
+            "--crs",
+            "EPSG:123456",
+        ],
+    )
     assert refused.exit_code == 1 and "Unbekanntes Koordinatensystem" in refused.output
     layer_id = listed.output.split("\t", 1)[0]
     assert runner.invoke(app, ["infrastructure", "coverage", "delete", layer_id]).exit_code == 0

@@ -35,9 +35,10 @@ def _counts(db: Database) -> tuple[int, int]:
 def _first(db: Database, layer_id: int) -> CoverageFeature:
     with db.session() as session:
         row = session.scalars(
-            select(CoverageFeature).where(CoverageFeature.layer_id == layer_id)
+            select(CoverageFeature)
+            .where(CoverageFeature.layer_id == layer_id)
             .order_by(CoverageFeature.id)
-        ).first()  # fmt: skip
+        ).first()
         assert row is not None
         session.expunge(row)
         return row
@@ -91,19 +92,36 @@ def _refused(db: Database, match: str, **options: object) -> None:
 def test_swapped_coordinates_are_named_and_nothing_is_written(db: Database) -> None:
     text = HOTSPOTS_CSV.read_text(encoding="utf-8").splitlines()
     header = text[0].replace(",lon,lat", ",lat,lon")
-    _refused(db, "Zeile 1: Breite und Länge sind vertauscht",
-             content="\n".join([header, *text[1:]]).encode(), filename="swapped.csv")  # fmt: skip
+    _refused(
+        db,
+        "Zeile 1: Breite und Länge sind vertauscht",
+        content="\n".join([header, *text[1:]]).encode(),
+        filename="swapped.csv",
+    )
     # One bad row at the end of 200 good ones: the whole file is refused.
     rows = [*text, "999,Paris,AP-Paris,Rue,1,In Betrieb,2.3522,48.8566"]
-    _refused(db, "Zeile 201: .*außerhalb Deutschlands",
-             content="\n".join(rows).encode(), filename="paris.csv")  # fmt: skip
+    _refused(
+        db,
+        "Zeile 201: .*außerhalb Deutschlands",
+        content="\n".join(rows).encode(),
+        filename="paris.csv",
+    )
 
 
 def test_projection_problems(db: Database) -> None:
-    _refused(db, "Unbekanntes Koordinatensystem „EPSG:999999“", path=SITES_UTM,
-             kind="mobile-site", crs="EPSG:999999")  # fmt: skip
-    _refused(db, "außerhalb Deutschlands. Stimmt das Koordinatensystem", path=SITES_UTM,
-             kind="mobile-site")  # fmt: skip
+    _refused(
+        db,
+        "Unbekanntes Koordinatensystem „EPSG:999999“",
+        path=SITES_UTM,
+        kind="mobile-site",
+        crs="EPSG:999999",
+    )
+    _refused(
+        db,
+        "außerhalb Deutschlands. Stimmt das Koordinatensystem",
+        path=SITES_UTM,
+        kind="mobile-site",
+    )
     named = (
         b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:0"}},'
         b'"features":[]}'

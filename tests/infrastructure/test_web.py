@@ -29,7 +29,11 @@ def test_page_and_json_layers(client: TestClient, db: Database) -> None:
     listed = client.get("/api/v1/infrastructure/layers").json()
     assert listed["count"] == 4
     assert {item["kind"] for item in listed["items"]} == {
-        "wlan-hotspot", "lorawan-gateway", "mobile-site", "grid-cell"}  # fmt: skip
+        "wlan-hotspot",
+        "lorawan-gateway",
+        "mobile-site",
+        "grid-cell",
+    }
     one = client.get(f"/api/v1/infrastructure/layers/{layers['wlan'].id}").json()
     assert one["type"] == "FeatureCollection" and len(one["features"]) == 200
     assert one["layer"]["licence"] == "dl-de/by-2-0"
@@ -55,25 +59,38 @@ def test_check_form_shows_the_reason(client: TestClient, db: Database) -> None:
 def test_upload_form_for_staff_only(client: TestClient, plan: Database) -> None:
     make_user(plan, "mia@stadt-koeln.example", Role.MEMBER)
     make_user(plan, "erik@stadt-koeln.example", Role.EDITOR, department_code="DIG")
-    fields = {"kind": "wlan-hotspot", "source": "Stadt Köln", "licence": "dl-de/by-2-0",
-              "date": "2023-07-06", "crs": ""}  # fmt: skip
+    fields = {
+        "kind": "wlan-hotspot",
+        "source": "Stadt Köln",
+        "licence": "dl-de/by-2-0",
+        "date": "2023-07-06",
+        "crs": "",
+    }
     files = {"file": ("hotspots.kml", HOTSPOTS_KML.read_bytes(), "application/xml")}
     login(client, "mia@stadt-koeln.example")
-    refused = client.post("/infrastruktur/ebenen", data={**fields, "csrf_token":
-                          csrf_of(client, "/infrastruktur")}, files=files)  # fmt: skip
+    refused = client.post(
+        "/infrastruktur/ebenen",
+        data={**fields, "csrf_token": csrf_of(client, "/infrastruktur")},
+        files=files,
+    )
     assert refused.status_code == 403
     client.post("/abmelden", data={"csrf_token": csrf_of(client)})
     login(client, "erik@stadt-koeln.example")
     page = client.get("/infrastruktur")
     assert "Abdeckungsebene importieren" in page.text
     token = csrf_of(client, "/infrastruktur")
-    done = client.post("/infrastruktur/ebenen", data={**fields, "csrf_token": token},
-                       files=files, follow_redirects=False)  # fmt: skip
+    done = client.post(
+        "/infrastruktur/ebenen",
+        data={**fields, "csrf_token": token},
+        files=files,
+        follow_redirects=False,
+    )
     assert done.status_code == 303, done.text
     assert "koeln_wlan" not in client.get("/infrastruktur").text
     assert client.get("/api/v1/infrastructure/layers").json()["items"][0]["feature_count"] == 20
-    bad = client.post("/infrastruktur/ebenen", data={**fields, "csrf_token": token, "crs": "EPSG:1"},
-                      files=files)  # fmt: skip
+    bad = client.post(
+        "/infrastruktur/ebenen", data={**fields, "csrf_token": token, "crs": "EPSG:1"}, files=files
+    )
     assert bad.status_code == 422 and "Unbekanntes Koordinatensystem" in bad.text
 
 
@@ -83,9 +100,18 @@ def test_things_checked_in_bulk_by_risk(client: TestClient, db: Database) -> Non
     auth = _bearer(make_token(db, "sensoren@example.org"))
     places = {"Pegel Rhein Dom": [6.9585, 50.9410], "Bodenfeuchte Pulheim": [6.80, 51.00]}
     for name, point in places.items():
-        body = {"name": name, "description": name, "Locations": [{"name": name, "description": name,
-                "encodingType": "application/geo+json",
-                "location": {"type": "Point", "coordinates": point}}]}  # fmt: skip
+        body = {
+            "name": name,
+            "description": name,
+            "Locations": [
+                {
+                    "name": name,
+                    "description": name,
+                    "encodingType": "application/geo+json",
+                    "location": {"type": "Point", "coordinates": point},
+                }
+            ],
+        }
         assert client.post(f"{STA}/Things", json=body, headers=auth).status_code == 201
     result = client.get("/api/v1/infrastructure/things", params={"network": "lorawan"}).json()
     assert result["count"] == 2 and result["at_risk"] == 1
@@ -105,8 +131,13 @@ def test_measure_deployments_and_permissions(client: TestClient, plan: Database)
     make_user(plan, "vera@stadt-koeln.example", Role.EDITOR, department_code="69")
     make_user(plan, "mia@stadt-koeln.example", Role.MEMBER)
     url = f"/api/v1/measures/{measure.id}/deployments"
-    point = {"name": "Pegel Frechener Bach", "device_type": "Pegelsensor LoRaWAN",
-             "network": "lorawan", "lon": 6.80, "lat": 51.00}  # fmt: skip
+    point = {
+        "name": "Pegel Frechener Bach",
+        "device_type": "Pegelsensor LoRaWAN",
+        "network": "lorawan",
+        "lon": 6.80,
+        "lat": 51.00,
+    }
     assert client.post(url, json=point).status_code == 401
     other = _bearer(make_token(plan, "vera@stadt-koeln.example"))
     assert client.post(url, json=point, headers=other).status_code == 403
@@ -147,8 +178,14 @@ def test_deployment_form(client: TestClient, plan: Database) -> None:
     login(client, "erik@stadt-koeln.example")
     page_url = f"/infrastruktur/massnahmen/{measure.id}"
     token = csrf_of(client, page_url)
-    form = {"csrf_token": token, "name": "Luft Neumarkt", "device_type": "NO2-Sensor",
-            "network": "nb-iot", "lon": "6,9470", "lat": "50,9360"}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "name": "Luft Neumarkt",
+        "device_type": "NO2-Sensor",
+        "network": "nb-iot",
+        "lon": "6,9470",
+        "lat": "50,9360",
+    }
     done = client.post(f"{page_url}/standorte", data=form, follow_redirects=False)
     assert done.status_code == 303
     page = client.get(page_url)

@@ -31,7 +31,7 @@ def _public(row: Deployment, result: CheckResult) -> DeploymentPublic:
         network=row.network,
         lon=row.lon,
         lat=row.lat,
-        check=result,  # type: ignore[arg-type]
+        check=result,
     )
 
 
@@ -39,7 +39,7 @@ def _checked(session: Session, row: Deployment) -> DeploymentPublic:
     request = CheckRequest(
         lon=row.lon,
         lat=row.lat,
-        network=row.network,  # type: ignore[arg-type]
+        network=row.network,
         device_type=row.device_type,
     )
     return _public(row, coverage.check_index(session, request))

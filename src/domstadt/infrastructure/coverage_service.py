@@ -267,7 +267,7 @@ def _check(index: idx.CoverageIndex, data: CheckRequest) -> CheckResult:
         device_type=data.device_type,
         status=verdict.status,
         basis=verdict.basis,
-        reason_de=verdict.reason_de,  # type: ignore[arg-type]
+        reason_de=verdict.reason_de,
         reason_en=verdict.reason_en,
         radius_m=radius,
         nearest=nearest,
@@ -315,7 +315,7 @@ def things_check(session: Session, *, actor: Actor, network: str) -> ThingCheckL
         coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
         if not isinstance(coords, list) or len(coords) < 2:
             continue
-        request = CheckRequest(lon=float(coords[0]), lat=float(coords[1]), network=network)  # type: ignore[arg-type]
+        request = CheckRequest(lon=float(coords[0]), lat=float(coords[1]), network=network)
         items.append(
             ThingCheck(
                 thing_id=props.get("thing_id"),
@@ -326,4 +326,4 @@ def things_check(session: Session, *, actor: Actor, network: str) -> ThingCheckL
         )
     items.sort(key=_risk_order)
     at_risk = sum(1 for t in items if t.check.status in ("gap", "unknown"))
-    return ThingCheckList(network=network, count=len(items), at_risk=at_risk, items=items)  # type: ignore[arg-type]
+    return ThingCheckList(network=network, count=len(items), at_risk=at_risk, items=items)

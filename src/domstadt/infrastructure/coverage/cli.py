@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from domstadt.core.db import Database
 
 infrastructure_app = typer.Typer(help="Infrastructure and connectivity.", no_args_is_help=True)
 coverage_app = typer.Typer(help="Coverage layers and IoT planning checks.", no_args_is_help=True)
@@ -21,7 +25,7 @@ def _fail(message: object) -> None:
     raise typer.Exit(1)
 
 
-def _database():  # type: ignore[no-untyped-def]
+def _database() -> Database:
     from domstadt.core.config import get_settings
     from domstadt.core.db import Database
     from domstadt.core.migrate import ensure_migrated
@@ -64,10 +68,17 @@ def import_layer(
     try:
         with _database().session() as session:
             layer = coverage_service.layer_import(
-                session, actor=system_actor("coverage-import"), content=content,
-                filename=file.name, kind=kind, source=source, licence=licence, data_date=day,
-                crs=crs or None, name=name or None,
-            )  # fmt: skip
+                session,
+                actor=system_actor("coverage-import"),
+                content=content,
+                filename=file.name,
+                kind=kind,
+                source=source,
+                licence=licence,
+                data_date=day,
+                crs=crs or None,
+                name=name or None,
+            )
     except (DomainError, NotMigrated) as exc:
         _fail(getattr(exc, "message", exc))
         return
@@ -107,7 +118,7 @@ def check_point(
     from domstadt.infrastructure.coverage.schemas import CheckRequest
 
     try:
-        data = CheckRequest(lon=lon, lat=lat, network=network)  # type: ignore[arg-type]
+        data = CheckRequest(lon=lon, lat=lat, network=network)
         with _database().session() as session:
             result = coverage_service.check(session, actor=system_actor("cli"), data=data)
     except ValidationError:

@@ -15,20 +15,42 @@ KINDS = ("lorawan-gateway", "mobile-site", "wlan-hotspot", "broadband-area", "gr
 POINT_KINDS = ("lorawan-gateway", "mobile-site", "wlan-hotspot")
 KIND_NETWORKS = {"lorawan-gateway": ["lorawan"], "wlan-hotspot": ["wlan"]}
 TOKENS = {
-    "5g": ("5g", "lte", "nb-iot", "lte-m"), "nr": ("5g", "lte", "nb-iot", "lte-m"),
-    "4g": ("lte", "nb-iot", "lte-m"), "lte": ("lte", "nb-iot", "lte-m"),
-    "nb-iot": ("nb-iot",), "nbiot": ("nb-iot",), "lte-m": ("lte-m",), "ltem": ("lte-m",),
-    "cat-m": ("lte-m",), "lora": ("lorawan",), "lorawan": ("lorawan",), "wlan": ("wlan",),
-    "wifi": ("wlan",), "glasfaser": ("fibre",), "fibre": ("fibre",), "fiber": ("fibre",),
-    "ftth": ("fibre",), "gsm": ("gsm",), "2g": ("gsm",), "3g": ("gsm",), "umts": ("gsm",),
-}  # fmt: skip
+    "5g": ("5g", "lte", "nb-iot", "lte-m"),
+    "nr": ("5g", "lte", "nb-iot", "lte-m"),
+    "4g": ("lte", "nb-iot", "lte-m"),
+    "lte": ("lte", "nb-iot", "lte-m"),
+    "nb-iot": ("nb-iot",),
+    "nbiot": ("nb-iot",),
+    "lte-m": ("lte-m",),
+    "ltem": ("lte-m",),
+    "cat-m": ("lte-m",),
+    "lora": ("lorawan",),
+    "lorawan": ("lorawan",),
+    "wlan": ("wlan",),
+    "wifi": ("wlan",),
+    "glasfaser": ("fibre",),
+    "fibre": ("fibre",),
+    "fiber": ("fibre",),
+    "ftth": ("fibre",),
+    "gsm": ("gsm",),
+    "2g": ("gsm",),
+    "3g": ("gsm",),
+    "umts": ("gsm",),
+}
 NEGATIVE = {"keine", "kein", "none", "nein", "no", "false", "0", "-"}
 TECH_KEYS = ("technologie", "technology", "tech", "netz", "network", "radio", "typ", "type")
 VALUE_KEYS = {
-    "mbit_s": "Mbit/s", "mbit/s": "Mbit/s", "mbits": "Mbit/s", "mbps": "Mbit/s",
-    "download": "Mbit/s", "bandbreite": "Mbit/s", "rssi": "dBm", "dbm": "dBm", "value": "",
+    "mbit_s": "Mbit/s",
+    "mbit/s": "Mbit/s",
+    "mbits": "Mbit/s",
+    "mbps": "Mbit/s",
+    "download": "Mbit/s",
+    "bandbreite": "Mbit/s",
+    "rssi": "dBm",
+    "dbm": "dBm",
+    "value": "",
     "wert": "",
-}  # fmt: skip
+}
 NAME_KEYS = ("name", "ap_name", "bezeichnung", "id", "zelle", "cell", "description")
 
 
@@ -143,9 +165,17 @@ def prepare(raws: list[RawFeature], kind: str, crs: str, label: str) -> list[Fea
         value, unit = measured_value(raw.properties)
         props = {str(k)[:100]: _plain(v) for k, v in list(raw.properties.items())[:30]}
         prepared.append(
-            Feature(feature_name(raw.properties, number), geometry, bbox, networks, available,
-                    value, unit, props)
-        )  # fmt: skip
+            Feature(
+                feature_name(raw.properties, number),
+                geometry,
+                bbox,
+                networks,
+                available,
+                value,
+                unit,
+                props,
+            )
+        )
     return prepared
 
 

@@ -57,9 +57,12 @@ def judge(index: CoverageIndex, network: str, lon: float, lat: float, radius_m: 
     found = index.nearest(network, lon, lat)
     if found is None:
         return Verdict(
-            "unknown", f"keine Abdeckungsdaten für {label} importiert",
-            f"no coverage data for {label} imported", "none", radius_m=radius_m,
-        )  # fmt: skip
+            "unknown",
+            f"keine Abdeckungsdaten für {label} importiert",
+            f"no coverage data for {label} imported",
+            "none",
+            radius_m=radius_m,
+        )
     site, distance = found
     r_de, r_en, d_de, d_en = (
         km(radius_m, True),
@@ -92,12 +95,17 @@ def _measured(index: CoverageIndex, network: str, lon: float, lat: float) -> Ver
         value = f" ({good.value:g} {good.unit})".replace(".", ",") if good.value else ""
         value_en = f" ({good.value:g} {good.unit})" if good.value else ""
         return Verdict(
-            "covered", f"gemessene Abdeckung: Zelle {good.name} bietet {label}{value}",
-            f"measured coverage: cell {good.name} offers {label}{value_en}", "measured",
+            "covered",
+            f"gemessene Abdeckung: Zelle {good.name} bietet {label}{value}",
+            f"measured coverage: cell {good.name} offers {label}{value_en}",
+            "measured",
             cell=good,
-        )  # fmt: skip
+        )
     cell = speaking[0]
     return Verdict(
-        "gap", f"gemessene Abdeckung: in Zelle {cell.name} kein {label}",
-        f"measured coverage: no {label} in cell {cell.name}", "measured", cell=cell,
-    )  # fmt: skip
+        "gap",
+        f"gemessene Abdeckung: in Zelle {cell.name} kein {label}",
+        f"measured coverage: no {label} in cell {cell.name}",
+        "measured",
+        cell=cell,
+    )

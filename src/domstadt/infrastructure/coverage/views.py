@@ -34,18 +34,29 @@ STATUS_LABELS = {"covered": "Covered", "edge": "At the edge", "gap": "Gap", "unk
 
 
 def _labels() -> dict[str, Any]:
-    return {"KINDS": KINDS, "KIND_LABELS": KIND_LABELS, "NETWORKS": LABELS,
-            "RADII": DEFAULT_RADIUS_M, "STATUS_LABELS": STATUS_LABELS}  # fmt: skip
+    return {
+        "KINDS": KINDS,
+        "KIND_LABELS": KIND_LABELS,
+        "NETWORKS": LABELS,
+        "RADII": DEFAULT_RADIUS_M,
+        "STATUS_LABELS": STATUS_LABELS,
+    }
 
 
 def _page(request: Request, session: Any, actor: Any, status: int = 200, **extra: Any) -> Response:
     _ = gettext_for(request)
     return render(
-        request, "coverage/page.html",
-        {"title": _("Coverage and IoT planning"), "layers": service.layer_list(session, actor=actor),
-         "can_edit": actor.can(Permission.CONTENT_EDIT), **_labels(), **extra},
+        request,
+        "coverage/page.html",
+        {
+            "title": _("Coverage and IoT planning"),
+            "layers": service.layer_list(session, actor=actor),
+            "can_edit": actor.can(Permission.CONTENT_EDIT),
+            **_labels(),
+            **extra,
+        },
         status_code=status,
-    )  # fmt: skip
+    )
 
 
 @router.get("/infrastruktur")
@@ -65,8 +76,12 @@ def check_post(request: Request, session: SessionDep, actor: ActorDep, form: For
     _ = gettext_for(request)
     values = {k: str(form.get(k) or "") for k in ("lon", "lat", "network", "device_type")}
     try:
-        data = CheckRequest(lon=_float(form, "lon"), lat=_float(form, "lat"),
-                            network=values["network"], device_type=values["device_type"])  # type: ignore[arg-type]  # fmt: skip
+        data = CheckRequest(
+            lon=_float(form, "lon"),
+            lat=_float(form, "lat"),
+            network=values["network"],
+            device_type=values["device_type"],
+        )
         result = service.check(session, actor=actor, data=data)
     except (ValueError, ValidationError):
         error = _("Please enter longitude and latitude as numbers and choose a network.")
@@ -83,19 +98,32 @@ def upload_post(request: Request, session: SessionDep, actor: ActorDep, form: Fo
     upload = form.get("file")
     fields = {k: str(form.get(k) or "") for k in ("kind", "source", "licence", "date", "crs")}
     if upload is None or isinstance(upload, str) or not upload.filename:
-        return _page(request, session, actor, 422, upload_error=_("Please choose a file."),
-                     fields=fields)  # fmt: skip
+        return _page(
+            request, session, actor, 422, upload_error=_("Please choose a file."), fields=fields
+        )
     try:
         day = dt.date.fromisoformat(fields["date"])
     except ValueError:
-        return _page(request, session, actor, 422, fields=fields,
-                     upload_error=_("Please give the date of the data as YYYY-MM-DD."))  # fmt: skip
+        return _page(
+            request,
+            session,
+            actor,
+            422,
+            fields=fields,
+            upload_error=_("Please give the date of the data as YYYY-MM-DD."),
+        )
     try:
         layer = service.layer_import(
-            session, actor=actor, content=upload.file.read(), filename=upload.filename,
-            kind=fields["kind"], source=fields["source"], licence=fields["licence"],
-            data_date=day, crs=fields["crs"] or None,
-        )  # fmt: skip
+            session,
+            actor=actor,
+            content=upload.file.read(),
+            filename=upload.filename,
+            kind=fields["kind"],
+            source=fields["source"],
+            licence=fields["licence"],
+            data_date=day,
+            crs=fields["crs"] or None,
+        )
     except Invalid as exc:
         return _page(request, session, actor, 422, upload_error=exc.message, fields=fields)
     return RedirectResponse(f"/infrastruktur?ebene={layer.id}", status_code=303)
@@ -111,9 +139,10 @@ def things(request: Request, session: SessionDep, actor: ActorDep) -> Response:
         network = "lorawan"
     result = service.things_check(session, actor=actor, network=network)
     return render(
-        request, "coverage/things.html",
+        request,
+        "coverage/things.html",
         {"title": _("Sensor locations by coverage risk"), "result": result, **_labels()},
-    )  # fmt: skip
+    )
 
 
 def _measure(
@@ -123,11 +152,18 @@ def _measure(
     found = plan_service.measure_coverage(session, actor=actor, measure_id=measure_id)
     fragment = request.headers.get("HX-Request") == "true"
     return render(
-        request, "coverage/measure_fragment.html" if fragment else "coverage/measure.html",
-        {"title": _("Planned sensor deployments"), "coverage": found, "measure_id": measure_id,
-         "can_edit": actor.can(Permission.CONTENT_EDIT), **_labels(), **extra},
+        request,
+        "coverage/measure_fragment.html" if fragment else "coverage/measure.html",
+        {
+            "title": _("Planned sensor deployments"),
+            "coverage": found,
+            "measure_id": measure_id,
+            "can_edit": actor.can(Permission.CONTENT_EDIT),
+            **_labels(),
+            **extra,
+        },
         status_code=status,
-    )  # fmt: skip
+    )
 
 
 @router.get("/infrastruktur/massnahmen/{measure_id}")
@@ -149,10 +185,12 @@ def deployment_post(
     _ = gettext_for(request)
     try:
         data = DeploymentCreate(
-            name=str(form.get("name") or ""), device_type=str(form.get("device_type") or ""),
-            network=str(form.get("network") or ""), lon=_float(form, "lon"),  # type: ignore[arg-type]
+            name=str(form.get("name") or ""),
+            device_type=str(form.get("device_type") or ""),
+            network=str(form.get("network") or ""),
+            lon=_float(form, "lon"),
             lat=_float(form, "lat"),
-        )  # fmt: skip
+        )
         plan_service.deployment_add(session, actor=actor, measure_id=measure_id, data=data)
     except (ValueError, ValidationError):
         error = _("Please fill in name, device type, network, longitude and latitude.")
