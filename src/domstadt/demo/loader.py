@@ -11,6 +11,7 @@ from domstadt.demo import (
     catalog,
     challenges,
     core,
+    coverage,
     feedback,
     funding,
     masterplan,
@@ -39,6 +40,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("open_data", participation_open_data.load),
     ("sensors", sensors.load),
     ("funding", funding.load),
+    ("coverage", coverage.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -55,5 +57,6 @@ LABELS: dict[str, str] = {
     "catalog": "Datenkatalog mit Dateien",
     "sensors": "Sensordaten (Verkehr, Wetter)",
     "funding": "Förderradar (Förderdatenbank, EU-Ausschreibungen)",
+    "coverage": "Netzabdeckung (WLAN-Hotspots der Stadt) und geplante Sensorstandorte",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""
