@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Text, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
@@ -227,7 +227,16 @@ def coverage_index(session: Session) -> idx.CoverageIndex:
         )
     ]
     cells = session.execute(
-        select(layer.name, layer.kind, f.name, f.geometry, f.networks, f.available, f.value, f.unit)
+        select(
+            layer.name,
+            layer.kind,
+            f.name,
+            cast(f.geometry, Text),
+            f.networks,
+            f.available,
+            f.value,
+            f.unit,
+        )
         .join(layer, layer.id == f.layer_id)
         .where(layer.kind.not_in(feat.POINT_KINDS))
     ).all()

@@ -74,7 +74,7 @@ class CoverageIndex:
 
 def build(site_rows: list[Any], cell_rows: list[Any]) -> CoverageIndex:
     """``site_rows``: (layer, name, lon, lat, networks); ``cell_rows``: (layer, kind, name,
-    geometry, networks, available, value, unit)."""
+    geometry as GeoJSON text, networks, available, value, unit)."""
     index = CoverageIndex()
     by_network: dict[str, list[Site]] = {}
     for layer, name, lon, lat, networks in site_rows:
@@ -85,13 +85,13 @@ def build(site_rows: list[Any], cell_rows: list[Any]) -> CoverageIndex:
         lats = np.array([s.lat for s in sites])
         xs, ys = to_metric().transform(lons, lats)
         index.sites[network] = _Sites(sites, STRtree(shapely.points(xs, ys)))
-    shapes = []
+    texts = []
     for layer, kind, name, geometry, networks, available, value, unit in cell_rows:
         index.cells.append(Cell(name, layer, kind, tuple(networks), available, value, unit))
         index.measured.setdefault(layer, set()).update(networks)
-        shapes.append(shapely.geometry.shape(geometry))
-    if shapes:
-        index.cell_tree = STRtree(shapes)
+        texts.append(geometry)
+    if texts:
+        index.cell_tree = STRtree(shapely.from_geojson(np.array(texts, dtype=object)))
     return index
 
 
