@@ -74,7 +74,7 @@ def _deployments(session: Session, actor: Actor) -> int:
                 continue
             data = DeploymentCreate(
                 name=name, device_type=device, network=network, lon=lon, lat=lat
-            )  # type: ignore[arg-type]
+            )
             coverage_plan_service.deployment_add(
                 session, actor=actor, measure_id=measure.id, data=data
             )

@@ -5,13 +5,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import typer
-
-if TYPE_CHECKING:
-    from domstadt.core.db import Database
 
 infrastructure_app = typer.Typer(help="Infrastructure and connectivity.", no_args_is_help=True)
 coverage_app = typer.Typer(help="Coverage layers and IoT planning checks.", no_args_is_help=True)
@@ -25,14 +24,20 @@ def _fail(message: object) -> None:
     raise typer.Exit(1)
 
 
-def _database() -> Database:
+@contextmanager
+def _session() -> Iterator[Any]:
+    """A session on the configured, migrated database; committed on success, engine closed."""
     from domstadt.core.config import get_settings
     from domstadt.core.db import Database
     from domstadt.core.migrate import ensure_migrated
 
     db = Database(get_settings().database_url)
-    ensure_migrated(db)
-    return db
+    try:
+        ensure_migrated(db)
+        with db.session() as session:
+            yield session
+    finally:
+        db.dispose()
 
 
 @coverage_app.command("import")
@@ -66,7 +71,7 @@ def import_layer(
         _fail(f"--date „{date}“ ist kein Datum (JJJJ-MM-TT).")
         return
     try:
-        with _database().session() as session:
+        with _session() as session:
             layer = coverage_service.layer_import(
                 session,
                 actor=system_actor("coverage-import"),
@@ -94,7 +99,7 @@ def list_layers() -> None:
     from domstadt.core.auth.permissions import system_actor
     from domstadt.infrastructure import coverage_service
 
-    with _database().session() as session:
+    with _session() as session:
         layers = coverage_service.layer_list(session, actor=system_actor("cli"))
     for layer in layers.items:
         typer.echo(
@@ -119,7 +124,7 @@ def check_point(
 
     try:
         data = CheckRequest(lon=lon, lat=lat, network=network)
-        with _database().session() as session:
+        with _session() as session:
             result = coverage_service.check(session, actor=system_actor("cli"), data=data)
     except ValidationError:
         _fail("--network muss lorawan, nb-iot, lte-m oder wlan sein.")
@@ -138,7 +143,7 @@ def delete_layer(layer_id: int = typer.Argument(..., help="Layer id.")) -> None:
     from domstadt.infrastructure import coverage_service
 
     try:
-        with _database().session() as session:
+        with _session() as session:
             coverage_service.layer_delete(session, actor=system_actor("cli"), layer_id=layer_id)
     except DomainError as exc:
         _fail(exc.message)
