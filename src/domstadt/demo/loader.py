@@ -12,6 +12,7 @@ from domstadt.demo import (
     challenges,
     core,
     ecosystem,
+    coverage,
     feedback,
     funding,
     masterplan,
@@ -45,6 +46,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("funding", funding.load),
     ("ecosystem", ecosystem.load),
     ("transit", transit.load),
+    ("coverage", coverage.load),
 ]
 
 LABELS: dict[str, str] = {
@@ -64,5 +66,6 @@ LABELS: dict[str, str] = {
     "practices": "Praxisbeispiele anderer Städte mit Bewertungen",
     "ecosystem": "Kompetenz- und Ökosystemverzeichnis (Organisationen, CPV-Codes)",
     "transit": "ÖPNV-Linien (VBB) und Verbindungslücken",
+    "coverage": "Netzabdeckung (WLAN-Hotspots der Stadt) und geplante Sensorstandorte",
 }
 """What each loader adds, in the console's language (German) for the progress lines."""

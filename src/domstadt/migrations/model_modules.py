@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "domstadt.funding.practices.models",
     "domstadt.funding.ecosystem.models",
     "domstadt.infrastructure.transit.models",
+    "domstadt.infrastructure.coverage.models",
 ]
 
 

@@ -34,6 +34,7 @@ DOMAIN_PACKAGES = (
     "domstadt.funding.practices",
     "domstadt.funding.ecosystem",
     "domstadt.infrastructure.transit",
+    "domstadt.infrastructure.coverage",
 )
 
 
