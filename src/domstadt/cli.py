@@ -59,8 +59,8 @@ def _register_domains() -> None:
     from domstadt.funding import cli as funding_cli
     from domstadt.funding.ecosystem import cli as ecosystem_cli
     from domstadt.funding.practices import cli as practices_cli
-    from domstadt.infrastructure.transit import cli as transit_cli
     from domstadt.infrastructure.coverage import cli as coverage_cli
+    from domstadt.infrastructure.transit import cli as transit_cli
     from domstadt.masterplan import cli as masterplan_cli
     from domstadt.masterplan.registry import cli as registry_cli
     from domstadt.participation import cli as participation_cli

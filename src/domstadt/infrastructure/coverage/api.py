@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from domstadt.core.auth.permissions import Permission
 from domstadt.infrastructure import coverage_plan_service as plan_service
 from domstadt.infrastructure import coverage_service as service
 from domstadt.infrastructure.coverage.schemas import (
@@ -19,7 +20,7 @@ from domstadt.infrastructure.coverage.schemas import (
     Network,
     ThingCheckList,
 )
-from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, verify_csrf_api
+from domstadt.web.deps import OPEN_TO_ANYONE, ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(
     prefix="/api/v1", tags=["infrastructure"], dependencies=[Depends(verify_csrf_api)]
@@ -39,7 +40,12 @@ def layer(layer_id: int, session: SessionDep, actor: ActorDep) -> dict[str, Any]
     return service.layer_geojson(session, actor=actor, layer_id=layer_id)
 
 
-@router.delete("/infrastructure/layers/{layer_id}", status_code=204, summary="Delete a layer")
+@router.delete(
+    "/infrastructure/layers/{layer_id}",
+    status_code=204,
+    summary="Delete a layer",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def layer_delete(layer_id: int, session: SessionDep, actor: ActorDep) -> None:
     """Editors only; the layer's features go with it."""
     service.layer_delete(session, actor=actor, layer_id=layer_id)
@@ -75,7 +81,10 @@ def measure_deployments(measure_id: int, session: SessionDep, actor: ActorDep) -
 
 
 @router.post(
-    "/measures/{measure_id}/deployments", status_code=201, summary="Add a planned deployment"
+    "/measures/{measure_id}/deployments",
+    status_code=201,
+    summary="Add a planned deployment",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def deployment_add(
     measure_id: int, data: DeploymentCreate, session: SessionDep, actor: ActorDep
@@ -85,7 +94,10 @@ def deployment_add(
 
 
 @router.delete(
-    "/infrastructure/deployments/{deployment_id}", status_code=204, summary="Remove a deployment"
+    "/infrastructure/deployments/{deployment_id}",
+    status_code=204,
+    summary="Remove a deployment",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def deployment_delete(deployment_id: int, session: SessionDep, actor: ActorDep) -> None:
     """Editors of the measure's lead department."""
