@@ -6,7 +6,7 @@ twice.
     .venv/bin/python benchmarks/participation.py [--submissions 10000] [--votes 100000]
         [--rounds 60] [--voters 50] [--votes-per-voter 20]
         [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--skip-sqlite]
-        [--workers 1,2,3] [--vote-rounds 2]
+        [--workers 1,2,3] [--vote-rounds 2] [--bursts 4] [--no-closed-loop]
 
 For each engine (SQLite in a temporary directory; PostgreSQL in a scratch database created on
 the ``--postgres`` server and dropped afterwards):
@@ -19,10 +19,13 @@ the ``--postgres`` server and dropped afterwards):
    exactly the votes a brute-force SQL count gives, places 1..N, jury scores falling;
 4. time ``GET /api/v1/challenges/{id}/results`` and ``GET /wettbewerbe/{id}`` (min, median,
    p95, max over ``--rounds`` after two warm-ups);
-5. PostgreSQL only (SQLite has one writer): ``--voters`` threads vote at once, each for
-   ``--votes-per-voter`` accounts with their own API token, and each account tries a second
-   vote at once (must answer 409); vote latency min/median/p95/max; at the end the database
-   holds exactly one vote per account and per-entry totals equal the accepted answers. With
+5. PostgreSQL only (SQLite has one writer), two readings of "50 concurrent voters":
+   a **burst**: ``--voters`` people who have not voted yet (fresh accounts, nothing cached)
+   each cast ONE vote at the same moment, then all a second vote at once (must be 409);
+   ``--bursts`` bursts per round; and the **closed loop** (throughput): ``--voters`` threads
+   vote back to back, each for ``--votes-per-voter`` accounts, every account twice in a row
+   (the second must answer 409). Vote latency min/median/p95/max; checked after each run:
+   exactly one vote per account and per-entry totals equal the accepted answers. With
    ``--workers 1,2,3`` one server per worker count (``domstadt serve --workers N``) runs at
    once and the vote runs are interleaved between them, ``--vote-rounds`` times each; before
    each run the open challenge's votes are deleted and the tokens' last use forgotten, so
@@ -332,9 +335,11 @@ def time_reads(
     return out
 
 
-def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: int) -> list[float]:
-    """``voters`` threads vote at once; every account twice at the same moment."""
-    tokens: list[str] = seeded["tokens"]
+def concurrent_votes(
+    base: str, db: Database, seeded: dict[str, Any], voters: int, tokens: list[str]
+) -> list[float]:
+    """``voters`` threads vote back to back, each for its share of ``tokens``; every account
+    twice in a row (the second must be 409)."""
     entries: list[int] = seeded["vote_entries"]
     challenge = seeded["open"]
     groups = [tokens[i::voters] for i in range(voters)]
@@ -374,6 +379,21 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    stored, votes, accounts = _stored(db, challenge)
+    assert not failures, failures[:5]
+    assert stored == dict(accepted), (stored, accepted)
+    assert votes == accounts == len(tokens) == refused, (votes, accounts, refused)
+    print(
+        f"  correct: {len(tokens)} accounts, {sum(stored.values())} votes stored, "
+        f"{refused} second votes refused (409); {len(samples) / wall:.0f} requests/s",
+        flush=True,
+    )
+    show(f"vote POST, {voters} concurrent voters", samples)
+    return samples
+
+
+def _stored(db: Database, challenge: int) -> tuple[dict[int, int], int, int]:
+    """Per-entry vote totals of ``challenge`` counted in SQL, all its votes, distinct voters."""
     with db.session() as session:
         stored = dict(
             session.execute(
@@ -387,15 +407,55 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
                 Vote.challenge_id == challenge
             )
         ).one()
-    assert not failures, failures[:5]
+    return stored, votes, accounts
+
+
+def burst_votes(base: str, db: Database, seeded: dict[str, Any], tokens: list[str]) -> list[float]:
+    """One voter per token, all at the same moment, each casting ONE vote (a person clicking
+    "abstimmen"); then all at once again with a second vote (must be 409). Each voter's
+    connection is open before the moment (a browser that has the page loaded). The latencies
+    of the first votes; checked first: every vote stored once, totals equal SQL counts."""
+    entries: list[int] = seeded["vote_entries"]
+    challenge = seeded["open"]
+    url = f"{base}/api/v1/challenges/{challenge}/votes"
+    barrier = threading.Barrier(len(tokens))
+    lock = threading.Lock()
+    samples: list[float] = []
+    accepted: Counter[int] = Counter()
+    answers: Counter[tuple[int, int]] = Counter()
+
+    def voter(index: int) -> None:
+        sid = entries[index % len(entries)]
+        headers = {"Authorization": f"Bearer {tokens[index]}"}
+        with httpx.Client(timeout=30) as client:
+            client.get(f"{base}/healthz")  # the connection is open, as in a loaded page
+            for attempt in (0, 1):
+                barrier.wait()
+                began = time.perf_counter()
+                r = client.post(url, json={"submission_id": sid}, headers=headers)
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    answers[attempt, r.status_code] += 1
+                    if attempt == 0:
+                        samples.append(elapsed)
+                        if r.status_code == 201:
+                            accepted[sid] += 1
+
+    threads = [threading.Thread(target=voter, args=(i,)) for i in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored, votes, accounts = _stored(db, challenge)
+    n = len(tokens)
+    assert answers == Counter({(0, 201): n, (1, 409): n}), answers
     assert stored == dict(accepted), (stored, accepted)
-    assert votes == accounts == len(tokens) == refused, (votes, accounts, refused)
+    assert votes == accounts == n, (votes, accounts)
     print(
-        f"  correct: {len(tokens)} accounts, {sum(stored.values())} votes stored, "
-        f"{refused} second votes refused (409); {len(samples) / wall:.0f} requests/s",
+        f"    burst correct: {n} voters, {votes} votes stored, {n} second votes refused (409)",
         flush=True,
     )
-    show(f"vote POST, {voters} concurrent voters", samples)
+    show(f"vote POST, burst of {n} voters at once", samples)
     return samples
 
 
@@ -461,7 +521,8 @@ def run(engine: str, db: Database, folder: Path, args: argparse.Namespace) -> di
     """Seed, check and time one engine."""
     print(f"{engine}:", flush=True)
     upgrade(db)
-    voters = args.voters * args.votes_per_voter if engine == "PostgreSQL" else 0
+    runs = args.vote_rounds * len(args.workers.split(",")) * args.bursts
+    voters = args.voters * (args.votes_per_voter + runs) if engine == "PostgreSQL" else 0
     seeded = seed(db, args.submissions, args.votes, voters)
     figures: dict[str, Any] = {}
     with server(db, folder) as (base, pid), httpx.Client(timeout=60) as client:
@@ -483,21 +544,40 @@ def reset_votes(db: Database, challenge: int) -> None:
 
 def vote_runs(
     db: Database, folder: Path, seeded: dict[str, Any], args: argparse.Namespace
-) -> dict[int, dict[str, float]]:
-    """The concurrent-voters run against one server per worker count, interleaved."""
+) -> dict[str, dict[str, float]]:
+    """The burst and closed-loop voter runs against one server per worker count, interleaved."""
     counts = [int(n) for n in args.workers.split(",")]
     samples: dict[int, list[float]] = {n: [] for n in counts}
+    bursts: dict[int, list[float]] = {n: [] for n in counts}
+    looped = seeded["tokens"][: args.voters * args.votes_per_voter]
+    rest = seeded["tokens"][len(looped) :]
+    fresh = iter(rest[i : i + args.voters] for i in itertools.count(0, args.voters))
     with ExitStack() as stack:
         bases = {n: stack.enter_context(server(db, folder, n))[0] for n in counts}
         for round_no in range(args.vote_rounds):
             for n in counts:
-                reset_votes(db, seeded["open"])
                 print(f"  round {round_no + 1}, {n} worker(s):", flush=True)
-                samples[n] += concurrent_votes(bases[n], db, seeded, args.voters)
-    return {
-        n: show(f"vote POST, {args.voters} concurrent voters, {n} worker(s), all rounds", s)
-        for n, s in samples.items()
-    }
+                for _ in range(args.bursts):
+                    # accounts this server has not seen yet: nothing about them is cached
+                    reset_votes(db, seeded["open"])
+                    bursts[n] += burst_votes(bases[n], db, seeded, next(fresh))
+                if args.closed_loop:
+                    reset_votes(db, seeded["open"])
+                    samples[n] += concurrent_votes(bases[n], db, seeded, args.voters, looped)
+    figures = {}
+    for n in counts:
+        if bursts[n]:
+            figures[f"burst {n}"] = show(
+                f"vote POST, bursts of {args.voters} voters (one vote each), {n} worker(s), "
+                "all rounds",
+                bursts[n],
+            )
+        if samples[n]:
+            figures[f"closed {n}"] = show(
+                f"vote POST, {args.voters} voters back to back, {n} worker(s), all rounds",
+                samples[n],
+            )
+    return figures
 
 
 def main() -> None:
@@ -511,6 +591,12 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--workers", default="1", help="worker counts for the vote runs: 1,2,3")
     parser.add_argument("--vote-rounds", type=int, default=1)
+    parser.add_argument(
+        "--bursts", type=int, default=4, help="bursts of --voters fresh voters per round"
+    )
+    parser.add_argument(
+        "--no-closed-loop", dest="closed_loop", action="store_false", help="bursts only"
+    )
     args = parser.parse_args()
     print(
         f"{args.submissions} submissions, {args.votes} votes, {args.rounds} timed rounds",
