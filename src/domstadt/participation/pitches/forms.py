@@ -112,14 +112,14 @@ def _int(form: Mapping[str, Any], name: str, default: int) -> int:
 def _statement_fields(form: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
     """The fields the new and the change form share (all but the department); what the form
     itself sees wrong is noted in ``problems`` (the field gets a stand-in value)."""
-    take = problems.take
+    take, none = problems.take, list[CriterionIn]()
     return {
         "title": str(form.get("title", "")),
         "question": str(form.get("question", "")),
         "context": str(form.get("context", "")),
         "deadline": take(None, _local, str(form.get("deadline", "")), "deadline"),
         "review_ends": take(None, _local, str(form.get("review_ends", "")), "review_ends"),
-        "criteria": take([], _criteria, str(form.get("criteria", ""))),
+        "criteria": take(none, _criteria, str(form.get("criteria", ""))),
         "scale_min": take(0, _int, form, "scale_min", 0),
         "scale_max": take(10, _int, form, "scale_max", 10),
     }
