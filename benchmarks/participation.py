@@ -521,7 +521,7 @@ def run(engine: str, db: Database, folder: Path, args: argparse.Namespace) -> di
     """Seed, check and time one engine."""
     print(f"{engine}:", flush=True)
     upgrade(db)
-    runs = args.vote_rounds * len(args.workers.split(",")) * args.bursts
+    runs = len(args.workers.split(",")) * (args.vote_rounds * args.bursts + 1)
     voters = args.voters * (args.votes_per_voter + runs) if engine == "PostgreSQL" else 0
     seeded = seed(db, args.submissions, args.votes, voters)
     figures: dict[str, Any] = {}
@@ -554,6 +554,10 @@ def vote_runs(
     fresh = iter(rest[i : i + args.voters] for i in itertools.count(0, args.voters))
     with ExitStack() as stack:
         bases = {n: stack.enter_context(server(db, folder, n))[0] for n in counts}
+        for n in counts:  # a production server is warm: imports, templates, pooled connections
+            print(f"  warm-up burst (not counted), {n} worker(s):", flush=True)
+            reset_votes(db, seeded["open"])
+            burst_votes(bases[n], db, seeded, next(fresh))
         for round_no in range(args.vote_rounds):
             for n in counts:
                 print(f"  round {round_no + 1}, {n} worker(s):", flush=True)
