@@ -1,7 +1,7 @@
 """Profile and time one public vote through the whole app (issue 10's vote path), in process.
 
     .venv/bin/python benchmarks/vote_path.py --postgres postgresql://…/postgres
-        [--votes 400] [--profile out.prof] [--queries]
+        [--votes 400] [--profile out.prof] [--queries] [--compare-limiter]
 
 Seeds a scratch PostgreSQL database (dropped afterwards): the demo departments, a challenge in
 its vote phase with 20 entries, ``--votes`` accounts with an API token each. Then every account
@@ -21,6 +21,7 @@ import random
 import secrets
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,11 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=400)
     parser.add_argument("--profile", default="")
     parser.add_argument("--queries", action="store_true")
+    parser.add_argument(
+        "--compare-limiter",
+        action="store_true",
+        help="a second app without the rate limiter, votes alternating between the two",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, scratch_postgres(args.postgres) as db:
         upgrade(db)
@@ -76,27 +82,43 @@ def main() -> None:
                 db.engine, "before_cursor_execute", lambda *a: statements.append(a[2][:160])
             )
         url = f"/api/v1/challenges/{challenge}/votes"
-        with TestClient(create_app(settings, db), base_url="http://testserver") as client:
-            client.get("/healthz")
+        variants = {"whole stack": settings}
+        if args.compare_limiter:
+            variants["without the rate limiter"] = settings.model_copy(
+                update={"rate_limit_enabled": False}
+            )
+        with ExitStack() as stack:
+            clients = {
+                name: stack.enter_context(
+                    TestClient(create_app(conf, db), base_url="http://testserver")
+                )
+                for name, conf in variants.items()
+            }
+            names = list(clients)
+            for client in clients.values():
+                client.get("/healthz")
             for attempt in (0, 1):
-                samples = []
+                samples: dict[str, list[float]] = {name: [] for name in names}
                 profiler = _profiler() if args.profile and attempt == 0 else None
-                for i, token in enumerate(tokens):
-                    if args.queries and i == 5:
+                for i, token in enumerate(tokens):  # interleaved: vote i goes to variant i % n
+                    name = names[i % len(names)]
+                    if args.queries and i == 10:
                         statements.clear()
                     if profiler and i == 10:
                         profiler.start()
                     began = time.perf_counter()
-                    r = client.post(
+                    r = clients[name].post(
                         url,
                         json={"submission_id": entries[i % 20]},
                         headers={"Authorization": f"Bearer {token}"},
                     )
-                    samples.append((time.perf_counter() - began) * 1000)
-                    if args.queries and i == 5:
+                    samples[name].append((time.perf_counter() - began) * 1000)
+                    if args.queries and i == 10:
                         print("\n".join(f"  SQL: {s}" for s in statements))
                     assert r.status_code == (201, 409)[attempt], r.text
-                show(["first vote", "second vote (409)"][attempt], samples[10:])
+                for name in names:
+                    what = ["first vote", "second vote (409)"][attempt]
+                    show(f"{what}, {name}", samples[name][5:])
                 if profiler:
                     profiler.stop()
                     stats = profiler.convert2pstats(profiler.get_func_stats())
