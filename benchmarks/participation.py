@@ -6,7 +6,7 @@ twice.
     .venv/bin/python benchmarks/participation.py [--submissions 10000] [--votes 100000]
         [--rounds 60] [--voters 50] [--votes-per-voter 20]
         [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--skip-sqlite]
-        [--workers 1,2,3] [--vote-rounds 2]
+        [--workers 1,2,3] [--vote-rounds 2] [--bursts 4] [--no-closed-loop]
 
 For each engine (SQLite in a temporary directory; PostgreSQL in a scratch database created on
 the ``--postgres`` server and dropped afterwards):
@@ -19,10 +19,13 @@ the ``--postgres`` server and dropped afterwards):
    exactly the votes a brute-force SQL count gives, places 1..N, jury scores falling;
 4. time ``GET /api/v1/challenges/{id}/results`` and ``GET /wettbewerbe/{id}`` (min, median,
    p95, max over ``--rounds`` after two warm-ups);
-5. PostgreSQL only (SQLite has one writer): ``--voters`` threads vote at once, each for
-   ``--votes-per-voter`` accounts with their own API token, and each account tries a second
-   vote at once (must answer 409); vote latency min/median/p95/max; at the end the database
-   holds exactly one vote per account and per-entry totals equal the accepted answers. With
+5. PostgreSQL only (SQLite has one writer), two readings of "50 concurrent voters":
+   a **burst**: ``--voters`` people who have not voted yet (fresh accounts, nothing cached)
+   each cast ONE vote at the same moment, then all a second vote at once (must be 409);
+   ``--bursts`` bursts per round; and the **closed loop** (throughput): ``--voters`` threads
+   vote back to back, each for ``--votes-per-voter`` accounts, every account twice in a row
+   (the second must answer 409). Vote latency min/median/p95/max; checked after each run:
+   exactly one vote per account and per-entry totals equal the accepted answers. With
    ``--workers 1,2,3`` one server per worker count (``domstadt serve --workers N``) runs at
    once and the vote runs are interleaved between them, ``--vote-rounds`` times each; before
    each run the open challenge's votes are deleted and the tokens' last use forgotten, so
@@ -304,6 +307,13 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_ms(pid: int) -> float:
+    """CPU time so far of ``pid`` and its children (the workers of ``serve --workers``); the
+    PostgreSQL backends are not in it."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_ms(pid) + sum(tree_cpu_ms(int(c)) for c in children)
+
+
 def time_reads(
     client: httpx.Client, base: str, pid: int, done: int, entries: int, rounds: int
 ) -> dict[str, Any]:
@@ -332,9 +342,11 @@ def time_reads(
     return out
 
 
-def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: int) -> list[float]:
-    """``voters`` threads vote at once; every account twice at the same moment."""
-    tokens: list[str] = seeded["tokens"]
+def concurrent_votes(
+    base: str, db: Database, seeded: dict[str, Any], voters: int, tokens: list[str]
+) -> list[float]:
+    """``voters`` threads vote back to back, each for its share of ``tokens``; every account
+    twice in a row (the second must be 409)."""
     entries: list[int] = seeded["vote_entries"]
     challenge = seeded["open"]
     groups = [tokens[i::voters] for i in range(voters)]
@@ -344,6 +356,7 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
     accepted: Counter[int] = Counter()
     refused = 0
     failures: list[str] = []
+    broken: list[str] = []
 
     def voter(index: int) -> None:
         nonlocal refused
@@ -356,7 +369,12 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
                 headers = {"Authorization": f"Bearer {token}"}
                 for attempt in (0, 1):
                     began = time.perf_counter()
-                    r = client.post(url, json={"submission_id": sid}, headers=headers)
+                    try:
+                        r = client.post(url, json={"submission_id": sid}, headers=headers)
+                    except httpx.HTTPError as exc:  # e.g. the worker was restarted
+                        with lock:
+                            broken.append(f"{attempt}: {type(exc).__name__}")
+                        break
                     elapsed = (time.perf_counter() - began) * 1000
                     with lock:
                         samples.append(elapsed)
@@ -374,6 +392,22 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    stored, votes, accounts = _stored(db, challenge)
+    assert not failures, failures[:5]
+    assert votes == accounts, (votes, accounts)  # no account counted twice
+    _check_broken(stored, accepted, broken)
+    assert votes + len(broken) >= len(tokens) >= refused, (votes, len(tokens), refused)
+    print(
+        f"  correct: {len(tokens)} accounts, {sum(stored.values())} votes stored, "
+        f"{refused} second votes refused (409); {len(samples) / wall:.0f} requests/s",
+        flush=True,
+    )
+    show(f"vote POST, {voters} concurrent voters", samples)
+    return samples
+
+
+def _stored(db: Database, challenge: int) -> tuple[dict[int, int], int, int]:
+    """Per-entry vote totals of ``challenge`` counted in SQL, all its votes, distinct voters."""
     with db.session() as session:
         stored = dict(
             session.execute(
@@ -387,15 +421,80 @@ def concurrent_votes(base: str, db: Database, seeded: dict[str, Any], voters: in
                 Vote.challenge_id == challenge
             )
         ).one()
-    assert not failures, failures[:5]
-    assert stored == dict(accepted), (stored, accepted)
-    assert votes == accounts == len(tokens) == refused, (votes, accounts, refused)
+    return stored, votes, accounts
+
+
+def _check_broken(stored: dict[int, int], accepted: Counter[int], broken: list[str]) -> None:
+    """Stored totals equal the accepted answers; requests that broke off without an answer
+    (connection closed) may have stored their vote or not, and are reported."""
+    if not broken:
+        assert stored == dict(accepted), (stored, accepted)
+        return
+    extra = sum(stored.values()) - sum(accepted.values())
+    assert all(stored.get(k, 0) >= n for k, n in accepted.items()), (stored, accepted)
+    assert 0 <= extra <= len(broken), (extra, broken)
     print(
-        f"  correct: {len(tokens)} accounts, {sum(stored.values())} votes stored, "
-        f"{refused} second votes refused (409); {len(samples) / wall:.0f} requests/s",
+        f"    {len(broken)} request(s) broke off without an answer ({Counter(broken)}); "
+        f"{extra} of them had stored the vote (none twice)",
         flush=True,
     )
-    show(f"vote POST, {voters} concurrent voters", samples)
+
+
+def burst_votes(base: str, db: Database, seeded: dict[str, Any], tokens: list[str]) -> list[float]:
+    """One voter per token, all at the same moment, each casting ONE vote (a person clicking
+    "abstimmen"); then all at once again with a second vote (must be 409). Each voter's
+    connection is open before the moment (a browser that has the page loaded). The latencies
+    of the first votes; checked first: every vote stored once, totals equal SQL counts."""
+    entries: list[int] = seeded["vote_entries"]
+    challenge = seeded["open"]
+    url = f"{base}/api/v1/challenges/{challenge}/votes"
+    barrier = threading.Barrier(len(tokens))
+    lock = threading.Lock()
+    samples: list[float] = []
+    accepted: Counter[int] = Counter()
+    answers: Counter[tuple[int, int]] = Counter()
+    broken: list[str] = []
+
+    def voter(index: int) -> None:
+        sid = entries[index % len(entries)]
+        headers = {"Authorization": f"Bearer {tokens[index]}"}
+        with httpx.Client(timeout=30) as client:
+            client.get(f"{base}/healthz")  # the connection is open, as in a loaded page
+            for attempt in (0, 1):
+                barrier.wait()
+                began = time.perf_counter()
+                try:
+                    r = client.post(url, json={"submission_id": sid}, headers=headers)
+                except httpx.HTTPError as exc:  # e.g. the worker was restarted
+                    with lock:
+                        answers[attempt, 0] += 1
+                        broken.append(f"{attempt}: {type(exc).__name__}")
+                    continue
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    answers[attempt, r.status_code] += 1
+                    if r.status_code == 201:
+                        accepted[sid] += 1
+                    if attempt == 0:
+                        samples.append(elapsed)
+
+    threads = [threading.Thread(target=voter, args=(i,)) for i in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored, votes, accounts = _stored(db, challenge)
+    n = len(tokens)
+    assert answers[0, 201] + answers[0, 0] == n, answers
+    assert answers[1, 409] + answers[1, 0] + answers[1, 201] == n, answers
+    assert answers[1, 201] <= answers[0, 0], answers  # only a first vote that broke off
+    assert votes == accounts, (votes, accounts)  # no account counted twice
+    _check_broken(stored, accepted, broken)
+    print(
+        f"    burst correct: {n} voters, {votes} votes stored, {n} second votes refused (409)",
+        flush=True,
+    )
+    show(f"vote POST, burst of {n} voters at once", samples)
     return samples
 
 
@@ -409,7 +508,7 @@ def server(db: Database, folder: Path, workers: int = 1) -> Iterator[tuple[str, 
         "DOMSTADT_DATABASE_URL": db.url,
         "DOMSTADT_DATA_DIR": str(folder),
         "DOMSTADT_SECRET_KEY": SECRET,
-        "DOMSTADT_LOG_LEVEL": "WARNING",
+        "DOMSTADT_LOG_LEVEL": os.environ.get("DOMSTADT_LOG_LEVEL", "WARNING"),
         "DOMSTADT_EMBEDDING_MODEL": "lexical",
         "DOMSTADT_MQTT_EMBEDDED": "false",
         "DOMSTADT_ENVIRONMENT": "test",
@@ -461,7 +560,8 @@ def run(engine: str, db: Database, folder: Path, args: argparse.Namespace) -> di
     """Seed, check and time one engine."""
     print(f"{engine}:", flush=True)
     upgrade(db)
-    voters = args.voters * args.votes_per_voter if engine == "PostgreSQL" else 0
+    runs = len(args.workers.split(",")) * (args.vote_rounds * args.bursts + 1)
+    voters = args.voters * (args.votes_per_voter + runs) if engine == "PostgreSQL" else 0
     seeded = seed(db, args.submissions, args.votes, voters)
     figures: dict[str, Any] = {}
     with server(db, folder) as (base, pid), httpx.Client(timeout=60) as client:
@@ -483,21 +583,55 @@ def reset_votes(db: Database, challenge: int) -> None:
 
 def vote_runs(
     db: Database, folder: Path, seeded: dict[str, Any], args: argparse.Namespace
-) -> dict[int, dict[str, float]]:
-    """The concurrent-voters run against one server per worker count, interleaved."""
+) -> dict[str, dict[str, float]]:
+    """The burst and closed-loop voter runs against one server per worker count, interleaved."""
     counts = [int(n) for n in args.workers.split(",")]
     samples: dict[int, list[float]] = {n: [] for n in counts}
+    bursts: dict[int, list[float]] = {n: [] for n in counts}
+    looped = seeded["tokens"][: args.voters * args.votes_per_voter]
+    rest = seeded["tokens"][len(looped) :]
+    fresh = iter(rest[i : i + args.voters] for i in itertools.count(0, args.voters))
     with ExitStack() as stack:
-        bases = {n: stack.enter_context(server(db, folder, n))[0] for n in counts}
+        running = {n: stack.enter_context(server(db, folder, n)) for n in counts}
+        bases = {n: base for n, (base, _) in running.items()}
+        cpu: dict[int, list[float]] = {n: [0.0, 0.0] for n in counts}  # ms, requests
+        for n in counts:  # a production server is warm: imports, templates, pooled connections
+            print(f"  warm-up burst (not counted), {n} worker(s):", flush=True)
+            reset_votes(db, seeded["open"])
+            burst_votes(bases[n], db, seeded, next(fresh))
         for round_no in range(args.vote_rounds):
             for n in counts:
-                reset_votes(db, seeded["open"])
                 print(f"  round {round_no + 1}, {n} worker(s):", flush=True)
-                samples[n] += concurrent_votes(bases[n], db, seeded, args.voters)
-    return {
-        n: show(f"vote POST, {args.voters} concurrent voters, {n} worker(s), all rounds", s)
-        for n, s in samples.items()
-    }
+                for _ in range(args.bursts):
+                    # accounts this server has not seen yet: nothing about them is cached
+                    reset_votes(db, seeded["open"])
+                    before = tree_cpu_ms(running[n][1])
+                    bursts[n] += burst_votes(bases[n], db, seeded, next(fresh))
+                    cpu[n][0] += tree_cpu_ms(running[n][1]) - before
+                    cpu[n][1] += 2 * args.voters
+                if args.closed_loop:
+                    reset_votes(db, seeded["open"])
+                    samples[n] += concurrent_votes(bases[n], db, seeded, args.voters, looped)
+    figures = {}
+    for n in counts:
+        if cpu[n][1]:
+            print(
+                f"  server CPU (all worker processes, without PostgreSQL), bursts, {n} "
+                f"worker(s): {cpu[n][0] / cpu[n][1]:.1f} ms per vote request",
+                flush=True,
+            )
+        if bursts[n]:
+            figures[f"burst {n}"] = show(
+                f"vote POST, bursts of {args.voters} voters (one vote each), {n} worker(s), "
+                "all rounds",
+                bursts[n],
+            )
+        if samples[n]:
+            figures[f"closed {n}"] = show(
+                f"vote POST, {args.voters} voters back to back, {n} worker(s), all rounds",
+                samples[n],
+            )
+    return figures
 
 
 def main() -> None:
@@ -511,6 +645,12 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--workers", default="1", help="worker counts for the vote runs: 1,2,3")
     parser.add_argument("--vote-rounds", type=int, default=1)
+    parser.add_argument(
+        "--bursts", type=int, default=4, help="bursts of --voters fresh voters per round"
+    )
+    parser.add_argument(
+        "--no-closed-loop", dest="closed_loop", action="store_false", help="bursts only"
+    )
     args = parser.parse_args()
     print(
         f"{args.submissions} submissions, {args.votes} votes, {args.rounds} timed rounds",

@@ -88,7 +88,15 @@ def test_a_finding_is_recorded_on_the_lab_page(
 
 
 @pytest.mark.parametrize(
-    "path", ["/wettbewerbe/neu", "/labore/neu", "/labore/1/bearbeiten", "/wettbewerbe/1/bearbeiten"]
+    "path",
+    [
+        "/wettbewerbe/neu",
+        "/labore/neu",
+        "/labore/1/bearbeiten",
+        "/wettbewerbe/1/bearbeiten",
+        "/fragestellungen/neu",
+        "/fragestellungen/1/bearbeiten",
+    ],
 )
 def test_refused_forms_are_accessible(admin_page: Page, live_server: LiveServer, path: str) -> None:
     page = admin_page

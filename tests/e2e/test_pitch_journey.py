@@ -50,7 +50,7 @@ def test_post_pitch_and_register(browser: Browser, live_server: LiveServer) -> N
     editor.goto("/fragestellungen")
     editor.get_by_role("link", name="Fragestellung veröffentlichen").click()
     editor.get_by_label("Titel").fill("Browser-Frage: Radwege im Winter")
-    editor.get_by_label("Frage", exact=True).fill(
+    editor.get_by_label("Frage *", exact=True).fill(
         "Wie erfahren Radfahrende, welche Wege geräumt sind?"
     )
     editor.get_by_label("Einreichungsfrist für Pitches (Kölner Zeit)").fill(_local(7))

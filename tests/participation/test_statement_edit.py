@@ -30,8 +30,8 @@ def _fields(client: TestClient, sid: int, **over: str) -> dict[str, str]:
         "title": api["title"],
         "question": api["question"],
         "context": api["context"],
-        "deadline": _value(shown.text, "p-deadline"),
-        "review_ends": _value(shown.text, "p-review"),
+        "deadline": _value(shown.text, "f-deadline"),
+        "review_ends": _value(shown.text, "f-review_ends"),
         "criteria": "\n".join(f"{c['name']}; {c['weight']:g}" for c in api["criteria"]),
         "scale_min": str(api["scale_min"]),
         "scale_max": str(api["scale_max"]),
@@ -125,7 +125,7 @@ def test_the_page_refuses_changed_criteria_once_a_pitch_is_scored(
         page, data=_fields(client, sid, title="Neuer Titel", criteria="Wirkung; 1")
     )
     assert refused.status_code == 409
-    assert 'id="p-criteria-error"' in refused.text and RULE in refused.text
+    assert 'id="f-criteria-error"' in refused.text and RULE in refused.text
     assert "Wirkung; 1</textarea>" in refused.text and 'value="Neuer Titel"' in refused.text
     assert client.get(api).json()["title"] == "Leerstand in Erdgeschossen erkennen"
     same = client.post(page, data=_fields(client, sid, title="Neuer Titel"), follow_redirects=False)
@@ -151,3 +151,62 @@ def test_citizens_and_other_departments_are_refused(
         "Leerstand in Erdgeschossen erkennen"
     )
     assert _updates(db) == []
+
+
+def _error_of(html: str, field: str) -> str:
+    """The text of the problem list shown beside ``field`` ("" without one)."""
+    marker = f'id="f-{field}-error">'
+    if marker not in html:
+        return ""
+    start = html.index(marker) + len(marker)
+    return html[start : html.index("</ul>", start)]
+
+
+BROKEN = {
+    "title": "x",
+    "question": "",
+    "context": "Bleibt stehen",
+    "deadline": "morgen früh",
+    "criteria": "Wirkung; 0",
+    "scale_max": "viele",
+}
+"""Five fields that break their rules at once (the context is fine)."""
+
+
+def _shows_every_problem(html: str) -> None:
+    assert "Der Titel braucht 3 bis 300 Zeichen." in _error_of(html, "title")
+    assert "Die Fragestellung braucht 3 bis 10.000 Zeichen." in _error_of(html, "question")
+    assert "Bitte Datum und Uhrzeit angeben" in _error_of(html, "deadline")
+    assert "Kriterium &#39;Wirkung; 0&#39;" in _error_of(html, "criteria")
+    assert "Die Skala liegt zwischen 1 und 100." in _error_of(html, "scale_max")
+    assert _error_of(html, "context") == "" and _error_of(html, "review_ends") == ""
+    assert 'id="form-error"' in html and html.count('href="#f-') >= 5  # the summary links
+    assert 'aria-invalid="true"' in html and html.count('aria-invalid="true"') == 5
+    # what was typed stays in the fields
+    assert 'value="x"' in html and 'value="morgen früh"' in html and 'value="viele"' in html
+    assert "Bleibt stehen</textarea>" in html and "Wirkung; 0</textarea>" in html
+
+
+def test_the_change_form_shows_every_problem_beside_its_field(
+    client: TestClient, people: dict[str, Any], db: Database
+) -> None:
+    sid = new_statement(client, people["editor"])
+    login(client, "erik@stadt.example")
+    refused = client.post(f"/fragestellungen/{sid}/bearbeiten", data=_fields(client, sid, **BROKEN))
+    assert refused.status_code == 422
+    _shows_every_problem(refused.text)
+    assert _updates(db) == []  # nothing written
+    assert client.get(f"/api/v1/problem-statements/{sid}").json()["context"] != "Bleibt stehen"
+
+
+def test_the_new_form_shows_every_problem_beside_its_field(
+    client: TestClient, people: dict[str, Any], db: Database
+) -> None:
+    login(client, "erik@stadt.example")
+    form = {"csrf_token": csrf_of(client, "/fragestellungen/neu"), "department": "DIG"}
+    form |= {"review_ends": "2030-01-01T10:00", **BROKEN}
+    refused = client.post("/fragestellungen/neu", data=form)
+    assert refused.status_code == 422
+    _shows_every_problem(refused.text)
+    assert 'value="DIG" selected' in refused.text
+    assert client.get("/api/v1/problem-statements").json() == []

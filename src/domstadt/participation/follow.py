@@ -1,6 +1,7 @@
 """What followers of participation see: challenges (phase changes, schedule, results and
 winners), events (cancellation, changes of time and place), organisations (their new
-public events and submissions) and problem statements (``statement_follow``). Registered
+public events and submissions), problem statements (``statement_follow``) and lab sessions
+(``lab_follow``). Registered
 into the subscriptions' registry of followable kinds when imported; changes are read from
 the audit log and the rows' own dates. The pages ask ``following`` whether the signed-in
 person follows already."""
@@ -20,6 +21,7 @@ from domstadt.core.auth.permissions import Actor
 from domstadt.participation.challenges.models import Challenge, Submission, SubmissionStatus
 from domstadt.participation.challenges.phases import Phase, phase_at
 from domstadt.participation.events.models import Event
+from domstadt.participation.lab_follow import LabSessionFollowable
 from domstadt.participation.statement_follow import ProblemStatementFollowable
 from domstadt.subscriptions import follow_service
 from domstadt.subscriptions.followables import FollowChange, FollowTarget, register
@@ -363,11 +365,13 @@ for _followable in (
     EventFollowable(),
     OrganisationFollowable(),
     ProblemStatementFollowable(_audit, local, _date),
+    LabSessionFollowable(_audit, local, _date),
 ):
     register(_followable)
 
 
 def following(session: Session, actor: Actor, kind: str, target_id: int) -> bool:
-    """Whether the signed-in actor follows this challenge, event, organisation or problem
-    statement: the pages show "Sie folgen" with an unfollow button instead of "Folgen"."""
+    """Whether the signed-in actor follows this challenge, event, organisation, problem
+    statement or lab session: the pages show "Sie folgen" with an unfollow button instead of
+    "Folgen"."""
     return follow_service.following(session, actor=actor, kind=kind, target_id=target_id)

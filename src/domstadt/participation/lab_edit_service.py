@@ -2,7 +2,8 @@
 title, kind, service or measure, start, place, seats, tasks and description; the department
 stays. Seats may not drop below the confirmed sign-ups, the start may not move into the past;
 more seats move people up from the waiting list. Audited as ``lab.update`` with the session
-before and after."""
+before and after. They also call a session off with a reason (``lab.cancel``): sign-ups end
+then and it cannot be changed any more. Followers hear of both (``lab_follow``)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from sqlalchemy.orm import Session
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, check_department, requires
 from domstadt.core.db import utcnow
-from domstadt.core.errors import Invalid, NotFound
+from domstadt.core.errors import Conflict, Invalid, NotFound
 from domstadt.masterplan import measure_read_service
 from domstadt.participation import lab_service, seats
 from domstadt.participation.events.models import RegistrationStatus
 from domstadt.participation.labs.models import LabSession, LabSignup
-from domstadt.participation.labs.schemas import LabSessionPublic, LabSessionUpdate
+from domstadt.participation.labs.schemas import LabCancel, LabSessionPublic, LabSessionUpdate
 
 NULLABLE = ("capacity", "measure_id")
 """Fields whose null is a value (no seat limit, no measure); other fields may not be null."""
@@ -88,14 +89,49 @@ def _move_up(session: Session, row: LabSession) -> list[int | None]:
     return [s.user_id for s in moved]
 
 
+CANCELLED = "Der Labortermin ist abgesagt und kann nicht mehr geändert werden."
+
+
+def _locked(session: Session, actor: Actor, session_id: int) -> LabSession:
+    """The visible, not cancelled session, locked for the change (editors of its department)."""
+    row = lab_service._visible(session, session_id)
+    check_department(actor, row.department_id)
+    session.execute(update(LabSession).where(LabSession.id == row.id).values(id=LabSession.id))
+    session.refresh(row)
+    if row.cancelled_at is not None:
+        raise Conflict(CANCELLED)
+    return row
+
+
+@requires(Permission.CONTENT_EDIT)
+def lab_session_cancel(
+    session: Session, *, actor: Actor, session_id: int, data: LabCancel
+) -> LabSessionPublic:
+    """Call a session off with a reason (editors of its department, admins); a cancelled one
+    answers 409. Sign-ups stay as they were (the page says the session is cancelled)."""
+    reason = data.reason.strip()
+    if len(reason) < 3:
+        raise Invalid("Bitte nennen Sie einen Grund für die Absage.", field="reason")
+    row = _locked(session, actor, session_id)
+    row.cancelled_at, row.cancel_reason = utcnow(), reason
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="lab.cancel",
+        entity_type="lab_session",
+        entity_id=row.id,
+        after={"reason": reason, "starts_at": row.starts_at.isoformat()},
+    )
+    return lab_service.lab_get(session, actor=actor, session_id=row.id)
+
+
 @requires(Permission.CONTENT_EDIT)
 def lab_session_update(
     session: Session, *, actor: Actor, session_id: int, data: LabSessionUpdate
 ) -> LabSessionPublic:
     """Change a session (editors of its department, admins); see the module's rules."""
-    row = lab_service._visible(session, session_id)
-    check_department(actor, row.department_id)
-    session.execute(update(LabSession).where(LabSession.id == row.id).values(id=LabSession.id))
+    row = _locked(session, actor, session_id)
     before = lab_service.lab_get(session, actor=actor, session_id=row.id)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     _check_changes(session, actor, row, changes)

@@ -100,6 +100,8 @@ def _public(
         ],
         sus=_summary(scores),
         url=f"/labore/{row.id}",
+        cancelled_at=row.cancelled_at,
+        cancel_reason=row.cancel_reason,
     )
 
 
@@ -247,6 +249,8 @@ def lab_signup(
     row = _visible(session, session_id)
     if actor.user_id is None:
         raise Forbidden("Nur angemeldete Personen können sich anmelden.")
+    if row.cancelled_at is not None:
+        raise Conflict("Der Labortermin ist abgesagt; eine Anmeldung ist nicht möglich.")
     if row.starts_at < utcnow():
         raise Conflict("Der Labortermin hat schon stattgefunden; eine Anmeldung ist nicht möglich.")
     session.execute(update(LabSession).where(LabSession.id == row.id).values(id=LabSession.id))

@@ -1,5 +1,5 @@
 """Labs and UX tests JSON API (twins of /labore): sessions with SUS per service, sign-up,
-findings, SUS questionnaires and moderation."""
+findings, SUS questionnaires, cancellation and moderation."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from domstadt.participation.labs import sus
 from domstadt.participation.labs.schemas import (
     FindingCreate,
     FindingPublic,
+    LabCancel,
     LabOverview,
     LabSessionCreate,
     LabSessionPublic,
@@ -70,6 +71,17 @@ def ux_test_update(
     sign-ups → 422, a start moved into the past → 422; more seats move people up from the
     waiting list. Audited as `lab.update` with before and after."""
     return lab_edit_service.lab_session_update(
+        session, actor=actor, session_id=session_id, data=body
+    )
+
+
+@router.post("/ux-tests/{session_id}/cancel", summary="Cancel a lab session (department editors)")
+def ux_test_cancel(
+    session_id: int, body: LabCancel, session: SessionDep, actor: ActorDep
+) -> LabSessionPublic:
+    """Calls the session off with a `reason` (3 to 500 characters); sign-ups end, followers
+    are told. A cancelled session → 409 (also for changes). Audited as `lab.cancel`."""
+    return lab_edit_service.lab_session_cancel(
         session, actor=actor, session_id=session_id, data=body
     )
 

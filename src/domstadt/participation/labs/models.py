@@ -32,7 +32,8 @@ class Severity(enum.StrEnum):
 class LabSession(Base):
     """One session, owned by a department, tied to a service name and/or a measure.
 
-    ``tasks`` is the ordered list of task texts given to participants."""
+    ``tasks`` is the ordered list of task texts given to participants; ``cancelled_at`` and
+    ``cancel_reason`` when the department called it off."""
 
     __tablename__ = "lab_session"
 
@@ -54,6 +55,8 @@ class LabSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class LabSignup(Base):

@@ -103,6 +103,14 @@ class SusSummary(BaseModel):
     ci_high: float | None
 
 
+class LabCancel(BaseModel):
+    """Calling a session off: the reason shown to everyone (and told to followers)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500)
+
+
 class LabSessionPublic(BaseModel):
     """A lab session as everyone sees it."""
 
@@ -122,6 +130,8 @@ class LabSessionPublic(BaseModel):
     findings: list[FindingPublic]
     sus: SusSummary
     url: str
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
 
 
 class TrendPoint(BaseModel):

@@ -1,5 +1,6 @@
 """Lab pages: /labore (sessions and the SUS chart per service), a session's page with
-sign-up, findings and the SUS questionnaire for participants."""
+sign-up, findings, the SUS questionnaire for participants, the "Folgen" button and, for its
+department's editors, calling the session off."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from domstadt.core.auth.permissions import Permission
 from domstadt.core.errors import Invalid
-from domstadt.participation import lab_finding_service
+from domstadt.participation import follow, lab_edit_service, lab_finding_service
 from domstadt.participation import lab_service as service
 from domstadt.participation.display import local_time
 from domstadt.participation.labs import labels, sus
-from domstadt.participation.labs.schemas import LabOverview
+from domstadt.participation.labs.schemas import LabCancel, LabOverview
 from domstadt.web.account_views import require_login
 from domstadt.web.deps import ActorDep, FormDep, SessionDep, verify_csrf_form
 from domstadt.web.templating import gettext_for, render
@@ -87,6 +88,7 @@ def session_page(
             signup=service.my_signup(session, actor=actor, session_id=session_id),
             notice=request.query_params.get("hinweis", ""),
             can_moderate=actor.can(Permission.CONTENT_MODERATE),
+            following=follow.following(session, actor, "lab_session", session_id),
             may_record=lab_finding_service.may_record_findings(
                 session, actor=actor, session_id=session_id
             ),
@@ -95,6 +97,7 @@ def session_page(
                 "values": {},
                 "finding_values": {},
                 "finding_errors": {},
+                "cancel_error": None,
                 **extra,
             },
         ),
@@ -157,3 +160,21 @@ def finding_hide_post(
     )
     back = str(form.get("session_id", ""))
     return RedirectResponse(f"/labore/{back}" if back.isdecimal() else "/labore", status_code=303)
+
+
+@router.post("/labore/{session_id}/absagen", dependencies=[CsrfChecked])
+def cancel_post(
+    request: Request, session_id: int, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The department's editors call the session off with a reason; followers are told."""
+    redirect = require_login(request, actor)
+    if redirect:
+        return redirect
+    reason = str(form.get("reason", "")).strip()
+    if not 3 <= len(reason) <= 500:
+        error = "Bitte nennen Sie einen Grund für die Absage (3 bis 500 Zeichen)."
+        return session_page(request, session, actor, session_id, 422, cancel_error=error)
+    lab_edit_service.lab_session_cancel(
+        session, actor=actor, session_id=session_id, data=LabCancel(reason=reason)
+    )
+    return RedirectResponse(f"/labore/{session_id}?hinweis=abgesagt", status_code=303)

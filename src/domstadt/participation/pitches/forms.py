@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from domstadt.core.errors import Invalid
+from domstadt.core.errors import Invalid, Problems
 from domstadt.participation.challenges.schemas import CriterionIn
 from domstadt.participation.display import BERLIN
 from domstadt.participation.pitches.schemas import (
@@ -104,40 +104,59 @@ def _int(form: Mapping[str, Any], name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdecimal():
-        raise Invalid(f"{name} muss eine ganze Zahl sein.", field=name)
+        message = _STATEMENT_MESSAGES.get(name, f"{name} muss eine ganze Zahl sein.")
+        raise Invalid(message, field=name)
     return int(raw)
 
 
-def _statement_fields(form: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields the new and the change form share (all but the department)."""
+def _statement_fields(form: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
+    """The fields the new and the change form share (all but the department); what the form
+    itself sees wrong is noted in ``problems`` (the field gets a stand-in value)."""
+    take, none = problems.take, list[CriterionIn]()
     return {
         "title": str(form.get("title", "")),
         "question": str(form.get("question", "")),
         "context": str(form.get("context", "")),
-        "deadline": _local(str(form.get("deadline", "")), "deadline"),
-        "review_ends": _local(str(form.get("review_ends", "")), "review_ends"),
-        "criteria": _criteria(str(form.get("criteria", ""))),
-        "scale_min": _int(form, "scale_min", 0),
-        "scale_max": _int(form, "scale_max", 10),
+        "deadline": take(None, _local, str(form.get("deadline", "")), "deadline"),
+        "review_ends": take(None, _local, str(form.get("review_ends", "")), "review_ends"),
+        "criteria": take(none, _criteria, str(form.get("criteria", ""))),
+        "scale_min": take(0, _int, form, "scale_min", 0),
+        "scale_max": take(10, _int, form, "scale_max", 10),
     }
+
+
+def _statement(model: type[BaseModel], form: Mapping[str, Any], **more: Any) -> Any:
+    """The form as ``model``, or InvalidFields with one German message per refused field:
+    every problem of the form at once (the service checks the rest, e.g. the date order)."""
+    problems = Problems()
+    values, data = {**_statement_fields(form, problems), **more}, None
+    try:
+        data = model.model_validate(values)
+    except ValidationError as exc:
+        seen = {p.field for p in problems.items}
+        for item in exc.errors():
+            field = str(item["loc"][0]) if item.get("loc") else "title"
+            if field not in seen:
+                seen.add(field)
+                message = _STATEMENT_MESSAGES.get(field, _STATEMENT_MESSAGES["title"])
+                problems.items.append(Invalid(message, field=field))
+    problems.raise_any()
+    return data
 
 
 def statement_data(form: Mapping[str, Any]) -> StatementCreate:
     """The staff form as a ``StatementCreate``."""
-    try:
-        fields = _statement_fields(form)
-        return StatementCreate(department=str(form.get("department", "")), **fields)
-    except ValidationError as error:
-        raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
+    data: StatementCreate = _statement(
+        StatementCreate, form, department=str(form.get("department", ""))
+    )
+    return data
 
 
 def statement_update_data(form: Mapping[str, Any]) -> StatementUpdate:
     """The change form (/fragestellungen/{id}/bearbeiten) as a ``StatementUpdate``: every
     field is shown, so every field is given; the department stays."""
-    try:
-        return StatementUpdate(**_statement_fields(form))
-    except ValidationError as error:
-        raise _field_error(error, _STATEMENT_MESSAGES, "title") from None
+    data: StatementUpdate = _statement(StatementUpdate, form)
+    return data
 
 
 def statement_initial(s: StatementPublic) -> dict[str, str]:
@@ -162,6 +181,7 @@ _STATEMENT_MESSAGES = {
     "department": "Bitte wählen Sie die Dienststelle.",
     "scale_min": "Die Skala liegt zwischen 0 und 100.",
     "scale_max": "Die Skala liegt zwischen 1 und 100.",
+    "criteria": "Bitte nennen Sie 1 bis 20 Bewertungskriterien.",
 }
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from domstadt.core.auth.permissions import Permission
-from domstadt.core.errors import Conflict, Forbidden, Invalid
+from domstadt.core.errors import Conflict, DomainError, Forbidden, Invalid, InvalidFields
 from domstadt.participation import (
     event_service,
     follow,
@@ -60,57 +60,54 @@ def statement_list(request: Request, session: SessionDep, actor: ActorDep) -> Re
     )
 
 
-def _new_page(
-    request: Request, session: SessionDep, actor: ActorDep, status: int = 200, **extra: Any
+def _form_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    values: dict[str, Any],
+    statement_id: int | None = None,
+    error: DomainError | None = None,
 ) -> Response:
+    """The new or the change form; a refused one shows every problem next to its field (and
+    all of them in a summary above the form) with the values as typed."""
     _ = gettext_for(request)
-    choices = event_service.organiser_choices(session, actor=actor)["departments"]
-    context = {"title": _("New problem statement"), "departments": choices, "values": {}, **extra}
-    return render(request, "pitches/form.html", context, status_code=status)
+    problems = error.errors if isinstance(error, InvalidFields) else [error] if error else []
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(problem.field or "", []).append(problem.message)
+    context = {
+        "title": _("Change the problem statement") if statement_id else _("New problem statement"),
+        "statement_id": statement_id,
+        "departments": event_service.organiser_choices(session, actor=actor)["departments"],
+        "values": values,
+        "problems": problems,
+        "errors": by_field,
+    }
+    return render(request, "pitches/form.html", context, error.status_code if error else 200)
 
 
 @router.get("/fragestellungen/neu")
 def new_form(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """The staff form for a new problem statement."""
-    return require_login(request, actor) or _new_page(request, session, actor)
+    blank = {"criteria": "Wirkung; 2\nMachbarkeit; 1", "scale_min": "0", "scale_max": "10"}
+    return require_login(request, actor) or _form_page(request, session, actor, blank)
 
 
 @router.post("/fragestellungen/neu", dependencies=[CsrfChecked])
 def new_post(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
-    """Post the statement; a broken rule re-shows the form with the message."""
+    """Post the statement; broken rules re-show the form with every message by its field."""
     redirect = require_login(request, actor)
     if redirect:
         return redirect
+    values = {k: str(v) for k, v in form.items()}
     try:
         made = problem_statement_service.statement_create(
-            session, actor=actor, data=statement_data(form)
+            session, actor=actor, data=statement_data(values)
         )
     except (Invalid, Forbidden) as exc:
         session.rollback()
-        status = 403 if isinstance(exc, Forbidden) else 422
-        values = {k: str(v) for k, v in form.items()}
-        return _new_page(request, session, actor, status, error=exc.message, values=values)
+        return _form_page(request, session, actor, values, error=exc)
     return RedirectResponse(made.url, status_code=303)
-
-
-def _edit_page(
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
-    statement_id: int,
-    values: dict[str, Any],
-    error: Invalid | Conflict | None = None,
-) -> Response:
-    _ = gettext_for(request)
-    context = {
-        "title": _("Change the problem statement"),
-        "statement_id": statement_id,
-        "departments": event_service.organiser_choices(session, actor=actor)["departments"],
-        "values": values,
-        "error": error.message if error else None,
-        "error_field": error.field if error else None,
-    }
-    return render(request, "pitches/form.html", context, error.status_code if error else 200)
 
 
 def _check_may_edit(session: SessionDep, actor: ActorDep, statement_id: int) -> None:
@@ -129,15 +126,15 @@ def edit_form(
         return redirect
     s = problem_statement_service.statement_get(session, actor=actor, statement_id=statement_id)
     _check_may_edit(session, actor, statement_id)
-    return _edit_page(request, session, actor, statement_id, statement_initial(s))
+    return _form_page(request, session, actor, statement_initial(s), statement_id)
 
 
 @router.post("/fragestellungen/{statement_id}/bearbeiten", dependencies=[CsrfChecked])
 def edit_post(
     request: Request, statement_id: int, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    """Save the changes (the department stays); a broken rule, or criteria changed after the
-    first score (409), re-shows the form with the message and the values."""
+    """Save the changes (the department stays); broken rules, or criteria changed after the
+    first score (409), re-show the form with every message by its field and the values."""
     redirect = require_login(request, actor)
     if redirect:
         return redirect
@@ -151,7 +148,7 @@ def edit_post(
         )
     except (Invalid, Conflict) as exc:
         session.rollback()
-        return _edit_page(request, session, actor, statement_id, values, exc)
+        return _form_page(request, session, actor, values, statement_id, exc)
     return RedirectResponse(f"{s.url}?hinweis=statement-changed", status_code=303)
 
 
