@@ -75,7 +75,11 @@ def ux_test_update(
     )
 
 
-@router.post("/ux-tests/{session_id}/cancel", summary="Cancel a lab session (department editors)")
+@router.post(
+    "/ux-tests/{session_id}/cancel",
+    summary="Cancel a lab session (department editors)",
+    openapi_extra=needs(Permission.CONTENT_EDIT),
+)
 def ux_test_cancel(
     session_id: int, body: LabCancel, session: SessionDep, actor: ActorDep
 ) -> LabSessionPublic:
