@@ -16,14 +16,18 @@ from typing import Any
 from domstadt.masterplan.screening.proposal import Proposal, Source, propose
 from domstadt.masterplan.screening.rubric import ai_act_tier
 
-DATA = Path(__file__).resolve().parents[1] / "tests/masterplan/screening/data/us_ai_inventory_2024.json"
+DATA = (
+    Path(__file__).resolve().parents[1]
+    / "tests/masterplan/screening/data/us_ai_inventory_2024.json"
+)
 
 
 def _risk(p: Proposal, key: str) -> str:
     return p.inputs.risk.get(key, "")
 
 
-QUESTIONS: dict[str, tuple[str, Callable[[Proposal], bool], Callable[[dict[str, Any]], bool | None]]] = {
+Label = Callable[[dict[str, Any]], bool | None]
+QUESTIONS: dict[str, tuple[str, Callable[[Proposal], bool], Label]] = {
     "personal_data": ("risk.personal_data = ja  ⇔  'involves PII maintained by the agency'",
                       lambda p: _risk(p, "personal_data") == "yes",
                       lambda lab: lab["personal_data"]),
@@ -59,8 +63,10 @@ def evaluate(part: str) -> dict[str, dict[str, Any]]:
                           Source("outputs", c["outputs"])]) for c in cases]  # fmt: skip
     out = {}
     for key, (_, proposed, label) in QUESTIONS.items():
-        pairs = [(proposed(p), label(c["labels"])) for p, c in zip(proposals, cases, strict=True)]
-        pairs = [(a, b) for a, b in pairs if b is not None]
+        rows = [(proposed(p), label(c["labels"]), c["title"])
+                for p, c in zip(proposals, cases, strict=True)]  # fmt: skip
+        rows = [r for r in rows if r[1] is not None]
+        pairs: list[tuple[bool, bool]] = [(a, bool(b)) for a, b, _ in rows]
         majority = Counter(b for _, b in pairs).most_common(1)[0]
         tp = sum(a and b for a, b in pairs)
         out[key] = {
@@ -69,7 +75,7 @@ def evaluate(part: str) -> dict[str, dict[str, Any]]:
             "majority_answer": "ja" if majority[0] else "nein",
             "precision": tp / max(1, sum(a for a, _ in pairs)),
             "recall": tp / max(1, sum(b for _, b in pairs)),
-            "misses": [(c["title"], a, b) for (a, b), c in zip(pairs, cases, strict=False) if a != b],
+            "misses": [(title, a, b) for a, b, title in rows if a != b],
         }  # fmt: skip
     return out
 

@@ -56,6 +56,7 @@ HIGH_RISK_CUES: dict[str, list[str]] = {
                         r"representative payee", r"disability review", r"co-?pay exemption"],
     "critical_infrastructure": [r"wasserversorgung", r"trinkwasser", r"stromnetz",
                                 r"energienetz", r"verkehrssteuerung", r"ampelsteuerung",
+                                r"verkehrslenkung", r"\bampeln?\b",
                                 r"traffic (signal|control|management)", r"water (supply|system)",
                                 r"power grid", r"electric(al|ity)? grid", r"gasnetz",
                                 r"pipeline", r"air traffic", r"nuclear", r"kritische infrastruktur",
@@ -77,7 +78,8 @@ YES_CUES: dict[str, list[str]] = {
                       r"complaint", r"beschwerde", r"name matching", r"customer",
                       r"kund(en|innen)", r"disability (case|claim|benefit)", r"investigat",
                       r"ermittlung", r"payee", r"home address", r"mailing address",
-                      r"wohnanschrift"],
+                      r"wohnanschrift", r"meldeadresse", r"kennzeichen", r"antragstellende",
+                      r"bürger\w* (daten|anliegen)", r"personalakte", r"\bakten?\b"],
     "discretion": [r"ermessen", r"einzelfall", r"discretion", r"judg(e)?ment",
                    r"adjudicat", r"eligibility determination", r"prüfung von anträgen",
                    r"bewertung von anträgen"],
@@ -99,19 +101,25 @@ YES_CUES: dict[str, list[str]] = {
     "connected_devices": [r"sensor", r"\biot\b", r"internet of things", r"lorawan",
                           r"\bkamera", r"camera", r"drohne", r"drone", r"vernetzte\w* gerät",
                           r"telemetr", r"smart meter", r"messstation", r"ampel",
-                          r"bodycam", r"satellit", r"satellite"],
+                          r"bodycam", r"satellit", r"satellite", r"messnetz", r"gateway"],
 }  # fmt: skip
 
 NO_CUES: dict[str, list[str]] = {
-    "personal_data": [r"keine personenbez", r"anonymisiert", r"no (pii|personal)",
-                      r"does not (use|involve|contain) (any )?(pii|personal)",
-                      r"ohne personenbez", r"aggregiert\w* daten"],
+    "personal_data": [
+        r"keine personenbez",
+        r"anonymisiert",
+        r"no (pii|personal)",
+        r"does not (use|involve|contain) (any )?(pii|personal)",
+        r"ohne personenbez",
+        r"aggregiert\w* daten",
+    ],
 }
 """Cues that state the contrary answer explicitly."""
 
 FULL_AUTOMATION = [r"vollautomatisch", r"automatically (decid|approv|den(y|ies))",
                    r"without (any )?human (review|involvement|intervention)",
-                   r"ohne menschliche (prüfung|beteiligung)", r"automatisiert\w* bescheid"]  # fmt: skip
+                   r"ohne menschliche (prüfung|beteiligung)",
+                   r"automatisiert\w* bescheid"]  # fmt: skip
 ASSIST = [r"unterstütz\w* (die |den )?(sachbearbeit|mitarbeit|beschäftigt)", r"\bassist",
           r"empfehl", r"recommend", r"priorisier", r"prioriti[sz]", r"triage", r"\bflag",
           r"decision support", r"entscheidungsunterstütz", r"vorschl", r"review(er)?s?\b",
@@ -121,7 +129,7 @@ HEALTH_HIGH = [r"patient", r"medizin", r"medical", r"clinical", r"klinisch", r"d
                r"rettungsdienst", r"notfall", r"emergency", r"unfall", r"accident", r"hazard",
                r"gefahrenabwehr", r"hochwasser", r"flood", r"wildfire", r"\bfire\b",
                r"feuerwehr", r"katastroph", r"disaster", r"safety", r"verkehrssicherheit",
-               r"pflege", r"suicid", r"suizid", r"overdose", r"disease", r"krankheit",
+               r"pflegebedürftig", r"suicid", r"suizid", r"overdose", r"disease", r"krankheit",
                r"epidemi", r"pandemi"]  # fmt: skip
 HEALTH_MODERATE = [r"gesundheit", r"health", r"wohlbefinden", r"lärm", r"luftqualität",
                    r"air quality", r"hitze", r"heat", r"wellbeing", r"well-being"]  # fmt: skip
@@ -138,7 +146,9 @@ MITIGATION_CUES: dict[str, list[str]] = {
     "override_log": [r"übersteuer", r"override"],
     "reasons": [r"begründ", r"erklärbar", r"explainab", r"explanation"],
     "recourse": [r"widerspruch", r"appeal", r"beschwerdeverfahren"],
-    "fallback": [r"fallback", r"weiterhin (analog|persönlich|telefonisch)", r"manual process",
+    "fallback": [r"fallback", r"übergabe an (mitarbeitende|menschen|sachbearbeit)",
+                 r"handover to (staff|a human)", r"weiterhin (analog|persönlich|telefonisch)",
+                 r"manual process",
                  r"alternativ\w* (zugang|weg|kanal)"],
     "privacy_assessment": [r"datenschutz-?folgenabschätzung", r"\bdsfa\b", r"\bdpia\b",
                            r"privacy impact assessment", r"\bpia\b"],
@@ -146,7 +156,9 @@ MITIGATION_CUES: dict[str, list[str]] = {
 }  # fmt: skip
 
 POTENTIAL_CUES: dict[str, list[str]] = {
-    "repetitiveness": [r"routine", r"wiederkehrend", r"repetitiv", r"repetitive", r"manuell",
+    "repetitiveness": [r"routine", r"wiederkehrend", r"häufige\w* (anliegen|fragen|anfragen)",
+                       r"standardfragen", r"anträge?\b", r"bauantr", r"beantrag", r"repetitiv",
+                       r"repetitive", r"manuell",
                        r"manual", r"sortier", r"klassifizier", r"classif", r"zuordn", r"triage",
                        r"formular", r"\bforms?\b", r"anträge bearbeit", r"process(ing)? of",
                        r"daily", r"täglich", r"standard\w* (anfrage|vorgang)"],
@@ -154,7 +166,8 @@ POTENTIAL_CUES: dict[str, list[str]] = {
                     r"large (number|volume)", r"hohe (anzahl|fallzahl|zahl)", r"viele anfragen",
                     r"\d[\d.,]*\s*(anträge|fälle|anfragen|dokumente|requests|documents|cases|"
                     r"applications|calls|anrufe)", r"massen"],
-    "clear_rules": [r"regel", r"\brules?\b", r"rule-based", r"muster", r"pattern",
+    "clear_rules": [r"regel", r"\brules?\b", r"standardfragen", r"prüfung der",
+                    r"geprüft", r"efa-modell", r"rule-based", r"muster", r"pattern",
                     r"standardisiert", r"kategori", r"categor", r"checkliste", r"criteria",
                     r"kriterien"],
     "data_availability": [r"daten(satz|sätze|bestand|bank|banken|portal)", r"data ?set",
@@ -168,7 +181,8 @@ POTENTIAL_CUES: dict[str, list[str]] = {
     "measurable_benefit": [r"reduz", r"\bsenk", r"einspar", r"\bsav(e|es|ing)", r"reduc",
                            r"beschleunig", r"faster", r"schneller", r"efficien", r"effizien",
                            r"wartezeit", r"kennzahl", r"\bkpi", r"\d+\s?(%|prozent|percent)",
-                           r"hours", r"stunden", r"minuten", r"minutes"],
+                           r"hours", r"stunden", r"minuten", r"minutes", r"rund um die uhr",
+                           r"24/7", r"parallel", r"statt mit papier", r"günstige"],
     "proven_elsewhere": [r"erprobt", r"bewährt", r"pilot", r"andere\w* (städte|kommunen)",
                          r"best practice", r"vorbild", r"nach dem vorbild", r"already (in )?use",
                          r"bereits (im )?einsatz", r"proven", r"commercial", r"off[- ]the[- ]shelf",
@@ -179,17 +193,20 @@ TASK_CUES: dict[str, list[str]] = {
     "llm": [r"chatbot", r"chat-?bot", r"generativ", r"generative", r"\bllm", r"sprachmodell",
             r"language model", r"\brag\b", r"\bgpt", r"virtual assistant", r"copilot",
             r"summar", r"zusammenfass"],
-    "ocr": [r"\bocr\b", r"texterkennung", r"optical character", r"scan", r"digitalisierung von akten",
+    "ocr": [r"\bocr\b", r"texterkennung", r"optical character", r"scan",
+            r"digitalisierung von akten",
             r"handschrift", r"handwrit", r"formular\w* auslesen", r"document extraction"],
     "cv": [r"bilderkennung", r"computer vision", r"image (recognition|classification|analysis)",
            r"\bbild(er|daten)?\b", r"\bimages?\b", r"video", r"kamera", r"camera", r"foto",
            r"photo", r"object detection"],
-    "ts": [r"prognos", r"forecast", r"vorhersag", r"zeitreihe", r"time series", r"predict"],
+    "ts": [r"prognos", r"forecast", r"vorhersag", r"zeitreihe", r"time series", r"predict",
+           r"verkehrsaufkommen", r"auslastung", r"belegung", r"messwerte?", r"luftqualität"],
     "anom": [r"anomal", r"fraud", r"betrug", r"auffällig", r"unusual", r"outlier", r"improper"],
     "opt": [r"route", r"routen", r"optimier", r"optimi[sz]", r"schedul", r"tourenplan",
             r"logistik", r"logistics", r"einsatzplan"],
     "rec": [r"matching", r"empfehlung", r"recommend", r"zuordnung", r"match\w* (of|between)"],
-    "asr": [r"spracherkennung", r"transcri", r"speech", r"diktat", r"voice", r"sprachausgabe"],
+    "asr": [r"spracherkennung", r"transcri", r"speech", r"diktat", r"voice", r"sprachausgabe",
+            r"sprachassistent", r"am telefon", r"telefonassist"],
     "geo": [r"geodaten", r"\bgis\b", r"luftbild", r"satellit", r"remote sensing",
             r"fernerkundung", r"geospatial", r"karte\w*", r"\bmaps?\b", r"lidar"],
     "nlp": [r"\btext", r"dokument", r"document", r"klassifikation", r"e-?mails?", r"anfragen",

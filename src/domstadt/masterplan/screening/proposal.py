@@ -73,7 +73,9 @@ def find(found: list[_Sentence], patterns: list[str], limit: int = 2) -> list[Ev
     for sentence in found:
         match = pattern.search(sentence.folded)
         if match:
-            text = sentence.text[:EVIDENCE_CHARS] + ("…" if len(sentence.text) > EVIDENCE_CHARS else "")
+            text = sentence.text[:EVIDENCE_CHARS] + (
+                "…" if len(sentence.text) > EVIDENCE_CHARS else ""
+            )
             hits.append(Evidence(source=sentence.source, text=text, cue=match.group(0)))
             if len(hits) >= limit:
                 break
@@ -85,18 +87,27 @@ def _count(found: list[_Sentence], patterns: list[str]) -> int:
     return sum(1 for s in found if pattern.search(s.folded))
 
 
-_RISK = {key: (question, {v: label for v, label, _ in options}) for key, _, question, options in rubric.RISK}
+_RISK = {
+    key: (question, {v: label for v, label, _ in options})
+    for key, _, question, options in rubric.RISK
+}
 
 
 def _risk(key: str, value: str, evidence: list[Evidence]) -> ProposedAnswer:
     question, labels = _RISK[key]
-    return ProposedAnswer(question=f"risk.{key}", label=question, answer=value,
-                          answer_label=labels[value], evidence=evidence)  # fmt: skip
+    return ProposedAnswer(
+        question=f"risk.{key}",
+        label=question,
+        answer=value,
+        answer_label=labels[value],
+        evidence=evidence,
+    )
 
 
 def _flag(question: str, label: str, evidence: list[Evidence]) -> ProposedAnswer:
-    return ProposedAnswer(question=question, label=label, answer="yes", answer_label="ja",
-                          evidence=evidence)  # fmt: skip
+    return ProposedAnswer(
+        question=question, label=label, answer="yes", answer_label="ja", evidence=evidence
+    )
 
 
 class Proposal(BaseModel):
@@ -124,8 +135,13 @@ def _high_risk_area(found: list[_Sentence]) -> ProposedAnswer | None:
     if best is None:
         return None
     _, key, evidence = best
-    return ProposedAnswer(question="high_risk_area", label="Hochrisiko-Bereich (Anhang III)",
-                          answer=key, answer_label=rubric.HIGH_RISK_AREAS[key], evidence=evidence)  # fmt: skip
+    return ProposedAnswer(
+        question="high_risk_area",
+        label="Hochrisiko-Bereich (Anhang III)",
+        answer=key,
+        answer_label=rubric.HIGH_RISK_AREAS[key],
+        evidence=evidence,
+    )
 
 
 def _yes_no(found: list[_Sentence]) -> dict[str, ProposedAnswer]:
@@ -262,3 +278,16 @@ def propose(sources: Iterable[Source], facts: dict[str, list[Evidence]] | None =
     if task:
         answers.append(task)
     return Proposal(answers=answers, inputs=_inputs(answers))
+
+
+def questions() -> list[tuple[str, str]]:
+    """Every question of the screening form: (key as in ``ProposedAnswer.question``, label)."""
+    out = [(f"hard_stops.{k}", label) for k, (label, _) in rubric.HARD_STOPS.items()]
+    out += [(f"potential.{k}", label) for k, label, _ in rubric.POTENTIAL]
+    out += [(f"risk.{k}", question) for k, _, question, _ in rubric.RISK]
+    out += [(f"mitigation.{k}", label) for k, _, label, _ in rubric.MITIGATION]
+    out += [("high_risk_area", "Hochrisiko-Bereich (Anhang III)"),
+            ("interacts_with_people", "Interagiert mit Menschen"),
+            ("generates_content", "Erzeugt Inhalte (Text, Bild, Ton)"),
+            ("task", "Aufgabe der KI")]  # fmt: skip
+    return out
