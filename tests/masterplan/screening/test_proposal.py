@@ -126,7 +126,7 @@ def test_page_prefills_the_form_and_the_editor_confirms(client: TestClient, plan
     make_user(plan, "erika@stadt-koeln.example", Role.EDITOR, department_code="DIG")
     login(client, "erika@stadt-koeln.example")
     page = client.get(path).text
-    assert "KI-Prüfung bestätigen und speichern" in page and "vorgeschlagen" in page
+    assert "KI-Prüfung bestätigen und speichern" in page and 'class="badge proposed"' in page
     assert 'name="from_proposal" value="1"' in page
     assert 'id="s-people" name="interacts_with_people" value="1" checked' in page
     before = client.get("/masterplan/dashboard").text
@@ -137,7 +137,9 @@ def test_page_prefills_the_form_and_the_editor_confirms(client: TestClient, plan
             "mit_fallback": "1", "task": "asr", "pot_repetitiveness": "3"}  # fmt: skip
     assert client.post(path, data=form, follow_redirects=False).status_code == 303
     shown = client.get(path).text
-    assert "Automatischer Vorschlag" not in shown and "begrenztes Risiko" in shown
+    assert "Automatischer Vorschlag zum Vergleich" in shown and "begrenztes Risiko" in shown
+    assert "KI-Prüfung bestätigen und speichern" not in shown
+    assert 'class="badge proposed"' not in shown, "a saved screening's form is not marked"
     after = client.get("/masterplan/dashboard").text
     assert "1 von 1 Maßnahmen geprüft" in after and "automatischen Vorschlag" not in after
 

@@ -26,14 +26,12 @@ def screening_page(
     """JSON twin: /api/v1/measures/{id}/screening."""
     _ = gettext_for(request)
     data = service.screening_get(session, actor=actor, measure_id=measure_id)
-    proposal = None
-    if not data.screened:
-        proposal = service.screening_proposal(session, actor=actor, measure_id=measure_id)
+    proposal = service.screening_proposal(session, actor=actor, measure_id=measure_id)
     context = {
         "title": _("AI screening") + f": {data.measure_title}",
         "data": data,
         "proposal": proposal,
-        "proposed": {a.question: a for a in proposal.answers} if proposal else {},
+        "proposed": {} if data.screened else {a.question: a for a in proposal.answers},
         "rubric": rubric,
         "can_edit": actor.can(Permission.CONTENT_EDIT),
     }
