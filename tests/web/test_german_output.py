@@ -161,8 +161,12 @@ class _Text(HTMLParser):
         self.links: list[str] = []
         self._hidden = 0
         self._open: list[str] = []
+        self._open_title = False
+        self.title = ""
+        self.authored: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open_title = tag == "title"
         # Text written by people (a publisher's description, marked data-authored) is not
         # the template's output: codes there are the data's own values.
         if tag in HIDDEN_TAGS or "data-authored" in dict(attrs):
@@ -173,21 +177,33 @@ class _Text(HTMLParser):
             self.links.append(href.split("#", 1)[0].split("?", 1)[0])
 
     def handle_endtag(self, tag: str) -> None:
+        self._open_title = False
         if self._open and self._open[-1] == tag:
             self._open.pop()
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
+        if self._hidden:
+            self.authored.append(data.strip())
+        elif self._open_title:
+            self.title = data
+        else:
             self.parts.append(data)
         self.parts.append("\n")
+
+    def text(self) -> str:
+        """The visible text; the page's <title> too unless it repeats an authored heading
+        (a programme's or measure's own name, e.g. an EU call called "RAISE pilot")."""
+        name = self.title.rsplit(" · ", 1)[0].strip()
+        shown = [] if name and name in self.authored else [self.title, "\n"]
+        return "".join(shown + self.parts)
 
 
 def visible_text(html: str) -> tuple[str, list[str]]:
     """The text a reader sees, one line per text node, and the page's local links."""
     parser = _Text()
     parser.feed(html)
-    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    text = re.sub(r"[ \t\r\f\v]+", " ", parser.text())
     return re.sub(r"\n\s*\n+", "\n", text), parser.links
 
 

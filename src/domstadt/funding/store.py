@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
@@ -112,6 +112,21 @@ def status_clause(status: str, day: dt.date) -> Any:
     return and_(~closed, ~upcoming, ~rolling)
 
 
+def list_order(day: dt.date) -> tuple[Any, ...]:
+    """The default order of programme lists: programmes one can still apply to (open, rolling,
+    upcoming) first, soonest deadline first and those without a deadline after them; closed
+    programmes last, the most recently closed first."""
+    closed = status_clause("closed", day)
+    p = FundingProgramme
+    return (
+        case((closed, 1), else_=0),
+        p.call_close.is_(None),
+        case((closed, None), else_=p.call_close),
+        p.call_close.desc(),
+        p.id,
+    )
+
+
 def filtered(session: Session, filters: ProgrammeFilter, day: dt.date) -> Select[Any] | None:
     """The ids of programmes matching ``filters``; None when ``q`` has no searchable word."""
     stmt = select(FundingProgramme.id)
@@ -130,22 +145,18 @@ def filtered(session: Session, filters: ProgrammeFilter, day: dt.date) -> Select
 def page(
     session: Session, filters: ProgrammeFilter, day: dt.date
 ) -> tuple[int, list[FundingProgramme]]:
-    """Count and one page, soonest deadline first (programmes without deadline last)."""
+    """Count and one page in ``list_order``: open calls first, closed ones last."""
     stmt = filtered(session, filters, day)
     if stmt is None:
         return 0, []
-    rows = _topic_rows(session, stmt, filters) if filters.topic else None
+    rows = _topic_rows(session, stmt, filters, day) if filters.topic else None
     if rows is not None:
         return len(rows), rows[filters.offset : filters.offset + filters.limit]
     count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     ordered = (
         select(FundingProgramme)
         .where(FundingProgramme.id.in_(stmt))
-        .order_by(
-            FundingProgramme.call_close.is_(None),
-            FundingProgramme.call_close,
-            FundingProgramme.id,
-        )
+        .order_by(*list_order(day))
         .offset(filters.offset)
         .limit(filters.limit)
     )
@@ -153,18 +164,14 @@ def page(
 
 
 def _topic_rows(
-    session: Session, stmt: Select[Any], filters: ProgrammeFilter
+    session: Session, stmt: Select[Any], filters: ProgrammeFilter, day: dt.date
 ) -> list[FundingProgramme]:
     """Topic lists are JSON: filtered in Python (bounded by the rows the other filters left)."""
     wanted = filters.topic.strip().casefold()
     rows = session.scalars(
         select(FundingProgramme)
         .where(FundingProgramme.id.in_(stmt))
-        .order_by(
-            FundingProgramme.call_close.is_(None),
-            FundingProgramme.call_close,
-            FundingProgramme.id,
-        )
+        .order_by(*list_order(day))
         .limit(20_000)
     )
     return [r for r in rows if any(str(t).casefold() == wanted for t in r.topics or [])]

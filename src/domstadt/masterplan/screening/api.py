@@ -8,7 +8,12 @@ from domstadt.core.auth.permissions import Permission
 from domstadt.masterplan.screening import library, service
 from domstadt.masterplan.screening.library import ReferenceCase
 from domstadt.masterplan.screening.rubric import ScreeningInput
-from domstadt.masterplan.screening.schemas import Coverage, Review, ScreeningPublic
+from domstadt.masterplan.screening.schemas import (
+    Coverage,
+    ProposalPublic,
+    Review,
+    ScreeningPublic,
+)
 from domstadt.web.deps import ActorDep, SessionDep, needs, verify_csrf_api
 
 router = APIRouter(prefix="/api/v1", tags=["screening"], dependencies=[Depends(verify_csrf_api)])
@@ -20,16 +25,31 @@ def screening(measure_id: int, session: SessionDep, actor: ActorDep) -> Screenin
     return service.screening_get(session, actor=actor, measure_id=measure_id)
 
 
+@router.get("/measures/{measure_id}/screening/proposal", summary="Automatic screening proposal")
+def proposal(measure_id: int, session: SessionDep, actor: ActorDep) -> ProposalPublic:
+    """The rubric's answers read from the measure's texts and linked datasets, each with its
+    evidence, and the verdict they give. Not stored, not counted: an editor confirms it by
+    sending ``inputs`` (as proposed or corrected) to PUT ../screening?from_proposal=true."""
+    return service.screening_proposal(session, actor=actor, measure_id=measure_id)
+
+
 @router.put(
     "/measures/{measure_id}/screening",
     summary="Answer the rubric (editors)",
     openapi_extra=needs(Permission.CONTENT_EDIT),
 )
 def propose(
-    measure_id: int, body: ScreeningInput, session: SessionDep, actor: ActorDep
+    measure_id: int,
+    body: ScreeningInput,
+    session: SessionDep,
+    actor: ActorDep,
+    from_proposal: bool = False,
 ) -> ScreeningPublic:
-    """The system scores the answers and proposes; an earlier review is reset."""
-    return service.screening_propose(session, actor=actor, measure_id=measure_id, data=body)
+    """The system scores the answers and proposes; an earlier review is reset.
+    ``from_proposal``: the answers are the automatic proposal, confirmed or corrected."""
+    return service.screening_propose(
+        session, actor=actor, measure_id=measure_id, data=body, from_proposal=from_proposal
+    )
 
 
 @router.post(

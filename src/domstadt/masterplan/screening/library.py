@@ -19,6 +19,9 @@ from pydantic import BaseModel
 
 from domstadt.core.text import get_embedder, lexical_similarity
 
+PROVEN_SCORE = 0.5
+"""A reference case at least this similar counts as evidence that the idea was tried elsewhere."""
+
 
 class ReferenceCase(BaseModel):
     """One documented use of AI in a public administration."""

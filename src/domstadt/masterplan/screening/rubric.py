@@ -107,6 +107,7 @@ HIGH_RISK_AREAS: dict[str, str] = {
     "law_enforcement": "Strafverfolgung (Anhang III Nr. 6)",
     "critical_infrastructure": "Kritische Infrastruktur (Anhang III Nr. 2)",
     "biometrics": "Biometrie (Anhang III Nr. 1)",
+    "medical_devices": "Medizinprodukt oder dessen Sicherheitsbauteil (Art. 6 Abs. 1, Anhang I)",
 }
 """Annex III areas of the EU AI Act that make a system high-risk."""
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domstadt.masterplan.screening.library import CaseMatch
 from domstadt.masterplan.screening.models import ReviewStatus
+from domstadt.masterplan.screening.proposal import ProposedAnswer
 from domstadt.masterplan.screening.rubric import LEVELS, Result, ScreeningInput
 
 TIERS = ("verboten", "hohes Risiko", "begrenztes Risiko", "minimales Risiko")
@@ -72,6 +73,20 @@ class ScreeningPublic(BaseModel):
     reviewed_at: dt.datetime | None
 
 
+class ProposalPublic(BaseModel):
+    """The automatic proposal for a measure: answers with their evidence, and the verdict they
+    give. It is not a screening: it counts nowhere until an editor confirms or corrects it."""
+
+    measure_id: int
+    measure_title: str
+    screened: bool
+    answers: list[ProposedAnswer]
+    unanswered: list[str]
+    inputs: ScreeningInput
+    result: Result
+    note: str
+
+
 class CoverageRow(BaseModel):
     """Screening coverage of one field of action or department."""
 
@@ -89,6 +104,7 @@ class Coverage(BaseModel):
     measures: int
     screened: int
     reviewed: int
+    proposal_only: int = 0
     by_field: list[CoverageRow]
     by_department: list[CoverageRow]
 
@@ -104,4 +120,4 @@ class Headline(BaseModel):
 
 
 __all__ = ["LEVELS", "TIERS", "Coverage", "CoverageRow", "Effective", "Headline", "Override",
-           "Review", "ScreeningPublic"]  # fmt: skip
+           "ProposalPublic", "Review", "ScreeningPublic"]  # fmt: skip

@@ -3,6 +3,7 @@ overrides with reasons; coverage per field of action and department."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +17,8 @@ from domstadt.core.errors import Invalid, NotFound
 from domstadt.funding import practice_service
 from domstadt.masterplan import measure_read_service
 from domstadt.masterplan.models import FieldOfAction, Measure, measure_field
-from domstadt.masterplan.schemas import MeasurePublic
-from domstadt.masterplan.screening import library
+from domstadt.masterplan.schemas import LinkKind, MeasurePublic
+from domstadt.masterplan.screening import library, proposal
 from domstadt.masterplan.screening.models import ReviewStatus, Screening
 from domstadt.masterplan.screening.rubric import InputProblem, Result, ScreeningInput, evaluate
 from domstadt.masterplan.screening.schemas import (
@@ -25,6 +26,7 @@ from domstadt.masterplan.screening.schemas import (
     CoverageRow,
     Effective,
     Headline,
+    ProposalPublic,
     Review,
     ScreeningPublic,
 )
@@ -105,11 +107,92 @@ def screening_headline(session: Session, *, actor: Actor, measure_id: int) -> He
     )
 
 
+PROPOSAL_NOTE = (
+    "Automatischer Vorschlag aus dem Text der Maßnahme und ihren verknüpften Datensätzen. "
+    "Er zählt erst als KI-Prüfung, wenn eine Redakteurin oder ein Redakteur ihn bestätigt "
+    "oder korrigiert."
+)
+_SECTIONS = (
+    ("title", "Titel"), ("summary", "Kurzbeschreibung"), ("description", "Beschreibung"),
+    ("goals", "Ziele"), ("success_criteria", "Erfolgskriterien"), ("risks", "Risiken"),
+)  # fmt: skip
+
+
+def _sources(measure: MeasurePublic) -> list[proposal.Source]:
+    sources = [proposal.Source(name, getattr(measure, key) or "") for key, name in _SECTIONS]
+    for link in measure.links:
+        if link.kind in (LinkKind.DATASET, LinkKind.DATASTREAM):
+            sources.append(proposal.Source("Verknüpfter Datensatz", link.title))
+    return sources
+
+
+def _facts(
+    measure: MeasurePublic, matches: list[library.CaseMatch]
+) -> dict[str, list[proposal.Evidence]]:
+    """Evidence that is a fact about the measure rather than a sentence of its text."""
+    facts: dict[str, list[proposal.Evidence]] = {}
+    data = [link for link in measure.links if link.kind in (LinkKind.DATASET, LinkKind.DATASTREAM)]
+    for link in data:
+        facts.setdefault("data_availability", []).append(proposal.Evidence(
+            source="Verknüpfter Datensatz", text=link.title, cue="verknüpft"))  # fmt: skip
+    if len(data) >= 3:
+        facts["data_volume"] = [
+            proposal.Evidence(
+                source="Verknüpfte Datensätze", text=f"{len(data)} Datensätze verknüpft", cue="≥ 3"
+            )
+        ]
+    for match in matches:
+        if match.score >= library.PROVEN_SCORE:
+            facts.setdefault("proven_elsewhere", []).append(proposal.Evidence(
+                source="Referenzfall", cue=f"Ähnlichkeit {match.score:.2f}",
+                text=f"{match.case.title} ({match.case.place}): {match.case.outcome}"))  # fmt: skip
+    return facts
+
+
+def _proposal(
+    measure: MeasurePublic, screened: bool, matches: list[library.CaseMatch]
+) -> ProposalPublic:
+    made = proposal.propose(_sources(measure), _facts(measure, matches))
+    answered = {a.question for a in made.answers}
+    return ProposalPublic(
+        measure_id=measure.id, measure_title=measure.title, screened=screened,
+        answers=made.answers, inputs=made.inputs,
+        unanswered=[label for key, label in proposal.questions() if key not in answered],
+        result=evaluate(made.inputs, library.technique_from(matches)), note=PROPOSAL_NOTE,
+    )  # fmt: skip
+
+
+@public("the automatic proposal is derived from the published measure only")
+def screening_proposal(session: Session, *, actor: Actor, measure_id: int) -> ProposalPublic:
+    """The rubric's answers proposed from the measure's texts and linked datasets, each with
+    its evidence; nothing is stored and nothing counts as screened."""
+    measure = _measure(session, actor, measure_id)
+    screened = _row(session, measure_id) is not None
+    return _proposal(measure, screened, _similar(session, actor, measure))
+
+
+def _agreement(
+    measure: MeasurePublic, data: ScreeningInput, matches: list[library.CaseMatch]
+) -> dict[str, Any]:
+    """Which proposed answers the editor kept and which they corrected (for the audit log)."""
+    proposed = _proposal(measure, False, matches).inputs.model_dump(mode="json")
+    given = data.model_dump(mode="json")
+    kept = sorted(k for k in given if given[k] == proposed[k])
+    return {"kept": kept, "corrected": sorted(k for k in given if k not in kept)}
+
+
 @requires(Permission.CONTENT_EDIT)
 def screening_propose(
-    session: Session, *, actor: Actor, measure_id: int, data: ScreeningInput
+    session: Session,
+    *,
+    actor: Actor,
+    measure_id: int,
+    data: ScreeningInput,
+    from_proposal: bool = False,
 ) -> ScreeningPublic:
-    """Score the answers and store the system's proposal; an earlier review is reset."""
+    """Score the answers and store the system's proposal; an earlier review is reset.
+    ``from_proposal``: the answers started from the automatic proposal (the audit log keeps
+    which parts the editor kept and which they corrected)."""
     measure = _measure(session, actor, measure_id)
     check_department(actor, measure.lead_department.id)
     matches = _similar(session, actor, measure)
@@ -128,8 +211,13 @@ def screening_propose(
     row.reviewed_by, row.reviewed_at, row.updated_at = "", None, utcnow()
     session.flush()
     out = _public(measure, row, matches)
+    after: dict[str, Any] = {
+        "proposal": out.proposal.model_dump(mode="json") if out.proposal else None
+    }
+    if from_proposal:
+        after["from_automatic_proposal"] = _agreement(measure, data, matches)
     audit.record(session, actor=actor, action="screening.propose", entity_type="measure",
-                 entity_id=measure_id, before=before, after=out.proposal)  # fmt: skip
+                 entity_id=measure_id, before=before, after=after)  # fmt: skip
     return out
 
 
@@ -199,13 +287,15 @@ def _groups(
 
 @public("screening coverage is part of the public dashboard")
 def screening_coverage(session: Session, *, actor: Actor) -> Coverage:
-    """How many measures are screened (and reviewed), per field of action and department."""
+    """How many measures are screened (and reviewed), per field of action and department.
+    Only screenings an editor saved count; the automatic proposal never does."""
     ids, by_field, by_department = _groups(session)
     status = dict(session.execute(select(Screening.measure_id, Screening.status)).all())
     screened = [i for i in ids if i in status]
     return Coverage(
         measures=len(ids),
         screened=len(screened),
+        proposal_only=len(ids) - len(screened),
         reviewed=sum(1 for i in screened if status[i] != ReviewStatus.PROPOSED),
         by_field=_rows(by_field, status),
         by_department=_rows(by_department, status),

@@ -26,9 +26,12 @@ def screening_page(
     """JSON twin: /api/v1/measures/{id}/screening."""
     _ = gettext_for(request)
     data = service.screening_get(session, actor=actor, measure_id=measure_id)
+    proposal = service.screening_proposal(session, actor=actor, measure_id=measure_id)
     context = {
         "title": _("AI screening") + f": {data.measure_title}",
         "data": data,
+        "proposal": proposal,
+        "proposed": {} if data.screened else {a.question: a for a in proposal.answers},
         "rubric": rubric,
         "can_edit": actor.can(Permission.CONTENT_EDIT),
     }
@@ -65,7 +68,10 @@ def screening_submit(
         data = _input(form)
     except ValueError:
         raise Invalid("Bewertungen müssen Zahlen von 0 bis 4 sein.", field="potential") from None
-    service.screening_propose(session, actor=actor, measure_id=measure_id, data=data)
+    service.screening_propose(
+        session, actor=actor, measure_id=measure_id, data=data,
+        from_proposal=bool(form.get("from_proposal")),
+    )  # fmt: skip
     return RedirectResponse(f"/massnahmen/{measure_id}/ki-pruefung", status_code=303)
 
 
