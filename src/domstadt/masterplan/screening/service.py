@@ -3,7 +3,6 @@ overrides with reasons; coverage per field of action and department."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
