@@ -35,9 +35,11 @@ OPEN = {
     ("post", "/api/v1/feedback/{feedback_id}/reports"),
     ("post", "/api/v1/moderation/reports"),
     ("post", "/api/v1/subscriptions"),
+    ("post", "/api/v1/infrastructure/check"),
 }
 """The write operations anyone may call (sign-up, password reset, reporting a text, following
-by e-mail with the double opt-in)."""
+by e-mail with the double opt-in, and checking a planned sensor site against coverage, which
+writes nothing: a POST only for its body)."""
 
 JSON = {"Content-Type": "application/json"}
 
