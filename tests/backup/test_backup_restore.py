@@ -164,7 +164,8 @@ def test_the_sqlite_demo_comes_back_whole_in_an_empty_installation(
 
     target = sqlite_installation(tmp_path / "new")
     result = run(target, "backup", "restore", str(archive))
-    assert "Wiederhergestellt" in result.stdout and "223" in result.stdout
+    assert "Wiederhergestellt" in result.stdout
+    assert re.search(r"\d+ Tabellen mit \d{1,3}(\.\d{3})+ Zeilen", result.stdout), result.stdout
     _assert_same(sqlite_demo, target)
 
 

@@ -182,9 +182,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                     pytrace=False,
                 )
             time.sleep(0.25)
+        _warm_up(server)
         yield server
     finally:
         _stop(process)
+
+
+WARM_UP_TIMEOUT = 180.0
+
+
+def _warm_up(server: LiveServer) -> None:
+    """Open one AI screening page before the browser tests: the first one of a process
+    embeds the whole best-practice library with the text model (its similar cases and the
+    proposal's facts; 84 practices in the demo), which on a loaded 2-core box takes longer than
+    a page load may in the tests. Later pages embed only their measure's text."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(server.url("/massnahmen/1/ki-pruefung"), timeout=WARM_UP_TIMEOUT) as answer:
+        assert answer.status == 200
 
 
 # --------------------------------------------------------------------------- the browser
