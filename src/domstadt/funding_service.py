@@ -37,7 +37,6 @@ from domstadt.funding.schemas import (
     ProgrammeFilter,
     ProgrammeList,
     ProgrammePublic,
-    RowOutcome,
 )
 from domstadt.funding.tables import Table, read_table
 
@@ -119,10 +118,10 @@ def _apply(
         try:
             data = programme(raw, defaults)
         except RowRefused as exc:
-            _outcome(report, number, "refused", str(raw.get("title") or "")[:200], reason=str(exc))
+            report.record(number, "refused", str(raw.get("title") or "")[:200], reason=str(exc))
             continue
         if data.external_id in seen:
-            _outcome(report, number, "refused", data.title, data.external_id,
+            report.record(number, "refused", data.title, data.external_id,
                      f"doppelt: dieselbe Kennung wie Zeile {seen[data.external_id]}")  # fmt: skip
             continue
         seen[data.external_id] = number
@@ -132,13 +131,13 @@ def _apply(
     for number, data, content_hash in planned:
         found = known.get(data.external_id)
         if found is None:
-            _outcome(report, number, "added", data.title, data.external_id)
+            report.record(number, "added", data.title, data.external_id)
             new.append((data, content_hash))
         elif found[1] == content_hash:
-            _outcome(report, number, "unchanged", data.title, data.external_id)
+            report.record(number, "unchanged", data.title, data.external_id)
             same.append(found[0])
         else:
-            _outcome(report, number, "changed", data.title, data.external_id)
+            report.record(number, "changed", data.title, data.external_id)
             if not report.dry_run:
                 row = store.get(session, found[0])
                 store.change(session, row, data, content_hash, by=f"{source} ({actor.label})")
@@ -149,16 +148,6 @@ def _apply(
             session, actor=actor, action="funding.import", entity_type="funding_import",
             entity_id=source, after=report.model_dump(exclude={"rows"}),
         )  # fmt: skip
-
-
-def _outcome(
-    report: ImportReport, row: int, outcome: str, title: str, external_id: str = "",
-    reason: str = "",
-) -> None:  # fmt: skip
-    report.rows.append(
-        RowOutcome(row=row, outcome=outcome, external_id=external_id, title=title, reason=reason)
-    )
-    setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 @requires(Permission.CONTENT_EDIT)

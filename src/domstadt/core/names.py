@@ -48,3 +48,26 @@ def _checked_name(value: str) -> str:
 
 HumanName = Annotated[str, AfterValidator(_checked_name)]
 """A pydantic field type: the name as :func:`normalise_name` writes it; never empty."""
+
+
+MAX_COMPETENCES = 20
+"""How many competence tags an organisation or an ecosystem entry may carry."""
+
+
+def normalise_competences(values: list[str]) -> list[str]:
+    """Trimmed free competence tags, duplicates (ignoring case) dropped, order kept; at most
+    :data:`MAX_COMPETENCES` of 60 characters each (a :class:`ValueError` names the one too long).
+    """
+    seen: set[str] = set()
+    tags: list[str] = []
+    for raw in values:
+        tag = " ".join(raw.split())
+        if not tag or tag.casefold() in seen:
+            continue
+        if len(tag) > 60:
+            raise ValueError(f"Die Kompetenz '{tag[:60]}…' ist länger als 60 Zeichen.")
+        seen.add(tag.casefold())
+        tags.append(tag)
+    if len(tags) > MAX_COMPETENCES:
+        raise ValueError(f"Höchstens {MAX_COMPETENCES} Kompetenzen.")
+    return tags

@@ -32,7 +32,7 @@ from domstadt.funding.practices.schemas import (
     SimilarList,
     SimilarPractice,
 )
-from domstadt.funding.schemas import ImportReport, RowOutcome
+from domstadt.funding.schemas import ImportReport
 from domstadt.funding.tables import read_table
 from domstadt.masterplan import measure_read_service
 
@@ -111,10 +111,10 @@ def _read_rows(
         try:
             data = practice(raw, defaults)
         except RowRefused as exc:
-            _outcome(report, number, "refused", str(raw.get("title") or "")[:200], reason=str(exc))
+            report.record(number, "refused", str(raw.get("title") or "")[:200], reason=str(exc))
             continue
         if data.external_id in seen:
-            _outcome(report, number, "refused", data.title, data.external_id,
+            report.record(number, "refused", data.title, data.external_id,
                      f"doppelt: dieselbe Kennung wie Zeile {seen[data.external_id]}")  # fmt: skip
             continue
         seen[data.external_id] = number
@@ -130,13 +130,13 @@ def _write(
     for number, data in planned:
         found = known.get(data.external_id)
         if found is None:
-            _outcome(report, number, "added", data.title, data.external_id)
+            report.record(number, "added", data.title, data.external_id)
             if not report.dry_run:
                 store.add(session, source, data)
         elif found[1] == data.content_hash():
-            _outcome(report, number, "unchanged", data.title, data.external_id)
+            report.record(number, "unchanged", data.title, data.external_id)
         else:
-            _outcome(report, number, "changed", data.title, data.external_id)
+            report.record(number, "changed", data.title, data.external_id)
             if not report.dry_run:
                 store.change(session, store.get(session, found[0]), data)
     if not report.dry_run:
@@ -144,16 +144,6 @@ def _write(
             session, actor=actor, action="practices.import", entity_type="practice_import",
             entity_id=source, after=report.model_dump(exclude={"rows"}),
         )  # fmt: skip
-
-
-def _outcome(
-    report: ImportReport, row: int, outcome: str, title: str, external_id: str = "",
-    reason: str = "",
-) -> None:  # fmt: skip
-    report.rows.append(
-        RowOutcome(row=row, outcome=outcome, external_id=external_id, title=title, reason=reason)
-    )
-    setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 @requires(Permission.PRACTICES_EDIT)

@@ -103,11 +103,15 @@ class DigitalCriteriaUpdate(BaseModel):
     digital_criteria: list[str] = Field(max_length=30)
 
 
+OutcomeKind = Literal["added", "changed", "unchanged", "refused"]
+"""What happened to one row of an import."""
+
+
 class RowOutcome(BaseModel):
     """What happened to one row: ``added``, ``changed``, ``unchanged`` or ``refused``."""
 
     row: int
-    outcome: Literal["added", "changed", "unchanged", "refused"]
+    outcome: OutcomeKind
     external_id: str = ""
     title: str = ""
     reason: str = ""
@@ -125,6 +129,17 @@ class ImportReport(BaseModel):
     refused: int = 0
     unused_columns: list[str] = []
     rows: list[RowOutcome] = []
+
+    def record(
+        self, row: int, outcome: OutcomeKind, title: str, external_id: str = "", reason: str = ""
+    ) -> None:
+        """Add one row's outcome and count it."""
+        self.rows.append(
+            RowOutcome(
+                row=row, outcome=outcome, external_id=external_id, title=title, reason=reason
+            )
+        )
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
 
 class MatchPublic(BaseModel):

@@ -202,16 +202,7 @@ def juror_assign(session: Session, *, actor: Actor, challenge_id: int, data: Jur
     """Add a person (by e-mail) to the challenge's jury (editors of its department)."""
     row = store.get_challenge(session, challenge_id)
     check_department(actor, row.department_id)
-    jury.assign(
-        session,
-        actor=actor,
-        model=Juror,
-        owner="challenge_id",
-        owner_id=row.id,
-        email=data.email,
-        entity_type="challenge",
-        where="dieses Wettbewerbs",
-    )
+    jury.assign(session, _jury(row), actor=actor, email=data.email)
 
 
 def _jury(row: Challenge) -> jury.JuryTables:

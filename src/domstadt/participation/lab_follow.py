@@ -6,35 +6,24 @@ from the audit log. Registered by ``follow`` into the subscriptions' registry, s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from domstadt.core.audit import AuditEntry
+from domstadt.participation.audit_follow import AuditFollowable
 from domstadt.participation.labs.models import LabSession
-from domstadt.participation.statement_follow import AuditWindow
 from domstadt.subscriptions.followables import FollowChange, FollowTarget
 
 FIELDS_DE = {"title": "Titel", "starts_at": "Beginn", "place": "Ort", "capacity": "Plätze"}
 """The public facts of a session whose change followers are told, with their German name."""
 
 
-class LabSessionFollowable:
+class LabSessionFollowable(AuditFollowable):
     """A lab session: changes of title, start, place or seats; cancellation."""
 
     kind = "lab_session"
     label = "Labortermin"
-
-    def __init__(
-        self,
-        audit_entries: AuditWindow,
-        local: Callable[[dt.datetime], str],
-        parse_date: Callable[[Any], dt.datetime | None],
-    ) -> None:
-        """Takes the helpers ``follow`` shares with its other kinds (see
-        ``statement_follow.ProblemStatementFollowable``)."""
-        self._audit, self._local, self._date = audit_entries, local, parse_date
 
     def target(self, session: Session, target_id: int) -> FollowTarget | None:
         """The session unless moderators hid it."""
@@ -76,12 +65,7 @@ class LabSessionFollowable:
         )
 
     def _edit(self, entry: AuditEntry, path: str) -> FollowChange | None:
-        before, after = entry.before or {}, entry.after or {}
-        moved: list[dict[str, Any]] = [
-            {"field": n, "before": before.get(n), "after": after.get(n)}
-            for n in FIELDS_DE
-            if before.get(n) != after.get(n)
-        ]
+        moved = self.changed_fields(entry, FIELDS_DE)
         if not moved:
             return None
         text = "; ".join(

@@ -136,16 +136,7 @@ def juror_assign(session: Session, *, actor: Actor, statement_id: int, data: Jur
     """Add a person (by e-mail) to the statement's jury (editors of its department)."""
     row = store.get_statement(session, statement_id)
     check_department(actor, row.department_id)
-    jury.assign(
-        session,
-        actor=actor,
-        model=PitchJuror,
-        owner="statement_id",
-        owner_id=row.id,
-        email=data.email,
-        entity_type="problem_statement",
-        where="dieser Fragestellung",
-    )
+    jury.assign(session, _jury(row), actor=actor, email=data.email)
 
 
 def _jury(row: ProblemStatement) -> jury.JuryTables:

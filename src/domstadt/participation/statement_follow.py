@@ -6,44 +6,29 @@ subscriptions' registry; changes are read from the audit log and the rows' own d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domstadt.core.audit import AuditEntry
+from domstadt.participation.audit_follow import AuditFollowable
 from domstadt.participation.events.models import Event
 from domstadt.participation.moderation.hidden import hidden_ids
 from domstadt.participation.pitches.models import Pitch, PitchStatus, ProblemStatement
 from domstadt.subscriptions.followables import FollowChange, FollowTarget
 
 DATE_DE = {"deadline": "Einreichungsfrist", "review_ends": "Ende der Jury-Bewertung"}
-AuditWindow = Callable[
-    [Session, str, list[str], tuple[str, ...], tuple[dt.datetime, dt.datetime]], list[AuditEntry]
-]
-"""``follow._audit``: a target's audit entries of some actions within a time window."""
 CLOCK_DE = {
     "deadline": "Die Einreichungsfrist ist abgelaufen; die Jury bewertet jetzt die Pitches.",
     "review_ends": "Die Jurywertung ist veröffentlicht.",
 }
 
 
-class ProblemStatementFollowable:
+class ProblemStatementFollowable(AuditFollowable):
     """A problem statement: deadline and review passing, schedule, pitch event, selections."""
 
     kind = "problem_statement"
     label = "Fragestellung"
-
-    def __init__(
-        self,
-        audit_entries: AuditWindow,
-        local: Callable[[dt.datetime], str],
-        parse_date: Callable[[Any], dt.datetime | None],
-    ) -> None:
-        """Takes the helpers ``follow`` shares with its other kinds: the audit window query,
-        a time in Cologne (``12.03.2027 18:00``) and an ISO date of an audit entry."""
-        self._audit, self._local, self._date = audit_entries, local, parse_date
 
     def target(self, session: Session, target_id: int) -> FollowTarget | None:
         """The statement (statements are public)."""
@@ -87,7 +72,7 @@ class ProblemStatementFollowable:
         return sorted(found, key=lambda c: c.at)
 
     def _edit(self, session: Session, entry: AuditEntry, path: str) -> FollowChange | None:
-        before, after = entry.before or {}, entry.after or {}
+        after = entry.after or {}
         if entry.action == "problem_statement.pitch_event":
             event = session.get(Event, after.get("event_id") or 0)
             if event is None or event.hidden_at is not None:
@@ -100,11 +85,7 @@ class ProblemStatementFollowable:
                 path=f"/veranstaltungen/{event.id}",
                 data={"event": {"id": event.id, "title": event.title}},
             )
-        moved: list[dict[str, Any]] = [
-            {"field": n, "before": before.get(n), "after": after.get(n)}
-            for n in DATE_DE
-            if before.get(n) != after.get(n)
-        ]
+        moved = self.changed_fields(entry, DATE_DE)
         if not moved:
             return None
         schedule = "; ".join(

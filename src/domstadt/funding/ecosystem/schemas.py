@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
+from domstadt.core.names import normalise_competences
 from domstadt.funding.ecosystem import cpv, places
 
 DISTRICTS = tuple(places.DISTRICT_CENTRES)
@@ -12,24 +13,6 @@ ENTRY_TYPES = ("company", "startup", "association", "research", "public_body", "
 """Directory entry types: the organisation kinds, people and lab sessions."""
 
 MAX_CPV = 20
-MAX_TAGS = 20
-
-
-def normalise_tags(values: list[str]) -> list[str]:
-    """Trimmed tags, duplicates (ignoring case) dropped, order kept; at most 20 of 60 chars."""
-    seen: set[str] = set()
-    tags: list[str] = []
-    for raw in values:
-        tag = " ".join(raw.split())
-        if not tag or tag.casefold() in seen:
-            continue
-        if len(tag) > 60:
-            raise ValueError(f"Die Kompetenz '{tag[:60]}…' ist länger als 60 Zeichen.")
-        seen.add(tag.casefold())
-        tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise ValueError(f"Höchstens {MAX_TAGS} Kompetenzen.")
-    return tags
 
 
 class ConceptRef(BaseModel):
@@ -177,7 +160,7 @@ class PersonProfileUpdate(BaseModel):
     @field_validator("competences")
     @classmethod
     def _competences(cls, value: list[str]) -> list[str]:
-        return normalise_tags(value)
+        return normalise_competences(value)
 
 
 class PersonProfile(PersonProfileUpdate):

@@ -116,34 +116,23 @@ def remove(
     return JurorRemoved(user_id=user.id, name=user.name, scored=scored, removed_scores=len(scores))
 
 
-def assign(
-    session: Session,
-    *,
-    actor: Actor,
-    model: Any,
-    owner: str,
-    owner_id: int,
-    email: str,
-    entity_type: str,
-    where: str,
-) -> User:
-    """Add the account with ``email`` to the jury rows of ``model`` whose ``owner`` column is
-    ``owner_id``; ``where`` names the jury in German ("dieses Wettbewerbs")."""
+def assign(session: Session, jury: JuryTables, *, actor: Actor, email: str) -> User:
+    """Add the account with ``email`` to the jury (a :class:`Conflict` when it is on it)."""
     address = email.strip().lower()
     user = session.scalar(select(User).where(User.email == address))
     if user is None:
         raise Invalid(f"Es gibt kein Konto mit der Adresse {email.strip()}.", field="email")
-    column = getattr(model, owner)
-    if session.scalar(select(model.id).where(column == owner_id, model.user_id == user.id)):
-        raise Conflict(f"{user.name} gehört schon zur Jury {where}.", field="email")
-    session.add(model(**{owner: owner_id, "user_id": user.id}))
+    model, column = jury.model, getattr(jury.model, jury.owner)
+    if session.scalar(select(model.id).where(column == jury.owner_id, model.user_id == user.id)):
+        raise Conflict(f"{user.name} gehört schon zur Jury {jury.where}.", field="email")
+    session.add(model(**{jury.owner: jury.owner_id, "user_id": user.id}))
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action=f"{entity_type}.juror_assign",
-        entity_type=entity_type,
-        entity_id=owner_id,
+        action=f"{jury.entity_type}.juror_assign",
+        entity_type=jury.entity_type,
+        entity_id=jury.owner_id,
         after={"juror": user.email},
     )
     return user

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from domstadt.core.auth.models import MembershipState, OrganisationKind
 from domstadt.core.auth.schemas import OrganisationPublic
-from domstadt.core.names import HumanName
+from domstadt.core.names import HumanName, normalise_competences
 from domstadt.core.weburl import WebUrl
 
 #: The nine Stadtbezirke (city districts) of Köln.
@@ -24,7 +24,6 @@ DISTRICTS = (
     "Kalk",
     "Mülheim",
 )
-MAX_COMPETENCES = 20
 _REGISTER = re.compile(r"^(HRA|HRB|GnR|PR|VR)\s*(\d{1,6})(\s*[A-Z]{1,2})?$", re.IGNORECASE)
 _REGISTER_COURTS = {"hra": "HRA", "hrb": "HRB", "gnr": "GnR", "pr": "PR", "vr": "VR"}
 
@@ -43,23 +42,6 @@ def normalise_register_number(value: str) -> str:
     suffix = (match.group(3) or "").strip().upper()
     number = f"{_REGISTER_COURTS[match.group(1).lower()]} {match.group(2)}"
     return f"{number} {suffix}" if suffix else number
-
-
-def normalise_competences(values: list[str]) -> list[str]:
-    """Trimmed free tags, duplicates (ignoring case) dropped, order kept."""
-    seen: set[str] = set()
-    tags: list[str] = []
-    for raw in values:
-        tag = " ".join(raw.split())
-        if not tag or tag.casefold() in seen:
-            continue
-        if len(tag) > 60:
-            raise ValueError(f"Die Kompetenz '{tag[:60]}…' ist länger als 60 Zeichen.")
-        seen.add(tag.casefold())
-        tags.append(tag)
-    if len(tags) > MAX_COMPETENCES:
-        raise ValueError(f"Höchstens {MAX_COMPETENCES} Kompetenzen.")
-    return tags
 
 
 class OrganisationRegister(BaseModel):
