@@ -77,19 +77,45 @@ def pg_database() -> Iterator[Database]:
 
 
 def _truncate_all(db: Database) -> None:
+    """Empty every table of the PostgreSQL test database and restart its sequences.
+
+    Only the tables that hold rows are emptied, by DELETE with foreign-key triggers off
+    (``session_replication_role = replica``, all of them go anyway): a TRUNCATE of all 100+
+    tables after every test cost 0.5–5 s, this costs a few ms. A role that may not switch
+    triggers off gets the TRUNCATE. Tables of extensions (PostGIS's ``spatial_ref_sys``) stay."""
     with db.engine.begin() as conn:
         names = (
             conn.execute(
                 text(
-                    "SELECT quote_ident(tablename) FROM pg_tables "
-                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    "SELECT quote_ident(c.relname) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
+                    "AND c.relname <> 'alembic_version' AND NOT EXISTS ("
+                    "SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
                 )
             )
             .scalars()
             .all()
         )
-        if names:
+        if not names:
+            return
+        probe = " UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM {n})" for n in names)
+        full = conn.execute(text(probe)).scalars().all()
+        superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        if not superuser.scalar():
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            return
+        if full:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in full:
+                conn.execute(text(f"DELETE FROM {name}"))
+        conn.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, "
+                "start_value, false) FROM pg_sequences "
+                "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )
+        )
 
 
 @pytest.fixture(params=BACKENDS)

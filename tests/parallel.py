@@ -76,8 +76,11 @@ def _uses_module_fixture(item: pytest.Item) -> bool:
 
 def group_shared_tests(items: list[pytest.Item]) -> None:
     """Keep the tests that use the shared broker or a browser on one worker, and the tests of
-    a module with a module-wide fixture together (else each worker builds it again)."""
+    a module with a module-wide fixture together (else each worker builds it again). A module
+    that names its own ``xdist_group`` keeps it."""
     for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue  # the module named its group (modules that share a session fixture)
         if item.get_closest_marker("browser") or _SHARED_FILES.search(item.nodeid):
             item.add_marker(pytest.mark.xdist_group(SHARED))
         elif _uses_module_fixture(item):

@@ -1,8 +1,10 @@
 """Fixtures of the ecosystem tests: ``db`` is a database with the demo departments, people,
 masterplan and ecosystem loaded through the services (as ``domstadt demo load`` does).
 
-Loading takes half a minute on a small machine, so it happens once: into a SQLite template
-that each test copies, and on PostgreSQL once per test module (emptied after the module)."""
+Loading takes half a minute on a small machine, so it happens once per run: into a SQLite
+template that each test copies, and into a PostgreSQL template database that each test module
+gets a copy of (``CREATE DATABASE … TEMPLATE``, dropped after the module). The modules that
+use it run on one xdist worker (``pytestmark`` in each), so the demo is loaded once."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.demo import core, ecosystem, masterplan
-from tests.conftest import BACKENDS, _truncate_all
+from tests.conftest import BACKENDS, PG_URL, _truncate_all
+from tests.parallel import _admin
 
 
 def load_demo(db: Database) -> None:
@@ -39,13 +43,42 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     return path
 
 
-@pytest.fixture(scope="module")
-def pg_demo(request: pytest.FixtureRequest) -> Iterator[Database]:
-    """The PostgreSQL test database with the demo, emptied after the module."""
-    database: Database = request.getfixturevalue("pg_database")
-    load_demo(database)
-    yield database
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_database: Database) -> Iterator[str]:
+    """The name of a PostgreSQL database with the demo loaded (a template for copies)."""
+    name = f"{make_url(PG_URL).database}_ecosystem_demo"
+    _drop(name)
+    pg_database.dispose()  # a template must have no open connections
+    with _admin(PG_URL) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(PG_URL).database}"')
+    database = Database(_url(name))
     _truncate_all(database)
+    load_demo(database)
+    database.dispose()
+    yield name
+    _drop(name)
+
+
+@pytest.fixture(scope="module")
+def pg_demo(pg_demo_template: str) -> Iterator[Database]:
+    """A copy of the demo database for this module, dropped after it."""
+    name = f"{pg_demo_template}_copy"
+    _drop(name)
+    with _admin(PG_URL) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_demo_template}"')
+    database = Database(_url(name))
+    yield database
+    database.dispose()
+    _drop(name)
+
+
+def _url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop(name: str) -> None:
+    with _admin(PG_URL) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,11 +3,14 @@ and filters, an organisation's entry with what it takes part in, people's opt-in
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from domstadt.core.auth.models import Role
 from domstadt.core.db import Database
 from tests.conftest import csrf_of, login, make_user
+
+pytestmark = pytest.mark.xdist_group("ecosystem-demo")  # one demo load for both modules
 
 
 def test_directory_json_lists_40_demo_organisations_with_competences(

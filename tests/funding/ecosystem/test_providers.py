@@ -17,6 +17,8 @@ from domstadt.core.db import Database
 from domstadt.funding.ecosystem.cli import ecosystem_app
 from tests.conftest import TEST_SECRET, csrf_of, login, make_token, make_user
 
+pytestmark = pytest.mark.xdist_group("ecosystem-demo")  # one demo load for both modules
+
 
 def _measure_id(client: TestClient, code: str) -> int:
     found = client.get("/api/v1/measures", params={"q": code, "per_page": 100}).json()["items"]
