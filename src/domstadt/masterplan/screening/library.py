@@ -8,6 +8,7 @@ handed in as ``pool``) and falls back to the shipped file while the library is e
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -55,12 +56,42 @@ def cases() -> tuple[ReferenceCase, ...]:
 @lru_cache(maxsize=4)
 def _vectors(model: str) -> npt.NDArray[np.float32]:
     embedder = get_embedder()
-    return embedder.embed([f"{c.title}. {c.description}" for c in cases()], kind="passage")
+    return embedder.embed([_case_text(c) for c in cases()], kind="passage")
 
 
-@lru_cache(maxsize=4)
+POOL_CACHE_SIZE = 20_000
+"""How many library texts keep their vector in memory (a 384-dim vector is 1.5 KiB)."""
+_pool_cache: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
+_pool_lock = threading.Lock()
+
+
 def _pool_vectors(model: str, texts: tuple[str, ...]) -> npt.NDArray[np.float32]:
-    return get_embedder().embed(list(texts), kind="passage")
+    """The vectors of ``texts``; only texts not seen before are embedded (a practice added
+    or edited costs one embedding, not the whole library's)."""
+    with _pool_lock:
+        missing = list(dict.fromkeys(t for t in texts if (model, t) not in _pool_cache))
+    if missing:
+        fresh = get_embedder().embed(missing, kind="passage")
+        with _pool_lock:
+            if len(_pool_cache) + len(missing) > POOL_CACHE_SIZE:
+                _pool_cache.clear()
+            _pool_cache.update({(model, t): v for t, v in zip(missing, fresh, strict=True)})
+    with _pool_lock:
+        known = [_pool_cache.get((model, t)) for t in texts]
+    if any(v is None for v in known):  # cleared by another thread meanwhile
+        return get_embedder().embed(list(texts), kind="passage")
+    return np.stack([v for v in known if v is not None])
+
+
+def warm(pool: Sequence[ReferenceCase]) -> None:
+    """Embed ``pool`` (the library's cases) ahead of the first screening page."""
+    embedder = get_embedder()
+    if embedder.dim and pool:
+        _pool_vectors(embedder.name, tuple(_case_text(c) for c in pool))
+
+
+def _case_text(case: ReferenceCase) -> str:
+    return f"{case.title}. {case.description}"
 
 
 def most_similar(
@@ -75,9 +106,7 @@ def most_similar(
         query = embedder.embed([text], kind="query")[0]
         floor = embedder.cosine_floor
         if pool:
-            vectors = _pool_vectors(
-                embedder.name, tuple(f"{c.title}. {c.description}" for c in found)
-            )
+            vectors = _pool_vectors(embedder.name, tuple(_case_text(c) for c in found))
         else:
             vectors = _vectors(embedder.name)
         cosine = np.clip((vectors @ query - floor) / (1 - floor), 0, 1)

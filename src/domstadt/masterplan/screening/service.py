@@ -39,14 +39,23 @@ def _text(measure: MeasurePublic) -> str:
     return "\n".join(x for x in (measure.title, measure.summary, measure.description) if x)
 
 
-def _similar(session: Session, actor: Actor, measure: MeasurePublic) -> list[library.CaseMatch]:
-    """The cases most like the measure, searched in the best-practice library (the shipped
-    reference file while the library is empty)."""
-    pool = [
+def _pool(session: Session, actor: Actor) -> list[library.ReferenceCase]:
+    return [
         library.ReferenceCase.model_validate(c.model_dump())
         for c in practice_service.screening_cases(session, actor=actor)
     ]
-    return library.most_similar(_text(measure), pool=pool or None)
+
+
+def _similar(session: Session, actor: Actor, measure: MeasurePublic) -> list[library.CaseMatch]:
+    """The cases most like the measure, searched in the best-practice library (the shipped
+    reference file while the library is empty)."""
+    return library.most_similar(_text(measure), pool=_pool(session, actor) or None)
+
+
+@public("the best-practice library is public")
+def library_pool(session: Session, *, actor: Actor) -> list[library.ReferenceCase]:
+    """The cases the similar-case lookup searches (the library's; empty when it is)."""
+    return _pool(session, actor)
 
 
 def _effective(row: Screening) -> Effective:
