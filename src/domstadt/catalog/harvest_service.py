@@ -7,7 +7,6 @@ source brings in belong to that department and are read-only here (they show the
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -24,15 +23,14 @@ from domstadt.catalog.schemas import (
     HarvestSourceOverview,
     HarvestSourcePublic,
 )
-from domstadt.core import audit
+from domstadt.core import audit, harvest_sources
 from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, check_department, public, requires
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound
-from domstadt.core.outbound import OutboundPolicy, OutboundRefused
+from domstadt.core.outbound import OutboundPolicy
 
 TYPES = {"ckan": "CKAN Action API", "dcat": "DCAT (RDF)", "dkan": "DKAN data.json", "file": "Datei"}
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 
 
 def _report(job: HarvestJob | None, source: HarvestSource) -> HarvestReport | None:
@@ -65,13 +63,7 @@ def _public(session: Session, source: HarvestSource) -> HarvestSourcePublic:
 
 
 def _check(name: str, url: str, type_: str, license_id: str) -> None:
-    if not NAME_RE.match(name):
-        raise Invalid(
-            "Der Name der Quelle darf nur Kleinbuchstaben, Ziffern, - und _ enthalten.",
-            field="name",
-        )
-    if not url.startswith(("http://", "https://")):
-        raise Invalid(f"'{url}' ist keine http(s)-Adresse.", field="url")
+    harvest_sources.check_name(name)
     if type_ not in TYPES:
         raise Invalid(f"Unbekannter Quelltyp '{type_}'. Erlaubt: {', '.join(TYPES)}.", field="type")
     if license_id and records.license_of(license_id) is None:
@@ -97,15 +89,8 @@ def source_create(
     """Register a harvest source (CKAN, DCAT, DKAN or a plain file URL); its address must be
     one the outbound guard would fetch (public, or a host the operator allowed)."""
     _check(name, url, type, license_id)
-    try:
-        outbound.check_url(url)
-    except OutboundRefused as exc:
-        raise Invalid(str(exc), field="url") from None
-    dept_id = None
-    if department_code:
-        dept_id = session.scalar(select(Department.id).where(Department.code == department_code))
-        if dept_id is None:
-            raise Invalid(f"Unbekannte Dienststelle '{department_code}'.", field="department_code")
+    harvest_sources.check_address(url, outbound)
+    dept_id = harvest_sources.department_id(session, department_code)
     check_department(actor, dept_id)
     if session.scalar(select(HarvestSource.id).where(HarvestSource.name == name)):
         raise Conflict(f"Eine Harvest-Quelle '{name}' gibt es bereits.")

@@ -11,25 +11,23 @@ whenever the remote changes it (the mirror follows its source)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from domstadt.core import audit
+from domstadt.core import audit, harvest_sources
 from domstadt.core.auth.models import Department
 from domstadt.core.auth.permissions import Actor, Permission, requires
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Conflict, Invalid, NotFound
-from domstadt.core.outbound import OutboundPolicy, OutboundRefused
+from domstadt.core.outbound import OutboundPolicy
 from domstadt.sensors import models as m
 from domstadt.sensors.harvest.client import HarvestError, service_root
 from domstadt.sensors.harvest.models import StaHarvestRemote, StaHarvestRun, StaHarvestSource
 from domstadt.sensors.harvest.runner import Limits, run_harvest
 from domstadt.sensors.harvest.schemas import RunReport, SourcePublic
 
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 MODELS: dict[str, Any] = {
     "Things": m.Thing,
     "Locations": m.Location,
@@ -109,26 +107,15 @@ def source_create(
     """Register a remote SensorThings service by its root URL (ending in /v1.0 or /v1.1) and
     an optional OData ``$filter`` over its Datastreams; the address must be one the outbound
     guard would fetch (public, or a host the operator allowed)."""
-    if not NAME_RE.match(name):
-        raise Invalid(
-            "Der Name der Quelle darf nur Kleinbuchstaben, Ziffern, - und _ enthalten "
-            "(2–100 Zeichen).",
-            field="name",
-        )
+    harvest_sources.check_name(name)
     if not url.startswith(("http://", "https://")):
         raise Invalid(f"'{url}' ist keine http(s)-Adresse.", field="url")
     try:
         root = service_root(url)
-        outbound.check_url(root)
     except HarvestError as exc:
         raise Invalid(str(exc), field="url") from None
-    except OutboundRefused as exc:
-        raise Invalid(str(exc), field="url") from None
-    dept_id = None
-    if department_code:
-        dept_id = session.scalar(select(Department.id).where(Department.code == department_code))
-        if dept_id is None:
-            raise Invalid(f"Unbekannte Dienststelle '{department_code}'.", field="department_code")
+    harvest_sources.check_address(root, outbound)
+    dept_id = harvest_sources.department_id(session, department_code)
     if session.scalar(select(StaHarvestSource.id).where(StaHarvestSource.name == name)):
         raise Conflict(f"Eine SensorThings-Harvest-Quelle '{name}' gibt es bereits.")
     source = StaHarvestSource(
