@@ -116,15 +116,17 @@ def database() -> Database:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or update the schema to the newest revision."""
-    from domstadt.core.migrate import current_revision, head_revision, upgrade
+    """Create or update the schema to the newest revision; names the oldest code revision
+    that can still serve on it (expand, migrate, contract: docs/operations.md)."""
+    from domstadt.core.migrate import current_revision, head_revision, oldest_code_revision, upgrade
 
     db = database()
     before = current_revision(db)
     upgrade(db)
     console.print(
         f"Datenbank {db.engine.url.render_as_string(hide_password=True)}: "
-        f"{before or 'leer'} → {head_revision(db)}"
+        f"{before or 'leer'} → {head_revision(db)}; darauf laufen Versionen ab Revision "
+        f"{oldest_code_revision(db)}"
     )
 
 
