@@ -64,8 +64,9 @@ def schema_status(db: Database) -> migration_policy.SchemaStatus:
     expand steps only."""
     with db.engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-        known = current is None or current == scripts().get_current_head()
-        oldest = None if known else migration_policy.recorded_oldest(connection, current)
+        oldest = None
+        if current is not None and current != scripts().get_current_head():
+            oldest = migration_policy.recorded_oldest(connection, current)
     where = db.engine.url.render_as_string(hide_password=True)
     return migration_policy.status(scripts(), current, oldest, where)
 

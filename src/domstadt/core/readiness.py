@@ -61,9 +61,12 @@ async def migrations_check(database: Database, database_check: Check, timeout: f
     from domstadt.core.migrate import schema_status
 
     verdicts: list[SchemaStatus] = []
-    check = await _timed(
-        "migrations", lambda: str(verdicts.append(schema_status(database))), timeout
-    )
+
+    def probe() -> str:
+        verdicts.append(schema_status(database))
+        return verdicts[0].message
+
+    check = await _timed("migrations", probe, timeout)
     if not check.ok:
         return check
     verdict = verdicts[0]
