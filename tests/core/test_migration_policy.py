@@ -136,3 +136,13 @@ def test_a_newer_schema_without_a_record_is_refused(db: Database, ahead: Ahead) 
     ahead(None)
     with pytest.raises(NotMigrated, match="nicht verzeichnet"):
         ensure_migrated(db)
+
+
+def test_readiness_names_the_contract_step_a_running_process_does_not_know(
+    client: TestClient, ahead: Ahead
+) -> None:
+    ahead(FUTURE)  # a newer release contracted the schema while this process served
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.headers["retry-after"]
+    assert ready.json()["not_ready"] == ["migrations"]
+    assert f"contract step {FUTURE}" in ready.json()["checks"]["migrations"]["detail"]
