@@ -5,6 +5,7 @@ whether this code can serve on the database's schema (expand, migrate, contract:
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from importlib import resources
 
 from alembic import command
@@ -26,8 +27,9 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def scripts() -> ScriptDirectory:
-    """The revision files this code knows."""
+    """The revision files this code knows (read once per process: /readyz asks often)."""
     return ScriptDirectory.from_config(alembic_config("sqlite://"))
 
 
