@@ -82,7 +82,8 @@ def _truncate_all(db: Database) -> None:
     Only the tables that hold rows are emptied, by DELETE with foreign-key triggers off
     (``session_replication_role = replica``, all of them go anyway): a TRUNCATE of all 100+
     tables after every test cost 0.5–5 s, this costs a few ms. A role that may not switch
-    triggers off gets the TRUNCATE. Tables of extensions (PostGIS's ``spatial_ref_sys``) stay."""
+    triggers off gets the TRUNCATE. The schema bookkeeping (``alembic_version``,
+    ``schema_policy``) and tables of extensions (PostGIS's ``spatial_ref_sys``) stay."""
     with db.engine.begin() as conn:
         names = (
             conn.execute(
@@ -90,7 +91,7 @@ def _truncate_all(db: Database) -> None:
                     "SELECT quote_ident(c.relname) FROM pg_class c "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
-                    "AND c.relname <> 'alembic_version' AND NOT EXISTS ("
+                    "AND c.relname NOT IN ('alembic_version', 'schema_policy') AND NOT EXISTS ("
                     "SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
                 )
             )

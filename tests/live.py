@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_server(base: str, proc: subprocess.Popen[bytes], seconds: float) -> None:
+    """Return once the server process ``proc`` answers ``/healthz`` at ``base``; fail when it
+    exits or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"server at {base} exited with {proc.returncode}"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"server at {base} did not answer in {seconds} s")
 
 
 def csrf_in(page: httpx.Response) -> str:

@@ -116,15 +116,17 @@ def database() -> Database:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or update the schema to the newest revision."""
-    from domstadt.core.migrate import current_revision, head_revision, upgrade
+    """Create or update the schema to the newest revision; names the oldest code revision
+    that can still serve on it (expand, migrate, contract: docs/operations.md)."""
+    from domstadt.core.migrate import current_revision, head_revision, oldest_code_revision, upgrade
 
     db = database()
     before = current_revision(db)
     upgrade(db)
     console.print(
         f"Datenbank {db.engine.url.render_as_string(hide_password=True)}: "
-        f"{before or 'leer'} → {head_revision(db)}"
+        f"{before or 'leer'} → {head_revision(db)}; darauf laufen Versionen ab Revision "
+        f"{oldest_code_revision(db)}"
     )
 
 
@@ -377,10 +379,9 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     """Run ``workers`` uvicorn processes on one port, each building its app
     (``web.app.worker_app``); the supervisor restarts a worker that dies. Checked here first,
     so an unsafe config or an un-migrated database is one clear error, not N tracebacks."""
-    import uvicorn
-
     from domstadt.core.logs import configure_logging
     from domstadt.core.migrate import ensure_migrated
+    from domstadt.web import multiproc
     from domstadt.web.app import SERVED_AT
 
     settings = get_settings()
@@ -401,13 +402,20 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         )
     os.environ[SERVED_AT] = f"{host}:{port}"
     announce(f"Domstadt läuft mit {workers} Prozessen auf http://{host}:{port}")
+    with multiproc.shared_dir():  # /metrics of any worker sums all workers
+        _run_workers(host, port, workers, settings.log_level.lower())
+
+
+def _run_workers(host: str, port: int, workers: int, log_level: str) -> None:
+    import uvicorn
+
     uvicorn.run(
         "domstadt.web.app:worker_app",
         factory=True,
         workers=workers,
         host=host,
         port=port,
-        log_level=settings.log_level.lower(),
+        log_level=log_level,
         proxy_headers=False,
         log_config=None,
         access_log=False,

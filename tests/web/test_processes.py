@@ -22,7 +22,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.demo import core as demo_core
 from tests.conftest import PASSWORD, PG_URL, TEST_SECRET, _truncate_all, make_token, make_user
-from tests.live import csrf_in, free_port
+from tests.live import csrf_in, free_port, wait_for_server
 from tests.sensors.conftest import STA, thing_payload
 from tests.sensors.mqtt_client import MqttTestClient
 
@@ -58,19 +58,6 @@ def _environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _wait(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"server at {base} exited with {proc.returncode}"
-        try:
-            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"server at {base} did not answer in {STARTUP_SECONDS} s")
-
-
 @pytest.fixture(scope="module")
 def servers(
     pg_database: Database, tmp_path_factory: pytest.TempPathFactory
@@ -95,7 +82,7 @@ def servers(
         bases.append(f"http://127.0.0.1:{port}")
     try:
         for base, proc in zip(bases, procs, strict=True):
-            _wait(base, proc)
+            wait_for_server(base, proc, STARTUP_SECONDS)
         yield bases[0], bases[1]
     finally:
         for proc in procs:

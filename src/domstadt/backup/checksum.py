@@ -124,9 +124,14 @@ def table_sums(connection: Connection) -> dict[str, TableSum]:
     return {table.name: table_sum(connection, table) for table in tables}
 
 
+SCHEMA_BOOKKEEPING = frozenset({"alembic_version", "schema_policy"})
+"""Tables every migrated installation fills, data or not (core/migration_policy.py)."""
+
+
 def tables_with_rows(connection: Connection) -> list[str]:
-    """Tables holding at least one row, besides Alembic's own."""
-    tables = reflect(connection, [n for n in table_names(connection) if n != "alembic_version"])
+    """Tables holding at least one row, besides the schema's bookkeeping."""
+    names = [n for n in table_names(connection) if n not in SCHEMA_BOOKKEEPING]
+    tables = reflect(connection, names)
     return [t.name for t in tables if connection.execute(select(1).select_from(t).limit(1)).first()]
 
 

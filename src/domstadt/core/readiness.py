@@ -1,6 +1,7 @@
 """Is this process ready to serve? The database answers, its schema is at the code's head
-revision, and Redis (the job queue) answers when one is configured. Each check is bounded by a
-short timeout, so a probe gets its answer even from a database that hangs."""
+revision (or ahead of it by expand steps only), and Redis (the job queue) answers when one is
+configured. Each check is bounded by a short timeout, so a probe gets its answer even from a
+database that hangs."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import text
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from domstadt.core.db_errors import describe
+from domstadt.core.migration_policy import SchemaStatus
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,33 @@ def database_revision(database: Database) -> str:
         return str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar())
 
 
-def migrations_check(database_check: Check) -> Check:
-    """Whether the schema the database check found is the code's head revision."""
-    head = code_head()
+async def migrations_check(database: Database, database_check: Check, timeout: float) -> Check:
+    """Whether this code can serve on the schema the database check found: at the code's head
+    revision, or newer by expand steps only (a rolling release, core/migration_policy.py)."""
+    head, found = code_head(), database_check.detail
     if not database_check.ok:
         return Check("migrations", False, "unknown: the database does not answer", 0.0)
-    if database_check.detail != head:
-        found = database_check.detail
+    if found == head:
+        return Check("migrations", True, f"at head {head}", 0.0)
+    from domstadt.core.migrate import schema_status
+
+    verdicts: list[SchemaStatus] = []
+
+    def probe() -> str:
+        verdicts.append(schema_status(database))
+        return verdicts[0].message
+
+    check = await _timed("migrations", probe, timeout)
+    if not check.ok:
+        return check
+    verdict = verdicts[0]
+    if verdict.ok:
+        detail = f"schema at {found}, ahead of {head} by expand steps only"
+    elif verdict.blocking:
+        detail = f"schema at {found} is past contract step {verdict.blocking} ({head} is older)"
+    else:
         detail = f"schema at {found}, the code needs {head}: run `domstadt db upgrade`"
-        return Check("migrations", False, detail, 0.0)
-    return Check("migrations", True, f"at head {head}", 0.0)
+    return Check("migrations", verdict.ok, detail, check.ms)
 
 
 def redis_answers(url: str, timeout: float) -> str:
@@ -88,7 +107,7 @@ async def _timed(name: str, probe: Callable[[], str], timeout: float) -> Check:
 async def readiness(settings: Settings, database: Database, timeout: float) -> list[Check]:
     """Every check of this process: database, its schema, Redis when configured."""
     database_check = await _timed("database", lambda: database_revision(database), timeout)
-    checks = [database_check, migrations_check(database_check)]
+    checks = [database_check, await migrations_check(database, database_check, timeout)]
     if settings.redis_url:
         url = settings.redis_url
         checks.append(await _timed("redis", lambda: redis_answers(url, timeout), timeout))

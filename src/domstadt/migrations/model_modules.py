@@ -9,6 +9,7 @@ MODEL_MODULES = [
     "domstadt.core.auth.models",
     "domstadt.core.audit",
     "domstadt.core.text.models",
+    "domstadt.core.migration_policy",
     "domstadt.masterplan.models",
     "domstadt.catalog.models",
     "domstadt.sensors.models",

@@ -17,6 +17,7 @@ revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
+phase = "expand"  # or "contract": see docs/operations.md, "Rolling a release"
 
 
 def upgrade() -> None:

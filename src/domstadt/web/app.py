@@ -27,6 +27,7 @@ from domstadt.web import (
     account_views,
     api,
     errors,
+    multiproc,
     ops,
     own_data_views,
     search_views,
@@ -42,7 +43,7 @@ from domstadt.web.domains import (
     domain_routers,
     register_search_sources,
 )
-from domstadt.web.gauges import HarvestCollector, PoolCollector, QueueCollector
+from domstadt.web.gauges import HarvestCollector, PoolCollector, PoolSampler, QueueCollector
 from domstadt.web.middleware import (
     BodyLimitMiddleware,
     BodyTooLarge,
@@ -171,14 +172,17 @@ def _register_gauges(app: FastAPI, settings: Settings) -> None:
         with app.state.database.session() as session:
             return list(harvest_service.harvest_run_counts(session, actor=ANONYMOUS))
 
-    registry = app.state.metrics.registry
-    registry.register(PoolCollector(lambda: app.state.database))
-    registry.register(QueueCollector(waiting))
-    registry.register(HarvestCollector(harvest_runs))
+    metrics = app.state.metrics
+    if multiproc.enabled():  # each worker's pool, summed over the workers
+        metrics.after_request.append(PoolSampler(lambda: app.state.database).sample)
+    else:
+        metrics.add_scraped(PoolCollector(lambda: app.state.database))
+    metrics.add_scraped(QueueCollector(waiting))
+    metrics.add_scraped(HarvestCollector(harvest_runs))
     from domstadt.sensors.mqtt.ingest import INBOX, LAG, MESSAGES
 
     for ingest_metric in (MESSAGES, LAG, INBOX):  # the embedded broker's ingest thread
-        registry.register(ingest_metric)
+        metrics.registry.register(ingest_metric)
 
 
 def settle_heap() -> None:
@@ -204,6 +208,7 @@ def worker_app() -> FastAPI:
     host, _, port = os.environ.get(SERVED_AT, "127.0.0.1:8000").rpartition(":")
     settings = get_settings().served_at(host, int(port))
     configure_logging(settings, "web")
+    multiproc.worker_started()
     app = create_app(settings)
     settle_heap()
     return app

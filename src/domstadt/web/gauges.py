@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from prometheus_client import Counter, Gauge
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -47,15 +48,53 @@ class PoolCollector(Collector):
             reads.add_metric([target], float(self.database().reads[target]))
         yield reads
         pool: Any = self.database().engine.pool
-        readings = {
-            "size": ("Connections the pool keeps open", "size"),
-            "checked_out": ("Connections in use by requests now", "checkedout"),
-            "overflow": ("Connections opened beyond the pool size now", "overflow"),
-        }
-        for name, (text, method) in readings.items():
+        for name, (text, method) in POOL_READINGS.items():
             read = getattr(pool, method, None)
             if read is not None:
                 yield GaugeMetricFamily(f"domstadt_db_pool_{name}", text, value=float(read()))
+
+
+POOL_READINGS = {
+    "size": ("Connections the pool keeps open", "size"),
+    "checked_out": ("Connections in use by requests now", "checkedout"),
+    "overflow": ("Connections opened beyond the pool size now", "overflow"),
+}
+
+
+class PoolSampler:
+    """The pool gauges and read-session counts of ``PoolCollector`` for ``serve --workers``:
+    written after each request into the workers' shared metrics files, as gauges summed over
+    the live workers (each as of its last request) and a counter summed over all."""
+
+    def __init__(self, database: Callable[[], Database]) -> None:
+        self.database = database
+        self.gauges = {
+            name: Gauge(
+                f"domstadt_db_pool_{name}", text, registry=None, multiprocess_mode="livesum"
+            )
+            for name, (text, _) in POOL_READINGS.items()
+        }
+        self.reads = Counter(
+            "domstadt_db_read_sessions",
+            "Read-only sessions (anonymous reads of public data), by the server that served them",
+            ["target"],
+            registry=None,
+        )
+        self.seen: dict[str, int] = {"primary": 0, "replica": 0}
+
+    def sample(self) -> None:
+        """Write this worker's pool readings and its new read sessions."""
+        database = self.database()
+        pool: Any = database.engine.pool
+        for name, (_, method) in POOL_READINGS.items():
+            read = getattr(pool, method, None)
+            if read is not None:
+                self.gauges[name].set(float(read()))
+        for target, before in self.seen.items():
+            now = database.reads[target]
+            if now > before:
+                self.reads.labels(target).inc(now - before)
+                self.seen[target] = now
 
 
 class QueueCollector(Collector):

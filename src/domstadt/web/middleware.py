@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domstadt.core.errors import Invalid
 from domstadt.core.json_limits import JsonLimits, JsonTooLarge, parse_json
-from domstadt.web import i18n
+from domstadt.web import i18n, multiproc
 from domstadt.web.gauges import route_family
 
 LANG_COOKIE = "lang"
@@ -281,10 +283,14 @@ def tile_origin(template: str) -> str:
 
 
 class Metrics:
-    """Prometheus counters and latency histogram of HTTP requests, by route template."""
+    """Prometheus counters and latency histogram of HTTP requests, by route template; the
+    collectors read at each scrape; hooks run after each request. Under ``serve --workers``
+    the exposition sums every worker's files (web/multiproc.py)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.scraped: list[Collector] = []
+        self.after_request: list[Callable[[], None]] = []
         self.requests = Counter(
             "domstadt_http_requests",
             "HTTP requests served",
@@ -304,6 +310,17 @@ class Metrics:
             ["family"],
             registry=self.registry,
         )
+
+    def add_scraped(self, collector: Collector) -> None:
+        """Add a collector read at each scrape (from shared state or this process)."""
+        self.scraped.append(collector)
+        self.registry.register(collector)
+
+    def exposition(self) -> bytes:
+        """The metrics in the Prometheus text format: of all workers in multiprocess mode."""
+        if multiproc.enabled():
+            return multiproc.exposition(self.scraped)
+        return generate_latest(self.registry)
 
 
 class MetricsMiddleware:
@@ -333,6 +350,8 @@ class MetricsMiddleware:
             self.metrics.requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.latency.labels(scope["method"], route).observe(seconds)
             self.metrics.family_latency.labels(route_family(scope["path"])).observe(seconds)
+            for hook in self.metrics.after_request:
+                hook()
 
 
 def _route_template(scope: Scope) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from domstadt import __version__
 from domstadt.core import readiness
@@ -60,9 +60,9 @@ def healthz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", summary="Prometheus metrics")
 def metrics(request: Request) -> Response:
-    """Request counts and latencies in the Prometheus text format."""
-    registry = request.app.state.metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    """Request counts and latencies in the Prometheus text format (under ``serve --workers``
+    summed over all workers, whichever answers)."""
+    return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 API_DOCS_PAGE = """<!doctype html>

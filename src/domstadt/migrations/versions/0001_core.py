@@ -16,6 +16,7 @@ revision = "0001_core"
 down_revision = None
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -16,6 +16,7 @@ revision = "0002_text"
 down_revision = "0001_core"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 SQLITE_UP = [
     # External-content FTS5 index over search_document; diacritics folded so 'baume' finds

@@ -13,6 +13,7 @@ revision = "0003_masterplan_taxonomy"
 down_revision = "0002_text"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def _taxon_table(name: str) -> None:

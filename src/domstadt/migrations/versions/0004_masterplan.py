@@ -15,6 +15,7 @@ revision = "0004_masterplan"
 down_revision = "0003_masterplan_taxonomy"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 MONEY = sa.Numeric(14, 2)
 

@@ -15,6 +15,7 @@ revision = "0005_catalog"
 down_revision = "0004_masterplan"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -13,6 +13,7 @@ revision = "0006_sensors"
 down_revision = "0005_catalog"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

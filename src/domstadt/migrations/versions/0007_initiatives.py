@@ -15,6 +15,7 @@ revision = "0007_initiatives"
 down_revision = "0006_sensors"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

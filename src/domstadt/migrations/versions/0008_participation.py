@@ -15,6 +15,7 @@ revision = "0008_participation"
 down_revision = "0007_initiatives"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

@@ -13,6 +13,7 @@ revision = "0009_sta_link_order"
 down_revision = "0008_participation"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 LINK = "sta_multi_datastream_observed_property"
 

@@ -17,6 +17,9 @@ revision = "0010_security"
 down_revision = "0009_sta_link_order"
 branch_labels = None
 depends_on = None
+# Contract step: a unique index on organisation.name_key, which code before it leaves at its
+# default ''.
+phase = "contract"
 
 OWNED = (
     "sta_thing",

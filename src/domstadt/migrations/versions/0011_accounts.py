@@ -15,6 +15,7 @@ revision = "0011_accounts"
 down_revision = "0010_security"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -15,6 +15,7 @@ revision = "0012_organisations"
 down_revision = "0011_accounts"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

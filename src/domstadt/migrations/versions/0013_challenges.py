@@ -15,6 +15,7 @@ revision = "0013_challenges"
 down_revision = "0012_organisations"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

@@ -15,6 +15,7 @@ revision = "0014_events_labs"
 down_revision = "0013_challenges"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

@@ -13,6 +13,7 @@ revision = "0015_catalog_extras"
 down_revision = "0014_events_labs"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -15,6 +15,9 @@ revision = "0016_site_paths"
 down_revision = "0015_catalog_extras"
 branch_labels = None
 depends_on = None
+# Contract step: rewrites stored download addresses to site paths, a form code before it never
+# wrote.
+phase = "contract"
 
 OWN_DOWNLOAD = re.compile(
     r"^https?://[^/?#\s]+(?:/[^?#\s]*)?(/daten/ressource/([^/?#\s]+)/download)$"

@@ -13,6 +13,9 @@ revision = "0017_sta_duplicates"
 down_revision = "0016_site_paths"
 branch_labels = None
 depends_on = None
+# Contract step: replaces the observations' unique indexes (code before it fills no
+# phenomenon_time_key).
+phase = "contract"
 
 _INDEXES = {
     "uq_sta_observation_datastream_time": "datastream_id",

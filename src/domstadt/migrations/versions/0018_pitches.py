@@ -15,6 +15,7 @@ revision = "0018_pitches"
 down_revision = "0017_sta_duplicates"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 

@@ -15,6 +15,7 @@ revision = "0019_moderation"
 down_revision = "0018_pitches"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _TS = domstadt.core.db.UTCDateTime(timezone=True)
 _REASONS = (

@@ -10,6 +10,7 @@ revision = "0020_funding"
 down_revision = "0019_moderation"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -15,6 +15,7 @@ revision = "0021_site_search"
 down_revision = "0020_funding"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

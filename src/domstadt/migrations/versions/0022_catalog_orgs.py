@@ -10,6 +10,7 @@ revision = "0022_catalog_orgs"
 down_revision = "0021_site_search"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -10,6 +10,7 @@ revision = "0023_privacy_scan"
 down_revision = "0022_catalog_orgs"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -13,6 +13,9 @@ revision = "0024_follow"
 down_revision = "0023_privacy_scan"
 branch_labels = None
 depends_on = None
+# Contract step: subscription.target_kind and target_id become NOT NULL without a default (code
+# before it inserts neither).
+phase = "contract"
 
 TARGET_TABLES = {"challenge": "challenge", "event": "event", "organisation": "organisation"}
 """Followable kind → its table; deleting a row there deletes the subscriptions to it."""

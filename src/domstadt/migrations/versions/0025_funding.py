@@ -15,6 +15,7 @@ revision = "0025_funding"
 down_revision = "0024_follow"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -15,6 +15,7 @@ revision = "0026_api_keys"
 down_revision = "0025_funding"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -13,6 +13,7 @@ revision = "0027_participation_more"
 down_revision = "0026_api_keys"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 VOTE_INDEX = "ix_challenge_vote_challenge_submission"
 

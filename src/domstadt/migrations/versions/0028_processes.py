@@ -10,6 +10,7 @@ revision = "0028_processes"
 down_revision = "0027_participation_more"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

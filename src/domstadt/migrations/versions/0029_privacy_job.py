@@ -15,6 +15,7 @@ revision = "0029_privacy_job"
 down_revision = "0028_processes"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -10,6 +10,7 @@ revision = "0030_catalog_search"
 down_revision = "0029_privacy_job"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -10,6 +10,7 @@ revision = "0031_practices"
 down_revision = "0030_catalog_search"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -10,6 +10,7 @@ revision = "0032_infrastructure"
 down_revision = "0031_practices"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

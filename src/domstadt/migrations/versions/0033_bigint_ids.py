@@ -23,6 +23,7 @@ revision = "0033_bigint_ids"
 down_revision = "0032_infrastructure"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 # The integer columns that are a primary key, a foreign key or end in ``_id``, as reflected
 # from the schema at 0032 (212 columns in 88 tables).

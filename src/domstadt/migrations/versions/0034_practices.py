@@ -15,6 +15,7 @@ revision = "0034_practices"
 down_revision = "0033_bigint_ids"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 _ID = domstadt.core.db.IdType
 _TS = domstadt.core.db.UTCDateTime(timezone=True)

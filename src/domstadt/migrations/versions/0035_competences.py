@@ -20,6 +20,7 @@ revision = "0035_competences"
 down_revision = "0034_practices"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

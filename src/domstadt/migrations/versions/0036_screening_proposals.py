@@ -10,6 +10,7 @@ revision = "0036_screening_proposals"
 down_revision = "0035_competences"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

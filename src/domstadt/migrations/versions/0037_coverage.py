@@ -16,6 +16,7 @@ revision = "0037_coverage"
 down_revision = "0036_screening_proposals"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -19,6 +19,7 @@ revision = "0038_transit"
 down_revision = "0037_coverage"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

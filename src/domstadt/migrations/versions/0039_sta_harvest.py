@@ -15,6 +15,7 @@ revision = "0039_sta_harvest"
 down_revision = "0038_transit"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def _source_fk(table: str) -> sa.ForeignKeyConstraint:

@@ -15,6 +15,7 @@ revision = "0040_participation"
 down_revision = "0039_sta_harvest"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -15,6 +15,7 @@ revision = "0041_report_schedule"
 down_revision = "0040_participation"
 branch_labels = None
 depends_on = None
+phase = "expand"
 
 
 def upgrade() -> None:

@@ -45,7 +45,11 @@ LAG = Histogram(
     "Seconds from the arrival of a batch's oldest message at the ingest worker to its commit",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-INBOX = Gauge("domstadt_mqtt_inbox_messages", "MQTT messages received, not yet written")
+INBOX = Gauge(
+    "domstadt_mqtt_inbox_messages",
+    "MQTT messages received, not yet written",
+    multiprocess_mode="livesum",  # summed over the live processes when several share a dir
+)
 RETRIES = 3
 STOP_WAIT_SECONDS = 30.0  # a batch hanging on an unreachable database does not block stop
 T = TypeVar("T")
