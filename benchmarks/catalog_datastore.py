@@ -20,6 +20,7 @@
 
     .venv/bin/python benchmarks/catalog_datastore.py [--rows 1000000] [--requests 30]
         [--datasette-bin DIR]   # where datasette and sqlite-utils are installed
+        [--keep DIR]            # load into DIR and reuse it in later runs (delete it after)
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def start_servers(
         "DOMSTADT_SECRET_KEY": SECRET,
         "DOMSTADT_LOG_LEVEL": "WARNING",
         "DOMSTADT_EMBEDDING_MODEL": "lexical",
+        "DOMSTADT_DATASTORE_TIME_LIMIT_SECONDS": "30",  # datasette's sql_time_limit_ms
     }
     procs = [
         subprocess.Popen(
@@ -233,6 +235,7 @@ def compare(base_ours: str, base_theirs: str, resource_id: str, requests: int, o
                 base_theirs + "/verkehr/messungen.json",
                 params={"_size": 100, "_shape": "objects", **yours},
             )
+            assert ours.status_code == 200, (kind, ours.text[:500])
             _same(kind, ours.json()["result"], theirs.json())
             if n >= 2:  # the first two of each kind warm both up
                 times.setdefault((kind, "Domstadt"), []).append(ours.elapsed.total_seconds() * 1e3)
@@ -248,20 +251,40 @@ def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def prepared(folder: Path, rows: int, tools: Path) -> tuple[Database, str, Path]:
+    """The data of both servers in ``folder``: loaded now, or left by a run with ``--keep``."""
+    state = folder / "state.txt"
+    if state.is_file():
+        resource_id = state.read_text().strip()
+        print(f"reusing the tables loaded in {folder}", flush=True)
+        return (
+            Database(f"sqlite:///{folder / 'domstadt.sqlite3'}"),
+            resource_id,
+            folder / "verkehr.db",
+        )
+    raw = make_csv(rows)
+    print(f"CSV: {rows} rows, {len(raw) / 1e6:.0f} MB", flush=True)
+    db, resource_id, took = load(folder, raw)
+    print(f"load from CSV (normalise + DataStore index): {took:.1f} s", flush=True)
+    sqlite_file, copied = sqlite_copy(folder, tools)
+    print(f"SQLite copy + composite index + FTS5 for datasette: {copied:.1f} s", flush=True)
+    state.write_text(resource_id)
+    return db, resource_id, sqlite_file
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--datasette-bin", type=Path, default=BIN)
+    parser.add_argument(
+        "--keep", type=Path, help="load into (or reuse) this folder, not a temp one"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        raw = make_csv(args.rows)
-        print(f"CSV: {args.rows} rows, {len(raw) / 1e6:.0f} MB", flush=True)
-        db, resource_id, took = load(folder, raw)
-        print(f"load from CSV (normalise + DataStore index): {took:.1f} s", flush=True)
-        sqlite_file, copied = sqlite_copy(folder, args.datasette_bin)
-        print(f"SQLite copy + composite index + FTS5 for datasette: {copied:.1f} s", flush=True)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db, resource_id, sqlite_file = prepared(folder, args.rows, args.datasette_bin)
         procs, base_ours, base_theirs = start_servers(folder, db, sqlite_file, args.datasette_bin)
         try:
             print(f"load average before: {_load_average()}", flush=True)

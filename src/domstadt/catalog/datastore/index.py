@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -107,6 +108,9 @@ def build(parquet: Path, limits: Limits) -> Path:
         partial.unlink(missing_ok=True)
         raise
     con.close()
+    # never older than the Parquet file, even when its time lies ahead of the clock
+    stamp = max(time.time_ns(), parquet.stat().st_mtime_ns)
+    os.utime(partial, ns=(stamp, stamp))
     os.replace(partial, index)
     return index
 
