@@ -90,8 +90,7 @@ def _hits(source: Source, words: tuple[str, ...]) -> Statement:
         # the substring test first: splitting every row into words is the slow part
         contains = " AND ".join(f"contains(lower(strip_accents({text})), ?)" for _ in words)
         return (
-            f"SELECT _n FROM {source.rows} WHERE {contains} "
-            f"AND list_has_all({words_sql(text)}, ?)",
+            f"SELECT _n FROM {source.rows} WHERE {contains} AND list_has_all({words_sql(text)}, ?)",
             [*words, list(words)],
         )
     if len(words) == 1:
