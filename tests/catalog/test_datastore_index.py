@@ -35,6 +35,12 @@ def _csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+@pytest.fixture(autouse=True)
+def index_small_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index even these small tables (the threshold is tested on its own)."""
+    monkeypatch.setattr(index, "MIN_ROWS", 0)
+
+
 @pytest.fixture(scope="module")
 def parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A normalised table of 3,000 traffic measurements (its Parquet file; no index yet)."""
@@ -166,6 +172,17 @@ def test_a_table_that_cannot_be_indexed_keeps_its_parquet_answers(tmp_path: Path
     broken.write_bytes(b"not parquet")
     assert index.ensure(broken, Limits.of()) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.parquet"]  # nothing half-built
+
+
+def test_small_tables_are_read_from_their_parquet_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(index, "MIN_ROWS", 3)
+    table = tabular.read_csv(b"stadtteil;anzahl\nKalk;1\nPorz;2\n")
+    path = tabular.write_outputs(table, tmp_path, "data")["PARQUET"]
+    assert index.ensure(path, Limits.of()) is None
+    assert _search(path, q="kalk")["total"] == 1
+    assert not index.path_of(path).exists()
 
 
 def test_an_upload_is_indexed_and_searched_by_word(

@@ -18,15 +18,17 @@ with three tables:
   FTS5's default tokenizer; DuckDB's own FTS extension is not part of its wheel and extensions
   are never downloaded.
 
-The file is built when a table is normalised and, for tables normalised before, on their first
-search; it is rebuilt when the Parquet file is newer. Building runs with the DataStore's memory
-limit and never spills to disk: a table too large to index in that memory keeps being answered
-from the Parquet file (slower, same answers). Searches read the file through ``ATTACH … READ_ONLY``
-on the shared DuckDB, so its blocks count against the same memory limit as every query.
+The file is built when a table of at least ``MIN_ROWS`` rows is normalised and, for tables
+normalised before, on their first search; it is rebuilt when the Parquet file is newer.
+Building runs with the DataStore's memory limit and never spills to disk: a table too large to
+index in that memory keeps being answered from the Parquet file (slower, same answers).
+Searches read the file through ``ATTACH … READ_ONLY`` on the shared DuckDB, so its blocks
+count against the same memory limit as every query.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -35,6 +37,8 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from domstadt.catalog.datastore.limits import Limits
 from domstadt.catalog.datastore.sandbox import quote_identifier
@@ -43,6 +47,8 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".duckdb"
 VERSION = "1"
+MIN_ROWS = 20_000
+"""Smaller tables are read from their Parquet file: a few milliseconds, and no file to build."""
 CLUSTER_MAX_DISTINCT = 1000
 CLUSTER_COLUMNS = 3
 WORD_SPLIT = r"[^\p{L}\p{N}]+"
@@ -87,10 +93,18 @@ def ensure(parquet: Path, limits: Limits) -> Path | None:
         if _is_current(parquet, index):
             return index
         try:
+            if _row_count(str(parquet), parquet.stat().st_mtime_ns) < MIN_ROWS:
+                return None
             return build(parquet, limits)
-        except (duckdb.Error, OSError) as exc:
+        except (duckdb.Error, OSError, pa.ArrowException) as exc:
             log.warning("DataStore index of %s not built: %s", parquet.name, exc)
             return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _row_count(parquet: str, mtime_ns: int) -> int:
+    """The rows of a Parquet file, from its footer (cached per file version)."""
+    return int(pq.read_metadata(parquet).num_rows)
 
 
 def build(parquet: Path, limits: Limits) -> Path:
