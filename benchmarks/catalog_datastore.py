@@ -41,8 +41,11 @@ from typing import Any
 import httpx
 import pyarrow.parquet as pq
 from _common import free_port, spread, wait_for
+from sqlalchemy import select
 
 from domstadt.catalog import distribution_service, service
+from domstadt.catalog.models import PrivacyScan
+from domstadt.catalog.privacy.job import run_scan
 from domstadt.catalog.schemas import DatasetCreate, DistributionCreate
 from domstadt.core.auth import directory_service
 from domstadt.core.auth.models import DepartmentKind
@@ -251,21 +254,33 @@ def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def scan_for_privacy(db: Database, folder: Path) -> None:
+    """Run the queued privacy scan of the table (as the job worker would): until it has run,
+    a large table's dataset is held back and its DataStore answers 404."""
+    with db.session() as session:
+        queued = session.scalars(select(PrivacyScan.id).where(PrivacyScan.status == "queued"))
+        scan_ids = list(queued)
+    parquet = next((folder / "data").rglob("data.parquet"))
+    for scan_id in scan_ids:
+        start = time.perf_counter()
+        status = run_scan(db, scan_id, parquet)
+        print(f"privacy scan (job) {status}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
 def prepared(folder: Path, rows: int, tools: Path) -> tuple[Database, str, Path]:
     """The data of both servers in ``folder``: loaded now, or left by a run with ``--keep``."""
     state = folder / "state.txt"
     if state.is_file():
         resource_id = state.read_text().strip()
         print(f"reusing the tables loaded in {folder}", flush=True)
-        return (
-            Database(f"sqlite:///{folder / 'domstadt.sqlite3'}"),
-            resource_id,
-            folder / "verkehr.db",
-        )
+        db = Database(f"sqlite:///{folder / 'domstadt.sqlite3'}")
+        scan_for_privacy(db, folder)
+        return db, resource_id, folder / "verkehr.db"
     raw = make_csv(rows)
     print(f"CSV: {rows} rows, {len(raw) / 1e6:.0f} MB", flush=True)
     db, resource_id, took = load(folder, raw)
     print(f"load from CSV (normalise + DataStore index): {took:.1f} s", flush=True)
+    scan_for_privacy(db, folder)
     sqlite_file, copied = sqlite_copy(folder, tools)
     print(f"SQLite copy + composite index + FTS5 for datasette: {copied:.1f} s", flush=True)
     state.write_text(resource_id)
