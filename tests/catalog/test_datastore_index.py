@@ -8,10 +8,11 @@ import random
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from starlette.testclient import TestClient
 
-from domstadt.catalog.datastore import engine, index
+from domstadt.catalog.datastore import engine, index, watchdog
 from domstadt.catalog.datastore.limits import Limits
 from domstadt.catalog.normalise import tabular
 from domstadt.core.config import Settings
@@ -204,3 +205,16 @@ def test_an_upload_is_indexed_and_searched_by_word(
     assert result["records"] == [
         {"Stadtteil": "Mülheim", "Betreiber": "RheinEnergie AG", "Anzahl": 4}
     ]
+
+
+def test_the_watchdog_interrupts_a_query_over_its_time_and_only_that_one() -> None:
+    con = duckdb.connect(":memory:", config={"threads": 1})
+    try:
+        with pytest.raises(duckdb.InterruptException), watchdog.limit(con, 0.2) as watch:
+            con.execute("SELECT count(*) FROM range(1000000000000) a").fetchall()
+        assert watch.fired
+        with watchdog.limit(con, 5) as watch:
+            assert con.execute("SELECT 42").fetchone() == (42,)
+        assert not watch.fired
+    finally:
+        con.close()

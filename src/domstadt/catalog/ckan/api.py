@@ -203,10 +203,25 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
     return JSONResponse({"help": help_url, "success": True, "result": _jsonable(result)})
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+"""Types a JSON response takes as they are."""
+
+
 def _jsonable(value: Any) -> Any:
+    """``value`` as JSON types. The records of a DataStore page skip FastAPI's encoder for the
+    plain values that make up almost all of them (it took ~13 ms for 100 rows of six columns)."""
     from fastapi.encoders import jsonable_encoder
 
+    if isinstance(value, dict) and isinstance(value.get("records"), list):
+        rest = jsonable_encoder({k: v for k, v in value.items() if k != "records"})
+        return {**rest, "records": [_record(r, jsonable_encoder) for r in value["records"]]}
     return jsonable_encoder(value)
+
+
+def _record(record: Any, encode: Callable[[Any], Any]) -> Any:
+    if not isinstance(record, dict):
+        return encode(record)
+    return {str(k): v if type(v) in _AS_IS else encode(v) for k, v in record.items()}
 
 
 @router.api_route("/api/3/action/{name}", methods=["GET", "POST"], name="ckan_action_3")

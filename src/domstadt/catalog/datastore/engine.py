@@ -62,6 +62,19 @@ def _cursor() -> duckdb.DuckDBPyConnection:
     return cursor
 
 
+_local = threading.local()
+
+
+def _thread_cursor() -> duckdb.DuckDBPyConnection:
+    """This thread's cursor for searches, kept between requests (the server's worker threads
+    live long; a new cursor and its settings cost more than many a query)."""
+    cursor: duckdb.DuckDBPyConnection | None = getattr(_local, "cursor", None)
+    if cursor is None:
+        cursor = _cursor()
+        _local.cursor = cursor
+    return cursor
+
+
 def prepare(path: Path) -> bool:
     """Build the index of a newly normalised table now, so its first search need not; False
     when it cannot be built in the memory limit (searches then read the Parquet file)."""
@@ -185,9 +198,9 @@ def search(
         if column not in names:
             raise Invalid(f"Unbekannte Spalte '{column}' in fields.", field="fields")
     chosen = fields or names
-    con = _cursor()
+    con = _thread_cursor()
     try:
-        with watchdog.limit(con, limits.seconds):
+        with watchdog.limit(con, limits.seconds) as watch:
             request = plan.Request(
                 filters=filters,
                 words=_words(con, q),
@@ -203,7 +216,9 @@ def search(
     except duckdb.OutOfMemoryException:
         raise sandbox.limit_error("memory", limits) from None
     finally:
-        con.close()
+        if watch.fired:  # the interrupt may linger on the cursor: the next search gets a new one
+            _local.cursor = None
+            con.close()
     types = dict(source.described)
     return {
         "fields": [{"id": c, "type": _ckan_type(types[c])} for c in chosen],

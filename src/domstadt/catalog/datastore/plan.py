@@ -23,6 +23,7 @@ from typing import Any
 from domstadt.catalog.datastore.index import words_sql
 from domstadt.catalog.datastore.sandbox import quote_identifier as _quote
 from domstadt.core.errors import Invalid
+from domstadt.core.storable import INT64_MAX
 
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
 _INTEGER_TEXT = re.compile(r"0|-?[1-9][0-9]*")
@@ -145,9 +146,10 @@ def page(source: Source, request: Request) -> Statement:
     if request.words == ():
         return f"SELECT {select} FROM {source.rows} WHERE FALSE", []
     if not clauses and not request.sort and request.words is None:
+        # positions are dense (0 … rows-1): the page is a range, found by the zone maps
         return (
-            f"SELECT {select} FROM {source.rows} WHERE _n >= ? ORDER BY _n LIMIT ?",
-            [request.offset, request.limit],
+            f"SELECT {select} FROM {source.rows} WHERE _n >= ? AND _n < ? ORDER BY _n",
+            [request.offset, min(request.offset + request.limit, INT64_MAX)],
         )
     if request.words:
         hits, hit_params = _hits(source, request.words)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -20,7 +21,16 @@ class Interruptible(Protocol):
     def interrupt(self) -> None: ...
 
 
-_due: dict[int, tuple[float, Interruptible]] = {}
+@dataclass
+class Watch:
+    """One watched block; ``fired`` when its target was interrupted."""
+
+    deadline: float
+    target: Interruptible
+    fired: bool = False
+
+
+_due: dict[int, Watch] = {}
 _tokens = itertools.count()
 _changed = threading.Condition()
 _thread: threading.Thread | None = None
@@ -30,27 +40,31 @@ def _run() -> None:
     while True:
         with _changed:
             now = time.monotonic()
-            for token, (deadline, target) in list(_due.items()):
-                if deadline <= now:
+            for token, watch in list(_due.items()):
+                if watch.deadline <= now:
                     del _due[token]
-                    target.interrupt()
-            wait = min((d for d, _ in _due.values()), default=now + 3600) - now
+                    watch.fired = True
+                    watch.target.interrupt()
+            wait = min((w.deadline for w in _due.values()), default=now + 3600) - now
             _changed.wait(timeout=max(wait, 0.001))
 
 
 @contextmanager
-def limit(target: Interruptible, seconds: float) -> Iterator[None]:
-    """Interrupt ``target`` if the block is still running after ``seconds``."""
+def limit(target: Interruptible, seconds: float) -> Iterator[Watch]:
+    """Interrupt ``target`` if the block is still running after ``seconds``; the yielded
+    ``Watch`` says afterwards whether that happened (then ``target`` may carry the interrupt
+    into its next statement and should be dropped)."""
     global _thread
     token = next(_tokens)
+    watch = Watch(time.monotonic() + seconds, target)
     with _changed:
         if _thread is None:
             _thread = threading.Thread(target=_run, name="datastore-watchdog", daemon=True)
             _thread.start()
-        _due[token] = (time.monotonic() + seconds, target)
+        _due[token] = watch
         _changed.notify()
     try:
-        yield
+        yield watch
     finally:
         with _changed:
             _due.pop(token, None)
