@@ -176,11 +176,11 @@ def hit_positions(source: Source, request: Request) -> Statement | None:
 
 
 def rows_at(source: Source, request: Request, positions: list[int]) -> Statement:
-    """The rows at ``positions`` (ascending), in that order."""
+    """The rows at ``positions`` (ascending), in that order: a hash lookup of the positions
+    within their range (an ``IN`` list of 100 constants compares each row 100 times)."""
     select = ", ".join(_quote(c) for c in request.columns)
-    marks = ", ".join("?" for _ in positions)
     return (
-        f"SELECT {select} FROM {source.rows} WHERE _n BETWEEN ? AND ? AND _n IN ({marks}) "
-        "ORDER BY _n",
-        [positions[0], positions[-1], *positions],
+        f"SELECT {select} FROM {source.rows} WHERE _n BETWEEN ? AND ? "
+        "AND _n IN (SELECT unnest(?::BIGINT[])) ORDER BY _n",
+        [positions[0], positions[-1], positions],
     )
