@@ -26,11 +26,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
 import random
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -224,30 +226,52 @@ def _same(kind: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
     assert ours["total"] == theirs["filtered_table_rows_count"], (kind, ours["total"])
 
 
-def compare(base_ours: str, base_theirs: str, resource_id: str, requests: int, offset: int) -> None:
+def cpu_ms(pid: int) -> float:
+    """CPU time used so far by all threads of process ``pid`` (Linux schedstat, in ms)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e6
+
+
+def compare(
+    servers: dict[str, tuple[str, int]], resource_id: str, requests: int, offset: int
+) -> None:
+    """Ask both servers (name → base URL and process id) the same questions in turn; record
+    each answer's time and the server's CPU time for it."""
     client = httpx.Client(timeout=60)
     times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    (ours_url, ours_pid), (theirs_url, theirs_pid) = servers["Domstadt"], servers["datasette"]
     for n in range(requests + 2):
         for kind in KINDS:
             mine, yours = question(kind, n, offset)
+            before = cpu_ms(ours_pid)
             ours = client.get(
-                base_ours + "/api/3/action/datastore_search",
+                ours_url + "/api/3/action/datastore_search",
                 params={"resource_id": resource_id, "limit": 100, **mine},
             )
+            middle = cpu_ms(ours_pid), cpu_ms(theirs_pid)
             theirs = client.get(
-                base_theirs + "/verkehr/messungen.json",
+                theirs_url + "/verkehr/messungen.json",
                 params={"_size": 100, "_shape": "objects", **yours},
             )
+            after = cpu_ms(theirs_pid)
             assert ours.status_code == 200, (kind, ours.text[:500])
             _same(kind, ours.json()["result"], theirs.json())
-            if n >= 2:  # the first two of each kind warm both up
-                times.setdefault((kind, "Domstadt"), []).append(ours.elapsed.total_seconds() * 1e3)
-                times.setdefault((kind, "datasette"), []).append(
-                    theirs.elapsed.total_seconds() * 1e3
-                )
-    print("kind | server | min / median / p95 / max", flush=True)
-    for (kind, server), values in times.items():
-        print(f"{kind} | {server} | {spread(values)} ({len(values)} requests)", flush=True)
+            if n < 2:  # the first two of each kind warm both up
+                continue
+            for server, answer, used in (
+                ("Domstadt", ours, middle[0] - before),
+                ("datasette", theirs, after - middle[1]),
+            ):
+                times.setdefault((kind, server), []).append(answer.elapsed.total_seconds() * 1e3)
+                cpu.setdefault((kind, server), []).append(used)
+    print("kind | server | min / median / p95 / max | server CPU per request (mean)", flush=True)
+    for key, values in times.items():
+        mean_cpu = statistics.fmean(cpu[key])
+        print(f"{key[0]} | {key[1]} | {spread(values)} | {mean_cpu:.1f} ms", flush=True)
 
 
 def _load_average() -> str:
@@ -303,9 +327,11 @@ def main() -> None:
         procs, base_ours, base_theirs = start_servers(folder, db, sqlite_file, args.datasette_bin)
         try:
             print(f"load average before: {_load_average()}", flush=True)
-            compare(
-                base_ours, base_theirs, resource_id, args.requests, min(100_000, args.rows // 2)
-            )
+            servers = {
+                "Domstadt": (base_ours, procs[0].pid),
+                "datasette": (base_theirs, procs[1].pid),
+            }
+            compare(servers, resource_id, args.requests, min(100_000, args.rows // 2))
             print(f"load average after: {_load_average()}", flush=True)
         finally:
             for proc in procs:

@@ -152,6 +152,18 @@ def _call(
     return action(ctx, data)
 
 
+def _answer(
+    request: Request,
+    session: DbSession,
+    name: str,
+    action: Callable[[Context, dict[str, Any]], Any],
+    params: tuple[dict[str, Any], tuple[str, bytes] | None],
+) -> Any:
+    """``_authorised`` and ``_call`` in one worker thread (a GET has no body to wait for;
+    every hop between the event loop and a worker costs a thread switch)."""
+    return _call(request, session, action, _authorised(request, session, name), params)
+
+
 def _retry_after(request: Request) -> int:
     return int(request.app.state.settings.retry_after_seconds)
 
@@ -186,9 +198,13 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
                     "Please use POST method for your request",
                 },
             )
-        actor = await run_in_threadpool(_authorised, request, session, name)
-        data, upload = await _params(request)
-        result = await run_in_threadpool(_call, request, session, action, actor, (data, upload))
+        if request.method == "GET":  # no body to read: decide and answer in one worker hop
+            params = await _params(request)
+            result = await run_in_threadpool(_answer, request, session, name, action, params)
+        else:  # the caller is decided before the body is read
+            actor = await run_in_threadpool(_authorised, request, session, name)
+            params = await _params(request)
+            result = await run_in_threadpool(_call, request, session, action, actor, params)
     except CkanError as exc:
         session.rollback()
         return JSONResponse({"help": help_url, "success": False, "error": exc.error}, exc.status)
