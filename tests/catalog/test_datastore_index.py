@@ -192,7 +192,7 @@ def test_an_upload_is_indexed_and_searched_by_word(
     make_dataset(db, name="ladesaeulen", title="Ladesäulen")
     csv = "Stadtteil;Betreiber;Anzahl\nMülheim;RheinEnergie AG;4\nKalk;Stadtwerke;2\n"
     resource_id = upload(db, settings, "ladesaeulen.csv", csv.encode())
-    assert list((settings.data_dir / "catalog").rglob("data.duckdb"))
+    assert list((settings.data_dir / "catalog").rglob("data.v2.duckdb"))
     response = client.get(
         "/api/3/action/datastore_search", params={"resource_id": resource_id, "q": "muelheim"}
     )
@@ -218,3 +218,12 @@ def test_the_watchdog_interrupts_a_query_over_its_time_and_only_that_one() -> No
         assert not watch.fired
     finally:
         con.close()
+
+
+def test_a_column_named_like_a_position_is_the_table_s_own(tmp_path: Path) -> None:
+    table = tabular.read_csv(b"_n;_id;pos;stadtteil\n7;8;9;Kalk\n5;4;3;Porz\n")
+    path = tabular.write_outputs(table, tmp_path, "data")["PARQUET"]
+    indexed = _search(path, q="porz")
+    assert indexed["records"] == [{"_n": 5, "_id": 4, "pos": 3, "stadtteil": "Porz"}]
+    assert indexed == _without_index(path, q="porz")
+    assert _search(path, offset=1)["records"] == indexed["records"]

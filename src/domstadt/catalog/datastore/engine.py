@@ -92,11 +92,11 @@ def columns_of(path: Path) -> list[tuple[str, str]]:
 
 
 def _parquet_source(path: Path) -> plan.Source:
-    """The Parquet file itself, each row with its position as ``_n`` (no index)."""
+    """The Parquet file itself, each row with its position as ``__domstadt_pos`` (no index)."""
     described = tuple(columns_of(path))
     escaped = str(path).replace("'", "''")
     rows = (
-        "(SELECT file_row_number AS _n, * EXCLUDE (file_row_number) "
+        "(SELECT file_row_number AS __domstadt_pos, * EXCLUDE (file_row_number) "
         f"FROM read_parquet('{escaped}', file_row_number = true))"
     )
     return plan.Source(
@@ -139,7 +139,7 @@ def _attach(built: Path, alias: str) -> plan.Source:
         described = tuple(
             (str(r[0]), str(r[1]))
             for r in con.execute(f"DESCRIBE {alias}.rows").fetchall()
-            if r[0] != "_n"
+            if r[0] != "__domstadt_pos"
         )
     finally:
         con.close()

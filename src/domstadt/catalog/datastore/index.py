@@ -2,17 +2,18 @@
 
 Scanning the Parquet file for every request costs tens of milliseconds on a 1,000,000-row table;
 a DuckDB database in its native storage (compressed columns with min/max per segment, the "zone
-maps") answers most requests in a few. ``build`` writes ``data.duckdb`` next to ``data.parquet``
-with three tables:
+maps") answers most requests in a few. ``build`` writes ``data.v2.duckdb`` next to
+``data.parquet`` with three tables:
 
-- ``rows``: every column plus ``_n``, the row's position in the Parquet file (0-based; CKAN's
-  ``_id`` is ``_n + 1``), in file order, so a page at a large ``offset`` without a sort is the
-  range ``_n >= offset`` and reads one segment instead of counting through the rows before it;
+- ``rows``: every column plus ``__domstadt_pos`` ("pos" below), the row's position in the
+  Parquet file (0-based; CKAN's ``_id`` is pos + 1), in file order, so a page at a large
+  ``offset`` without a sort is the range pos >= offset and reads one segment instead of
+  counting through the rows before it;
 - ``clustered``: the same rows ordered by the *cluster columns*, the (up to three) columns with
-  the fewest distinct values (at most ``CLUSTER_MAX_DISTINCT``, fewest first), then ``_n``. A
+  the fewest distinct values (at most ``CLUSTER_MAX_DISTINCT``, fewest first), then pos. A
   filter on them reads only the segments whose min/max can hold the value; equality filters on
   the first two of them select one contiguous run;
-- ``terms``: one row ``(term, _n)`` per distinct word of the row's text columns, ordered by
+- ``terms``: one row (term, pos) per distinct word of the row's text columns, ordered by
   term: the inverted index of the full-text search ``q``. A word is a run of letters and digits
   (Unicode), compared lower case and without accents (``Mülheim`` = ``mulheim``), like SQLite
   FTS5's default tokenizer; DuckDB's own FTS extension is not part of its wheel and extensions
@@ -46,7 +47,8 @@ from domstadt.catalog.datastore.sandbox import quote_identifier
 log = logging.getLogger(__name__)
 
 SUFFIX = ".duckdb"
-VERSION = "1"
+VERSION = "2"
+"""Part of the file name: an index of another layout is never read, a new one is built."""
 MIN_ROWS = 20_000
 """Smaller tables are read from their Parquet file: a few milliseconds, and no file to build."""
 CLUSTER_MAX_DISTINCT = 1000
@@ -64,8 +66,8 @@ def words_sql(expression: str) -> str:
 
 
 def path_of(parquet: Path) -> Path:
-    """Where the index of ``parquet`` lives."""
-    return parquet.with_suffix(SUFFIX)
+    """Where the index of ``parquet`` lives (``data.v2.duckdb`` beside ``data.parquet``)."""
+    return parquet.with_suffix(f".v{VERSION}{SUFFIX}")
 
 
 def text_columns(described: list[tuple[str, str]]) -> list[str]:
@@ -131,22 +133,25 @@ def build(parquet: Path, limits: Limits) -> Path:
 
 def _fill(con: duckdb.DuckDBPyConnection, parquet: str) -> None:
     con.execute(
-        "CREATE TABLE rows AS SELECT file_row_number AS _n, * EXCLUDE (file_row_number) "
-        "FROM read_parquet(?, file_row_number = true) ORDER BY _n",
+        "CREATE TABLE rows AS SELECT file_row_number AS __domstadt_pos, "
+        "* EXCLUDE (file_row_number) FROM read_parquet(?, file_row_number = true) "
+        "ORDER BY __domstadt_pos",
         [parquet],
     )
     described = [
-        (str(r[0]), str(r[1])) for r in con.execute("DESCRIBE rows").fetchall() if r[0] != "_n"
+        (str(r[0]), str(r[1]))
+        for r in con.execute("DESCRIBE rows").fetchall()
+        if r[0] != "__domstadt_pos"
     ]
     cluster = _cluster_columns(con, described)
-    order = ", ".join([*(quote_identifier(c) for c in cluster), "_n"])
+    order = ", ".join([*(quote_identifier(c) for c in cluster), "__domstadt_pos"])
     con.execute(f"CREATE TABLE clustered AS SELECT * FROM rows ORDER BY {order}")
     texts = text_columns(described)
     joined = "concat_ws(' ', " + ", ".join(f"CAST({quote_identifier(c)} AS VARCHAR)" for c in texts)
     con.execute(
-        "CREATE TABLE terms AS SELECT DISTINCT term, _n FROM "
-        f"(SELECT _n, unnest({words_sql(joined + ')')}) AS term FROM rows) "
-        "WHERE term <> '' ORDER BY term, _n"
+        "CREATE TABLE terms AS SELECT DISTINCT term, __domstadt_pos FROM "
+        f"(SELECT __domstadt_pos, unnest({words_sql(joined + ')')}) AS term FROM rows) "
+        "WHERE term <> '' ORDER BY term, __domstadt_pos"
     )
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany(

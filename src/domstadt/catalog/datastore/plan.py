@@ -1,17 +1,17 @@
 """The SQL of one ``datastore_search``: the count and the page, over the table's index.
 
 ``Source`` names where the rows are: the tables of an attached index (``index.py``) or, when a
-table has none, its Parquet file read with each row's position as ``_n``. Both give the same
-answers; the index only makes them cheaper:
+table has none, its Parquet file read with each row's position as ``__domstadt_pos`` ("pos").
+Both give the same answers; the index only makes them cheaper:
 
 - filters on a cluster column read the ``clustered`` copy (zone maps skip the other segments);
 - ``q`` looks its words up in ``terms`` (the Parquet fallback splits every row into words);
-- a page without filters, ``q`` or sort is the range ``_n >= offset`` (positions are dense);
+- a page without filters, ``q`` or sort is the range pos >= offset (positions are dense);
 - a page of ``q`` matches without a sort takes its positions from ``terms`` first and then
   fetches just those rows.
 
-Rows come in file order (``_n``) unless ``sort`` says otherwise, and ``_n`` breaks ties of a
-sort, so pages never overlap or skip.
+Rows come in file order (pos) unless ``sort`` says otherwise, and pos breaks ties of a sort,
+so pages never overlap or skip.
 """
 
 from __future__ import annotations
@@ -91,15 +91,16 @@ def _hits(source: Source, words: tuple[str, ...]) -> Statement:
         # the substring test first: splitting every row into words is the slow part
         contains = " AND ".join(f"contains(lower(strip_accents({text})), ?)" for _ in words)
         return (
-            f"SELECT _n FROM {source.rows} WHERE {contains} AND list_has_all({words_sql(text)}, ?)",
+            f"SELECT __domstadt_pos FROM {source.rows} WHERE {contains} "
+            f"AND list_has_all({words_sql(text)}, ?)",
             [*words, list(words)],
         )
     if len(words) == 1:
-        return f"SELECT _n FROM {source.terms} WHERE term = ?", [words[0]]
+        return f"SELECT __domstadt_pos FROM {source.terms} WHERE term = ?", [words[0]]
     marks = ", ".join("?" for _ in words)
     return (
-        f"SELECT _n FROM {source.terms} WHERE term IN ({marks}) GROUP BY _n "
-        f"HAVING count(*) = {len(words)}",
+        f"SELECT __domstadt_pos FROM {source.terms} WHERE term IN ({marks}) "
+        f"GROUP BY __domstadt_pos HAVING count(*) = {len(words)}",
         list(words),
     )
 
@@ -116,7 +117,7 @@ def order(source: Source, sort: str) -> str:
         if column not in names:
             raise Invalid(f"Unbekannte Spalte '{column}' in sort.", field="sort")
         parts.append(f"{_quote(column)} {direction.upper()}")
-    return " ORDER BY " + ", ".join([*parts, "_n"])
+    return " ORDER BY " + ", ".join([*parts, "__domstadt_pos"])
 
 
 def count(source: Source, request: Request) -> Statement:
@@ -129,7 +130,7 @@ def count(source: Source, request: Request) -> Statement:
         return f"SELECT count(*) FROM ({hits})", hit_params
     if request.words:
         hits, hit_params = _hits(source, request.words)
-        clauses.append(f"_n IN ({hits})")
+        clauses.append(f"__domstadt_pos IN ({hits})")
         params.extend(hit_params)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return f"SELECT count(*) FROM {_table(source, request)}{where}", params
@@ -148,12 +149,13 @@ def page(source: Source, request: Request) -> Statement:
     if not clauses and not request.sort and request.words is None:
         # positions are dense (0 … rows-1): the page is a range, found by the zone maps
         return (
-            f"SELECT {select} FROM {source.rows} WHERE _n >= ? AND _n < ? ORDER BY _n",
+            f"SELECT {select} FROM {source.rows} "
+            "WHERE __domstadt_pos >= ? AND __domstadt_pos < ? ORDER BY __domstadt_pos",
             [request.offset, min(request.offset + request.limit, INT64_MAX)],
         )
     if request.words:
         hits, hit_params = _hits(source, request.words)
-        clauses.append(f"_n IN ({hits})")
+        clauses.append(f"__domstadt_pos IN ({hits})")
         params.extend(hit_params)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return (
@@ -170,7 +172,7 @@ def hit_positions(source: Source, request: Request) -> Statement | None:
         return None
     hits, params = _hits(source, request.words)
     return (
-        f"SELECT _n FROM ({hits}) ORDER BY _n LIMIT ? OFFSET ?",
+        f"SELECT __domstadt_pos FROM ({hits}) ORDER BY __domstadt_pos LIMIT ? OFFSET ?",
         [*params, request.limit, request.offset],
     )
 
@@ -180,7 +182,7 @@ def rows_at(source: Source, request: Request, positions: list[int]) -> Statement
     within their range (an ``IN`` list of 100 constants compares each row 100 times)."""
     select = ", ".join(_quote(c) for c in request.columns)
     return (
-        f"SELECT {select} FROM {source.rows} WHERE _n BETWEEN ? AND ? "
-        "AND _n IN (SELECT unnest(?::BIGINT[])) ORDER BY _n",
+        f"SELECT {select} FROM {source.rows} WHERE __domstadt_pos BETWEEN ? AND ? "
+        "AND __domstadt_pos IN (SELECT unnest(?::BIGINT[])) ORDER BY __domstadt_pos",
         [positions[0], positions[-1], positions],
     )
