@@ -81,3 +81,10 @@ def p50_p95(fn: Callable[[], Any], repeat: int = 50) -> tuple[float, float]:
         samples.append((time.perf_counter() - began) * 1000)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def spread(samples_ms: list[float]) -> str:
+    """``min / median / p95 / max`` of samples in milliseconds, as one line."""
+    ordered = sorted(samples_ms)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"{ordered[0]:.1f} / {statistics.median(ordered):.1f} / {p95:.1f} / {ordered[-1]:.1f} ms"

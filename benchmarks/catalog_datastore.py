@@ -1,23 +1,34 @@
-"""DataStore vs datasette on one 1,000,000-row table, side by side in one run on 127.0.0.1.
+"""DataStore vs datasette on one 1,000,000-row table, four kinds of query, interleaved in one run.
 
 1. A German CSV (semicolon, decimal comma) of N rows is uploaded through
    ``distribution_service.distribution_create``: the load time is the whole path (encoding,
-   delimiter, types, canonical CSV/JSON/Parquet, privacy scan, DataStore).
-2. The same rows go into a SQLite file served by ``datasette`` (PyPI), no index on the
-   filter column (the DataStore has none either), one SQL thread (DuckDB runs with one).
-3. Both servers run as their own processes; requests alternate: CKAN ``datastore_search``
-   with ``filters`` {"stadtbezirk": ...}, ``sort`` "geschwindigkeit desc", ``limit`` 100
-   (with the total) against datasette's ``?stadtbezirk__exact=...&_sort_desc=geschwindigkeit
-   &_size=100&_shape=objects`` (which also counts the matches).
+   delimiter, types, canonical CSV/JSON/Parquet, privacy scan, the DataStore's own index).
+2. The same rows go into a SQLite file served by ``datasette`` (PyPI), set up as its docs tell a
+   user to for these queries: a composite index on the two filtered columns
+   (``sqlite-utils create-index … stadtbezirk auslastung``) and a full-text index on the text
+   columns (``sqlite-utils enable-fts … abschnitt stadtbezirk --fts5``); one SQL thread (DuckDB
+   runs with one).
+3. Both servers run as their own processes; the same question goes to both in turn, kind after
+   kind (CKAN ``datastore_search`` / datasette's table JSON with ``_shape=objects``):
+   - ``filter_sort``: ``filters`` {stadtbezirk, auslastung}, ``sort`` "geschwindigkeit desc"
+     / ``stadtbezirk__exact``, ``auslastung__exact``, ``_sort_desc=geschwindigkeit``;
+   - ``full_text``: ``q`` = one road section ("ST042") / ``_search``;
+   - ``total``: the first page of the whole table with its exact total (1,000,000);
+   - ``offset``: ``offset=100000`` / ``_next=100000`` (datasette pages by key; half the rows
+     for a smaller table).
+   Each answer pair is checked before its time counts: all 100 rows equal and the same total.
 
-    .venv/bin/python benchmarks/catalog_datastore.py [--rows 1000000] [--requests 40]
-        [--index]   # also create an index on stadtbezirk for datasette
+    .venv/bin/python benchmarks/catalog_datastore.py [--rows 1000000] [--requests 30]
+        [--datasette-bin DIR]   # where datasette and sqlite-utils are installed
+        [--keep DIR]            # load into DIR and reuse it in later runs (delete it after)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import json
 import os
 import random
 import sqlite3
@@ -27,12 +38,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyarrow.parquet as pq
-from _common import free_port, wait_for
+from _common import free_port, spread, wait_for
+from sqlalchemy import select
 
 from domstadt.catalog import distribution_service, service
+from domstadt.catalog.models import PrivacyScan
+from domstadt.catalog.privacy.job import run_scan
 from domstadt.catalog.schemas import DatasetCreate, DistributionCreate
 from domstadt.core.auth import directory_service
 from domstadt.core.auth.models import DepartmentKind
@@ -97,14 +112,14 @@ def load(folder: Path, raw: bytes) -> tuple[Database, str, float]:
             dataset="verkehr",
             data=DistributionCreate(title="Messungen"),
             data_dir=folder / "data",
-            base_url="http://127.0.0.1",
             upload=("messungen.csv", raw),
         )
     return db, res.id, time.perf_counter() - start
 
 
-def sqlite_copy(folder: Path, index: bool) -> tuple[Path, float]:
-    """The normalised table (from the DataStore's Parquet) as a SQLite file for datasette."""
+def sqlite_copy(folder: Path, tools: Path) -> tuple[Path, float]:
+    """The normalised table (from the DataStore's Parquet) as a SQLite file for datasette,
+    indexed the way datasette's and sqlite-utils' docs show for these queries."""
     parquet = next((folder / "data").rglob("data.parquet"))
     table = pq.read_table(parquet)
     path = folder / "verkehr.db"
@@ -115,15 +130,21 @@ def sqlite_copy(folder: Path, index: bool) -> tuple[Path, float]:
         "stadtbezirk TEXT, auslastung INTEGER, geschwindigkeit REAL)"
     )
     columns = [table.column(n).to_pylist() for n in table.column_names]
+    columns[1] = [v.isoformat(sep=" ") if v is not None else None for v in columns[1]]
     con.executemany("INSERT INTO messungen VALUES (?, ?, ?, ?, ?, ?)", zip(*columns, strict=True))
-    if index:
-        con.execute("CREATE INDEX ix_stadtbezirk ON messungen (stadtbezirk)")
     con.commit()
     con.close()
+    utils = str(tools / "sqlite-utils")
+    run = [utils, "create-index", str(path), "messungen", "stadtbezirk", "auslastung"]
+    subprocess.run(run, check=True)
+    run = [utils, "enable-fts", str(path), "messungen", "abschnitt", "stadtbezirk", "--fts5"]
+    subprocess.run(run, check=True)
     return path, time.perf_counter() - start
 
 
-def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, str, str]:
+def start_servers(
+    folder: Path, db: Database, sqlite_file: Path, tools: Path
+) -> tuple[list, str, str]:
     ours, theirs = free_port(), free_port()
     env = {
         **os.environ,
@@ -132,6 +153,7 @@ def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, 
         "DOMSTADT_SECRET_KEY": SECRET,
         "DOMSTADT_LOG_LEVEL": "WARNING",
         "DOMSTADT_EMBEDDING_MODEL": "lexical",
+        "DOMSTADT_DATASTORE_TIME_LIMIT_SECONDS": "30",  # datasette's sql_time_limit_ms
     }
     procs = [
         subprocess.Popen(
@@ -141,7 +163,7 @@ def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, 
         ),
         subprocess.Popen(
             [
-                str(BIN / "datasette"),
+                str(tools / "datasette"),
                 "serve",
                 str(sqlite_file),
                 "--port",
@@ -166,66 +188,151 @@ def start_servers(folder: Path, db: Database, sqlite_file: Path) -> tuple[list, 
     return procs, base_ours, base_theirs
 
 
-def compare(base_ours: str, base_theirs: str, resource_id: str, requests: int) -> None:
-    import json
+Question = tuple[dict[str, Any], dict[str, Any]]
+"""The CKAN datastore_search parameters and datasette's table parameters of one question."""
 
-    client = httpx.Client(timeout=60)
-    times: dict[str, list[float]] = {"Domstadt DataStore": [], "datasette": []}
-    for n in range(requests + 2):
-        district = DISTRICTS[n % len(DISTRICTS)]
-        ours = client.get(
-            base_ours + "/api/3/action/datastore_search",
-            params={
-                "resource_id": resource_id,
-                "filters": json.dumps({"stadtbezirk": district}),
+
+def question(kind: str, n: int, offset: int) -> Question:
+    """The n-th question of a kind, for both servers."""
+    if kind == "filter_sort":
+        district, load_level = DISTRICTS[n % len(DISTRICTS)], n % 6
+        return (
+            {
+                "filters": json.dumps({"stadtbezirk": district, "auslastung": load_level}),
                 "sort": "geschwindigkeit desc",
-                "limit": 100,
             },
-        )
-        t_ours = ours.elapsed.total_seconds()
-        theirs = client.get(
-            base_theirs + "/verkehr/messungen.json",
-            params={
+            {
                 "stadtbezirk__exact": district,
+                "auslastung__exact": load_level,
                 "_sort_desc": "geschwindigkeit",
-                "_size": 100,
-                "_shape": "objects",
             },
         )
-        t_theirs = theirs.elapsed.total_seconds()
-        a, b = ours.json()["result"], theirs.json()
-        assert len(a["records"]) == 100 and len(b["rows"]) == 100, (a.keys(), b.keys())
-        assert a["total"] == b["filtered_table_rows_count"], (a["total"], b)
-        assert a["records"][0]["geschwindigkeit"] == b["rows"][0]["geschwindigkeit"]
-        if n >= 2:  # first two warm up both
-            times["Domstadt DataStore"].append(t_ours * 1000)
-            times["datasette"].append(t_theirs * 1000)
-    for name, values in times.items():
-        values.sort()
-        print(
-            f"{name}: p50 {statistics.median(values):.0f} ms, "
-            f"p95 {values[int(len(values) * 0.95) - 1]:.0f} ms ({len(values)} requests)",
-            flush=True,
-        )
+    if kind == "full_text":
+        word = f"ST{1 + (n * 7) % 113:03d}"
+        return {"q": word}, {"_search": word}
+    if kind == "total":
+        return {}, {}
+    return {"offset": offset}, {"_next": str(offset)}
+
+
+KINDS = ("filter_sort", "full_text", "total", "offset")
+
+
+def _same(kind: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """Both answers hold the same 100 rows and the same exact total."""
+    rows = [{**r, "zeitpunkt": r["zeitpunkt"].replace("T", " ")} for r in ours["records"]]
+    assert len(rows) == 100, (kind, len(rows))
+    assert rows == theirs["rows"], (kind, rows[:2], theirs["rows"][:2])
+    assert ours["total"] == theirs["filtered_table_rows_count"], (kind, ours["total"])
+
+
+def cpu_ms(pid: int) -> float:
+    """CPU time used so far by all threads of process ``pid`` (Linux schedstat, in ms)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e6
+
+
+def compare(
+    servers: dict[str, tuple[str, int]], resource_id: str, requests: int, offset: int
+) -> None:
+    """Ask both servers (name → base URL and process id) the same questions in turn; record
+    each answer's time and the server's CPU time for it."""
+    client = httpx.Client(timeout=60)
+    times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    (ours_url, ours_pid), (theirs_url, theirs_pid) = servers["Domstadt"], servers["datasette"]
+    for n in range(requests + 2):
+        for kind in KINDS:
+            mine, yours = question(kind, n, offset)
+            before = cpu_ms(ours_pid)
+            ours = client.get(
+                ours_url + "/api/3/action/datastore_search",
+                params={"resource_id": resource_id, "limit": 100, **mine},
+            )
+            middle = cpu_ms(ours_pid), cpu_ms(theirs_pid)
+            theirs = client.get(
+                theirs_url + "/verkehr/messungen.json",
+                params={"_size": 100, "_shape": "objects", **yours},
+            )
+            after = cpu_ms(theirs_pid)
+            assert ours.status_code == 200, (kind, ours.text[:500])
+            _same(kind, ours.json()["result"], theirs.json())
+            if n < 2:  # the first two of each kind warm both up
+                continue
+            for server, answer, used in (
+                ("Domstadt", ours, middle[0] - before),
+                ("datasette", theirs, after - middle[1]),
+            ):
+                times.setdefault((kind, server), []).append(answer.elapsed.total_seconds() * 1e3)
+                cpu.setdefault((kind, server), []).append(used)
+    print("kind | server | min / median / p95 / max | server CPU per request (mean)", flush=True)
+    for key, values in times.items():
+        mean_cpu = statistics.fmean(cpu[key])
+        print(f"{key[0]} | {key[1]} | {spread(values)} | {mean_cpu:.1f} ms", flush=True)
+
+
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def scan_for_privacy(db: Database, folder: Path) -> None:
+    """Run the queued privacy scan of the table (as the job worker would): until it has run,
+    a large table's dataset is held back and its DataStore answers 404."""
+    with db.session() as session:
+        queued = session.scalars(select(PrivacyScan.id).where(PrivacyScan.status == "queued"))
+        scan_ids = list(queued)
+    parquet = next((folder / "data").rglob("data.parquet"))
+    for scan_id in scan_ids:
+        start = time.perf_counter()
+        status = run_scan(db, scan_id, parquet)
+        print(f"privacy scan (job) {status}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def prepared(folder: Path, rows: int, tools: Path) -> tuple[Database, str, Path]:
+    """The data of both servers in ``folder``: loaded now, or left by a run with ``--keep``."""
+    state = folder / "state.txt"
+    if state.is_file():
+        resource_id = state.read_text().strip()
+        print(f"reusing the tables loaded in {folder}", flush=True)
+        db = Database(f"sqlite:///{folder / 'domstadt.sqlite3'}")
+        scan_for_privacy(db, folder)
+        return db, resource_id, folder / "verkehr.db"
+    raw = make_csv(rows)
+    print(f"CSV: {rows} rows, {len(raw) / 1e6:.0f} MB", flush=True)
+    db, resource_id, took = load(folder, raw)
+    print(f"load from CSV (normalise + DataStore index): {took:.1f} s", flush=True)
+    scan_for_privacy(db, folder)
+    sqlite_file, copied = sqlite_copy(folder, tools)
+    print(f"SQLite copy + composite index + FTS5 for datasette: {copied:.1f} s", flush=True)
+    state.write_text(resource_id)
+    return db, resource_id, sqlite_file
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--index", action="store_true")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--datasette-bin", type=Path, default=BIN)
+    parser.add_argument(
+        "--keep", type=Path, help="load into (or reuse) this folder, not a temp one"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        raw = make_csv(args.rows)
-        print(f"CSV: {args.rows} rows, {len(raw) / 1e6:.0f} MB", flush=True)
-        db, resource_id, took = load(folder, raw)
-        print(f"load from CSV (normalise + DataStore): {took:.1f} s", flush=True)
-        sqlite_file, copied = sqlite_copy(folder, args.index)
-        print(f"SQLite copy for datasette: {copied:.1f} s (index: {args.index})", flush=True)
-        procs, base_ours, base_theirs = start_servers(folder, db, sqlite_file)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db, resource_id, sqlite_file = prepared(folder, args.rows, args.datasette_bin)
+        procs, base_ours, base_theirs = start_servers(folder, db, sqlite_file, args.datasette_bin)
         try:
-            compare(base_ours, base_theirs, resource_id, args.requests)
+            print(f"load average before: {_load_average()}", flush=True)
+            servers = {
+                "Domstadt": (base_ours, procs[0].pid),
+                "datasette": (base_theirs, procs[1].pid),
+            }
+            compare(servers, resource_id, args.requests, min(100_000, args.rows // 2))
+            print(f"load average after: {_load_average()}", flush=True)
         finally:
             for proc in procs:
                 proc.terminate()

@@ -115,6 +115,7 @@ def _normalise(
     original.table_schema = table.schema
     original.provenance = provenance
     original.datastore_path = str(paths["PARQUET"].relative_to(data_dir))
+    engine.prepare(paths["PARQUET"])
     for fmt, path in paths.items():
         _add_derived(session, ds, original, fmt, path, data_dir, table.schema, provenance)
     points = geo.from_table(table.names, table.columns)

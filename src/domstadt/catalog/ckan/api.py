@@ -152,6 +152,18 @@ def _call(
     return action(ctx, data)
 
 
+def _answer(
+    request: Request,
+    session: DbSession,
+    name: str,
+    action: Callable[[Context, dict[str, Any]], Any],
+    params: tuple[dict[str, Any], tuple[str, bytes] | None],
+) -> Any:
+    """``_authorised`` and ``_call`` in one worker thread (a GET has no body to wait for;
+    every hop between the event loop and a worker costs a thread switch)."""
+    return _call(request, session, action, _authorised(request, session, name), params)
+
+
 def _retry_after(request: Request) -> int:
     return int(request.app.state.settings.retry_after_seconds)
 
@@ -186,9 +198,13 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
                     "Please use POST method for your request",
                 },
             )
-        actor = await run_in_threadpool(_authorised, request, session, name)
-        data, upload = await _params(request)
-        result = await run_in_threadpool(_call, request, session, action, actor, (data, upload))
+        if request.method == "GET":  # no body to read: decide and answer in one worker hop
+            params = await _params(request)
+            result = await run_in_threadpool(_answer, request, session, name, action, params)
+        else:  # the caller is decided before the body is read
+            actor = await run_in_threadpool(_authorised, request, session, name)
+            params = await _params(request)
+            result = await run_in_threadpool(_call, request, session, action, actor, params)
     except CkanError as exc:
         session.rollback()
         return JSONResponse({"help": help_url, "success": False, "error": exc.error}, exc.status)
@@ -203,10 +219,25 @@ async def _handle(request: Request, session: DbSession, name: str) -> JSONRespon
     return JSONResponse({"help": help_url, "success": True, "result": _jsonable(result)})
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+"""Types a JSON response takes as they are."""
+
+
 def _jsonable(value: Any) -> Any:
+    """``value`` as JSON types. The records of a DataStore page skip FastAPI's encoder for the
+    plain values that make up almost all of them (it took ~13 ms for 100 rows of six columns)."""
     from fastapi.encoders import jsonable_encoder
 
+    if isinstance(value, dict) and isinstance(value.get("records"), list):
+        rest = jsonable_encoder({k: v for k, v in value.items() if k != "records"})
+        return {**rest, "records": [_record(r, jsonable_encoder) for r in value["records"]]}
     return jsonable_encoder(value)
+
+
+def _record(record: Any, encode: Callable[[Any], Any]) -> Any:
+    if not isinstance(record, dict):
+        return encode(record)
+    return {str(k): v if type(v) in _AS_IS else encode(v) for k, v in record.items()}
 
 
 @router.api_route("/api/3/action/{name}", methods=["GET", "POST"], name="ckan_action_3")

@@ -1,22 +1,27 @@
-"""DataStore queries: DuckDB over the Parquet files the normaliser wrote.
+"""DataStore queries: DuckDB over each table's index (``index.py``) or its Parquet file.
 
-``search`` builds parameterised SQL from filters, q, fields and sort (column names are checked
-against the table) and runs it in this process with DuckDB's memory limit, a time limit and a
-size limit of the page. ``search_sql`` runs one read-only SELECT in the sandbox process
+``search`` builds parameterised SQL from filters, q, fields and sort (``plan.py``; column names
+are checked against the table) and runs it in this process with DuckDB's memory limit, a time
+limit and a size limit of the page. ``search_sql`` runs one read-only SELECT in the sandbox process
 (``sandbox.py``), whose memory, time, rows and bytes are all bounded.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import hashlib
+import json
 import math
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from domstadt.catalog.datastore import sandbox
+from domstadt.catalog.datastore import index, plan, sandbox, watchdog
 from domstadt.catalog.datastore.limits import Limits, value_size
 from domstadt.core.errors import Invalid
 from domstadt.core.storable import INT64_MAX
@@ -31,15 +36,16 @@ _FORBIDDEN = re.compile(
 _RESOURCE_RE = re.compile(r'"([0-9a-f-]{36})"')
 
 
-_quote = sandbox.quote_identifier
-
-
 def _connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(":memory:", config=Limits.of().duckdb_config())
 
 
 _shared: duckdb.DuckDBPyConnection | None = None
 _shared_lock = threading.Lock()
+MAX_ATTACHED = 64
+"""Table indexes kept attached to the shared DuckDB at once (least recently used leave)."""
+_attached: OrderedDict[tuple[str, int], plan.Source] = OrderedDict()
+_attach_lock = threading.Lock()
 
 
 def _cursor() -> duckdb.DuckDBPyConnection:
@@ -56,6 +62,25 @@ def _cursor() -> duckdb.DuckDBPyConnection:
     return cursor
 
 
+_local = threading.local()
+
+
+def _thread_cursor() -> duckdb.DuckDBPyConnection:
+    """This thread's cursor for searches, kept between requests (the server's worker threads
+    live long; a new cursor and its settings cost more than many a query)."""
+    cursor: duckdb.DuckDBPyConnection | None = getattr(_local, "cursor", None)
+    if cursor is None:
+        cursor = _cursor()
+        _local.cursor = cursor
+    return cursor
+
+
+def prepare(path: Path) -> bool:
+    """Build the index of a newly normalised table now, so its first search need not; False
+    when it cannot be built in the memory limit (searches then read the Parquet file)."""
+    return index.ensure(path, Limits.of()) is not None
+
+
 def columns_of(path: Path) -> list[tuple[str, str]]:
     """Column names and DuckDB types of a Parquet file."""
     con = _cursor()
@@ -66,40 +91,86 @@ def columns_of(path: Path) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def _where(
-    types: dict[str, str], filters: dict[str, Any], q: str, text_columns: list[str]
-) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in filters.items():
-        if column not in types:
-            raise Invalid(f"Unbekannte Spalte '{column}' in filters.", field="filters")
-        values = value if isinstance(value, list) else [value]
-        marks = ", ".join("?" for _ in values)
-        # text columns compare as they are (so DuckDB pushes the filter into the Parquet scan)
-        target = (
-            _quote(column) if types[column] == "VARCHAR" else f"CAST({_quote(column)} AS VARCHAR)"
+def _parquet_source(path: Path) -> plan.Source:
+    """The Parquet file itself, each row with its position as ``__domstadt_pos`` (no index)."""
+    described = tuple(columns_of(path))
+    escaped = str(path).replace("'", "''")
+    rows = (
+        "(SELECT file_row_number AS __domstadt_pos, * EXCLUDE (file_row_number) "
+        f"FROM read_parquet('{escaped}', file_row_number = true))"
+    )
+    return plan.Source(
+        rows=rows,
+        clustered=rows,
+        terms=None,
+        cluster=(),
+        text_columns=tuple(index.text_columns(list(described))),
+        described=described,
+    )
+
+
+def _indexed_source(path: Path, limits: Limits) -> plan.Source | None:
+    """The table's index attached to the shared DuckDB (built first if needed), or None."""
+    built = index.ensure(path, limits)
+    if built is None:
+        return None
+    try:
+        key = (str(built), built.stat().st_mtime_ns)
+    except OSError:
+        return None
+    with _attach_lock:
+        if key in _attached:
+            _attached.move_to_end(key)
+            return _attached[key]
+        source = _attach(built, "ix_" + hashlib.sha256(repr(key).encode()).hexdigest()[:20])
+        _attached[key] = source
+        while len(_attached) > MAX_ATTACHED:
+            _, old = _attached.popitem(last=False)
+            _detach(old.rows.split(".")[0])
+        return source
+
+
+def _attach(built: Path, alias: str) -> plan.Source:
+    con = _cursor()
+    try:
+        escaped = str(built).replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS {alias} (READ_ONLY)")
+        meta = dict(con.execute(f"SELECT key, value FROM {alias}.meta").fetchall())
+        described = tuple(
+            (str(r[0]), str(r[1]))
+            for r in con.execute(f"DESCRIBE {alias}.rows").fetchall()
+            if r[0] != "__domstadt_pos"
         )
-        clauses.append(f"{target} IN ({marks})")
-        params.extend(str(v) for v in values)
-    if q:
-        ors = " OR ".join(f"CAST({_quote(c)} AS VARCHAR) ILIKE ?" for c in text_columns)
-        clauses.append(f"({ors})")
-        params.extend(f"%{q}%" for _ in text_columns)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+    finally:
+        con.close()
+    return plan.Source(
+        rows=f"{alias}.rows",
+        clustered=f"{alias}.clustered",
+        terms=f"{alias}.terms",
+        cluster=tuple(json.loads(meta["cluster"])),
+        text_columns=tuple(json.loads(meta["text_columns"])),
+        described=described,
+    )
 
 
-def _order(names: set[str], sort: str) -> str:
-    parts = []
-    for part in [p.strip() for p in sort.split(",") if p.strip()]:
-        column, _, direction = part.rpartition(" ")
-        if not column or direction.lower() not in {"asc", "desc"}:
-            column, direction = part, "asc"
-        column = column.strip().strip('"')
-        if column not in names:
-            raise Invalid(f"Unbekannte Spalte '{column}' in sort.", field="sort")
-        parts.append(f"{_quote(column)} {direction.upper()}")
-    return (" ORDER BY " + ", ".join(parts)) if parts else ""
+def _detach(alias: str) -> None:
+    con = _cursor()
+    try:
+        con.execute(f"DETACH {alias}")
+    except duckdb.Error:  # still in use by a running query: it stays attached
+        pass
+    finally:
+        con.close()
+
+
+def _words(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, ...] | None:
+    """The distinct words of ``q`` as the index splits text; None for no query."""
+    if not q.strip():
+        return None
+    row = con.execute(
+        f"SELECT list_distinct(list_filter({index.words_sql('?')}, lambda w: w <> ''))", [q]
+    ).fetchone()
+    return tuple(sorted(row[0])) if row and row[0] else ()
 
 
 def search(
@@ -112,40 +183,43 @@ def search(
     limit: int,
     offset: int,
 ) -> dict[str, Any]:
-    """Rows of one table with CKAN datastore_search semantics: fields, records, total."""
+    """Rows of one table with CKAN datastore_search semantics: fields, records, total.
+
+    ``q`` matches the rows holding every word of it in their text columns (whole words, case
+    and accents ignored); rows come in file order unless ``sort`` is given."""
     if not 0 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit muss zwischen 0 und {MAX_LIMIT} liegen.", field="limit")
     if not 0 <= offset <= INT64_MAX:
         raise Invalid(f"offset muss zwischen 0 und {INT64_MAX} liegen.", field="offset")
-    described = columns_of(path)
-    names = {n for n, _ in described}
+    limits = Limits.of()
+    source = _indexed_source(path, limits) or _parquet_source(path)
+    names = [n for n, _ in source.described]
     for column in fields:
         if column not in names:
             raise Invalid(f"Unbekannte Spalte '{column}' in fields.", field="fields")
-    chosen = fields or [n for n, _ in described]
-    text_columns = [n for n, t in described if t == "VARCHAR"] or [n for n, _ in described]
-    types = dict(described)
-    where, params = _where(types, filters, q, text_columns)
-    select_list = ", ".join(_quote(c) for c in chosen)
-    source = "read_parquet(?)"
-    limits = Limits.of()
-    con = _cursor()
-    timer = threading.Timer(limits.seconds, con.interrupt)
-    timer.start()
+    chosen = fields or names
+    con = _thread_cursor()
     try:
-        total = con.execute(
-            f"SELECT count(*) FROM {source}{where}", [str(path), *params]
-        ).fetchone()
-        sql = f"SELECT {select_list} FROM {source}{where}{_order(names, sort)} LIMIT ? OFFSET ?"
-        cursor = con.execute(sql, [str(path), *params, limit, offset])
-        records = _page(cursor, chosen, limits)
+        with watchdog.limit(con, limits.seconds) as watch:
+            request = plan.Request(
+                filters=filters,
+                words=_words(con, q),
+                columns=tuple(chosen),
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+            total = con.execute(*plan.count(source, request)).fetchone()
+            records = _page(_page_cursor(con, source, request), chosen, limits)
     except duckdb.InterruptException:
         raise sandbox.limit_error("time", limits) from None
     except duckdb.OutOfMemoryException:
         raise sandbox.limit_error("memory", limits) from None
     finally:
-        timer.cancel()
-        con.close()
+        if watch.fired:  # the interrupt may linger on the cursor: the next search gets a new one
+            _local.cursor = None
+            con.close()
+    types = dict(source.described)
     return {
         "fields": [{"id": c, "type": _ckan_type(types[c])} for c in chosen],
         "records": records,
@@ -155,23 +229,65 @@ def search(
     }
 
 
+def _page_cursor(
+    con: duckdb.DuckDBPyConnection, source: plan.Source, request: plan.Request
+) -> duckdb.DuckDBPyConnection:
+    """The cursor over the page's rows (via the hits' positions when that is cheaper)."""
+    positions_sql = plan.hit_positions(source, request)
+    if positions_sql is not None:
+        positions = [int(r[0]) for r in con.execute(*positions_sql).fetchall()]
+        if not positions:
+            return con.execute(*plan.page(source, dataclasses.replace(request, limit=0)))
+        return con.execute(*plan.rows_at(source, request, positions))
+    return con.execute(*plan.page(source, request))
+
+
 def _page(
     cursor: duckdb.DuckDBPyConnection, names: list[str], limits: Limits
 ) -> list[dict[str, Any]]:
-    """The page's records; a page larger than the answer size limit is refused."""
+    """The page's records; a page larger than the answer size limit is refused. Only the
+    columns whose values vary in size are measured, and only those that JSON cannot take as
+    DuckDB gives them are converted (a page of 100 rows is otherwise dominated by this)."""
+    kinds = [str(d[1]) for d in cursor.description or []]
+    fixed = [k for k in kinds if k in _FIXED_SIZE]
+    measured = [i for i, k in enumerate(kinds) if k not in _FIXED_SIZE]
+    converted = [(names[i], i) for i, k in enumerate(kinds) if k not in _AS_RETURNED]
+    row_base = 16 * len(fixed)
+    max_bytes = limits.max_result_bytes
     records: list[dict[str, Any]] = []
     size = 0
     while batch := cursor.fetchmany(sandbox.FETCH_BATCH):
         for row in batch:
-            size += sum(value_size(v) for v in row)
-            if size > limits.max_result_bytes:
+            size += row_base + sum(value_size(row[i]) for i in measured)
+            if size > max_bytes:
                 raise Invalid(
                     f"Die Antwort wäre größer als {limits.max_result_mb} MB. Bitte ein "
                     "kleineres limit oder weniger Spalten (fields) angeben.",
                     field="limit",
                 )
-            records.append(_record(names, row))
+            record = dict(zip(names, row, strict=True))
+            for name, i in converted:
+                record[name] = _json_cell(row[i])
+            records.append(record)
     return records
+
+
+_FIXED_SIZE = frozenset(
+    {"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT"}
+    | {"UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DATE", "TIME", "TIMESTAMP", "UUID"}
+    | {"TIMESTAMP WITH TIME ZONE", "INTERVAL"}
+)
+"""DuckDB types whose values count 16 bytes in the answer size (``value_size``)."""
+_AS_RETURNED = frozenset(
+    {"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT"}
+    | {"UINTEGER", "UBIGINT", "VARCHAR", "DATE", "TIME", "TIMESTAMP", "UUID", "INTERVAL"}
+    | {"TIMESTAMP WITH TIME ZONE"}
+)
+"""DuckDB types whose Python values need no ``_json_cell`` (no NaN, bytes or nesting)."""
+
+
+_AS_THEY_ARE = frozenset({str, int, bool, type(None), datetime.datetime, datetime.date})
+"""Types of values JSON takes as DuckDB gives them (the rest pass ``_json_cell``)."""
 
 
 def _json_cell(value: Any) -> Any:
@@ -189,7 +305,10 @@ def _json_cell(value: Any) -> Any:
 
 
 def _record(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
-    return {name: _json_cell(value) for name, value in zip(names, row, strict=True)}
+    return {
+        name: value if type(value) in _AS_THEY_ARE else _json_cell(value)
+        for name, value in zip(names, row, strict=True)
+    }
 
 
 def _ckan_type(duck_type: str) -> str:
