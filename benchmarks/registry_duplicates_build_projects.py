@@ -138,12 +138,15 @@ def build(entries: dict[str, dict[str, str]], pages: dict[str, dict[str, str]]) 
     out: list[dict] = []
     for i, s in enumerate(slugs):
         out.append(_pair("duplicate", entries[s], pages[s], True) | {"split": part[s]})
-        same = [j for j, t in enumerate(slugs)
-                if t != s and part[t] == part[s] and frozenset((s, t)) not in NOT_DIFFERENT]  # fmt: skip
-        for kind, keep in (("same_place", lambda t: pages[t]["lab"] == pages[s]["lab"]),
-                           ("other_place", lambda t: pages[t]["lab"] != pages[s]["lab"])):  # fmt: skip
-            options = [j for j in same if keep(slugs[j])]
-            if options and pages[s]["lab"]:
+        lab = pages[s]["lab"]
+        same = [
+            j
+            for j, t in enumerate(slugs)
+            if t != s and part[t] == part[s] and frozenset((s, t)) not in NOT_DIFFERENT
+        ]
+        for kind, same_lab in (("same_place", True), ("other_place", False)):
+            options = [j for j in same if (pages[slugs[j]]["lab"] == lab) == same_lab]
+            if options and lab:
                 j = max(options, key=lambda j: float(sims[i, j]))
                 out.append(_pair(kind, entries[s], pages[slugs[j]], False) | {"split": part[s]})
     for name, count in (("held_out", round(N_UNRELATED * HELD_OUT)),
