@@ -200,24 +200,19 @@ def test_initiative_split_keeps_each_project_in_one_part() -> None:
     assert part and all(len(splits) == 1 for splits in part.values())
 
 
-def test_lexical_judgement_on_held_out_real_reports_stays_above_its_floor() -> None:
-    pairs = _real_held_out()
+@pytest.mark.parametrize(
+    ("source", "floor"), [(REAL, LEXICAL_FLOOR), (INITIATIVES, INITIATIVE_LEXICAL_FLOOR)]
+)
+def test_lexical_judgement_on_held_out_real_pairs_stays_above_its_floor(
+    source: str, floor: dict[str, float]
+) -> None:
+    pairs = _real_held_out(source)
     scored = score_pairs(pairs, inputs(pairs, [None] * len(pairs), 0.0))
     m = metrics([s.label for s in scored], [s.duplicate for s in scored])
     rate = hard_negative_rate(pairs, [s.duplicate for s in scored])
-    assert m.precision >= LEXICAL_FLOOR["precision"], m
-    assert m.recall >= LEXICAL_FLOOR["recall"], m
-    assert rate <= LEXICAL_FLOOR["hard_negative_fp"], rate
-
-
-def test_lexical_judgement_on_held_out_initiatives_stays_above_its_floor() -> None:
-    pairs = _real_held_out(INITIATIVES)
-    scored = score_pairs(pairs, inputs(pairs, [None] * len(pairs), 0.0))
-    m = metrics([s.label for s in scored], [s.duplicate for s in scored])
-    rate = hard_negative_rate(pairs, [s.duplicate for s in scored])
-    assert m.precision >= INITIATIVE_LEXICAL_FLOOR["precision"], m
-    assert m.recall >= INITIATIVE_LEXICAL_FLOOR["recall"], m
-    assert rate <= INITIATIVE_LEXICAL_FLOOR["hard_negative_fp"], rate
+    assert m.precision >= floor["precision"], m
+    assert m.recall >= floor["recall"], m
+    assert rate <= floor["hard_negative_fp"], rate
 
 
 def test_judgement_on_a_sample_of_held_out_real_reports_stays_above_its_floor(
