@@ -1,6 +1,7 @@
 """The learned duplicate judgement: each signal on its own, the fitted model as data, and the
-verdict on held-out real pairs (citizens' reports of the Konstanz Mängelmelder, never used
-for fitting) above a floor."""
+verdict on held-out real pairs (citizens' reports of the Konstanz Mängelmelder and civic
+initiatives described twice, on codefor.de and by the Civic Data Lab; never used for
+fitting) above a floor."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from domstadt.core.text.embedders import E5Embedder
+from domstadt.masterplan.registry.cities import cities_in
 from domstadt.masterplan.registry.evaluate import (
     cosines,
     hard_negative_rate,
@@ -25,6 +27,7 @@ from domstadt.masterplan.registry.judgement import (
     FEATURES,
     PairInput,
     assess,
+    city_agreement,
     containment,
     features,
     first_number_conflict,
@@ -34,22 +37,28 @@ from domstadt.masterplan.registry.judgement import (
     place_agreement,
     semantic,
     title_overlap,
+    word_overlap,
 )
 from domstadt.masterplan.registry.signals import conflicts_between
 from domstadt.masterplan.registry.streets import streets_in
 
 DATA = Path(__file__).parent / "data" / "duplicate_eval.json"
 REAL = "maengelmelder_konstanz"
-LEXICAL_FLOOR = {"precision": 0.55, "recall": 0.5, "hard_negative_fp": 0.2}
-"""All 204 held-out real reports without the model measured P 0.63, R 0.60, 13 % (the rule
-before the learned judgement: P 0.30, R 0.16)."""
-SEMANTIC_FLOOR = {"precision": 0.5, "recall": 0.5, "hard_negative_fp": 0.22}
-"""All held-out real reports with e5 measured P 0.65, R 0.62, 13 % (the rule before: P 0.47,
+INITIATIVES = "codefor_projekte"
+LEXICAL_FLOOR = {"precision": 0.55, "recall": 0.35, "hard_negative_fp": 0.12}
+"""All 204 held-out real reports without the model measured P 0.69, R 0.40, 6.7 % (the model
+before the initiative pairs: P 0.63, R 0.60, 13 %; the rule before the learned judgement:
+P 0.30, R 0.16): one threshold for all sources trades these reports' recall for precision."""
+SEMANTIC_FLOOR = {"precision": 0.5, "recall": 0.4, "hard_negative_fp": 0.18}
+"""All held-out real reports with e5 measured P 0.68, R 0.51, 9.2 % (the rule before: P 0.47,
 R 0.49, 21 %); the floor leaves room for the 100-pair sample."""
+INITIATIVE_LEXICAL_FLOOR = {"precision": 0.9, "recall": 0.9, "hard_negative_fp": 0.05}
+"""All 290 held-out initiative pairs without the model measured P 0.97, R 0.96, 1.8 % (the
+model before them: P 0.72, R 0.96, 19.6 %; the rule before: P 1.00, R 0.69)."""
 
 
-def _real_held_out() -> list[dict[str, Any]]:
-    return [p for p in load_pairs(DATA, "held_out") if p["source"] == REAL]
+def _real_held_out(source: str = REAL) -> list[dict[str, Any]]:
+    return [p for p in load_pairs(DATA, "held_out") if p["source"] == source]
 
 
 def _pair(left: str, right: str, cosine: float | None = None) -> PairInput:
@@ -109,6 +118,27 @@ def test_places_agree_on_a_shared_street_or_a_quarter_inside_its_district() -> N
     assert place_agreement("Bäume in Kalk", "Mehr Bäume") == (0.0, 0.0)
 
 
+def test_cities_agree_or_conflict_and_a_cologne_quarter_counts_as_koeln() -> None:
+    assert cities_in("Leipzig giesst: die Leipziger Stadtbäume") == {"Leipzig"}
+    assert cities_in("Münchner Transparent, Kölle, Dresdner Daten") == {
+        "München",
+        "Köln",
+        "Dresden",
+    }
+    assert cities_in("Wir essen gern. Halle 4 ist offen.") == set()
+    assert cities_in("Ein Projekt in Essen") == {"Essen"}
+    assert city_agreement("Leipzig giesst", "Magdeburg gießt") == (0.0, 1.0)
+    row = features(_pair("Leipzig giesst", "Magdeburg gießt"))
+    assert row[FEATURES.index("city_conflict")] == 1.0
+    assert city_agreement("Gießt Kölle: Bäume in Köln", "Bäume gießen in Kalk") == (1.0, 0.0)
+    assert city_agreement("Bäume gießen in Leipzig", "Bäume gießen") == (0.0, 0.0)
+
+
+def test_word_overlap_compares_folded_content_words() -> None:
+    assert word_overlap("Die Bäume im Park", "Baeume im Park") == 1.0
+    assert word_overlap("Bäume gießen", "Laternen reparieren") == 0.0
+
+
 def test_other_facet_conflicts_are_counted_and_capped() -> None:
     row = features(_pair("Bäume pflanzen in Kalk", "Bäume fällen in Kalk"))
     assert row[FEATURES.index("conflicts")] == 1.0
@@ -149,23 +179,40 @@ def test_assess_names_what_differs_and_needs_no_semantic_model() -> None:
 def test_evaluation_set_is_real_large_and_split_once_by_kind() -> None:
     pairs = load_pairs(DATA)
     assert len(pairs) >= 400
-    assert sum(p["source"] == REAL for p in pairs) >= len(pairs) / 2
+    assert sum(p["source"] in (REAL, INITIATIVES) for p in pairs) >= len(pairs) / 2
+    assert sum(p["source"] == INITIATIVES for p in pairs) >= 200
     by_kind = Counter((p["source"], p["kind"], p["split"]) for p in pairs)
     for source, kind in {(p["source"], p["kind"]) for p in pairs}:
         assert by_kind[(source, kind, "dev")] and by_kind[(source, kind, "held_out")]
     held = sum(p["split"] == "held_out" for p in pairs)
     assert 0.35 <= held / len(pairs) <= 0.45
-    assert all(p["refs"] for p in pairs if p["source"] == REAL)
+    assert all(p["refs"] for p in pairs if p["source"] in (REAL, INITIATIVES))
+    first = [p for p in pairs if int(p["id"]) <= 583]
+    assert sum(p["split"] == "held_out" for p in first) == 233  # the first split stays frozen
 
 
-def test_lexical_judgement_on_held_out_real_reports_stays_above_its_floor() -> None:
-    pairs = _real_held_out()
+def test_initiative_split_keeps_each_project_in_one_part() -> None:
+    part: dict[str, set[str]] = {}
+    for p in load_pairs(DATA):
+        if p["source"] == INITIATIVES:
+            for ref in p["refs"]:
+                part.setdefault(ref, set()).add(p["split"])
+    assert part and all(len(splits) == 1 for splits in part.values())
+
+
+@pytest.mark.parametrize(
+    ("source", "floor"), [(REAL, LEXICAL_FLOOR), (INITIATIVES, INITIATIVE_LEXICAL_FLOOR)]
+)
+def test_lexical_judgement_on_held_out_real_pairs_stays_above_its_floor(
+    source: str, floor: dict[str, float]
+) -> None:
+    pairs = _real_held_out(source)
     scored = score_pairs(pairs, inputs(pairs, [None] * len(pairs), 0.0))
     m = metrics([s.label for s in scored], [s.duplicate for s in scored])
     rate = hard_negative_rate(pairs, [s.duplicate for s in scored])
-    assert m.precision >= LEXICAL_FLOOR["precision"], m
-    assert m.recall >= LEXICAL_FLOOR["recall"], m
-    assert rate <= LEXICAL_FLOOR["hard_negative_fp"], rate
+    assert m.precision >= floor["precision"], m
+    assert m.recall >= floor["recall"], m
+    assert rate <= floor["hard_negative_fp"], rate
 
 
 def test_judgement_on_a_sample_of_held_out_real_reports_stays_above_its_floor(
