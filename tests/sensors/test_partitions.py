@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from sqlalchemy import select, text
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -19,6 +20,7 @@ from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import Actor, system_actor
 from domstadt.core.db import Database, utcnow
 from domstadt.core.errors import Forbidden, Invalid
+from domstadt.core.migrate import alembic_config
 from domstadt.sensors import partition_service, partitions, tasks
 from domstadt.sensors.cli import sensors_app
 from tests.conftest import TEST_SECRET
@@ -218,3 +220,31 @@ def test_daily_job_ensures_partitions(db: Database, cli_env: None) -> None:
         assert partitions.partition_name(later) in names
     result = CliRunner().invoke(sensors_app, ["partitions", "list"])
     assert result.exit_code == 0, result.output
+
+
+def test_migration_converts_a_filled_table_and_back(
+    client: TestClient, db: Database, auth: dict[str, str]
+) -> None:
+    ds = _stream(client, auth, "Migration")
+    times = [dt.datetime(2018, 12, 31, 23, tzinfo=dt.UTC), dt.datetime(2019, 1, 1, tzinfo=dt.UTC)]
+    _post(client, auth, ds, times)
+    before = client.get(f"{STA}/Datastreams({ds})/Observations?$orderby=id").json()["value"]
+    cfg = alembic_config(db.url)
+    for revision in ("0041_report_schedule", "head"):
+        with db.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            if revision == "head":
+                command.upgrade(cfg, revision)
+            else:
+                command.downgrade(cfg, revision)
+            partitioned = partitions.is_partitioned(connection)
+        assert partitioned is (revision == "head" and db.engine.dialect.name == "postgresql")
+        after = client.get(f"{STA}/Datastreams({ds})/Observations?$orderby=id").json()["value"]
+        assert after == before  # every row, id and value kept
+    if db.engine.dialect.name == "postgresql":
+        assert {"sta_observation_p2018_12", "sta_observation_p2019_01"} <= set(_where(db))
+    _post(client, auth, ds, [dt.datetime(2019, 1, 2, tzinfo=dt.UTC)])  # the sequence goes on
+    ids = [
+        o["@iot.id"] for o in client.get(f"{STA}/Datastreams({ds})/Observations").json()["value"]
+    ]
+    assert len(set(ids)) == 3 and max(ids) > max(o["@iot.id"] for o in before)
