@@ -146,7 +146,9 @@ def main() -> None:
         50,
     )
     if args.postgres:
-        sensors_pg.check_answers(client, db, target, data_ds[:10], START + step * (per_ds // 2), step)
+        sensors_pg.check_answers(
+            client, db, target, data_ds[:10], START + step * (per_ds // 2), step
+        )
     lo = START + step * (per_ds // 2)
     hi = lo + step * 1000
     flt = (
@@ -205,7 +207,12 @@ def main() -> None:
 
 
 def _fill_sqlite(
-    db: Database, data_ds: list[int], per_ds: int, step: dt.timedelta, skip: dict[int, int], foi: int
+    db: Database,
+    data_ds: list[int],
+    per_ds: int,
+    step: dt.timedelta,
+    skip: dict[int, int],
+    foi: int,
 ) -> None:
     """Raw executemany, datastream by datastream (the rows ``skip`` names exist already)."""
     table: Any = m.Observation.__table__
