@@ -469,6 +469,7 @@ def main() -> None:
     parser.add_argument("--peer-venv", default="", help="a virtualenv with the peer installed")
     parser.add_argument("--datastreams", type=int, default=1000, help="PostgreSQL fill")
     parser.add_argument("--step-minutes", type=int, default=60, help="PostgreSQL fill")
+    parser.add_argument("--repeat", type=int, default=30, help="PostgreSQL: timed reads each")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="domstadt-peer-"))
     if args.postgres:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,10 @@ def main_postgres(args: argparse.Namespace, work: Path) -> None:
     peer, peer_proc = peer_bench.start_peer(work, args.peer_postgres, args.peer_venv)
     peer.fill = lambda ds, a: peer_bench.fill_peer(args.peer_postgres, ds, a)
     try:
-        results = {t.name: peer_bench.run(t, args) for t in (dom, peer)}
+        results = {}
+        for t in (dom, peer):
+            results[t.name] = peer_bench.run(t, args)
+            print(f"{t.name}: ingested and filled: {results[t.name]}", file=sys.stderr)
         middle = args.rows // 4
         answers = {t.name: _answers(t, middle) for t in (dom, peer)}
         ours = answers[dom.name]
@@ -98,7 +102,8 @@ def main_postgres(args: argparse.Namespace, work: Path) -> None:
         starred = {k[:-1] for k, v in calls.items() if v is None}
         calls = {k: v for k, v in calls.items() if v is not None}
         broken = {k for k in calls if not _works(calls[k])}
-        timings = _interleaved({k: v for k, v in calls.items() if k not in broken}, 50)
+        print(f"answers checked; broken: {sorted(broken)}; timing", file=sys.stderr)
+        timings = _interleaved({k: v for k, v in calls.items() if k not in broken}, args.repeat)
     finally:
         for proc in (dom_proc, peer_proc):
             proc.terminate()
