@@ -160,7 +160,7 @@ def ensure(connection: Connection, now: dt.datetime, ahead: int = AHEAD) -> list
         return []
     first = month_start(now)
     months = [add_months(first, k) for k in range(ahead + 1)]
-    months += default_months(connection)
+    months += [m for m in default_months(connection) if m.year < 9999]  # (no end after 9999)
     return [partition_name(s) for s in sorted(set(months)) if create_month(connection, s)]
 
 
