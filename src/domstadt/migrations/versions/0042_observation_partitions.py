@@ -28,6 +28,10 @@ revision = "0042_observation_partitions"
 down_revision = "0041_report_schedule"
 branch_labels = None
 depends_on = None
+phase = "contract"
+"""Not an online step: the copy holds ``sta_observation`` under an ``ACCESS EXCLUSIVE`` lock, so
+it runs in a maintenance window (docs/operations.md), although the release before it could
+read and write the partitioned table (same name, columns and ORM key)."""
 
 OLD = f"{PARENT}_old"
 BRIN = "ix_sta_observation_time_brin"
