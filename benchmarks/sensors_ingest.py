@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -204,6 +205,8 @@ def main() -> None:
         )
     for label, (p50, p95) in extra:
         print(f"| {label} (p50 / p95) | {p50:.1f} / {p95:.1f} ms |")
+    db.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _fill_sqlite(

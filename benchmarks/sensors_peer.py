@@ -473,7 +473,10 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="domstadt-peer-"))
     if args.postgres:
-        sensors_peer_pg.main_postgres(args, work)
+        try:
+            sensors_peer_pg.main_postgres(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return
     results: dict[str, dict[str, Any]] = {}
     dom, dom_proc = start_domstadt(work)
