@@ -1,8 +1,12 @@
 """Sensor hub benchmark: CreateObservations ingest vs raw executemany, and read latency.
 
 Usage: .venv/bin/python benchmarks/sensors_ingest.py [--observations 1000000] [--datastreams 10]
+       [--postgres postgresql://…/scratch_db] [--step-minutes 5]
 
-Builds a fresh SQLite database under a temporary directory, creates the datastreams through
+Builds a fresh SQLite database under a temporary directory (or, with ``--postgres``, wipes the
+``public`` schema of that scratch database and migrates it: observations partitioned by month,
+filled server-side in time order, all datastreams interleaved; see ``sensors_pg.py``),
+creates the datastreams through
 the SensorThings API (in-process ASGI client), then measures
 1. ingest via POST /CreateObservations (batches of 5,000 rows) against a raw executemany of
    the same rows into the same table (the physical limit);
@@ -16,11 +20,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import sensors_pg
 from _common import p50_p95, sta_thing
 from sqlalchemy import insert
 from starlette.testclient import TestClient
@@ -38,6 +45,8 @@ from domstadt.web.app import create_app, settle_heap
 START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 STEP = dt.timedelta(minutes=5)
 BATCH = 5000
+for _limit in ("DOMSTADT_RATE_LIMIT_ANONYMOUS", "DOMSTADT_RATE_LIMIT_TOKEN"):
+    os.environ.setdefault(_limit, "1000000/minute")  # a thousand datastreams are set up by API
 
 
 def main() -> None:
@@ -45,10 +54,16 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--datastreams", type=int, default=10)
     parser.add_argument("--ingest-rows", type=int, default=50_000)
+    parser.add_argument("--postgres", default="", help="scratch PostgreSQL database (wiped)")
+    parser.add_argument("--step-minutes", type=int, default=5, help="time between observations")
     args = parser.parse_args()
+    step = dt.timedelta(minutes=args.step_minutes)
     workdir = Path(tempfile.mkdtemp(prefix="domstadt-bench-"))
-    db = Database(f"sqlite:///{workdir}/bench.sqlite3")
-    upgrade(db)
+    if args.postgres:
+        db = sensors_pg.fresh_database(args.postgres)
+    else:
+        db = Database(f"sqlite:///{workdir}/bench.sqlite3")
+        upgrade(db)
     with db.session() as session:
         auth.user_create(
             session,
@@ -114,25 +129,13 @@ def main() -> None:
             )
     raw_rate = n / (time.perf_counter() - began)
 
-    # 2. fill to the target size (raw, fast) spread over the data datastreams
+    # 2. fill to the target size spread over the data datastreams
     per_ds = args.observations // len(data_ds)
     began = time.perf_counter()
-    with db.engine.begin() as conn:
-        for ds in data_ds:
-            first = n if ds == api_ds else 0
-            for start in range(first, per_ds, 20_000):
-                conn.execute(
-                    insert(table),
-                    [
-                        {
-                            "datastream_id": ds,
-                            "phenomenon_time_start": START + STEP * k,
-                            "result_number": float(k % 97),
-                            "feature_of_interest_id": foi.id,
-                        }
-                        for k in range(start, min(start + 20_000, per_ds))
-                    ],
-                )
+    if args.postgres:
+        sensors_pg.fill(db, data_ds, per_ds, START, step, skip={api_ds: n}, foi=foi.id)
+    else:
+        _fill_sqlite(db, data_ds, per_ds, step, skip={api_ds: n}, foi=foi.id)
     fill_seconds = time.perf_counter() - began
     total = per_ds * len(data_ds) + n
 
@@ -143,8 +146,12 @@ def main() -> None:
         ),
         50,
     )
-    lo = START + STEP * (per_ds // 2)
-    hi = lo + STEP * 1000
+    if args.postgres:
+        sensors_pg.check_answers(
+            client, db, target, data_ds[:10], START + step * (per_ds // 2), step
+        )
+    lo = START + step * (per_ds // 2)
+    hi = lo + step * 1000
     flt = (
         f"phenomenonTime ge {lo.isoformat().replace('+00:00', 'Z')} and "
         f"phenomenonTime lt {hi.isoformat().replace('+00:00', 'Z')}"
@@ -180,6 +187,9 @@ def main() -> None:
         flag = "estimated" if body.get("domstadt:countEstimated") else "exact"
         counts.append((label, body["@iot.count"], flag, timing))
 
+    extra = sensors_pg.extra_timings(client, db, lo, step, len(data_ds)) if args.postgres else []
+    engine = "PostgreSQL, partitioned by month" if args.postgres else "SQLite"
+    print(f"| engine | {engine}; {len(data_ds)} datastreams, one row per {args.step_minutes} min |")
     print(f"| observations in table | {total:,} (filled in {fill_seconds:.0f} s) |")
     print(f"| CreateObservations ingest | {api_rate:,.0f} obs/s |")
     print(f"| raw executemany, same rows and table | {raw_rate:,.0f} obs/s |")
@@ -193,6 +203,37 @@ def main() -> None:
         print(
             f"| `$count=true`, {label}: {value:,} ({flag}) (p50 / p95) | {p50:.1f} / {p95:.1f} ms |"
         )
+    for label, (p50, p95) in extra:
+        print(f"| {label} (p50 / p95) | {p50:.1f} / {p95:.1f} ms |")
+    db.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _fill_sqlite(
+    db: Database,
+    data_ds: list[int],
+    per_ds: int,
+    step: dt.timedelta,
+    skip: dict[int, int],
+    foi: int,
+) -> None:
+    """Raw executemany, datastream by datastream (the rows ``skip`` names exist already)."""
+    table: Any = m.Observation.__table__
+    with db.engine.begin() as conn:
+        for ds in data_ds:
+            for start in range(skip.get(ds, 0), per_ds, 20_000):
+                conn.execute(
+                    insert(table),
+                    [
+                        {
+                            "datastream_id": ds,
+                            "phenomenon_time_start": START + step * k,
+                            "result_number": float(k % 97),
+                            "feature_of_interest_id": foi,
+                        }
+                        for k in range(start, min(start + 20_000, per_ds))
+                    ],
+                )
 
 
 if __name__ == "__main__":

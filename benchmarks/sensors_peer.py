@@ -1,6 +1,15 @@
-"""Domstadt vs django-ogc-sensorthings (PyPI), both on SQLite, both served by uvicorn on 127.0.0.1.
+"""Domstadt vs django-ogc-sensorthings (PyPI), both on SQLite (or both on PostgreSQL), both
+served by uvicorn on 127.0.0.1.
 
 Usage: .venv/bin/python benchmarks/sensors_peer.py [--rows 20000] [--posts 300] [--fill 100000]
+       [--postgres URL --peer-postgres URL --datastreams 1000 --step-minutes 60]
+
+With ``--postgres`` (Domstadt's scratch database) and ``--peer-postgres`` (the peer's), both
+wiped, each system runs on PostgreSQL and is filled server-side with SQL instead of HTTP
+(``--datastreams`` copies of the read datastream, ``--fill`` rows in all, in time order with
+every datastream interleaved; Domstadt through ``sensors_pg.fill``, the peer with one
+``INSERT … SELECT`` into its own observation table, ids time-ordered like its uuid7), since
+10^7 rows through either HTTP API would not load in the time at hand.
 
 In a temporary directory the script
 1. builds a Domstadt database (migrations, an admin with an API token) and starts
@@ -39,7 +48,10 @@ from typing import Any
 
 import httpx
 import psutil
+import sensors_peer_pg
+import sensors_pg
 from _common import free_port, p50_p95, sta_thing, wait_for
+from sqlalchemy import text
 
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.models import Role
@@ -70,6 +82,8 @@ class Target:
         self.quote = quote
         self.ds = ""
         self.ds_raw: Any = None
+        self.fill: Any = None
+        """PostgreSQL: fills the table with SQL (``fill(ds_raw, args)``: rows added)."""
 
     def key(self, value: Any) -> str:
         return f"{self.quote}{value}{self.quote}"
@@ -205,9 +219,12 @@ class PeakRss:
             time.sleep(0.02)
 
 
-def start_domstadt(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
-    db = Database(f"sqlite:///{work}/domstadt.sqlite3")
-    upgrade(db)
+def start_domstadt(work: Path, url: str = "") -> tuple[Target, subprocess.Popen[bytes]]:
+    if url:
+        db = sensors_pg.fresh_database(url)
+    else:
+        db = Database(f"sqlite:///{work}/domstadt.sqlite3")
+        upgrade(db)
     with db.session() as session:
         data = UserCreate(email="b@example.org", name="B", role=Role.ADMIN, password="x" * 16)
         auth.user_create(session, actor=system_actor("bench"), data=data)
@@ -246,7 +263,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 ROOT_URLCONF = "peer.urls"
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": "{db}"}}}}
+DATABASES = {{"default": {database}}}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SENSORTHINGS_V1_1_SERVICE_URL = "http://127.0.0.1:{port}/sensorthings"
@@ -270,16 +287,40 @@ application = get_asgi_application()
 """
 
 
-def start_peer(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
-    venv = work / "peer-venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", PEER, "uvicorn"]
-    subprocess.run(pip, check=True)
+def _peer_database(work: Path, url: str) -> str:
+    """The Django DATABASES entry: SQLite in ``work``, or the PostgreSQL ``url`` (wiped)."""
+    if not url:
+        return repr({"ENGINE": "django.db.backends.sqlite3", "NAME": str(work / "peer.sqlite3")})
+    wipe = Database(url)
+    with wipe.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    wipe.dispose()
+    parts = httpx.URL(url)
+    entry = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.strip("/"),
+        "USER": parts.username,
+        "HOST": parts.host,
+        "PORT": parts.port or 5432,
+    }
+    return repr(entry)
+
+
+def start_peer(
+    work: Path, url: str = "", venv_dir: str = ""
+) -> tuple[Target, subprocess.Popen[bytes]]:
+    venv = Path(venv_dir) if venv_dir else work / "peer-venv"
+    if not venv_dir:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        extra = ["psycopg[binary]"] if url else []
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", PEER, "uvicorn", *extra]
+        subprocess.run(pip, check=True)
     port = free_port()
     project = work / "peerproject"
     (project / "peer").mkdir(parents=True)
     (project / "peer" / "__init__.py").write_text("")
-    settings = PEER_SETTINGS.format(db=work / "peer.sqlite3", port=port)
+    settings = PEER_SETTINGS.format(database=_peer_database(work, url), port=port)
     (project / "peer" / "settings.py").write_text(textwrap.dedent(settings))
     (project / "peer" / "urls.py").write_text(PEER_URLS)
     (project / "peer" / "asgi.py").write_text(PEER_ASGI)
@@ -306,6 +347,83 @@ def start_peer(work: Path) -> tuple[Target, subprocess.Popen[bytes]]:
     return Target("django-ogc-sensorthings", base, {}, "'"), proc
 
 
+PEER_TABLE = "sensorthings_v1_1_django_backend_{}"
+
+
+def _copy_streams(conn: Any, table: str, ds: Any, count: int, new_id: str) -> list[Any]:
+    """``count`` copies of datastream row ``ds`` in ``table``; their ids."""
+    columns = [
+        c
+        for c in conn.execute(
+            text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+            {"t": table},
+        ).scalars()
+        if c != "id"
+    ]
+    names = ", ".join(columns)
+    values = ", ".join(f"t.{c}" for c in columns)
+    head, first = (f"id, {names}", f"{new_id}, ") if new_id else (names, "")
+    return list(
+        conn.execute(
+            text(
+                f"INSERT INTO {table} ({head}) SELECT {first}{values} FROM {table} t,"
+                " generate_series(1, :n) WHERE t.id = :ds RETURNING id"
+            ),
+            {"n": count, "ds": ds},
+        ).scalars()
+    )
+
+
+def fill_domstadt(url: str, ds: int, args: argparse.Namespace) -> int:
+    """The other datastreams and their rows, through ``sensors_pg.fill``; rows added."""
+    db = Database(url)
+    with db.engine.begin() as conn:
+        others = _copy_streams(conn, "sta_datastream", ds, args.datastreams - 1, "")
+        foi = conn.execute(
+            text("SELECT feature_of_interest_id FROM sta_observation WHERE datastream_id = :d"),
+            {"d": ds},
+        ).first()[0]
+    per_ds = args.fill // args.datastreams
+    step = dt.timedelta(minutes=args.step_minutes)
+    sensors_pg.fill(db, others, per_ds, START, step, skip={}, foi=foi)
+    db.dispose()
+    return per_ds * len(others)
+
+
+def fill_peer(url: str, ds: str, args: argparse.Namespace) -> int:
+    """The same for the peer: one INSERT … SELECT per chunk into its observation table, ids
+    time-ordered (as its uuid7 ids are); rows added."""
+    db = Database(url)
+    obs = PEER_TABLE.format("observation")
+    per_ds = args.fill // args.datastreams
+    step = dt.timedelta(minutes=args.step_minutes)
+    with db.engine.begin() as conn:
+        others = _copy_streams(
+            conn, PEER_TABLE.format("datastream"), ds, args.datastreams - 1, "gen_random_uuid()"
+        )
+        foi = conn.execute(
+            text(f"SELECT feature_of_interest_id FROM {obs} WHERE datastream_id = :d"), {"d": ds}
+        ).first()[0]
+    sql = text(
+        f"INSERT INTO {obs} (id, phenomenon_time_begin, result, result_time, datastream_id,"
+        " feature_of_interest_id) SELECT (lpad(to_hex(g), 16, '0') || lpad(to_hex(u.i), 16, '0'))"
+        "::uuid, :t0 + g * :step, (g % 97)::float, :t0 + g * :step, u.d, :foi"
+        " FROM generate_series(CAST(:a AS int), CAST(:b AS int)) g,"
+        " unnest(CAST(:ds AS uuid[])) WITH ORDINALITY u(d, i) ORDER BY g, u.i"
+    )
+    for first in range(0, per_ds, sensors_pg.CHUNK_STEPS):
+        last = min(first + sensors_pg.CHUNK_STEPS, per_ds) - 1
+        with db.engine.begin() as conn:
+            conn.execute(
+                sql,
+                {"t0": START, "step": step, "foi": foi, "a": first, "b": last, "ds": others},
+            )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"VACUUM (ANALYZE) {obs}"))  # as autovacuum would, and as for ours
+    db.dispose()
+    return per_ds * len(others)
+
+
 def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     target.setup()
     out: dict[str, Any] = {}
@@ -313,8 +431,14 @@ def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     out["bulk"] = _rate(lambda: target.send("CreateObservations", bulk, {200, 201}), args.rows)
     single = target.single_bodies(args.rows, args.posts)
     out["single"] = _rate(lambda: target.send("Observations", single, {201}), args.posts)
-    out["wrk"] = _wrk_single(target, args.wrk_seconds) if shutil.which("wrk") else None
+    wrk = shutil.which("wrk") and args.wrk_seconds
+    out["wrk"] = _wrk_single(target, args.wrk_seconds) if wrk else None
     first = args.rows + args.posts
+    if target.fill is not None:  # PostgreSQL: SQL, server-side
+        began = time.perf_counter()
+        total = first + target.fill(target.ds_raw, args)
+        out["fill_seconds"] = time.perf_counter() - began
+        return out | {"total": total, "notes": []}
     extra = -(-max(0, args.fill - first) // BATCH) * BATCH
     target.send("CreateObservations", target.bulk_bodies(first, extra), {200, 201})
     total = first + extra
@@ -340,8 +464,20 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--fill", type=int, default=100_000)
     parser.add_argument("--wrk-seconds", type=int, default=10, help="single POSTs with wrk")
+    parser.add_argument("--postgres", default="", help="Domstadt's scratch database (wiped)")
+    parser.add_argument("--peer-postgres", default="", help="the peer's scratch database (wiped)")
+    parser.add_argument("--peer-venv", default="", help="a virtualenv with the peer installed")
+    parser.add_argument("--datastreams", type=int, default=1000, help="PostgreSQL fill")
+    parser.add_argument("--step-minutes", type=int, default=60, help="PostgreSQL fill")
+    parser.add_argument("--repeat", type=int, default=30, help="PostgreSQL: timed reads each")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="domstadt-peer-"))
+    if args.postgres:
+        try:
+            sensors_peer_pg.main_postgres(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     results: dict[str, dict[str, Any]] = {}
     dom, dom_proc = start_domstadt(work)
     rss = PeakRss(dom_proc.pid)

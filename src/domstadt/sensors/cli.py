@@ -221,6 +221,76 @@ def set_retention(
     print(f"{setting.datastream_id}\t{setting.name}\t{kept}")
 
 
+partitions_app = typer.Typer(
+    help="Time partitions of the observations (PostgreSQL).", no_args_is_help=True
+)
+sensors_app.add_typer(partitions_app, name="partitions")
+
+
+@partitions_app.command("list")
+def partitions_list() -> None:
+    """List the partitions: name, first and end day, rows (estimated), size."""
+    from domstadt.sensors import partition_service
+
+    found = _run(lambda session, actor: partition_service.partitions_list(session, actor=actor))
+    if not found:
+        print("Die Beobachtungen sind nicht partitioniert (SQLite).")
+    for p in found:
+        span = f"{p.start:%Y-%m-%d}\t{p.end:%Y-%m-%d}" if p.start and p.end else "default\t"
+        print(f"{p.name}\t{span}\t~{p.rows_estimated}\t{p.size_bytes // 1024} KiB")
+
+
+@partitions_app.command("ensure")
+def partitions_ensure(
+    ahead: int = typer.Option(3, min=0, help="Months to create after the current one"),
+) -> None:
+    """Create the month partitions ahead (and for months waiting in the default partition)."""
+    from domstadt.sensors import partition_service
+
+    created = _run(
+        lambda session, actor: partition_service.partitions_ensure(
+            session, actor=actor, ahead=ahead
+        )
+    )
+    for name in created:
+        print(name)
+    print(f"{len(created)} Partitionen angelegt.")
+
+
+@partitions_app.command("drop-before")
+def partitions_drop_before(
+    date: str = typer.Argument(..., help="YYYY-MM-DD; whole months before its month go"),
+    yes: bool = typer.Option(False, "--yes", help="Really drop (otherwise only list)"),
+) -> None:
+    """Drop every whole month of observations before DATE's month (retention)."""
+    import datetime as dt
+
+    from domstadt.sensors import partition_service
+
+    try:
+        cutoff = dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
+    except ValueError:
+        _fail(f"{date!r} ist kein Datum (YYYY-MM-DD).")
+    if not yes:
+        found = _run(lambda session, actor: partition_service.partitions_list(session, actor=actor))
+        for p in found:
+            if p.end is not None and p.end <= cutoff.replace(day=1):
+                print(f"{p.name}\t~{p.rows_estimated}")
+        print("Nichts gelöscht; mit --yes werden diese Partitionen gelöscht.")
+        return
+    result = _run(
+        lambda session, actor: partition_service.partitions_drop_before(
+            session, actor=actor, cutoff=cutoff
+        )
+    )
+    for p in result.dropped:
+        print(f"{p.name}\t~{p.rows_estimated}")
+    print(
+        f"{len(result.dropped)} Partitionen vor {result.cutoff:%Y-%m-%d} gelöscht, "
+        f"{result.default_rows_deleted} Beobachtungen aus der Default-Partition."
+    )
+
+
 @sensors_app.command("owner")
 def owner(
     department: str = typer.Argument(..., help="Department code, e.g. 69"),

@@ -1,4 +1,5 @@
-"""Background jobs of the sensor hub (huey): daily retention, hourly SensorThings harvests."""
+"""Background jobs of the sensor hub (huey): daily retention and observation partitions,
+hourly SensorThings harvests."""
 
 from __future__ import annotations
 
@@ -32,6 +33,26 @@ def run_retention(database_url: str | None = None, *, dry_run: bool = False) -> 
 def retention_daily() -> dict[str, Any]:
     """Daily: delete observations older than their datastream's retention."""
     return run_retention()
+
+
+def run_partitions_ensure(database_url: str | None = None) -> list[str]:
+    """Create the observation partitions ahead (PostgreSQL); the names created."""
+    from domstadt.sensors import partition_service
+
+    database = Database(database_url or get_settings().database_url)
+    try:
+        with database.session() as session:
+            return partition_service.partitions_ensure(
+                session, actor=system_actor("sensors partitions")
+            )
+    finally:
+        database.dispose()
+
+
+@huey.periodic_task(crontab(hour="1", minute="43"))
+def partitions_ensure_daily() -> list[str]:
+    """Daily: the month partitions of observations ahead, the default partition drained."""
+    return run_partitions_ensure()
 
 
 def run_harvest_source(name: str, database_url: str | None = None) -> dict[str, Any]:

@@ -36,6 +36,8 @@ class Permission(enum.StrEnum):
     """Create, restore and list backups (operators; admins hold every permission)."""
     PRACTICES_EDIT = "practices.edit"
     """Import and edit the best-practice library (staff: editors and admins)."""
+    SENSORS_STORAGE = "sensors.storage"
+    """List, create and drop the observation store's time partitions (admins only)."""
 
 
 _MEMBER = {Permission.READ_PUBLIC, Permission.ACCOUNT_SELF, Permission.FEEDBACK_WRITE}

@@ -1,7 +1,7 @@
 """schema_policy: the oldest code revision that can serve on the schema (issue 16)
 
 Revision ID: 0043_schema_policy
-Revises: 0041_report_schedule
+Revises: 0042_observation_partitions
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import domstadt.core.db
 
 revision = "0043_schema_policy"
-down_revision = "0041_report_schedule"
+down_revision = "0042_observation_partitions"
 branch_labels = None
 depends_on = None
 phase = "expand"

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -49,6 +49,11 @@ def count_rows(session: Session, model: Any, stmt: Select[Any], filtered: bool) 
     stmt = stmt.order_by(None).with_only_columns(model.id)
     if model is not m.Observation:
         return Count(_exact(session, stmt))
+    if session.get_bind().dialect.name == "postgresql":
+        # no column at all: PostgreSQL's indexes do not hold the id (SQLite's hold the rowid),
+        # so counting ids read every row from the table; a constant lets the (datastream,
+        # time) index answer alone (10,000 rows of one Datastream at 10^7: 168 -> 6 ms)
+        stmt = stmt.with_only_columns(literal_column("1")).select_from(model)
     estimate = _estimate(session, stmt, filtered)
     if estimate <= THRESHOLD:
         return Count(_exact(session, stmt))
