@@ -31,6 +31,7 @@ from starlette.testclient import TestClient
 from domstadt.core.auth.models import ApiToken
 from domstadt.core.auth.passwords import token_digest
 from domstadt.core.config import Settings
+from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.demo import core
 from domstadt.participation.challenges.models import Vote
@@ -45,37 +46,61 @@ def _profiler() -> Any:
     return yappi
 
 
-def main() -> None:
+def seed_voters(db: Database, count: int, folder: Path) -> tuple[int, list[int], list[str], Any]:
+    """The migrated scratch database seeded: demo departments, a challenge in its vote phase
+    with 20 entries, ``count`` accounts with an API token each; the challenge, the entries,
+    the tokens and the app's settings (data directory ``folder``)."""
+    upgrade(db)
+    with db.session() as session:
+        core.load(session, ACTOR)
+    challenge = _challenge(db, "Abstimmung", 0, vote_open=True)
+    entries = _submissions(db, challenge, 20, random.Random(1))[:20]
+    users = _users(db, "p", count)
+    tokens = [f"bench_{secrets.token_urlsafe(24)}" for _ in users]
+    with db.session() as session:
+        session.execute(
+            insert(ApiToken),
+            [
+                {"user_id": u, "name": "b", "token_hash": token_digest(t), "prefix": t[:8]}
+                for u, t in zip(users, tokens, strict=True)
+            ],
+        )
+    settings = Settings(  # type: ignore[call-arg]
+        environment="test", data_dir=folder, database_url=db.url, secret_key=SECRET
+    )
+    return challenge, entries, tokens, settings
+
+
+def check_votes(db: Database, count: int) -> None:
+    """Every one of ``count`` accounts has exactly one vote stored."""
+    with db.session() as session:
+        votes, accounts = session.execute(
+            select(func.count(Vote.id), func.count(func.distinct(Vote.user_id)))
+        ).one()
+    assert votes == accounts == count, (votes, accounts)
+    print(f"  correct: {votes} votes of {accounts} accounts")
+
+
+def vote_arguments(compare: str, without: str) -> argparse.ArgumentParser:
+    """The options both vote benchmarks take; ``compare`` adds an app without ``without``."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", required=True)
     parser.add_argument("--votes", type=int, default=400)
     parser.add_argument("--profile", default="")
-    parser.add_argument("--queries", action="store_true")
     parser.add_argument(
-        "--compare-limiter",
+        compare,
         action="store_true",
-        help="a second app without the rate limiter, votes alternating between the two",
+        help=f"a second app without {without}, votes alternating between the two",
     )
+    return parser
+
+
+def main() -> None:
+    parser = vote_arguments("--compare-limiter", "the rate limiter")
+    parser.add_argument("--queries", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, scratch_postgres(args.postgres) as db:
-        upgrade(db)
-        with db.session() as session:
-            core.load(session, ACTOR)
-        challenge = _challenge(db, "Abstimmung", 0, vote_open=True)
-        entries = _submissions(db, challenge, 20, random.Random(1))[:20]
-        users = _users(db, "p", args.votes)
-        tokens = [f"bench_{secrets.token_urlsafe(24)}" for _ in users]
-        with db.session() as session:
-            session.execute(
-                insert(ApiToken),
-                [
-                    {"user_id": u, "name": "b", "token_hash": token_digest(t), "prefix": t[:8]}
-                    for u, t in zip(users, tokens, strict=True)
-                ],
-            )
-        settings = Settings(  # type: ignore[call-arg]
-            environment="test", data_dir=Path(tmp), database_url=db.url, secret_key=SECRET
-        )
+        challenge, entries, tokens, settings = seed_voters(db, args.votes, Path(tmp))
         statements: list[str] = []
         if args.queries:
             event.listen(
@@ -124,12 +149,7 @@ def main() -> None:
                     stats = profiler.convert2pstats(profiler.get_func_stats())
                     stats.dump_stats(args.profile)
                     stats.sort_stats("cumulative").print_stats(40)
-        with db.session() as session:
-            votes, accounts = session.execute(
-                select(func.count(Vote.id), func.count(func.distinct(Vote.user_id)))
-            ).one()
-        assert votes == accounts == len(tokens), (votes, accounts)
-        print(f"  correct: {votes} votes of {accounts} accounts")
+        check_votes(db, len(tokens))
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def vote_cast(
     if actor.user_id is None:
         raise Forbidden("Abstimmen können nur angemeldete Personen mit einem Konto.")
     keys = {"challenge": challenge_id, "submission": data.submission_id, "user": actor.user_id}
-    target = session.execute(_TARGET, keys).first()
+    target = session.connection().execute(_TARGET, keys).first()  # Core: no ORM loading
     changeable = _check_target(target, challenge_id, data.submission_id)
     now = utcnow()
     insert = _INSERTS[session.get_bind().dialect.name]

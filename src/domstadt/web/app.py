@@ -57,6 +57,7 @@ from domstadt.web.middleware import (
 )
 from domstadt.web.ratelimit import RateLimiter, RateLimitMiddleware
 from domstadt.web.requestlog import RequestContextMiddleware
+from domstadt.web.route_index import index_routes
 from domstadt.web.unexpected import UnexpectedErrorMiddleware
 
 log = logging.getLogger("domstadt")
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         views.router,
     ):
         app.include_router(router)
+    index_routes(app)  # a cheap first look before FastAPI's route matching (route_index.py)
 
     # Added last = outermost: size limit and metrics see every request. Client address and
     # scheme come from X-Forwarded-For/-Proto only when the peer is a trusted proxy

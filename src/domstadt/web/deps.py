@@ -9,10 +9,12 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from typing import Annotated, Any, get_args
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -76,11 +78,30 @@ async def submitted_form(request: Request) -> AsyncIterator[FormData]:
 FormDep = Annotated[FormData, Depends(submitted_form)]
 
 
-def get_session(request: Request) -> Iterator[DbSession]:
+async def get_session(request: Request) -> AsyncIterator[DbSession]:
     """A session per request: committed on success, rolled back on any error; a database that
-    stays busy or is down answers 503 (``Unavailable``), not 500."""
-    database = get_database(request)
-    yield from _answering(request, database.session())
+    stays busy or is down answers 503 (``Unavailable``), not 500.
+
+    Opened in the event loop (a session connects on its first statement, so this cannot
+    block), closed in a worker thread: one thread hop per request fewer than a plain
+    generator (~0.1 ms of CPU, docs/benchmarks.md). The close runs shielded from
+    cancellation and outside the thread limit, as FastAPI does for plain generators."""
+    opened = contextmanager(_answering)(request, get_database(request).session())
+    session = opened.__enter__()
+    try:
+        yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            swallowed = await anyio.to_thread.run_sync(
+                opened.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+            )
+        if not swallowed:
+            raise
+    else:
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                opened.__exit__, None, None, None, limiter=CapacityLimiter(1)
+            )
 
 
 def may_read_from_replica(request: Request) -> bool:

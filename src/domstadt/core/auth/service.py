@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -229,6 +230,12 @@ _TOKEN_OWNER = (
     )
 )
 """Token and owner with one row per organisation membership (one NULL row without any)."""
+_TOKEN_TOUCH: Any = (
+    update(ApiToken.__table__)  # type: ignore[arg-type]
+    .where(ApiToken.__table__.c.id == bindparam("token"))
+    .values(last_used_at=bindparam("now"))
+)
+"""The token's last use, as a plain UPDATE (the ORM's bulk update costs 0.2 ms more)."""
 
 
 @public("authenticates a bearer token; the token itself is the credential")
@@ -237,12 +244,13 @@ def actor_for_token(session: Session, *, token: str) -> Actor | None:
     (at most once a minute). One query for token, owner and organisations: tokens
     authenticate every sensor POST."""
     now = utcnow()
-    rows = session.execute(_TOKEN_OWNER, {"digest": token_digest(token), "now": now}).all()
+    connection = session.connection()  # Core execution: no ORM loading or session sync
+    rows = connection.execute(_TOKEN_OWNER, {"digest": token_digest(token), "now": now}).all()
     if not rows:
         return None
     token_id, last_used, user_id, email, name, role, department_id, _org = rows[0]
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        connection.execute(_TOKEN_TOUCH, {"token": token_id, "now": now})
     organisations = frozenset(r[-1] for r in rows if r[-1] is not None)
     return actor_of(session, user_id, email, name, role, department_id, "token", organisations)
 
@@ -275,7 +283,7 @@ _TOKEN_STANDING = select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at).
 @public("tells the rate limiter whether a presented token exists; reveals nothing else")
 def token_standing(session: Session, *, digest: str) -> CredentialStanding | None:
     """Id, revocation and expiry of the token with SHA-256 ``digest`` (None: unknown)."""
-    row = session.execute(_TOKEN_STANDING, {"digest": digest}).first()
+    row = session.connection().execute(_TOKEN_STANDING, {"digest": digest}).first()
     if row is None:
         return None
     return CredentialStanding(id=row[0], revoked_at=row[1], expires_at=row[2])
