@@ -329,24 +329,14 @@ REINDEX_BATCH = 2000
 @requires(Permission.DEPARTMENT_MANAGE)
 def reindex_all(session: Session, *, actor: Actor) -> int:
     """Rebuild the full-text document of every dataset (after an import or a change of the
-    search configuration), in batches; returns how many datasets were indexed or removed.
-    Objects loaded in ``session`` are detached on the way (memory stays flat)."""
+    search configuration), in batches of plain rows; returns how many datasets were indexed
+    or removed. Unchanged documents are not rewritten."""
     done, last_id = 0, 0
     while True:
-        batch = session.scalars(
-            select(Dataset)
-            .where(Dataset.id > last_id)
-            .order_by(Dataset.id)
-            .limit(REINDEX_BATCH)
-            .options(selectinload(Dataset.keywords))
-        ).all()
-        if not batch:
+        seen, last_id = store.reindex_batch(session, last_id, REINDEX_BATCH)
+        if not seen:
             break
-        for ds in batch:
-            store.reindex(session, ds)
-        session.flush()
-        session.expunge_all()
-        done, last_id = done + len(batch), batch[-1].id
+        done += seen
     audit.record(
         session,
         actor=actor,

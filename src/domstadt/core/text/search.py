@@ -120,6 +120,10 @@ def index_documents(
         statement.on_conflict_do_update(
             index_elements=["kind", "entity_id"],
             set_={k: getattr(new, k) for k in ("title", "body", "language", "updated")},
+            # unchanged documents are left alone, as in index_document
+            where=(SearchDocument.title != new.title)
+            | (SearchDocument.body != new.body)
+            | (SearchDocument.language != new.language),
         ),
         rows,
     )
