@@ -3,13 +3,14 @@ sort and paging; plus the lists behind CKAN's organization_list, group_list and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Subquery, any_, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+import numpy as np
+from sqlalchemy import Select, Subquery, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from domstadt.catalog import search_cache, store, vocab
+from domstadt.catalog import search_cache, search_facets, store, vocab
 from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
 from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
@@ -20,9 +21,6 @@ from domstadt.core.errors import Invalid
 from domstadt.core.text import matches
 
 MAX_ROWS = 1000
-MAX_ID_LIST = 20_000
-"""Text matches up to this many are counted as a list of ids on SQLite (a subquery above:
-SQLite limits bound parameters); PostgreSQL sends any number as one array."""
 MAX_FACET_VALUES = 10_000
 """Values per facet when a client asks for all of them (CKAN ``facet.limit=-1``)."""
 
@@ -89,15 +87,6 @@ def _filter(session: Session, stmt: Select[Any], field: str, value: str) -> Sele
     if field in {"name", "id"}:
         return stmt.where(Dataset.name == value if field == "name" else Dataset.uuid == value)
     raise Invalid(f"Nach dem Feld '{field}' kann nicht gefiltert werden.", field="fq")
-
-
-def _among(session: Session, col: Any, ids: Any) -> Any:
-    """``col IN ids`` for a subquery or a list of ids. On PostgreSQL a list is one array
-    parameter (``= ANY(:ids)``): 1,000 separate parameters cost more to send, parse and plan
-    than the lookups themselves."""
-    if isinstance(ids, list) and session.get_bind().dialect.name == "postgresql":
-        return col == any_(bindparam("ids", ids, type_=ARRAY(BigInteger), unique=True))
-    return col.in_(ids)
 
 
 def _text_matches(session: Session, q: str) -> Subquery | None:
@@ -168,17 +157,17 @@ def _facet_rows(session: Session, key: str, ids: Any, limit: int) -> list[tuple[
     count: Any = func.count()
     if key == "groups":
         col: Any = DatasetTheme.theme
-        stmt = select(col, count).where(_among(session, DatasetTheme.dataset_id, ids))
+        stmt = select(col, count).where(DatasetTheme.dataset_id.in_(ids))
     elif key == "tags":
         col = DatasetKeyword.keyword
-        stmt = select(col, count).where(_among(session, DatasetKeyword.dataset_id, ids))
+        stmt = select(col, count).where(DatasetKeyword.dataset_id.in_(ids))
     elif key == "res_format":
         col = Distribution.format
         count = func.count(func.distinct(Distribution.dataset_id))
-        stmt = select(col, count).where(_among(session, Distribution.dataset_id, ids), col != "")
+        stmt = select(col, count).where(Distribution.dataset_id.in_(ids), col != "")
     elif key == "license_id":
         col = Dataset.license_id
-        stmt = select(col, count).where(_among(session, Dataset.id, ids))
+        stmt = select(col, count).where(Dataset.id.in_(ids))
     else:
         return _publisher_facet(session, ids, limit)
     stmt = stmt.group_by(col).order_by(count.desc(), col).limit(limit)
@@ -190,7 +179,7 @@ def _publisher_facet(session: Session, ids: Any, limit: int) -> list[tuple[str, 
     stmt = (
         select(Dataset.organisation_id, Department.code, count)
         .outerjoin(Department, Department.id == Dataset.department_id)
-        .where(_among(session, Dataset.id, ids))
+        .where(Dataset.id.in_(ids))
         .group_by(Dataset.organisation_id, Department.code)
         .order_by(count.desc())
     )
@@ -241,22 +230,73 @@ def _visibility_key(actor: Actor) -> Any:
     return "public"
 
 
-def _counted(session: Session, state: Any, key: Any, stmt: Select[Any]) -> int:
-    def count() -> int:
-        return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-
-    return count() if state is None else search_cache.cached(session, state, key, count)
+def _counted(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def _facet_counts(
-    session: Session, state: Any, actor: Actor, key: str, ids: Any, limit: int
-) -> list[tuple[str, int]]:
-    def rows() -> list[tuple[str, int]]:
-        return _facet_rows(session, key, ids, limit)
+def _is_newest_first(sort: str) -> bool:
+    """The sort is the default order without a query: newest first (score sorts nothing)."""
+    parts = [" ".join(p.split()).lower() for p in sort.split(",") if p.strip()]
+    return [p for p in parts if not p.startswith("score")] in ([], ["metadata_modified desc"])
 
-    if state is None:
-        return rows()
-    return search_cache.cached(session, state, (_visibility_key(actor), key, limit), rows)
+
+def _whole_catalogue(session: Session, state: Any, actor: Actor, stmt: Select[Any]) -> Any:
+    """Every dataset the actor sees, newest first (an integer array), kept while the catalogue
+    is unchanged: the default listing's count, its pages at any depth and its facets."""
+
+    def ordered() -> Any:
+        newest = stmt.order_by(*_order("metadata_modified desc", None))
+        return np.fromiter(session.scalars(newest), dtype=np.int64)
+
+    return search_cache.cached(session, state, (_visibility_key(actor), "order"), ordered)
+
+
+def _facets(
+    session: Session, query: SearchQuery, matched: Sequence[int] | None, ids: Any
+) -> dict[str, list[FacetItem]]:
+    """The asked facets: over the ``matched`` ids counted in memory (``search_facets``) when
+    they were listed, else in SQL over the subquery ``ids``."""
+    keys = {field: FACET_ALIASES.get(field) for field in query.facets}
+    for field, key in keys.items():
+        if key is None:
+            raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
+    chosen = search_facets.mask(matched) if matched is not None and keys else None
+    catalogue = search_cache.catalogue_state(session) if chosen is not None else None
+    facets: dict[str, list[FacetItem]] = {}
+    for field, key in keys.items():
+        assert key is not None
+        if chosen is not None:
+            pairs = search_facets.pairs(session, catalogue, key)
+            counted = search_facets.count(pairs, chosen, query.facet_limit)
+        else:
+            counted = _facet_rows(session, key, ids, query.facet_limit)
+        facets[field] = [
+            FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
+            for name, n in counted
+        ]
+    return facets
+
+
+def _found(
+    session: Session, actor: Actor, query: SearchQuery
+) -> tuple[int, list[int], Sequence[int] | None, Any]:
+    """Count, the page's ids, and every matching id when listed (text matches, in order; the
+    whole catalogue, cached) or else the subquery that selects them."""
+    stmt, found = _matching(session, actor, query)
+    end = query.start + query.rows
+    if found is not None:  # text matches: fetch every id once, in order; count, page and facet
+        matched = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
+        return len(matched), matched[query.start : end], matched, None
+    ids = stmt.scalar_subquery()
+    if _is_whole_catalogue(query):
+        state = search_cache.catalogue_state(session)
+        everything = _whole_catalogue(session, state, actor, stmt)
+        if _is_newest_first(query.sort):
+            return len(everything), everything[query.start : end].tolist(), everything, ids
+        page = _page_ids(session, stmt, query, found) if query.rows else []
+        return len(everything), page, everything, ids
+    total = _counted(session, stmt)
+    return total, _page_ids(session, stmt, query, found) if query.rows and total else [], None, ids
 
 
 @public("searches only what the actor may see (public datasets, or their own department's)")
@@ -266,18 +306,7 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         raise Invalid(f"rows muss zwischen 0 und {MAX_ROWS} liegen.", field="rows")
     if query.start < 0:
         raise Invalid("start darf nicht negativ sein.", field="start")
-    stmt, found = _matching(session, actor, query)
-    ids: Any = stmt.scalar_subquery()
-    state: Any = None
-    if found is not None:  # text matches: fetch every id once, in order; count, page and facet
-        ordered = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
-        total, page_ids = len(ordered), ordered[query.start : query.start + query.rows]
-        if len(ordered) <= MAX_ID_LIST or session.get_bind().dialect.name == "postgresql":
-            ids = ordered
-    else:
-        state = search_cache.catalogue_state(session) if _is_whole_catalogue(query) else None
-        total = _counted(session, state, (_visibility_key(actor), "count"), stmt)
-        page_ids = _page_ids(session, stmt, query, found) if query.rows and total else []
+    total, page_ids, matched, ids = _found(session, actor, query)
     page = select(Dataset).where(Dataset.id.in_(page_ids))
     page = page.options(
         selectinload(Dataset.keywords),
@@ -286,19 +315,10 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         selectinload(Dataset.relations),
     )
     rows = {d.id: d for d in session.scalars(page)}
-    facets: dict[str, list[FacetItem]] = {}
-    for field in query.facets:
-        key = FACET_ALIASES.get(field)
-        if key is None:
-            raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
-        facets[field] = [
-            FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
-            for name, n in _facet_counts(session, state, actor, key, ids, query.facet_limit)
-        ]
     return SearchPage(
         count=total,
         results=[dataset_public(session, rows[i]) for i in page_ids if i in rows],
-        facets=facets,
+        facets=_facets(session, query, matched, ids),
         sort=query.sort or "score desc, metadata_modified desc",
     )
 
