@@ -4,6 +4,7 @@ sort and paging; plus the lists behind CKAN's organization_list, group_list and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -251,17 +252,18 @@ def _whole_catalogue(session: Session, state: Any, actor: Actor, stmt: Select[An
     return search_cache.cached(session, state, (_visibility_key(actor), "order"), ordered)
 
 
-def _facets(
-    session: Session, query: SearchQuery, matched: Sequence[int] | None, ids: Any
-) -> dict[str, list[FacetItem]]:
-    """The asked facets: over the ``matched`` ids counted in memory (``search_facets``) when
-    they were listed, else in SQL over the subquery ``ids``."""
+def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, list[FacetItem]]:
+    """The asked facets: over the matched ids counted in memory (``search_facets``) when
+    they were listed, else in SQL over the subquery that selects them."""
+    matched, ids = found.matched, found.ids
     keys = {field: FACET_ALIASES.get(field) for field in query.facets}
     for field, key in keys.items():
         if key is None:
             raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
     chosen = search_facets.mask(matched) if matched is not None and keys else None
-    catalogue = search_cache.catalogue_state(session) if chosen is not None else None
+    catalogue = found.state
+    if chosen is not None and catalogue is None:
+        catalogue = search_cache.catalogue_state(session)
     facets: dict[str, list[FacetItem]] = {}
     for field, key in keys.items():
         assert key is not None
@@ -277,26 +279,37 @@ def _facets(
     return facets
 
 
-def _found(
-    session: Session, actor: Actor, query: SearchQuery
-) -> tuple[int, list[int], Sequence[int] | None, Any]:
-    """Count, the page's ids, and every matching id when listed (text matches, in order; the
-    whole catalogue, cached) or else the subquery that selects them."""
+@dataclass
+class _Found:
+    """Count and page of a search; ``matched`` every matching id when they were listed (text
+    matches, in order; the cached whole catalogue), else ``ids`` the subquery selecting them;
+    ``state`` the catalogue's (``search_cache``) when it was read."""
+
+    total: int
+    page_ids: list[int]
+    matched: Sequence[int] | None = None
+    ids: Any = None
+    state: Any = None
+
+
+def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
     stmt, found = _matching(session, actor, query)
     end = query.start + query.rows
     if found is not None:  # text matches: fetch every id once, in order; count, page and facet
         matched = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
-        return len(matched), matched[query.start : end], matched, None
+        return _Found(len(matched), matched[query.start : end], matched)
     ids = stmt.scalar_subquery()
     if _is_whole_catalogue(query):
         state = search_cache.catalogue_state(session)
         everything = _whole_catalogue(session, state, actor, stmt)
         if _is_newest_first(query.sort):
-            return len(everything), everything[query.start : end].tolist(), everything, ids
-        page = _page_ids(session, stmt, query, found) if query.rows else []
-        return len(everything), page, everything, ids
+            page = everything[query.start : end].tolist()
+        else:
+            page = _page_ids(session, stmt, query, found) if query.rows else []
+        return _Found(len(everything), page, everything, ids, state)
     total = _counted(session, stmt)
-    return total, _page_ids(session, stmt, query, found) if query.rows and total else [], None, ids
+    page = _page_ids(session, stmt, query, found) if query.rows and total else []
+    return _Found(total, page, None, ids)
 
 
 @public("searches only what the actor may see (public datasets, or their own department's)")
@@ -306,8 +319,8 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         raise Invalid(f"rows muss zwischen 0 und {MAX_ROWS} liegen.", field="rows")
     if query.start < 0:
         raise Invalid("start darf nicht negativ sein.", field="start")
-    total, page_ids, matched, ids = _found(session, actor, query)
-    page = select(Dataset).where(Dataset.id.in_(page_ids))
+    found = _found(session, actor, query)
+    page = select(Dataset).where(Dataset.id.in_(found.page_ids))
     page = page.options(
         selectinload(Dataset.keywords),
         selectinload(Dataset.themes),
@@ -316,9 +329,9 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
     )
     rows = {d.id: d for d in session.scalars(page)}
     return SearchPage(
-        count=total,
-        results=[dataset_public(session, rows[i]) for i in page_ids if i in rows],
-        facets=_facets(session, query, matched, ids),
+        count=found.total,
+        results=[dataset_public(session, rows[i]) for i in found.page_ids if i in rows],
+        facets=_facets(session, query, found),
         sort=query.sort or "score desc, metadata_modified desc",
     )
 
