@@ -50,7 +50,7 @@ class Pairs:
         if distinct and len(kept):
             joined = np.unique(ids * len(index) + codes)
             ids, codes = joined // len(index), joined % len(index)
-        return cls(ids=ids, codes=codes, values=list(index))
+        return cls(ids=ids, codes=codes.astype(np.int32), values=list(index))
 
 
 def _rows(session: Session, key: str) -> Iterable[tuple[int, str]]:
