@@ -252,6 +252,22 @@ def _whole_catalogue(session: Session, state: Any, actor: Actor, stmt: Select[An
     return search_cache.cached(session, state, (_visibility_key(actor), "order"), ordered)
 
 
+def _counted_in_memory(
+    session: Session, found: _Found, state: Any, key: str, chosen: Any, query: SearchQuery
+) -> list[tuple[str, int]]:
+    """One facet over the listed matches; the whole catalogue's (``found.state`` set, the
+    actor's visibility in ``found.visibility``) is kept while the catalogue is unchanged."""
+
+    def counted() -> list[tuple[str, int]]:
+        pairs = search_facets.pairs(session, state, key)
+        return search_facets.count(pairs, chosen, query.facet_limit)
+
+    if found.state is None:
+        return counted()
+    cache_key = (found.visibility, "facet", key, query.facet_limit)
+    return search_cache.cached(session, found.state, cache_key, counted)
+
+
 def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, list[FacetItem]]:
     """The asked facets: over the matched ids counted in memory (``search_facets``) when
     they were listed, else in SQL over the subquery that selects them."""
@@ -268,8 +284,7 @@ def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, li
     for field, key in keys.items():
         assert key is not None
         if chosen is not None:
-            pairs = search_facets.pairs(session, catalogue, key)
-            counted = search_facets.count(pairs, chosen, query.facet_limit)
+            counted = _counted_in_memory(session, found, catalogue, key, chosen, query)
         else:
             counted = _facet_rows(session, key, ids, query.facet_limit)
         facets[field] = [
@@ -283,20 +298,24 @@ def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, li
 class _Found:
     """Count and page of a search; ``matched`` every matching id when they were listed (text
     matches, in order; the cached whole catalogue), else ``ids`` the subquery selecting them;
-    ``state`` the catalogue's (``search_cache``) when it was read."""
+    ``state`` the catalogue's (``search_cache``) and ``visibility`` the actor's
+    (``_visibility_key``) for the whole catalogue, whose facets are kept while unchanged."""
 
     total: int
     page_ids: list[int]
     matched: Sequence[int] | None = None
     ids: Any = None
     state: Any = None
+    visibility: Any = None
 
 
 def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
     stmt, found = _matching(session, actor, query)
     end = query.start + query.rows
     if found is not None:  # text matches: fetch every id once, in order; count, page and facet
-        matched = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
+        ordered = stmt.order_by(*_sort_clauses(query, found))
+        # Core rows: thousands of ids need no ORM result machinery
+        matched = [row[0] for row in session.connection().execute(ordered)]
         return _Found(len(matched), matched[query.start : end], matched)
     ids = stmt.scalar_subquery()
     if _is_whole_catalogue(query):
@@ -306,7 +325,8 @@ def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
             page = everything[query.start : end].tolist()
         else:
             page = _page_ids(session, stmt, query, found) if query.rows else []
-        return _Found(len(everything), page, everything, ids, state)
+        visibility = _visibility_key(actor)
+        return _Found(len(everything), page, everything, ids, state, visibility)
     total = _counted(session, stmt)
     page = _page_ids(session, stmt, query, found) if query.rows and total else []
     return _Found(total, page, None, ids)
