@@ -3,12 +3,13 @@ sort and paging; plus the lists behind CKAN's organization_list, group_list and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, Subquery, func, or_, select
+from sqlalchemy import Select, Subquery, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from domstadt.catalog import search_cache, search_facets, store, vocab
@@ -294,6 +295,22 @@ def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, li
     return facets
 
 
+@contextmanager
+def _lookups_by_key(session: Session) -> Iterator[None]:
+    """On PostgreSQL, join the text matches to the datasets by primary-key lookups: the planner
+    estimates 2,000 matches for any prefix query and otherwise reads every dataset into a
+    hash join (at 100,000 datasets 220 against 95–145 ms under load, docs/benchmarks.md).
+    Only for this statement: the settings are reset before the next one."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
+    yield  # after an error the rollback undoes SET LOCAL
+    session.execute(text("RESET enable_hashjoin"))
+    session.execute(text("RESET enable_mergejoin"))
+
+
 @dataclass
 class _Found:
     """Count and page of a search; ``matched`` every matching id when they were listed (text
@@ -314,8 +331,9 @@ def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
     end = query.start + query.rows
     if found is not None:  # text matches: fetch every id once, in order; count, page and facet
         ordered = stmt.order_by(*_sort_clauses(query, found))
-        # Core rows: thousands of ids need no ORM result machinery
-        matched = [row[0] for row in session.connection().execute(ordered)]
+        with _lookups_by_key(session):
+            # Core rows: thousands of ids need no ORM result machinery
+            matched = [row[0] for row in session.connection().execute(ordered)]
         return _Found(len(matched), matched[query.start : end], matched)
     ids = stmt.scalar_subquery()
     if _is_whole_catalogue(query):
