@@ -289,10 +289,11 @@ def measure(db: Database, folder: Path, truth: Truth, rounds: int) -> dict[str, 
             key = tuple(sorted(params.items()))
             if key not in checked:
                 start = time.perf_counter()
-                _check(truth, params, _get(client, params))
+                result = _get(client, params)
+                took = (time.perf_counter() - start) * 1000  # the first after the load: cold
+                _check(truth, params, result)
                 checked.add(key)
                 if len(checked) <= 3 or "q" not in params:
-                    took = (time.perf_counter() - start) * 1000
                     print(f"  checked {dict(params)} (first answer {took:.0f} ms)", flush=True)
     print(f"  {len(checked)} distinct requests agree with the brute-force counts", flush=True)
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
@@ -303,6 +304,10 @@ def measure(db: Database, folder: Path, truth: Truth, rounds: int) -> dict[str, 
             times[kind].append((time.perf_counter() - start) * 1000)
             assert result["results"], params_list[n]
     return {kind: _stats(values) for kind, values in times.items()}
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _reset(url: str) -> None:
@@ -325,7 +330,8 @@ def run(url: str, label: str, count: int, rounds: int, folder: Path) -> None:
     for kind, r in measure(db, folder, truth, rounds).items():
         print(
             f"{label}: {kind} ({rounds} requests): min {r['min']:.0f} ms, median "
-            f"{r['median']:.0f} ms, p95 {r['p95']:.0f} ms, max {r['max']:.0f} ms",
+            f"{r['median']:.0f} ms, p95 {r['p95']:.0f} ms, max {r['max']:.0f} ms "
+            f"(load average {_load()})",
             flush=True,
         )
     db.dispose()

@@ -31,8 +31,14 @@ _lock = threading.Lock()
 
 def catalogue_state(session: Session) -> Hashable:
     """What changes whenever a dataset or one of its parts is written or removed."""
+    # three subqueries: each max() reads one end of its index, the count the smallest index;
+    # as one aggregate SQLite would read every row (100 ms at 100,000 datasets)
     row = session.execute(
-        select(func.count(), func.max(Dataset.metadata_modified), func.max(Dataset.id))
+        select(
+            select(func.count()).select_from(Dataset).scalar_subquery(),
+            select(func.max(Dataset.metadata_modified)).scalar_subquery(),
+            select(func.max(Dataset.id)).scalar_subquery(),
+        )
     ).one()
     return (int(row[0]), str(row[1]), row[2])
 

@@ -3,13 +3,16 @@ sort and paging; plus the lists behind CKAN's organization_list, group_list and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Subquery, any_, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+import numpy as np
+from sqlalchemy import Select, Subquery, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from domstadt.catalog import search_cache, store, vocab
+from domstadt.catalog import search_cache, search_facets, store, vocab
 from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
 from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
@@ -20,9 +23,6 @@ from domstadt.core.errors import Invalid
 from domstadt.core.text import matches
 
 MAX_ROWS = 1000
-MAX_ID_LIST = 20_000
-"""Text matches up to this many are counted as a list of ids on SQLite (a subquery above:
-SQLite limits bound parameters); PostgreSQL sends any number as one array."""
 MAX_FACET_VALUES = 10_000
 """Values per facet when a client asks for all of them (CKAN ``facet.limit=-1``)."""
 
@@ -89,15 +89,6 @@ def _filter(session: Session, stmt: Select[Any], field: str, value: str) -> Sele
     if field in {"name", "id"}:
         return stmt.where(Dataset.name == value if field == "name" else Dataset.uuid == value)
     raise Invalid(f"Nach dem Feld '{field}' kann nicht gefiltert werden.", field="fq")
-
-
-def _among(session: Session, col: Any, ids: Any) -> Any:
-    """``col IN ids`` for a subquery or a list of ids. On PostgreSQL a list is one array
-    parameter (``= ANY(:ids)``): 1,000 separate parameters cost more to send, parse and plan
-    than the lookups themselves."""
-    if isinstance(ids, list) and session.get_bind().dialect.name == "postgresql":
-        return col == any_(bindparam("ids", ids, type_=ARRAY(BigInteger), unique=True))
-    return col.in_(ids)
 
 
 def _text_matches(session: Session, q: str) -> Subquery | None:
@@ -168,17 +159,17 @@ def _facet_rows(session: Session, key: str, ids: Any, limit: int) -> list[tuple[
     count: Any = func.count()
     if key == "groups":
         col: Any = DatasetTheme.theme
-        stmt = select(col, count).where(_among(session, DatasetTheme.dataset_id, ids))
+        stmt = select(col, count).where(DatasetTheme.dataset_id.in_(ids))
     elif key == "tags":
         col = DatasetKeyword.keyword
-        stmt = select(col, count).where(_among(session, DatasetKeyword.dataset_id, ids))
+        stmt = select(col, count).where(DatasetKeyword.dataset_id.in_(ids))
     elif key == "res_format":
         col = Distribution.format
         count = func.count(func.distinct(Distribution.dataset_id))
-        stmt = select(col, count).where(_among(session, Distribution.dataset_id, ids), col != "")
+        stmt = select(col, count).where(Distribution.dataset_id.in_(ids), col != "")
     elif key == "license_id":
         col = Dataset.license_id
-        stmt = select(col, count).where(_among(session, Dataset.id, ids))
+        stmt = select(col, count).where(Dataset.id.in_(ids))
     else:
         return _publisher_facet(session, ids, limit)
     stmt = stmt.group_by(col).order_by(count.desc(), col).limit(limit)
@@ -190,7 +181,7 @@ def _publisher_facet(session: Session, ids: Any, limit: int) -> list[tuple[str, 
     stmt = (
         select(Dataset.organisation_id, Department.code, count)
         .outerjoin(Department, Department.id == Dataset.department_id)
-        .where(_among(session, Dataset.id, ids))
+        .where(Dataset.id.in_(ids))
         .group_by(Dataset.organisation_id, Department.code)
         .order_by(count.desc())
     )
@@ -241,22 +232,122 @@ def _visibility_key(actor: Actor) -> Any:
     return "public"
 
 
-def _counted(session: Session, state: Any, key: Any, stmt: Select[Any]) -> int:
-    def count() -> int:
-        return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-
-    return count() if state is None else search_cache.cached(session, state, key, count)
+def _counted(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def _facet_counts(
-    session: Session, state: Any, actor: Actor, key: str, ids: Any, limit: int
+def _is_newest_first(sort: str) -> bool:
+    """The sort is the default order without a query: newest first (score sorts nothing)."""
+    parts = [" ".join(p.split()).lower() for p in sort.split(",") if p.strip()]
+    return [p for p in parts if not p.startswith("score")] in ([], ["metadata_modified desc"])
+
+
+def _whole_catalogue(session: Session, state: Any, actor: Actor, stmt: Select[Any]) -> Any:
+    """Every dataset the actor sees, newest first (an integer array), kept while the catalogue
+    is unchanged: the default listing's count, its pages at any depth and its facets."""
+
+    def ordered() -> Any:
+        newest = stmt.order_by(*_order("metadata_modified desc", None))
+        return np.fromiter(session.scalars(newest), dtype=np.int64)
+
+    return search_cache.cached(session, state, (_visibility_key(actor), "order"), ordered)
+
+
+def _counted_in_memory(
+    session: Session, found: _Found, state: Any, key: str, chosen: Any, query: SearchQuery
 ) -> list[tuple[str, int]]:
-    def rows() -> list[tuple[str, int]]:
-        return _facet_rows(session, key, ids, limit)
+    """One facet over the listed matches; the whole catalogue's (``found.state`` set, the
+    actor's visibility in ``found.visibility``) is kept while the catalogue is unchanged."""
 
-    if state is None:
-        return rows()
-    return search_cache.cached(session, state, (_visibility_key(actor), key, limit), rows)
+    def counted() -> list[tuple[str, int]]:
+        pairs = search_facets.pairs(session, state, key)
+        return search_facets.count(pairs, chosen, query.facet_limit)
+
+    if found.state is None:
+        return counted()
+    cache_key = (found.visibility, "facet", key, query.facet_limit)
+    return search_cache.cached(session, found.state, cache_key, counted)
+
+
+def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, list[FacetItem]]:
+    """The asked facets: over the matched ids counted in memory (``search_facets``) when
+    they were listed, else in SQL over the subquery that selects them."""
+    matched, ids = found.matched, found.ids
+    keys = {field: FACET_ALIASES.get(field) for field in query.facets}
+    for field, key in keys.items():
+        if key is None:
+            raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
+    chosen = search_facets.mask(matched) if matched is not None and keys else None
+    catalogue = found.state
+    if chosen is not None and catalogue is None:
+        catalogue = search_cache.catalogue_state(session)
+    facets: dict[str, list[FacetItem]] = {}
+    for field, key in keys.items():
+        assert key is not None
+        if chosen is not None:
+            counted = _counted_in_memory(session, found, catalogue, key, chosen, query)
+        else:
+            counted = _facet_rows(session, key, ids, query.facet_limit)
+        facets[field] = [
+            FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
+            for name, n in counted
+        ]
+    return facets
+
+
+@contextmanager
+def _lookups_by_key(session: Session) -> Iterator[None]:
+    """On PostgreSQL, join the text matches to the datasets by primary-key lookups: the planner
+    estimates 2,000 matches for any prefix query and otherwise reads every dataset into a
+    hash join (at 100,000 datasets 220 against 95–145 ms under load, docs/benchmarks.md).
+    Only for this statement: the settings are reset before the next one."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
+    yield  # after an error the rollback undoes SET LOCAL
+    session.execute(text("RESET enable_hashjoin"))
+    session.execute(text("RESET enable_mergejoin"))
+
+
+@dataclass
+class _Found:
+    """Count and page of a search; ``matched`` every matching id when they were listed (text
+    matches, in order; the cached whole catalogue), else ``ids`` the subquery selecting them;
+    ``state`` the catalogue's (``search_cache``) and ``visibility`` the actor's
+    (``_visibility_key``) for the whole catalogue, whose facets are kept while unchanged."""
+
+    total: int
+    page_ids: list[int]
+    matched: Sequence[int] | None = None
+    ids: Any = None
+    state: Any = None
+    visibility: Any = None
+
+
+def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
+    stmt, found = _matching(session, actor, query)
+    end = query.start + query.rows
+    if found is not None:  # text matches: fetch every id once, in order; count, page and facet
+        ordered = stmt.order_by(*_sort_clauses(query, found))
+        with _lookups_by_key(session):
+            # Core rows: thousands of ids need no ORM result machinery
+            matched = [row[0] for row in session.connection().execute(ordered)]
+        return _Found(len(matched), matched[query.start : end], matched)
+    ids = stmt.scalar_subquery()
+    if _is_whole_catalogue(query):
+        state = search_cache.catalogue_state(session)
+        everything = _whole_catalogue(session, state, actor, stmt)
+        if _is_newest_first(query.sort):
+            page = everything[query.start : end].tolist()
+        else:
+            page = _page_ids(session, stmt, query, found) if query.rows else []
+        visibility = _visibility_key(actor)
+        return _Found(len(everything), page, everything, ids, state, visibility)
+    total = _counted(session, stmt)
+    page = _page_ids(session, stmt, query, found) if query.rows and total else []
+    return _Found(total, page, None, ids)
 
 
 @public("searches only what the actor may see (public datasets, or their own department's)")
@@ -266,19 +357,8 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         raise Invalid(f"rows muss zwischen 0 und {MAX_ROWS} liegen.", field="rows")
     if query.start < 0:
         raise Invalid("start darf nicht negativ sein.", field="start")
-    stmt, found = _matching(session, actor, query)
-    ids: Any = stmt.scalar_subquery()
-    state: Any = None
-    if found is not None:  # text matches: fetch every id once, in order; count, page and facet
-        ordered = list(session.scalars(stmt.order_by(*_sort_clauses(query, found))).all())
-        total, page_ids = len(ordered), ordered[query.start : query.start + query.rows]
-        if len(ordered) <= MAX_ID_LIST or session.get_bind().dialect.name == "postgresql":
-            ids = ordered
-    else:
-        state = search_cache.catalogue_state(session) if _is_whole_catalogue(query) else None
-        total = _counted(session, state, (_visibility_key(actor), "count"), stmt)
-        page_ids = _page_ids(session, stmt, query, found) if query.rows and total else []
-    page = select(Dataset).where(Dataset.id.in_(page_ids))
+    found = _found(session, actor, query)
+    page = select(Dataset).where(Dataset.id.in_(found.page_ids))
     page = page.options(
         selectinload(Dataset.keywords),
         selectinload(Dataset.themes),
@@ -286,19 +366,10 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         selectinload(Dataset.relations),
     )
     rows = {d.id: d for d in session.scalars(page)}
-    facets: dict[str, list[FacetItem]] = {}
-    for field in query.facets:
-        key = FACET_ALIASES.get(field)
-        if key is None:
-            raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
-        facets[field] = [
-            FacetItem(name=name, display_name=_display_name(session, key, name), count=n)
-            for name, n in _facet_counts(session, state, actor, key, ids, query.facet_limit)
-        ]
     return SearchPage(
-        count=total,
-        results=[dataset_public(session, rows[i]) for i in page_ids if i in rows],
-        facets=facets,
+        count=found.total,
+        results=[dataset_public(session, rows[i]) for i in found.page_ids if i in rows],
+        facets=_facets(session, query, found),
         sort=query.sort or "score desc, metadata_modified desc",
     )
 
@@ -329,24 +400,14 @@ REINDEX_BATCH = 2000
 @requires(Permission.DEPARTMENT_MANAGE)
 def reindex_all(session: Session, *, actor: Actor) -> int:
     """Rebuild the full-text document of every dataset (after an import or a change of the
-    search configuration), in batches; returns how many datasets were indexed or removed.
-    Objects loaded in ``session`` are detached on the way (memory stays flat)."""
+    search configuration), in batches of plain rows; returns how many datasets were indexed
+    or removed. Unchanged documents are not rewritten."""
     done, last_id = 0, 0
     while True:
-        batch = session.scalars(
-            select(Dataset)
-            .where(Dataset.id > last_id)
-            .order_by(Dataset.id)
-            .limit(REINDEX_BATCH)
-            .options(selectinload(Dataset.keywords))
-        ).all()
-        if not batch:
+        seen, last_id = store.reindex_batch(session, last_id, REINDEX_BATCH)
+        if not seen:
             break
-        for ds in batch:
-            store.reindex(session, ds)
-        session.flush()
-        session.expunge_all()
-        done, last_id = done + len(batch), batch[-1].id
+        done += seen
     audit.record(
         session,
         actor=actor,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from domstadt.catalog import relations, vocab
@@ -19,7 +19,8 @@ from domstadt.catalog.schemas import DatasetCreate
 from domstadt.core.auth.permissions import Actor, Permission, check_department
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Conflict, NotFound
-from domstadt.core.text import index_document, remove_document
+from domstadt.core.text import index_document, index_documents, remove_document
+from domstadt.core.text.models import SearchDocument
 
 SEARCH_KIND = "dataset"
 FIELDS = (
@@ -135,6 +136,42 @@ def reindex(session: Session, ds: Dataset) -> None:
         return
     body = " ".join([ds.description, *(k.keyword for k in ds.keywords), ds.name])
     index_document(session, kind=SEARCH_KIND, entity_id=ds.id, title=ds.title, body=body)
+
+
+def reindex_batch(session: Session, after_id: int, limit: int) -> tuple[int, int]:
+    """:func:`reindex` for the next ``limit`` datasets with an id above ``after_id``, in three
+    statements (no ORM objects: a full re-index of 100,000 datasets must not build 100,000
+    statements); returns how many datasets were seen and the last id (0, after_id at the end)."""
+    rows = session.execute(
+        select(Dataset.id, Dataset.state, Dataset.title, Dataset.description, Dataset.name)
+        .where(Dataset.id > after_id)
+        .order_by(Dataset.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return 0, after_id
+    first, last = rows[0][0], rows[-1][0]
+    keywords: dict[int, list[str]] = {}
+    for dataset_id, keyword in session.execute(
+        select(DatasetKeyword.dataset_id, DatasetKeyword.keyword)
+        .where(DatasetKeyword.dataset_id.between(first, last))
+        .order_by(DatasetKeyword.dataset_id, DatasetKeyword.keyword)
+    ):
+        keywords.setdefault(dataset_id, []).append(keyword)
+    gone = [r[0] for r in rows if r[1] != "active"]
+    docs = [
+        (i, title, " ".join([description, *keywords.get(i, []), name]))
+        for i, state, title, description, name in rows
+        if state == "active"
+    ]
+    index_documents(session, kind=SEARCH_KIND, documents=docs)
+    if gone:
+        session.execute(
+            delete(SearchDocument).where(
+                SearchDocument.kind == SEARCH_KIND, SearchDocument.entity_id.in_(gone)
+            )
+        )
+    return len(rows), last
 
 
 def create_row(

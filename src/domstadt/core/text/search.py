@@ -120,6 +120,10 @@ def index_documents(
         statement.on_conflict_do_update(
             index_elements=["kind", "entity_id"],
             set_={k: getattr(new, k) for k in ("title", "body", "language", "updated")},
+            # unchanged documents are left alone, as in index_document
+            where=(SearchDocument.title != new.title)
+            | (SearchDocument.body != new.body)
+            | (SearchDocument.language != new.language),
         ),
         rows,
     )
@@ -325,7 +329,11 @@ def _match_sql(dialect: str, kinds: Collection[str] | None) -> str:
         return (
             "SELECT d.entity_id AS entity_id, -bm25(search_fts, 4.0, 1.0) AS score "
             "FROM search_fts CROSS JOIN search_document AS d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH :match{_kind_filter(kinds)}"
+            f"WHERE search_fts MATCH :match{_kind_filter(kinds)} "
+            # LIMIT -1 (no limit) keeps SQLite from flattening this into the caller's join,
+            # where it may look the caller's table up before ``d`` (whose entity_id it needs)
+            # and read a whole index once per match
+            "LIMIT -1"
         )
     return (
         "SELECT d.entity_id AS entity_id, "

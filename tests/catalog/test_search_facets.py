@@ -1,0 +1,98 @@
+"""Facet counts counted in memory (``search_facets``) agree with a brute-force count, and the
+catalogue search built on them (text matches, the cached whole catalogue) counts, pages to the
+last result and follows every write on both engines."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from starlette.testclient import TestClient
+
+from domstadt.catalog import search_facets, search_service, service
+from domstadt.catalog.schemas import DatasetPatch, SearchQuery
+from domstadt.core.auth.permissions import ANONYMOUS, system_actor
+from domstadt.core.db import Database
+from tests.catalog.conftest import make_dataset
+
+
+def _brute(rows: list[tuple[int, str]], chosen: set[int]) -> dict[str, int]:
+    return dict(Counter(v for i, v in set(rows) if v and i in chosen))
+
+
+def test_counts_over_random_sets_match_a_brute_force_count() -> None:
+    rng = random.Random(15)
+    values = [f"w{n}" for n in range(40)]
+    rows = [(rng.randint(1, 400), rng.choice(values)) for _ in range(1500)]
+    rows += [(7, ""), (8, "w1"), (8, "w1")]  # an empty value, a repeated pair
+    pairs = search_facets.Pairs.of(rows, distinct=True)
+    for size in (0, 1, 37, 300, 400):
+        chosen = set(rng.sample(range(1, 401), size))
+        # ids without any pair and ids past every pair's id count nothing
+        counted = search_facets.count(pairs, search_facets.mask([*chosen, 999]), 10_000)
+        assert dict(counted) == _brute(rows, chosen)
+        assert counted == sorted(counted, key=lambda kv: (-kv[1], kv[0]))
+    top = search_facets.count(pairs, search_facets.mask(list(range(1, 401))), 3)
+    assert (
+        top == sorted(_brute(rows, set(range(1, 401))).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    )
+    assert search_facets.count(search_facets.Pairs.of([]), search_facets.mask([1, 2]), 5) == []
+
+
+def _search(db: Database, **values: object) -> tuple[int, list[str], dict[str, dict[str, int]]]:
+    query = SearchQuery.model_validate(
+        {"facets": ["groups", "tags", "res_format", "organization", "license_id"], **values}
+    )
+    with db.session() as session:
+        page = search_service.dataset_search(session, actor=ANONYMOUS, query=query)
+    facets = {f: {i.name: i.count for i in items} for f, items in page.facets.items()}
+    return page.count, [d.name for d in page.results], facets
+
+
+def test_text_and_catalogue_facets_follow_every_write(db: Database, departments: None) -> None:
+    first = make_dataset(db, name="rad-1", title="Radverkehr Nippes", keywords=["Rad", "Nippes"])
+    make_dataset(db, name="rad-2", title="Radverkehr Porz", keywords=["Rad"])
+    make_dataset(db, name="baum", title="Baumkataster", keywords=["Baum"])
+    count, names, facets = _search(db, q="Radverkehr")
+    assert count == 2 and set(names) == {"rad-1", "rad-2"}
+    assert facets["tags"] == {"Rad": 2, "Nippes": 1}
+    assert facets["organization"] == {"stadt-koeln-69": 2}
+    assert facets["license_id"] == {"dl-by-de/2.0": 2}
+    assert _search(db)[2]["tags"] == {"Rad": 2, "Nippes": 1, "Baum": 1}
+    with db.session() as session:
+        service.dataset_patch(
+            session,
+            actor=system_actor("tests"),
+            id_or_name=first.name,
+            data=DatasetPatch(keywords=["Pegel"]),
+        )
+    assert _search(db, q="Radverkehr")[2]["tags"] == {"Rad": 1, "Pegel": 1}
+    assert _search(db)[2]["tags"] == {"Rad": 1, "Pegel": 1, "Baum": 1}
+    with db.session() as session:
+        service.dataset_delete(session, actor=system_actor("tests"), id_or_name="rad-2")
+    assert _search(db, q="Radverkehr")[:2] == (1, ["rad-1"])
+    assert _search(db)[0] == 2 and _search(db)[2]["tags"] == {"Pegel": 1, "Baum": 1}
+
+
+def test_the_whole_catalogue_pages_to_its_last_dataset(
+    client: TestClient, db: Database, departments: None
+) -> None:
+    for n in range(25):
+        make_dataset(db, name=f"ds-{n:02d}", title=f"Datensatz {n}")
+    newest_first = [f"ds-{n:02d}" for n in reversed(range(25))]
+    for sort, expected in [
+        ("", newest_first),
+        ("metadata_modified desc", newest_first),
+        ("name asc", sorted(newest_first)),
+    ]:
+        names: list[str] = []
+        for start in range(0, 30, 7):
+            params = (
+                {"rows": "7", "start": str(start), "sort": sort}
+                if sort
+                else {"rows": "7", "start": str(start)}
+            )
+            body = client.get("/api/3/action/package_search", params=params).json()["result"]
+            assert body["count"] == 25
+            names += [r["name"] for r in body["results"]]
+        assert names == expected, sort
