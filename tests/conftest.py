@@ -82,7 +82,8 @@ def _truncate_all(db: Database) -> None:
             conn.execute(
                 text(
                     "SELECT quote_ident(tablename) FROM pg_tables "
-                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    "WHERE schemaname = 'public' "
+                    "AND tablename NOT IN ('alembic_version', 'spatial_ref_sys')"
                 )
             )
             .scalars()

@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from domstadt.infrastructure.transit import geo, stats
+from domstadt.infrastructure.transit import geo, postgis_snap, stats
 from domstadt.infrastructure.transit.measurements import MeasurementData
 from domstadt.infrastructure.transit.models import (
     TransitFeed,
@@ -41,15 +41,38 @@ def network_key(session: Session) -> tuple[str, int, int, str]:
     return url, int(count or 0), int(top or 0), str(newest)
 
 
-def snapper(session: Session, tolerance_m: float) -> tuple[geo.Snapper, list[int]]:
-    """The snapper over every segment and the segment ids in its order."""
-    key = (network_key(session), tolerance_m)
-    if _cache.get("key") != key:
+def snapper(
+    session: Session, tolerance_m: float, *, with_postgis: bool = True
+) -> tuple[geo.Snapper | postgis_snap.PostgisSnapper, list[int]]:
+    """The snapper over every segment and the segment ids in its order: PostGIS when the
+    database has it (``with_postgis``), else the STRtree (built once per network)."""
+    key = network_key(session)
+    if with_postgis and session.get_bind().dialect.name == "postgresql":
+        if _cache.get("pg_key") != key:
+            ids = list(session.scalars(select(TransitSegment.id).order_by(TransitSegment.id)))
+            usable, settled = postgis_snap.prepare(session, ids)
+            if usable:
+                # Trusted for later calls only when no row had to be written (a rollback
+                # would take written rows away again).
+                _cache.update(pg_key=key if settled else None, pg_ids=ids)
+                return postgis_snap.PostgisSnapper(session, ids, tolerance_m), ids
+        else:
+            ids = _cache["pg_ids"]
+            return postgis_snap.PostgisSnapper(session, ids, tolerance_m), ids
+    return _strtree(session, key, tolerance_m)
+
+
+def _strtree(session: Session, key: Any, tolerance_m: float) -> tuple[geo.Snapper, list[int]]:
+    if _cache.get("key") != (key, tolerance_m):
         rows = session.execute(
             select(TransitSegment.id, TransitSegment.coordinates).order_by(TransitSegment.id)
         ).all()
         lines = [geo.metric_line(coords) for _, coords in rows]
-        _cache.update(key=key, snapper=geo.Snapper(lines, tolerance_m), ids=[r[0] for r in rows])
+        _cache.update(
+            key=(key, tolerance_m),
+            snapper=geo.Snapper(lines, tolerance_m),
+            ids=[r[0] for r in rows],
+        )
     return _cache["snapper"], _cache["ids"]
 
 
