@@ -25,6 +25,11 @@ BATCH = 5_000
 GAPS_VERSION = "gaps"
 """``transit_sync_state`` row holding a random token per aggregate refresh (the gap map's
 version)."""
+GAPS_STAMP = "gaps_stamp"
+"""``transit_sync_state`` row counting the aggregate refreshes; each stamps the segments it
+touched (``transit_segment.gap_stamp``)."""
+REFRESHED_IN = "transit_gaps_refreshed_in"
+"""``session.info`` key: the transaction that last refreshed aggregates in this session."""
 MEASUREMENTS = cast(Table, TransitMeasurement.__table__)
 GAP_STATS = cast(Table, TransitGapStat.__table__)
 _cache: dict[str, Any] = {}
@@ -161,6 +166,9 @@ def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
     )
     version.last_id = secrets.randbits(62)  # never reused, even after a rollback
     session.add(version)
+    session.flush()
+    session.info[REFRESHED_IN] = session.get_transaction()
+    stamp = next_stamp(session)
     wanted = None if segment_ids is None else sorted(set(segment_ids))
     chunks: list[list[int] | None] = (
         [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
@@ -175,9 +183,12 @@ def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
             TransitMeasurement.down_mbit,
             TransitMeasurement.latency_ms,
         ).where(TransitMeasurement.segment_id.is_not(None))
+        stamped = update(TransitSegment).values(gap_stamp=stamp)
         if chunk is not None:
             gone = gone.where(TransitGapStat.segment_id.in_(chunk))
             query = query.where(TransitMeasurement.segment_id.in_(chunk))
+            stamped = stamped.where(TransitSegment.id.in_(chunk))
+        session.execute(stamped, execution_options={"synchronize_session": False})
         session.execute(gone)
         buckets = stats.aggregate(session.execute(query).all())  # type: ignore[arg-type]
         rows = [
@@ -194,3 +205,18 @@ def refresh_stats(session: Session, segment_ids: Iterable[int] | None) -> None:
         ]
         for start in range(0, len(rows), BATCH):
             session.execute(GAP_STATS.insert(), rows[start : start + BATCH])
+
+
+def next_stamp(session: Session) -> int:
+    """The next refresh number: one atomic increment (concurrent refreshes get distinct,
+    increasing numbers in the order they commit)."""
+    raise_row = update(TransitSyncState).where(TransitSyncState.name == GAPS_STAMP)
+    found = session.execute(
+        raise_row.values(last_id=TransitSyncState.last_id + 1).returning(TransitSyncState.last_id),
+        execution_options={"synchronize_session": False},
+    ).scalar()
+    if found is None:
+        session.add(TransitSyncState(name=GAPS_STAMP, last_id=1))
+        session.flush()
+        return 1
+    return int(found)
