@@ -7,12 +7,14 @@ limit of N, exactly N of N + 20 requests pass (counted by hand), on both counter
 Then rounds that interleave the sides, request by request; min/median/p95/max per side.
 
     PYTHONPATH=src python benchmarks/rate_limit.py --redis redis://127.0.0.1:6379/8
+    DOMSTADT_REDIS_URL=redis://127.0.0.1:6379/0 PYTHONPATH=src python benchmarks/rate_limit.py
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -204,5 +206,9 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--redis", default="", help="Redis URL for the shared counters")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("DOMSTADT_REDIS_URL", ""),
+        help="Redis URL for the shared counters (default: DOMSTADT_REDIS_URL)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -44,6 +44,9 @@ class PostgisSnapper:
             none = np.empty(0, np.int64)
             return geo.pick_nearest(n, none, none, np.empty(0), self.tolerance)
         x, y = geo.to_metric(lons, lats)
+        # The planner's estimate of a 100,000-row unnest turns JIT on: compiling costs more
+        # than it saves here (measured: 8,500 → 12,900 points/s).
+        self.session.execute(text("SET LOCAL jit = off"))
         rows = self.session.execute(
             _CANDIDATES,
             {
