@@ -89,9 +89,13 @@ WARM_UP = 50
 def _sides(settings: Settings, db: Database, redis: str) -> dict[str, Any]:
     high = "100000000/day"
     sides: dict[str, Any] = {
-        "off": _app(settings, db, rate_limit_enabled=False),
+        "off": _app(settings, db, rate_limit_enabled=False, redis_url=""),
         "memory": _app(
-            settings, db, rate_limit_anonymous=high, rate_limit_plans=f"standard={high}"
+            settings,
+            db,
+            redis_url="",  # not the environment's DOMSTADT_REDIS_URL: counted in-process
+            rate_limit_anonymous=high,
+            rate_limit_plans=f"standard={high}",
         ),
     }
     if redis:
@@ -186,12 +190,16 @@ async def main(args: argparse.Namespace) -> None:
     upgrade(db)
     settings = Settings(environment="test", data_dir=folder, database_url=db.url)  # type: ignore[arg-type]
     headers = {"anonymous": {}, "key": {"X-API-Key": _key(db)}}
-    await _check(_app(settings, db, rate_limit_anonymous="50/day"), 50)
+    await _check(_app(settings, db, redis_url="", rate_limit_anonymous="50/day"), 50)
     if args.redis:
         await _check(_app(settings, db, redis_url=args.redis, rate_limit_anonymous="60/day"), 60)
     kinds = "in-process, Redis" if args.redis else "in-process"
     print(f"check: exactly the limit passed, the rest got 429 ({kinds})")
     sides = _sides(settings, db, args.redis)
+    kinds_used = {n: type(a.state.rate_limiter.counters).__name__ for n, a in sides.items()}
+    assert kinds_used.get("memory") == "MemoryCounters", kinds_used
+    assert not args.redis or kinds_used["redis"] == "RedisCounters", kinds_used
+    print(f"counters per side: {kinds_used}")
     times = await _whole_requests(sides, headers, args.requests)
     own = await _own_work(sides, headers, args.requests)
     for app in sides.values():

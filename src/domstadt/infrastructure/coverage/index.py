@@ -61,6 +61,9 @@ class CoverageIndex:
     measured: dict[str, set[str]] = field(default_factory=dict)
     """Layer name → the networks a measured layer speaks about."""
 
+    def prefetch(self, network: str, lon: float, lat: float) -> None:
+        """Nothing here; an index in a database reads both answers for a point at once."""
+
     def nearest(self, network: str, lon: float, lat: float) -> tuple[Site, float] | None:
         """The nearest site offering ``network`` and its distance in metres."""
         found = self.sites.get(network)

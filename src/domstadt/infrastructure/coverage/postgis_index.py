@@ -16,21 +16,23 @@ from domstadt.infrastructure.coverage.index import TIE_M, Cell, CoverageIndex, S
 
 _POINT_KINDS = "(" + ", ".join(f"'{k}'" for k in POINT_KINDS) + ")"
 _PT = "ST_SetSRID(ST_MakePoint(:x, :y), 25832)"
-_NEAREST = text(
+_NEAREST = (
     "WITH best AS (SELECT ST_Distance(g.geom, " + _PT + ") AS d FROM coverage_site_geo g"
     " WHERE CAST(:network AS text) = ANY(g.networks) ORDER BY g.geom <-> " + _PT + " LIMIT 1) "
-    "SELECT l.name, f.name, f.min_lon, f.min_lat "
+    "SELECT 1, l.name, '', f.name, '', NULL, NULL, '', f.min_lon, f.min_lat, f.id "
     "FROM best, coverage_site_geo g JOIN coverage_feature f ON f.id = g.feature_id "
     "JOIN coverage_layer l ON l.id = f.layer_id "
     "WHERE CAST(:network AS text) = ANY(g.networks) "
     "AND ST_DWithin(g.geom, " + _PT + ", best.d + :tie) ORDER BY f.id LIMIT 1"
 )
-_CELLS = text(
-    "SELECT l.name, l.kind, f.name, CAST(f.networks AS text), f.available, f.value, f.unit "
+_CELLS = (
+    "SELECT 0, l.name, l.kind, f.name, CAST(f.networks AS text), f.available, f.value, f.unit,"
+    " NULL, NULL, f.id "
     "FROM coverage_cell_geo g JOIN coverage_feature f ON f.id = g.feature_id "
     "JOIN coverage_layer l ON l.id = f.layer_id "
-    "WHERE ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) ORDER BY f.id"
+    "WHERE ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
 )
+_BOTH = text(f"({_CELLS}) UNION ALL ({_NEAREST}) ORDER BY 1, 11")
 _MEASURED = text(
     "SELECT DISTINCT l.name, CAST(f.networks AS text) FROM coverage_feature f "
     f"JOIN coverage_layer l ON l.id = f.layer_id WHERE l.kind NOT IN {_POINT_KINDS}"
@@ -43,22 +45,40 @@ class PostgisCoverage(CoverageIndex):
     def __init__(self, session: Session, measured: dict[str, set[str]]) -> None:
         super().__init__(measured=measured)
         self.session = session
+        self._point: tuple[str, float, float] | None = None
+        self._cells: list[Cell] = []
+        self._site: Site | None = None
+
+    def prefetch(self, network: str, lon: float, lat: float) -> None:
+        """Cells at the point and the nearest site for ``network``: one round trip."""
+        if self._point == (network, lon, lat):
+            return
+        x, y = to_metric().transform(lon, lat)
+        rows = self.session.execute(
+            _BOTH, {"x": x, "y": y, "lon": lon, "lat": lat, "network": network, "tie": TIE_M}
+        ).all()
+        self._cells = [
+            Cell(r[3], r[1], r[2], tuple(orjson.loads(r[4])), r[5], r[6], r[7])
+            for r in rows
+            if r[0] == 0
+        ]
+        sites = [Site(r[3], r[1], r[8], r[9]) for r in rows if r[0] == 1]
+        self._site = sites[0] if sites else None
+        self._point = (network, lon, lat)
 
     def nearest(self, network: str, lon: float, lat: float) -> tuple[Site, float] | None:
         """The nearest site offering ``network`` and its distance in metres (haversine)."""
-        x, y = to_metric().transform(lon, lat)
-        row = self.session.execute(
-            _NEAREST, {"x": x, "y": y, "network": network, "tie": TIE_M}
-        ).first()
-        if row is None:
+        self.prefetch(network, lon, lat)
+        if self._site is None:
             return None
-        site = Site(row[1], row[0], row[2], row[3])
-        return site, distance_m(lon, lat, site.lon, site.lat)
+        return self._site, distance_m(lon, lat, self._site.lon, self._site.lat)
 
     def cells_at(self, lon: float, lat: float) -> list[Cell]:
-        """The cells that contain the point (borders included), in feature id order."""
-        rows = self.session.execute(_CELLS, {"lon": lon, "lat": lat}).all()
-        return [Cell(r[2], r[0], r[1], tuple(orjson.loads(r[3])), r[4], r[5], r[6]) for r in rows]
+        """The cells that contain the point (borders included), in feature id order; read
+        by :meth:`prefetch` for the point (else with the nearest site of LoRaWAN)."""
+        if self._point is None or self._point[1:] != (lon, lat):
+            self.prefetch("lorawan", lon, lat)
+        return self._cells
 
 
 def measured_networks(session: Session) -> dict[str, set[str]]:

@@ -93,10 +93,10 @@ def known_refs(session: Session, refs: Sequence[str]) -> set[str]:
 
 
 def add_measurements(
-    session: Session, items: list[MeasurementData], tolerance_m: float
+    session: Session, items: list[MeasurementData], tolerance_m: float, *, with_postgis: bool = True
 ) -> tuple[int, int, set[int]]:
     """Snap and insert; returns (on route, off route, touched segment ids)."""
-    snap, ids = snapper(session, tolerance_m)
+    snap, ids = snapper(session, tolerance_m, with_postgis=with_postgis)
     on = off = 0
     touched: set[int] = set()
     for start in range(0, len(items), BATCH):
@@ -126,10 +126,10 @@ def add_measurements(
     return on, off, touched
 
 
-def resnap_all(session: Session, tolerance_m: float) -> int:
+def resnap_all(session: Session, tolerance_m: float, *, with_postgis: bool = True) -> int:
     """Snap every stored measurement again (after the network changed); rebuilds all
     aggregates. Returns how many measurements were looked at."""
-    snap, ids = snapper(session, tolerance_m)
+    snap, ids = snapper(session, tolerance_m, with_postgis=with_postgis)
     last = 0
     total = 0
     while True:
