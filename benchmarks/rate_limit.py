@@ -7,12 +7,14 @@ limit of N, exactly N of N + 20 requests pass (counted by hand), on both counter
 Then rounds that interleave the sides, request by request; min/median/p95/max per side.
 
     PYTHONPATH=src python benchmarks/rate_limit.py --redis redis://127.0.0.1:6379/8
+    DOMSTADT_REDIS_URL=redis://127.0.0.1:6379/0 PYTHONPATH=src python benchmarks/rate_limit.py
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -87,9 +89,13 @@ WARM_UP = 50
 def _sides(settings: Settings, db: Database, redis: str) -> dict[str, Any]:
     high = "100000000/day"
     sides: dict[str, Any] = {
-        "off": _app(settings, db, rate_limit_enabled=False),
+        "off": _app(settings, db, rate_limit_enabled=False, redis_url=""),
         "memory": _app(
-            settings, db, rate_limit_anonymous=high, rate_limit_plans=f"standard={high}"
+            settings,
+            db,
+            redis_url="",  # not the environment's DOMSTADT_REDIS_URL: counted in-process
+            rate_limit_anonymous=high,
+            rate_limit_plans=f"standard={high}",
         ),
     }
     if redis:
@@ -184,12 +190,16 @@ async def main(args: argparse.Namespace) -> None:
     upgrade(db)
     settings = Settings(environment="test", data_dir=folder, database_url=db.url)  # type: ignore[arg-type]
     headers = {"anonymous": {}, "key": {"X-API-Key": _key(db)}}
-    await _check(_app(settings, db, rate_limit_anonymous="50/day"), 50)
+    await _check(_app(settings, db, redis_url="", rate_limit_anonymous="50/day"), 50)
     if args.redis:
         await _check(_app(settings, db, redis_url=args.redis, rate_limit_anonymous="60/day"), 60)
     kinds = "in-process, Redis" if args.redis else "in-process"
     print(f"check: exactly the limit passed, the rest got 429 ({kinds})")
     sides = _sides(settings, db, args.redis)
+    kinds_used = {n: type(a.state.rate_limiter.counters).__name__ for n, a in sides.items()}
+    assert kinds_used.get("memory") == "MemoryCounters", kinds_used
+    assert not args.redis or kinds_used["redis"] == "RedisCounters", kinds_used
+    print(f"counters per side: {kinds_used}")
     times = await _whole_requests(sides, headers, args.requests)
     own = await _own_work(sides, headers, args.requests)
     for app in sides.values():
@@ -204,5 +214,9 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--redis", default="", help="Redis URL for the shared counters")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("DOMSTADT_REDIS_URL", ""),
+        help="Redis URL for the shared counters (default: DOMSTADT_REDIS_URL)",
+    )
     asyncio.run(main(parser.parse_args()))

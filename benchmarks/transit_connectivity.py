@@ -7,14 +7,21 @@
    Cologne) is imported through ``transit_service.feed_import`` (the real path).
 2. Snapping: 1,000,000 points (80 % within 40 m of a random segment, 20 % anywhere) through
    the STRtree snapper, against the peer, a brute-force nearest (distance to every segment),
-   on a sample first: both must name the same segment (or the same distance on a tie) for
-   every sample point. Rates are measurements per second; interleaved rounds.
+   on a sample first: both must name the same segment for every sample point (a tie within
+   a micrometre goes to the lowest segment id on every side). Rates are measurements per
+   second; interleaved rounds.
 3. Ingest: the 1,000,000 measurements inserted and aggregated (``store.add_measurements``,
    ``store.refresh_stats``) — reported, no target.
 4. Gap map as GeoJSON: the service (``transit_service.gaps_geojson``, built once per
    version of the stored aggregates) and the build itself (``gaps.build_geojson``: every
    segment from the aggregates), against the peer that groups the raw measurements each time;
    min/median/p95/max over interleaved rounds. The answers are compared first.
+5. After a write (20 measurements): the first map request, which rebuilds only the touched
+   segments, against the full build; both must give the same bytes every round.
+
+On PostgreSQL with PostGIS, step 2 also runs the PostGIS snapper (checked against the brute
+force and against the STRtree on 100,000 points), interleaved with the others, and the
+ingest snaps through PostGIS (what the service does there).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import case, func, select
@@ -112,66 +120,73 @@ def summary(samples: list[float]) -> str:
 
 
 def check_snapping(
-    snapper: geo.Snapper, lines: list[object], lons: np.ndarray, lats: np.ndarray
+    snapper: Any, name: str, lines: list[object], lons: np.ndarray, lats: np.ndarray
 ) -> None:
+    """Same segment as the brute force for every point (ties within ``geo.TIE_M`` go to the
+    lowest index on both sides)."""
     result = snapper.snap(lons, lats)
     x, y = geo.to_metric(lons, lats)
     for i in range(len(lons)):
-        index, dist = geo.brute_force_nearest(lines, float(x[i]), float(y[i]), TOLERANCE)  # type: ignore[arg-type]
-        got = int(result.index[i])
-        if got != index:
-            assert got >= 0 and index >= 0 and abs(float(result.distance[i]) - dist) < 1e-6, (
-                i,
-                got,
-                index,
-            )
+        index, _ = geo.brute_force_nearest(lines, float(x[i]), float(y[i]), TOLERANCE)  # type: ignore[arg-type]
+        assert int(result.index[i]) == index, (name, i, int(result.index[i]), index)
     print(
-        f"check: STRtree and brute force agree on all {len(lons)} sample points "
+        f"check: {name} and brute force agree on all {len(lons)} sample points "
         f"({int((result.index >= 0).sum())} on route)"
     )
 
 
-def bench_snapping(db: Database, n: int, rounds: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    with db.session() as session:
-        snapper, ids = store.snapper(session, TOLERANCE)
-        coords = [
-            c
-            for (c,) in session.execute(
-                select(TransitSegment.coordinates).order_by(TransitSegment.id)
-            )
-        ]
-    lines = list(snapper.lines)
+def bench_snapping(db: Database, n: int, rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """STRtree (and PostGIS where the database has it) against the brute force."""
+    session = db.sessionmaker()
+    tree, _ = store.snapper(session, TOLERANCE, with_postgis=False)
+    sides: dict[str, Any] = {"STRtree": tree}
+    fast, _ = store.snapper(session, TOLERANCE)
+    if not isinstance(fast, geo.Snapper):
+        sides["PostGIS"] = fast
+        session.commit()  # side rows written by the first use stay
+    coords = [
+        c
+        for (c,) in session.execute(select(TransitSegment.coordinates).order_by(TransitSegment.id))
+    ]
+    lines = list(tree.lines)
     lons, lats = points(coords, n)
-    check_snapping(snapper, lines, lons[:2000], lats[:2000])
-    tree_rates, brute_rates = [], []
+    for name, snapper in sides.items():
+        check_snapping(snapper, name, lines, lons[:2000], lats[:2000])
+    if "PostGIS" in sides:
+        a = sides["PostGIS"].snap(lons[:100_000], lats[:100_000])
+        b = tree.snap(lons[:100_000], lats[:100_000])
+        assert np.array_equal(a.index, b.index), "PostGIS and STRtree differ"
+        print("check: PostGIS and STRtree name the same segment for 100,000 points")
+    rates: dict[str, list[float]] = {name: [] for name in [*sides, "brute force"]}
     batch = 100_000
     for r in range(rounds):
         start = (r * batch) % n
-        size = len(lons[start : start + batch])
-        t0 = time.perf_counter()
-        snapper.snap(lons[start : start + batch], lats[start : start + batch])
-        tree_rates.append(size / (time.perf_counter() - t0))
+        part = slice(start, start + batch)
+        size = len(lons[part])
+        for name, snapper in sides.items():
+            t0 = time.perf_counter()
+            snapper.snap(lons[part], lats[part])
+            rates[name].append(size / (time.perf_counter() - t0))
         x, y = geo.to_metric(lons[start : start + 200], lats[start : start + 200])
         t0 = time.perf_counter()
         for i in range(200):
             geo.brute_force_nearest(lines, float(x[i]), float(y[i]), TOLERANCE)  # type: ignore[arg-type]
-        brute_rates.append(200 / (time.perf_counter() - t0))
-    t0 = time.perf_counter()
-    whole = snapper.snap(lons, lats)
-    seconds = time.perf_counter() - t0
-    print(
-        f"snapping all {n:,} in one call: {seconds:.2f} s = {n / seconds:,.0f} /s "
-        f"({int((whole.index >= 0).sum()):,} on route)"
-    )
-    print(
-        f"STRtree per 100,000 batch: min/median/max {min(tree_rates):,.0f} / "
-        f"{statistics.median(tree_rates):,.0f} / {max(tree_rates):,.0f} measurements/s"
-    )
-    print(
-        f"brute force (peer):        min/median/max {min(brute_rates):,.0f} / "
-        f"{statistics.median(brute_rates):,.0f} / {max(brute_rates):,.0f} measurements/s"
-    )
-    return lons, lats, ids
+        rates["brute force"].append(200 / (time.perf_counter() - t0))
+    for name, snapper in sides.items():
+        t0 = time.perf_counter()
+        whole = snapper.snap(lons, lats)
+        seconds = time.perf_counter() - t0
+        print(
+            f"{name}: snapping all {n:,} in one call: {seconds:.2f} s = {n / seconds:,.0f} /s "
+            f"({int((whole.index >= 0).sum()):,} on route)"
+        )
+    for name, values in rates.items():
+        print(
+            f"{name} per batch (min/median/max): {min(values):,.0f} / "
+            f"{statistics.median(values):,.0f} / {max(values):,.0f} measurements/s"
+        )
+    session.close()
+    return lons, lats
 
 
 def ingest(db: Database, lons: np.ndarray, lats: np.ndarray) -> None:
@@ -250,6 +265,46 @@ def bench_gap_map(db: Database, rounds: int) -> None:
     print(f"peer: raw GROUP BY over the measurements (counts only, no GeoJSON): {summary(theirs)}")
 
 
+def bench_after_write(db: Database, lons: np.ndarray, lats: np.ndarray, rounds: int) -> None:
+    """A write of 20 measurements (snap, insert, refresh of the touched segments), then the
+    first map request after it: the kept map rebuilt for the touched segments, against the
+    full build from the aggregates. Checked every round: both give the same bytes."""
+    import datetime as dt
+
+    with db.session() as session:
+        transit_service.gaps_geojson(session, actor=ACTOR)  # the map as a reader keeps it
+    writes, first, full = [], [], []
+    for r in range(rounds):
+        items = [
+            MeasurementData(
+                ref=f"after:{r}:{i}",
+                origin="csv",
+                measured_at=dt.datetime(2026, 7, 1, 8, tzinfo=dt.UTC),
+                lat=float(lats[r * 20 + i]),
+                lon=float(lons[r * 20 + i]),
+                down_mbit=5.0,
+            )
+            for i in range(20)
+        ]
+        t0 = time.perf_counter()
+        with db.session() as session:
+            _, _, touched = store.add_measurements(session, items, TOLERANCE)
+            store.refresh_stats(session, touched)
+        writes.append(time.perf_counter() - t0)
+        with db.session() as session:
+            t0 = time.perf_counter()
+            kept = transit_service.gaps_geojson(session, actor=ACTOR)
+            first.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            fresh = gaps.build_geojson(session, "", "")
+            full.append(time.perf_counter() - t0)
+        assert kept == fresh, "the kept map differs from the full build"
+    print(f"check: after each of {rounds} writes the kept map equals the full build")
+    print(f"write of 20 measurements (snap, insert, refresh touched): {summary(writes)}")
+    print(f"first gap map request after the write (incremental): {summary(first)}")
+    print(f"full build from the stored aggregates (the old way): {summary(full)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=5000)
@@ -265,7 +320,8 @@ def main() -> None:
         bench_gap_map(db, args.rounds)
         db.dispose()
         return
-    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    folder = tempfile.TemporaryDirectory()
+    url = args.url or f"sqlite:///{folder.name}/bench.sqlite3"
     db = Database(url)
     upgrade(db)
     t0 = time.perf_counter()
@@ -281,10 +337,12 @@ def main() -> None:
         f"feed: {report.segments:,} segments ({report.segments_from_shapes:,} from shapes) "
         f"imported in {time.perf_counter() - t0:.1f} s on {db.engine.dialect.name}"
     )
-    lons, lats, _ = bench_snapping(db, args.measurements, args.rounds)
+    lons, lats = bench_snapping(db, args.measurements, args.rounds)
     ingest(db, lons, lats)
     bench_gap_map(db, args.rounds)
+    bench_after_write(db, lons, lats, args.rounds)
     db.dispose()
+    folder.cleanup()
 
 
 if __name__ == "__main__":

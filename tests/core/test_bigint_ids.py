@@ -26,13 +26,16 @@ WITH keys AS (
 SELECT DISTINCT c.relname || '.' || a.attname AS name
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')  -- an extension's (PostGIS)
   AND a.attnum > 0 AND NOT a.attisdropped
   AND a.atttypid IN ('int2'::regtype, 'int4'::regtype)
   AND (a.attname LIKE '%\\_id'
        OR EXISTS (SELECT 1 FROM keys k WHERE k.conrelid = c.oid AND k.attnum = a.attnum))
 ORDER BY name
 """
-"""The ``integer``/``smallint`` columns that are a primary or foreign key or end in ``_id``."""
+"""The ``integer``/``smallint`` columns that are a primary or foreign key or end in ``_id``
+(tables of extensions such as PostGIS's ``spatial_ref_sys`` are not ours)."""
 
 
 def _integer_ids(db: Database) -> list[str]:

@@ -6,8 +6,10 @@ in UTC, decimals without trailing zeros, bytes as hex, object keys sorted) and h
 table's checksum is the sum of its rows' SHA-256 values modulo 2**256: independent of row
 order, so neither the engine's collation nor the physical order after a restore changes it,
 and rows stream in chunks without sorting (bounded memory). Derived data is left out:
-SQLite's full-text index (virtual and shadow tables) and PostgreSQL's generated columns (the
-``tsvector``)."""
+SQLite's full-text index (virtual and shadow tables), PostgreSQL's generated columns (the
+``tsvector``), tables an extension owns (PostGIS's ``spatial_ref_sys``) and tables with a
+PostGIS column (geometry kept beside the source rows, rebuilt from them; dumped and restored
+all the same)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import decimal
 import hashlib
 import json
 import uuid
+import warnings
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, MetaData, Table, inspect, select, text
+from sqlalchemy.exc import SAWarning
 
 from domstadt.backup.manifest import TableSum
 
@@ -39,18 +43,35 @@ def _derived_sqlite_tables(connection: Connection) -> set[str]:
     return derived
 
 
+_DERIVED_POSTGRES = text(
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND ("
+    " EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+    "  AND d.objid = c.oid AND d.deptype = 'e')"
+    " OR EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+    "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    "  AND t.typname IN ('geometry', 'geography')))"
+)
+
+
 def table_names(connection: Connection) -> list[str]:
     """The tables whose rows make up the installation's data, sorted by name."""
     names = set(inspect(connection).get_table_names())
     if connection.dialect.name == "sqlite":
         names -= _derived_sqlite_tables(connection)
+    else:
+        names -= set(connection.execute(_DERIVED_POSTGRES).scalars())
     return sorted(names)
 
 
 def reflect(connection: Connection, names: list[str]) -> list[Table]:
     """The reflected tables ``names`` (foreign keys not followed)."""
     metadata = MetaData()
-    metadata.reflect(bind=connection, only=names, resolve_fks=False)
+    with warnings.catch_warnings():
+        # Asked for most tables, SQLAlchemy reflects all of them and keeps ``names``: the
+        # PostGIS tables left out above have types it does not know.
+        warnings.filterwarnings("ignore", "Did not recognize type", SAWarning)
+        metadata.reflect(bind=connection, only=names, resolve_fks=False)
     return [metadata.tables[name] for name in names]
 
 

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     transit_snap_tolerance_m: float = Field(default=50.0, gt=0, le=1000)
     """A connectivity measurement farther than this (metres) from every transit segment is
     kept as off-route (issue 12; docs/infrastructure.md)."""
+    transit_snap_with_postgis: bool = True
+    """Snap in the database where PostgreSQL has PostGIS; false: always in the process with
+    shapely's STRtree (faster for bulk uploads; same answers; docs/benchmarks.md)."""
     transit_publisher: str = "DIG"
     """Code of the department that publishes the transit gap map as a catalogue dataset."""
     outbound_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()

@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, insert, select
+from sqlalchemy import Text, cast, delete, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from domstadt.core import audit
 from domstadt.core.auth.permissions import Actor, Permission, internal, public, requires
 from domstadt.core.errors import Invalid, NotFound
+from domstadt.infrastructure import postgis
 from domstadt.infrastructure.coverage import features as feat
 from domstadt.infrastructure.coverage import index as idx
-from domstadt.infrastructure.coverage import readers
+from domstadt.infrastructure.coverage import postgis_index, readers
 from domstadt.infrastructure.coverage.geo import GeoError, check_point, parse_crs
 from domstadt.infrastructure.coverage.models import CoverageFeature, CoverageLayer
 from domstadt.infrastructure.coverage.schemas import (
@@ -92,9 +94,12 @@ def layer_import(
         file_format=raw.file_format,
         feature_count=len(prepared),
     )
+    with_postgis = postgis.available(session)  # before our writes: it may create tables
     session.add(layer)
     session.flush()
     _insert_features(session, layer.id, prepared)
+    if with_postgis:
+        postgis_index.fill(session)
     audit.record(
         session,
         actor=actor,
@@ -211,14 +216,60 @@ def _token(session: Session) -> tuple[Any, ...]:
 
 @internal("read by check, things_check and the deployment checks, which are public reads")
 def coverage_index(session: Session) -> idx.CoverageIndex:
-    """The index of the current coverage (rebuilt when a layer was added or removed)."""
+    """The index of the current coverage: PostGIS queries when the database has PostGIS and
+    its side tables are complete, else the STRtree index (rebuilt when a layer was added or
+    removed)."""
+    with_postgis = postgis_coverage(session)
+    if with_postgis is not None:
+        return with_postgis
     token = _token(session)
     found = idx.cached(token)
     if found is not None:
         return found
+    built = strtree_index(session)
+    idx.remember(token, built)
+    return built
+
+
+@internal("the PostGIS path of coverage_index, and the comparison with the STRtree")
+def postgis_coverage(session: Session) -> idx.CoverageIndex | None:
+    """The index answered by PostGIS; None without PostGIS or while side rows are missing."""
+    if not postgis.available(session):
+        return None
+    measured = _postgis_measured(session, _token(session))
+    return None if measured is None else postgis_index.PostgisCoverage(session, measured)
+
+
+_measured: dict[tuple[Any, ...], dict[str, set[str]]] = {}
+
+
+def _postgis_measured(session: Session, token: tuple[Any, ...]) -> dict[str, set[str]] | None:
+    """The measured networks per layer for ``token``; None while side rows are missing
+    (after a back-fill in a transaction of its own, the next check uses PostGIS)."""
+    if token in _measured:
+        return _measured[token]
+    if postgis_index.side_rows(session) != int(token[3] or 0):
+        try:
+            with session.get_bind().engine.begin() as connection:
+                connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+                postgis_index.fill(connection)
+        except DBAPIError:
+            pass  # e.g. an import holds the rows: the STRtree answers meanwhile
+        return None
+    _measured.clear()
+    _measured[token] = postgis_index.measured_networks(session)
+    return _measured[token]
+
+
+@internal("the STRtree index, for coverage_index and the comparison with PostGIS")
+def strtree_index(session: Session) -> idx.CoverageIndex:
+    """The STRtree index of the current coverage, built now (sites and cells read in
+    feature id order)."""
     f, layer = CoverageFeature, CoverageLayer
-    base = select(layer.name, layer.kind, f.name, f.min_lon, f.min_lat, f.networks).join(
-        layer, layer.id == f.layer_id
+    base = (
+        select(layer.name, layer.kind, f.name, f.min_lon, f.min_lat, f.networks)
+        .join(layer, layer.id == f.layer_id)
+        .order_by(f.id)
     )
     sites = [
         (lname, name, lon, lat, networks)
@@ -239,10 +290,9 @@ def coverage_index(session: Session) -> idx.CoverageIndex:
         )
         .join(layer, layer.id == f.layer_id)
         .where(layer.kind.not_in(feat.POINT_KINDS))
+        .order_by(f.id)
     ).all()
-    built = idx.build(sites, [tuple(row) for row in cells])
-    idx.remember(token, built)
-    return built
+    return idx.build(sites, [tuple(row) for row in cells])
 
 
 def _check(index: idx.CoverageIndex, data: CheckRequest) -> CheckResult:

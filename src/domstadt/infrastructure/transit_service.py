@@ -71,7 +71,10 @@ def feed_import(
             details=details,
         ) from exc
     counts = network.replace_feed(session, source, filename, feed)
-    resnapped = store.resnap_all(session, get_settings().transit_snap_tolerance_m)
+    settings = get_settings()
+    resnapped = store.resnap_all(
+        session, settings.transit_snap_tolerance_m, with_postgis=settings.transit_snap_with_postgis
+    )
     report = FeedReport(source=source, measurements_resnapped=resnapped, **counts)
     audit.record(
         session,
@@ -104,7 +107,10 @@ def _take(session: Session, items: list[MeasurementData], report: MeasurementRep
     fresh = [m for m in items if m.ref not in known]
     report.already_known += len(items) - len(fresh)
     on, off, touched = store.add_measurements(
-        session, fresh, get_settings().transit_snap_tolerance_m
+        session,
+        fresh,
+        get_settings().transit_snap_tolerance_m,
+        with_postgis=get_settings().transit_snap_with_postgis,
     )
     report.taken += len(fresh)
     report.on_route += on

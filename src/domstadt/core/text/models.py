@@ -61,8 +61,18 @@ DIALECT_ONLY_NAMES = frozenset({"search_vector", "ix_search_document_search_vect
 """PostgreSQL-only column and index of ``search_document`` (migration 0002)."""
 
 
+POSTGIS_TABLES = frozenset(
+    {"spatial_ref_sys", "coverage_site_geo", "coverage_cell_geo", "transit_segment_geo"}
+)
+"""PostGIS's own table and the side tables kept beside the data where PostgreSQL has PostGIS
+(``domstadt.infrastructure.postgis``; migration 0045 and the app create them, not metadata)."""
+
+
 def autogenerate_include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic ``include_name`` hook: hide the FTS5 tables from autogenerate comparisons."""
+    """Alembic ``include_name`` hook: hide the FTS5 tables and the PostGIS tables (outside
+    the metadata) from autogenerate comparisons."""
+    if type_ == "table" and name in POSTGIS_TABLES:
+        return False
     return not (type_ == "table" and (name or "").startswith(DIALECT_ONLY_TABLE_PREFIX))
 
 

@@ -1,6 +1,10 @@
 """Spatial indexes of the coverage (shapely 2 STRtree): sites per network as points in
 metres (ETRS89 / UTM 32N) for the nearest-site query, measured cells as WGS84 polygons for
-the point-in-cell query. Built once per coverage state and cached per process."""
+the point-in-cell query. Built once per coverage state and cached per process.
+
+Sites and cells are kept in the order of their feature ids, and a tie (sites within
+``TIE_M`` of the nearest distance) goes to the lowest id: the PostGIS path
+(``postgis_index``) follows the same rules, so both give the same answers."""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ import shapely
 from shapely import STRtree
 
 from domstadt.infrastructure.coverage.geo import distance_m, to_metric
+
+TIE_M = 1e-6
+"""Sites whose distances differ by less than a micrometre are equally near."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +61,18 @@ class CoverageIndex:
     measured: dict[str, set[str]] = field(default_factory=dict)
     """Layer name → the networks a measured layer speaks about."""
 
+    def prefetch(self, network: str, lon: float, lat: float) -> None:
+        """Nothing here; an index in a database reads both answers for a point at once."""
+
     def nearest(self, network: str, lon: float, lat: float) -> tuple[Site, float] | None:
         """The nearest site offering ``network`` and its distance in metres."""
         found = self.sites.get(network)
         if found is None:
             return None
-        x, y = to_metric().transform(lon, lat)
-        position = int(found.tree.query_nearest(shapely.Point(x, y))[0])
-        site = found.sites[position]
+        target = shapely.Point(*to_metric().transform(lon, lat))
+        _, dists = found.tree.query_nearest(target, return_distance=True)
+        near = found.tree.query(target, predicate="dwithin", distance=float(dists.min()) + TIE_M)
+        site = found.sites[int(near.min())]
         return site, distance_m(lon, lat, site.lon, site.lat)
 
     def cells_at(self, lon: float, lat: float) -> list[Cell]:
@@ -74,7 +85,7 @@ class CoverageIndex:
 
 def build(site_rows: list[Any], cell_rows: list[Any]) -> CoverageIndex:
     """``site_rows``: (layer, name, lon, lat, networks); ``cell_rows``: (layer, kind, name,
-    geometry as GeoJSON text, networks, available, value, unit)."""
+    geometry as GeoJSON text, networks, available, value, unit); both in feature id order."""
     index = CoverageIndex()
     by_network: dict[str, list[Site]] = {}
     for layer, name, lon, lat, networks in site_rows:

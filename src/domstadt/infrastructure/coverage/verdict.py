@@ -49,6 +49,7 @@ def km(metres: float, german: bool) -> str:
 def judge(index: CoverageIndex, network: str, lon: float, lat: float, radius_m: float) -> Verdict:
     """A measured cell of a layer that speaks about ``network`` decides; else the nearest site
     against ``radius_m``; else unknown."""
+    index.prefetch(network, lon, lat)
     measured = _measured(index, network, lon, lat)
     if measured is not None:
         return measured

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -28,7 +29,12 @@ from domstadt.infrastructure.transit.schemas import (
     OperatorRow,
     SegmentGap,
 )
-from domstadt.infrastructure.transit.store import GAPS_VERSION
+from domstadt.infrastructure.transit.store import (
+    GAPS_STAMP,
+    GAPS_VERSION,
+    REFRESHED_IN,
+    network_key,
+)
 
 CSV_COLUMNS = (
     "segment_id",
@@ -46,7 +52,9 @@ CSV_COLUMNS = (
 )
 
 
-def _rows(session: Session, month: str, operator: str, with_geometry: bool) -> list[Any]:
+def _rows(
+    session: Session, month: str, operator: str, with_geometry: bool, since: int | None = None
+) -> list[Any]:
     start, end = aliased(TransitStop), aliased(TransitStop)
     columns: list[Any] = [
         TransitSegment.id,
@@ -74,6 +82,8 @@ def _rows(session: Session, month: str, operator: str, with_geometry: bool) -> l
         )
         .order_by(TransitSegment.id)
     )
+    if since is not None:
+        query = query.where(TransitSegment.gap_stamp > since)
     return list(session.execute(query).all())
 
 
@@ -221,35 +231,72 @@ def measurement_counts(session: Session) -> tuple[int, int]:
     return int(total), int(off or 0)
 
 
-_built: dict[tuple[str, int, str, str], bytes] = {}
+@dataclass
+class _Map:
+    """The gap map of one (network, month, operator) as built: one GeoJSON feature per
+    segment (id order), the refresh token and the stamp it reflects, the assembled bytes."""
+
+    token: int
+    stamp: int
+    features: dict[int, bytes]
+    data: bytes
+
+
+_built: dict[tuple[Any, str, str], _Map] = {}
+_HEAD, _TAIL = b'{"type":"FeatureCollection","features":[', b"]}"
 
 
 def geojson_bytes(session: Session, month: str, operator: str) -> bytes:
-    """Every segment as a GeoJSON LineString feature with its figures as properties; built
-    once per process for each version of the aggregates (``store.GAPS_VERSION``, bumped by
-    every refresh), so repeated map loads cost one small query."""
-    url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    row = session.get(TransitSyncState, GAPS_VERSION)
-    key = (url, row.last_id if row else 0, month, operator)
-    if key not in _built:
+    """Every segment as a GeoJSON LineString feature with its figures as properties. Kept
+    per process: unchanged aggregates (``store.GAPS_VERSION``) cost one small query; after a
+    refresh only the segments stamped since (``transit_segment.gap_stamp`` above the stamp
+    built from; stamps commit in increasing order) are rebuilt; a new network rebuilds all.
+    A map read in a transaction that refreshed aggregates itself is not kept (it may roll
+    back)."""
+    states = dict(
+        session.execute(
+            select(TransitSyncState.name, TransitSyncState.last_id).where(
+                TransitSyncState.name.in_((GAPS_VERSION, GAPS_STAMP))
+            )
+        ).all()
+    )
+    token, stamp = states.get(GAPS_VERSION, 0), states.get(GAPS_STAMP, 0)
+    key = (network_key(session), month, operator)
+    known = _built.get(key)
+    if known is not None and known.token == token:
+        return known.data
+    if session.info.get(REFRESHED_IN) is session.get_transaction():
+        return build_geojson(session, month, operator)
+    if known is None:
         if len(_built) >= 32:
             _built.pop(next(iter(_built)))
-        _built[key] = build_geojson(session, month, operator)
-    return _built[key]
+        features = _features(session, month, operator, None)
+    else:
+        features = dict(known.features)
+        features.update(_features(session, month, operator, known.stamp))
+    data = _HEAD + b",".join(features.values()) + _TAIL
+    _built[key] = _Map(token, stamp, features, data)
+    return data
+
+
+def _features(session: Session, month: str, operator: str, since: int | None) -> dict[int, bytes]:
+    rows = _rows(session, month, operator, True, since)
+    return {
+        row[0]: orjson.dumps(
+            {
+                "type": "Feature",
+                "id": row[0],
+                "geometry": {"type": "LineString", "coordinates": row[9]},
+                "properties": _props(row),
+            }
+        )
+        for row in rows
+    }
 
 
 def build_geojson(session: Session, month: str, operator: str) -> bytes:
-    """The GeoJSON from the stored aggregates (one orjson call over plain dicts)."""
-    features = [
-        {
-            "type": "Feature",
-            "id": row[0],
-            "geometry": {"type": "LineString", "coordinates": row[9]},
-            "properties": _props(row),
-        }
-        for row in _rows(session, month, operator, True)
-    ]
-    return orjson.dumps({"type": "FeatureCollection", "features": features})
+    """The GeoJSON built from all stored aggregates now (what :func:`geojson_bytes` keeps)."""
+    return _HEAD + b",".join(_features(session, month, operator, None).values()) + _TAIL
 
 
 def _cell(value: Any) -> Any:

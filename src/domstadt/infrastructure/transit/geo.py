@@ -1,6 +1,7 @@
 """Geometry in a metric projection: ETRS89 / UTM zone 32N (EPSG:25832, the official grid of
 NRW, metric across Germany). Segments are cut here and measurements snapped with shapely 2's
-STRtree (candidates within the tolerance, then the nearest)."""
+STRtree (candidates within the tolerance, then the nearest: :func:`pick_nearest`, the rule the
+PostGIS snapper shares)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from shapely import LineString
 from shapely.ops import substring
 
 METRIC_CRS = "EPSG:25832"
+TIE_M = 1e-6
+"""Segments whose distances differ by less than a micrometre are equally near (the lowest
+index wins): float rounding differs between GEOS and PostGIS, this rule does not."""
 
 
 @lru_cache(maxsize=1)
@@ -99,23 +103,39 @@ class Snapper:
             return Snapped(index, distance)
         x, y = to_metric(lons, lats)
         points = shapely.points(x, y)
-        # Candidates within the tolerance (GEOS dwithin on the tree), then exact distances;
-        # per point the nearest, the lowest segment index on a tie (a stable answer).
         pairs = self.tree.query(points, predicate="dwithin", distance=self.tolerance)
-        if pairs.shape[1] == 0:
-            return Snapped(index, distance)
         dist = shapely.distance(points[pairs[0]], self.lines[pairs[1]])
-        order = np.lexsort((pairs[1], dist, pairs[0]))
-        first = order[np.unique(pairs[0][order], return_index=True)[1]]
-        index[pairs[0][first]] = pairs[1][first]
-        distance[pairs[0][first]] = dist[first]
+        return pick_nearest(n, pairs[0], pairs[1], dist, self.tolerance)
+
+
+def pick_nearest(
+    n: int, points: np.ndarray, keys: np.ndarray, dist: np.ndarray, tolerance_m: float
+) -> Snapped:
+    """Per point of ``n`` the nearest candidate within the tolerance (``points[i]`` is
+    ``dist[i]`` from segment ``keys[i]``): among those within ``TIE_M`` of the nearest, the
+    lowest key, with its own distance."""
+    index = np.full(n, -1, dtype=np.int64)
+    distance = np.full(n, np.nan)
+    inside = dist <= tolerance_m
+    points, keys, dist = points[inside], keys[inside], dist[inside]
+    if len(points) == 0:
         return Snapped(index, distance)
+    nearest = np.full(n, np.inf)
+    np.minimum.at(nearest, points, dist)
+    tied = dist <= nearest[points] + TIE_M
+    points, keys, dist = points[tied], keys[tied], dist[tied]
+    order = np.lexsort((keys, points))
+    first = order[np.unique(points[order], return_index=True)[1]]
+    index[points[first]] = keys[first]
+    distance[points[first]] = dist[first]
+    return Snapped(index, distance)
 
 
 def brute_force_nearest(
     lines: Sequence[LineString], x: float, y: float, tolerance_m: float
 ) -> tuple[int, float]:
-    """The peer of :class:`Snapper` for checks and benchmarks: distance to every line."""
+    """The peer of :class:`Snapper` for checks and benchmarks: distance to every line (a
+    tie within ``TIE_M`` to the lowest index, as :func:`pick_nearest`)."""
     dists = shapely.distance(np.asarray(lines, dtype=object), shapely.Point(x, y))
-    best = int(np.argmin(dists))
+    best = int(np.flatnonzero(dists <= dists.min() + TIE_M)[0])
     return (best, float(dists[best])) if dists[best] <= tolerance_m else (-1, float("nan"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -110,7 +111,9 @@ class TransitTrip(Base):
 
 class TransitSegment(Base):
     """The stretch of a route between two consecutive stops: ``coordinates`` ``[[lon, lat],
-    …]`` cut from the shape at the stops' projections (``from_shape``) or a straight line."""
+    …]`` cut from the shape at the stops' projections (``from_shape``) or a straight line.
+    ``gap_stamp``: the number of the aggregate refresh that last touched its figures (the
+    gap map rebuilds only the segments stamped since it was built)."""
 
     __tablename__ = "transit_segment"
     __table_args__ = (UniqueConstraint("route_id", "from_stop_id", "to_stop_id"),)
@@ -127,6 +130,7 @@ class TransitSegment(Base):
     coordinates: Mapped[Any] = mapped_column(JSON)
     length_m: Mapped[float] = mapped_column(Float, default=0.0)
     from_shape: Mapped[bool] = mapped_column(Boolean, default=False)
+    gap_stamp: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
 
 
 class TransitMeasurement(Base):
