@@ -204,14 +204,17 @@ def layer_delete(session: Session, *, actor: Actor, layer_id: int) -> None:
 
 
 def _token(session: Session) -> tuple[Any, ...]:
-    count, top, total = session.execute(
+    count, top, total, newest = session.execute(
         select(
             func.count(CoverageLayer.id),
             func.max(CoverageLayer.id),
             func.sum(CoverageLayer.feature_count),
+            func.max(CoverageLayer.created_at),
         )
     ).one()
-    return (session.get_bind().engine.url.render_as_string(), count, top, total)
+    # the newest import's time too: a database emptied and filled again (ids restarted)
+    # must not meet the index of the layers it had before
+    return (session.get_bind().engine.url.render_as_string(), count, top, total, newest)
 
 
 @internal("read by check, things_check and the deployment checks, which are public reads")
