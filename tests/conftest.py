@@ -144,6 +144,20 @@ def settings(db: Database, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """The environment a `domstadt` command reads, pointing at the test database (the
+    settings cache is cleared before and after, so no other test sees it)."""
+    from domstadt.core import config
+
+    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
+    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+    config.get_settings.cache_clear()
+    yield
+    config.get_settings.cache_clear()
+
+
+@pytest.fixture
 def client(settings: Settings, db: Database) -> Iterator[TestClient]:
     """An in-process HTTP client for the app."""
     from domstadt.web.app import create_app

@@ -10,24 +10,17 @@ from typer.testing import CliRunner
 
 from domstadt.catalog import service, tasks
 from domstadt.catalog.cli import harvest_app
-from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.outbound import REFUSED
 from tests.catalog.conftest import DATA_DIR
 from tests.catalog.harvest_servers import LOOPBACK, Routes, static_server
-from tests.conftest import TEST_SECRET
 
 
 @pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+def cli_env(cli_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared command environment, with the local test servers allowed outbound."""
     monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -88,7 +81,6 @@ def test_huey_task_runs_a_source(
 
 @pytest.fixture
 def routes_file(db: Database, departments: None) -> Iterator[Routes]:
-    from pathlib import Path
 
     from domstadt.catalog import harvest_service
 

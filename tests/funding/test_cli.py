@@ -3,27 +3,12 @@ is one clear error with exit code 1; `funding rematch` matches every measure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from domstadt.core import config
-from domstadt.core.db import Database
 from domstadt.funding.cli import funding_app
-from tests.conftest import TEST_SECRET
 from tests.funding.conftest import EU, GERMAN_CSV
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def cli(*args: str) -> tuple[int, str]:

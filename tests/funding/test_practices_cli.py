@@ -4,13 +4,10 @@ screening's cases to the library; the demo step loads 30+ real practices with ra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.demo import core as demo_core
@@ -18,18 +15,7 @@ from domstadt.demo import practices as demo_practices
 from domstadt.funding import practice_service
 from domstadt.funding.practices.cli import practices_app
 from domstadt.funding.practices.schemas import PracticeFilter
-from tests.conftest import TEST_SECRET
 from tests.funding.practices_helpers import AI_WATCH, DEMO, SAMPLE
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def cli(*args: str) -> tuple[int, str]:

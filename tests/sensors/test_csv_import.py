@@ -4,31 +4,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from domstadt.core import config
 from domstadt.core.db import Database
 from domstadt.sensors import csv_import_service, import_service
 from domstadt.sensors.cli import sensors_app
-from tests.conftest import TEST_SECRET
 from tests.sensors.conftest import STA
 
 MAPPING = import_service._data_file("koeln_bonn_dwd_02667_mapping.json")
 WEATHER = import_service._data_file("koeln_bonn_dwd_02667_daily_weather.csv")
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def _weather(tmp_path: Path, rows: int, edit: tuple[int, str, str] | None = None) -> Path:

@@ -23,7 +23,7 @@ from domstadt.sensors import models as m
 from domstadt.sensors.cli import sensors_app
 from domstadt.sensors.harvest.models import StaHarvestWatermark
 from tests.catalog.harvest_servers import LOOPBACK
-from tests.conftest import TEST_SECRET, login, make_user
+from tests.conftest import login, make_user
 from tests.live import csrf_in
 from tests.sensors.sta_servers import Answers, answering
 
@@ -231,14 +231,9 @@ def test_a_next_link_loop_is_stopped(db: Database, frost: Answers) -> None:
 
 
 @pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+def cli_env(cli_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared command environment, with the local test servers allowed outbound."""
     monkeypatch.setenv("DOMSTADT_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def _cli(*args: str) -> tuple[int, str]:

@@ -6,7 +6,6 @@ counts, the latest value, Observations(id) and the writes work the same on both 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from alembic import command
@@ -14,7 +13,6 @@ from sqlalchemy import select, text
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from domstadt.core import config
 from domstadt.core.audit import AuditEntry
 from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import Actor, system_actor
@@ -23,19 +21,9 @@ from domstadt.core.errors import Forbidden, Invalid
 from domstadt.core.migrate import alembic_config
 from domstadt.sensors import partition_service, partitions, tasks
 from domstadt.sensors.cli import sensors_app
-from tests.conftest import TEST_SECRET
 from tests.sensors.conftest import STA, thing_payload
 
 OPS = system_actor("tests")
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def _z(moment: dt.datetime) -> str:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from domstadt.core import config
 from domstadt.core.audit import AuditEntry
 from domstadt.core.db import Database, utcnow
 from domstadt.sensors import tasks
 from domstadt.sensors.cli import sensors_app
-from tests.conftest import TEST_SECRET
 from tests.sensors.conftest import STA, thing_payload
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def _stream_with_days(client: TestClient, auth: dict[str, str], name: str, days: int) -> int:

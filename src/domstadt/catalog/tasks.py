@@ -11,8 +11,7 @@ from domstadt.catalog import harvest_service
 from domstadt.catalog.harvest.files import FileOptions
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
-from domstadt.core.db import Database
-from domstadt.core.jobs import get_huey
+from domstadt.core.jobs import get_huey, job_database, job_session
 from domstadt.core.outbound import OutboundPolicy
 
 huey = get_huey()
@@ -21,19 +20,15 @@ huey = get_huey()
 def run_source(name: str, database_url: str | None = None) -> dict[str, Any]:
     """Run harvest source ``name`` and return its report as a dict."""
     settings = get_settings()
-    database = Database(database_url or settings.database_url)
-    files = FileOptions(data_dir=settings.data_dir)
-    try:
+    with job_database(database_url) as database:
         report = harvest_service.harvest_run(
             database,
             actor=system_actor("harvest"),
             name=name,
             outbound=OutboundPolicy.from_settings(settings),
-            files=files,
+            files=FileOptions(data_dir=settings.data_dir),
         )
         return report.model_dump(mode="json")
-    finally:
-        database.dispose()
 
 
 @huey.task()
@@ -45,14 +40,10 @@ def harvest_source(name: str, database_url: str | None = None) -> dict[str, Any]
 @huey.periodic_task(crontab(hour="3", minute="41"))
 def harvest_all_nightly() -> list[str]:
     """Nightly: queue every harvest source."""
-    database = Database(get_settings().database_url)
-    try:
-        with database.session() as session:
-            names = [
-                s.name for s in harvest_service.source_list(session, actor=system_actor("harvest"))
-            ]
-    finally:
-        database.dispose()
+    with job_session() as session:
+        names = [
+            s.name for s in harvest_service.source_list(session, actor=system_actor("harvest"))
+        ]
     for name in names:
         harvest_source(name)
     return names
@@ -63,8 +54,5 @@ def privacy_scan(scan_id: int, database_url: str, path: str) -> str:
     """Queue: the privacy scan of a large table (catalog/privacy/job.py)."""
     from domstadt.catalog.privacy.job import run_scan
 
-    database = Database(database_url)
-    try:
+    with job_database(database_url) as database:
         return run_scan(database, scan_id, Path(path))
-    finally:
-        database.dispose()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ import redis
 from huey import Huey, RedisHuey, SqliteHuey, crontab, signals
 from huey.api import PeriodicTask, Task
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from domstadt.core.auth.models import LoginThrottle, SignInSession
 from domstadt.core.config import Settings, get_settings
@@ -72,6 +74,25 @@ def carry_request_ids(queue: Huey) -> None:
     def _leave(_task: Task, _value: object, _exc: BaseException | None) -> None:
         REQUEST_ID.set(None)
         JOB.set(None)
+
+
+@contextmanager
+def job_database(database_url: str | None = None) -> Iterator[Database]:
+    """A database of its own for one job run (the configured one unless ``database_url``
+    is given); its engine is disposed afterwards, so a worker keeps no idle pools."""
+    database = Database(database_url or get_settings().database_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def job_session(database_url: str | None = None) -> Iterator[Session]:
+    """One session (committed at the end, rolled back on an error) in a database of its own
+    for one job run."""
+    with job_database(database_url) as database, database.session() as session:
+        yield session
 
 
 @lru_cache(maxsize=1)
@@ -130,9 +151,8 @@ huey = get_huey()
 @huey.periodic_task(crontab(minute="17"))
 def hourly_housekeeping() -> int:
     """Hourly: forget stale sign-in failure counters and sessions that ended a week ago."""
-    settings = get_settings()
-    database = Database(settings.database_url)
-    idle = dt.timedelta(seconds=settings.session_max_age_seconds)
-    return purge_login_throttle(database, dt.timedelta(hours=2)) + purge_sign_in_sessions(
-        database, max(idle, dt.timedelta(days=7))
-    )
+    idle = dt.timedelta(seconds=get_settings().session_max_age_seconds)
+    with job_database() as database:
+        return purge_login_throttle(database, dt.timedelta(hours=2)) + purge_sign_in_sessions(
+            database, max(idle, dt.timedelta(days=7))
+        )

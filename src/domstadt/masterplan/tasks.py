@@ -10,8 +10,7 @@ from huey import crontab
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings, get_settings
-from domstadt.core.db import Database
-from domstadt.core.jobs import get_huey
+from domstadt.core.jobs import get_huey, job_session
 from domstadt.masterplan import report_schedule_service
 
 huey = get_huey()
@@ -20,15 +19,11 @@ huey = get_huey()
 def run_due(settings: Settings | None = None) -> dict[str, Any] | None:
     """Freeze the scheduled report if it is due (committed); returns its id and title."""
     settings = settings or get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            report = report_schedule_service.reports_due_freeze(
-                session, actor=system_actor("scheduler")
-            )
-        return {"id": report.id, "title": report.title} if report else None
-    finally:
-        database.dispose()
+    with job_session(settings.database_url) as session:
+        report = report_schedule_service.reports_due_freeze(
+            session, actor=system_actor("scheduler")
+        )
+    return {"id": report.id, "title": report.title} if report else None
 
 
 @huey.periodic_task(crontab(minute="7"))

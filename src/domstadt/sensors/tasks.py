@@ -9,8 +9,7 @@ from huey import crontab
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
-from domstadt.core.db import Database
-from domstadt.core.jobs import get_huey
+from domstadt.core.jobs import get_huey, job_database, job_session
 from domstadt.sensors import retention_service
 
 huey = get_huey()
@@ -18,15 +17,11 @@ huey = get_huey()
 
 def run_retention(database_url: str | None = None, *, dry_run: bool = False) -> dict[str, Any]:
     """Apply every datastream's retention in one transaction; the report as a dict."""
-    database = Database(database_url or get_settings().database_url)
-    try:
-        with database.session() as session:
-            report = retention_service.apply_retention(
-                session, actor=system_actor("sensors retention"), dry_run=dry_run
-            )
-            return report.model_dump(mode="json")
-    finally:
-        database.dispose()
+    with job_session(database_url) as session:
+        report = retention_service.apply_retention(
+            session, actor=system_actor("sensors retention"), dry_run=dry_run
+        )
+        return report.model_dump(mode="json")
 
 
 @huey.periodic_task(crontab(hour="2", minute="23"))
@@ -39,14 +34,10 @@ def run_partitions_ensure(database_url: str | None = None) -> list[str]:
     """Create the observation partitions ahead (PostgreSQL); the names created."""
     from domstadt.sensors import partition_service
 
-    database = Database(database_url or get_settings().database_url)
-    try:
-        with database.session() as session:
-            return partition_service.partitions_ensure(
-                session, actor=system_actor("sensors partitions")
-            )
-    finally:
-        database.dispose()
+    with job_session(database_url) as session:
+        return partition_service.partitions_ensure(
+            session, actor=system_actor("sensors partitions")
+        )
 
 
 @huey.periodic_task(crontab(hour="1", minute="43"))
@@ -60,18 +51,14 @@ def run_harvest_source(name: str, database_url: str | None = None) -> dict[str, 
     from domstadt.core.outbound import OutboundPolicy
     from domstadt.sensors import harvest_service
 
-    settings = get_settings()
-    database = Database(database_url or settings.database_url)
-    try:
+    with job_database(database_url) as database:
         report = harvest_service.harvest_run(
             database,
             actor=system_actor("sensors harvest"),
             name=name,
-            outbound=OutboundPolicy.from_settings(settings),
+            outbound=OutboundPolicy.from_settings(get_settings()),
         )
         return report.model_dump(mode="json")
-    finally:
-        database.dispose()
 
 
 @huey.task()
@@ -85,12 +72,8 @@ def harvest_all_hourly() -> list[str]:
     """Hourly: queue every SensorThings harvest source (each run fetches only what is new)."""
     from domstadt.sensors import harvest_service
 
-    database = Database(get_settings().database_url)
-    try:
-        with database.session() as session:
-            sources = harvest_service.source_list(session, actor=system_actor("sensors harvest"))
-    finally:
-        database.dispose()
+    with job_session() as session:
+        sources = harvest_service.source_list(session, actor=system_actor("sensors harvest"))
     for source in sources:
         harvest_source(source.name)
     return [s.name for s in sources]

@@ -9,8 +9,7 @@ from huey import crontab
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings, get_settings
-from domstadt.core.db import Database
-from domstadt.core.jobs import get_huey
+from domstadt.core.jobs import get_huey, job_session
 from domstadt.subscriptions import delivery_service
 from domstadt.subscriptions.transport import DeliveryConfig
 
@@ -20,33 +19,25 @@ huey = get_huey()
 def run_digests(settings: Settings | None = None) -> dict[str, Any]:
     """Send the e-mail digests now; returns what the run did."""
     settings = settings or get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            run = delivery_service.send_digests(
-                session,
-                actor=system_actor("subscriptions"),
-                config=DeliveryConfig.from_settings(settings),
-            )
-        return run.model_dump()
-    finally:
-        database.dispose()
+    with job_session(settings.database_url) as session:
+        run = delivery_service.send_digests(
+            session,
+            actor=system_actor("subscriptions"),
+            config=DeliveryConfig.from_settings(settings),
+        )
+    return run.model_dump()
 
 
 def run_webhooks(settings: Settings | None = None) -> dict[str, Any]:
     """Queue new changes for webhooks and post every due delivery now."""
     settings = settings or get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            run = delivery_service.deliver_webhooks(
-                session,
-                actor=system_actor("subscriptions"),
-                config=DeliveryConfig.from_settings(settings),
-            )
-        return run.model_dump()
-    finally:
-        database.dispose()
+    with job_session(settings.database_url) as session:
+        run = delivery_service.deliver_webhooks(
+            session,
+            actor=system_actor("subscriptions"),
+            config=DeliveryConfig.from_settings(settings),
+        )
+    return run.model_dump()
 
 
 @huey.periodic_task(crontab(hour="7", minute="5"))
