@@ -5,13 +5,16 @@ worker processes through Redis when configured, in-process otherwise; trusted pr
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 from starlette.testclient import TestClient
 
+from domstadt.core import ratelimit
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
@@ -191,3 +194,75 @@ def test_rates_are_checked_when_the_settings_are_read() -> None:
         Settings(rate_limit_plans="gold=10/second", rate_limit_default_plan="standard")
     assert Rate.parse("100/5 minutes", setting="x") == Rate(100, 300)
     assert Rate.parse("off", setting="x") is None
+
+
+def _redis_workers(settings: Settings, db: Database, rate: str, count: int = 2) -> list[Any]:
+    """``count`` apps (worker processes) sharing this test's own Redis counters."""
+    configured = _settings(settings, redis_url=REDIS_URL, rate_limit_anonymous=rate)
+    workers = [create_app(configured, db) for _ in range(count)]
+    prefix = f"domstadt:test:{uuid.uuid4().hex}:"
+    for app in workers:
+        app.state.rate_limiter.counters.prefix = prefix
+    return workers
+
+
+def _counted_in_redis(app: Any) -> int:
+    counters = app.state.rate_limiter.counters
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        return sum(int(client.get(k) or 0) for k in client.keys(f"{counters.prefix}*"))
+    finally:
+        client.close()
+
+
+def _wait_until_counted(app: Any, expected: int) -> None:
+    deadline = time.monotonic() + 10
+    while _counted_in_redis(app) < expected and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _counted_in_redis(app) == expected
+
+
+@needs_redis
+def test_reads_with_room_left_are_added_in_redis_together_and_none_is_lost(
+    settings: Settings, db: Database
+) -> None:
+    (app,) = _redis_workers(settings, db, "1000/day", count=1)
+    counters = app.state.rate_limiter.counters
+    # Slow flushes, long trust: all but the first in one round trip at shutdown.
+    counters.flush_seconds = counters.fresh_seconds = 60.0
+    real = counters._script
+    added: list[int] = []
+
+    def counting() -> Any:
+        script = real()
+
+        async def call(**kwargs: Any) -> Any:
+            added.append(int(kwargs["args"][1]))
+            return await script(**kwargs)
+
+        return call
+
+    counters._script = counting
+    with TestClient(app) as client:
+        remaining = [int(client.get("/api/v1/measures").headers["ratelimit-remaining"])]
+        remaining += [
+            int(client.get("/sta/v1.1/Things").headers["ratelimit-remaining"]) for _ in range(59)
+        ]
+    assert remaining == list(range(999, 939, -1))  # each answer counts the one before
+    assert sum(added) == 60 and _counted_in_redis(app) == 60  # all in Redis after shutdown
+    assert added == [1, 59]  # the first request asked Redis, the rest went together
+
+
+@needs_redis
+def test_near_the_limit_the_workers_together_pass_exactly_the_limit(
+    settings: Settings, db: Database
+) -> None:
+    first_app, second_app = _redis_workers(settings, db, "20/day")
+    with TestClient(first_app) as first, TestClient(second_app) as second:
+        codes = [first.get("/api/v1/measures").status_code for _ in range(12)]
+        _wait_until_counted(first_app, 12)  # the first worker's flush is in Redis
+        codes += [second.get("/api/v1/measures").status_code for _ in range(12)]
+        time.sleep(2 * ratelimit.FRESH_SECONDS)  # the first worker's last word is stale now
+        codes += [first.get("/api/v1/measures").status_code for _ in range(3)]
+    assert codes.count(200) == 20 and codes.count(429) == 7
+    assert codes[-3:] == [429, 429, 429]  # the first worker asks Redis near the limit

@@ -138,18 +138,56 @@ class MemoryCounters:
 
 
 _HIT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('PTTL', KEYS[1])}
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
 """
+
+FLUSH_SECONDS = 0.02
+"""How long requests counted in this process wait before they are added in Redis."""
+FRESH_SECONDS = 0.05
+"""How long this process trusts Redis's last count of a window for counting on its own."""
+
+
+def margin(rate: Rate) -> int:
+    """How much room a window must keep for this process to count on its own: a tenth of
+    the rate, at least two."""
+    return max(2, rate.count // 10)
+
+
+@dataclass
+class _Window:
+    """What this process knows of one window in Redis: the count Redis last answered, the
+    requests on their way there and those counted here but not yet sent; at most one round
+    trip per window is under way (``flight``)."""
+
+    start: int
+    seconds: int
+    known: int = 0
+    sending: int = 0
+    pending: int = 0
+    fresh_until: float = 0.0
+    flight: asyncio.Future[None] | None = None
+
+    def count(self) -> int:
+        """This process's best count of the window."""
+        return self.known + self.sending + self.pending
 
 
 class RedisCounters:
-    """Counters shared by every worker process through Redis: one round trip per request
-    (a Lua script: INCR, PEXPIRE on the first hit, PTTL). When Redis cannot be reached the
-    process counts on its own (logged once per outage) rather than refusing or failing."""
+    """Counters shared by every worker process through Redis (a Lua script: INCRBY, and
+    PEXPIRE on a window's first hit). While a window has plenty of room left (:func:`margin`)
+    and Redis answered for it within :data:`FRESH_SECONDS`, a request is counted in this
+    process and added in Redis within :data:`FLUSH_SECONDS` (one round trip for all requests
+    of that time), so it waits for nothing. Near the limit, in a new window, or after a
+    quiet spell, each request is counted in Redis before it is answered; a limit is passed
+    only by what other processes counted in the last few hundredths of a second, and only
+    when that is more than a tenth of it. When Redis cannot be reached the process counts on
+    its own (logged once per outage) rather than refusing or failing."""
 
-    def __init__(self, url: str, prefix: str = "domstadt:rl:") -> None:
+    remote = True
+
+    def __init__(self, url: str, prefix: str = "domstadt:rl:", max_buckets: int = 100_000) -> None:
         self.url = url
         self.loop: asyncio.AbstractEventLoop | None = None
         self.client: Any = None
@@ -157,27 +195,108 @@ class RedisCounters:
         self.prefix = prefix
         self.fallback = MemoryCounters()
         self.failing = False
+        self.windows: dict[str, _Window] = {}
+        self.max_buckets = max_buckets
+        self.dirty: set[str] = set()
+        self.flush_task: asyncio.Task[None] | None = None
+        self.flush_loop: asyncio.AbstractEventLoop | None = None
+        self.flush_seconds = FLUSH_SECONDS
+        self.fresh_seconds = FRESH_SECONDS
 
     async def hit(self, bucket: str, rate: Rate) -> Decision:
-        """Count in Redis; fall back to this process's counters while Redis is down."""
+        """Count one request and decide it (in this process while there is room)."""
         now = time.time()
         start = int(now - now % rate.seconds)
         key = f"{self.prefix}{bucket}|{rate.seconds}|{start}"
+        held = self._window(key, start, rate.seconds)
+        held.pending += 1
+        if time.monotonic() < held.fresh_until and rate.count - held.count() >= margin(rate):
+            self.dirty.add(key)
+            self._flush_soon()
+            return decide(rate, held.count(), start + rate.seconds - now)
         try:
-            count, ttl_ms = await self._script()(keys=[key], args=[rate.seconds * 1000])
+            count = await self._send(key, held)
         except Exception as exc:  # any Redis failure: count locally
             if not self.failing:
                 log.warning("Rate limit counters fall back to this process: %s", exc)
             self.failing = True
+            held.pending -= 1  # counted by the fallback instead; the rest stays to be sent
             return await self.fallback.hit(bucket, rate)
         self.failing = False
-        return decide(rate, int(count), max(int(ttl_ms), 0) / 1000)
+        return decide(rate, count, start + rate.seconds - time.time())
+
+    async def flush(self) -> None:
+        """Add every request counted here to Redis (each window in one round trip)."""
+        keys, self.dirty = self.dirty, set()
+        now = time.time()
+        for key in keys:
+            held = self.windows.get(key)
+            if held is None or held.pending == 0 or held.start + held.seconds <= now:
+                continue
+            try:
+                await self._send(key, held)
+            except Exception as exc:
+                if not self.failing:
+                    log.warning("Rate limit counters could not reach Redis: %s", exc)
+                self.failing = True
+                self.dirty.add(key)
 
     async def close(self) -> None:
-        """Close the connections of the running loop's client (at shutdown)."""
+        """Add what is still pending, then close the connections of the running loop's
+        client (at shutdown)."""
+        if self.flush_task is not None and self.flush_loop is asyncio.get_running_loop():
+            self.flush_task.cancel()
         if self.client is not None and self.loop is asyncio.get_running_loop():
+            await self.flush()
             await self.client.aclose()
         self.client = self.loop = None
+
+    async def _send(self, key: str, held: _Window) -> int:
+        """Send what is pending for ``key`` (after any round trip under way); Redis's count."""
+        while held.flight is not None:
+            await held.flight
+        if held.pending == 0:  # a flush sent this request while it waited
+            return held.known
+        held.flight = asyncio.get_running_loop().create_future()
+        held.sending, held.pending = held.pending, 0
+        try:
+            count = int(await self._script()(keys=[key], args=[held.seconds * 1000, held.sending]))
+        except BaseException:
+            held.pending += held.sending
+            raise
+        finally:
+            held.sending = 0
+            flight, held.flight = held.flight, None
+            flight.set_result(None)
+        held.known = max(held.known, count)
+        held.fresh_until = time.monotonic() + self.fresh_seconds
+        return count
+
+    def _window(self, key: str, start: int, seconds: int) -> _Window:
+        held = self.windows.get(key)
+        if held is not None:
+            return held
+        if len(self.windows) >= self.max_buckets:
+            now = time.time()
+            self.windows = {
+                k: w
+                for k, w in self.windows.items()
+                if w.start + w.seconds > now or w.pending or w.flight
+            }
+            if len(self.windows) >= self.max_buckets:
+                self.windows.clear()
+        held = self.windows[key] = _Window(start, seconds)
+        return held
+
+    def _flush_soon(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.flush_task is None or self.flush_task.done() or self.flush_loop is not loop:
+            self.flush_task = loop.create_task(self._flush_later())
+            self.flush_loop = loop
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self.flush_seconds)
+        await self.flush()
 
     def _script(self) -> Any:
         """The hit script on a client of the running event loop (asyncio connections belong
