@@ -1,6 +1,7 @@
-"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, synthetic
-gateways, sites and cells), an import helper and a small GeoPackage writer (OGC GeoPackage
-1.2 with sqlite3 and shapely's WKB) for the GeoPackage reader."""
+"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, real Herrenberg
+LoRaWAN gateways and Darmstadt mobile sites, synthetic gateways, sites and cells; sources in
+data/README.md), an import helper, the environment for CLI tests and a small GeoPackage
+writer (OGC GeoPackage 1.2 with sqlite3 and shapely's WKB) for the GeoPackage reader."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ import datetime as dt
 import io
 import sqlite3
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import shapely
 from pyproj import Transformer
 
+from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.infrastructure import coverage_service
 from domstadt.infrastructure.coverage.schemas import LayerPublic
+from tests.conftest import TEST_SECRET
 from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 
 DATA = Path(__file__).parent / "data"
@@ -27,6 +32,8 @@ HOTSPOTS_KML = DATA / "koeln_wlan_hotspots.kml"
 GATEWAYS = DATA / "lorawan_gateways_synthetic.csv"
 SITES_UTM = DATA / "mobile_sites_utm32_synthetic.csv"
 CELLS = DATA / "mobile_grid_cells_synthetic.geojson"
+HERRENBERG_GATEWAYS = DATA / "herrenberg_lorawan_gateways.geojson"
+DARMSTADT_SITES = DATA / "darmstadt_mobilfunk_standorte.csv"
 DAY = dt.date(2023, 7, 6)
 
 
@@ -52,6 +59,17 @@ def run_import(
             data_date=DAY,
             crs=crs,
         )
+
+
+@pytest.fixture
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """The CLI's settings pointing at the test database."""
+    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
+    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
+    config.get_settings.cache_clear()
+    yield
+    config.get_settings.cache_clear()
 
 
 def import_all(db: Database) -> dict[str, LayerPublic]:

@@ -3,20 +3,15 @@ cell before the radius, plain reasons in German and English; over the API and th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from domstadt.cli import app
-from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.infrastructure import coverage_service
 from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult
-from tests.conftest import TEST_SECRET
 from tests.infrastructure.conftest import GATEWAYS, import_all, run_import
 
 
@@ -96,16 +91,6 @@ def test_check_api(client: TestClient, db: Database) -> None:
         "/api/v1/infrastructure/check", json={"lon": 6.9, "lat": 50.9, "network": "zigbee"}
     )
     assert bad.status_code == 422
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def test_cli_import_check_list_delete(db: Database, cli_env: None) -> None:
