@@ -1,7 +1,8 @@
-"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, real Herrenberg
-LoRaWAN gateways and Darmstadt mobile sites, synthetic gateways, sites and cells; sources in
-data/README.md), an import helper, the environment for CLI tests and a small GeoPackage
-writer (OGC GeoPackage 1.2 with sqlite3 and shapely's WKB) for the GeoPackage reader."""
+"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, real Bonn and
+Herrenberg LoRaWAN gateways and Darmstadt mobile sites, synthetic gateways, sites and cells;
+sources in data/README.md), an import helper, the environment for CLI tests and a small
+GeoPackage writer (OGC GeoPackage 1.2 with sqlite3 and shapely's WKB) for the GeoPackage
+reader."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ GATEWAYS = DATA / "lorawan_gateways_synthetic.csv"
 SITES_UTM = DATA / "mobile_sites_utm32_synthetic.csv"
 CELLS = DATA / "mobile_grid_cells_synthetic.geojson"
 HERRENBERG_GATEWAYS = DATA / "herrenberg_lorawan_gateways.geojson"
+BONN_GATEWAYS = DATA / "bonn_lorawan_gateways.csv"
+ULM_CELLS = DATA / "ulm_lorawan_measured_cells_250m.geojson"
 DARMSTADT_SITES = DATA / "darmstadt_mobilfunk_standorte.csv"
 DAY = dt.date(2023, 7, 6)
 

@@ -1,9 +1,11 @@
 """Importing real coverage files from outside (sources and licences in data/README.md): the
-LoRaWAN gateways of Herrenberg (GeoJSON with a nested icon object and a `name` that is the
-same on every gateway) and the mobile sites of Darmstadt (CSV with only `longitude`,
-`latitude`). Checked as a user meets them: every row arrives, the layer records source,
-licence and date, no property is cut, and a point near a real gateway or site gets the
-right verdict. Beside them the refusals that replace silent cutting, on the same files."""
+LoRaWAN gateways of the Bonn measurement study (CSV, dl-de/by-2-0), those of Herrenberg
+(GeoJSON with a nested icon object and a `name` that is the same on every gateway), the mobile
+sites of Darmstadt (CSV with only `longitude`, `latitude`) and the measured LoRaWAN cells of
+Ulm (GeoJSON in UTM 32N, built from real drive-test packets). Checked as a user meets them:
+every row arrives, the layer records source, licence and date, no property is cut, and a point
+near a real gateway or site gets the right verdict. Beside them the refusals that replace
+silent cutting, on the same files."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +29,32 @@ from domstadt.infrastructure import coverage_service
 from domstadt.infrastructure.coverage.geo import distance_m
 from domstadt.infrastructure.coverage.models import CoverageFeature, CoverageLayer
 from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult, LayerPublic
-from tests.infrastructure.conftest import DARMSTADT_SITES, HERRENBERG_GATEWAYS
+from tests.infrastructure.conftest import (
+    BONN_GATEWAYS,
+    DARMSTADT_SITES,
+    HERRENBERG_GATEWAYS,
+    ULM_CELLS,
+    hotspot_rows,
+    write_gpkg,
+)
 
+BONN = {
+    "kind": "lorawan-gateway",
+    "source": "Hochschule Bonn-Rhein-Sieg, MCLab: lora-bonn, survey/gateways.csv",
+    "licence": "dl-de/by-2-0",
+    "data_date": dt.date(2021, 5, 11),
+}
 HERRENBERG = {
     "kind": "lorawan-gateway",
     "source": "Stadtnavi Herrenberg, LoRaWAN-Gateways (HSLdevcom/digitransit-ui)",
     "licence": "EUPL-1.2 oder AGPL-3.0 (Lizenz des Repositoriums)",
     "data_date": dt.date(2020, 11, 19),
+}
+ULM = {
+    "kind": "grid-cell",
+    "source": "Verschwörhaus Ulm, ttn-ulm-coverage-map data/data_2017.json, 250-m-Zellen",
+    "licence": "MIT (Lizenz des Repositoriums)",
+    "data_date": dt.date(2021, 1, 25),
 }
 DARMSTADT = {
     "kind": "mobile-site",
@@ -91,6 +113,33 @@ def _recorded(layer: LayerPublic, meta: dict[str, Any]) -> None:
     )
 
 
+def test_bonn_gateways_and_checks_near_them(db: Database) -> None:
+    rows = list(csv.DictReader(io.StringIO(BONN_GATEWAYS.read_text("utf-8"))))
+    layer = _import(db, BONN_GATEWAYS, BONN)
+    assert layer.feature_count == len(rows) == 9  # none refused
+    _recorded(layer, BONN)
+    stored = _features(db, layer.id)
+    assert [f.name for f in stored] == [row["id"] for row in rows]
+    assert [f.properties for f in stored] == [
+        {"id": row["id"], "antenna_height": row["antenna_height"]} for row in rows
+    ]
+    assert stored[3].geometry["coordinates"] == [7.073951, 50.743357]
+    # 250 m east of gateway 08d5 (Feuerwehrwache 1 in the study's map).
+    near = _check(db, 7.077505, 50.743357, "lorawan")
+    assert near.status == "covered" and near.nearest is not None
+    assert near.nearest.name == "08d5"
+    assert near.nearest.distance_m == pytest.approx(250.0, abs=2.0)
+    # In the Siebengebirge the nearest, 0917 at the Mäuseturm, is 5 km away.
+    hills = _check(db, 7.25, 50.66, "lorawan")
+    assert hills.status == "gap" and hills.nearest and hills.nearest.name == "0917"
+    assert hills.nearest.distance_m == pytest.approx(
+        distance_m(7.25, 50.66, 7.192042, 50.689034), abs=0.1
+    )
+    # The Bonn network does not reach Cologne Cathedral, 22 km north.
+    dom = _check(db, 6.9580, 50.9413, "lorawan")
+    assert dom.status == "gap" and dom.nearest and dom.nearest.distance_m > 20000
+
+
 def test_herrenberg_gateways_arrive_whole_with_their_own_names(db: Database) -> None:
     in_file = _file_gateways()
     layer = _import(db, HERRENBERG_GATEWAYS, HERRENBERG)
@@ -113,6 +162,17 @@ def test_herrenberg_gateways_arrive_whole_with_their_own_names(db: Database) -> 
     last = stored[-1]
     assert last.properties["latitude"] == 48.59504191
     assert last.geometry["coordinates"] == [8.877581, 48.5909327]
+
+
+def test_the_map_shows_our_name_and_keeps_the_files(db: Database) -> None:
+    layer = _import(db, HERRENBERG_GATEWAYS, HERRENBERG)
+    with db.session() as session:
+        shown = coverage_service.layer_geojson(session, actor=system_actor("t"), layer_id=layer.id)
+    first = shown["features"][0]["properties"]
+    # The map's tooltip reads `name`: the gateway's EUI, not the file's "LoRaWAN Gateway".
+    assert first["name"] == "eui-7276ff000b03241e" and first["networks"] == ["lorawan"]
+    assert first["datei_name"] == "LoRaWAN Gateway" and first["address"] == "LRABB_Herrenberg_01"
+    assert shown["layer"]["licence"] == HERRENBERG["licence"]
 
 
 def test_checks_near_real_herrenberg_gateways(db: Database) -> None:
@@ -167,9 +227,36 @@ def test_checks_near_real_darmstadt_sites(db: Database) -> None:
     assert _check(db, *luisenplatz, "lorawan").status == "unknown"
 
 
+def test_measured_ulm_cells_decide_where_packets_arrived(db: Database) -> None:
+    in_file = json.loads(ULM_CELLS.read_text("utf-8"))["features"]
+    layer = _import(db, ULM_CELLS, ULM)
+    assert layer.feature_count == len(in_file) == 334  # none refused
+    assert layer.crs == "EPSG:25832"  # named by the file's crs member
+    _recorded(layer, ULM)
+    stored = _features(db, layer.id)
+    busiest = next(f for f in stored if f.name == "250mN21443E2287")
+    assert busiest.networks == ["lorawan"] and busiest.available is True
+    assert (busiest.value, busiest.unit) == (-76.0, "dBm")
+    assert busiest.properties["pakete"] == 2450 and len(busiest.properties["gateways"]) == 7
+    # The cell's south-west corner (571750, 5360750) in WGS84.
+    assert busiest.geometry["coordinates"][0][0] == pytest.approx([9.9692975, 48.395826], abs=1e-6)
+    # In the middle of that cell, the measurement decides.
+    inside = _check(db, 9.971007, 48.396936, "lorawan")
+    assert inside.status == "covered" and inside.basis == "measured"
+    assert inside.reason_de == "gemessene Abdeckung: Zelle 250mN21443E2287 bietet LoRaWAN (-76 dBm)"
+    # The cells speak about LoRaWAN only.
+    assert _check(db, 9.971007, 48.396936, "nb-iot").status == "unknown"
+
+
 def test_real_files_through_the_cli(db: Database, cli_env: None) -> None:
     runner = CliRunner()
-    for path, meta in ((HERRENBERG_GATEWAYS, HERRENBERG), (DARMSTADT_SITES, DARMSTADT)):
+    files = (
+        (BONN_GATEWAYS, BONN),
+        (HERRENBERG_GATEWAYS, HERRENBERG),
+        (DARMSTADT_SITES, DARMSTADT),
+        (ULM_CELLS, ULM),
+    )
+    for path, meta in files:
         result = runner.invoke(
             app,
             [
@@ -191,6 +278,8 @@ def test_real_files_through_the_cli(db: Database, cli_env: None) -> None:
     listed = runner.invoke(app, ["infrastructure", "coverage", "list"]).output
     assert "lorawan-gateway\t10\therrenberg_lorawan_gateways.geojson" in listed
     assert "mobile-site\t205\tdarmstadt_mobilfunk_standorte.csv" in listed
+    assert "lorawan-gateway\t9\tbonn_lorawan_gateways.csv" in listed
+    assert "grid-cell\t334\tulm_lorawan_measured_cells_250m.geojson" in listed
     assert f"\t{DARMSTADT['licence']}\t2018-05-25" in listed
     checked = runner.invoke(app, ["infrastructure", "coverage", "check", "8.8291755", "48.6253372"])
     assert checked.exit_code == 0 and "eui-7276ff000b03241e in 300 m" in checked.output
@@ -280,3 +369,15 @@ def test_unnamed_columns_ids_and_heights_are_kept(db: Database) -> None:
     assert first.properties["feature_id"] == "LRABB_Herrenberg_01"
     assert first.properties["z"] == 512.5
     assert first.geometry == {"type": "Point", "coordinates": [8.8291755, 48.6226392]}
+
+
+def test_a_binary_column_is_refused_not_dropped(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "hotspots.gpkg"
+    write_gpkg(path, hotspot_rows()[:5], 25832)  # real Cologne hotspots
+    with sqlite3.connect(path) as con:
+        con.execute("ALTER TABLE hotspots ADD COLUMN foto BLOB")
+        con.execute("UPDATE hotspots SET foto = x'89504e470d0a1a0a' WHERE fid = 3")
+    meta = {**DARMSTADT, "kind": "wlan-hotspot"}
+    with pytest.raises(Invalid, match="Objekt 3: Eigenschaft „foto“ lässt sich nicht als JSON"):
+        _import(db, path, meta)
+    assert _counts(db) == (0, 0)

@@ -8,6 +8,7 @@ message naming the feature and the property, never by silently cutting it."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -214,20 +215,31 @@ def kept_properties(raw: RawFeature, where: str) -> dict[str, Any]:
 
 
 def _json_value(value: Any, where: str, name: str) -> Any:
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, str):
+        size = len(value)
+    else:
+        try:
+            size = len(json.dumps(value, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise GeoError(
+                f"{where}: Eigenschaft „{name[:60]}“ lässt sich nicht als JSON speichern "
+                "(Binärdaten, NaN oder unendlich). Bitte die Spalte entfernen."
+            ) from exc
+    if size > MAX_VALUE_CHARS:
         raise GeoError(
-            f"{where}: Eigenschaft „{name[:60]}“ ist kein Text, keine Zahl und kein "
-            "JSON-Wert (z. B. Binärdaten). Bitte die Spalte entfernen."
-        ) from exc
-    if len(text) > MAX_VALUE_CHARS:
-        raise GeoError(
-            f"{where}: Eigenschaft „{name[:60]}“ hat {len(text):,} Zeichen, höchstens "
-            f"{MAX_VALUE_CHARS:,} werden übernommen. Bitte kürzen oder die Spalte "
-            "entfernen.".replace(",", ".")
+            f"{where}: Eigenschaft „{name[:60]}“ hat {_thousands(size)} Zeichen, höchstens "
+            f"{_thousands(MAX_VALUE_CHARS)} werden übernommen. Bitte kürzen oder die Spalte "
+            "entfernen."
         )
     return value
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def prepare(raws: list[RawFeature], kind: str, crs: str, label: str) -> list[Feature]:
