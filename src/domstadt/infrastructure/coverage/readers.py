@@ -156,7 +156,7 @@ def read_csv(content: bytes) -> RawLayer:
         line = lines.line_num
         if not any(cell.strip() for cell in cells):
             continue  # an empty line (e.g. at the end of the file)
-        if len(cells) > len(header):
+        if any(cell.strip() for cell in cells[len(header) :]):  # empty extra cells lose nothing
             raise ReadError(
                 f"Zeile {line}: {len(cells)} Werte, aber nur {len(header)} Spalten in der "
                 "Kopfzeile. Stimmt das Trennzeichen, oder fehlt ein Spaltenname?"
