@@ -22,7 +22,7 @@ from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.infrastructure import coverage_service
-from domstadt.infrastructure.coverage.schemas import LayerPublic
+from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult, LayerPublic
 from tests.conftest import TEST_SECRET
 from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 
@@ -73,6 +73,16 @@ def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     config.get_settings.cache_clear()
     yield
     config.get_settings.cache_clear()
+
+
+def check_point(db: Database, lon: float, lat: float, network: str) -> CheckResult:
+    """The planning check of a point, as anyone may run it."""
+    with db.session() as session:
+        return coverage_service.check(
+            session,
+            actor=system_actor("tests"),
+            data=CheckRequest(lon=lon, lat=lat, network=network),  # type: ignore[arg-type]
+        )
 
 
 def import_all(db: Database) -> dict[str, LayerPublic]:

@@ -28,12 +28,13 @@ from domstadt.core.errors import Invalid
 from domstadt.infrastructure import coverage_service
 from domstadt.infrastructure.coverage.geo import distance_m
 from domstadt.infrastructure.coverage.models import CoverageFeature, CoverageLayer
-from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult, LayerPublic
+from domstadt.infrastructure.coverage.schemas import LayerPublic
 from tests.infrastructure.conftest import (
     BONN_GATEWAYS,
     DARMSTADT_SITES,
     HERRENBERG_GATEWAYS,
     ULM_CELLS,
+    check_point,
     hotspot_rows,
     write_gpkg,
 )
@@ -86,15 +87,6 @@ def _features(db: Database, layer_id: int) -> list[CoverageFeature]:
         return list(rows)
 
 
-def _check(db: Database, lon: float, lat: float, network: str) -> CheckResult:
-    with db.session() as session:
-        return coverage_service.check(
-            session,
-            actor=system_actor("tests"),
-            data=CheckRequest(lon=lon, lat=lat, network=network),  # type: ignore[arg-type]
-        )
-
-
 def _file_gateways() -> list[dict[str, Any]]:
     features: list[dict[str, Any]] = json.loads(HERRENBERG_GATEWAYS.read_text("utf-8"))["features"]
     return features
@@ -125,18 +117,18 @@ def test_bonn_gateways_and_checks_near_them(db: Database) -> None:
     ]
     assert stored[3].geometry["coordinates"] == [7.073951, 50.743357]
     # 250 m east of gateway 08d5 (Feuerwehrwache 1 in the study's map).
-    near = _check(db, 7.077505, 50.743357, "lorawan")
+    near = check_point(db, 7.077505, 50.743357, "lorawan")
     assert near.status == "covered" and near.nearest is not None
     assert near.nearest.name == "08d5"
     assert near.nearest.distance_m == pytest.approx(250.0, abs=2.0)
     # In the Siebengebirge the nearest, 0917 at the Mäuseturm, is 5 km away.
-    hills = _check(db, 7.25, 50.66, "lorawan")
+    hills = check_point(db, 7.25, 50.66, "lorawan")
     assert hills.status == "gap" and hills.nearest and hills.nearest.name == "0917"
     assert hills.nearest.distance_m == pytest.approx(
         distance_m(7.25, 50.66, 7.192042, 50.689034), abs=0.1
     )
     # The Bonn network does not reach Cologne Cathedral, 22 km north.
-    dom = _check(db, 6.9580, 50.9413, "lorawan")
+    dom = check_point(db, 6.9580, 50.9413, "lorawan")
     assert dom.status == "gap" and dom.nearest and dom.nearest.distance_m > 20000
 
 
@@ -178,18 +170,18 @@ def test_the_map_shows_our_name_and_keeps_the_files(db: Database) -> None:
 def test_checks_near_real_herrenberg_gateways(db: Database) -> None:
     _import(db, HERRENBERG_GATEWAYS, HERRENBERG)
     # 300 m north of LRABB_Herrenberg_01 (8.8291755, 48.6226392).
-    near = _check(db, 8.8291755, 48.6253372, "lorawan")
+    near = check_point(db, 8.8291755, 48.6253372, "lorawan")
     assert near.status == "covered" and near.nearest is not None
     assert near.nearest.name == "eui-7276ff000b03241e"
     assert near.nearest.distance_m == pytest.approx(300.0, abs=1.0)
     assert near.reason_de == "LoRaWAN-Gateway eui-7276ff000b03241e in 300 m (Radius 2,0 km)"
     # 1.7 km west of LRABB_Herrenberg_04 (8.8303055, 48.5834651): inside 2 km, beyond 75 %.
-    edge = _check(db, 8.8072, 48.5834651, "lorawan")
+    edge = check_point(db, 8.8072, 48.5834651, "lorawan")
     assert edge.status == "edge" and edge.nearest is not None
     assert edge.nearest.name == "eui-7276ff000b032410"
     assert 1500 < edge.nearest.distance_m < 2000
     # Nagold, 8.6 km south-west of the nearest gateway: none within 2 km.
-    far = _check(db, 8.7240, 48.5520, "lorawan")
+    far = check_point(db, 8.7240, 48.5520, "lorawan")
     assert far.status == "gap" and far.nearest is not None
     assert far.nearest.distance_m == pytest.approx(8569.0, abs=1.0)
     assert far.reason_de.startswith("kein LoRaWAN-Gateway im Umkreis von 2,0 km")
@@ -212,7 +204,7 @@ def test_darmstadt_sites_arrive_whole(db: Database) -> None:
 def test_checks_near_real_darmstadt_sites(db: Database) -> None:
     _import(db, DARMSTADT_SITES, DARMSTADT)
     luisenplatz = (8.6512, 49.8728)
-    result = _check(db, *luisenplatz, "nb-iot")
+    result = check_point(db, *luisenplatz, "nb-iot")
     assert result.status == "covered" and result.basis == "modelled"
     # The nearest site, found here by brute force over the file's rows.
     expected = min(_file_sites(), key=lambda site: distance_m(*luisenplatz, *site))
@@ -220,11 +212,11 @@ def test_checks_near_real_darmstadt_sites(db: Database) -> None:
     assert (result.nearest.lon, result.nearest.lat) == pytest.approx(expected, abs=1e-7)
     assert result.nearest.distance_m == pytest.approx(distance_m(*luisenplatz, *expected), abs=0.1)
     # In the Odenwald east of the city the nearest site of the file is farther than 3 km.
-    odenwald = _check(db, 8.95, 49.70, "nb-iot")
+    odenwald = check_point(db, 8.95, 49.70, "nb-iot")
     assert odenwald.status == "gap" and odenwald.nearest is not None
     assert odenwald.nearest.distance_m > 3000
     # The file says nothing about LoRaWAN or WLAN.
-    assert _check(db, *luisenplatz, "lorawan").status == "unknown"
+    assert check_point(db, *luisenplatz, "lorawan").status == "unknown"
 
 
 def test_measured_ulm_cells_decide_where_packets_arrived(db: Database) -> None:
@@ -241,11 +233,11 @@ def test_measured_ulm_cells_decide_where_packets_arrived(db: Database) -> None:
     # The cell's south-west corner (571750, 5360750) in WGS84.
     assert busiest.geometry["coordinates"][0][0] == pytest.approx([9.9692975, 48.395826], abs=1e-6)
     # In the middle of that cell, the measurement decides.
-    inside = _check(db, 9.971007, 48.396936, "lorawan")
+    inside = check_point(db, 9.971007, 48.396936, "lorawan")
     assert inside.status == "covered" and inside.basis == "measured"
     assert inside.reason_de == "gemessene Abdeckung: Zelle 250mN21443E2287 bietet LoRaWAN (-76 dBm)"
     # The cells speak about LoRaWAN only.
-    assert _check(db, 9.971007, 48.396936, "nb-iot").status == "unknown"
+    assert check_point(db, 9.971007, 48.396936, "nb-iot").status == "unknown"
 
 
 def test_real_files_through_the_cli(db: Database, cli_env: None) -> None:

@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from domstadt.core import config
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.errors import Invalid
 from domstadt.infrastructure import transit_service
 from domstadt.infrastructure.transit.cli import transit_app
 from domstadt.infrastructure.transit.models import TransitSegment, TransitStop, TransitTrip
-from tests.conftest import TEST_SECRET
 from tests.infrastructure.transit_helpers import (
     VBB,
     distance_m,
@@ -134,16 +131,6 @@ def test_stop_outside_germany_and_swapped_coordinates(db: Database) -> None:
 def test_not_a_zip(db: Database) -> None:
     problems = _problems(db, b"stop_id,stop_name\n")
     assert problems[0]["message"] == "keine ZIP-Datei"
-
-
-@pytest.fixture
-def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("DOMSTADT_DATABASE_URL", db.url)
-    monkeypatch.setenv("DOMSTADT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DOMSTADT_SECRET_KEY", TEST_SECRET)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def test_cli_import_and_broken_feed(cli_env: None, tmp_path: Path) -> None:
