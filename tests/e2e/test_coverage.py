@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 def test_map_layers_toggle_and_check(page: Page, page_problems: PageProblems) -> None:
     page.goto("/infrastruktur")
     markers = page.locator("#coverage-map path.leaflet-interactive")
-    expect(markers.nth(250)).to_be_attached()  # 200 hotspots + 8 gateways + 6 sites + 36 cells
+    expect(markers.nth(250)).to_be_attached()  # 200 hotspots, 9 + 8 gateways, 6 sites, 36 cells
     page.wait_for_load_state("networkidle")
     before = markers.count()
     page.get_by_label("WLAN-Hotspots Köln", exact=False).uncheck()

@@ -1,6 +1,8 @@
-"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, synthetic
-gateways, sites and cells), an import helper and a small GeoPackage writer (OGC GeoPackage
-1.2 with sqlite3 and shapely's WKB) for the GeoPackage reader."""
+"""Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, real Bonn and
+Herrenberg LoRaWAN gateways and Darmstadt mobile sites, synthetic gateways, sites and cells;
+sources in data/README.md), an import helper, the environment for CLI tests and a small
+GeoPackage writer (OGC GeoPackage 1.2 with sqlite3 and shapely's WKB) for the GeoPackage
+reader."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from pyproj import Transformer
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.infrastructure import coverage_service
-from domstadt.infrastructure.coverage.schemas import LayerPublic
+from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult, LayerPublic
 from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 
 DATA = Path(__file__).parent / "data"
@@ -27,6 +29,10 @@ HOTSPOTS_KML = DATA / "koeln_wlan_hotspots.kml"
 GATEWAYS = DATA / "lorawan_gateways_synthetic.csv"
 SITES_UTM = DATA / "mobile_sites_utm32_synthetic.csv"
 CELLS = DATA / "mobile_grid_cells_synthetic.geojson"
+HERRENBERG_GATEWAYS = DATA / "herrenberg_lorawan_gateways.geojson"
+BONN_GATEWAYS = DATA / "bonn_lorawan_gateways.csv"
+ULM_CELLS = DATA / "ulm_lorawan_measured_cells_250m.geojson"
+DARMSTADT_SITES = DATA / "darmstadt_mobilfunk_standorte.csv"
 DAY = dt.date(2023, 7, 6)
 
 
@@ -51,6 +57,16 @@ def run_import(
             licence="dl-de/by-2-0",
             data_date=DAY,
             crs=crs,
+        )
+
+
+def check_point(db: Database, lon: float, lat: float, network: str) -> CheckResult:
+    """The planning check of a point, as anyone may run it."""
+    with db.session() as session:
+        return coverage_service.check(
+            session,
+            actor=system_actor("tests"),
+            data=CheckRequest(lon=lon, lat=lat, network=network),  # type: ignore[arg-type]
         )
 
 

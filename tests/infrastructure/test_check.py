@@ -8,39 +8,27 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from domstadt.cli import app
-from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
-from domstadt.infrastructure import coverage_service
-from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult
-from tests.infrastructure.conftest import GATEWAYS, import_all, run_import
-
-
-def _check(db: Database, lon: float, lat: float, network: str) -> CheckResult:
-    with db.session() as session:
-        return coverage_service.check(
-            session,
-            actor=system_actor("tests"),
-            data=CheckRequest(lon=lon, lat=lat, network=network),  # type: ignore[arg-type]
-        )
+from tests.infrastructure.conftest import GATEWAYS, check_point, import_all, run_import
 
 
 def test_lorawan_verdicts_with_reasons(db: Database) -> None:
     run_import(db, GATEWAYS, "lorawan-gateway")
-    at_dom = _check(db, 6.9580, 50.9413, "lorawan")
+    at_dom = check_point(db, 6.9580, 50.9413, "lorawan")
     assert at_dom.status == "covered" and at_dom.basis == "modelled"
     assert at_dom.nearest is not None and at_dom.nearest.name == "gw-dom"
     assert at_dom.nearest.distance_m == pytest.approx(21.1, abs=1.0)
     assert at_dom.reason_de == "LoRaWAN-Gateway gw-dom in 21 m (Radius 2,0 km)"
     # 1.8 km south of the gateway in Porz: inside 2 km but beyond 75 % of it.
-    edge = _check(db, 7.0550, 50.8668, "lorawan")
+    edge = check_point(db, 7.0550, 50.8668, "lorawan")
     assert edge.status == "edge" and edge.nearest and edge.nearest.name == "gw-porz"
     assert "am Rand des Radius von 2,0 km" in edge.reason_de
     # Pulheim, north-west of Cologne: no gateway within 2 km.
-    far = _check(db, 6.80, 51.00, "lorawan")
+    far = check_point(db, 6.80, 51.00, "lorawan")
     assert far.status == "gap"
     assert far.reason_de.startswith("kein LoRaWAN-Gateway im Umkreis von 2,0 km (nächstes: ")
     assert far.reason_en.startswith("no LoRaWAN gateway within 2.0 km (nearest: ")
-    unknown = _check(db, 6.9580, 50.9413, "nb-iot")
+    unknown = check_point(db, 6.9580, 50.9413, "nb-iot")
     assert unknown.status == "unknown"
     assert unknown.reason_de == "keine Abdeckungsdaten für NB-IoT importiert"
 
@@ -48,18 +36,18 @@ def test_lorawan_verdicts_with_reasons(db: Database) -> None:
 def test_measured_cell_decides_before_the_radius(db: Database) -> None:
     import_all(db)
     # Cell Z02 has no mobile service although a site is within 3 km.
-    dead = _check(db, 6.925, 50.945, "nb-iot")
+    dead = check_point(db, 6.925, 50.945, "nb-iot")
     assert dead.status == "gap" and dead.basis == "measured"
     assert dead.reason_de == "gemessene Abdeckung: in Zelle Z02 kein NB-IoT"
-    good = _check(db, 6.925, 50.925, "lte-m")
+    good = check_point(db, 6.925, 50.925, "lte-m")
     assert good.status == "covered" and good.cell and good.cell.name == "Z00"
     assert good.reason_de == "gemessene Abdeckung: Zelle Z00 bietet LTE-M (180 Mbit/s)"
     # Outside the measured grid the modelled radius around the sites applies.
-    modelled = _check(db, 6.8970, 51.0200, "nb-iot")
+    modelled = check_point(db, 6.8970, 51.0200, "nb-iot")
     assert modelled.basis == "modelled" and modelled.nearest
     assert modelled.nearest.name == "site-chorweiler"
     # Real hotspot AP-Aachener-Str-01 of the city's WLAN.
-    wlan = _check(db, 6.93726, 50.93654, "wlan")
+    wlan = check_point(db, 6.93726, 50.93654, "wlan")
     assert wlan.status == "covered" and wlan.nearest
     assert wlan.nearest.name == "AP-Aachener-Str-01"
 

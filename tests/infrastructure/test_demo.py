@@ -1,5 +1,5 @@
-"""The demo step imports the real hotspots and the sample layers once and plans points for
-the sensor measures that exist."""
+"""The demo step imports the real hotspots and Bonn gateways and the sample layers once and
+plans points for the sensor measures that exist."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ def test_demo_step_is_idempotent(plan: Database) -> None:
         first = coverage.load(session, actor)
     with plan.session() as session:
         again = coverage.load(session, actor)
-    assert first == {"coverage_layers": 4, "deployments": 3}
+    assert first == {"coverage_layers": 5, "deployments": 3}
     assert again == {"coverage_layers": 0, "deployments": 0}
     with plan.session() as session:
         layers = coverage_service.layer_list(session, actor=actor)
         planned = coverage_plan_service.measure_coverage(
             session, actor=actor, measure_id=measure.id
         )
-    assert {layer.feature_count for layer in layers.items} == {200, 8, 6, 36}
+    assert {layer.feature_count for layer in layers.items} == {200, 9, 8, 6, 36}
     status = {d.name: d.check.status for d in planned.items}
     assert status["Baum Königsforst"] == "gap" and status["Baum Stadtgarten"] == "covered"

@@ -1,6 +1,7 @@
 """Demo coverage and IoT planning: the city's real WLAN hotspots (200 access points of the
-Breitbandinfrastrukturkataster, City of Cologne), synthetic LoRaWAN gateways, mobile sites (in
-UTM 32N) and measured grid cells, imported through the same operation as `domstadt
+Breitbandinfrastrukturkataster, City of Cologne), the real LoRaWAN gateways of the Bonn
+measurement study (9, Hochschule Bonn-Rhein-Sieg), synthetic Cologne LoRaWAN gateways, mobile
+sites (in UTM 32N) and measured grid cells, imported through the same operation as `domstadt
 infrastructure coverage import`; planned sensor points for two sensor measures. Sources and
 licences: data/SOURCES.md. Idempotent: layers and points that exist are not added again."""
 
@@ -22,6 +23,9 @@ LAYERS = [
     ("WLAN-Hotspots Köln", "koeln_wlan_hotspots.csv", "wlan-hotspot",
      "Stadt Köln, Breitbandinfrastrukturkataster (Ebene 13)", "dl-de/by-2-0",
      dt.date(2023, 7, 6), None),
+    ("LoRaWAN-Gateways Bonn (Messstudie)", "bonn_lorawan_gateways.csv", "lorawan-gateway",
+     "Hochschule Bonn-Rhein-Sieg, MCLab: LoRa-Messstudie Bonn (github.com/mclab-hbrs/lora-bonn)",
+     "dl-de/by-2-0", dt.date(2021, 5, 11), None),
     ("LoRaWAN-Gateways (Beispiel)", "lorawan_gateways_synthetic.csv", "lorawan-gateway",
      "Domstadt-Beispieldaten (synthetisch)", "CC0-1.0", dt.date(2026, 1, 1), None),
     ("Mobilfunkstandorte (Beispiel)", "mobile_sites_utm32_synthetic.csv", "mobile-site",

@@ -167,23 +167,22 @@ def layer_geojson(session: Session, *, actor: Actor, layer_id: int) -> dict[str,
         .order_by(CoverageFeature.id)
     )
     features = [
-        {
-            "type": "Feature",
-            "id": row.id,
-            "geometry": row.geometry,
-            "properties": {
-                "name": row.name,
-                "networks": row.networks,
-                "available": row.available,
-                "value": row.value,
-                "unit": row.unit,
-                **row.properties,
-            },
-        }
+        {"type": "Feature", "id": row.id, "geometry": row.geometry, "properties": _shown(row)}
         for row in rows
     ]
     meta = _layer_public(layer).model_dump(mode="json")
     return {"type": "FeatureCollection", "layer": meta, "features": features}
+
+
+SHOWN_KEYS = ("name", "networks", "available", "value", "unit")
+
+
+def _shown(row: CoverageFeature) -> dict[str, Any]:
+    """What Domstadt made of the feature, then the file's columns; a column called like one of
+    ours (a file's own ``name``) appears as ``datei_name`` instead of hiding ours."""
+    ours = {key: getattr(row, key) for key in SHOWN_KEYS}
+    theirs = {(f"datei_{k}" if k in ours else k): v for k, v in row.properties.items()}
+    return {**ours, **theirs}
 
 
 @requires(Permission.CONTENT_EDIT)

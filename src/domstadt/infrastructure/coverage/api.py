@@ -36,7 +36,8 @@ def layers(session: SessionDep, actor: ActorDep) -> LayerList:
 @router.get("/infrastructure/layers/{layer_id}", summary="One coverage layer as GeoJSON")
 def layer(layer_id: int, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
     """A GeoJSON FeatureCollection in WGS84; `layer` holds the metadata; each feature's
-    properties hold `name`, `networks`, `available`, `value`, `unit` and the file's columns."""
+    properties hold `name`, `networks`, `available`, `value`, `unit` and the file's columns (a
+    column with one of these names as `datei_<name>`)."""
     return service.layer_geojson(session, actor=actor, layer_id=layer_id)
 
 

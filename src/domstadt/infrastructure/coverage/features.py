@@ -1,8 +1,14 @@
 """From raw file features to stored ones: reprojection to WGS84, the Germany check for every
-coordinate, bounding box, a name, the networks a feature offers and its value (Mbit/s, dBm)."""
+coordinate, bounding box, a name, the networks a feature offers and its value (Mbit/s, dBm).
+
+Every property of the file is kept as it is (nested objects too; a point's height as ``z``);
+what cannot be kept (too many properties, an over-long name or value) refuses the file with a
+message naming the feature and the property, never by silently cutting it."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,6 +58,11 @@ VALUE_KEYS = {
     "wert": "",
 }
 NAME_KEYS = ("name", "ap_name", "bezeichnung", "id", "zelle", "cell", "description")
+MAX_PROPERTIES = 100
+"""Properties of one feature; more refuse the file (name the property to remove)."""
+MAX_KEY_CHARS = 100
+MAX_VALUE_CHARS = 10_000
+"""Characters of one property value as JSON; a longer one refuses the file."""
 
 
 @dataclass
@@ -86,10 +97,20 @@ def _reproject(coords: Any, transform: Callable[[float, float], tuple[float, flo
 GEOMETRY_TYPES = {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
 
 
+def point_height(raw: RawFeature) -> float | None:
+    """The third coordinate of a point (its height in the file's units), if it has one."""
+    coords = raw.geometry.get("coordinates")
+    if raw.geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 3:
+        return None
+    height = coords[2]
+    return float(height) if isinstance(height, int | float) else None
+
+
 def geometry_wgs84(
     raw: RawFeature, crs: str, kind: str, where: str
 ) -> tuple[dict[str, Any], tuple[float, float, float, float]]:
-    """The geometry in WGS84 with its bbox; GeoError for a wrong type or a point outside."""
+    """The geometry in WGS84 (two coordinates) with its bbox; GeoError for a wrong type or a
+    point outside."""
     kind_of = raw.geometry.get("type")
     wanted = {"Point"} if kind in POINT_KINDS else {"Polygon", "MultiPolygon"}
     if kind_of not in GEOMETRY_TYPES or kind_of not in wanted:
@@ -148,38 +169,98 @@ def measured_value(props: dict[str, Any]) -> tuple[float | None, str]:
     return None, ""
 
 
-def feature_name(props: dict[str, Any], number: int) -> str:
+def name_keys(raws: list[RawFeature]) -> tuple[str, ...]:
+    """The name columns in their order of preference; a column that holds the same text for
+    every feature of a file with several (e.g. ``name`` = "LoRaWAN Gateway" on all ten
+    gateways) names the kind, not the feature, and is only used after all others."""
+    lowered = [_lower_props(raw.properties) for raw in raws]
+
+    def distinct(key: str) -> bool:
+        values = {str(p[key]) for p in lowered if p.get(key) not in (None, "")}
+        return len(values) > 1 or len(raws) == 1
+
+    first = [key for key in NAME_KEYS if distinct(key)]
+    return (*first, *(key for key in NAME_KEYS if key not in first))
+
+
+def feature_name(props: dict[str, Any], number: int, keys: tuple[str, ...] = NAME_KEYS) -> str:
     """The feature's name from its properties, else its number."""
     lowered = _lower_props(props)
-    name = next((str(lowered[k]) for k in NAME_KEYS if lowered.get(k) not in (None, "")), "")
+    name = next((str(lowered[k]) for k in keys if lowered.get(k) not in (None, "")), "")
     return name[:300] or f"#{number}"
+
+
+def kept_properties(raw: RawFeature, where: str) -> dict[str, Any]:
+    """All properties of the feature as JSON values, with a point's height as ``z`` (unless
+    the file has a ``z`` already); GeoError naming the property when one cannot be kept."""
+    props = dict(raw.properties)
+    height = point_height(raw)
+    if height is not None and "z" not in props:
+        props["z"] = height
+    if len(props) > MAX_PROPERTIES:
+        raise GeoError(
+            f"{where}: {len(props)} Eigenschaften, höchstens {MAX_PROPERTIES} werden "
+            "übernommen. Bitte überzählige Spalten vor dem Import entfernen."
+        )
+    kept: dict[str, Any] = {}
+    for key, value in props.items():
+        name = str(key)
+        if len(name) > MAX_KEY_CHARS:
+            raise GeoError(
+                f"{where}: Der Name der Eigenschaft „{name[:40]}…“ ist länger als "
+                f"{MAX_KEY_CHARS} Zeichen. Bitte die Spalte umbenennen."
+            )
+        kept[name] = _json_value(value, where, name)
+    return kept
+
+
+def _json_value(value: Any, where: str, name: str) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, str):
+        size = len(value)
+    else:
+        try:
+            size = len(json.dumps(value, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise GeoError(
+                f"{where}: Eigenschaft „{name[:60]}“ lässt sich nicht als JSON speichern "
+                "(Binärdaten, NaN oder unendlich). Bitte die Spalte entfernen."
+            ) from exc
+    if size > MAX_VALUE_CHARS:
+        raise GeoError(
+            f"{where}: Eigenschaft „{name[:60]}“ hat {_thousands(size)} Zeichen, höchstens "
+            f"{_thousands(MAX_VALUE_CHARS)} werden übernommen. Bitte kürzen oder die Spalte "
+            "entfernen."
+        )
+    return value
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def prepare(raws: list[RawFeature], kind: str, crs: str, label: str) -> list[Feature]:
     """Every feature or the first problem as GeoError (nothing is stored on an error)."""
+    keys = name_keys(raws)
     prepared = []
     for number, raw in enumerate(raws, start=1):
         where = f"{label} {number}"
         geometry, bbox = geometry_wgs84(raw, crs, kind, where)
         networks, available = offers(kind, raw.properties)
         value, unit = measured_value(raw.properties)
-        props = {str(k)[:100]: _plain(v) for k, v in list(raw.properties.items())[:30]}
         prepared.append(
             Feature(
-                feature_name(raw.properties, number),
+                feature_name(raw.properties, number, keys),
                 geometry,
                 bbox,
                 networks,
                 available,
                 value,
                 unit,
-                props,
+                kept_properties(raw, where),
             )
         )
     return prepared
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return str(value)[:500]

@@ -1,6 +1,9 @@
 """Reading coverage files into raw features (geometry in the file's own projection plus
 properties): GeoJSON, CSV with coordinate columns (or a WKT column), GeoPackage (sqlite3 and
-shapely's WKB reader) and KML (defused XML). Every problem is a ReadError in German."""
+shapely's WKB reader) and KML (defused XML). Every column or member of the file reaches the
+properties (an unnamed CSV column as ``spalte_N``, a Feature's ``id``); what cannot (a CSV row
+longer than its header, a column name twice) is refused. Every problem is a ReadError in
+German."""
 
 from __future__ import annotations
 
@@ -108,9 +111,18 @@ def read_geojson(content: bytes) -> RawLayer:
         geometry = item.get("geometry") if isinstance(item, dict) else None
         if not isinstance(geometry, dict) or "type" not in geometry:
             raise ReadError(f"Objekt {number}: keine Geometrie.")
-        props = item.get("properties")
-        features.append(RawFeature(geometry, props if isinstance(props, dict) else {}))
+        features.append(RawFeature(geometry, _geojson_properties(item)))
     return RawLayer("geojson", features, crs)
+
+
+def _geojson_properties(item: dict[str, Any]) -> dict[str, Any]:
+    """The Feature's properties with its ``id`` member kept as ``id`` (``feature_id`` when the
+    properties have an ``id`` of their own)."""
+    props = item.get("properties")
+    kept = dict(props) if isinstance(props, dict) else {}
+    if item.get("id") not in (None, ""):
+        kept["feature_id" if "id" in kept else "id"] = item["id"]
+    return kept
 
 
 def _number(text: str) -> float:
@@ -130,8 +142,8 @@ def read_csv(content: bytes) -> RawLayer:
     text = _text(content)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = list(rows.fieldnames or [])
+    lines = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = _csv_header(next(lines, []))
     lon_col, lat_col = _column(header, LON_NAMES), _column(header, LAT_NAMES)
     wkt_col = _column(header, WKT_NAMES)
     if not (lon_col and lat_col) and not wkt_col:
@@ -140,10 +152,34 @@ def read_csv(content: bytes) -> RawLayer:
             "„Länge“/„Breite“, „x“/„y“ oder eine Spalte „wkt“. Gefunden: " + ", ".join(header[:12])
         )
     features = []
-    for line, row in enumerate(rows, start=2):
-        props = {k: v for k, v in row.items() if k and k not in (lon_col, lat_col, wkt_col)}
+    for cells in lines:
+        line = lines.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # an empty line (e.g. at the end of the file)
+        if any(cell.strip() for cell in cells[len(header) :]):  # empty extra cells lose nothing
+            raise ReadError(
+                f"Zeile {line}: {len(cells)} Werte, aber nur {len(header)} Spalten in der "
+                "Kopfzeile. Stimmt das Trennzeichen, oder fehlt ein Spaltenname?"
+            )
+        row = dict(zip(header, cells, strict=False))
+        props = {k: v for k, v in row.items() if k not in (lon_col, lat_col, wkt_col)}
         features.append(RawFeature(_csv_geometry(row, line, lon_col, lat_col, wkt_col), props))
     return RawLayer("csv", features)
+
+
+def _csv_header(cells: list[str]) -> list[str]:
+    """The column names; an empty one is called ``spalte_N`` (its position), a name that
+    occurs twice is refused (its values could not both be kept)."""
+    header = [cell.strip() or f"spalte_{number}" for number, cell in enumerate(cells, start=1)]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise ReadError(
+                f"Die Spalte „{name[:60]}“ kommt in der Kopfzeile zweimal vor. "
+                "Bitte eine der beiden umbenennen."
+            )
+        seen.add(name)
+    return header
 
 
 def _csv_geometry(
@@ -151,7 +187,7 @@ def _csv_geometry(
 ) -> dict[str, Any]:
     if lon_col and lat_col:
         try:
-            lon, lat = _number(row[lon_col] or ""), _number(row[lat_col] or "")
+            lon, lat = _number(row.get(lon_col) or ""), _number(row.get(lat_col) or "")
         except (ValueError, TypeError) as exc:
             raise ReadError(
                 f"Zeile {line}: „{lon_col}“/„{lat_col}“ sind keine Zahlen "
@@ -159,7 +195,7 @@ def _csv_geometry(
             ) from exc
         return {"type": "Point", "coordinates": [lon, lat]}
     try:
-        return _geojson(shapely.from_wkt(row[str(wkt_col)]))
+        return _geojson(shapely.from_wkt(row.get(str(wkt_col))))
     except (shapely.errors.GEOSException, TypeError) as exc:
         raise ReadError(f"Zeile {line}: WKT-Geometrie nicht lesbar.") from exc
 
@@ -198,7 +234,7 @@ def _kml_properties(mark: Any) -> dict[str, Any]:
 
 def _coords(text: str | None, number: int) -> list[list[float]]:
     try:
-        return [[float(v) for v in part.split(",")[:2]] for part in (text or "").split()]
+        return [[float(v) for v in part.split(",")[:3]] for part in (text or "").split()]
     except ValueError as exc:
         raise ReadError(f"Placemark {number}: Koordinaten nicht lesbar.") from exc
 
@@ -207,7 +243,7 @@ def _kml_geometry(mark: Any, number: int) -> dict[str, Any]:
     point = mark.find(f".//{_tag('Point')}/{_tag('coordinates')}")
     if point is not None:
         coords = _coords(point.text, number)
-        if len(coords) == 1 and len(coords[0]) == 2:
+        if len(coords) == 1 and len(coords[0]) in (2, 3):  # lon,lat[,height]
             return {"type": "Point", "coordinates": coords[0]}
     ring = mark.find(f".//{_tag('outerBoundaryIs')}//{_tag('coordinates')}")
     if ring is not None:
@@ -253,8 +289,7 @@ def _gpkg_layer(connection: sqlite3.Connection) -> RawLayer:
     for number, row in enumerate(cursor, start=1):
         values = dict(zip(names, row, strict=True))
         geometry = _gpkg_geometry(values.pop(column), number)
-        props = {k: v for k, v in values.items() if isinstance(v, str | int | float) or v is None}
-        features.append(RawFeature(geometry, props))
+        features.append(RawFeature(geometry, values))
     return RawLayer("gpkg", features, f"{str(organisation).upper()}:{code}")
 
 
