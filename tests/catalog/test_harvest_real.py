@@ -54,17 +54,26 @@ PORTALS = {
     "brandenburg_dashboard_catalog.rdf": "Brandenburg (Potsdam, service.brandenburg.de)",
     "bremen_dashboard_catalog.rdf": "Bremen (transparenz.bremen.de)",
     "destatis_dashboard_catalog.rdf": "Statistisches Bundesamt (Destatis)",
+    "schleswig_holstein_catalog_page50.rdf": "Schleswig-Holstein (opendata.schleswig-holstein.de)",
+    "mcloud_export_4F5E35F6.rdf": "mCLOUD (BMVI, now Mobilithek)",
+    "mcloud_export_91CDE1D7.rdf": "mCLOUD (BMVI, record of Geoportal NRW)",
 }
 """Every page in tests/catalog/data/real_catalogues and its portal (sources: SOURCES.md)."""
-NEXT_PAGE = {"rostock_dashboard_catalog.rdf": "https://www.opendata-hro.de/catalog.rdf?page=2"}
-"""Pages that are page 1 of a paged catalogue (hydra:nextPage): offline, the next page is
-refused by the outbound guard, so that job ends 'failed' naming it; its records stay."""
+NEXT_PAGE = {
+    "rostock_dashboard_catalog.rdf": "https://www.opendata-hro.de/catalog.rdf?page=2",
+    "schleswig_holstein_catalog_page50.rdf": (
+        "http://opendata.schleswig-holstein.de/catalog.xml?page=51"
+    ),
+}
+"""Pages of a paged catalogue (hydra:nextPage; Rostock's page 1, Schleswig-Holstein's page 50
+of 84): offline, the next page is refused by the outbound guard, so that job ends 'failed'
+naming it; the page's records stay."""
 
 
 def test_every_real_page_is_listed_with_its_portal() -> None:
     assert {p.name for p in REAL.glob("*.rdf")} == set(PORTALS)
-    assert len(PORTALS) >= 6  # six pages of five portals: Rostock twice (see SOURCES.md)
-    assert len({portal.split(" ")[0] for portal in PORTALS.values()}) >= 5
+    assert len(PORTALS) >= 9  # nine pages of seven portals: Rostock, mCLOUD twice (SOURCES.md)
+    assert len({portal.split(" ")[0] for portal in PORTALS.values()}) >= 7
     sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in sources for name in PORTALS)
 
@@ -103,6 +112,21 @@ def test_real_portal_pages_arrive_whole_and_a_rerun_is_unchanged(
     with db.session() as session:
         bremen = session.scalar(select(Dataset).where(Dataset.title == "Haushaltsporträt 2012"))
     assert bremen is not None and bremen.license_id == "cc-by-nc/4.0"
+    with db.session() as session:
+        krummbek = session.scalar(
+            select(Dataset).where(Dataset.title == "Regionaldaten für die Gemeinde Krummbek")
+        )
+        nrw = session.scalar(
+            select(Dataset).where(Dataset.title == "Kartenlayer Stationierung NRW")
+        )
+        assert krummbek is not None and nrw is not None
+        assert krummbek.license_id == "dl-by-de/2.0"
+        assert krummbek.contributor_id == "http://dcat-ap.de/def/contributors/schleswigHolstein"
+        # mCLOUD names the licence only on its distributions and types a date-time as xsd:date
+        # ("2010-01-20T10:22:00Z"): the licence is read from them, the date as a date
+        assert nrw.license_id == "dl-by-de/2.0"
+        assert nrw.issued is not None and nrw.issued.date().isoformat() == "2010-01-20"
+        assert len(nrw.distributions) == 3
 
 
 def test_a_german_cc_4_licence_is_the_international_one() -> None:
