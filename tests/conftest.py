@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
+from domstadt.core.auth import passwords
 from domstadt.core.auth import service as auth
 from domstadt.core.auth.models import Role
 from domstadt.core.auth.permissions import Actor, system_actor
@@ -32,6 +34,13 @@ for _rate in ("DOMSTADT_RATE_LIMIT_ANONYMOUS", "DOMSTADT_RATE_LIMIT_TOKEN"):
     os.environ.setdefault(_rate, "1000000/minute")
 PASSWORD = "correct horse battery staple"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+# Accounts made in this process hash their passwords with argon2id at its cheapest, as
+# Django's documentation advises for test suites: a hash at the production cost takes about
+# 150 ms and the suite makes thousands of accounts. Servers the tests start in their own
+# processes keep the production cost, which tests/core/test_password_cost.py checks.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("domstadt-dummy-password-for-equal-timing")
 
 BACKENDS = [
     "sqlite",

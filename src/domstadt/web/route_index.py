@@ -14,7 +14,7 @@ does not understand keeps FastAPI's matching untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -36,34 +36,46 @@ def fixed_beginning(candidate: Any) -> str | None:
 
 
 def router_beginnings(router: Any) -> tuple[str, ...] | None:
-    """The fixed beginnings of every route of an included router (nested ones too), or
-    None when one of them has none the index can tell (the router is then always asked)."""
-    candidates: Iterable[Any] = router.effective_candidates()
+    """The fixed beginnings of every route of an included router (nested ones too), read
+    from the router's own routes and its prefix, or None when the index cannot tell (the
+    router is then always asked). Nothing is built for it: FastAPI builds an included
+    router's routes (dependencies, models) at its first request, and building all of them
+    for every app cost about half a second per app."""
+    context = getattr(router, "include_context", None)
+    source = getattr(router, "original_router", None)
+    if context is None or source is None:
+        return None
+    return _beginnings(source, str(context.prefix))
+
+
+def _beginnings(source: Any, prefix: str) -> tuple[str, ...] | None:
     beginnings: set[str] = set()
-    for candidate in candidates:
-        if hasattr(candidate, "effective_candidates"):
-            nested = router_beginnings(candidate)
-            if nested is None:
+    for route in source.routes:
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            inner = _beginnings(nested, prefix + str(route.include_context.prefix))
+            if inner is None:
                 return None
-            beginnings.update(nested)
+            beginnings.update(inner)
             continue
-        beginning = fixed_beginning(candidate)
-        if beginning is None:
+        path = getattr(route, "path", None)
+        if not isinstance(path, str) or not (prefix + path).startswith("/"):
             return None
-        beginnings.add(beginning)
+        beginnings.add((prefix + path).split("{", 1)[0].rstrip("/"))
     return tuple(sorted(beginnings))
 
 
 def _prefiltered(router: Any, beginnings: tuple[str, ...]) -> Matcher:
     """``router.matches`` behind the first look; the beginnings are worked out again when
-    FastAPI rebuilds the router's candidates (a route added later)."""
+    a route is added to the router later."""
     matches: Matcher = router.matches
-    known = [router.effective_candidates(), beginnings]
+    source = router.original_router
+    known: list[Any] = [source._get_routes_version(), beginnings]
 
     def first_look(scope: Scope) -> tuple[Match, Scope]:
-        candidates = router.effective_candidates()
-        if candidates is not known[0]:
-            known[:] = [candidates, router_beginnings(router)]
+        version = source._get_routes_version()
+        if version != known[0]:
+            known[:] = [version, router_beginnings(router)]
         if (
             known[1] is not None
             and scope["type"] in ("http", "websocket")
@@ -80,7 +92,7 @@ def index_routes(app: FastAPI) -> int:
     the last ``include_router`` (a router included later is matched the usual way)."""
     indexed = 0
     for route in app.router.routes:
-        if not hasattr(route, "effective_candidates") or "matches" in vars(route):
+        if not hasattr(route, "original_router") or "matches" in vars(route):
             continue
         beginnings = router_beginnings(route)
         if beginnings is None:
