@@ -25,16 +25,6 @@ from starlette.types import Scope
 Matcher = Callable[[Scope], tuple[Match, Scope]]
 
 
-def fixed_beginning(candidate: Any) -> str | None:
-    """The text every path a route matches starts with (the path before its first
-    ``{param}``, without a trailing slash), or None for a route of a kind not known here."""
-    route = getattr(candidate, "starlette_route", None) or candidate
-    path_format = getattr(route, "path_format", None)
-    if not isinstance(path_format, str) or not path_format.startswith("/"):
-        return None
-    return path_format.split("{", 1)[0].rstrip("/")
-
-
 def router_beginnings(router: Any) -> tuple[str, ...] | None:
     """The fixed beginnings of every route of an included router (nested ones too), read
     from the router's own routes and its prefix, or None when the index cannot tell (the
