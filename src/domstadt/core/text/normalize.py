@@ -49,6 +49,8 @@ def fold(word: str) -> str:
 
     'Bäume' and 'Baeume' both fold to 'baeume'; 'café' folds to 'cafe'.
     """
+    if word.isascii():
+        return word.lower()
     digraphs = word.translate(_UMLAUT_TO_DIGRAPH)
     decomposed = unicodedata.normalize("NFKD", digraphs)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

@@ -153,6 +153,10 @@ def groups_in(folded: str) -> frozenset[str]:
     return _classes("group", folded)
 
 
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b")
+"""Any number word, as a whole word."""
+
+
 def years_in(folded: str) -> frozenset[str]:
     """Four-digit years 1900–2099."""
     return frozenset(_YEAR.findall(folded))
@@ -162,5 +166,5 @@ def numbers_in(folded: str) -> frozenset[str]:
     """Quantities other than years (digits, and number words up to a thousand)."""
     years = years_in(folded)
     found = {n.replace(",", ".").replace(".", "") for n in _NUMBER.findall(folded)}
-    found |= {v for word, v in _NUMBER_WORDS.items() if re.search(rf"\b{word}\b", folded)}
+    found |= {_NUMBER_WORDS[word] for word in _NUMBER_WORD.findall(folded)}
     return frozenset(found - years)
