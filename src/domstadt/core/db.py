@@ -165,11 +165,20 @@ def _sqlite_pragmas(busy_seconds: float) -> Callable[[Any, Any], None]:
     return connect
 
 
-def _json_dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """The text a JSON column stores for ``value`` (orjson, compact; ``None`` is ``null``)."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits: the standard library
         return json.dumps(value)
+
+
+def _json_loads(value: Any) -> Any:
+    """orjson's loads, and a bare JSON number as SQLite hands it back: a JSON column has
+    NUMERIC affinity there, so the stored text ``5`` comes back as the integer 5."""
+    if isinstance(value, int | float):
+        return value
+    return orjson.loads(value)
 
 
 def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
@@ -184,8 +193,8 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> En
     timeouts = timeouts or Timeouts()
     kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("pool_timeout", timeouts.pool_seconds or None)
-    kwargs.setdefault("json_serializer", _json_dumps)
-    kwargs.setdefault("json_deserializer", orjson.loads)
+    kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_deserializer", _json_loads)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -1,4 +1,4 @@
-"""Lean observation INSERT for SQLite: one precompiled statement, plain tuples, executemany.
+"""Lean observation writes: SQLite multi-row INSERTs of plain tuples, PostgreSQL COPY.
 
 SQLAlchemy's generic executemany runs every value of every row through its bind machinery
 (``construct_params`` and one processor call per column, a ``json.dumps`` per JSON column
@@ -15,6 +15,13 @@ The new ids: SQLite hands out ``max(rowid) + 1`` for each row of the executemany
 transaction holds the write lock, so they are the ``n`` ids ending at ``last_insert_rowid()``;
 the first and last row are checked against that, otherwise the ids are read back by the
 unique key (the caller's fallback).
+
+PostgreSQL (:func:`insert_postgres`): the generic multi-row ``INSERT … RETURNING`` spent three
+quarters of a 5,000-row CreateObservations in psycopg turning a statement of 12,000
+``%(name)s`` placeholders into ``$n`` ones (pure Python, not cached for long statements). Here
+the ids are drawn from the table's sequence first (one statement), then the rows go in by
+``COPY … FROM STDIN`` with those ids, converted by the same bind processors (UTC, JSON text
+with ``None`` as JSON ``null``), so the stored values equal the generic path's.
 """
 
 from __future__ import annotations
@@ -23,10 +30,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, insert, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from domstadt.core.db import json_text
 from domstadt.sensors import models as m
 
 Converter = Callable[[Any], Any]
@@ -61,14 +69,10 @@ def _multi_row(sql: str, rows: int) -> str:
 def insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[int] | None:
     """Insert ``rows`` (all with the same keys); their ids in order, or ``None`` when the ids
     could not be confirmed (the rows are inserted either way)."""
-    table: Any = m.Observation.__table__
-    columns = tuple(c.name for c in table.c if c.name in rows[0])  # the compiled order
+    columns = _columns(rows, with_id=True)  # the compiled order
     connection = session.connection()
     sql, converters = _plan(connection.dialect, columns)
-    values = [[row[name] for row in rows] for name in columns]  # column by column
-    for position, (process, none) in enumerate(converters):
-        if process is not None:
-            values[position] = [none if v is None else process(v) for v in values[position]]
+    values = _converted(converters, rows, columns)
     flat = [value for row in zip(*values, strict=True) for value in row]
     width = len(columns) * ROWS_PER_STATEMENT
     for start in range(0, len(flat), width):
@@ -78,6 +82,47 @@ def insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[int] | N
     ids = list(range(last - len(rows) + 1, last + 1))
     if not (_confirm(session, rows[0], ids[0]) and _confirm(session, rows[-1], ids[-1])):
         return None
+    return ids
+
+
+def _columns(rows: list[dict[str, Any]], *, with_id: bool) -> tuple[str, ...]:
+    table: Any = m.Observation.__table__
+    return tuple(c.name for c in table.c if c.name in rows[0] and (with_id or c.name != "id"))
+
+
+def _converted(
+    converters: list[tuple[Any, Any]], rows: list[dict[str, Any]], columns: tuple[str, ...]
+) -> list[list[Any]]:
+    """The rows' values column by column, each through its column's bind processor."""
+    values = [[row[name] for row in rows] for name in columns]
+    for position, (process, none) in enumerate(converters):
+        if process is not None:
+            values[position] = [none if v is None else process(v) for v in values[position]]
+    return values
+
+
+_NEW_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('sta_observation', 'id')) FROM generate_series(1, :n)"
+)
+
+
+def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` (all with the same keys) by COPY; their new ids in order."""
+    columns = _columns(rows, with_id=False)
+    connection = session.connection()
+    _, converters = _plan(connection.dialect, columns)
+    table: Any = m.Observation.__table__
+    converters = [
+        (json_text, "null") if isinstance(table.c[name].type, JSON) else converter
+        for name, converter in zip(columns, converters, strict=True)
+    ]  # JSON as its text: psycopg's Json wrapper would serialise each value at COPY time
+    ids = sorted(connection.execute(_NEW_IDS, {"n": len(rows)}).scalars())
+    values = _converted(converters, rows, columns)
+    statement = f"COPY sta_observation (id, {', '.join(columns)}) FROM STDIN"
+    driver: Any = connection.connection.dbapi_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for record in zip(ids, *values, strict=True):
+            copy.write_row(record)
     return ids
 
 

@@ -76,10 +76,18 @@ def set_prop(row: Any, prop: Prop, value: Any, entity: EntityType) -> None:
 
 
 def split_result(value: Any) -> tuple[float | None, Any]:
-    """Numbers go to the float column, everything else to the JSON column."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """Numbers go to the float column, everything else to the JSON column, and so do integers
+    a float cannot hold exactly (beyond 2**53), so that none is rounded."""
+    if isinstance(value, float) or (type(value) is int and _fits_float(value)):
         return float(value), None
     return None, value
+
+
+def _fits_float(value: int) -> bool:
+    try:
+        return int(float(value)) == value
+    except OverflowError:
+        return False
 
 
 def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
