@@ -25,6 +25,10 @@ log = logging.getLogger("domstadt.sensors.mqtt")
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 RECEIVE_MAXIMUM = 65535
 CONNECT_WAIT_SECONDS = 2.0
+RECONNECT_DELAY_SECONDS = (1, 2)
+"""Backoff of a lost connection, first and longest wait. Short on purpose: Mosquitto (up to
+2.1's file persistence) does not save ``$share`` subscriptions, so after a broker restart
+messages are dropped until a worker has subscribed again (docs/operations.md)."""
 
 
 def make_client(
@@ -49,7 +53,7 @@ def make_client(
         client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
     client.max_queued_messages_set(0)
     client.max_inflight_messages_set(1000)
-    client.reconnect_delay_set(1, 30)
+    client.reconnect_delay_set(*RECONNECT_DELAY_SECONDS)
     client.user_data_set({"persistent": persistent})
     return client
 
