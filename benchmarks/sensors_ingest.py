@@ -1,7 +1,10 @@
 """Sensor hub benchmark: CreateObservations ingest vs raw executemany, and read latency.
 
 Usage: .venv/bin/python benchmarks/sensors_ingest.py [--observations 1000000] [--datastreams 10]
-       [--postgres postgresql://…/scratch_db] [--step-minutes 5]
+       [--postgres postgresql://…/scratch_db] [--step-minutes 5] [--reads-only]
+
+``--reads-only`` (PostgreSQL) times the reads again on a database that an earlier run with the
+same arguments filled, e.g. on a quiet machine after a fill under load.
 
 Builds a fresh SQLite database under a temporary directory (or, with ``--postgres``, wipes the
 ``public`` schema of that scratch database and migrates it: observations partitioned by month,
@@ -29,7 +32,7 @@ from typing import Any
 
 import sensors_pg
 from _common import p50_p95, sta_thing
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from starlette.testclient import TestClient
 
 from domstadt.core.auth import service as auth
@@ -56,22 +59,33 @@ def main() -> None:
     parser.add_argument("--ingest-rows", type=int, default=50_000)
     parser.add_argument("--postgres", default="", help="scratch PostgreSQL database (wiped)")
     parser.add_argument("--step-minutes", type=int, default=5, help="time between observations")
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="with --postgres: time the reads again on the database an earlier run with the "
+        "same arguments filled (no wipe, no ingest, no fill)",
+    )
     args = parser.parse_args()
     step = dt.timedelta(minutes=args.step_minutes)
     workdir = Path(tempfile.mkdtemp(prefix="domstadt-bench-"))
-    if args.postgres:
+    if args.reads_only:
+        if not args.postgres:
+            parser.error("--reads-only needs --postgres (a database filled by an earlier run)")
+        db = Database(args.postgres)
+    elif args.postgres:
         db = sensors_pg.fresh_database(args.postgres)
     else:
         db = Database(f"sqlite:///{workdir}/bench.sqlite3")
         upgrade(db)
     with db.session() as session:
-        auth.user_create(
-            session,
-            actor=system_actor("bench"),
-            data=UserCreate(
-                email="bench@example.org", name="Bench", role=Role.ADMIN, password="x" * 16
-            ),
-        )
+        if not args.reads_only:
+            auth.user_create(
+                session,
+                actor=system_actor("bench"),
+                data=UserCreate(
+                    email="bench@example.org", name="Bench", role=Role.ADMIN, password="x" * 16
+                ),
+            )
         token = auth.token_create(
             session, actor=system_actor("bench"), name="b", email="bench@example.org"
         ).token
@@ -84,59 +98,17 @@ def main() -> None:
     client = TestClient(create_app(settings, db))
     settle_heap()  # as `domstadt serve` does before serving
     headers = {"Authorization": f"Bearer {token}"}
-    ds_ids = []
-    for i in range(args.datastreams + 1):
-        thing = client.post("/sta/v1.1/Things", json=sta_thing(i), headers=headers).json()
-        ds = client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
-        ds_ids.append(ds["@iot.id"])
-    raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
-
-    # 1. ingest: API vs raw executemany (same row count, same table)
     n = args.ingest_rows
-    began = time.perf_counter()
-    for start in range(0, n, BATCH):
-        rows = [
-            [(START + STEP * k).isoformat(), float(k % 97)] for k in range(start, start + BATCH)
-        ]
-        body = [
-            {
-                "Datastream": {"@iot.id": api_ds},
-                "components": ["phenomenonTime", "result"],
-                "dataArray": rows,
-            }
-        ]
-        response = client.post("/sta/v1.1/CreateObservations", json=body, headers=headers)
-        assert response.status_code == 201, response.text
-    api_rate = n / (time.perf_counter() - began)
-    with db.engine.begin() as conn:
-        foi = conn.execute(m.FeatureOfInterest.__table__.select().limit(1)).first()
-    assert foi is not None
-    table: Any = m.Observation.__table__
-    began = time.perf_counter()
-    with db.engine.begin() as conn:
-        for start in range(0, n, BATCH):
-            conn.execute(
-                insert(table),
-                [
-                    {
-                        "datastream_id": raw_ds,
-                        "phenomenon_time_start": START + STEP * k,
-                        "result_number": float(k % 97),
-                        "feature_of_interest_id": foi.id,
-                    }
-                    for k in range(start, start + BATCH)
-                ],
-            )
-    raw_rate = n / (time.perf_counter() - began)
-
-    # 2. fill to the target size spread over the data datastreams
-    per_ds = args.observations // len(data_ds)
-    began = time.perf_counter()
-    if args.postgres:
-        sensors_pg.fill(db, data_ds, per_ds, START, step, skip={api_ds: n}, foi=foi.id)
+    if args.reads_only:
+        with db.engine.connect() as conn:
+            ds_ids = list(conn.execute(select(m.Datastream.id).order_by(m.Datastream.id)).scalars())
+        if len(ds_ids) != args.datastreams + 1:
+            parser.error(f"the database has {len(ds_ids)} datastreams, not {args.datastreams + 1}")
+        data_ds = ds_ids[1:]
+        api_rate = raw_rate = fill_seconds = float("nan")
     else:
-        _fill_sqlite(db, data_ds, per_ds, step, skip={api_ds: n}, foi=foi.id)
-    fill_seconds = time.perf_counter() - began
+        data_ds, api_rate, raw_rate, fill_seconds = _load(client, headers, db, args, step)
+    per_ds = args.observations // len(data_ds)
     total = per_ds * len(data_ds) + n
 
     target = data_ds[-1]
@@ -207,6 +179,66 @@ def main() -> None:
         print(f"| {label} (p50 / p95) | {p50:.1f} / {p95:.1f} ms |")
     db.dispose()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _load(
+    client: TestClient, headers: dict[str, str], db: Database, args: Any, step: dt.timedelta
+) -> tuple[list[int], float, float, float]:
+    """Datastreams through the API, ingest timed against raw executemany, then the fill:
+    (data datastreams, API obs/s, raw obs/s, fill seconds)."""
+    ds_ids = []
+    for i in range(args.datastreams + 1):
+        thing = client.post("/sta/v1.1/Things", json=sta_thing(i), headers=headers).json()
+        ds = client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
+        ds_ids.append(ds["@iot.id"])
+    raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
+
+    # 1. ingest: API vs raw executemany (same row count, same table)
+    n = args.ingest_rows
+    began = time.perf_counter()
+    for start in range(0, n, BATCH):
+        rows = [
+            [(START + STEP * k).isoformat(), float(k % 97)] for k in range(start, start + BATCH)
+        ]
+        body = [
+            {
+                "Datastream": {"@iot.id": api_ds},
+                "components": ["phenomenonTime", "result"],
+                "dataArray": rows,
+            }
+        ]
+        response = client.post("/sta/v1.1/CreateObservations", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+    api_rate = n / (time.perf_counter() - began)
+    with db.engine.begin() as conn:
+        foi = conn.execute(m.FeatureOfInterest.__table__.select().limit(1)).first()
+    assert foi is not None
+    table: Any = m.Observation.__table__
+    began = time.perf_counter()
+    with db.engine.begin() as conn:
+        for start in range(0, n, BATCH):
+            conn.execute(
+                insert(table),
+                [
+                    {
+                        "datastream_id": raw_ds,
+                        "phenomenon_time_start": START + STEP * k,
+                        "result_number": float(k % 97),
+                        "feature_of_interest_id": foi.id,
+                    }
+                    for k in range(start, start + BATCH)
+                ],
+            )
+    raw_rate = n / (time.perf_counter() - began)
+
+    # 2. fill to the target size spread over the data datastreams
+    per_ds = args.observations // len(data_ds)
+    began = time.perf_counter()
+    if args.postgres:
+        sensors_pg.fill(db, data_ds, per_ds, START, step, skip={api_ds: n}, foi=foi.id)
+    else:
+        _fill_sqlite(db, data_ds, per_ds, step, skip={api_ds: n}, foi=foi.id)
+    return data_ds, api_rate, raw_rate, time.perf_counter() - began
 
 
 def _fill_sqlite(

@@ -47,7 +47,8 @@ def fill(
     foi: int,
 ) -> None:
     """``per_ds`` rows per datastream (the first ``skip[ds]`` exist), written server-side in
-    time order; partitions for the months the rows reach are created first, then ANALYZE."""
+    time order; partitions for the months the rows reach are created first, then the
+    Datastreams' phenomenonTime widened (as the platform's writes do) and ANALYZE."""
     end = start + step * per_ds
     with db.engine.begin() as conn:
         month = partitions.month_start(start)
@@ -75,6 +76,17 @@ def fill(
                     "skip": json.dumps({str(k): v for k, v in skip.items()}),
                 },
             )
+    # the Datastreams' phenomenonTime widened as every write path of the platform does
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE sta_datastream SET"
+                " phenomenon_time_start = LEAST(coalesce(phenomenon_time_start, :t0), :t0),"
+                " phenomenon_time_end = GREATEST(coalesce(phenomenon_time_end, :t1), :t1)"
+                " WHERE id = ANY(CAST(:ds AS bigint[]))"
+            ),
+            {"t0": start, "t1": start + step * (per_ds - 1), "ds": data_ds},
+        )
     # what autovacuum does to an insert-only table soon after: statistics and the visibility
     # map (without it no index-only scan); VACUUM runs outside a transaction
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

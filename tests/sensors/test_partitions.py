@@ -236,3 +236,31 @@ def test_migration_converts_a_filled_table_and_back(
         o["@iot.id"] for o in client.get(f"{STA}/Datastreams({ds})/Observations").json()["value"]
     ]
     assert len(set(ids)) == 3 and max(ids) > max(o["@iot.id"] for o in before)
+
+
+def test_latest_value_is_right_whatever_the_datastream_says_of_its_time(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """The dashboard's latest value looks near the Datastream's phenomenonTime end first; a
+    client may set that end (PATCH) before or long after the newest Observation."""
+    base = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    streams = {}
+    for name in ("Normal", "Ende zu früh", "Ende viel später", "Ende fehlt"):
+        ds = streams[name] = _stream(client, auth, name)
+        _post(client, auth, ds, [base - dt.timedelta(days=90), base, base + dt.timedelta(hours=2)])
+    for name, interval in (
+        ("Ende zu früh", f"{_z(base - dt.timedelta(days=400))}/{_z(base + dt.timedelta(hours=1))}"),
+        ("Ende viel später", f"{_z(base)}/{_z(base + dt.timedelta(days=300))}"),
+    ):
+        patched = client.patch(
+            f"{STA}/Datastreams({streams[name]})", json={"phenomenonTime": interval}, headers=auth
+        )
+        assert patched.status_code == 200, patched.text
+    patched = client.patch(
+        f"{STA}/Datastreams({streams['Ende fehlt']})", json={"phenomenonTime": None}, headers=auth
+    )
+    assert patched.status_code == 200, patched.text
+    values = {v["datastream_id"]: v for v in client.get("/api/v1/sensors/datastreams").json()}
+    for name, ds in streams.items():
+        assert values[ds]["time"].startswith("2024-05-01T02:00"), name
+        assert values[ds]["result"] == 2, name

@@ -1,7 +1,8 @@
 """Sensor analytics for the dashboard and the JSON API (Domstadt extensions to SensorThings).
 
 - latest observation per datastream: one correlated index seek per datastream on
-  ``(datastream_id, phenomenon_time_start)``, no scan;
+  ``(datastream_id, phenomenon_time_start)``, no scan (on PostgreSQL bounded by the
+  Datastream's phenomenonTime end first, so that one or two month partitions are searched);
 - aggregation: time buckets with mean/min/max/sum/count for one or many datastreams;
 - outages: datastreams silent for longer than ``factor`` × their usual interval (the median
   gap of their latest observations).
@@ -72,26 +73,61 @@ class Outage(BaseModel):
     silent_seconds: float
 
 
+NEWEST_WINDOW = dt.timedelta(days=31)
+"""How far before its Datastream's phenomenonTime end the newest Observation is looked for
+first (PostgreSQL: a month partition or two instead of every partition)."""
+
+
+def _newest_id(session: Session) -> Any:
+    """The id of each Datastream's newest Observation (by phenomenonTime start), correlated.
+
+    On PostgreSQL a search without a time bound visits every month partition, so the newest
+    is looked for, in this order, after the Datastream's phenomenonTime end (normally none: the
+    end is widened on every write, but a client may set it), within :data:`NEWEST_WINDOW`
+    before the end, and only then everywhere; each step runs only when the one before found
+    nothing, and each is exact given the ones before it.
+    """
+    o, ds = m.Observation, m.Datastream
+
+    def newest(*bounds: Any) -> Any:
+        query = select(o.id).where(o.datastream_id == ds.id, *bounds)
+        latest = query.order_by(o.phenomenon_time_start.desc()).limit(1)
+        return latest.correlate(ds).scalar_subquery()
+
+    if session.get_bind().dialect.name != "postgresql":
+        return newest()
+    end, start = ds.phenomenon_time_end, o.phenomenon_time_start
+    window = func.make_interval(0, 0, 0, NEWEST_WINDOW.days)
+    return func.coalesce(newest(start > end), newest(start > end - window, start <= end), newest())
+
+
+def _observations(session: Session, ids: list[int], since: Any) -> dict[int, Any]:
+    """Observations by id: first those starting at ``since`` or later (a constant bound that
+    spares PostgreSQL the older partitions), then any others."""
+    o = m.Observation
+    found: dict[int, Any] = {}
+    if since is not None:
+        bounded = select(o).where(o.id.in_(ids), o.phenomenon_time_start >= since)
+        found = {ob.id: ob for ob in session.scalars(bounded)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update({ob.id: ob for ob in session.scalars(select(o).where(o.id.in_(missing)))})
+    return found
+
+
 @public("sensor data is open data")
 def latest_values(session: Session, *, actor: Actor, limit: int = 500) -> list[LatestValue]:
     """Every datastream (up to ``limit``) with its latest observation."""
-    o = m.Observation
-    newest = (
-        select(o.id)
-        .where(o.datastream_id == m.Datastream.id)
-        .order_by(o.phenomenon_time_start.desc())
-        .limit(1)
-        .correlate(m.Datastream)
-        .scalar_subquery()
-    )
     rows = session.execute(
-        select(m.Datastream, m.Thing.name, newest.label("obs_id"))
+        select(m.Datastream, m.Thing.name, _newest_id(session).label("obs_id"))
         .join(m.Thing, m.Thing.id == m.Datastream.thing_id)
         .order_by(m.Datastream.name)
         .limit(limit)
     ).all()
     ids = [r.obs_id for r in rows if r.obs_id is not None]
-    observations = {ob.id: ob for ob in session.scalars(select(o).where(o.id.in_(ids)))}
+    ends = [ds.phenomenon_time_end for ds, _, obs_id in rows if obs_id is not None]
+    since = min(ends) - NEWEST_WINDOW if ends and None not in ends else None
+    observations = _observations(session, ids, since)
     out = []
     for ds, thing_name, obs_id in rows:
         ob = observations.get(obs_id)
