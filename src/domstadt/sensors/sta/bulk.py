@@ -227,13 +227,13 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows``; the new ids in input order.
 
     PostgreSQL: ``COPY`` with ids drawn from the sequence first (``fastinsert``). SQLite
-    cannot promise the order of RETURNING for a multi-row insert, so SQLAlchemy would fall back to one statement
-    per row (4× slower); there the rows go in as one precompiled executemany of plain tuples
-    (``fastinsert``) whose ids follow from ``last_insert_rowid()``; should that not check out,
-    they are read back by (stream, phenomenonTime start): several rows may share a start (an
-    instant and an interval, or a stream that allows duplicates), so each start takes the
-    newest ids found for it, in insert order (SQLite hands out ascending ids while this
-    transaction holds the write lock).
+    cannot promise the order of RETURNING for a multi-row insert, so SQLAlchemy would fall
+    back to one statement per row (4× slower); there the rows go in as precompiled multi-row
+    INSERTs of plain tuples (``fastinsert``) whose ids follow from ``last_insert_rowid()``;
+    should that not check out, they are read back by (stream, phenomenonTime start): several
+    rows may share a start (an instant and an interval, or a stream that allows duplicates),
+    so each start takes the newest ids found for it, in insert order (SQLite hands out
+    ascending ids while this transaction holds the write lock).
     """
     if session.get_bind().dialect.name == "postgresql":
         return fastinsert.insert_postgres(session, rows)
