@@ -233,6 +233,10 @@ def _load(
                 ],
             )
     raw_rate = n / (time.perf_counter() - began)
+    if args.postgres:
+        copy_rate = sensors_pg.raw_copy_rate(db, raw_ds, n, START + STEP * n, STEP, foi.id)
+        label = f"raw COPY of {n:,} rows, same table (PostgreSQL's own limit)"
+        print(f"| {label} | {copy_rate:,.0f} obs/s |")
 
     # 2. fill to the target size spread over the data datastreams
     per_ds = args.observations // len(data_ds)

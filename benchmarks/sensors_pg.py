@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import time
 from typing import Any
 
 from _common import p50_p95
@@ -91,6 +92,27 @@ def fill(
     # map (without it no index-only scan); VACUUM runs outside a transaction
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) sta_observation"))
+
+
+def raw_copy_rate(
+    db: Database, ds: int, n: int, start: dt.datetime, step: dt.timedelta, foi: int
+) -> float:
+    """Observations per second of a plain ``COPY`` of ``n`` rows (text prepared beforehand)
+    into the observation table: what PostgreSQL itself takes, with the table's indexes."""
+    lines = "".join(
+        f"{ds}\t{(start + step * k).isoformat()}\t{float(k % 97)}\t{foi}\n" for k in range(n)
+    )
+    columns = "datastream_id, phenomenon_time_start, result_number, feature_of_interest_id"
+    with db.engine.begin() as conn:
+        driver: Any = conn.connection.dbapi_connection
+        began = time.perf_counter()
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY sta_observation ({columns}) FROM STDIN") as copy,
+        ):
+            copy.write(lines)
+        seconds = time.perf_counter() - began
+    return n / seconds
 
 
 def check_answers(
