@@ -1,6 +1,6 @@
 """Fixtures of the coverage tests: the samples (real Cologne WLAN hotspots, real Bonn and
 Herrenberg LoRaWAN gateways and Darmstadt mobile sites, synthetic gateways, sites and cells;
-sources in data/README.md), an import helper, the environment for CLI tests and a small
+sources in data/README.md), import and read-back helpers, the environment for CLI tests and a small
 GeoPackage writer (OGC GeoPackage 1.2 with sqlite3 and shapely's WKB) for the GeoPackage
 reader."""
 
@@ -15,10 +15,12 @@ from pathlib import Path
 
 import shapely
 from pyproj import Transformer
+from sqlalchemy import select
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.infrastructure import coverage_service
+from domstadt.infrastructure.coverage.models import CoverageFeature
 from domstadt.infrastructure.coverage.schemas import CheckRequest, CheckResult, LayerPublic
 from tests.masterplan.conftest import plan  # noqa: F401  (fixture)
 
@@ -34,6 +36,18 @@ BONN_GATEWAYS = DATA / "bonn_lorawan_gateways.csv"
 ULM_CELLS = DATA / "ulm_lorawan_measured_cells_250m.geojson"
 DARMSTADT_SITES = DATA / "darmstadt_mobilfunk_standorte.csv"
 DAY = dt.date(2023, 7, 6)
+
+
+def layer_features(db: Database, layer_id: int) -> list[CoverageFeature]:
+    """The stored features of a layer in import order, detached from their session."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(CoverageFeature)
+            .where(CoverageFeature.layer_id == layer_id)
+            .order_by(CoverageFeature.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
 
 
 def run_import(

@@ -20,6 +20,7 @@ from tests.infrastructure.conftest import (
     HOTSPOTS_KML,
     SITES_UTM,
     hotspot_rows,
+    layer_features,
     run_import,
     write_gpkg,
 )
@@ -32,22 +33,10 @@ def _counts(db: Database) -> tuple[int, int]:
     return int(layers or 0), int(features or 0)
 
 
-def _first(db: Database, layer_id: int) -> CoverageFeature:
-    with db.session() as session:
-        row = session.scalars(
-            select(CoverageFeature)
-            .where(CoverageFeature.layer_id == layer_id)
-            .order_by(CoverageFeature.id)
-        ).first()
-        assert row is not None
-        session.expunge(row)
-        return row
-
-
 def test_real_hotspots_from_csv_geojson_and_kml(db: Database) -> None:
     csv_layer = run_import(db, HOTSPOTS_CSV)
     assert csv_layer.feature_count == 200 and csv_layer.file_format == "csv"
-    first = _first(db, csv_layer.id)
+    first = layer_features(db, csv_layer.id)[0]
     assert first.name == "AP-Aachener-Str-01" and first.networks == ["wlan"]
     assert first.geometry == {"type": "Point", "coordinates": [6.9372541, 50.936539]}
     assert first.properties["strassenname"] == "Aachener Straße"
@@ -55,7 +44,7 @@ def test_real_hotspots_from_csv_geojson_and_kml(db: Database) -> None:
     assert geojson.feature_count == 29 and geojson.crs == "EPSG:4326"
     kml = run_import(db, HOTSPOTS_KML)
     assert kml.feature_count == 20 and kml.file_format == "kml"
-    assert _first(db, kml.id).name == "AP-Aachener-Str-04"
+    assert layer_features(db, kml.id)[0].name == "AP-Aachener-Str-04"
 
 
 def test_geopackage_in_utm_is_reprojected(db: Database, tmp_path: Path) -> None:
@@ -64,7 +53,7 @@ def test_geopackage_in_utm_is_reprojected(db: Database, tmp_path: Path) -> None:
     write_gpkg(path, rows, 25832)
     layer = run_import(db, path)
     assert layer.feature_count == 25 and layer.crs == "EPSG:25832"
-    lon, lat = _first(db, layer.id).geometry["coordinates"]
+    lon, lat = layer_features(db, layer.id)[0].geometry["coordinates"]
     assert lon == pytest.approx(float(rows[0]["lon"]), abs=1e-6)
     assert lat == pytest.approx(float(rows[0]["lat"]), abs=1e-6)
 
@@ -72,13 +61,13 @@ def test_geopackage_in_utm_is_reprojected(db: Database, tmp_path: Path) -> None:
 def test_german_csv_utm_sites_and_measured_cells(db: Database) -> None:
     gateways = run_import(db, GATEWAYS, "lorawan-gateway")
     assert gateways.feature_count == 8
-    assert _first(db, gateways.id).geometry["coordinates"] == [6.9583, 50.9413]
+    assert layer_features(db, gateways.id)[0].geometry["coordinates"] == [6.9583, 50.9413]
     sites = run_import(db, SITES_UTM, "mobile-site", crs="EPSG:25832")
-    site = _first(db, sites.id)
+    site = layer_features(db, sites.id)[0]
     assert site.geometry["coordinates"] == pytest.approx([6.959, 50.943], abs=1e-5)
     assert {"5g", "nb-iot", "lte-m"} <= set(site.networks)
     cells = run_import(db, CELLS, "grid-cell")
-    cell = _first(db, cells.id)
+    cell = layer_features(db, cells.id)[0]
     assert cell.value == 180.0 and cell.unit == "Mbit/s" and cell.available is True
 
 

@@ -36,6 +36,7 @@ from tests.infrastructure.conftest import (
     ULM_CELLS,
     check_point,
     hotspot_rows,
+    layer_features,
     write_gpkg,
 )
 
@@ -76,17 +77,6 @@ def _import(db: Database, path: Path, meta: dict[str, Any], content: bytes | Non
         )
 
 
-def _features(db: Database, layer_id: int) -> list[CoverageFeature]:
-    with db.session() as session:
-        rows = session.scalars(
-            select(CoverageFeature)
-            .where(CoverageFeature.layer_id == layer_id)
-            .order_by(CoverageFeature.id)
-        ).all()
-        session.expunge_all()
-        return list(rows)
-
-
 def _file_gateways() -> list[dict[str, Any]]:
     features: list[dict[str, Any]] = json.loads(HERRENBERG_GATEWAYS.read_text("utf-8"))["features"]
     return features
@@ -110,7 +100,7 @@ def test_bonn_gateways_and_checks_near_them(db: Database) -> None:
     layer = _import(db, BONN_GATEWAYS, BONN)
     assert layer.feature_count == len(rows) == 9  # none refused
     _recorded(layer, BONN)
-    stored = _features(db, layer.id)
+    stored = layer_features(db, layer.id)
     assert [f.name for f in stored] == [row["id"] for row in rows]
     assert [f.properties for f in stored] == [
         {"id": row["id"], "antenna_height": row["antenna_height"]} for row in rows
@@ -137,7 +127,7 @@ def test_herrenberg_gateways_arrive_whole_with_their_own_names(db: Database) -> 
     layer = _import(db, HERRENBERG_GATEWAYS, HERRENBERG)
     assert layer.feature_count == len(in_file) == 10  # none refused
     _recorded(layer, HERRENBERG)
-    stored = _features(db, layer.id)
+    stored = layer_features(db, layer.id)
     # `name` is "LoRaWAN Gateway" on all ten: the gateways are named by their EUI instead.
     assert [f.name for f in stored] == [g["properties"]["id"] for g in in_file]
     assert len({f.name for f in stored}) == 10
@@ -193,7 +183,7 @@ def test_darmstadt_sites_arrive_whole(db: Database) -> None:
     assert layer.feature_count == len(in_file) == 205  # none refused
     assert layer.file_format == "csv" and layer.crs == "EPSG:4326"
     _recorded(layer, DARMSTADT)
-    stored = _features(db, layer.id)
+    stored = layer_features(db, layer.id)
     assert [tuple(f.geometry["coordinates"]) for f in stored] == in_file
     # Without a technology column a site is taken to offer LTE with NB-IoT and LTE-M.
     assert {tuple(f.networks) for f in stored} == {("lte", "nb-iot", "lte-m")}
@@ -225,7 +215,7 @@ def test_measured_ulm_cells_decide_where_packets_arrived(db: Database) -> None:
     assert layer.feature_count == len(in_file) == 334  # none refused
     assert layer.crs == "EPSG:25832"  # named by the file's crs member
     _recorded(layer, ULM)
-    stored = _features(db, layer.id)
+    stored = layer_features(db, layer.id)
     busiest = next(f for f in stored if f.name == "250mN21443E2287")
     assert busiest.networks == ["lorawan"] and busiest.available is True
     assert (busiest.value, busiest.unit) == (-76.0, "dBm")
@@ -348,7 +338,7 @@ def test_unnamed_columns_ids_and_heights_are_kept(db: Database) -> None:
     )
     layer = _import(db, DARMSTADT_SITES, DARMSTADT, sites)
     assert layer.feature_count == 205
-    assert _features(db, layer.id)[4].properties == {"spalte_3": "4"}
+    assert layer_features(db, layer.id)[4].properties == {"spalte_3": "4"}
 
     def _ids_and_heights(features: list[dict[str, Any]]) -> None:
         for feature in features:
@@ -356,7 +346,7 @@ def test_unnamed_columns_ids_and_heights_are_kept(db: Database) -> None:
             feature["geometry"]["coordinates"].append(512.5)
 
     gateways = _import(db, HERRENBERG_GATEWAYS, HERRENBERG, _herrenberg_with(_ids_and_heights))
-    first = _features(db, gateways.id)[0]
+    first = layer_features(db, gateways.id)[0]
     # The Feature's own id joins the properties (as feature_id: the properties have an id).
     assert first.properties["feature_id"] == "LRABB_Herrenberg_01"
     assert first.properties["z"] == 512.5
