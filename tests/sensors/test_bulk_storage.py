@@ -41,6 +41,8 @@ VALUES: list[list[Any]] = [
     ["2024-03-01T13:00:00Z", 2**60 + 1, None, 5, None, None],
     ["2024-03-01T13:30:00Z", 7, None, 2.5, None, {"n": 2**60 + 1}],
     ["2024-03-01T14:00:00.123456Z", "", None, None, None, {"leer": ""}],
+    ["2024-03-01T15:00:00Z", 5e-324, None, 1e300, None, None],
+    ["2024-03-01T16:00:00Z", 0.1 + 0.2, None, None, None, {"NULL": None}],
 ]
 
 COLUMNS = [c.name for c in m.Observation.__table__.c if c.name not in ("id", "datastream_id")]
