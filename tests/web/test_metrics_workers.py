@@ -1,12 +1,15 @@
 """``/metrics`` of ``domstadt serve --workers 2`` counts every request, whichever worker
-answered it and whichever worker answers the scrape (prometheus_client multiprocess mode)."""
+answered it and whichever worker answers the scrape (prometheus_client multiprocess mode),
+and a worker killed with SIGKILL leaves its counts but not its live gauges."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -82,9 +85,8 @@ def _livez_count(base: str) -> float:
     return total
 
 
-def test_metrics_count_the_requests_of_every_worker(server: tuple[str, Path]) -> None:
-    base, metrics_dir = server
-    before = _livez_count(base)  # the startup probe's requests
+def _until_both_served(base: str, metrics_dir: Path) -> int:
+    """Send ``/livez`` requests until both workers have counted one; how many were sent."""
     sent = 0
     with ThreadPoolExecutor(max_workers=8) as pool:
         while len(_served_by(metrics_dir)) < 2 and sent < MAX_REQUESTS:
@@ -92,5 +94,29 @@ def test_metrics_count_the_requests_of_every_worker(server: tuple[str, Path]) ->
             assert all(a.status_code == 200 for a in answers)
             sent += BATCH
     assert len(_served_by(metrics_dir)) == 2, f"one worker answered all {sent} requests"
+    return sent
+
+
+def test_metrics_count_the_requests_of_every_worker(server: tuple[str, Path]) -> None:
+    base, metrics_dir = server
+    before = _livez_count(base)  # the startup probe's requests
+    sent = _until_both_served(base, metrics_dir)
     for _ in range(4):  # several scrapes: any worker may answer each, all sum the same
         assert _livez_count(base) - before == sent
+
+
+def test_a_killed_workers_live_gauges_leave_and_its_counts_stay(server: tuple[str, Path]) -> None:
+    """SIGKILL leaves no goodbye: the worker the supervisor starts in its place drops the dead
+    one's live gauges (pool readings), while what it counted stays in the sums."""
+    base, metrics_dir = server
+    _until_both_served(base, metrics_dir)
+    victim = min(int(pid) for pid in _served_by(metrics_dir))
+    assert list(metrics_dir.glob(f"gauge_live*_{victim}.db")), "no live gauges to drop"
+    before = _livez_count(base)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while list(metrics_dir.glob(f"gauge_live*_{victim}.db")):
+        assert time.monotonic() < deadline, "the killed worker's live gauges stayed"
+        time.sleep(0.5)
+    assert (metrics_dir / f"counter_{victim}.db").exists()
+    assert _livez_count(base) == before
