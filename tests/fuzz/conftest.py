@@ -18,7 +18,7 @@ from tests.fuzz.seed import Seeded, seed
 
 # The recorded seed and bounds (docs/testing.md); scripts/fuzz.py raises them for long runs.
 FUZZ_SEED = int(os.environ.get("DOMSTADT_FUZZ_SEED", "20261205"))
-FUZZ_EXAMPLES = int(os.environ.get("DOMSTADT_FUZZ_EXAMPLES", "25"))
+FUZZ_EXAMPLES = int(os.environ.get("DOMSTADT_FUZZ_EXAMPLES", "15"))
 
 FUZZ_SETTINGS = settings(
     max_examples=FUZZ_EXAMPLES,
