@@ -152,6 +152,11 @@ def main() -> None:
         ("all Observations", "/sta/v1.1/Observations", {}),
         ("one Datastream's Observations", f"/sta/v1.1/Datastreams({target})/Observations", {}),
         ("Observations with `result lt 10`", "/sta/v1.1/Observations", {"$filter": "result lt 10"}),
+        (
+            "one Datastream's Observations with `result lt 10`",
+            f"/sta/v1.1/Datastreams({target})/Observations",
+            {"$filter": "result lt 10"},
+        ),
     ):
         query = {"$count": "true", "$top": "1", **params}
         body = client.get(url, params=query).json()
