@@ -6,7 +6,8 @@ are built for volume: one composite unique index on
 paging, the "latest observation" fast path and the duplicate rule (one observation per
 datastream and whole phenomenonTime, unless the datastream allows duplicates; see
 ``sta/duplicates.py``). Numeric results live in ``result_number`` (a float column that can be
-aggregated); every other result in ``result_json``. No triggers; deletes cascade in the
+aggregated); every other result in ``result_json``, and so does an integer a float cannot hold
+exactly (beyond 2**53), so that it reads back as sent. No triggers; deletes cascade in the
 database (``ON DELETE CASCADE``) as the SensorThings specification asks.
 """
 
