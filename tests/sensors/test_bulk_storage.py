@@ -99,3 +99,7 @@ def test_created_observations_read_back_as_sent(
         assert got.get("parameters") == sent["parameters"]
         if "/" in sent["phenomenonTime"]:
             assert got["phenomenonTime"] == sent["phenomenonTime"]
+    stream = f"{STA}/Datastreams({seeded['ds']})/Observations"
+    for params in ({}, {"$resultFormat": "dataArray"}, {"$select": "resultQuality,parameters"}):
+        listed = client.get(stream, params={"$top": "100", **params})
+        assert listed.status_code == 200, (params, listed.text)
