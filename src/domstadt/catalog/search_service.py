@@ -322,7 +322,7 @@ class _Found:
 
     total: int
     page_ids: list[int]
-    matched: Sequence[int] | None = None
+    matched: Sequence[int] | np.ndarray | None = None
     ids: Any = None
     state: Any = None
     visibility: Any = None
