@@ -385,17 +385,18 @@ def _sqlite_index_state(session: Session) -> tuple[bytes, Any]:
     return bytes(row[0] or b""), row[1]
 
 
-def _entity_of_rowid(session: Session, kind: str) -> np.ndarray:
-    """``entity[rowid]``: the entity id of document ``rowid`` when it is of ``kind``, else -1
-    (one spare -1 at the end). Kept per process while the FTS5 index is unchanged, so a match
-    need not look its document row up (at 100,000 documents a third of a text query's time)."""
+def _entity_of_rowid(session: Session, kind: str) -> tuple[Hashable, np.ndarray]:
+    """The index's state and ``entity``, where ``entity[rowid]`` is the entity id of document
+    ``rowid`` when it is of ``kind``, else -1 (one spare -1 at the end). Kept per process while
+    the FTS5 index is unchanged, so a match need not look its document row up (at 100,000
+    documents a third of a text query's time)."""
     state = _sqlite_index_state(session)
     key = (str(session.get_bind().engine.url), kind)
     with _ENTITY_MAPS_LOCK:
         hit = _ENTITY_MAPS.get(key)
         if hit is not None and hit[0] == state:
             _ENTITY_MAPS.move_to_end(key)
-            return hit[1]
+            return state, hit[1]
     sql = "SELECT id, entity_id FROM search_document WHERE kind = :kind"
     pairs = _fetch(session, sql, {"kind": kind}, np.int64)
     size = max(int(pairs[:, 0].max()) if len(pairs) else 0, int(state[1] or 0)) + 2
@@ -406,13 +407,13 @@ def _entity_of_rowid(session: Session, kind: str) -> np.ndarray:
         _ENTITY_MAPS.move_to_end(key)
         while len(_ENTITY_MAPS) > _MAX_ENTITY_MAPS:
             _ENTITY_MAPS.popitem(last=False)
-    return entity
+    return state, entity
 
 
 def _fetch(session: Session, sql: str, params: dict[str, Any], dtype: Any) -> np.ndarray:
     """Rows of two numbers as an (n, 2) array, straight from the driver on the session's
-    connection (the ``:name`` / ``%(name)s`` parameter style of its dialect): thousands of
-    rows need no SQLAlchemy row objects (a third of the time otherwise)."""
+    connection (SQLite's ``:name`` parameters): thousands of rows need no SQLAlchemy row
+    objects (a third of the time otherwise)."""
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(sql, params)
@@ -421,19 +422,24 @@ def _fetch(session: Session, sql: str, params: dict[str, Any], dtype: Any) -> np
         cursor.close()
 
 
-def _scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Entity ids and scores of every document of ``kind`` matching ``match``."""
-    if session.get_bind().dialect.name == "sqlite":
-        # the FTS5 table alone: no document row per match (see _entity_of_rowid)
-        sql = (
-            "SELECT rowid, -bm25(search_fts, 4.0, 1.0) FROM search_fts "
-            "WHERE search_fts MATCH :match"
-        )
+def _sqlite_scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Entity ids and scores of every document of ``kind`` matching the FTS5 ``match``: from
+    the FTS5 table alone, no document row per match (see :func:`_entity_of_rowid`)."""
+    sql = "SELECT rowid, -bm25(search_fts, 4.0, 1.0) FROM search_fts WHERE search_fts MATCH :match"
+    for _attempt in range(3):
+        # a read outside a transaction sees the newest commit: the map and the match belong
+        # together only when no write came between them (else once more)
+        state, entity_of = _entity_of_rowid(session, kind)
         found = _fetch(session, sql, {"match": match}, np.float64)
-        rowids = found[:, 0].astype(np.int64)
-        entity = np.take(_entity_of_rowid(session, kind), rowids, mode="clip")
-        mine = entity >= 0
-        return entity[mine], found[:, 1][mine]
+        if _sqlite_index_state(session) == state:
+            break
+    entity = np.take(entity_of, found[:, 0].astype(np.int64), mode="clip")
+    mine = entity >= 0
+    return entity[mine], found[:, 1][mine]
+
+
+def _postgresql_scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Entity ids and ranks of every document of ``kind`` matching the tsquery ``match``."""
     # one row of two comma-separated lists, parsed by numpy in C: 6,700 rows through the
     # driver's per-value conversion took twice as long; float8 text is exact, so the ranks
     # (float4) order and tie as in SQL. The query is parsed once (OFFSET 0 keeps the planner
@@ -454,6 +460,12 @@ def _scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.nda
     if not ids or not scores:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return np.fromstring(ids, dtype=np.int64, sep=","), np.fromstring(scores, sep=",")
+
+
+def _scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    if session.get_bind().dialect.name == "sqlite":
+        return _sqlite_scored(session, match, kind)
+    return _postgresql_scored(session, match, kind)
 
 
 def match_scores(
