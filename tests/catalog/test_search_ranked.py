@@ -86,3 +86,35 @@ def test_hidden_and_deleted_datasets_stay_out(corpus: Database) -> None:
     names = {d.name for d in public.results}
     assert public.count == 12 and "rad-intern" not in names and "rad-alt" not in names
     assert everything.count == 13 and "rad-intern" in {d.name for d in everything.results}
+
+
+def test_text_search_follows_every_write(corpus: Database) -> None:
+    """The visible list and the index's id map are kept between searches; each write shows
+    in the next text search at once."""
+    from domstadt.catalog.schemas import DatasetPatch
+
+    def names() -> list[str]:
+        page = _search(corpus, ANONYMOUS, SearchQuery(q="Radverkehr", rows=100), in_memory=True)
+        assert page.count == len(page.results)
+        return [d.name for d in page.results]
+
+    before = names()
+    assert "rad-3" in before
+    with corpus.session() as session:
+        service.dataset_patch(
+            session,
+            actor=ADMIN,
+            id_or_name="rad-3",
+            data=DatasetPatch(access_rights="NON_PUBLIC", restriction_reason="security"),
+        )
+    assert names() == [n for n in before if n != "rad-3"]
+    with corpus.session() as session:
+        service.dataset_delete(session, actor=ADMIN, id_or_name="rad-4")
+    assert "rad-4" not in names()
+    make_dataset(corpus, title="Radverkehr neu", name="rad-neu")
+    assert "rad-neu" in names()
+    with corpus.session() as session:
+        service.dataset_patch(
+            session, actor=ADMIN, id_or_name="rad-neu", data=DatasetPatch(title="Fußverkehr")
+        )
+    assert "rad-neu" not in names()
