@@ -89,7 +89,7 @@ def pairs(session: Session, state: Any, key: str) -> Pairs:
     return search_cache.cached(session, state, ("facet-pairs", key), load)
 
 
-def mask(ids: Sequence[int]) -> np.ndarray:
+def mask(ids: Sequence[int] | np.ndarray) -> np.ndarray:
     """``mask[i]`` is True for each dataset id ``i`` in ``ids`` (one spare False at the end)."""
     wanted = np.asarray(ids, dtype=np.int64)
     chosen = np.zeros(int(wanted.max()) + 2 if len(wanted) else 1, dtype=bool)

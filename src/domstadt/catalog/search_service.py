@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import Select, Subquery, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from domstadt.catalog import search_cache, search_facets, store, vocab
+from domstadt.catalog import search_cache, search_facets, search_ranked, store, vocab
 from domstadt.catalog.convert import dataset_public, department_org_name, organisation_org_name
 from domstadt.catalog.models import Dataset, DatasetKeyword, DatasetTheme, Distribution
 from domstadt.catalog.schemas import FacetItem, SearchPage, SearchQuery
@@ -21,6 +21,7 @@ from domstadt.core.auth.models import Department, Organisation, Role
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Invalid
 from domstadt.core.text import matches
+from domstadt.core.text.search import match_scores
 
 MAX_ROWS = 1000
 MAX_FACET_VALUES = 10_000
@@ -278,7 +279,7 @@ def _facets(session: Session, query: SearchQuery, found: _Found) -> dict[str, li
         if key is None:
             raise Invalid(f"Unbekanntes Facettenfeld '{field}'.", field="facet.field")
     chosen = search_facets.mask(matched) if matched is not None and keys else None
-    catalogue = found.state
+    catalogue = found.state if found.state is not None else found.catalogue
     if chosen is not None and catalogue is None:
         catalogue = search_cache.catalogue_state(session)
     facets: dict[str, list[FacetItem]] = {}
@@ -316,17 +317,46 @@ class _Found:
     """Count and page of a search; ``matched`` every matching id when they were listed (text
     matches, in order; the cached whole catalogue), else ``ids`` the subquery selecting them;
     ``state`` the catalogue's (``search_cache``) and ``visibility`` the actor's
-    (``_visibility_key``) for the whole catalogue, whose facets are kept while unchanged."""
+    (``_visibility_key``) for the whole catalogue, whose facets are kept while unchanged;
+    ``catalogue`` the catalogue's state when it was read for another reason."""
 
     total: int
     page_ids: list[int]
-    matched: Sequence[int] | None = None
+    matched: Sequence[int] | np.ndarray | None = None
     ids: Any = None
     state: Any = None
     visibility: Any = None
+    catalogue: Any = None
+
+
+def _found_in_memory(session: Session, actor: Actor, query: SearchQuery) -> _Found | None:
+    """A text search ranked, filtered and paged in memory (``search_ranked``): the index's
+    matches with their scores, the actor's visible datasets newest first and the facet arrays,
+    with no dataset looked up per match; None when the search needs SQL (another sort, a date
+    range, a filter the arrays do not answer, no searchable word)."""
+    keys = {field: FACET_ALIASES.get(field) for field in query.filters}
+    if query.q.strip() in {"", "*", "*:*"} or not search_ranked.applies(query, keys):
+        return None
+    hits = match_scores(session, query.q, kind=store.SEARCH_KIND)
+    if hits is None:
+        return None
+    state = search_cache.catalogue_state(session)
+    everything = _whole_catalogue(session, state, actor, _visible(select(Dataset.id), actor))
+    position = search_cache.cached(
+        session,
+        state,
+        (_visibility_key(actor), "position"),
+        lambda: search_ranked.positions(everything),
+    )
+    matched = search_ranked.ranked(session, state, query, keys, hits, position)
+    page = matched[query.start : query.start + query.rows].tolist()
+    return _Found(len(matched), page, matched, catalogue=state)
 
 
 def _found(session: Session, actor: Actor, query: SearchQuery) -> _Found:
+    in_memory = _found_in_memory(session, actor, query)
+    if in_memory is not None:
+        return in_memory
     stmt, found = _matching(session, actor, query)
     end = query.start + query.rows
     if found is not None:  # text matches: fetch every id once, in order; count, page and facet
