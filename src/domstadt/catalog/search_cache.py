@@ -12,8 +12,6 @@ workers never serve stale counts.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -21,12 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domstadt.catalog.models import Dataset
+from domstadt.core.statecache import StateCache
 
 MAX_ENTRIES = 64
 """Cached (database, visibility, facet) entries per process; the oldest is dropped first."""
 
-_entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
-_lock = threading.Lock()
+_cache = StateCache(MAX_ENTRIES)
 
 
 def catalogue_state(session: Session) -> Hashable:
@@ -45,23 +43,11 @@ def catalogue_state(session: Session) -> Hashable:
 
 def cached(session: Session, state: Hashable, key: Hashable, compute: Callable[[], Any]) -> Any:
     """The value of ``compute()`` for ``key`` in this database, recomputed when ``state``
-    (from :func:`catalogue_state`) differs from when it was stored."""
-    full_key = (str(session.get_bind().engine.url), key)
-    with _lock:
-        hit = _entries.get(full_key)
-        if hit is not None and hit[0] == state:
-            _entries.move_to_end(full_key)
-            return hit[1]
-    value = compute()
-    with _lock:
-        _entries[full_key] = (state, value)
-        _entries.move_to_end(full_key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return value
+    (from :func:`catalogue_state`) differs from when it was stored; computed once for requests
+    that miss together (``core.statecache``)."""
+    return _cache.get((str(session.get_bind().engine.url), key), state, compute)
 
 
 def clear() -> None:
     """Forget every cached count (tests, and after writes outside the catalogue's rules)."""
-    with _lock:
-        _entries.clear()
+    _cache.clear()

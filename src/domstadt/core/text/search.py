@@ -8,8 +8,6 @@ it goes away. User query text never reaches the query language unescaped: it is 
 from __future__ import annotations
 
 import html
-import threading
-from collections import OrderedDict
 from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid
+from domstadt.core.statecache import StateCache
 from domstadt.core.text.models import SearchDocument
 from domstadt.core.text.normalize import query_terms, spelling_variants
 
@@ -367,9 +366,8 @@ def matches(session: Session, query: str, *, kinds: Collection[str]) -> Subquery
     return statement.columns(entity_id=BigInteger, score=Float).subquery("text_match")
 
 
-_ENTITY_MAPS: OrderedDict[tuple[str, str], tuple[Hashable, np.ndarray]] = OrderedDict()
-_ENTITY_MAPS_LOCK = threading.Lock()
-_MAX_ENTITY_MAPS = 16
+_ENTITY_MAPS = StateCache(16)
+"""Per (database, kind): ``entity`` of :func:`_entity_of_rowid` for the index's state."""
 
 
 def _sqlite_index_state(session: Session) -> tuple[bytes, Any]:
@@ -391,23 +389,17 @@ def _entity_of_rowid(session: Session, kind: str) -> tuple[Hashable, np.ndarray]
     the FTS5 index is unchanged, so a match need not look its document row up (at 100,000
     documents a third of a text query's time)."""
     state = _sqlite_index_state(session)
+
+    def mapped() -> np.ndarray:
+        sql = "SELECT id, entity_id FROM search_document WHERE kind = :kind"
+        pairs = _fetch(session, sql, {"kind": kind}, np.int64)
+        size = max(int(pairs[:, 0].max()) if len(pairs) else 0, int(state[1] or 0)) + 2
+        entity = np.full(size, -1, dtype=np.int64)
+        entity[pairs[:, 0]] = pairs[:, 1]
+        return entity
+
     key = (str(session.get_bind().engine.url), kind)
-    with _ENTITY_MAPS_LOCK:
-        hit = _ENTITY_MAPS.get(key)
-        if hit is not None and hit[0] == state:
-            _ENTITY_MAPS.move_to_end(key)
-            return state, hit[1]
-    sql = "SELECT id, entity_id FROM search_document WHERE kind = :kind"
-    pairs = _fetch(session, sql, {"kind": kind}, np.int64)
-    size = max(int(pairs[:, 0].max()) if len(pairs) else 0, int(state[1] or 0)) + 2
-    entity = np.full(size, -1, dtype=np.int64)
-    entity[pairs[:, 0]] = pairs[:, 1]
-    with _ENTITY_MAPS_LOCK:
-        _ENTITY_MAPS[key] = (state, entity)
-        _ENTITY_MAPS.move_to_end(key)
-        while len(_ENTITY_MAPS) > _MAX_ENTITY_MAPS:
-            _ENTITY_MAPS.popitem(last=False)
-    return state, entity
+    return state, _ENTITY_MAPS.get(key, state, mapped)
 
 
 def _fetch(session: Session, sql: str, params: dict[str, Any], dtype: Any) -> np.ndarray:
