@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from domstadt.core.config import Settings, get_settings
 from domstadt.core.errors import Invalid
 
@@ -100,18 +102,59 @@ def too_deep(limits: JsonLimits, field: str | None = None) -> JsonTooLarge:
 
 def check_json(value: Any, limits: JsonLimits, field: str | None = None) -> None:
     """Refuse parsed JSON nested deeper than the limit or holding a longer string (keys too)."""
+    if isinstance(value, str):
+        _check_string(value, limits, field)
+    if not isinstance(value, dict | list):
+        return
+    longest = limits.string_chars
     pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
+    while pending:  # containers only; their strings are checked where they are listed
         item, depth = pending.pop()
-        if isinstance(item, str):
-            _check_string(item, limits, field)
-        elif isinstance(item, dict | list):
-            if depth >= limits.depth:
-                raise too_deep(limits, field)
-            if isinstance(item, dict):
-                pending.extend((key, depth) for key in item)
-                item = item.values()
-            pending.extend((child, depth + 1) for child in item)
+        if depth >= limits.depth:
+            raise too_deep(limits, field)
+        if isinstance(item, dict):
+            for key in item:
+                if len(key) > longest:
+                    _check_string(key, limits, field)
+            item = item.values()
+        for child in item:
+            if isinstance(child, str):
+                if len(child) > longest:
+                    _check_string(child, limits, field)
+            elif isinstance(child, dict | list):
+                pending.append((child, depth + 1))
+
+
+def refusal(raw: bytes, limits: JsonLimits) -> JsonTooLarge | None:
+    """The limit ``raw`` breaks, None when it breaks none or is no JSON at all (its reader
+    answers that in its own words): the verdict of :func:`parse_json`, reached faster for
+    request bodies that only need the verdict. orjson parses (a tenth of the standard parser
+    with a Python hook per number); whatever it refuses, and any run of number characters
+    longer than the digit limit, goes to :func:`parse_json` for the exact answer."""
+    if b"1" * (limits.digits + 1) not in raw.translate(_NUMBER_CHARS):
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # not JSON, too deep for orjson, infinite, a lone surrogate: decided below
+        else:
+            try:
+                check_json(value, limits)
+            except JsonTooLarge as exc:
+                return exc
+            return None
+    try:
+        parse_json(raw, limits=limits)
+    except JsonTooLarge as exc:
+        return exc
+    except Invalid:
+        return None
+    return None
+
+
+_NUMBER_CHARS = bytes(49 if chr(b) in "-+.0123456789eE" else 48 for b in range(256))
+"""Translation table: ``1`` for a character that may belong to a number, else ``0``; a number
+with more digits than the limit lies inside a run of ones longer than the limit (some text
+too, which then takes the exact way)."""
 
 
 def _check_string(text: str, limits: JsonLimits, field: str | None) -> None:

@@ -13,8 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domstadt.core.errors import Invalid
-from domstadt.core.json_limits import JsonLimits, JsonTooLarge, parse_json
+from domstadt.core.json_limits import JsonLimits, JsonTooLarge, refusal
 from domstadt.web import i18n, multiproc
 from domstadt.web.gauges import route_family
 
@@ -121,13 +120,7 @@ class JsonLimitMiddleware:
         return self._check(body)
 
     def _check(self, body: bytes) -> JsonTooLarge | None:
-        try:
-            parse_json(body, limits=self.limits)
-        except JsonTooLarge as exc:
-            return exc
-        except Invalid:  # no JSON at all: the handler answers in its own words
-            return None
-        return None
+        return refusal(body, self.limits)
 
 
 def _json(scope: Scope) -> bool:
