@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from domstadt.catalog import search_facets, search_service, service
@@ -96,3 +97,21 @@ def test_the_whole_catalogue_pages_to_its_last_dataset(
             assert body["count"] == 25
             names += [r["name"] for r in body["results"]]
         assert names == expected, sort
+
+
+def test_a_page_never_shows_a_dataset_the_reader_may_not_see_even_from_a_stale_cache(
+    db: Database, departments: None
+) -> None:
+    """The cached orders follow the catalogue's state; a change the state misses (here a raw
+    update that leaves metadata_modified as it was, as a write committed after a later-stamped
+    one would) must not put a restricted dataset on an anonymous reader's page."""
+    make_dataset(db, name="offen", title="Radverkehr offen")
+    make_dataset(db, name="intern", title="Radverkehr intern")
+    assert set(_search(db)[1]) == {"offen", "intern"}  # the orders are cached now
+    assert set(_search(db, q="Radverkehr")[1]) == {"offen", "intern"}
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE catalog_dataset SET access_rights = 'NON_PUBLIC' WHERE name = 'intern'")
+        )
+    assert _search(db)[1] == ["offen"]
+    assert _search(db, q="Radverkehr")[1] == ["offen"]
