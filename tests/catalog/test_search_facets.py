@@ -115,3 +115,19 @@ def test_a_page_never_shows_a_dataset_the_reader_may_not_see_even_from_a_stale_c
         )
     assert _search(db)[1] == ["offen"]
     assert _search(db, q="Radverkehr")[1] == ["offen"]
+
+
+def test_a_removal_outside_the_rules_changes_the_catalogue_state(
+    db: Database, departments: None
+) -> None:
+    """Datasets removed from the table by SQL (not marked deleted) leave counts and facets at
+    once: the trigger of migration 0046 writes a row the state counts."""
+    # the removed one is the older: newest stamp and highest id stay as they were
+    make_dataset(db, name="geht", title="Radverkehr geht", keywords=["Rad", "Weg"])
+    make_dataset(db, name="bleibt", title="Radverkehr bleibt", keywords=["Rad"])
+    assert _search(db)[0] == 2 and _search(db, q="Radverkehr")[0] == 2
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM catalog_dataset WHERE name = 'geht'"))
+    assert _search(db)[:3] == (1, ["bleibt"], _search(db)[2])
+    assert _search(db)[2]["tags"] == {"Rad": 1}
+    assert _search(db, q="Radverkehr")[:2] == (1, ["bleibt"])

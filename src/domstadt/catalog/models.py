@@ -25,6 +25,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
 
 
+class CatalogRemoval(Base):
+    """A removal of datasets from ``catalog_dataset``, written by a trigger (migration 0046;
+    one row per DELETE statement on PostgreSQL, per removed row on SQLite). The catalogue's
+    state (``search_cache.catalogue_state``) counts these rows instead of all datasets. The
+    platform itself marks datasets deleted; rows appear for removals outside its rules."""
+
+    __tablename__ = "catalog_removal"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+
+
 class Dataset(Base):
     """dcat:Dataset. ``department_id`` owns it (editor scope); the publisher is the
     organisation when one is set, else the department."""
