@@ -16,6 +16,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.demo import core as demo_core
+from tests.live import interruptible
 
 WAIT = 240.0
 
@@ -39,6 +40,7 @@ def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
 
 

@@ -21,6 +21,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.sensors import import_service
 from domstadt.sensors.mqtt.ingest import IngestWorker
+from tests.live import interruptible
 from tests.sensors.conftest import STA
 
 BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")
@@ -69,6 +70,7 @@ def _simulate(db: Database, url: str, *args: str) -> subprocess.Popen[str]:
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
 
 
