@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import socket
 import subprocess
 import threading
@@ -20,13 +19,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def interruptible() -> None:
-    """``preexec_fn`` of a command a test stops with SIGINT (as Ctrl-C does): SIGINT back to
-    its default in the child. A suite started in the background by a non-interactive shell
-    runs with SIGINT ignored, and children inherit that (the Ctrl-C tests then time out)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_server(base: str, proc: subprocess.Popen[bytes], seconds: float) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from domstadt.catalog import search_facets, search_service, service
-from domstadt.catalog.schemas import DatasetPatch, SearchQuery
+from domstadt.catalog import distribution_service, search_facets, search_service, service
+from domstadt.catalog.schemas import DatasetPatch, DistributionCreate, SearchQuery
 from domstadt.core.auth.permissions import ANONYMOUS, system_actor
 from domstadt.core.db import Database
 from tests.catalog.conftest import make_dataset
@@ -25,8 +26,8 @@ def test_counts_over_random_sets_match_a_brute_force_count() -> None:
     rng = random.Random(15)
     values = [f"w{n}" for n in range(40)]
     rows = [(rng.randint(1, 400), rng.choice(values)) for _ in range(1500)]
-    rows += [(7, ""), (8, "w1"), (8, "w1")]  # an empty value, a repeated pair
-    pairs = search_facets.Pairs.of(rows, distinct=True)
+    rows += [(7, ""), (8, "w1")]  # an empty value
+    pairs = search_facets.Pairs.of(sorted(set(rows)))
     for size in (0, 1, 37, 300, 400):
         chosen = set(rng.sample(range(1, 401), size))
         # ids without any pair and ids past every pair's id count nothing
@@ -131,3 +132,27 @@ def test_a_removal_outside_the_rules_changes_the_catalogue_state(
     assert _search(db)[:3] == (1, ["bleibt"], _search(db)[2])
     assert _search(db)[2]["tags"] == {"Rad": 1}
     assert _search(db, q="Radverkehr")[:2] == (1, ["bleibt"])
+
+
+def test_a_dataset_with_two_files_of_one_format_counts_once(
+    db: Database, departments: None, tmp_path: Path
+) -> None:
+    """The format facet's pairs are distinct per dataset (grouped in the database)."""
+    two = make_dataset(db, name="zwei-csv", title="Radverkehr zwei Dateien")
+    make_dataset(db, name="eine-csv", title="Radverkehr eine Datei")
+    with db.session() as session:
+        for name, url in (
+            ("zwei-csv", "https://example.org/a.csv"),
+            ("zwei-csv", "https://example.org/b.csv"),
+            ("eine-csv", "https://example.org/c.csv"),
+        ):
+            distribution_service.distribution_create(
+                session,
+                actor=system_actor("tests"),
+                dataset=name,
+                data=DistributionCreate(download_url=url, format="CSV"),
+                data_dir=tmp_path,
+            )
+    assert two.name == "zwei-csv"
+    assert _search(db)[2]["res_format"] == {"CSV": 2}
+    assert _search(db, q="Radverkehr")[2]["res_format"] == {"CSV": 2}

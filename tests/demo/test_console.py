@@ -16,7 +16,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from domstadt.demo import core as demo_core
-from tests.live import interruptible
+from domstadt.demo.live import interruptible
 
 WAIT = 240.0
 

@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 
 from domstadt.core.auth.permissions import system_actor
 from domstadt.core.db import Database
+from domstadt.demo.live import interruptible
 from domstadt.sensors import import_service
 from domstadt.sensors.mqtt.ingest import IngestWorker
-from tests.live import interruptible
 from tests.sensors.conftest import STA
 
 BROKER = os.environ.get("DOMSTADT_TEST_MQTT_URL", "")

@@ -38,18 +38,14 @@ class Pairs:
     values: list[str]
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[int, str]], *, distinct: bool = False) -> Pairs:
-        """Pairs from (dataset id, value) rows, empty values left out; ``distinct`` when a
-        pair may repeat (it then counts once)."""
+    def of(cls, rows: Iterable[tuple[int, str]]) -> Pairs:
+        """Pairs from distinct (dataset id, value) rows, empty values left out."""
         index: dict[str, int] = {}
         kept = [(i, v) for i, v in rows if v]
         ids = np.fromiter((i for i, _ in kept), dtype=np.int64, count=len(kept))
         codes = np.fromiter(
             (index.setdefault(v, len(index)) for _, v in kept), dtype=np.int64, count=len(kept)
         )
-        if distinct and len(kept):
-            joined = np.unique(ids * len(index) + codes)
-            ids, codes = joined // len(index), joined % len(index)
         return cls(ids=ids, codes=codes.astype(np.int32), values=list(index))
 
 

@@ -16,9 +16,10 @@ COMMANDS = (
 """The child commands (``domstadt …``): ingest worker, then simulator (2 messages a second)."""
 
 
-def _interruptible() -> None:
+def interruptible() -> None:
     """In the child before exec: SIGINT back to its default, even when our shell started us
-    in the background with SIGINT ignored, so the child's Ctrl-C handling runs on stop()."""
+    in the background with SIGINT ignored, so the child's Ctrl-C handling runs on stop().
+    The tests that stop commands with SIGINT start them with it too."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
@@ -37,7 +38,7 @@ class LiveFeed:
             # own session: a Ctrl-C at the terminal reaches only us, and we stop them in order
             command = [sys.executable, "-m", "domstadt", *args]
             self.children.append(
-                subprocess.Popen(command, start_new_session=True, preexec_fn=_interruptible)
+                subprocess.Popen(command, start_new_session=True, preexec_fn=interruptible)
             )
         print(f"Live-Daten: Simulator und Empfang über {self.mqtt_url}.", flush=True)
 
