@@ -66,6 +66,21 @@ def test_additive_steps_pass_and_a_missing_phase_is_named() -> None:
     ]
 
 
+REPLACED = 'replaced_constraints = ("fk_a",)\n'
+
+
+def test_an_expand_step_may_drop_only_the_constraints_it_names_as_replaced() -> None:
+    by_name = 'op.drop_constraint("fk_a", "t", type_="foreignkey")\n'
+    by_loop = 'for name in replaced_constraints:\n        op.drop_constraint(name, "t")\n'
+    assert migration_lint.problems(REPLACED + EXPAND + "    " + by_name) == []
+    assert migration_lint.problems(REPLACED + EXPAND + "    " + by_loop) == []
+    other = 'op.drop_constraint("fk_b", "t", type_="foreignkey")\n'
+    assert len(migration_lint.problems(REPLACED + EXPAND + "    " + other)) == 1
+    assert len(migration_lint.problems(EXPAND + "    " + by_name)) == 1
+    loop_over_other = 'for name in ("fk_a",):\n        op.drop_constraint(name, "t")\n'
+    assert len(migration_lint.problems(REPLACED + EXPAND + "    " + loop_over_other)) == 1
+
+
 def _newest_contract() -> str:
     contracts = [p.stem for p in FILES if 'phase = "contract"' in p.read_text(encoding="utf-8")]
     return max(contracts)

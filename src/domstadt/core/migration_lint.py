@@ -1,6 +1,11 @@
 """Reads a revision file (without running it) and names what breaks its declared phase: no
 ``phase``, or an expand step whose ``upgrade()`` (and the module's functions it calls) drops,
-renames or narrows what code of the release before it uses."""
+renames or narrows what code of the release before it uses.
+
+One exception, named in the file: constraints listed in ``replaced_constraints`` (a tuple of
+names) may be dropped in an expand step, because the same step puts in a guarantee the old
+release cannot tell apart (0047 replaces the Observations' foreign keys by triggers); the
+revision's docstring says what replaces them."""
 
 from __future__ import annotations
 
@@ -31,10 +36,55 @@ def problems(source: str) -> list[str]:
     calls = _reached_calls(tree, "upgrade")
     created = {_text(c.args[0]) for c in calls if _name(c) == "create_table" and c.args}
     batch_tables = _batch_aliases(tree)
+    allowed = _replacing_drops(tree, _replaced_constraints(tree))
     found: list[str] = []
     for call in calls:
-        found.extend(_call_problems(call, created, batch_tables, constants))
+        if id(call) not in allowed:
+            found.extend(_call_problems(call, created, batch_tables, constants))
     return found
+
+
+def _replaced_constraints(tree: ast.Module) -> frozenset[str]:
+    """The names in ``replaced_constraints``: a tuple of strings, or a tuple built from the
+    last item of each row of a module-level tuple (``tuple(n for _, _, n in LINKS)``)."""
+    assigned = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    value = assigned.get("replaced_constraints")
+    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.GeneratorExp):
+        source = value.args[0].generators[0].iter
+        rows = assigned.get(source.id) if isinstance(source, ast.Name) else None
+        items = rows.elts if isinstance(rows, ast.Tuple) else []
+        value = ast.Tuple(elts=[r.elts[-1] for r in items if isinstance(r, ast.Tuple)])
+    if not isinstance(value, ast.Tuple):
+        return frozenset()
+    return frozenset(t for t in (_text(e) for e in value.elts) if t)
+
+
+def _replacing_drops(tree: ast.Module, replaced: frozenset[str]) -> set[int]:
+    """The ``drop_constraint`` calls that drop a replaced constraint: by its literal name, or
+    by the variable of a ``for name in replaced_constraints`` loop around them."""
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.iter, ast.Name)
+            and node.iter.id == "replaced_constraints"
+            and isinstance(node.target, ast.Name)
+        ):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and _name(inner) == "drop_constraint":
+                    first = inner.args[0] if inner.args else None
+                    if isinstance(first, ast.Name) and first.id == node.target.id:
+                        allowed.add(id(inner))
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        if _name(call) == "drop_constraint" and call.args and _text(call.args[0]) in replaced:
+            allowed.add(id(call))
+    return allowed if replaced else set()
 
 
 def _call_problems(

@@ -102,8 +102,11 @@ def _converted(
 
 
 _NEW_IDS = text(
-    "SELECT nextval(pg_get_serial_sequence('sta_observation', 'id')) FROM generate_series(1, :n)"
+    "SELECT array_agg(nextval((SELECT pg_get_serial_sequence('sta_observation', 'id'))::regclass))"
+    " FROM generate_series(1, :n)"
 )
+"""``n`` new ids in one array. The sequence's name is looked up once (an InitPlan): as the
+argument of ``nextval`` it was looked up for every row, 26 of 30 ms for 5,000 ids."""
 
 
 def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -116,7 +119,7 @@ def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         (json_text, "null") if isinstance(table.c[name].type, JSON) else converter
         for name, converter in zip(columns, converters, strict=True)
     ]  # JSON as its text: psycopg's Json wrapper would serialise each value at COPY time
-    ids = sorted(connection.execute(_NEW_IDS, {"n": len(rows)}).scalars())
+    ids = sorted(connection.execute(_NEW_IDS, {"n": len(rows)}).scalar_one())
     values = _converted(converters, rows, columns)
     statement = f"COPY sta_observation (id, {', '.join(columns)}) FROM STDIN"
     driver: Any = connection.connection.dbapi_connection
