@@ -56,12 +56,15 @@ CHECK = "sta_observation_links_check"
 
 
 def _check_block(column: str, target: str, constraint: str) -> str:
-    """One link's part of the check function: lock the referenced rows, name a missing one."""
+    """One link's part of the check function, one query: each distinct linked id of the new
+    rows, its row locked; the first without one fails the statement."""
     return f"""
-    PERFORM 1 FROM {target} p WHERE p.id IN (SELECT n.{column} FROM new_rows n) FOR KEY SHARE;
-    SELECT n.{column} INTO missing FROM new_rows n
-     WHERE n.{column} IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM {target} p WHERE p.id = n.{column})
+    SELECT n.{column} INTO missing
+      FROM (SELECT DISTINCT {column} FROM new_rows WHERE {column} IS NOT NULL) n
+      LEFT JOIN LATERAL (
+          SELECT 1 AS found FROM {target} p WHERE p.id = n.{column} FOR KEY SHARE
+      ) linked ON true
+     WHERE linked.found IS NULL
      LIMIT 1;
     IF missing IS NOT NULL THEN
         RAISE foreign_key_violation USING
