@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from typing import Any
 
 import sensors_pg
 from _common import p50_p95, sta_thing
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from starlette.testclient import TestClient
 
 from domstadt.core.auth import service as auth
@@ -201,24 +202,22 @@ def _load(
         ds_ids.append(ds["@iot.id"])
     raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
 
-    # 1. ingest: API vs raw executemany (same row count, same table)
+    # 1. ingest: API vs raw executemany (same row count, same table); the bodies are encoded
+    #    before the clock starts, as a client in another process would send them
     n = args.ingest_rows
+    bodies = [_body(api_ds, start) for start in range(0, n, BATCH)]
+    post_headers = {**headers, "Content-Type": "application/json"}
     began = time.perf_counter()
-    for start in range(0, n, BATCH):
-        rows = [
-            [(START + STEP * k).isoformat(), float(k % 97)] for k in range(start, start + BATCH)
-        ]
-        body = [
-            {
-                "Datastream": {"@iot.id": api_ds},
-                "components": ["phenomenonTime", "result"],
-                "dataArray": rows,
-            }
-        ]
-        response = client.post("/sta/v1.1/CreateObservations", json=body, headers=headers)
+    for body in bodies:
+        response = client.post("/sta/v1.1/CreateObservations", content=body, headers=post_headers)
         assert response.status_code == 201, response.text
+        assert '"error' not in response.text, response.text[:300]
     api_rate = n / (time.perf_counter() - began)
     with db.engine.begin() as conn:
+        stored = conn.execute(
+            select(func.count()).where(m.Observation.datastream_id == api_ds)
+        ).scalar_one()
+        assert stored == n, f"{stored} of {n} observations stored"
         foi = conn.execute(m.FeatureOfInterest.__table__.select().limit(1)).first()
     assert foi is not None
     table: Any = m.Observation.__table__
@@ -251,6 +250,13 @@ def _load(
     else:
         _fill_sqlite(db, data_ds, per_ds, step, skip={api_ds: n}, foi=foi.id)
     return data_ds, api_rate, raw_rate, time.perf_counter() - began
+
+
+def _body(ds: int, start: int) -> bytes:
+    """A CreateObservations body of ``BATCH`` rows from row ``start`` on."""
+    rows = [[(START + STEP * k).isoformat(), float(k % 97)] for k in range(start, start + BATCH)]
+    group = {"Datastream": {"@iot.id": ds}, "components": ["phenomenonTime", "result"]}
+    return json.dumps([{**group, "dataArray": rows}]).encode()
 
 
 def _fill_sqlite(
