@@ -96,11 +96,11 @@ class Target:
         self.ds_raw = streams[0]["@iot.id"]
         self.ds = self.key(self.ds_raw)
 
-    def bulk_bodies(self, first: int, count: int) -> list[bytes]:
-        """CreateObservations bodies of ``BATCH`` rows each, encoded before any timing."""
+    def bulk_bodies(self, first: int, count: int, batch: int = BATCH) -> list[bytes]:
+        """CreateObservations bodies of ``batch`` rows each, encoded before any timing."""
         bodies = []
-        for start in range(first, first + count, BATCH):
-            rows = [[_z(START + STEP * k), float(k % 97)] for k in range(start, start + BATCH)]
+        for start in range(first, first + count, batch):
+            rows = [[_z(START + STEP * k), float(k % 97)] for k in range(start, start + batch)]
             group = {
                 "Datastream": {"@iot.id": self.ds_raw},
                 "components": ["phenomenonTime", "result"],
@@ -427,7 +427,7 @@ def fill_peer(url: str, ds: str, args: argparse.Namespace) -> int:
 def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     target.setup()
     out: dict[str, Any] = {}
-    bulk = target.bulk_bodies(0, args.rows)
+    bulk = target.bulk_bodies(0, args.rows, args.batch)
     out["bulk"] = _rate(lambda: target.send("CreateObservations", bulk, {200, 201}), args.rows)
     single = target.single_bodies(args.rows, args.posts)
     out["single"] = _rate(lambda: target.send("Observations", single, {201}), args.posts)
@@ -461,6 +461,7 @@ def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=BATCH, help="rows per CreateObservations")
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--fill", type=int, default=100_000)
     parser.add_argument("--wrk-seconds", type=int, default=10, help="single POSTs with wrk")
