@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-import json
 import logging
 import threading
 import time
@@ -23,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import (
     BigInteger,
     DateTime,
@@ -39,6 +37,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from domstadt.core import json_codec
 from domstadt.core.config import Settings
 from domstadt.core.storable import refuse_unstorable
 
@@ -166,29 +165,27 @@ def _sqlite_pragmas(busy_seconds: float) -> Callable[[Any, Any], None]:
 
 
 def json_text(value: Any) -> str:
-    """The text a JSON column stores for ``value`` (orjson, compact; ``None`` is ``null``)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits: the standard library
-        return json.dumps(value)
+    """The text a JSON column stores for ``value`` (compact; ``None`` is ``null``)."""
+    return json_codec.dumps(value).decode()
 
 
 def _json_loads(value: Any) -> Any:
-    """orjson's loads, and a bare JSON number as SQLite hands it back: a JSON column has
-    NUMERIC affinity there, so the stored text ``5`` comes back as the integer 5."""
+    """``core.json_codec.loads`` (orjson, integers exact at any size), and a bare JSON number
+    as SQLite hands it back: a JSON column has NUMERIC affinity there, so the stored text
+    ``5`` comes back as the integer 5."""
     if isinstance(value, int | float):
         return value
-    return orjson.loads(value)
+    return json_codec.loads(value)
 
 
 def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get their directory created and pragmas set,
     PostgreSQL connections their timeouts.
 
-    JSON columns are written and read with orjson (compact text; decoding them was a fifth of
-    a 1,000-Observation read with the standard library). SQL errors never carry the bound
-    values (``hide_parameters``): an e-mail address, a password hash or a sensor owner's
-    token in a failed INSERT must not reach a log line."""
+    JSON columns are written and read with orjson through ``core.json_codec`` (compact text;
+    decoding them was a fifth of a 1,000-Observation read with the standard library). SQL
+    errors never carry the bound values (``hide_parameters``): an e-mail address, a password
+    hash or a sensor owner's token in a failed INSERT must not reach a log line."""
     url = normalise_url(url)
     timeouts = timeouts or Timeouts()
     kwargs.setdefault("hide_parameters", True)

@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domstadt.core import audit
+from domstadt.core import audit, json_codec
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Conflict, DomainError, Invalid, NotFound
 from domstadt.core.ids import storable_id
@@ -72,8 +71,8 @@ def _parse(root: str, message: Message) -> tuple[StreamKey, dict[str, Any]]:
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     try:
-        data = orjson.loads(message.payload)
-    except orjson.JSONDecodeError as exc:
+        data = json_codec.loads(message.payload)
+    except json_codec.DecodeError as exc:
         raise Invalid(f"kein gültiges JSON: {exc}") from None
     if not isinstance(data, dict):
         raise Invalid("ein JSON-Objekt (eine Observation) erwartet.")

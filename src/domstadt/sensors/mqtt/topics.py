@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import orjson
-
+from domstadt.core import json_codec
 from domstadt.sensors.sta.entities import ENTITY_TYPES, ID_NAMES, EntityType, Nav
 
 VERSION = "v1.1"
@@ -194,7 +193,7 @@ def _selected(body: dict[str, Any], names: list[str]) -> dict[str, Any]:
 
 
 def _encode(payload: dict[str, Any]) -> bytes:
-    return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+    return json_codec.dumps(payload)
 
 
 def event_messages(

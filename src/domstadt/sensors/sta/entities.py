@@ -274,12 +274,18 @@ def interval(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
     return f"{iso(start)}/{iso(end)}"
 
 
+FLOAT_EXACT = 2**53
+"""Below this, every integer has a float of its own; a result stored as a float that is a
+whole number below it reads back as an integer (``writer.split_result`` stores integers from
+it on as JSON)."""
+
+
 def result_value(row: Any) -> Any:
     """An observation's result: the number when numeric, else the stored JSON."""
     number = row.result_number
     if number is None:
         return row.result_json
-    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
+    return int(number) if float(number).is_integer() and abs(number) < FLOAT_EXACT else number
 
 
 ID_NAMES = frozenset({"id", "@iot.id"})

@@ -4,8 +4,9 @@ The API is a plain ASGI app served before the app's routes (see ``asgi_apps``):
 sensors post one observation at a time, so the per-request cost matters as much as the
 service's. Each request does its whole work — session, authentication, CSRF check for
 cookie writes, the service call, the commit — in **one** worker-thread hop; route matching
-is a prefix test; bodies are parsed and answers encoded with orjson. The app's middleware
-(body limit, locale, metrics, security headers, session cookie) still wraps every request.
+is a prefix test; bodies are parsed and answers encoded with orjson (``core.json_codec``:
+integers beyond 64 bits stay exact). The app's middleware (body limit, locale, metrics,
+security headers, session cookie) still wraps every request.
 
 Errors are ``{"code": <status>, "type": "error", "message": …}``; the session of a failed
 request is rolled back before the answer is built, so nothing half-written stays.
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-import orjson
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from domstadt.core import json_codec
 from domstadt.core.auth.permissions import Actor
 from domstadt.core.db import DbSession
 from domstadt.core.db_errors import unavailable
@@ -47,13 +48,13 @@ ROUTE_LABEL = SimpleNamespace(path=f"{PREFIX}/{{path}}")
 
 
 class JsonResponse(Response):
-    """A JSON answer encoded with orjson (UTF-8, compact)."""
+    """A JSON answer encoded with orjson (UTF-8, compact; ``core.json_codec``)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
         """Encode ``content``; dict keys that are not strings are written as strings."""
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return json_codec.dumps(content)
 
 
 def frost_error(status: int, message: str) -> JsonResponse:
@@ -97,8 +98,8 @@ def parse_json(raw: bytes) -> Any:
     if not raw.strip():
         raise Invalid("Der Request-Body ist leer; erwartet wird JSON.")
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        return json_codec.loads(raw)
+    except json_codec.DecodeError as exc:
         if "UTF-8" in exc.msg:
             raise Invalid("Der Request-Body ist kein UTF-8.") from None
         where = f"Zeile {exc.lineno}, Spalte {exc.colno}"

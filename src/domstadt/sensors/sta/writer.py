@@ -20,7 +20,14 @@ from domstadt.core.errors import Invalid
 from domstadt.sensors import models as m
 from domstadt.sensors.odata.parser import parse_datetime
 from domstadt.sensors.sta import duplicates
-from domstadt.sensors.sta.entities import ENTITY_TYPES, EntityType, Nav, Prop, storable_id
+from domstadt.sensors.sta.entities import (
+    ENTITY_TYPES,
+    FLOAT_EXACT,
+    EntityType,
+    Nav,
+    Prop,
+    storable_id,
+)
 from domstadt.sensors.sta.rules import (
     check_geometry,
     check_multi_datastream,
@@ -77,17 +84,11 @@ def set_prop(row: Any, prop: Prop, value: Any, entity: EntityType) -> None:
 
 def split_result(value: Any) -> tuple[float | None, Any]:
     """Numbers go to the float column, everything else to the JSON column, and so do integers
-    a float cannot hold exactly (beyond 2**53), so that none is rounded."""
-    if isinstance(value, float) or (type(value) is int and _fits_float(value)):
+    from 2**53 on: a float cannot hold most of them, and one it can hold (2**64) would read
+    back as a float (``entities.result_value`` gives integers back below 2**53 only)."""
+    if isinstance(value, float) or (type(value) is int and abs(value) < FLOAT_EXACT):
         return float(value), None
     return None, value
-
-
-def _fits_float(value: int) -> bool:
-    try:
-        return int(float(value)) == value
-    except OverflowError:
-        return False
 
 
 def _link(session: Session, entity: EntityType, data: dict[str, Any]) -> Any:
