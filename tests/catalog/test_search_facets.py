@@ -4,11 +4,12 @@ last result and follows every write on both engines."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from starlette.testclient import TestClient
 
 from domstadt.catalog import distribution_service, search_facets, search_service, service
@@ -156,3 +157,37 @@ def test_a_dataset_with_two_files_of_one_format_counts_once(
     assert two.name == "zwei-csv"
     assert _search(db)[2]["res_format"] == {"CSV": 2}
     assert _search(db, q="Radverkehr")[2]["res_format"] == {"CSV": 2}
+
+
+def _restamp(conn: Connection, name: str, rights: str, stamp: dt.datetime) -> None:
+    conn.execute(
+        text(
+            "UPDATE catalog_dataset SET access_rights = :rights, metadata_modified = :stamp"
+            " WHERE name = :name"
+        ),
+        {"rights": rights, "stamp": stamp.replace(tzinfo=None), "name": name},
+    )
+
+
+def test_a_write_committed_after_a_later_stamped_one_changes_the_catalogue_state(
+    db: Database, departments: None
+) -> None:
+    """A write whose stamp is older than the newest (taken before another writer's, committed
+    after it) leaves the newest stamp and the highest id as they were; the counter bumped
+    inside each writing transaction (migration 0048) changes the state anyway, so the counts
+    follow at once. On PostgreSQL the two writers are open at the same time."""
+    make_dataset(db, name="frueh", title="Radverkehr früh")
+    make_dataset(db, name="spaet", title="Radverkehr spät")
+    now = dt.datetime.now(dt.UTC)
+    assert _search(db)[0] == 2 and _search(db, q="Radverkehr")[0] == 2  # cached now
+    with db.engine.connect() as first, db.engine.connect() as second:
+        if db.engine.dialect.name == "postgresql":
+            _restamp(first, "frueh", "NON_PUBLIC", now - dt.timedelta(hours=1))
+        _restamp(second, "spaet", "PUBLIC", now + dt.timedelta(hours=1))
+        second.commit()
+        assert _search(db)[0] == 2
+        if db.engine.dialect.name != "postgresql":  # one writer at a time: now, in turn
+            _restamp(first, "frueh", "NON_PUBLIC", now - dt.timedelta(hours=1))
+        first.commit()  # the older stamp commits last
+    assert _search(db)[:2] == (1, ["spaet"])
+    assert _search(db, q="Radverkehr")[:2] == (1, ["spaet"])

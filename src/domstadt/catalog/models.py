@@ -36,6 +36,18 @@ class CatalogRemoval(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
 
 
+class CatalogChange(Base):
+    """The count of committed writes to ``catalog_dataset`` (one row, id 1), bumped by a
+    trigger inside each writing transaction (migration 0048; once per transaction on
+    PostgreSQL, per written row on SQLite), so it changes exactly when a write becomes
+    visible. Part of the catalogue's state (``search_cache.catalogue_state``)."""
+
+    __tablename__ = "catalog_change"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
+    writes: Mapped[int] = mapped_column(BigInteger)
+
+
 class Dataset(Base):
     """dcat:Dataset. ``department_id`` owns it (editor scope); the publisher is the
     organisation when one is set, else the department."""

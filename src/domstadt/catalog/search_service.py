@@ -389,8 +389,8 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         raise Invalid("start darf nicht negativ sein.", field="start")
     found = _found(session, actor, query)
     # visibility again for the page itself: the cached orders follow the catalogue's state,
-    # and a change that state misses (a write outside the catalogue's rules, or one committed
-    # after a later-stamped one) must never show a dataset the actor may not see
+    # and a change that state misses (a write to a keyword, theme or file table alone, outside
+    # the catalogue's rules) must never show a dataset the actor may not see
     page = _visible(select(Dataset).where(Dataset.id.in_(found.page_ids)), actor)
     page = page.options(
         selectinload(Dataset.keywords),
