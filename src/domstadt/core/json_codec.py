@@ -7,9 +7,9 @@ and cannot write one; the standard library keeps every integer exact. :func:`loa
 orjson decide whether the text is JSON (its errors and messages stay the same everywhere),
 and when the text holds a run of 19 or more digits, where such an integer can hide, returns
 the standard parser's value of the same text. :func:`dumps` writes with orjson and falls back
-to the standard writer (compact, UTF-8) for what orjson refuses to write only because of
-such an integer; anything else orjson writes itself (dates, UUIDs) is written the same way
-inside that fallback.
+to the standard writer (compact, UTF-8) for what orjson refuses, where every value the
+standard writer does not know goes through orjson again: dates and UUIDs come out as orjson
+writes them, and what neither can write is orjson's error.
 """
 
 from __future__ import annotations
@@ -51,9 +51,8 @@ def dumps(value: Any) -> bytes:
     """``value`` as compact UTF-8 JSON; dict keys that are not strings written as strings."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    except orjson.JSONEncodeError as exc:
-        if "64-bit" not in str(exc):
-            raise
+    except orjson.JSONEncodeError:
+        pass  # an integer beyond 64 bits; anything else fails again below, as orjson's error
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_as_orjson_writes)
     return text.encode("utf-8")
 

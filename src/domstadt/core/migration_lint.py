@@ -45,24 +45,17 @@ def problems(source: str) -> list[str]:
 
 
 def _replaced_constraints(tree: ast.Module) -> frozenset[str]:
-    """The names in ``replaced_constraints``: a tuple of strings, or a tuple built from the
-    last item of each row of a module-level tuple (``tuple(n for _, _, n in LINKS)``)."""
-    assigned = {
-        target.id: node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    value = assigned.get("replaced_constraints")
-    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.GeneratorExp):
-        source = value.args[0].generators[0].iter
-        rows = assigned.get(source.id) if isinstance(source, ast.Name) else None
-        items = rows.elts if isinstance(rows, ast.Tuple) else []
-        value = ast.Tuple(elts=[r.elts[-1] for r in items if isinstance(r, ast.Tuple)])
-    if not isinstance(value, ast.Tuple):
-        return frozenset()
-    return frozenset(t for t in (_text(e) for e in value.elts) if t)
+    """The names in a module-level ``replaced_constraints = ("…", …)`` tuple of literals."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(t, ast.Name) and t.id == "replaced_constraints" for t in node.targets
+            )
+            and isinstance(node.value, ast.Tuple)
+        ):
+            return frozenset(t for t in (_text(e) for e in node.value.elts) if t)
+    return frozenset()
 
 
 def _replacing_drops(tree: ast.Module, replaced: frozenset[str]) -> set[int]:

@@ -37,21 +37,22 @@ branch_labels = None
 depends_on = None
 phase = "expand"
 
-LINKS = (
-    ("datastream_id", "sta_datastream", "fk_sta_observation_datastream_id_sta_datastream"),
-    (
-        "multi_datastream_id",
-        "sta_multi_datastream",
-        "fk_sta_observation_multi_datastream_id_sta_multi_datastream",
-    ),
-    (
-        "feature_of_interest_id",
-        "sta_feature_of_interest",
-        "fk_sta_observation_feature_of_interest_id_sta_feature_o_a1f8",
-    ),
+replaced_constraints = (
+    "fk_sta_observation_datastream_id_sta_datastream",
+    "fk_sta_observation_multi_datastream_id_sta_multi_datastream",
+    "fk_sta_observation_feature_of_interest_id_sta_feature_o_a1f8",
+)
+"""The foreign keys the triggers replace (``core.migration_lint`` lets an expand step drop
+these, and only these)."""
+LINKS = tuple(
+    zip(
+        ("datastream_id", "multi_datastream_id", "feature_of_interest_id"),
+        ("sta_datastream", "sta_multi_datastream", "sta_feature_of_interest"),
+        replaced_constraints,
+        strict=True,
+    )
 )
 """(column, referenced table, the foreign key the checks replace)."""
-replaced_constraints = tuple(name for _, _, name in LINKS)
 CHECK = "sta_observation_links_check"
 
 
