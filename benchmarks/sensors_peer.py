@@ -129,6 +129,13 @@ class Target:
             response = self.client.post(url, content=body, headers=JSON_HEADERS)
             assert response.status_code in ok, response.text[:500]
 
+    def stored(self) -> int:
+        """The datastream's Observations as the server counts them (``$count``)."""
+        url = f"{self.base}/Datastreams({self.ds})/Observations"
+        response = self.client.get(url, params={"$count": "true", "$top": "1"})
+        response.raise_for_status()
+        return int(response.json()["@iot.count"])
+
     def latest(self, ordered: bool = True) -> None:
         url = f"{self.base}/Datastreams({self.ds})/Observations"
         params = {"$orderby": "phenomenonTime desc", "$top": "100"}
@@ -429,6 +436,8 @@ def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     bulk = target.bulk_bodies(0, args.rows, args.batch)
     out["bulk"] = _rate(lambda: target.send("CreateObservations", bulk, {200, 201}), args.rows)
+    stored = target.stored()
+    assert stored == args.rows, f"{target.name}: {stored} of {args.rows} observations stored"
     single = target.single_bodies(args.rows, args.posts)
     out["single"] = _rate(lambda: target.send("Observations", single, {201}), args.posts)
     wrk = shutil.which("wrk") and args.wrk_seconds

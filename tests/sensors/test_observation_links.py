@@ -6,9 +6,7 @@ Observations. SQLite keeps foreign keys; PostgreSQL checks once per statement by
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.testclient import TestClient
 
 from domstadt.core.db import Database
+from tests.lock_waits import until_waiting
 from tests.sensors.conftest import STA, thing_payload
 
 INSERT = text(
@@ -87,55 +86,39 @@ def test_deleting_a_datastream_thing_or_feature_deletes_its_observations(
     assert _stored(db, "datastream_id", kept) == 2
 
 
-def _in_thread(work: Any) -> tuple[threading.Thread, list[BaseException]]:
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    time.sleep(0.5)
-    return thread, errors
-
-
 def test_a_delete_running_beside_an_insert_leaves_no_orphan(
     client: TestClient, db: Database, auth: dict[str, str]
 ) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers: PostgreSQL (SQLite has one writer at a time)")
     ds, foi = _stream(client, auth, "Parallel")
+
+    def delete() -> None:
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+            conn.execute(text("DELETE FROM sta_datastream WHERE id = :d"), {"d": ds})
+
     # the insert first: the delete waits for it, then its cascade takes the new rows too
-    with db.engine.connect() as writer:
-        writer.execute(text("SET lock_timeout = '20s'"))
+    with ThreadPoolExecutor(1) as pool, db.engine.connect() as writer:
         writer.execute(INSERT, {"ds": ds, "foi": foi, "t": JAN})
-
-        def delete() -> None:
-            with db.engine.begin() as conn:
-                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
-                conn.execute(text("DELETE FROM sta_datastream WHERE id = :d"), {"d": ds})
-
-        thread, errors = _in_thread(delete)
-        assert thread.is_alive(), "the delete did not wait for the inserting transaction"
+        deleted = pool.submit(delete)
+        until_waiting(db, deleted)
         writer.commit()
-    thread.join(30)
-    assert errors == [] and _stored(db, "datastream_id", ds) == 0
+        deleted.result(30)
+    assert _stored(db, "datastream_id", ds) == 0
     # the delete first: the insert waits for it, then fails on the missing Datastream
     ds, foi = _stream(client, auth, "Parallel 2")
-    with db.engine.connect() as deleter:
+
+    def insert() -> None:
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+            conn.execute(INSERT, {"ds": ds, "foi": foi, "t": JAN})
+
+    with ThreadPoolExecutor(1) as pool, db.engine.connect() as deleter:
         deleter.execute(text("DELETE FROM sta_datastream WHERE id = :d"), {"d": ds})
-
-        def insert() -> None:
-            with db.engine.begin() as conn:
-                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
-                conn.execute(INSERT, {"ds": ds, "foi": foi, "t": JAN})
-
-        thread, errors = _in_thread(insert)
-        assert thread.is_alive(), "the insert did not wait for the deleting transaction"
+        inserted = pool.submit(insert)
+        until_waiting(db, inserted)
         deleter.commit()
-    thread.join(30)
-    assert len(errors) == 1 and isinstance(errors[0], IntegrityError), errors
+        with pytest.raises(IntegrityError):
+            inserted.result(30)
     assert _stored(db, "datastream_id", ds) == 0

@@ -4,7 +4,6 @@ registrations of one name give one 201 and otherwise 409, never 500; websites on
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 from domstadt.core.auth.models import Organisation, Role
 from domstadt.core.db import Database
 from tests.conftest import make_token, make_user
+from tests.lock_waits import until_waiting
 
 VARIANTS = [
     "Veedel Mobil e. V.",
@@ -25,13 +25,6 @@ VARIANTS = [
     "\ufeffVeedel Mobil e. V.",
     "VEEDEL MOBIL E. V.",
 ]
-
-
-WAITING = text(
-    "SELECT count(*) FROM pg_stat_activity "
-    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-)
-"""Sessions of this test database waiting for a lock (the request's INSERT)."""
 
 
 @pytest.fixture
@@ -108,9 +101,7 @@ def test_a_registration_losing_the_race_at_the_unique_key_is_409(
         )  # fmt: skip
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(_register, client, member, "Domblick  Analytics UG")
-            while not other.execute(WAITING).scalar():
-                assert not pending.done(), pending.result()
-                time.sleep(0.01)
+            until_waiting(db, pending)
             other.commit()
             assert pending.result() == 409
 
