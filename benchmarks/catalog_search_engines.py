@@ -1,0 +1,235 @@
+"""Which text engine can answer "q + 3 facets" at 1,000,000 datasets in < 100 ms (issue 15)?
+Domstadt's catalogue search as it is (SQLite FTS5 with ``bm25()``, facets counted in numpy)
+against tantivy (PyPI ``tantivy``, an embedded Lucene-like index library in Rust) over the same
+datasets, side by side in one run.
+
+    .venv/bin/python benchmarks/catalog_search_engines.py [--datasets 1000000] [--rounds 20]
+        [--reuse FILE] [--keep FILE] [--tantivy-path DIR]
+
+The catalogue is generated and indexed as ``catalog_search.py`` does (its ``fill`` and
+``reindex``; at 10^6 on a slow machine 15 minutes: ``--keep FILE`` keeps the SQLite file and
+``--reuse FILE`` starts from one). tantivy (``tantivy==0.27.0``) is installed into
+``--tantivy-path`` with pip when it is missing there; it is not a dependency of the platform.
+Its index gets, for every dataset, the same title and body as the platform's search document
+(title boosted 4×, as the platform's ``bm25(search_fts, 4.0, 1.0)``) and its themes, keywords
+and formats as fast fields; it lives in a temporary folder that is removed at the end.
+
+Before anything is timed, every request is answered by both sides and checked against a
+brute-force count over the catalogue's rows, read back from the database: the count, and every
+facet count either side returns (and that no omitted value counts more). The page itself is
+not compared: tantivy orders equal scores by its own document order, the platform by newest
+first. Then the requests are timed interleaved (the platform, then tantivy, per request):
+min / median / p95 (nearest rank) / max. tantivy's side is the library call alone (query,
+exact count, top 10 ids, three terms aggregations), the platform's the service call
+``dataset_search`` (text match, ranking, facets and the page's datasets): what the platform
+would keep of its own work if the text part moved into such an index is the page's 10
+datasets (a few ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import catalog_search as base
+from sqlalchemy import text
+
+from domstadt.catalog import search_service
+from domstadt.catalog.schemas import SearchQuery
+from domstadt.core.auth.permissions import ANONYMOUS
+from domstadt.core.db import Database
+from domstadt.core.migrate import upgrade
+
+TANTIVY = "tantivy==0.27.0"
+FACETS = base.FACETS  # groups, tags, res_format
+WORD = re.compile(r"\w+")
+
+
+def _tantivy(path: Path) -> Any:
+    """The tantivy module, installed into ``path`` first when it is not there."""
+    if not (path / "tantivy").exists():
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--target", str(path), TANTIVY],
+            check=True,
+        )
+    sys.path.insert(0, str(path))
+    import tantivy  # type: ignore[import-not-found]
+
+    return tantivy
+
+
+class Catalogue:
+    """Every dataset's text words and facet values, read back from the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.texts: dict[int, tuple[str, str]] = {}
+        self.values: dict[str, dict[int, set[str]]] = {f: {} for f in FACETS}
+        sql = {
+            "groups": "SELECT dataset_id, theme FROM catalog_dataset_theme",
+            "tags": "SELECT dataset_id, keyword FROM catalog_dataset_keyword",
+            "res_format": "SELECT dataset_id, format FROM catalog_distribution",
+        }
+        with db.engine.connect() as con:
+            documents = con.execute(
+                text("SELECT entity_id, title, body FROM search_document WHERE kind = 'dataset'")
+            )
+            for entity_id, title, body in documents:
+                self.texts[int(entity_id)] = (title, body)
+            for facet, statement in sql.items():
+                for dataset_id, value in con.execute(text(statement)):
+                    self.values[facet].setdefault(int(dataset_id), set()).add(value)
+        self.words = {
+            i: frozenset(WORD.findall(f"{t} {b}".lower())) for i, (t, b) in self.texts.items()
+        }
+
+    def matching(self, q: str, theme: str | None) -> list[int]:
+        """Datasets with every query word as a prefix of one of their words (the platform's
+        rule) and the theme, when one is asked."""
+        terms = [t.lower() for t in WORD.findall(q)]
+        return [
+            i
+            for i, words in self.words.items()
+            if all(any(w.startswith(t) for w in words) for t in terms)
+            and (theme is None or theme in self.values["groups"].get(i, ()))
+        ]
+
+    def facets(self, rows: list[int]) -> dict[str, Counter[str]]:
+        return {f: Counter(v for i in rows for v in self.values[f].get(i, ())) for f in FACETS}
+
+
+def build_tantivy(tantivy: Any, folder: Path, catalogue: Catalogue) -> tuple[Any, float]:
+    """A tantivy index of the catalogue in ``folder``; (index, seconds)."""
+    schema = tantivy.SchemaBuilder()
+    schema.add_integer_field("id", stored=True, indexed=True, fast=True)
+    schema.add_text_field("title")
+    schema.add_text_field("body")
+    for facet in FACETS:
+        schema.add_text_field(facet, fast=True, tokenizer_name="raw")
+    index = tantivy.Index(schema.build(), path=str(folder))
+    start = time.perf_counter()
+    writer = index.writer(heap_size=500_000_000, num_threads=2)
+    for dataset_id, (title, body) in catalogue.texts.items():
+        fields: dict[str, Any] = {"id": dataset_id, "title": title, "body": body}
+        for facet in FACETS:
+            fields[facet] = sorted(catalogue.values[facet].get(dataset_id, ()))
+        writer.add_document(tantivy.Document(**fields))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index, time.perf_counter() - start
+
+
+def ask_tantivy(tantivy: Any, index: Any, params: dict[str, str]) -> dict[str, Any]:
+    """count, the top 10 ids and the three facets of one request."""
+    words = " ".join(f"+{w}" for w in WORD.findall(params["q"].lower()))
+    query = index.parse_query(words, ["title", "body"], field_boosts={"title": 4.0})
+    fq = params.get("fq")
+    if fq:
+        theme = tantivy.Query.term_query(index.schema, "groups", fq.split('"')[1].upper())
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, theme)]
+        )
+    searcher = index.searcher()
+    found = searcher.search(query, 10, count=True)
+    ids = [searcher.doc(address)["id"][0] for _score, address in found.hits]
+    aggregation = {f: {"terms": {"field": f, "size": 50}} for f in FACETS}
+    counted = searcher.aggregate(query, aggregation)
+    facets = {f: {b["key"]: b["doc_count"] for b in counted[f]["buckets"]} for f in FACETS}
+    return {"count": found.count, "ids": ids, "facets": facets}
+
+
+def ask_platform(db: Database, params: dict[str, str]) -> dict[str, Any]:
+    """The same through the platform's catalogue search (the service package_search calls)."""
+    filters = {"groups": [params["fq"].split('"')[1]]} if params.get("fq") else {}
+    query = SearchQuery(q=params["q"], rows=10, facets=list(FACETS), filters=filters)
+    with db.session() as session:
+        page = search_service.dataset_search(session, actor=ANONYMOUS, query=query)
+    facets = {f: {i.name: i.count for i in items} for f, items in page.facets.items()}
+    return {"count": page.count, "ids": [d.name for d in page.results], "facets": facets}
+
+
+def check(catalogue: Catalogue, params: dict[str, str], answer: dict[str, Any], side: str) -> None:
+    """Compare one answer with the brute force; raise on the first difference."""
+    fq = params.get("fq")
+    rows = catalogue.matching(params["q"], fq.split('"')[1].upper() if fq else None)
+    assert answer["count"] == len(rows), (side, params, answer["count"], len(rows))
+    assert len(answer["ids"]) == min(10, len(rows)), (side, params)
+    brute = catalogue.facets(rows)
+    for facet, items in answer["facets"].items():
+        for name, n in items.items():
+            # the platform shows themes by their code in lower case (CKAN group names)
+            assert brute[facet][name.upper() if facet == "groups" else name] == n, (
+                side, params, facet, name, n,
+            )  # fmt: skip
+        shown = {k.upper() if facet == "groups" else k for k in items}
+        omitted = [v for k, v in brute[facet].items() if k not in shown]
+        assert not omitted or max(omitted) <= min(items.values()), (side, params, facet)
+
+
+def _catalogue_db(args: argparse.Namespace, folder: Path) -> Database:
+    if args.reuse:
+        return Database(f"sqlite:///{args.reuse}")
+    path = Path(args.keep) if args.keep else folder / "catalogue.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    filled, _truth = base.fill(db, args.datasets)
+    print(f"inserted {args.datasets} datasets in {filled:.0f} s", flush=True)
+    print(f"platform re-index (FTS5) {base.reindex(db):.0f} s", flush=True)
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--reuse", default="", help="a SQLite catalogue kept by --keep")
+    parser.add_argument("--keep", default="", help="keep the SQLite catalogue here")
+    parser.add_argument("--tantivy-path", type=Path, default=Path("/tmp/domstadt-tantivy"))
+    args = parser.parse_args()
+    tantivy = _tantivy(args.tantivy_path)
+    folder = Path(tempfile.mkdtemp(prefix="domstadt-engines-"))
+    try:
+        db = _catalogue_db(args, folder)
+        catalogue = Catalogue(db)
+        print(f"{len(catalogue.texts)} datasets read back for the brute force", flush=True)
+        (folder / "tantivy").mkdir()
+        index, took = build_tantivy(tantivy, folder / "tantivy", catalogue)
+        print(f"tantivy index of the same datasets {took:.0f} s", flush=True)
+        requests = base.requests(args.rounds)["q + 3 facets"]
+        sides = {
+            "platform (FTS5 + numpy facets)": lambda p: ask_platform(db, p),
+            "tantivy": lambda p: ask_tantivy(tantivy, index, p),
+        }
+        for params in {tuple(sorted(p.items())): p for p in requests}.values():
+            for side, ask in sides.items():
+                check(catalogue, params, ask(params), side)
+        print("every distinct request agrees with the brute force on both sides", flush=True)
+        times: dict[str, list[float]] = {side: [] for side in sides}
+        for params in requests:
+            for side, ask in sides.items():
+                start = time.perf_counter()
+                ask(params)
+                times[side].append((time.perf_counter() - start) * 1000)
+        for side, values in times.items():
+            r = base._stats(values)
+            print(
+                f"{side}: q + 3 facets ({len(values)} requests): min {r['min']:.1f} ms, median "
+                f"{r['median']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms "
+                f"(load average {base._load()})",
+                flush=True,
+            )
+        db.dispose()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
