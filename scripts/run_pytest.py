@@ -2,7 +2,8 @@
 
 Says plainly whether the browser tests run (a chromium was found) or are skipped. Without
 arguments the suite runs on ``DOMSTADT_TEST_WORKERS`` processes (pytest-xdist; default: 2 on a
-machine with two or more cores, 1 otherwise; see tests/parallel.py for what each worker gets).
+machine with two or more cores, 1 otherwise; see tests/parallel.py for what each worker gets)
+and ends with the 25 slowest tests, so a CI log shows where its time goes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ def default_arguments() -> list[str]:
     """The whole suite, spread over the workers the machine has."""
     workers = int(os.environ.get("DOMSTADT_TEST_WORKERS") or min(2, os.cpu_count() or 1))
     print(f"Workers: {workers}")
-    return ["-n", str(workers), "--dist", "loadgroup", "tests"] if workers > 1 else ["tests"]
+    slowest = ["--durations=25", "--durations-min=1.0"]
+    if workers > 1:
+        return [*slowest, "-n", str(workers), "--dist", "loadgroup", "tests"]
+    return [*slowest, "tests"]
 
 
 def main() -> int:
