@@ -53,8 +53,17 @@ BACKENDS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # the groups must be set before pytest-xdist's hook reads them
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     parallel.group_shared_tests(items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    parallel.check_groups_honoured(session)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    parallel.refuse_when_groups_lost()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
