@@ -23,7 +23,7 @@ from domstadt.core.db import Database
 from domstadt.core.migrate import upgrade
 from tests import parallel
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.demo_snapshot"]
 
 parallel.isolate_worker()  # before any test module reads the test variables
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_snapshot import DemoSnapshot
+
 
 def run(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {
@@ -38,11 +40,14 @@ def migrated(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """One installation with the demo loaded once (the load takes a minute) and its output."""
+def demo_loaded(
+    tmp_path_factory: pytest.TempPathFactory, demo_snapshot: DemoSnapshot
+) -> tuple[Path, str]:
+    """An installation with the demo loaded by `domstadt demo load` (a copy of the run's
+    snapshot, tests/demo_snapshot.py) and that command's output."""
     path = tmp_path_factory.mktemp("cli-demo")
-    run(path, "db", "upgrade")
-    return path, run(path, "demo", "load").stdout
+    demo_snapshot.copy_installation(path, database="cli.sqlite3")
+    return path, demo_snapshot.load_output
 
 
 def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:

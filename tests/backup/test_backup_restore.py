@@ -39,6 +39,7 @@ from tests.backup.support import (
     table_fingerprints,
     with_manifest,
 )
+from tests.demo_snapshot import DemoSnapshot
 
 pytestmark = pytest.mark.slow
 needs_pg = pytest.mark.skipif(not PG_URL, reason="DOMSTADT_TEST_DATABASE_URL not set")
@@ -75,11 +76,11 @@ def _with_data(inst: Installation, email: str = "eigen@example.org") -> None:
 
 
 @pytest.fixture(scope="module")
-def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Source:
-    """The whole Cologne demo on SQLite, backed up through the CLI."""
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory, demo_snapshot: DemoSnapshot) -> Source:
+    """The whole Cologne demo on SQLite (a copy of the run's installation loaded by `domstadt
+    demo load`, tests/demo_snapshot.py), backed up through the CLI."""
     inst = sqlite_installation(tmp_path_factory.mktemp("sqlite-demo"))
-    run(inst, "db", "upgrade")
-    run(inst, "demo", "load")
+    demo_snapshot.copy_installation(inst.data_dir)
     return _back_up(inst)
 
 

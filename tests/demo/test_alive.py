@@ -15,20 +15,32 @@ from domstadt.core.config import Settings, get_settings
 from domstadt.core.db import Database
 from domstadt.demo import catalog as demo_catalog
 from domstadt.demo.loader import LOADERS
+from tests.demo_snapshot import DemoSnapshot
 from tests.sensors.conftest import STA
 
 CHARTS = {"verkehrslage-strassen", "wetter-koeln-bonn", "arbeitslose-koeln"}
 
 
 @pytest.fixture
-def demo(db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The full demo, loaded once into this test's database (files under its data dir)."""
+def demo(
+    request: pytest.FixtureRequest,
+    db: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """The full demo in this test's database (files under its data dir): on SQLite a copy of
+    the run's snapshot, loaded by `domstadt demo load` (tests/demo_snapshot.py); on PostgreSQL
+    loaded here through the loaders."""
     monkeypatch.setenv("DOMSTADT_DATA_DIR", str(settings.data_dir))
     get_settings.cache_clear()
     try:
-        with db.session() as session:
-            for _name, loader in LOADERS:
-                loader(session, system_actor("demo"))
+        if db.dialect == "sqlite":
+            snapshot: DemoSnapshot = request.getfixturevalue("demo_snapshot")
+            snapshot.copy_into(db, settings.data_dir)
+        else:
+            with db.session() as session:
+                for _name, loader in LOADERS:
+                    loader(session, system_actor("demo"))
         yield
     finally:
         get_settings.cache_clear()

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.demo_snapshot import DemoSnapshot
+
 from .hostile import Hostile, make_all
 from .support import (
     ADMIN_EMAIL,
@@ -131,15 +133,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Migrate, load the demo, create the admin, serve on a free port; stop at the end."""
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_snapshot: DemoSnapshot
+) -> Iterator[LiveServer]:
+    """A copy of the run's demo installation (loaded by `domstadt demo load`,
+    tests/demo_snapshot.py), the admin made by the CLI, served on a free port; stopped at the
+    end."""
     data_dir = tmp_path_factory.mktemp("domstadt-e2e")
+    demo_snapshot.copy_installation(data_dir)  # the default database place in the data dir
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _server_env(data_dir, base_url)
     # cwd is the data dir, so that no developer .env file is read by the server.
-    _run_cli(["db", "upgrade"], env, data_dir)
-    _run_cli(["demo", "load"], env, data_dir)
     _run_cli(
         [
             "user",

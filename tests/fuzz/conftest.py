@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
 from tests.conftest import TEST_SECRET
+from tests.demo_snapshot import replace_sqlite
 from tests.fuzz.seed import Seeded, seed
 
 # The recorded seed and bounds (docs/testing.md); scripts/fuzz.py raises them for long runs.
@@ -71,11 +72,7 @@ def seeded(
     if db.dialect != "sqlite":
         return seed(db, settings, client)
     template: SeededFile = request.getfixturevalue("seeded_sqlite")
-    db.dispose()
-    target = Path(str(db.engine.url.database))
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(template.path, target)
+    replace_sqlite(db, template.path)
     shutil.copytree(template.data_dir, settings.data_dir, dirs_exist_ok=True)
     return template.seeded
 

@@ -26,11 +26,10 @@ from starlette.testclient import TestClient
 
 import domstadt
 from domstadt.core.auth.models import Role
-from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import Settings
 from domstadt.core.db import Database
-from domstadt.core.migrate import upgrade
 from tests.conftest import TEST_SECRET, login, make_user
+from tests.demo_snapshot import DemoSnapshot
 from tests.e2e.support import NOT_PAGES
 
 SEEDS = [
@@ -270,19 +269,15 @@ def crawl(client: TestClient, codes: set[str]) -> tuple[dict[str, list[str]], in
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Database]]:
-    """A migrated SQLite database with the demo data and an admin account."""
-    from domstadt.demo.loader import LOADERS
-
-    folder: Path = tmp_path_factory.mktemp("german")
-    db = Database(f"sqlite:///{folder / 'demo.sqlite3'}")
-    upgrade(db)
-    with db.session() as session:
-        for _name, loader in LOADERS:
-            loader(session, system_actor("demo"))
+def demo_app(
+    tmp_path_factory: pytest.TempPathFactory, demo_snapshot: DemoSnapshot
+) -> Iterator[tuple[Settings, Database]]:
+    """A copy of the run's demo installation (tests/demo_snapshot.py) and an admin account."""
+    data_dir: Path = tmp_path_factory.mktemp("german")
+    db = Database(f"sqlite:///{demo_snapshot.copy_installation(data_dir)}")
     make_user(db, "admin@example.org", role=Role.ADMIN)
     settings = Settings(
-        environment="test", data_dir=folder / "data", database_url=db.url, secret_key=TEST_SECRET
+        environment="test", data_dir=data_dir, database_url=db.url, secret_key=TEST_SECRET
     )  # type: ignore[arg-type]
     yield settings, db
     db.dispose()
