@@ -10,21 +10,18 @@ file lock keeps the other waiting; later requests only copy."""
 from __future__ import annotations
 
 import fcntl
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from domstadt.core.db import Database
+from tests.backup.support import run, sqlite_installation
 from tests.parallel import worker_number
 
 DATABASE = "domstadt.sqlite3"
-LOAD_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -69,35 +66,13 @@ def replace_sqlite(db: Database, source: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _domstadt(data_dir: Path, *args: str) -> str:
-    """Run one ``domstadt`` command against the snapshot's installation; its output."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DOMSTADT_")},
-        "DOMSTADT_DATA_DIR": str(data_dir),
-        "DOMSTADT_DATABASE_URL": f"sqlite:///{data_dir / DATABASE}",
-        "DOMSTADT_ENVIRONMENT": "test",
-        "COLUMNS": "200",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "domstadt", *args],
-        env=env,
-        cwd=data_dir,  # no developer .env file is read
-        text=True,
-        capture_output=True,
-        timeout=LOAD_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"domstadt {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
 def _build(folder: Path) -> None:
     data_dir = folder / "snapshot"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
-    _domstadt(data_dir, "db", "upgrade")
-    output = _domstadt(data_dir, "demo", "load")
+    installation = sqlite_installation(data_dir)  # the database at its default place
+    run(installation, "db", "upgrade")
+    output = run(installation, "demo", "load").stdout
     with sqlite3.connect(data_dir / DATABASE) as conn:  # the copies need no -wal file
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     (folder / "load-output.txt").write_text(output, encoding="utf-8")  # last: marks it complete
