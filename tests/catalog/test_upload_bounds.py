@@ -14,6 +14,8 @@ from tests.hostile_files import DEEP_JSON, csv_with_long_field, truncated, with_
 ROWS: list[list[object]] = [["Stadtteil", "Anzahl"], ["Kalk", 17], ["Porz", 9]]
 
 
+# Named ids: the files' bytes hold the time they were made, and ids made from them differ
+# between pytest-xdist workers that collect two seconds apart (the whole run then stops).
 @pytest.mark.parametrize(
     ("filename", "content", "words"),
     [
@@ -22,6 +24,7 @@ ROWS: list[list[object]] = [["Stadtteil", "Anzahl"], ["Kalk", 17], ["Porz", 9]]
         ("dtd.xlsx", workbook(ROWS, with_dtd), "DTD"),
         ("tief.geojson", DEEP_JSON, "höchstens 64 Ebenen"),
     ],
+    ids=["csv-long-field", "xlsx-truncated", "xlsx-dtd", "deep-json"],
 )
 def test_hostile_upload_is_refused_and_nothing_kept(
     client: TestClient, db: Database, editor_token: str, filename: str, content: bytes, words: str

@@ -34,6 +34,8 @@ def _upload(client: TestClient, filename: str, content: bytes, dry_run: str = "1
     )
 
 
+# Named ids: the files' bytes hold the time they were made, and ids made from them differ
+# between pytest-xdist workers that collect two seconds apart (the whole run then stops).
 @pytest.mark.parametrize(
     ("filename", "content", "words"),
     [
@@ -42,6 +44,7 @@ def _upload(client: TestClient, filename: str, content: bytes, dry_run: str = "1
         ("dtd.xlsx", workbook(ROWS, with_dtd), "DTD"),
         ("tief.json", DEEP_JSON, "höchstens 64 Ebenen"),
     ],
+    ids=["csv-long-field", "xlsx-truncated", "xlsx-dtd", "deep-json"],
 )
 def test_hostile_file_is_refused_with_its_reason(
     client: TestClient, plan: Database, filename: str, content: bytes, words: str
