@@ -81,6 +81,19 @@ def test_an_expand_step_may_drop_only_the_constraints_it_names_as_replaced() -> 
     assert len(migration_lint.problems(REPLACED + EXPAND + "    " + loop_over_other)) == 1
 
 
+def test_an_expand_step_may_rebuild_a_replaced_unique_index_under_its_own_name() -> None:
+    replaced = 'replaced_constraints = ("uq_old",)\nsame_rule_keys = ("uq_new",)\n'
+    rebuild = (
+        'op.create_index("uq_new", "t", ["a"], unique=True)\n'
+        '    for name in replaced_constraints:\n        op.drop_index(name, table_name="t")\n'
+    )
+    assert migration_lint.problems(replaced + EXPAND + "    " + rebuild) == []
+    other_key = rebuild.replace('"uq_new", "t"', '"uq_other", "t"')
+    assert len(migration_lint.problems(replaced + EXPAND + "    " + other_key)) == 1
+    nothing_replaced = 'same_rule_keys = ("uq_new",)\n' + EXPAND + "    " + rebuild
+    assert len(migration_lint.problems(nothing_replaced)) == 2  # the unique index and the drop
+
+
 def _newest_contract() -> str:
     contracts = [p.stem for p in FILES if 'phase = "contract"' in p.read_text(encoding="utf-8")]
     return max(contracts)

@@ -2,10 +2,12 @@
 ``phase``, or an expand step whose ``upgrade()`` (and the module's functions it calls) drops,
 renames or narrows what code of the release before it uses.
 
-One exception, named in the file: constraints listed in ``replaced_constraints`` (a tuple of
-names) may be dropped in an expand step, because the same step puts in a guarantee the old
-release cannot tell apart (0047 replaces the Observations' foreign keys by triggers); the
-revision's docstring says what replaces them."""
+One exception, named in the file: constraints and indexes listed in ``replaced_constraints``
+(a tuple of names) may be dropped in an expand step, because the same step puts in a guarantee
+the old release cannot tell apart (0047 replaces the Observations' foreign keys by triggers);
+the revision's docstring says what replaces them. A unique index named in ``same_rule_keys``
+may then be created on an existing table: it enforces the rule of a replaced one (0049: the
+same duplicate keys, partial)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ DROPS = frozenset(
     {"drop_table", "drop_column", "drop_index", "drop_constraint", "rename_table", "drop_view"}
 )
 """Operations an expand step never calls: code of the release before it uses what they remove."""
+REPLACING_DROPS = frozenset({"drop_constraint", "drop_index"})
+"""Drops allowed for the names an expand step lists in ``replaced_constraints``."""
 NARROWING_SQL = re.compile(
     r"\b(DROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT|VIEW)|RENAME|SET\s+NOT\s+NULL|UNIQUE)\b", re.I
 )
@@ -36,7 +40,11 @@ def problems(source: str) -> list[str]:
     calls = _reached_calls(tree, "upgrade")
     created = {_text(c.args[0]) for c in calls if _name(c) == "create_table" and c.args}
     batch_tables = _batch_aliases(tree)
-    allowed = _replacing_drops(tree, _replaced_constraints(tree))
+    replaced = _names(tree, "replaced_constraints")
+    allowed = _replacing_drops(tree, replaced)
+    if replaced:
+        keys = _names(tree, "same_rule_keys")
+        allowed |= {id(c) for c in calls if _name(c) == "create_index" and _first(c) in keys}
     found: list[str] = []
     for call in calls:
         if id(call) not in allowed:
@@ -44,14 +52,12 @@ def problems(source: str) -> list[str]:
     return found
 
 
-def _replaced_constraints(tree: ast.Module) -> frozenset[str]:
-    """The names in a module-level ``replaced_constraints = ("…", …)`` tuple of literals."""
+def _names(tree: ast.Module, variable: str) -> frozenset[str]:
+    """The names in a module-level ``variable = ("…", …)`` tuple of literals."""
     for node in tree.body:
         if (
             isinstance(node, ast.Assign)
-            and any(
-                isinstance(t, ast.Name) and t.id == "replaced_constraints" for t in node.targets
-            )
+            and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets)
             and isinstance(node.value, ast.Tuple)
         ):
             return frozenset(t for t in (_text(e) for e in node.value.elts) if t)
@@ -59,8 +65,9 @@ def _replaced_constraints(tree: ast.Module) -> frozenset[str]:
 
 
 def _replacing_drops(tree: ast.Module, replaced: frozenset[str]) -> set[int]:
-    """The ``drop_constraint`` calls that drop a replaced constraint: by its literal name, or
-    by the variable of a ``for name in replaced_constraints`` loop around them."""
+    """The ``drop_constraint`` and ``drop_index`` calls that drop a replaced constraint or
+    index: by its literal name, or by the variable of a ``for name in replaced_constraints``
+    loop around them."""
     allowed: set[int] = set()
     for node in ast.walk(tree):
         if (
@@ -70,12 +77,12 @@ def _replacing_drops(tree: ast.Module, replaced: frozenset[str]) -> set[int]:
             and isinstance(node.target, ast.Name)
         ):
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Call) and _name(inner) == "drop_constraint":
+                if isinstance(inner, ast.Call) and _name(inner) in REPLACING_DROPS:
                     first = inner.args[0] if inner.args else None
                     if isinstance(first, ast.Name) and first.id == node.target.id:
                         allowed.add(id(inner))
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        if _name(call) == "drop_constraint" and call.args and _text(call.args[0]) in replaced:
+        if _name(call) in REPLACING_DROPS and _first(call) in replaced:
             allowed.add(id(call))
     return allowed if replaced else set()
 
@@ -196,3 +203,8 @@ def _false(node: ast.expr | None) -> bool:
 
 def _true(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
+
+
+def _first(call: ast.Call) -> str | None:
+    """The call's first argument when it is a string literal (a constraint's or index's name)."""
+    return _text(call.args[0]) if call.args else None

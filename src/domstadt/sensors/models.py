@@ -2,10 +2,11 @@
 
 64-bit ids throughout (``IdType``: BIGINT on PostgreSQL, the rowid on SQLite). Observations
 are built for volume: one composite unique index on
-``(datastream_id, phenomenon_time_start, phenomenon_time_key)`` serves ordered reads, keyset
-paging, the "latest observation" fast path and the duplicate rule (one observation per
-datastream and whole phenomenonTime, unless the datastream allows duplicates; see
-``sta/duplicates.py``). Numeric results live in ``result_number`` (a float column that can be
+``(datastream_id, phenomenon_time_start, phenomenon_time_key)`` (partial: only rows of a
+Datastream; its twin on ``multi_datastream_id`` only rows of a MultiDatastream) serves ordered
+reads, keyset paging, the "latest observation" fast path and the duplicate rule (one
+observation per datastream and whole phenomenonTime, unless the datastream allows duplicates;
+see ``sta/duplicates.py``). Numeric results live in ``result_number`` (a float column that can be
 aggregated); every other result in ``result_json``, and so does an integer a float cannot hold
 exactly (beyond 2**53), so that it reads back as sent. No triggers; deletes cascade in the
 database (``ON DELETE CASCADE``) as the SensorThings specification asks.
@@ -16,7 +17,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text, event
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
@@ -254,18 +267,22 @@ class Observation(Base):
     __tablename__ = "sta_observation"
     __table_args__ = (
         Index(
-            "uq_sta_observation_datastream_time",
+            "uq_sta_observation_datastream_phenomenon",
             "datastream_id",
             "phenomenon_time_start",
             "phenomenon_time_key",
             unique=True,
+            postgresql_where=text("datastream_id IS NOT NULL"),
+            sqlite_where=text("datastream_id IS NOT NULL"),
         ),
         Index(
-            "uq_sta_observation_multi_datastream_time",
+            "uq_sta_observation_multi_datastream_phenomenon",
             "multi_datastream_id",
             "phenomenon_time_start",
             "phenomenon_time_key",
             unique=True,
+            postgresql_where=text("multi_datastream_id IS NOT NULL"),
+            sqlite_where=text("multi_datastream_id IS NOT NULL"),
         ),
     )
 

@@ -33,8 +33,7 @@ from domstadt.sensors.sta.writer import (
     split_result,
 )
 
-COMPONENTS = {
-    "id",
+ROW_COMPONENTS = (
     "phenomenonTime",
     "result",
     "resultTime",
@@ -42,7 +41,12 @@ COMPONENTS = {
     "validTime",
     "parameters",
     "FeatureOfInterest/id",
-}
+)
+"""The components a row is built from, in the order :func:`_positions` gives them."""
+
+
+COMPONENTS = {"id", *ROW_COMPONENTS}
+"""Every component a group may name (an ``id`` is accepted and not used: the server assigns ids)."""
 
 
 @dataclass
@@ -131,34 +135,41 @@ class _Builder:
         self.default_feature: int | None = None
         self.known_features: set[int] = set()
         self.made = made  # generated FeaturesOfInterest are appended here
+        self._components: list[str] | None = None
+        self._at: tuple[int, ...] = ()
 
     def row(self, components: list[str], values: Any) -> dict[str, Any]:
         if not isinstance(values, list) or len(values) != len(components):
             raise RowError(f"{len(components)} Werte erwartet")
-        data = dict(zip(components, values, strict=True))
+        if components is not self._components:
+            self._components, self._at = components, _positions(components)
+        time, result, result_time, quality, valid, parameters, feature = (
+            None if at < 0 else values[at] for at in self._at
+        )
         try:
-            start, end = _interval(data.get("phenomenonTime"))
+            start, end = _interval(time)
             start = start or dt.datetime.now(dt.UTC)
-            result_time = data.get("resultTime")
+            result_at = parse_time(result_time, "resultTime") if result_time else None
+            valid_start, valid_end = (
+                parse_interval(valid, "validTime") if valid is not None else (None, None)
+            )
             row = {
                 self.column: self.ds_id,
                 "phenomenon_time_start": start,
                 "phenomenon_time_end": end,
-                "result_time": parse_time(result_time, "resultTime") if result_time else None,
-                "result_quality": data.get("resultQuality"),
-                "parameters": data.get("parameters"),
+                "result_time": result_at,
+                "result_quality": quality,
+                "parameters": parameters,
+                "valid_time_start": valid_start,
+                "valid_time_end": valid_end,
+                "phenomenon_time_key": duplicates.time_key(self.refuse, start, end),
             }
-            valid = data.get("validTime")
-            row["valid_time_start"], row["valid_time_end"] = (
-                parse_interval(valid, "validTime") if valid is not None else (None, None)
-            )
-            row["phenomenon_time_key"] = duplicates.time_key(self.refuse, start, end)
         except Invalid as exc:
             raise RowError(exc.message) from None
         if self.stream.size is not None:
-            self._check_multi(data["result"])
-        row["result_number"], row["result_json"] = split_result(data["result"])
-        row["feature_of_interest_id"] = self.feature(data.get("FeatureOfInterest/id"))
+            self._check_multi(result)
+        row["result_number"], row["result_json"] = split_result(result)
+        row["feature_of_interest_id"] = self.feature(feature)
         return row
 
     def _check_multi(self, result: Any) -> None:
@@ -192,6 +203,12 @@ class _Builder:
                 raise RowError(f"FeatureOfInterest {given} gibt es nicht")
             self.known_features.add(given)
         return given
+
+
+def _positions(components: list[str]) -> tuple[int, ...]:
+    """Where each of :data:`ROW_COMPONENTS` is in a row of ``components`` (-1: not given);
+    looked up once per group instead of a dict per row."""
+    return tuple(components.index(c) if c in components else -1 for c in ROW_COMPONENTS)
 
 
 def _interval(value: Any) -> tuple[dt.datetime | None, dt.datetime | None]:

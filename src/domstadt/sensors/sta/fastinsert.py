@@ -21,7 +21,11 @@ quarters of a 5,000-row CreateObservations in psycopg turning a statement of 12,
 ``%(name)s`` placeholders into ``$n`` ones (pure Python, not cached for long statements). Here
 the ids are drawn from the table's sequence first (one statement), then the rows go in by
 ``COPY … FROM STDIN`` with those ids, converted by the same bind processors (UTC, JSON text
-with ``None`` as JSON ``null``), so the stored values equal the generic path's.
+with ``None`` as JSON ``null``), so the stored values equal the generic path's. The COPY is in
+PostgreSQL's binary format with each column's type fixed up front (psycopg then formats a row
+in C; in text format its per-value adaptation took 30–40 ms of a 5,000-row request, binary
+5 ms). Binary COPY needs the exact column types, so they are read from the catalogue once per
+database connection; a JSON column gets its text (the binary form of ``json`` is the text).
 """
 
 from __future__ import annotations
@@ -121,12 +125,33 @@ def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     ]  # JSON as its text: psycopg's Json wrapper would serialise each value at COPY time
     ids = sorted(connection.execute(_NEW_IDS, {"n": len(rows)}).scalar_one())
     values = _converted(converters, rows, columns)
-    statement = f"COPY sta_observation (id, {', '.join(columns)}) FROM STDIN"
+    statement = f"COPY sta_observation (id, {', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    types = _copy_types(connection)
     driver: Any = connection.connection.dbapi_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types([types[name] for name in ("id", *columns)])
         for record in zip(ids, *values, strict=True):
             copy.write_row(record)
     return ids
+
+
+_TEXT_OID = 25
+_COPY_TYPES = text(
+    "SELECT attname, CASE WHEN atttypid = 'json'::regtype THEN :text ELSE atttypid::int END"
+    " FROM pg_attribute WHERE attrelid = 'sta_observation'::regclass"
+    " AND attnum > 0 AND NOT attisdropped"
+)
+
+
+def _copy_types(connection: Any) -> dict[str, int]:
+    """Column name → type oid for a binary COPY into ``sta_observation`` (``json`` columns as
+    ``text``: the values are their JSON text), read once per database connection."""
+    info = connection.connection.info
+    types = info.get("sta_observation_copy_types")
+    if types is None:
+        rows = connection.execute(_COPY_TYPES, {"text": _TEXT_OID})
+        types = info["sta_observation_copy_types"] = {name: oid for name, oid in rows}
+    return types
 
 
 def _all_null(column: Any, rows: list[dict[str, Any]]) -> bool:
