@@ -1,7 +1,7 @@
 """Sensor hub benchmark: CreateObservations ingest vs raw executemany, and read latency.
 
 Usage: .venv/bin/python benchmarks/sensors_ingest.py [--observations 1000000] [--datastreams 10]
-       [--postgres postgresql://…/scratch_db] [--step-minutes 5] [--reads-only]
+       [--postgres postgresql://…/scratch_db] [--step-minutes 5] [--reads-only] [--clients 1]
 
 ``--reads-only`` (PostgreSQL) times the reads again on a database that an earlier run with the
 same arguments filled, e.g. on a quiet machine after a fill under load.
@@ -12,7 +12,9 @@ filled server-side in time order, all datastreams interleaved; see ``sensors_pg.
 creates the datastreams through
 the SensorThings API (in-process ASGI client), then measures
 1. ingest via POST /CreateObservations (batches of 5,000 rows) against a raw executemany of
-   the same rows into the same table (the physical limit);
+   the same rows into the same table (the physical limit); with ``--clients N`` N threads post
+   at once, each to a Datastream of its own (gateways sending side by side), and the rate is
+   all rows over the time until the last answer;
 2. with the table filled to ``--observations`` rows: latest 100 of one datastream and a
    filtered time range of 1,000 rows (p50/p95 over 50 requests, through the HTTP API), and
    one day of 5-minute buckets for 10 datastreams (aggregation extension).
@@ -28,6 +30,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +63,9 @@ def main() -> None:
     parser.add_argument("--ingest-rows", type=int, default=50_000)
     parser.add_argument("--postgres", default="", help="scratch PostgreSQL database (wiped)")
     parser.add_argument("--step-minutes", type=int, default=5, help="time between observations")
+    parser.add_argument(
+        "--clients", type=int, default=1, help="clients posting CreateObservations at once"
+    )
     parser.add_argument(
         "--reads-only",
         action="store_true",
@@ -103,9 +109,9 @@ def main() -> None:
     if args.reads_only:
         with db.engine.connect() as conn:
             ds_ids = list(conn.execute(select(m.Datastream.id).order_by(m.Datastream.id)).scalars())
-        if len(ds_ids) != args.datastreams + 1:
-            parser.error(f"the database has {len(ds_ids)} datastreams, not {args.datastreams + 1}")
-        data_ds = ds_ids[1:]
+        if len(ds_ids) != args.datastreams + args.clients:
+            parser.error(f"the database has {len(ds_ids)} datastreams; pass the fill's --clients")
+        data_ds = ds_ids[1 : args.datastreams + 1]
         api_rate = raw_rate = fill_seconds = float("nan")
     else:
         data_ds, api_rate, raw_rate, fill_seconds = _load(client, headers, db, args, step)
@@ -172,7 +178,8 @@ def main() -> None:
         print(f"| observations in table | {total:,} (filled by an earlier run; reads only) |")
     else:
         print(f"| observations in table | {total:,} (filled in {fill_seconds:.0f} s) |")
-        print(f"| CreateObservations ingest | {api_rate:,.0f} obs/s |")
+        clients = f", {args.clients} clients at once" if args.clients > 1 else ""
+        print(f"| CreateObservations ingest{clients} | {api_rate:,.0f} obs/s |")
         print(f"| raw executemany, same rows and table | {raw_rate:,.0f} obs/s |")
         print(f"| ingest / raw | {api_rate / raw_rate:.0%} |")
     print(f"| latest 100 of one datastream (p50 / p95) | {latest[0]:.1f} / {latest[1]:.1f} ms |")
@@ -195,29 +202,37 @@ def _load(
 ) -> tuple[list[int], float, float, float]:
     """Datastreams through the API, ingest timed against raw executemany, then the fill:
     (data datastreams, API obs/s, raw obs/s, fill seconds)."""
-    ds_ids = []
-    for i in range(args.datastreams + 1):
-        thing = client.post("/sta/v1.1/Things", json=sta_thing(i), headers=headers).json()
-        ds = client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0]
-        ds_ids.append(ds["@iot.id"])
+    ds_ids = [_datastream(client, headers, i) for i in range(args.datastreams + 1)]
     raw_ds, api_ds, data_ds = ds_ids[0], ds_ids[1], ds_ids[1:]
+    streams = [api_ds] + [_datastream(client, headers, 1000 + k) for k in range(args.clients - 1)]
 
     # 1. ingest: API vs raw executemany (same row count, same table); the bodies are encoded
     #    before the clock starts, as a client in another process would send them
     n = args.ingest_rows
-    bodies = [_body(api_ds, start) for start in range(0, n, BATCH)]
+    share = n // len(streams)
+    if share % BATCH:
+        raise SystemExit(f"--ingest-rows must be a multiple of {BATCH} × --clients")
+    bodies = [[_body(ds, start) for start in range(0, share, BATCH)] for ds in streams]
     post_headers = {**headers, "Content-Type": "application/json"}
+
+    def post_all(stream_bodies: list[bytes]) -> None:
+        for body in stream_bodies:
+            response = client.post(
+                "/sta/v1.1/CreateObservations", content=body, headers=post_headers
+            )
+            assert response.status_code == 201, response.text
+            assert '"error' not in response.text, response.text[:300]
+
     began = time.perf_counter()
-    for body in bodies:
-        response = client.post("/sta/v1.1/CreateObservations", content=body, headers=post_headers)
-        assert response.status_code == 201, response.text
-        assert '"error' not in response.text, response.text[:300]
+    with ThreadPoolExecutor(len(streams)) as pool:
+        list(pool.map(post_all, bodies))
     api_rate = n / (time.perf_counter() - began)
     with db.engine.begin() as conn:
-        stored = conn.execute(
-            select(func.count()).where(m.Observation.datastream_id == api_ds)
-        ).scalar_one()
-        assert stored == n, f"{stored} of {n} observations stored"
+        for ds in streams:
+            stored = conn.execute(
+                select(func.count()).where(m.Observation.datastream_id == ds)
+            ).scalar_one()
+            assert stored == share, f"{stored} of {share} observations stored in {ds}"
         foi = conn.execute(m.FeatureOfInterest.__table__.select().limit(1)).first()
     assert foi is not None
     table: Any = m.Observation.__table__
@@ -250,6 +265,14 @@ def _load(
     else:
         _fill_sqlite(db, data_ds, per_ds, step, skip={api_ds: n}, foi=foi.id)
     return data_ds, api_rate, raw_rate, time.perf_counter() - began
+
+
+def _datastream(client: TestClient, headers: dict[str, str], number: int) -> int:
+    """A Thing with its Datastream through the API; the Datastream's id."""
+    thing = client.post("/sta/v1.1/Things", json=sta_thing(number), headers=headers).json()
+    return client.get(f"/sta/v1.1/Things({thing['@iot.id']})/Datastreams").json()["value"][0][
+        "@iot.id"
+    ]
 
 
 def _body(ds: int, start: int) -> bytes:

@@ -63,3 +63,30 @@ def test_create_observations_links_point_at_the_stored_rows(
         stored = client.get(link).json()
         assert (stored["phenomenonTime"], stored["result"]) == (row[0], row[1])
         assert stored["parameters"] == row[2] and stored["resultQuality"] is None
+
+
+def test_create_observations_finds_duplicates_inside_one_request(
+    client: TestClient, auth: dict[str, str], seeded: dict[str, int]
+) -> None:
+    """Rows of one request, nothing stored in their time range: a time sent twice is a
+    duplicate whether or not the rows rise; an interval and an instant that start together
+    are two Observations (the whole phenomenonTime counts)."""
+    cases = [
+        (["2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z", "2030-01-01T00:00:00Z"], [2]),
+        (["2031-01-01T00:00:00Z", "2031-01-01T00:00:00Z", "2031-01-01T01:00:00Z"], [1]),
+        (["2032-01-01T00:00:00Z/2032-01-01T01:00:00Z", "2032-01-01T00:00:00Z"], []),
+        ([f"2033-01-01T{h:02d}:00:00Z" for h in range(5)], []),
+    ]
+    for times, refused in cases:
+        body = [
+            {
+                "Datastream": {"@iot.id": seeded["ds"]},
+                "components": ["phenomenonTime", "result"],
+                "dataArray": [[t, n] for n, t in enumerate(times)],
+            }
+        ]
+        response = client.post(f"{STA}/CreateObservations", json=body, headers=auth)
+        assert response.status_code == 201, response.text
+        links = response.json()
+        assert [i for i, link in enumerate(links) if "Duplikat" in link] == refused, times
+        assert not any(link.startswith("error") and "Duplikat" not in link for link in links)
