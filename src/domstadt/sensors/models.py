@@ -8,8 +8,9 @@ reads, keyset paging, the "latest observation" fast path and the duplicate rule 
 observation per datastream and whole phenomenonTime, unless the datastream allows duplicates;
 see ``sta/duplicates.py``). Numeric results live in ``result_number`` (a float column that can be
 aggregated); every other result in ``result_json``, and so does an integer a float cannot hold
-exactly (beyond 2**53), so that it reads back as sent. No triggers; deletes cascade in the
-database (``ON DELETE CASCADE``) as the SensorThings specification asks.
+exactly (beyond 2**53), so that it reads back as sent. Deletes cascade in the database as the
+SensorThings specification asks: on SQLite by the foreign keys (``ON DELETE CASCADE``), on
+PostgreSQL by statement-level triggers that also check the Observations' links (migration 0047).
 """
 
 from __future__ import annotations
