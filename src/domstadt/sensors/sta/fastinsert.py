@@ -24,8 +24,9 @@ the ids are drawn from the table's sequence first (one statement), then the rows
 with ``None`` as JSON ``null``), so the stored values equal the generic path's. The COPY is in
 PostgreSQL's binary format with each column's type fixed up front (psycopg then formats a row
 in C; in text format its per-value adaptation took 30–40 ms of a 5,000-row request, binary
-5 ms). Binary COPY needs the exact column types, so they are read from the catalogue once per
-database connection; a JSON column gets its text (the binary form of ``json`` is the text).
+5 ms). Binary COPY needs the exact column types, so they are read from the catalogue in the
+statement that draws the ids; a JSON column gets its text (the binary form of ``json`` is the
+text).
 """
 
 from __future__ import annotations
@@ -105,16 +106,26 @@ def _converted(
     return values
 
 
-_NEW_IDS = text(
-    "SELECT array_agg(nextval((SELECT pg_get_serial_sequence('sta_observation', 'id'))::regclass))"
-    " FROM generate_series(1, :n)"
+_TEXT_OID = 25
+_IDS_AND_TYPES = text(
+    "SELECT (SELECT array_agg(nextval("
+    "(SELECT pg_get_serial_sequence('sta_observation', 'id'))::regclass))"
+    " FROM generate_series(1, :n)),"
+    " (SELECT json_object_agg(attname,"
+    " CASE WHEN atttypid = 'json'::regtype THEN :text ELSE atttypid::int END)"
+    " FROM pg_attribute WHERE attrelid = 'sta_observation'::regclass"
+    " AND attnum > 0 AND NOT attisdropped)"
 )
-"""``n`` new ids in one array. The sequence's name is looked up once (an InitPlan): as the
-argument of ``nextval`` it was looked up for every row, 26 of 30 ms for 5,000 ids."""
+"""``n`` new ids in one array, and the column types for a binary COPY (name → type oid; a
+``json`` column as ``text``, since its values are their JSON text), in one round trip. The
+sequence's name is looked up once (an InitPlan): as the argument of ``nextval`` it was looked
+up for every row, 26 of 30 ms for 5,000 ids. The types are read with every insert, not kept:
+a release that widens a column (as 0033 did) must not meet a process that still sends the
+old binary width."""
 
 
 def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` (all with the same keys) by COPY; their new ids in order."""
+    """Insert ``rows`` (all with the same keys) by binary COPY; their new ids in order."""
     table: Any = m.Observation.__table__
     columns = tuple(c for c in _columns(rows, with_id=False) if not _all_null(table.c[c], rows))
     connection = session.connection()
@@ -123,35 +134,16 @@ def insert_postgres(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         (json_text, "null") if isinstance(table.c[name].type, JSON) else converter
         for name, converter in zip(columns, converters, strict=True)
     ]  # JSON as its text: psycopg's Json wrapper would serialise each value at COPY time
-    ids = sorted(connection.execute(_NEW_IDS, {"n": len(rows)}).scalar_one())
+    new_ids, types = connection.execute(_IDS_AND_TYPES, {"n": len(rows), "text": _TEXT_OID}).one()
+    ids = sorted(new_ids)
     values = _converted(converters, rows, columns)
     statement = f"COPY sta_observation (id, {', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-    types = _copy_types(connection)
     driver: Any = connection.connection.dbapi_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         copy.set_types([types[name] for name in ("id", *columns)])
         for record in zip(ids, *values, strict=True):
             copy.write_row(record)
     return ids
-
-
-_TEXT_OID = 25
-_COPY_TYPES = text(
-    "SELECT attname, CASE WHEN atttypid = 'json'::regtype THEN :text ELSE atttypid::int END"
-    " FROM pg_attribute WHERE attrelid = 'sta_observation'::regclass"
-    " AND attnum > 0 AND NOT attisdropped"
-)
-
-
-def _copy_types(connection: Any) -> dict[str, int]:
-    """Column name → type oid for a binary COPY into ``sta_observation`` (``json`` columns as
-    ``text``: the values are their JSON text), read once per database connection."""
-    info = connection.connection.info
-    types = info.get("sta_observation_copy_types")
-    if types is None:
-        rows = connection.execute(_COPY_TYPES, {"text": _TEXT_OID})
-        types = info["sta_observation_copy_types"] = {name: oid for name, oid in rows}
-    return types
 
 
 def _all_null(column: Any, rows: list[dict[str, Any]]) -> bool:
