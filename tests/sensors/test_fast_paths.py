@@ -90,3 +90,18 @@ def test_create_observations_finds_duplicates_inside_one_request(
         links = response.json()
         assert [i for i, link in enumerate(links) if "Duplikat" in link] == refused, times
         assert not any(link.startswith("error") and "Duplikat" not in link for link in links)
+
+
+def test_create_observations_refuses_a_component_named_twice(
+    client: TestClient, auth: dict[str, str], seeded: dict[str, int]
+) -> None:
+    body = [
+        {
+            "Datastream": {"@iot.id": seeded["ds"]},
+            "components": ["phenomenonTime", "result", "result"],
+            "dataArray": [["2034-01-01T00:00:00Z", 1, 2]],
+        }
+    ]
+    response = client.post(f"{STA}/CreateObservations", json=body, headers=auth)
+    assert response.status_code == 400, response.text
+    assert "'result' ist doppelt genannt" in response.json()["message"]

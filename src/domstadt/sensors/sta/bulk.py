@@ -113,6 +113,9 @@ def _group(session: Session, group: Any, index: int) -> tuple[Stream, list[str],
     unknown = [c for c in components if c not in COMPONENTS]
     if unknown:
         raise Invalid(f"{where}: unbekannte Komponente {unknown[0]!r}.", field="components")
+    twice = [c for position, c in enumerate(components) if c in components[:position]]
+    if twice:
+        raise Invalid(f"{where}: Komponente {twice[0]!r} ist doppelt genannt.", field="components")
     rows = group.get("dataArray")
     if not isinstance(rows, list):
         raise Invalid(f'{where}: "dataArray" muss eine Liste sein.', field="dataArray")
