@@ -1,12 +1,11 @@
 """Text matches ranked, filtered and ordered in memory (numpy), for the catalogue search.
 
-The full-text index gives every match's entity id and score (``core.text.match_scores``: on
-SQLite the FTS5 table alone with ``bm25()``, on PostgreSQL one pass over the matching
-documents with ``ts_rank``). What SQL did next per match — look the dataset up for its
-visibility and ``metadata_modified``, then sort — is done here against arrays kept while the
-catalogue is unchanged: the actor's visible datasets, newest first (``search_service``'s
-whole-catalogue order), give each dataset its position, and the facet arrays
-(``search_facets``) give the datasets of a filter value. The order is exactly the SQL one:
+The text index gives every match's entity id and score (``core.text.tantivy_index``: the
+process's tantivy index of the datasets' search documents). What SQL did next per match — look
+the dataset up for its visibility and ``metadata_modified``, then sort — is done here against
+arrays kept while the catalogue is unchanged: the actor's visible datasets, newest first
+(``search_service``'s whole-catalogue order), give each dataset its position, and the facet
+arrays (``search_facets``) give the datasets of a filter value. The order is exactly the SQL one:
 score descending, then ``metadata_modified`` descending, then id ascending.
 
 Only what these arrays answer exactly is done here: the default sort (or newest first), and

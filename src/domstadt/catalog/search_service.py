@@ -1,4 +1,5 @@
-"""Catalogue search: full text (core text search, kind "dataset"), facet filters, facet counts,
+"""Catalogue search: full text (the process's tantivy index of the search documents of kind
+"dataset", ``core.text.tantivy_index``), facet filters, facet counts,
 sort and paging; plus the lists behind CKAN's organization_list, group_list and tag_list."""
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from domstadt.core import audit
 from domstadt.core.auth.models import Department, Organisation, Role
 from domstadt.core.auth.permissions import Actor, Permission, public, requires
 from domstadt.core.errors import Invalid
-from domstadt.core.text import matches
-from domstadt.core.text.search import match_scores
+from domstadt.core.text import tantivy_index
 
 MAX_ROWS = 1000
 MAX_FACET_VALUES = 10_000
@@ -96,7 +96,7 @@ def _text_matches(session: Session, q: str) -> Subquery | None:
     q = q.strip()
     if not q or q in {"*:*", "*"}:
         return None
-    return matches(session, q, kinds=[store.SEARCH_KIND])
+    return tantivy_index.matches(session, q, kind=store.SEARCH_KIND)
 
 
 def _matching(
@@ -337,7 +337,7 @@ def _found_in_memory(session: Session, actor: Actor, query: SearchQuery) -> _Fou
     keys = {field: FACET_ALIASES.get(field) for field in query.filters}
     if query.q.strip() in {"", "*", "*:*"} or not search_ranked.applies(query, keys):
         return None
-    hits = match_scores(session, query.q, kind=store.SEARCH_KIND)
+    hits = tantivy_index.match_scores(session, query.q, kind=store.SEARCH_KIND)
     if hits is None:
         return None
     state = search_cache.catalogue_state(session)

@@ -13,6 +13,7 @@ from domstadt.core.auth.permissions import system_actor
 from domstadt.core.config import get_settings
 from domstadt.core.jobs import get_huey, job_database, job_session
 from domstadt.core.outbound import OutboundPolicy
+from domstadt.core.text import tantivy_index
 
 huey = get_huey()
 
@@ -56,3 +57,11 @@ def privacy_scan(scan_id: int, database_url: str, path: str) -> str:
 
     with job_database(database_url) as database:
         return run_scan(database, scan_id, Path(path))
+
+
+@huey.periodic_task(crontab(hour="4", minute="13"))
+def search_changes_prune() -> int:
+    """Nightly: drop the search-document change log's rows older than a day (the processes'
+    text indexes have read them; ``core.text.tantivy_index``)."""
+    with job_session() as session:
+        return tantivy_index.prune(session)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domstadt.core.db import Base, IdType, UTCDateTime, utcnow
@@ -27,6 +27,26 @@ class SearchDocument(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="de")
     updated: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SearchChange(Base):
+    """A search document written or removed (migration 0050's triggers add the rows, in the
+    writing transaction): what an index kept outside the database reads to follow the
+    documents (``tantivy_index``). ``xid`` is the writing transaction's id on PostgreSQL
+    (NULL on SQLite, where ids rise in commit order); ``created`` is seconds since 1970."""
+
+    __tablename__ = "search_change"
+    __table_args__ = (
+        Index("ix_search_change_xid", "xid"),
+        Index("ix_search_change_created", "created"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int] = mapped_column(IdType)
+    xid: Mapped[int | None] = mapped_column(BigInteger)
+    created: Mapped[int] = mapped_column(BigInteger)
 
 
 class TextEmbedding(Base):
