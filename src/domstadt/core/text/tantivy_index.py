@@ -18,9 +18,9 @@ counted four times (FTS5's ``bm25(search_fts, 4.0, 1.0)``); a word found only as
 a small constant, so whole-word matches rank first.
 
 Why: FTS5's ``bm25()`` and PostgreSQL's GIN match with its heap visits took 120–270 ms for a
-common word among 1,000,000 datasets; tantivy returns every match with its score in ~20 ms
-(docs/benchmarks.md). Cost: memory per process (~40 MB per 1,000,000 documents) and a build
-on first use (~20 s at 1,000,000, ~2 s at 100,000).
+common word among 1,000,000 datasets; tantivy returns every match with its score in 25–30 ms
+(docs/benchmarks.md). Cost: memory per process (~110 MB per 1,000,000 documents; word
+frequencies, no positions: no phrase queries) and a build on first use (~11 s at 1,000,000).
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def _analyzer() -> Any:
 def _schema() -> Any:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=False, indexed=True, fast=True)
-    builder.add_text_field("title", stored=False, tokenizer_name=_TOKENIZER)
-    builder.add_text_field("body", stored=False, tokenizer_name=_TOKENIZER)
+    builder.add_text_field("title", stored=False, tokenizer_name=_TOKENIZER, index_option="freq")
+    builder.add_text_field("body", stored=False, tokenizer_name=_TOKENIZER, index_option="freq")
     return builder.build()
 
 
