@@ -4,7 +4,7 @@ sort and paging; plus the lists behind CKAN's organization_list, group_list and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -399,12 +399,25 @@ def dataset_search(session: Session, *, actor: Actor, query: SearchQuery) -> Sea
         selectinload(Dataset.relations),
     )
     rows = {d.id: d for d in session.scalars(page)}
+    _load_publishers(session, rows.values())
     return SearchPage(
         count=found.total,
         results=[dataset_public(session, rows[i]) for i in found.page_ids if i in rows],
         facets=_facets(session, query, found),
         sort=query.sort or "score desc, metadata_modified desc",
     )
+
+
+def _load_publishers(session: Session, datasets: Iterable[Dataset]) -> None:
+    """The page's departments and organisations in two statements, so the conversion's
+    look-ups (``session.get``) find them in the session instead of one round trip each."""
+    listed = list(datasets)
+    for model, ids in (
+        (Department, {d.department_id for d in listed if d.department_id is not None}),
+        (Organisation, {d.organisation_id for d in listed if d.organisation_id is not None}),
+    ):
+        if ids:
+            session.scalars(select(model).where(model.id.in_(ids))).all()
 
 
 @public("publishers of public data are public")
