@@ -2,6 +2,8 @@
 
 Search: :func:`index_document` (:func:`index_documents` for many), :func:`remove_document`,
 :func:`search`, :func:`ranked_ids`, :func:`matches` (every match as a subquery).
+``tantivy_index``: the same documents of one kind in a tantivy index kept by each process and
+fed from the database's change log (``search_change``); the catalogue's search matches there.
 Similarity: :func:`upsert_text`, :func:`remove_text`, :func:`similar`, with the embedder chosen
 once per process by :func:`select_embedder` and reported by :func:`active_embedder_info`.
 """

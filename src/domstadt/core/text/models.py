@@ -1,4 +1,5 @@
-"""Tables of the text services: search documents and stored text embeddings (migration 0002).
+"""Tables of the text services: search documents and stored text embeddings (migration 0002),
+and the log of changed search documents (migration 0050).
 
 Dialect-specific parts (the SQLite FTS5 table and its triggers, the PostgreSQL tsvector column
 and GIN index) exist only in the migration and are reached through SQL in ``search.py``.
