@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
 
 from domstadt.core.db import Database
 from domstadt.core.errors import Invalid
@@ -231,55 +230,3 @@ def test_ranked_ids_agree_with_search_order(seeded: Database) -> None:
         assert ranked_ids(session, "\"'()*") == []
         with pytest.raises(Invalid):
             ranked_ids(session, "Köln", limit=0)
-
-
-def _scores_by_sql(session: Session, query: str, kind: str) -> dict[int, float]:
-    from domstadt.core.text import matches
-
-    found = matches(session, query, kinds=[kind])
-    assert found is not None
-    rows = session.execute(found.select()).all()
-    return {int(entity_id): float(score) for entity_id, score in rows}
-
-
-def test_match_scores_equal_the_subquery_of_matches(seeded: Database) -> None:
-    """Same matches, same scores as :func:`matches` (one kind only; all words, else any)."""
-    from domstadt.core.text.search import match_scores
-
-    with seeded.session() as session:
-        for query, kind in [
-            ("Bäume", "proposal"),
-            ("Köln", "measure"),
-            ("Radweg Sülz", "proposal"),  # no document has both: any word
-            ("Baum", "measure"),
-            ("Zzzunbekannt", "measure"),
-        ]:
-            found = match_scores(session, query, kind=kind)
-            assert found is not None
-            ids, scores = found
-            got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-            # PostgreSQL's ranks are float4: the driver's text of them is rounded
-            assert got == pytest.approx(_scores_by_sql(session, query, kind), rel=1e-6), query
-        assert match_scores(session, "?!", kind="measure") is None
-
-
-def test_match_scores_follow_every_write(seeded: Database) -> None:
-    """The id map kept per process (SQLite) follows inserts, removals and a reused row id."""
-    from domstadt.core.text.search import match_scores
-
-    def found(kind: str) -> set[int]:
-        with seeded.session() as session:
-            result = match_scores(session, "Eichhörnchen", kind=kind)
-        assert result is not None
-        return set(result[0].tolist())
-
-    assert found("proposal") == set()
-    with seeded.session() as session:
-        index_document(session, kind="proposal", entity_id=50, title="Eichhörnchen", body="")
-    assert found("proposal") == {50}
-    # the newest document goes and another kind's takes its row id (SQLite reuses the highest)
-    with seeded.session() as session:
-        remove_document(session, kind="proposal", entity_id=50)
-        index_document(session, kind="measure", entity_id=51, title="Eichhörnchen", body="")
-    assert found("proposal") == set()
-    assert found("measure") == {51}

@@ -8,18 +8,16 @@ it goes away. User query text never reaches the query language unescaped: it is 
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Hashable
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import BigInteger, Float, Subquery, TextClause, bindparam, delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domstadt.core.db import utcnow
 from domstadt.core.errors import Invalid
-from domstadt.core.statecache import StateCache
 from domstadt.core.text.models import SearchDocument
 from domstadt.core.text.normalize import query_terms, spelling_variants
 
@@ -364,118 +362,3 @@ def matches(session: Session, query: str, *, kinds: Collection[str]) -> Subquery
     if kinds is not None:
         statement = statement.bindparams(kinds=list(kinds))
     return statement.columns(entity_id=BigInteger, score=Float).subquery("text_match")
-
-
-_ENTITY_MAPS = StateCache(16)
-"""Per (database, kind): ``entity`` of :func:`_entity_of_rowid` for the index's state."""
-
-
-def _sqlite_index_state(session: Session) -> tuple[bytes, Any]:
-    """What changes with every write to the FTS5 index: its structure record (row 10 of
-    ``search_fts_data``, the list of segments, which FTS5 rewrites whenever a transaction adds,
-    deletes or merges) and the highest document id."""
-    row = session.execute(
-        text(
-            "SELECT (SELECT block FROM search_fts_data WHERE id = 10), "
-            "(SELECT max(id) FROM search_document)"
-        )
-    ).one()
-    return bytes(row[0] or b""), row[1]
-
-
-def _entity_of_rowid(session: Session, kind: str) -> tuple[Hashable, np.ndarray]:
-    """The index's state and ``entity``, where ``entity[rowid]`` is the entity id of document
-    ``rowid`` when it is of ``kind``, else -1 (one spare -1 at the end). Kept per process while
-    the FTS5 index is unchanged, so a match need not look its document row up (at 100,000
-    documents a third of a text query's time)."""
-    state = _sqlite_index_state(session)
-
-    def mapped() -> np.ndarray:
-        sql = "SELECT id, entity_id FROM search_document WHERE kind = :kind"
-        pairs = _fetch(session, sql, {"kind": kind}, np.int64)
-        size = max(int(pairs[:, 0].max()) if len(pairs) else 0, int(state[1] or 0)) + 2
-        entity = np.full(size, -1, dtype=np.int64)
-        entity[pairs[:, 0]] = pairs[:, 1]
-        return entity
-
-    key = (str(session.get_bind().engine.url), kind)
-    return state, _ENTITY_MAPS.get(key, state, mapped)
-
-
-def _fetch(session: Session, sql: str, params: dict[str, Any], dtype: Any) -> np.ndarray:
-    """Rows of two numbers as an (n, 2) array, straight from the driver on the session's
-    connection (SQLite's ``:name`` parameters): thousands of rows need no SQLAlchemy row
-    objects (a third of the time otherwise)."""
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return np.array(cursor.fetchall(), dtype=dtype).reshape(-1, 2)
-    finally:
-        cursor.close()
-
-
-def _sqlite_scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Entity ids and scores of every document of ``kind`` matching the FTS5 ``match``: from
-    the FTS5 table alone, no document row per match (see :func:`_entity_of_rowid`)."""
-    sql = "SELECT rowid, -bm25(search_fts, 4.0, 1.0) FROM search_fts WHERE search_fts MATCH :match"
-    for _attempt in range(3):
-        # a read outside a transaction sees the newest commit: the map and the match belong
-        # together only when no write came between them (else once more)
-        state, entity_of = _entity_of_rowid(session, kind)
-        found = _fetch(session, sql, {"match": match}, np.float64)
-        if _sqlite_index_state(session) == state:
-            break
-    entity = np.take(entity_of, found[:, 0].astype(np.int64), mode="clip")
-    mine = entity >= 0
-    return entity[mine], found[:, 1][mine]
-
-
-def _postgresql_scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Entity ids and ranks of every document of ``kind`` matching the tsquery ``match``."""
-    # one row of two comma-separated lists, parsed by numpy in C: 6,700 rows through the
-    # driver's per-value conversion took twice as long; float8 text is exact, so the ranks
-    # (float4) order and tie as in SQL. The query is parsed once (OFFSET 0 keeps the planner
-    # from inlining it): ts_rank(…, to_tsquery(…)) stemmed it again for every match, half
-    # of this statement's time
-    sql = (
-        "SELECT string_agg(d.entity_id::text, ','), "
-        "string_agg(ts_rank(d.search_vector, m.query)::float8::text, ',') "
-        "FROM (SELECT to_tsquery('german', %(match)s) AS query OFFSET 0) AS m, "
-        "search_document AS d WHERE d.search_vector @@ m.query AND d.kind = %(kind)s"
-    )
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, {"match": match, "kind": kind})
-        ids, scores = cursor.fetchone() or (None, None)
-    finally:
-        cursor.close()
-    if not ids or not scores:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return np.fromstring(ids, dtype=np.int64, sep=","), np.fromstring(scores, sep=",")
-
-
-def _scored(session: Session, match: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    if session.get_bind().dialect.name == "sqlite":
-        return _sqlite_scored(session, match, kind)
-    return _postgresql_scored(session, match, kind)
-
-
-def match_scores(
-    session: Session, query: str, *, kind: str
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Every match of ``query`` among the documents of ``kind``: their entity ids and scores
-    (higher is better; the same scores as :func:`matches` gives), in no particular order, for
-    callers that rank, filter, count and page in memory; None when the query has no
-    searchable word. Same matching rules as :func:`search`: all words, or any word when no
-    document of ``kind`` has all."""
-    _check_kind(kind)
-    terms = query_terms(query)
-    if not terms:
-        return None
-    dialect = session.get_bind().dialect.name
-    if dialect not in _SYNTAX:
-        raise NotImplementedError(f"full-text search is not available on {dialect}")
-    ids, scores = _scored(session, _expression(terms, "AND", dialect), kind)
-    if not len(ids) and len(terms) > 1:
-        ids, scores = _scored(session, _expression(terms, "OR", dialect), kind)
-    return ids, scores

@@ -340,8 +340,9 @@ def match_scores(
     session: Session, query: str, *, kind: str
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Every committed document of ``kind`` matching ``query``: entity ids and scores (higher
-    is better), in no particular order; None when the query has no searchable word. The
-    contract of :func:`domstadt.core.text.search.match_scores`."""
+    is better), in no particular order; None when the query has no searchable word (before
+    migration 0050 FTS5 and ``ts_rank`` answered this; that code is now the "before" side of
+    ``benchmarks/catalog_search_engines.py``)."""
     terms = query_terms(query)
     if not terms:
         return None
