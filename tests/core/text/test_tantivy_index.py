@@ -15,8 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from sqlalchemy import text
 
 from domstadt.core.db import Database
-from domstadt.core.text import index_document, remove_document, tantivy_index
-from domstadt.core.text.search import match_scores as fts_match_scores
+from domstadt.core.text import index_document, matches, remove_document, tantivy_index
 
 KIND = "probe"
 REAL = Path(__file__).parents[2] / "catalog" / "data" / "real_catalogues"
@@ -183,7 +182,8 @@ def test_same_matches_as_the_databases_index_on_real_catalogue_texts(db: Databas
         total += len(found)
         if db.engine.dialect.name == "sqlite":
             with db.session() as session:
-                reference = fts_match_scores(session, query, kind=KIND)
-            assert reference is not None
-            assert found == sorted(reference[0].tolist()), query
+                reference = matches(session, query, kinds=[KIND])
+                assert reference is not None
+                ids = session.execute(reference.select()).scalars().all()
+            assert found == sorted(int(i) for i in ids), query
     assert total > 100  # the queries do find things on this page
